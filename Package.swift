@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "traktql",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "TraktQL", targets: ["TraktQL"]),
+        .library(name: "TraktEmulator", targets: ["TraktEmulator"]),
+        .executable(name: "traktql", targets: ["traktql"]),
+        .executable(name: "trakt-emulator", targets: ["trakt-emulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // The v1 API's "PST" timestamp convention: the one source of truth shared by the
+        // engine and the emulator. Foundation only.
+        .target(name: "TraktTime"),
+
+        // The language and engine: text → tokens → AST → checked query → Plan → rows → output.
+        // Foundation only (plus TraktTime), so the fuzzer can compile it with plain swiftc.
+        .target(name: "TraktQL", dependencies: ["TraktTime"]),
+
+        // The v1 activity API server over a deterministic generated dataset.
+        .target(
+            name: "TraktEmulator",
+            dependencies: [
+                "TraktTime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+
+        // C shim over libedit: el_set/el_get/history are variadic and cannot be called from Swift.
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+
+        // The REPL and script runner.
+        .target(name: "TraktQLShell", dependencies: ["TraktQL", "TraktEmulator", "CEditLine"]),
+
+        .executableTarget(
+            name: "traktql",
+            dependencies: ["TraktQLShell", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "trakt-emulator",
+            dependencies: ["TraktEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "TraktTimeTests", dependencies: ["TraktTime"]),
+        .testTarget(
+            name: "TraktQLTests",
+            dependencies: ["TraktQL", "TraktEmulator"],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator"]),
+        .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulator"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

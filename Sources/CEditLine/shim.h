@@ -1,0 +1,3 @@
+// Fixed-signature wrappers over libedit's variadic calls, which Swift cannot import.
+#include <stdio.h>
+#include <histedit.h>

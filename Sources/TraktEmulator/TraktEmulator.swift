@@ -1,0 +1,2 @@
+// Placeholder: the emulator lands with its own issue.
+public enum TraktEmulatorPlaceholder {}

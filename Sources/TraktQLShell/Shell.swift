@@ -1,0 +1,3 @@
+import TraktQL
+// Placeholder: the REPL lands with its own issue.
+public enum ShellPlaceholder {}

@@ -1,0 +1,1 @@
+print("trakt-emulator: not yet")
