@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(
             name: "TraktQLTests",
             dependencies: ["TraktQL", "TraktEmulator"],
-            resources: [.copy("Golden")]
+            exclude: ["Golden"]
         ),
         .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator"]),
         .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell"]),

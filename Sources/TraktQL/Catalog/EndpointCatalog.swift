@@ -1,0 +1,109 @@
+/// One v1 activity endpoint: its path, its positional segments and what fills them.
+public struct Endpoint: Sendable, Hashable {
+    /// A positional path segment after the API key.
+    public enum Segment: Sendable, Hashable {
+        case username, showTitle, movieTitle, season, episode, types, actions, startTimestamp, endTimestamp
+
+        /// The segment's name in the API documentation.
+        public var apiName: String {
+            switch self {
+            case .username: return "username"
+            case .showTitle, .movieTitle: return "title"
+            case .season: return "season"
+            case .episode: return "episode"
+            case .types: return "types"
+            case .actions: return "actions"
+            case .startTimestamp: return "start_ts"
+            case .endTimestamp: return "end_ts"
+            }
+        }
+
+        /// The qualifier whose values go into this segment.
+        public var source: QualifierKey {
+            switch self {
+            case .username: return .user
+            case .showTitle: return .show
+            case .movieTitle: return .movie
+            case .season: return .season
+            case .episode: return .episode
+            case .types: return .type
+            case .actions: return .action
+            case .startTimestamp: return .since
+            case .endTimestamp: return .until
+            }
+        }
+
+        /// Skipped optional `types`/`actions` segments are filled with `all`; timestamps have no placeholder.
+        public var placeholder: String? {
+            switch self {
+            case .types, .actions: return "all"
+            default: return nil
+            }
+        }
+    }
+
+    public enum Auth: String, Sendable, Hashable {
+        case optional, required
+    }
+
+    /// `activity/seasons`
+    public var name: String
+    /// The segments after the key, in order.
+    public var segments: [Segment]
+    /// How many leading segments the API requires.
+    public var requiredCount: Int
+    public var auth: Auth
+    /// The stream a `scope:` qualifier selects, for the all-types streams.
+    public var scope: Scope?
+
+    /// `activity/seasons.json`
+    public var pathPrefix: String { "\(name).json" }
+
+    /// The qualifiers that must be present (and pushable) to choose this endpoint.
+    public var requiredQualifiers: Set<QualifierKey> { Set(segments.prefix(requiredCount).map(\.source)) }
+
+    /// The qualifiers this endpoint carries in its path.
+    public var carriedQualifiers: Set<QualifierKey> { Set(segments.map(\.source)) }
+}
+
+/// The declarative table of v1 activity endpoints (trakt-api.md §1.2). The planner reads it;
+/// adding an endpoint is adding one entry.
+public enum EndpointCatalog {
+    private static let streamTail: [Endpoint.Segment] = [.types, .actions, .startTimestamp, .endTimestamp]
+    private static let itemTail: [Endpoint.Segment] = [.actions, .startTimestamp, .endTimestamp]
+
+    public static let endpoints: [Endpoint] = [
+        Endpoint(name: "activity/community", segments: streamTail, requiredCount: 0, auth: .optional, scope: .community),
+        Endpoint(name: "activity/friends", segments: streamTail, requiredCount: 0, auth: .required, scope: .friends),
+        Endpoint(name: "activity/friendsme", segments: streamTail, requiredCount: 0, auth: .required, scope: .friendsme),
+        Endpoint(name: "activity/following", segments: streamTail, requiredCount: 0, auth: .required, scope: .following),
+        Endpoint(name: "activity/followers", segments: streamTail, requiredCount: 0, auth: .required, scope: .followers),
+        Endpoint(name: "activity/shows", segments: [.showTitle] + itemTail, requiredCount: 1, auth: .optional),
+        Endpoint(name: "activity/seasons", segments: [.showTitle, .season] + itemTail, requiredCount: 2, auth: .optional),
+        Endpoint(name: "activity/episodes", segments: [.showTitle, .season, .episode] + itemTail, requiredCount: 3, auth: .optional),
+        Endpoint(name: "activity/movies", segments: [.movieTitle] + itemTail, requiredCount: 1, auth: .optional),
+        Endpoint(name: "activity/user", segments: [.username] + streamTail, requiredCount: 1, auth: .optional),
+        Endpoint(name: "activity/user/shows", segments: [.username, .showTitle] + itemTail, requiredCount: 2, auth: .optional),
+        Endpoint(name: "activity/user/seasons", segments: [.username, .showTitle, .season] + itemTail, requiredCount: 3, auth: .optional),
+        Endpoint(name: "activity/user/episodes", segments: [.username, .showTitle, .season, .episode] + itemTail, requiredCount: 4, auth: .optional),
+        Endpoint(name: "activity/user/movies", segments: [.username, .movieTitle] + itemTail, requiredCount: 2, auth: .optional),
+    ]
+
+    public static func endpoint(named name: String) -> Endpoint? {
+        endpoints.first { $0.name == name }
+    }
+
+    /// The endpoint for a stream scope.
+    public static func endpoint(for scope: Scope) -> Endpoint {
+        endpoints.first { $0.scope == scope }!
+    }
+
+    /// The most specific endpoint whose required qualifiers are all among `pushable`; the
+    /// community stream when none is.
+    public static func mostSpecific(carrying pushable: Set<QualifierKey>) -> Endpoint {
+        endpoints
+            .filter { $0.scope == nil && $0.requiredQualifiers.isSubset(of: pushable) }
+            .max { $0.requiredCount < $1.requiredCount }
+            ?? endpoint(for: .community)
+    }
+}

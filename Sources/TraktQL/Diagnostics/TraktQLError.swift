@@ -1,0 +1,38 @@
+/// Every error the engine reports to its caller.
+///
+/// Query problems carry their diagnostics (with spans) and the source they refer to, so a
+/// caller can render them with ``DiagnosticRenderer``; the rest carry a message that never
+/// contains the API key or password.
+public enum TraktQLError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The statement could not be parsed or checked. Exit code 3.
+    case query(diagnostics: [Diagnostic], source: String)
+    /// The API answered with an error, in its own words (`invalid API key`). Exit code 2.
+    case api(status: Int, message: String, call: String)
+    /// The server could not be reached, timed out, or sent a body that is not valid JSON. Exit code 2.
+    case network(message: String, call: String)
+    /// The caller asked for something impossible outside query text (a bad flag value, an
+    /// unreadable file). Exit code 1.
+    case usage(String)
+
+    /// The process exit code a command-line tool should use for this error.
+    public var exitCode: Int32 {
+        switch self {
+        case .query: return 3
+        case .api, .network: return 2
+        case .usage: return 1
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .query(let diagnostics, let source):
+            return DiagnosticRenderer().render(diagnostics, source: source)
+        case .api(let status, let message, let call):
+            return "error: the API answered \(status): \(message)\n  in \(call)"
+        case .network(let message, let call):
+            return "error: \(message)\n  in \(call)"
+        case .usage(let message):
+            return "error: \(message)"
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// The pure front half of the pipeline: text → tokens → AST → checked query → ``Plan``.
+///
+/// Nothing here touches the network; `explain` and the golden tests use it directly.
+public enum QueryCompiler {
+    /// Parses a script; any syntax error fails the whole text (nothing half-parsed runs).
+    public static func parse(_ source: String) throws(TraktQLError) -> Script {
+        let (script, diagnostics) = Parser.parse(source)
+        guard diagnostics.isEmpty else { throw .query(diagnostics: diagnostics, source: source) }
+        return script
+    }
+
+    /// Checks and plans one parsed query.
+    public static func plan(_ query: Query, source: String, context: SessionContext) throws(TraktQLError) -> Plan {
+        var checker = Checker(context: context)
+        let (checked, diagnostics) = checker.check(query)
+        guard let checked else { throw .query(diagnostics: diagnostics, source: source) }
+        return Planner.plan(checked)
+    }
+
+    /// Parses, checks and plans a text holding one query (`activity …` or `explain activity …`).
+    public static func plan(_ source: String, context: SessionContext) throws(TraktQLError) -> Plan {
+        let script = try parse(source)
+        let queries = script.statements.compactMap { statement -> Query? in
+            switch statement.kind {
+            case .query(let q), .explain(let q): return q
+            default: return nil
+            }
+        }
+        guard queries.count == 1, script.statements.count == 1 else {
+            let span = script.statements.first?.span ?? SourceSpan(start: .start, end: .start)
+            throw .query(diagnostics: [.error("expected exactly one query", at: span)], source: source)
+        }
+        return try plan(queries[0], source: source, context: context)
+    }
+}

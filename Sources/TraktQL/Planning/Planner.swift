@@ -1,0 +1,149 @@
+import Foundation
+
+/// Turns a checked query into a ``Plan``: the most specific endpoint that can carry the
+/// qualifiers (reading ``EndpointCatalog``), its positional segments, fan-out, and the residue.
+///
+/// When a query has `until:` but no `since:`, `start_ts` must still be sent (segments are
+/// positional); it is filled with `0`, the Unix epoch, which bounds nothing.
+public enum Planner {
+    public static func plan(_ query: CheckedQuery) -> Plan {
+        let endpoint = chooseEndpoint(query)
+        let carried = endpoint.carriedQualifiers
+        var residual: [ResidualFilter] = []
+
+        // Values for each segment; nil where the query gives none.
+        var values: [Endpoint.Segment: PlannedSegment] = [:]
+        func set(_ segment: Endpoint.Segment, _ value: String, _ origin: Origin, instant: Date? = nil) {
+            values[segment] = PlannedSegment(segment: segment, value: value, source: .qualifier(origin), instant: instant)
+        }
+
+        if let shows = query.shows {
+            if carried.contains(.show) && !shows.negated {
+                set(.showTitle, shows.values.joined(separator: ","), shows.origin)
+            } else {
+                residual.append(.shows(shows))
+            }
+        }
+        if let seasons = query.seasons {
+            if carried.contains(.season), let finite = seasons.finiteValues {
+                set(.season, finite.map(String.init).joined(separator: ","), seasons.origin)
+            } else {
+                residual.append(.seasons(seasons))
+            }
+        }
+        if let episodes = query.episodes {
+            if carried.contains(.episode), let finite = episodes.finiteValues {
+                set(.episode, finite.map(String.init).joined(separator: ","), episodes.origin)
+            } else {
+                residual.append(.episodes(episodes))
+            }
+        }
+        if let movies = query.movies {
+            if carried.contains(.movie) && !movies.negated {
+                set(.movieTitle, movies.values.joined(separator: ","), movies.origin)
+            } else {
+                residual.append(.movies(movies))
+            }
+        }
+        var fanOutUsers: [String] = []
+        var userOrigin: Origin?
+        if let users = query.users {
+            if carried.contains(.user) && !users.negated {
+                fanOutUsers = users.values
+                userOrigin = users.origin
+            } else {
+                residual.append(.users(users))
+            }
+        }
+        if let types = query.types {
+            if carried.contains(.type) {
+                let pushed = types.negated ? ItemType.allCases.filter { !types.values.contains($0) } : types.values
+                set(.types, pushed.map(\.rawValue).joined(separator: ","), types.origin)
+            } else {
+                residual.append(.types(types))
+            }
+        }
+        if let actions = query.actions {
+            // A negation is pushed down as the complement among the actions that can occur.
+            let pushed = actions.negated
+                ? Action.allCases.filter { !actions.values.contains($0) && !$0.itemTypes.isDisjoint(with: query.possibleTypes) }
+                : actions.values
+            set(.actions, pushed.map(\.rawValue).joined(separator: ","), actions.origin)
+        }
+        if let since = query.since {
+            set(.startTimestamp, String(query.convention.apiTimestamp(for: since.instant)), since.origin, instant: since.instant)
+        }
+        if let until = query.until {
+            set(.endTimestamp, String(query.convention.apiTimestamp(for: until.instant)), until.origin, instant: until.instant)
+        }
+        if let rating = query.rating {
+            residual.append(.rating(rating))
+        }
+
+        // Drop trailing empty segments; fill earlier optional ones with their placeholder.
+        let lastGiven = endpoint.segments.lastIndex { values[$0] != nil || $0 == .username }
+        var segments: [PlannedSegment] = []
+        if let lastGiven {
+            for segment in endpoint.segments[...lastGiven] {
+                if let value = values[segment] {
+                    segments.append(value)
+                } else if segment == .username {
+                    segments.append(PlannedSegment(segment: .username, value: "", source: .placeholder, instant: nil))
+                } else if segment == .startTimestamp {
+                    segments.append(PlannedSegment(segment: .startTimestamp, value: "0", source: .unboundedStart, instant: nil))
+                } else if let placeholder = segment.placeholder {
+                    segments.append(PlannedSegment(segment: segment, value: placeholder, source: .placeholder, instant: nil))
+                }
+            }
+        }
+
+        let template = PlannedCall(endpoint: endpoint, segments: segments, minimal: query.minimal)
+        var calls: [PlannedCall] = []
+        if fanOutUsers.isEmpty {
+            calls = [template]
+        } else {
+            for user in fanOutUsers {
+                var call = template
+                if let i = call.segments.firstIndex(where: { $0.segment == .username }) {
+                    call.segments[i] = PlannedSegment(segment: .username, value: user, source: .qualifier(userOrigin!), instant: nil)
+                }
+                calls.append(call)
+            }
+        }
+
+        return Plan(calls: calls, residual: residual, stages: query.stages, fetch: fetchPolicy(query),
+                    since: query.since?.instant, timeZone: query.timeZone, convention: query.convention)
+    }
+
+    /// The scope's stream, else the most specific endpoint for what can be pushed down.
+    static func chooseEndpoint(_ query: CheckedQuery) -> Endpoint {
+        if let scope = query.scope { return EndpointCatalog.endpoint(for: scope) }
+        var pushable: Set<QualifierKey> = []
+        if let users = query.users, !users.negated { pushable.insert(.user) }
+        if let shows = query.shows, !shows.negated {
+            pushable.insert(.show)
+            if let seasons = query.seasons?.finiteValues {
+                pushable.insert(.season)
+                if seasons.count == 1, query.episodes?.finiteValues != nil { pushable.insert(.episode) }
+            }
+        }
+        if let movies = query.movies, !movies.negated { pushable.insert(.movie) }
+        return EndpointCatalog.mostSpecific(carrying: pushable)
+    }
+
+    /// One page unless a `limit` or a `since:` window asks for more.
+    static func fetchPolicy(_ query: CheckedQuery) -> FetchPolicy {
+        for stage in query.stages {
+            switch stage {
+            case .filter, .select, .flatten:
+                continue  // streaming: rows can be counted as they come
+            case .limit(let n):
+                guard let n else { return .all }
+                return .rows(n)
+            case .sort, .count, .distinct:
+                return query.since != nil ? .all : .onePage
+            }
+        }
+        return query.since != nil ? .all : .onePage
+    }
+}

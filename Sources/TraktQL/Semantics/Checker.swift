@@ -1,0 +1,590 @@
+import Foundation
+
+/// Resolves and validates a parsed ``Query`` against the catalogs and the session.
+///
+/// It reports every independent problem it finds, each with the span it concerns, and only
+/// returns a ``CheckedQuery`` when there are none.
+public struct Checker {
+    public var context: SessionContext
+    private var diagnostics: [Diagnostic] = []
+
+    /// Lists longer than this are refused (the API caps a page at 100 items anyway).
+    public static let maximumListLength = 500
+
+    public init(context: SessionContext) {
+        self.context = context
+    }
+
+    public mutating func check(_ query: Query) -> (query: CheckedQuery?, diagnostics: [Diagnostic]) {
+        diagnostics = []
+        var checked = CheckedQuery(timeZone: context.timeZone, convention: context.convention)
+        var seen: [String: Qualifier] = [:]
+        var onBound: Qualifier?
+
+        for qualifier in query.qualifiers {
+            guard let key = QualifierKey(spelling: qualifier.key.name) else {
+                error("unknown qualifier '\(qualifier.key.name)'", at: qualifier.key.span,
+                      help: Suggestion.didYouMean(qualifier.key.name, in: QualifierKey.allSpellings)
+                        ?? "qualifiers are: \(QualifierKey.allCases.map(\.rawValue).joined(separator: ", "))")
+                continue
+            }
+            let slot = "\(key.rawValue)\(qualifier.negated ? "-" : "")"
+            if let earlier = seen[slot] {
+                error("'\(key.rawValue):' is given twice", at: qualifier.span,
+                      help: "the first is at \(earlier.span.start); give one list instead, like \(key.rawValue):a,b")
+                continue
+            }
+            seen[slot] = qualifier
+            if key.isFlag {
+                if qualifier.value != nil {
+                    error("'\(key.rawValue)' is a flag and takes no value", at: qualifier.span, help: "write just '\(key.rawValue)'")
+                } else if qualifier.negated {
+                    error("'\(key.rawValue)' cannot be negated", at: qualifier.span)
+                } else {
+                    checked.minimal = true
+                }
+                continue
+            }
+            guard let value = qualifier.value else {
+                error("'\(qualifier.key.name)' needs a value", at: qualifier.span, help: "write \(key.rawValue):VALUE (\(key.summary))")
+                continue
+            }
+            guard let terms = expand(value) else { continue }
+            let origin = Origin(text: sourceText(qualifier), span: qualifier.span)
+            switch key {
+            case .show:
+                if let values = identifiers(terms, kind: "show", valid: Self.isShowReference,
+                                            help: "a show is its slug (the-walking-dead) or its TVDB id") {
+                    checked.shows = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                }
+            case .movie:
+                if let values = identifiers(terms, kind: "movie", valid: Self.isMovieReference,
+                                            help: "a movie is its slug (the-social-network-2010), IMDB id (tt1285016) or TMDB id") {
+                    checked.movies = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                }
+            case .user:
+                if let values = identifiers(terms, kind: "username", valid: Self.isUsername,
+                                            help: "usernames use letters, digits, '_', '-' and '.'") {
+                    checked.users = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                }
+            case .season:
+                checked.seasons = numbers(terms, what: "season", minimum: 0, negated: qualifier.negated, origin: origin,
+                                          help: "seasons are numbers; 0 is the specials")
+            case .episode:
+                checked.episodes = numbers(terms, what: "episode", minimum: 1, negated: qualifier.negated, origin: origin,
+                                           help: "episodes are numbers from 1")
+            case .type:
+                if let values: [ItemType] = enumerated(terms, what: "type") {
+                    checked.types = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                }
+            case .action:
+                if let values: [Action] = enumerated(terms, what: "action") {
+                    checked.actions = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                }
+            case .scope:
+                if qualifier.negated {
+                    error("'scope:' cannot be negated", at: qualifier.span, help: "pick the stream to read: \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
+                } else if terms.count != 1 {
+                    error("'scope:' takes one stream", at: value.span)
+                } else if let values: [Scope] = enumerated(terms, what: "scope") {
+                    checked.scope = values[0]
+                    checked.scopeOrigin = origin
+                }
+            case .since, .until, .on:
+                if qualifier.negated {
+                    error("'\(key.rawValue):' cannot be negated", at: qualifier.span,
+                          help: key == .since ? "use until: for the other side" : key == .until ? "use since: for the other side" : nil)
+                    continue
+                }
+                guard let expression = time(terms, key: key) else { continue }
+                switch key {
+                case .since:
+                    checked.since = TimeBound(instant: expression.resolve(now: context.now, in: context.timeZone, as: .lower), origin: origin)
+                case .until:
+                    checked.until = TimeBound(instant: expression.resolve(now: context.now, in: context.timeZone, as: .upper), origin: origin)
+                default:
+                    guard expression.isWholeDay else {
+                        error("'on:' takes a day", at: value.span, help: "write on:2024-01-01, on:today or on:yesterday")
+                        continue
+                    }
+                    onBound = qualifier
+                    checked.since = TimeBound(instant: expression.resolve(now: context.now, in: context.timeZone, as: .lower), origin: origin)
+                    checked.until = TimeBound(instant: expression.resolve(now: context.now, in: context.timeZone, as: .upper), origin: origin)
+                }
+            case .rating:
+                checked.rating = rating(terms, negated: qualifier.negated, origin: origin)
+            case .min:
+                break
+            }
+        }
+
+        let onConflict = onBound != nil && (seen["since"] != nil || seen["until"] != nil)
+        if let onBound, onConflict {
+            error("'on:' cannot be combined with since: or until:", at: onBound.span, help: "on:DAY already sets both bounds")
+        }
+        checkRelations(&checked, checkTimeOrder: !onConflict)
+        checked.stages = checkStages(query.stages, possibleTypes: checked.possibleTypes)
+        return (diagnostics.isEmpty ? checked : nil, diagnostics)
+    }
+
+    // MARK: - Relations between qualifiers
+
+    private mutating func checkRelations(_ checked: inout CheckedQuery, checkTimeOrder: Bool) {
+        // A season or episode number means something within a show, or within one user's
+        // activity (there it becomes a residual filter on their episode items).
+        let positiveShow = checked.shows.map { !$0.negated } ?? false
+        let positiveUser = checked.users.map { !$0.negated } ?? false
+        if let seasons = checked.seasons, !positiveShow && !positiveUser {
+            error("'season:' needs 'show:'", at: seasons.origin.span, help: "say which show, like show:the-walking-dead \(seasons.origin.text)")
+        }
+        if let episodes = checked.episodes {
+            if !positiveShow && !positiveUser {
+                error("'episode:' needs 'show:' and one 'season:'", at: episodes.origin.span, help: "like show:the-walking-dead season:1 \(episodes.origin.text)")
+            } else if checked.seasons?.finiteValues?.count != 1 {
+                error("'episode:' needs exactly one season", at: episodes.origin.span,
+                      help: checked.seasons == nil ? "add season:N" : "episode numbers are per season: pick one season, or filter with '| where'")
+            }
+        }
+        if let shows = checked.shows, let movies = checked.movies, !shows.negated, !movies.negated {
+            error("'show:' and 'movie:' cannot be combined", at: movies.origin.span, help: "an activity is about a show or a movie; run two queries")
+        }
+
+        // Narrow the possible item types, and report the qualifier that empties them.
+        var possible = Set(ItemType.allCases)
+        func narrow(_ allowed: Set<ItemType>) { possible.formIntersection(allowed) }
+        if positiveShow { narrow([.episode, .show]) }
+        if checked.seasons.map({ !$0.negated }) ?? false || checked.episodes.map({ !$0.negated }) ?? false { narrow([.episode]) }
+        if let movies = checked.movies, !movies.negated { narrow([.movie]) }
+        if let types = checked.types {
+            let named = Set(types.values)
+            if types.negated {
+                possible.subtract(named)
+            } else {
+                if named.isDisjoint(with: possible) {
+                    error("'\(types.origin.text)' contradicts the rest of the query, which can only return \(Self.describe(possible)) items",
+                          at: types.origin.span)
+                }
+                narrow(named)
+            }
+        }
+        if let actions = checked.actions, !actions.negated {
+            for action in actions.values where action.itemTypes.isDisjoint(with: possible) {
+                error("action '\(action.rawValue)' cannot apply to \(Self.describe(possible)) items",
+                      at: actions.origin.span,
+                      help: "'\(action.rawValue)' applies to \(Self.describe(action.itemTypes)) items")
+            }
+            narrow(actions.values.reduce(into: Set<ItemType>()) { $0.formUnion($1.itemTypes) })
+        }
+        if let rating = checked.rating, !rating.negated {
+            narrow([.episode, .show, .movie])
+            if let actions = checked.actions, !actions.negated, !actions.values.contains(.rating) {
+                error("'rating:' filters rating activity, but the actions exclude 'rating'", at: rating.origin.span, help: "add rating to \(actions.origin.text)")
+            }
+        }
+        checked.possibleTypes = possible
+        if possible.isEmpty, diagnostics.isEmpty, let types = checked.types {
+            error("no item type is left after '\(types.origin.text)'", at: types.origin.span)
+        }
+
+        if checkTimeOrder, let since = checked.since, let until = checked.until, since.instant >= until.instant {
+            let zone = context.timeZone
+            error("since: is not before until: (\(Self.format(since.instant, zone)) ≥ \(Self.format(until.instant, zone)))",
+                  at: until.origin.span,
+                  help: "since: is the earliest time, until: the latest")
+        }
+    }
+
+    // MARK: - Values
+
+    /// The terms of a value, with `$variables` replaced by what they hold.
+    private mutating func expand(_ value: QualifierValue) -> [QualifierTerm]? {
+        var terms: [QualifierTerm] = []
+        var ok = true
+        for term in value.terms {
+            if case .scalar(let scalar) = term.kind, case .variable(let name) = scalar.kind {
+                guard let bound = context.variables[name] else {
+                    error("unknown variable '$\(name)'", at: scalar.span,
+                          help: Suggestion.closest(to: name, in: context.variables.keys).map { "did you mean '$\($0)'?" }
+                            ?? "define it first with 'let \(name) = …'")
+                    ok = false
+                    continue
+                }
+                // Report problems with a variable's value at the place it is used.
+                terms += bound.terms.map { QualifierTerm(kind: Self.respan($0.kind, to: term.span), span: term.span) }
+            } else {
+                terms.append(term)
+            }
+        }
+        if terms.count > Self.maximumListLength {
+            error("list of \(terms.count) values is too long (limit \(Self.maximumListLength))", at: value.span)
+            return nil
+        }
+        return ok ? terms : nil
+    }
+
+    private static func respan(_ kind: QualifierTerm.Kind, to span: SourceSpan) -> QualifierTerm.Kind {
+        func fix(_ s: Scalar?) -> Scalar? { s.map { Scalar(kind: $0.kind, span: span) } }
+        switch kind {
+        case .scalar(let s): return .scalar(fix(s)!)
+        case .comparison(let op, let s): return .comparison(op, fix(s)!)
+        case .range(let a, let b): return .range(fix(a), fix(b))
+        }
+    }
+
+    /// Plain identifiers (slugs, ids, usernames): no comparisons or ranges.
+    private mutating func identifiers(_ terms: [QualifierTerm], kind: String, valid: (String) -> Bool, help: String) -> [String]? {
+        var values: [String] = []
+        for term in terms {
+            guard case .scalar(let scalar) = term.kind, let text = scalar.text else {
+                error("a \(kind) cannot be a comparison or a range", at: term.span, help: help)
+                return nil
+            }
+            guard valid(text) else {
+                let slug = Self.slugify(text)
+                error("'\(Lexer.printable(text))' is not a valid \(kind)", at: term.span,
+                      help: kind != "username" && !slug.isEmpty && slug != text ? "slugs are lowercase words joined by '-', like \(slug)" : help)
+                return nil
+            }
+            if !values.contains(text) { values.append(text) }
+        }
+        return values
+    }
+
+    private mutating func numbers(_ terms: [QualifierTerm], what: String, minimum: Int, negated: Bool, origin: Origin, help: String) -> NumberFilter? {
+        var filter = NumberFilter(values: [], intervals: [], negated: negated, origin: origin)
+        func number(_ scalar: Scalar?) -> Int?? {
+            guard let scalar else { return .some(nil) }
+            guard let text = scalar.text, let n = Int(text) else {
+                error("\(what) must be a number, not '\(Lexer.printable(scalar.text ?? "$"))'", at: scalar.span, help: help)
+                return nil
+            }
+            guard n >= minimum else {
+                error("\(what) \(n) is out of range: \(what)s start at \(minimum)", at: scalar.span, help: help)
+                return nil
+            }
+            guard n <= 10_000 else {
+                error("\(what) \(n) is out of range", at: scalar.span, help: help)
+                return nil
+            }
+            return .some(n)
+        }
+        for term in terms {
+            switch term.kind {
+            case .scalar(let scalar):
+                guard let n = number(scalar), let value = n else { return nil }
+                if !filter.values.contains(value) { filter.values.append(value) }
+            case .comparison(let op, let scalar):
+                guard let n = number(scalar), let value = n else { return nil }
+                switch op {
+                case .greaterEqual: filter.intervals.append(.init(lower: value, upper: nil))
+                case .greater: filter.intervals.append(.init(lower: value + 1, upper: nil))
+                case .lessEqual: filter.intervals.append(.init(lower: nil, upper: value))
+                case .less: filter.intervals.append(.init(lower: nil, upper: value - 1))
+                }
+            case .range(let low, let high):
+                guard let lo = number(low), let hi = number(high) else { return nil }
+                if let lo, let hi {
+                    guard lo <= hi else {
+                        error("empty range \(lo)..\(hi)", at: term.span, help: "write the smaller number first: \(hi)..\(lo)")
+                        return nil
+                    }
+                    if hi - lo < 100 {
+                        for n in lo...hi where !filter.values.contains(n) { filter.values.append(n) }
+                        continue
+                    }
+                }
+                filter.intervals.append(.init(lower: lo, upper: hi))
+            }
+        }
+        filter.values.sort()
+        return filter
+    }
+
+    private mutating func enumerated<T: RawRepresentable & CaseIterable>(_ terms: [QualifierTerm], what: String) -> [T]? where T.RawValue == String {
+        var values: [T] = []
+        for term in terms {
+            guard case .scalar(let scalar) = term.kind, let text = scalar.text else {
+                error("a \(what) cannot be a comparison or a range", at: term.span)
+                return nil
+            }
+            guard let value = T(rawValue: text.lowercased()) else {
+                let names = T.allCases.map(\.rawValue)
+                error("unknown \(what) '\(Lexer.printable(text))'", at: term.span,
+                      help: Suggestion.didYouMean(text, in: names) ?? "\(what)s are: \(names.joined(separator: ", "))")
+                return nil
+            }
+            if !values.contains(where: { $0.rawValue == value.rawValue }) { values.append(value) }
+        }
+        return values
+    }
+
+    private mutating func time(_ terms: [QualifierTerm], key: QualifierKey) -> TimeExpression? {
+        guard terms.count == 1, case .scalar(let scalar) = terms[0].kind, let text = scalar.text else {
+            error("'\(key.rawValue):' takes one time", at: terms.first.map { $0.span.merged(with: terms.last!.span) } ?? terms[0].span,
+                  help: key == .since ? "for a window, combine since: and until:" : "write \(key.rawValue):2024-01-01 or \(key.rawValue):7d")
+            return nil
+        }
+        switch TimeExpression.parse(text) {
+        case .success(let expression):
+            return expression
+        case .failure(let failure):
+            error(failure.message, at: scalar.span, help: failure.help)
+            return nil
+        }
+    }
+
+    private mutating func rating(_ terms: [QualifierTerm], negated: Bool, origin: Origin) -> RatingFilter? {
+        var filter = RatingFilter(terms: [], negated: negated, origin: origin)
+        let help = "ratings are love, hate, or 1–10 with >=, <=, ranges (7..9) and lists"
+        func score(_ scalar: Scalar?) -> Int?? {
+            guard let scalar else { return .some(nil) }
+            guard let text = scalar.text, let n = Int(text), (1...10).contains(n) else {
+                error("'\(Lexer.printable(scalar.text ?? ""))' is not a rating", at: scalar.span, help: help)
+                return nil
+            }
+            return .some(n)
+        }
+        for term in terms {
+            switch term.kind {
+            case .scalar(let scalar):
+                switch scalar.text?.lowercased() {
+                case "love": filter.terms.append(.love)
+                case "hate": filter.terms.append(.hate)
+                default:
+                    guard let n = score(scalar), let value = n else { return nil }
+                    filter.terms.append(.numbers(.init(lower: value, upper: value)))
+                }
+            case .comparison(let op, let scalar):
+                guard let n = score(scalar), let value = n else { return nil }
+                switch op {
+                case .greaterEqual: filter.terms.append(.numbers(.init(lower: value, upper: nil)))
+                case .greater: filter.terms.append(.numbers(.init(lower: value + 1, upper: nil)))
+                case .lessEqual: filter.terms.append(.numbers(.init(lower: nil, upper: value)))
+                case .less: filter.terms.append(.numbers(.init(lower: nil, upper: value - 1)))
+                }
+            case .range(let low, let high):
+                guard let lo = score(low), let hi = score(high) else { return nil }
+                filter.terms.append(.numbers(.init(lower: lo, upper: hi)))
+            }
+        }
+        return filter
+    }
+
+    // MARK: - Stages
+
+    /// The shape rows have at a point in the pipeline.
+    private enum Schema {
+        case items(Set<ItemType>)
+        case columns([String])
+    }
+
+    private mutating func checkStages(_ stages: [Stage], possibleTypes: Set<ItemType>) -> [CheckedStage] {
+        var schema = Schema.items(possibleTypes)
+        var checked: [CheckedStage] = []
+        for stage in stages {
+            switch stage.kind {
+            case .where(let expression):
+                if let e = checkExpression(expression, schema: schema) { checked.append(.filter(e)) }
+            case .select(let items):
+                var columns: [SelectedColumn] = []
+                var names: Set<String> = []
+                for item in items {
+                    guard let field = resolve(item.field, schema: schema) else { continue }
+                    if names.contains(item.columnName) {
+                        error("column '\(item.columnName)' is selected twice", at: item.alias?.span ?? item.field.span, help: "rename one with 'as'")
+                    }
+                    names.insert(item.columnName)
+                    columns.append(SelectedColumn(name: item.columnName, field: field))
+                }
+                checked.append(.select(columns))
+                schema = .columns(items.map(\.columnName))
+            case .sort(let keys):
+                let specs = keys.compactMap { key in resolve(key.field, schema: schema).map { SortSpecification(field: $0, descending: key.descending) } }
+                checked.append(.sort(specs))
+            case .limit(let n):
+                checked.append(.limit(n))
+            case .count(let fields):
+                let refs = fields.compactMap { resolve($0, schema: schema) }
+                checked.append(.count(by: refs))
+                schema = .columns(fields.map(\.description) + ["count"])
+            case .distinct(let fields):
+                let refs = fields.compactMap { resolve($0, schema: schema) }
+                checked.append(.distinct(refs))
+                schema = .columns(fields.map(\.description))
+            case .flatten(let field):
+                guard case .items(let types) = schema else {
+                    error("'flatten' works on activity items, not on the columns of a previous stage", at: stage.keyword.span, help: "flatten before select, count or distinct")
+                    continue
+                }
+                guard field.description == "episodes" else {
+                    error("only 'episodes' can be flattened", at: field.span, help: "write '| flatten episodes'")
+                    continue
+                }
+                if !types.contains(.episode) {
+                    error("'flatten episodes' needs episode items, but this query returns \(Self.describe(types)) items", at: field.span)
+                    continue
+                }
+                checked.append(.flatten(FieldReference(target: .item(field.components), name: "episodes")))
+            }
+        }
+        return checked
+    }
+
+    /// Resolves a field path against the current row shape.
+    private mutating func resolve(_ path: FieldPath, schema: Schema) -> FieldReference? {
+        let name = path.description
+        switch schema {
+        case .columns(let columns):
+            if columns.contains(name) { return FieldReference(target: .column(name), name: name) }
+            error("unknown column '\(name)'", at: path.span,
+                  help: Suggestion.didYouMean(name, in: columns) ?? "the previous stage produced: \(columns.joined(separator: ", "))")
+            return nil
+        case .items(let types):
+            if path.components.count == 1, FieldCatalog.virtualNames.contains(name) {
+                return FieldReference(target: .virtual(name), name: name)
+            }
+            let key = path.catalogKey
+            guard let declared = FieldCatalog.typesByPath[key] else {
+                // An open object (list_item.*) or an unknown path.
+                error("unknown field '\(name)'", at: path.span,
+                      help: Suggestion.closest(to: key, in: FieldCatalog.allPaths).map { "did you mean '\($0.replacingOccurrences(of: "[]", with: "[0]"))'?" }
+                        ?? "fields include time, who, title, sxe, action, show.title, episode.season, movie.title, user.username")
+                return nil
+            }
+            if declared.isDisjoint(with: types), !types.isEmpty {
+                error("field '\(name)' never appears on \(Self.describe(types)) items, which are all this query returns", at: path.span,
+                      help: "'\(name)' belongs to \(Self.describe(declared)) items")
+                return nil
+            }
+            return FieldReference(target: .item(path.components), name: name)
+        }
+    }
+
+    private mutating func checkExpression(_ expression: Expression, schema: Schema) -> CheckedExpression? {
+        switch expression.kind {
+        case .field(let path):
+            return resolve(path, schema: schema).map { .field($0) }
+        case .literal(let literal):
+            return literalValue(literal, span: expression.span).map { .value($0) }
+        case .variable(let name):
+            guard let bound = context.variables[name] else {
+                error("unknown variable '$\(name)'", at: expression.span,
+                      help: Suggestion.closest(to: name, in: context.variables.keys).map { "did you mean '$\($0)'?" } ?? "define it first with 'let \(name) = …'")
+                return nil
+            }
+            let values = bound.terms.compactMap { term -> Value? in
+                guard case .scalar(let scalar) = term.kind, let text = scalar.text else { return nil }
+                if case .word = scalar.kind, let i = Int64(text) { return .int(i) }
+                return .string(text)
+            }
+            guard values.count == bound.terms.count else {
+                error("variable '$\(name)' holds a comparison or range, which cannot be used in an expression", at: expression.span)
+                return nil
+            }
+            return values.count == 1 ? .value(values[0]) : .list(values.map { .value($0) })
+        case .list(let elements):
+            var out: [CheckedExpression] = []
+            for element in elements {
+                guard let e = checkExpression(element, schema: schema) else { return nil }
+                out.append(e)
+            }
+            return .list(out)
+        case .not(let operand):
+            return checkExpression(operand, schema: schema).map { .not($0) }
+        case .binary(let op, let left, let right):
+            let l = checkExpression(left, schema: schema)
+            let r = checkExpression(right, schema: schema)
+            guard let l, let r else { return nil }
+            if op == .matches || op == .notMatches {
+                guard case .value(.string(let pattern)) = r else {
+                    error("'\(op.rawValue)' needs a regular expression in quotes on its right", at: right.span, help: "write show.title =~ \"^the\"")
+                    return nil
+                }
+                do {
+                    _ = try NSRegularExpression(pattern: pattern)
+                } catch {
+                    self.error("invalid regular expression \"\(Lexer.printable(pattern))\"", at: right.span)
+                    return nil
+                }
+            }
+            return .binary(op, l, r)
+        }
+    }
+
+    private mutating func literalValue(_ literal: Literal, span: SourceSpan) -> Value? {
+        switch literal {
+        case .string(let s): return .string(s)
+        case .integer(let i): return .int(i)
+        case .number(let d): return .double(d)
+        case .bool(let b): return .bool(b)
+        case .null: return .null
+        case .duration(let text):
+            switch RelativeDuration.parse(text) {
+            case .success(let duration): return .duration(duration.approximateSeconds)
+            case .failure(let failure):
+                error(failure.message, at: span, help: failure.help)
+                return nil
+            }
+        case .dateTime(let text):
+            switch TimeExpression.parse(text) {
+            case .success(let expression): return .instant(expression.resolve(now: context.now, in: context.timeZone, as: .lower))
+            case .failure(let failure):
+                error(failure.message, at: span, help: failure.help)
+                return nil
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private mutating func error(_ message: String, at span: SourceSpan, help: String? = nil) {
+        diagnostics.append(.error(message, at: span, help: help))
+    }
+
+    private func sourceText(_ qualifier: Qualifier) -> String {
+        var text = qualifier.negated ? "-" : ""
+        text += qualifier.key.name
+        if let value = qualifier.value { text += ":" + Printer.print(value) }
+        return text
+    }
+
+    static func describe(_ types: Set<ItemType>) -> String {
+        let names = types.sorted().map(\.rawValue)
+        switch names.count {
+        case 0: return "no"
+        case 1: return names[0]
+        default: return names.dropLast().joined(separator: ", ") + " or " + names.last!
+        }
+    }
+
+    static func format(_ date: Date, _ zone: TimeZone) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = zone
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    static func isShowReference(_ text: String) -> Bool { isSlug(text) }
+
+    static func isMovieReference(_ text: String) -> Bool { isSlug(text) }
+
+    static func isSlug(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 200, !text.hasPrefix("-"), !text.hasSuffix("-") else { return false }
+        return text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") }
+    }
+
+    static func isUsername(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 100 else { return false }
+        return text.utf8.allSatisfy { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+    }
+
+    /// "The Walking Dead" → "the-walking-dead", for hints.
+    static func slugify(_ text: String) -> String {
+        var out = ""
+        for c in text.lowercased() {
+            if c.isASCII && (c.isLetter || c.isNumber) { out.append(c) } else if !out.isEmpty && !out.hasSuffix("-") { out.append("-") }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out
+    }
+}

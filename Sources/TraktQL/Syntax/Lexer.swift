@@ -1,0 +1,359 @@
+/// Turns statement text into tokens.
+///
+/// The language has three lexical regions, and the lexer tracks which one it is in from the
+/// tokens it has produced (no feedback from the parser is needed):
+///
+/// - after `activity`, whitespace-separated qualifier words (`show:the-walking-dead`,
+///   `since:2024-01-01T20:00-05:00`), which may contain `:`, `,`, `..` and quoted parts;
+/// - after `|`, expression tokens (`user.username != "justin"`);
+/// - after `=` in `let`/`set` and after a meta-command, raw words to the end of the line.
+///
+/// A newline ends a statement unless the next non-blank line starts with `|`, or an
+/// expression parenthesis or bracket is still open. `#` starts a comment to the end of the line.
+public struct Lexer {
+    private enum Mode {
+        case head, qualifiers, expression, rawWords
+    }
+
+    /// Limits that keep hostile input from costing unbounded time or memory.
+    public static let maximumSourceBytes = 1 << 20
+
+    private let bytes: [UInt8]
+    private var index = 0
+    private var line = 1
+    private var column = 1
+    private var mode = Mode.head
+    private var nesting = 0
+    /// After `let`/`set`, the first top-level `=` assigns.
+    private var expectsAssignment = false
+    private(set) public var diagnostics: [Diagnostic] = []
+
+    public init(_ source: String) {
+        self.bytes = Array(source.utf8)
+    }
+
+    /// Every token of the source, ending with ``Token/Kind/endOfInput``.
+    public mutating func tokenize() -> [Token] {
+        var tokens: [Token] = []
+        tokens.reserveCapacity(bytes.count / 4 + 2)
+        if bytes.count > Self.maximumSourceBytes {
+            diagnostics.append(.error("input is too large (\(bytes.count) bytes; the limit is \(Self.maximumSourceBytes))", at: span(from: location)))
+            tokens.append(Token(kind: .endOfInput, text: "", span: span(from: location)))
+            return tokens
+        }
+        while true {
+            let token = next()
+            tokens.append(token)
+            if token.kind == .endOfInput { break }
+        }
+        return tokens
+    }
+
+    // MARK: - Cursor
+
+    private var location: SourceLocation { SourceLocation(line: line, column: column, offset: index) }
+
+    private func peek(_ ahead: Int = 0) -> UInt8? {
+        let i = index + ahead
+        return i < bytes.count ? bytes[i] : nil
+    }
+
+    private mutating func advance() {
+        let byte = bytes[index]
+        index += 1
+        if byte == UInt8(ascii: "\n") {
+            line += 1
+            column = 1
+        } else if byte & 0xC0 != 0x80 {
+            column += 1  // count characters (scalar starts), not continuation bytes
+        }
+    }
+
+    private func span(from start: SourceLocation) -> SourceSpan { SourceSpan(start: start, end: location) }
+
+    private func text(from start: SourceLocation) -> String {
+        String(decoding: bytes[start.offset..<index], as: UTF8.self)
+    }
+
+    private func token(_ kind: Token.Kind, from start: SourceLocation) -> Token {
+        Token(kind: kind, text: text(from: start), span: span(from: start))
+    }
+
+    // MARK: - Dispatch
+
+    private mutating func next() -> Token {
+        skipBlanks()
+        guard let byte = peek() else {
+            return Token(kind: .endOfInput, text: "", span: span(from: location))
+        }
+        let start = location
+        if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: ";") {
+            return statementEnd()
+        }
+        if byte == UInt8(ascii: "|") {
+            advance()
+            mode = .expression
+            nesting = 0
+            return token(.pipe, from: start)
+        }
+        switch mode {
+        case .head:
+            return headToken()
+        case .qualifiers:
+            return word(.qualifier)
+        case .rawWords:
+            if byte == UInt8(ascii: "\"") { return string() }
+            return word(.rawWord)
+        case .expression:
+            return expressionToken()
+        }
+    }
+
+    /// Skips spaces, tabs, carriage returns and comments, and newlines that do not end the statement.
+    private mutating func skipBlanks() {
+        while let byte = peek() {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                advance()
+            case UInt8(ascii: "#"):
+                while let b = peek(), b != UInt8(ascii: "\n") { advance() }
+            case UInt8(ascii: "\n"):
+                // Between statements, and inside open parentheses, newlines are only space.
+                if mode == .head || (mode == .expression && nesting > 0) || continuesOnNextLine() {
+                    advance()
+                } else {
+                    return
+                }
+            default:
+                return
+            }
+        }
+    }
+
+    /// Whether the next line that is not blank or a comment starts with `|`.
+    private func continuesOnNextLine() -> Bool {
+        var i = index + 1
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+                i += 1
+            case UInt8(ascii: "#"):
+                while i < bytes.count, bytes[i] != UInt8(ascii: "\n") { i += 1 }
+            case UInt8(ascii: "|"):
+                return true
+            default:
+                return false
+            }
+        }
+        return false
+    }
+
+    private mutating func statementEnd() -> Token {
+        let start = location
+        advance()
+        mode = .head
+        nesting = 0
+        expectsAssignment = false
+        return token(.statementEnd, from: start)
+    }
+
+    private mutating func headToken() -> Token {
+        let start = location
+        let byte = peek()!
+        if byte == UInt8(ascii: "."), let after = peek(1), isIdentifierStart(after) {
+            advance()
+            while let b = peek(), isIdentifierContinue(b) { advance() }
+            mode = .rawWords
+            var token = token(.metaCommand, from: start)
+            token.text.removeFirst()
+            return token
+        }
+        if isIdentifierStart(byte) {
+            let token = identifier()
+            switch token.text.lowercased() {
+            case "activity": mode = .qualifiers
+            case "let", "set":
+                mode = .expression  // NAME, then `=` switches to raw words
+                expectsAssignment = true
+            case "explain":
+                break  // `activity` follows
+            default:
+                mode = .rawWords  // not a statement: the parser reports it once, not each character after it
+            }
+            return token
+        }
+        return expressionToken()
+    }
+
+    private mutating func identifier() -> Token {
+        let start = location
+        while let b = peek(), isIdentifierContinue(b) { advance() }
+        return token(.identifier, from: start)
+    }
+
+    /// A whitespace-delimited word; quoted parts may contain spaces and `|`.
+    private mutating func word(_ kind: Token.Kind) -> Token {
+        let start = location
+        var inQuotes = false
+        while let b = peek() {
+            if inQuotes {
+                if b == UInt8(ascii: "\\"), peek(1) != nil { advance() } else if b == UInt8(ascii: "\"") { inQuotes = false }
+                advance()
+                continue
+            }
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\n")
+                || b == UInt8(ascii: "|") || b == UInt8(ascii: ";")
+            {
+                break
+            }
+            if b == UInt8(ascii: "#") && index > start.offset && isSpace(bytes[index - 1]) { break }
+            if b == UInt8(ascii: "\"") { inQuotes = true }
+            advance()
+        }
+        if inQuotes {
+            diagnostics.append(.error("unterminated string", at: span(from: start), help: "close it with '\"'"))
+        }
+        return token(kind, from: start)
+    }
+
+    private mutating func expressionToken() -> Token {
+        let start = location
+        let byte = peek()!
+        if isIdentifierStart(byte) { return identifier() }
+        if isDigit(byte) { return number() }
+        advance()
+        switch byte {
+        case UInt8(ascii: "\""):
+            index = start.offset; line = start.line; column = start.column
+            return string()
+        case UInt8(ascii: "$"):
+            while let b = peek(), isIdentifierContinue(b) { advance() }
+            var token = token(.variable, from: start)
+            token.text.removeFirst()
+            if token.text.isEmpty {
+                diagnostics.append(.error("'$' must be followed by a variable name", at: token.span))
+            }
+            return token
+        case UInt8(ascii: "("): nesting += 1; return token(.leftParen, from: start)
+        case UInt8(ascii: ")"): nesting = max(0, nesting - 1); return token(.rightParen, from: start)
+        case UInt8(ascii: "["): nesting += 1; return token(.leftBracket, from: start)
+        case UInt8(ascii: "]"): nesting = max(0, nesting - 1); return token(.rightBracket, from: start)
+        case UInt8(ascii: ","): return token(.comma, from: start)
+        case UInt8(ascii: "."): return token(.dot, from: start)
+        case UInt8(ascii: "~"): return token(.tilde, from: start)
+        case UInt8(ascii: "="):
+            if peek() == UInt8(ascii: "=") { advance(); return token(.equal, from: start) }
+            if peek() == UInt8(ascii: "~") { advance(); return token(.match, from: start) }
+            if expectsAssignment && nesting == 0 {
+                expectsAssignment = false
+                mode = .rawWords
+                return token(.assign, from: start)
+            }
+            return token(.equal, from: start)
+        case UInt8(ascii: "!"):
+            if peek() == UInt8(ascii: "=") { advance(); return token(.notEqual, from: start) }
+            if peek() == UInt8(ascii: "~") { advance(); return token(.notMatch, from: start) }
+        case UInt8(ascii: "<"):
+            if peek() == UInt8(ascii: "=") { advance(); return token(.lessEqual, from: start) }
+            return token(.less, from: start)
+        case UInt8(ascii: ">"):
+            if peek() == UInt8(ascii: "=") { advance(); return token(.greaterEqual, from: start) }
+            return token(.greater, from: start)
+        default:
+            break
+        }
+        // Skip the rest of a multi-byte character so the message names all of it.
+        while let b = peek(), b & 0xC0 == 0x80 { advance() }
+        let bad = text(from: start)
+        diagnostics.append(.error("unexpected character '\(Self.printable(bad))'", at: span(from: start)))
+        return next()
+    }
+
+    /// A digit-initial run: integers, decimals, durations (`7d`, `30min`), dates and times.
+    private mutating func number() -> Token {
+        let start = location
+        while let b = peek() {
+            if isDigit(b) || isLetter(b) || b == UInt8(ascii: ":") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") {
+                advance()
+            } else if b == UInt8(ascii: "."), let after = peek(1), isDigit(after) {
+                advance()
+            } else {
+                break
+            }
+        }
+        return token(.number, from: start)
+    }
+
+    /// A double-quoted string with `\"`, `\\`, `\n`, `\t` and `\u{…}` escapes.
+    private mutating func string() -> Token {
+        let start = location
+        advance()  // opening quote
+        var value: [UInt8] = []
+        while let b = peek() {
+            if b == UInt8(ascii: "\"") {
+                advance()
+                return Token(kind: .string, text: String(decoding: value, as: UTF8.self), span: span(from: start))
+            }
+            if b == UInt8(ascii: "\\") {
+                let escapeStart = location
+                advance()
+                guard let e = peek() else { break }
+                advance()
+                switch e {
+                case UInt8(ascii: "n"): value.append(10)
+                case UInt8(ascii: "t"): value.append(9)
+                case UInt8(ascii: "r"): value.append(13)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): value.append(e)
+                case UInt8(ascii: "u"):
+                    if let scalar = unicodeEscape() {
+                        value.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    } else {
+                        diagnostics.append(.error("invalid unicode escape", at: span(from: escapeStart), help: "write it as \\u{1F600}"))
+                    }
+                default:
+                    diagnostics.append(.error("unknown escape '\\\(Self.printable(String(decoding: [e], as: UTF8.self)))'", at: span(from: escapeStart), help: "escapes are \\\" \\\\ \\n \\t \\u{…}"))
+                }
+                continue
+            }
+            value.append(b)
+            advance()
+        }
+        diagnostics.append(.error("unterminated string", at: span(from: start), help: "close it with '\"'"))
+        return Token(kind: .string, text: String(decoding: value, as: UTF8.self), span: span(from: start))
+    }
+
+    private mutating func unicodeEscape() -> Unicode.Scalar? {
+        guard peek() == UInt8(ascii: "{") else { return nil }
+        advance()
+        var digits = ""
+        while let b = peek(), b != UInt8(ascii: "}"), digits.count <= 8 {
+            digits.append(Character(Unicode.Scalar(b)))
+            advance()
+        }
+        guard peek() == UInt8(ascii: "}") else { return nil }
+        advance()
+        guard let code = UInt32(digits, radix: 16) else { return nil }
+        return Unicode.Scalar(code)
+    }
+
+    // MARK: - Character classes
+
+    private func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 }
+    private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+    private func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 97 && (b | 0x20) <= 122 }
+    private func isIdentifierStart(_ b: UInt8) -> Bool { isLetter(b) || b == UInt8(ascii: "_") }
+    private func isIdentifierContinue(_ b: UInt8) -> Bool { isIdentifierStart(b) || isDigit(b) }
+
+    /// Control characters shown as escapes, so a message never carries raw terminal codes.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,655 @@
+/// A hand-written recursive-descent parser from tokens to ``Script``.
+///
+/// It recovers at statement boundaries and between qualifiers and stages, so one pass reports
+/// several independent errors. The grammar it implements is `Grammar/traktql.ebnf`.
+public struct Parser {
+    /// Statement keywords, for messages and completion.
+    public static let statementKeywords = ["activity", "explain", "let", "set"]
+    /// Stage keywords, for messages and completion.
+    public static let stageKeywords = ["where", "select", "sort", "limit", "count", "distinct", "flatten"]
+    /// Nesting deeper than this in a `where` expression is an error, not a stack overflow.
+    public static let maximumExpressionDepth = 64
+
+    private var tokens: [Token]
+    private var position = 0
+    private var depth = 0
+    private(set) public var diagnostics: [Diagnostic] = []
+
+    /// Parses `source`; problems are in the returned diagnostics (lexer's first).
+    public static func parse(_ source: String) -> (script: Script, diagnostics: [Diagnostic]) {
+        var lexer = Lexer(source)
+        let tokens = lexer.tokenize()
+        var parser = Parser(tokens: tokens)
+        let script = parser.parseScript()
+        return (script, lexer.diagnostics + parser.diagnostics)
+    }
+
+    public init(tokens: [Token]) {
+        self.tokens = tokens
+    }
+
+    // MARK: - Token stream
+
+    private var current: Token { tokens[position] }
+
+    private func peekKind(_ ahead: Int = 1) -> Token.Kind {
+        let i = min(position + ahead, tokens.count - 1)
+        return tokens[i].kind
+    }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let token = tokens[position]
+        if position < tokens.count - 1 { position += 1 }
+        return token
+    }
+
+    private var atStatementBoundary: Bool {
+        current.kind == .statementEnd || current.kind == .endOfInput
+    }
+
+    private func isKeyword(_ word: String) -> Bool {
+        current.kind == .identifier && current.text.lowercased() == word
+    }
+
+    private mutating func error(_ message: String, at span: SourceSpan, help: String? = nil) {
+        diagnostics.append(.error(message, at: span, help: help))
+    }
+
+    /// Describes the current token for "expected …, found …" messages.
+    private var found: String {
+        switch current.kind {
+        case .endOfInput: return "end of input"
+        case .statementEnd: return current.text == ";" ? "';'" : "end of line"
+        case .string: return "a string"
+        default: return "'\(Lexer.printable(current.text))'"
+        }
+    }
+
+    private mutating func skipToStatementEnd() {
+        while !atStatementBoundary { advance() }
+    }
+
+    private mutating func skipToStageEnd() {
+        while !atStatementBoundary && current.kind != .pipe { advance() }
+    }
+
+    // MARK: - Statements
+
+    public mutating func parseScript() -> Script {
+        var statements: [Statement] = []
+        while current.kind != .endOfInput {
+            if current.kind == .statementEnd {
+                advance()
+                continue
+            }
+            if let statement = parseStatement() {
+                statements.append(statement)
+            }
+            if !atStatementBoundary {
+                error("unexpected \(found) after the statement", at: current.span, help: "put each statement on its own line or separate them with ';'")
+                skipToStatementEnd()
+            }
+        }
+        return Script(statements: statements)
+    }
+
+    private mutating func parseStatement() -> Statement? {
+        let start = current.span
+        switch current.kind {
+        case .metaCommand:
+            let name = advance()
+            var arguments: [Identifier] = []
+            while !atStatementBoundary {
+                let token = advance()
+                arguments.append(Identifier(token.text, span: token.span))
+            }
+            let end = arguments.last?.span ?? name.span
+            return Statement(kind: .meta(name: Identifier(name.text, span: name.span), arguments: arguments), span: start.merged(with: end))
+        case .identifier:
+            switch current.text.lowercased() {
+            case "activity":
+                let query = parseQuery()
+                return Statement(kind: .query(query), span: query.span)
+            case "explain":
+                advance()
+                guard isKeyword("activity") else {
+                    error("expected a query after 'explain', found \(found)", at: current.span, help: "write 'explain activity …'")
+                    skipToStatementEnd()
+                    return nil
+                }
+                let query = parseQuery()
+                return Statement(kind: .explain(query), span: start.merged(with: query.span))
+            case "let", "set":
+                return parseAssignment()
+            default:
+                let word = current.text
+                error("unknown statement '\(word)'", at: current.span,
+                      help: Suggestion.didYouMean(word, in: Self.statementKeywords) ?? "a statement starts with activity, explain, let, set or a .command")
+                skipToStatementEnd()
+                return nil
+            }
+        default:
+            error("expected a statement, found \(found)", at: current.span, help: "a statement starts with activity, explain, let, set or a .command")
+            skipToStatementEnd()
+            return nil
+        }
+    }
+
+    private mutating func parseAssignment() -> Statement? {
+        let keyword = advance()
+        let isLet = keyword.text.lowercased() == "let"
+        guard current.kind == .identifier else {
+            error("expected a name after '\(keyword.text)', found \(found)", at: current.span,
+                  help: isLet ? "write 'let NAME = value'" : "write 'set OPTION = value'")
+            skipToStatementEnd()
+            return nil
+        }
+        let nameToken = advance()
+        let name = Identifier(nameToken.text, span: nameToken.span)
+        guard current.kind == .assign else {
+            error("expected '=' after '\(name.name)', found \(found)", at: current.span)
+            skipToStatementEnd()
+            return nil
+        }
+        advance()
+        guard !atStatementBoundary else {
+            error("expected a value after '='", at: current.span)
+            return nil
+        }
+        let valueToken = advance()
+        var value: QualifierValue?
+        if valueToken.kind == .string {
+            value = QualifierValue(terms: [QualifierTerm(kind: .scalar(Scalar(kind: .quoted(valueToken.text), span: valueToken.span)), span: valueToken.span)], span: valueToken.span)
+        } else {
+            value = parseValue(of: valueToken, from: valueToken.text.startIndex, keyName: name.name)
+        }
+        if !atStatementBoundary {
+            error("expected one value after '=', found \(found)", at: current.span, help: "quote a value that contains spaces")
+            skipToStatementEnd()
+        }
+        guard let value else { return nil }
+        let kind: Statement.Kind = isLet ? .let(name: name, value: value) : .set(name: name, value: value)
+        return Statement(kind: kind, span: keyword.span.merged(with: value.span))
+    }
+
+    // MARK: - Queries
+
+    private mutating func parseQuery() -> Query {
+        let keyword = advance()  // activity
+        var span = keyword.span
+        var qualifiers: [Qualifier] = []
+        while current.kind == .qualifier {
+            let token = advance()
+            span = span.merged(with: token.span)
+            if let qualifier = parseQualifier(token) { qualifiers.append(qualifier) }
+        }
+        var stages: [Stage] = []
+        while current.kind == .pipe {
+            let pipe = advance()
+            span = span.merged(with: pipe.span)
+            if let stage = parseStage(after: pipe) {
+                stages.append(stage)
+                span = span.merged(with: stage.span)
+            }
+            if !atStatementBoundary && current.kind != .pipe {
+                error("unexpected \(found) in the stage", at: current.span, help: "stages are separated by '|'")
+                skipToStageEnd()
+            }
+        }
+        return Query(qualifiers: qualifiers, stages: stages, span: span)
+    }
+
+    /// Splits one qualifier word: `[-]key[:value]`.
+    private mutating func parseQualifier(_ token: Token) -> Qualifier? {
+        let text = token.text
+        var keyStart = text.startIndex
+        var negated = false
+        if text.hasPrefix("-") && text.count > 1 {
+            negated = true
+            keyStart = text.index(after: keyStart)
+        }
+        let colon = text[keyStart...].firstIndex(of: ":")
+        let keyEnd = colon ?? text.endIndex
+        let keyText = String(text[keyStart..<keyEnd])
+        let keySpan = subspan(of: token, keyStart, keyEnd)
+        guard !keyText.isEmpty, keyText.utf8.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || $0 == UInt8(ascii: "_") }) else {
+            if keyText.isEmpty {
+                error("missing qualifier name before ':'", at: token.span, help: "qualifiers are written key:value, like season:1")
+            } else {
+                error("'\(Lexer.printable(keyText))' is not a qualifier", at: keySpan,
+                      help: colon == nil ? "qualifiers are written key:value, like show:the-walking-dead; use '|' before a stage" : nil)
+            }
+            return nil
+        }
+        let key = Identifier(keyText, span: keySpan)
+        guard let colon else {
+            return Qualifier(key: key, negated: negated, value: nil, span: token.span)
+        }
+        let valueStart = text.index(after: colon)
+        guard valueStart < text.endIndex else {
+            error("missing value after '\(keyText):'", at: token.span, help: "write \(keyText):VALUE")
+            return nil
+        }
+        guard let value = parseValue(of: token, from: valueStart, keyName: keyText) else { return nil }
+        return Qualifier(key: key, negated: negated, value: value, span: token.span)
+    }
+
+    /// Parses `term(,term)*` in `token.text[start...]`.
+    private mutating func parseValue(of token: Token, from start: String.Index, keyName: String) -> QualifierValue? {
+        let text = token.text
+        var terms: [QualifierTerm] = []
+        var termStart = start
+        var i = start
+        var inQuotes = false
+        var failed = false
+        func finishTerm(_ parser: inout Parser, _ end: String.Index) {
+            let span = parser.subspan(of: token, termStart, end)
+            if termStart == end {
+                parser.error("empty element in the list for '\(keyName)'", at: span, help: "remove the extra ','")
+                failed = true
+            } else if let term = parser.parseTerm(token, termStart, end) {
+                terms.append(term)
+            } else {
+                failed = true
+            }
+        }
+        while i < text.endIndex {
+            let c = text[i]
+            if inQuotes {
+                if c == "\\" {
+                    i = text.index(after: i)
+                    if i == text.endIndex { break }
+                } else if c == "\"" {
+                    inQuotes = false
+                }
+            } else if c == "\"" {
+                inQuotes = true
+            } else if c == "," {
+                finishTerm(&self, i)
+                termStart = text.index(after: i)
+            }
+            i = text.index(after: i)
+        }
+        finishTerm(&self, text.endIndex)
+        guard !failed else { return nil }
+        return QualifierValue(terms: terms, span: subspan(of: token, start, text.endIndex))
+    }
+
+    /// One term: a comparison, a range or a scalar.
+    private mutating func parseTerm(_ token: Token, _ start: String.Index, _ end: String.Index) -> QualifierTerm? {
+        let text = token.text
+        let termText = text[start..<end]
+        let span = subspan(of: token, start, end)
+        for op in [ComparisonOperator.greaterEqual, .lessEqual, .greater, .less] where termText.hasPrefix(op.rawValue) {
+            let scalarStart = text.index(start, offsetBy: op.rawValue.count)
+            guard scalarStart < end else {
+                error("missing value after '\(op.rawValue)'", at: span)
+                return nil
+            }
+            guard let scalar = parseScalar(token, scalarStart, end) else { return nil }
+            return QualifierTerm(kind: .comparison(op, scalar), span: span)
+        }
+        if !termText.hasPrefix("\""), let dots = termText.range(of: "..") {
+            let low = dots.lowerBound == start ? nil : parseScalar(token, start, dots.lowerBound)
+            let high = dots.upperBound == end ? nil : parseScalar(token, dots.upperBound, end)
+            if (dots.lowerBound != start && low == nil) || (dots.upperBound != end && high == nil) { return nil }
+            if low == nil && high == nil {
+                error("a range needs at least one end", at: span, help: "write a..b, a.. or ..b")
+                return nil
+            }
+            return QualifierTerm(kind: .range(low, high), span: span)
+        }
+        guard let scalar = parseScalar(token, start, end) else { return nil }
+        return QualifierTerm(kind: .scalar(scalar), span: span)
+    }
+
+    private mutating func parseScalar(_ token: Token, _ start: String.Index, _ end: String.Index) -> Scalar? {
+        let text = token.text[start..<end]
+        let span = subspan(of: token, start, end)
+        if text.hasPrefix("\"") {
+            guard text.count >= 2, text.hasSuffix("\""), !text.hasSuffix("\\\"") || text.hasSuffix("\\\\\"") else {
+                error("unterminated string", at: span, help: "close it with '\"'")
+                return nil
+            }
+            var value = ""
+            var escaped = false
+            for c in text.dropFirst().dropLast() {
+                if escaped {
+                    switch c {
+                    case "n": value.append("\n")
+                    case "t": value.append("\t")
+                    default: value.append(c)
+                    }
+                    escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else {
+                    value.append(c)
+                }
+            }
+            return Scalar(kind: .quoted(value), span: span)
+        }
+        if text.hasPrefix("$") {
+            let name = text.dropFirst()
+            guard !name.isEmpty, name.utf8.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || $0 == UInt8(ascii: "_") || ($0 >= 48 && $0 <= 57) }) else {
+                error("'\(Lexer.printable(String(text)))' is not a variable name", at: span, help: "variables are written $name")
+                return nil
+            }
+            return Scalar(kind: .variable(String(name)), span: span)
+        }
+        if text.contains("\"") {
+            error("unexpected '\"' inside '\(Lexer.printable(String(text)))'", at: span, help: "quote the whole value")
+            return nil
+        }
+        return Scalar(kind: .word(String(text)), span: span)
+    }
+
+    /// The span of `token.text[from..<to]`, for a token that may hold quoted newlines.
+    private func subspan(of token: Token, _ from: String.Index, _ to: String.Index) -> SourceSpan {
+        func location(_ index: String.Index) -> SourceLocation {
+            var loc = token.span.start
+            for scalar in token.text.unicodeScalars[..<index] {
+                loc.offset += UTF8.width(scalar)
+                if scalar == "\n" {
+                    loc.line += 1
+                    loc.column = 1
+                } else {
+                    loc.column += 1
+                }
+            }
+            return loc
+        }
+        return SourceSpan(start: location(from), end: location(to))
+    }
+
+    // MARK: - Stages
+
+    private mutating func parseStage(after pipe: Token) -> Stage? {
+        guard current.kind == .identifier else {
+            error("expected a stage after '|', found \(found)", at: atStatementBoundary ? pipe.span : current.span,
+                  help: "stages are: \(Self.stageKeywords.joined(separator: ", "))")
+            skipToStageEnd()
+            return nil
+        }
+        let keywordToken = advance()
+        let keyword = Identifier(keywordToken.text, span: keywordToken.span)
+        let kind: Stage.Kind
+        switch keyword.name.lowercased() {
+        case "where":
+            guard let expression = parseExpression() else { skipToStageEnd(); return nil }
+            kind = .where(expression)
+        case "select":
+            var items: [SelectItem] = []
+            repeat {
+                guard let field = parseFieldPath(context: "select") else { skipToStageEnd(); return nil }
+                var alias: Identifier?
+                if isKeyword("as") {
+                    advance()
+                    guard current.kind == .identifier else {
+                        error("expected a column name after 'as', found \(found)", at: current.span)
+                        skipToStageEnd()
+                        return nil
+                    }
+                    let token = advance()
+                    alias = Identifier(token.text, span: token.span)
+                }
+                items.append(SelectItem(field: field, alias: alias))
+            } while consumeComma()
+            kind = .select(items)
+        case "sort":
+            var keys: [SortKey] = []
+            repeat {
+                guard let field = parseFieldPath(context: "sort") else { skipToStageEnd(); return nil }
+                var descending = false
+                if isKeyword("desc") {
+                    advance()
+                    descending = true
+                } else if isKeyword("asc") {
+                    advance()
+                }
+                keys.append(SortKey(field: field, descending: descending))
+            } while consumeComma()
+            kind = .sort(keys)
+        case "limit":
+            if isKeyword("all") {
+                advance()
+                kind = .limit(nil)
+            } else if current.kind == .number, let n = Int(current.text), n >= 0 {
+                advance()
+                kind = .limit(n)
+            } else {
+                error("expected a count or 'all' after 'limit', found \(found)", at: current.span, help: "write 'limit 20' or 'limit all'")
+                skipToStageEnd()
+                return nil
+            }
+        case "count":
+            var fields: [FieldPath] = []
+            if isKeyword("by") {
+                advance()
+                repeat {
+                    guard let field = parseFieldPath(context: "count by") else { skipToStageEnd(); return nil }
+                    fields.append(field)
+                } while consumeComma()
+            }
+            kind = .count(by: fields)
+        case "distinct":
+            var fields: [FieldPath] = []
+            repeat {
+                guard let field = parseFieldPath(context: "distinct") else { skipToStageEnd(); return nil }
+                fields.append(field)
+            } while consumeComma()
+            kind = .distinct(fields)
+        case "flatten":
+            guard let field = parseFieldPath(context: "flatten") else { skipToStageEnd(); return nil }
+            kind = .flatten(field)
+        default:
+            error("unknown stage '\(keyword.name)'", at: keyword.span,
+                  help: Suggestion.didYouMean(keyword.name, in: Self.stageKeywords) ?? "stages are: \(Self.stageKeywords.joined(separator: ", "))")
+            skipToStageEnd()
+            return nil
+        }
+        let end = position > 0 ? tokens[position - 1].span : keyword.span
+        return Stage(kind: kind, keyword: keyword, span: keyword.span.merged(with: end))
+    }
+
+    private mutating func consumeComma() -> Bool {
+        guard current.kind == .comma else { return false }
+        advance()
+        return true
+    }
+
+    /// `name ( .name | [index] )*`
+    private mutating func parseFieldPath(context: String) -> FieldPath? {
+        guard current.kind == .identifier else {
+            error("expected a field after '\(context)', found \(found)", at: current.span, help: "fields look like show.title, episode.season or time")
+            return nil
+        }
+        let first = advance()
+        var components: [FieldPath.Component] = [.key(first.text)]
+        var span = first.span
+        while true {
+            if current.kind == .dot {
+                advance()
+                guard current.kind == .identifier else {
+                    error("expected a field name after '.', found \(found)", at: current.span)
+                    return nil
+                }
+                let name = advance()
+                components.append(.key(name.text))
+                span = span.merged(with: name.span)
+            } else if current.kind == .leftBracket {
+                advance()
+                guard current.kind == .number, let index = Int(current.text), index >= 0 else {
+                    error("expected an index after '[', found \(found)", at: current.span, help: "write episodes[0]")
+                    return nil
+                }
+                advance()
+                guard current.kind == .rightBracket else {
+                    error("expected ']', found \(found)", at: current.span)
+                    return nil
+                }
+                span = span.merged(with: advance().span)
+                components.append(.index(index))
+            } else {
+                break
+            }
+        }
+        return FieldPath(components: components, span: span)
+    }
+
+    // MARK: - Expressions
+
+    private mutating func parseExpression() -> Expression? {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumExpressionDepth else {
+            error("expression is nested too deeply (limit \(Self.maximumExpressionDepth))", at: current.span)
+            return nil
+        }
+        return parseOr()
+    }
+
+    private mutating func parseOr() -> Expression? {
+        guard var left = parseAnd() else { return nil }
+        while isKeyword("or") {
+            advance()
+            guard let right = parseAnd() else { return nil }
+            left = Expression(kind: .binary(.or, left, right), span: left.span.merged(with: right.span))
+        }
+        return left
+    }
+
+    private mutating func parseAnd() -> Expression? {
+        guard var left = parseNot() else { return nil }
+        while isKeyword("and") {
+            advance()
+            guard let right = parseNot() else { return nil }
+            left = Expression(kind: .binary(.and, left, right), span: left.span.merged(with: right.span))
+        }
+        return left
+    }
+
+    private mutating func parseNot() -> Expression? {
+        if isKeyword("not") {
+            let keyword = advance()
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maximumExpressionDepth else {
+                error("expression is nested too deeply (limit \(Self.maximumExpressionDepth))", at: keyword.span)
+                return nil
+            }
+            guard let operand = parseNot() else { return nil }
+            return Expression(kind: .not(operand), span: keyword.span.merged(with: operand.span))
+        }
+        return parseComparison()
+    }
+
+    private mutating func parseComparison() -> Expression? {
+        guard let left = parsePrimary() else { return nil }
+        let op: BinaryOperator?
+        switch current.kind {
+        case .equal: op = .equal
+        case .notEqual: op = .notEqual
+        case .less: op = .less
+        case .lessEqual: op = .lessEqual
+        case .greater: op = .greater
+        case .greaterEqual: op = .greaterEqual
+        case .tilde: op = .contains
+        case .match: op = .matches
+        case .notMatch: op = .notMatches
+        case .identifier where isKeyword("in"): op = .in
+        case .identifier where isKeyword("not") && tokens[min(position + 1, tokens.count - 1)].text.lowercased() == "in":
+            advance()
+            op = .notIn
+        default: op = nil
+        }
+        guard let op else { return left }
+        advance()
+        guard let right = parsePrimary() else { return nil }
+        if op == .in || op == .notIn, case .list = right.kind {} else if op == .in || op == .notIn {
+            if case .variable = right.kind {} else {
+                error("expected a list after '\(op.rawValue)'", at: right.span, help: "write x in [\"a\", \"b\"]")
+                return nil
+            }
+        }
+        return Expression(kind: .binary(op, left, right), span: left.span.merged(with: right.span))
+    }
+
+    private mutating func parsePrimary() -> Expression? {
+        let token = current
+        switch token.kind {
+        case .string:
+            advance()
+            return Expression(kind: .literal(.string(token.text)), span: token.span)
+        case .number:
+            advance()
+            guard let literal = Self.classifyNumber(token.text) else {
+                error("'\(token.text)' is not a number, duration or date", at: token.span, help: "numbers: 8, 7.5; durations: 7d, 6h, 30min; dates: 2024-01-01, 2024-01-01T20:00Z")
+                return nil
+            }
+            return Expression(kind: .literal(literal), span: token.span)
+        case .variable:
+            advance()
+            return Expression(kind: .variable(token.text), span: token.span)
+        case .leftParen:
+            advance()
+            guard let inner = parseExpression() else { return nil }
+            guard current.kind == .rightParen else {
+                error("expected ')', found \(found)", at: current.span, help: "the '(' at \(token.span.start) is not closed")
+                return nil
+            }
+            let close = advance()
+            return Expression(kind: inner.kind, span: token.span.merged(with: close.span))
+        case .leftBracket:
+            advance()
+            var elements: [Expression] = []
+            if current.kind != .rightBracket {
+                repeat {
+                    guard let element = parsePrimary() else { return nil }
+                    elements.append(element)
+                } while consumeComma()
+            }
+            guard current.kind == .rightBracket else {
+                error("expected ']' to close the list, found \(found)", at: current.span)
+                return nil
+            }
+            let close = advance()
+            return Expression(kind: .list(elements), span: token.span.merged(with: close.span))
+        case .identifier:
+            switch token.text.lowercased() {
+            case "true", "false":
+                advance()
+                return Expression(kind: .literal(.bool(token.text.lowercased() == "true")), span: token.span)
+            case "null":
+                advance()
+                return Expression(kind: .literal(.null), span: token.span)
+            case "and", "or", "not", "in":
+                error("expected a value, found '\(token.text)'", at: token.span)
+                return nil
+            default:
+                guard let path = parseFieldPath(context: "where") else { return nil }
+                return Expression(kind: .field(path), span: path.span)
+            }
+        default:
+            error("expected a value, found \(found)", at: token.span, help: "compare a field with a value, like rating_advanced >= 8")
+            return nil
+        }
+    }
+
+    /// Integers, decimals, durations (`7d`) and dates (`2024-01-01…`) share the number token.
+    static func classifyNumber(_ text: String) -> Literal? {
+        if let i = Int64(text) { return .integer(i) }
+        let utf8 = Array(text.utf8)
+        if utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: ".") }), let d = Double(text), d.isFinite { return .number(d) }
+        if utf8.count >= 10, utf8[4] == UInt8(ascii: "-") { return .dateTime(text) }
+        if let firstLetter = utf8.firstIndex(where: { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }), firstLetter > 0,
+           utf8[..<firstLetter].allSatisfy({ $0 >= 48 && $0 <= 57 }),
+           utf8[firstLetter...].allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 })
+        {
+            return .duration(text)
+        }
+        if utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return .number(Double(text) ?? .infinity) }
+        return nil
+    }
+}

@@ -1,0 +1,117 @@
+/// Prints an AST back as query text that parses to the same tree (spans aside).
+public enum Printer {
+    public static func print(_ statement: Statement) -> String {
+        switch statement.kind {
+        case .query(let query): return print(query)
+        case .explain(let query): return "explain " + print(query)
+        case .let(let name, let value): return "let \(name.name) = \(print(value))"
+        case .set(let name, let value): return "set \(name.name) = \(print(value))"
+        case .meta(let name, let arguments):
+            return (["." + name.name] + arguments.map { quoteIfNeeded($0.name) }).joined(separator: " ")
+        }
+    }
+
+    public static func print(_ query: Query) -> String {
+        var parts = ["activity"]
+        for qualifier in query.qualifiers {
+            var text = (qualifier.negated ? "-" : "") + qualifier.key.name
+            if let value = qualifier.value { text += ":" + print(value) }
+            parts.append(text)
+        }
+        var out = parts.joined(separator: " ")
+        for stage in query.stages { out += " | " + print(stage) }
+        return out
+    }
+
+    public static func print(_ value: QualifierValue) -> String {
+        value.terms.map { term in
+            switch term.kind {
+            case .scalar(let s): return print(s)
+            case .comparison(let op, let s): return op.rawValue + print(s)
+            case .range(let a, let b): return (a.map(print) ?? "") + ".." + (b.map(print) ?? "")
+            }
+        }.joined(separator: ",")
+    }
+
+    static func print(_ scalar: Scalar) -> String {
+        switch scalar.kind {
+        case .word(let w): return w
+        case .variable(let v): return "$" + v
+        case .quoted(let q): return quote(q)
+        }
+    }
+
+    public static func print(_ stage: Stage) -> String {
+        switch stage.kind {
+        case .where(let e): return "where " + print(e)
+        case .select(let items):
+            return "select " + items.map { $0.field.description + ($0.alias.map { " as \($0.name)" } ?? "") }.joined(separator: ", ")
+        case .sort(let keys): return "sort " + keys.map { $0.field.description + ($0.descending ? " desc" : "") }.joined(separator: ", ")
+        case .limit(let n): return "limit " + (n.map(String.init) ?? "all")
+        case .count(let by): return by.isEmpty ? "count" : "count by " + by.map(\.description).joined(separator: ", ")
+        case .distinct(let fields): return "distinct " + fields.map(\.description).joined(separator: ", ")
+        case .flatten(let field): return "flatten " + field.description
+        }
+    }
+
+    public static func print(_ expression: Expression) -> String {
+        print(expression, parentPrecedence: 0)
+    }
+
+    private static func precedence(_ op: BinaryOperator) -> Int {
+        switch op {
+        case .or: return 1
+        case .and: return 2
+        default: return 4
+        }
+    }
+
+    private static func print(_ expression: Expression, parentPrecedence: Int) -> String {
+        switch expression.kind {
+        case .field(let path): return path.description
+        case .variable(let name): return "$" + name
+        case .list(let elements): return "[" + elements.map { print($0, parentPrecedence: 0) }.joined(separator: ", ") + "]"
+        case .literal(let literal):
+            switch literal {
+            case .string(let s): return quote(s)
+            case .integer(let i): return String(i)
+            case .number(let d): return d.rounded() == d && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)"
+            case .bool(let b): return b ? "true" : "false"
+            case .null: return "null"
+            case .duration(let text), .dateTime(let text): return text
+            }
+        case .not(let operand):
+            let text = "not " + print(operand, parentPrecedence: 3)
+            return parentPrecedence > 3 ? "(\(text))" : text
+        case .binary(let op, let left, let right):
+            let p = precedence(op)
+            // Comparisons do not chain, so both operands of one bind tighter.
+            let text = print(left, parentPrecedence: p == 4 ? 5 : p) + " \(op.rawValue) " + print(right, parentPrecedence: p + 1)
+            return p < parentPrecedence ? "(\(text))" : text
+        }
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    static func quoteIfNeeded(_ text: String) -> String {
+        text.isEmpty || text.contains(where: { $0 == " " || $0 == "\"" || $0 == "\t" }) ? quote(text) : text
+    }
+}

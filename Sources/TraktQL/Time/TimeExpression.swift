@@ -1,0 +1,214 @@
+import Foundation
+
+/// A time as written in a query: a relative duration, a date, a date-time or a keyword.
+///
+/// Parsing is separate from resolving, so the same text can be resolved against any clock and
+/// zone (tests pin both).
+public enum TimeExpression: Sendable, Hashable {
+    /// `7d`: that long before now.
+    case ago(RelativeDuration)
+    /// `2024-01-01`: a whole day in the session zone.
+    case date(year: Int, month: Int, day: Int)
+    /// `2024-01-01T20:00[:ss][Z|±hh:mm]`; `utcOffset` nil means the session zone.
+    case dateTime(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, utcOffset: Int?)
+    case now, today, yesterday
+
+    /// A parse failure: the message and an optional hint.
+    public struct ParseError: Error, Sendable, Hashable {
+        public var message: String
+        public var help: String?
+    }
+
+    /// Parses the text of a time value.
+    public static func parse(_ text: String) -> Result<TimeExpression, ParseError> {
+        switch text.lowercased() {
+        case "now": return .success(.now)
+        case "today": return .success(.today)
+        case "yesterday": return .success(.yesterday)
+        default: break
+        }
+        let utf8 = Array(text.utf8)
+        guard let first = utf8.first, first >= 48 && first <= 57 else {
+            return .failure(ParseError(message: "'\(text)' is not a time", help: "write a duration (7d, 6h, 30min), a date (2024-01-01), a date-time (2024-01-01T20:00Z) or today, yesterday, now"))
+        }
+        if utf8.count >= 5 && utf8[4] == UInt8(ascii: "-") {
+            return parseDate(text)
+        }
+        return RelativeDuration.parse(text).map { .ago($0) }
+    }
+
+    private static func parseDate(_ text: String) -> Result<TimeExpression, ParseError> {
+        let bad = ParseError(message: "'\(text)' is not a valid date or date-time", help: "write 2024-01-01, 2024-01-01T20:00, 2024-01-01T20:00:00-05:00 or 2024-01-01T20:00Z")
+        let chars = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= chars.count, range.allSatisfy({ chars[$0] >= 48 && chars[$0] <= 57 }) else { return nil }
+            return range.reduce(0) { $0 * 10 + Int(chars[$1] - 48) }
+        }
+        guard chars.count >= 10, chars[4] == UInt8(ascii: "-"), chars[7] == UInt8(ascii: "-"),
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10)
+        else { return .failure(bad) }
+        guard (1...12).contains(month) else {
+            return .failure(ParseError(message: "month \(month) does not exist in '\(text)'", help: "months are 01–12"))
+        }
+        guard (1...daysIn(month: month, year: year)).contains(day) else {
+            return .failure(ParseError(message: "\(text.prefix(10)) does not exist: \(monthName(month)) \(year) has \(daysIn(month: month, year: year)) days", help: nil))
+        }
+        if chars.count == 10 { return .success(.date(year: year, month: month, day: day)) }
+        guard chars[10] == UInt8(ascii: "T") || chars[10] == UInt8(ascii: "t"), let hour = number(11..<13),
+              chars.count >= 16, chars[13] == UInt8(ascii: ":"), let minute = number(14..<16)
+        else { return .failure(bad) }
+        var i = 16
+        var second = 0
+        if i < chars.count, chars[i] == UInt8(ascii: ":") {
+            guard let s = number((i + 1)..<(i + 3)) else { return .failure(bad) }
+            second = s
+            i += 3
+        }
+        guard hour < 24, minute < 60, second < 60 else {
+            return .failure(ParseError(message: "\(text) is not a valid time of day", help: "hours 00–23, minutes and seconds 00–59"))
+        }
+        var offset: Int?
+        if i < chars.count {
+            switch chars[i] {
+            case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+                guard i + 1 == chars.count else { return .failure(bad) }
+                offset = 0
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                let sign = chars[i] == UInt8(ascii: "-") ? -1 : 1
+                guard let h = number((i + 1)..<(i + 3)) else { return .failure(bad) }
+                var m = 0
+                if i + 3 < chars.count {
+                    let colon = chars[i + 3] == UInt8(ascii: ":") ? 1 : 0
+                    guard let mm = number((i + 3 + colon)..<(i + 5 + colon)), i + 5 + colon == chars.count else { return .failure(bad) }
+                    m = mm
+                }
+                guard h <= 14, m < 60 else {
+                    return .failure(ParseError(message: "UTC offset out of range in '\(text)'", help: "offsets run from -12:00 to +14:00"))
+                }
+                offset = sign * (h * 3600 + m * 60)
+            default:
+                return .failure(bad)
+            }
+        }
+        return .success(.dateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second, utcOffset: offset))
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    private static func monthName(_ month: Int) -> String {
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][month - 1]
+    }
+
+    /// Which end of a whole-day value to take.
+    public enum Bound: Sendable {
+        /// The start of the day (for `since:`).
+        case lower
+        /// The end of the day, i.e. the start of the next (for `until:`).
+        case upper
+    }
+
+    /// The instant this expression denotes at `now` in `zone`.
+    public func resolve(now: Date, in zone: TimeZone, as bound: Bound) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        switch self {
+        case .now:
+            return now
+        case .ago(let duration):
+            return duration.subtract(from: now, calendar: calendar)
+        case .today, .yesterday:
+            var start = calendar.startOfDay(for: now)
+            if self == .yesterday { start = calendar.date(byAdding: .day, value: -1, to: start) ?? start }
+            return bound == .upper ? (calendar.date(byAdding: .day, value: 1, to: start) ?? start) : start
+        case .date(let year, let month, let day):
+            let start = calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? now
+            let startOfDay = calendar.startOfDay(for: start)
+            return bound == .upper ? (calendar.date(byAdding: .day, value: 1, to: startOfDay) ?? startOfDay) : startOfDay
+        case .dateTime(let year, let month, let day, let hour, let minute, let second, let offset):
+            if let offset, let fixed = TimeZone(secondsFromGMT: offset) {
+                calendar.timeZone = fixed
+            }
+            return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)) ?? now
+        }
+    }
+
+    /// Whether this denotes a whole day (so `until:` means the end of it).
+    public var isWholeDay: Bool {
+        switch self {
+        case .date, .today, .yesterday: return true
+        default: return false
+        }
+    }
+}
+
+/// A length of time in the units the language accepts: `min h d w mo y`.
+public struct RelativeDuration: Sendable, Hashable, CustomStringConvertible {
+    public enum Unit: String, Sendable, Hashable, CaseIterable {
+        case minutes = "min", hours = "h", days = "d", weeks = "w", months = "mo", years = "y"
+    }
+
+    public var amount: Int
+    public var unit: Unit
+
+    public var description: String { "\(amount)\(unit.rawValue)" }
+
+    /// Parses `7d`, `30min`, …; a bare `m` is refused as ambiguous.
+    public static func parse(_ text: String) -> Result<RelativeDuration, TimeExpression.ParseError> {
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        let unitText = text.dropFirst(digits.count).lowercased()
+        guard !digits.isEmpty, let amount = Int(digits), amount <= 1_000_000 else {
+            if !digits.isEmpty {
+                return .failure(.init(message: "duration '\(text)' is too large", help: nil))
+            }
+            return .failure(.init(message: "'\(text)' is not a duration", help: "write 30min, 6h, 7d, 2w, 3mo or 1y"))
+        }
+        if unitText.isEmpty {
+            return .failure(.init(message: "duration '\(text)' has no unit", help: "write \(text)d for days, \(text)h for hours, \(text)min for minutes"))
+        }
+        if unitText == "m" {
+            return .failure(.init(message: "'m' is ambiguous: minutes or months?", help: "write \(digits)min for minutes or \(digits)mo for months"))
+        }
+        let aliases: [String: Unit] = ["min": .minutes, "mins": .minutes, "minute": .minutes, "minutes": .minutes,
+                                        "h": .hours, "hour": .hours, "hours": .hours,
+                                        "d": .days, "day": .days, "days": .days,
+                                        "w": .weeks, "week": .weeks, "weeks": .weeks,
+                                        "mo": .months, "month": .months, "months": .months,
+                                        "y": .years, "year": .years, "years": .years]
+        guard let unit = aliases[unitText] else {
+            return .failure(.init(message: "unknown duration unit '\(unitText)' in '\(text)'",
+                                  help: Suggestion.didYouMean(unitText, in: Unit.allCases.map(\.rawValue)) ?? "units are min, h, d, w, mo, y"))
+        }
+        return .success(RelativeDuration(amount: amount, unit: unit))
+    }
+
+    /// The length in seconds; months and years use their average lengths (for comparisons only).
+    public var approximateSeconds: TimeInterval {
+        let n = TimeInterval(amount)
+        switch unit {
+        case .minutes: return n * 60
+        case .hours: return n * 3600
+        case .days: return n * 86_400
+        case .weeks: return n * 604_800
+        case .months: return n * 2_629_746
+        case .years: return n * 31_556_952
+        }
+    }
+
+    /// `date` minus this duration: minutes and hours exactly, days and longer by the calendar of
+    /// the session zone (so `1d` across a DST change is 23 or 25 hours).
+    public func subtract(from date: Date, calendar: Calendar) -> Date {
+        switch unit {
+        case .minutes, .hours: return date.addingTimeInterval(-approximateSeconds)
+        case .days: return calendar.date(byAdding: .day, value: -amount, to: date) ?? date
+        case .weeks: return calendar.date(byAdding: .day, value: -7 * amount, to: date) ?? date
+        case .months: return calendar.date(byAdding: .month, value: -amount, to: date) ?? date
+        case .years: return calendar.date(byAdding: .year, value: -amount, to: date) ?? date
+        }
+    }
+}

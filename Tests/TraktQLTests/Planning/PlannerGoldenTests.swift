@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import TraktQL
+
+/// Query → HTTP calls, pinned in Golden/plans.golden.
+@Suite struct PlannerGoldenTests {
+    static func render(_ plan: Plan) -> [String] {
+        var lines = plan.calls.map { "GET " + $0.redactedPath }
+        for filter in plan.residual { lines.append("residual \(filter.origin.text) ⇒ \(filter.meaning)") }
+        switch plan.fetch {
+        case .onePage: break
+        case .rows(let n): lines.append("fetch rows \(n)")
+        case .all: lines.append("fetch all")
+        }
+        return lines
+    }
+
+    @Test func plansMatchTheGoldenFile() throws {
+        let golden = try GoldenFile(named: "plans.golden")
+        #expect(golden.cases.count >= 40)
+        var actual: [[String]] = []
+        for c in golden.cases {
+            do {
+                actual.append(Self.render(try QueryCompiler.plan(c.input, context: c.context)))
+            } catch {
+                actual.append(["unexpected error: \(error)"])
+            }
+        }
+        let failures = try golden.verify(actual)
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
+    }
+}
+
+/// Invalid statements → diagnostics, pinned in Golden/errors.golden.
+@Suite struct ErrorGoldenTests {
+    @Test func errorsMatchTheGoldenFile() throws {
+        let golden = try GoldenFile(named: "errors.golden")
+        #expect(golden.cases.count >= 30)
+        let actual = golden.cases.map { Self.diagnose($0.input, context: $0.context) }
+        let failures = try golden.verify(actual)
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
+        // Every case must be an error.
+        #expect(actual.allSatisfy { $0 != ["no error"] }, "a case in errors.golden is accepted")
+    }
+
+    static func diagnose(_ input: String, context: SessionContext) -> [String] {
+        let script: Script
+        do {
+            script = try QueryCompiler.parse(input)
+        } catch {
+            if case .query(let diagnostics, _) = error { return diagnostics.map(\.description) }
+            return ["\(error)"]
+        }
+        var diagnostics: [Diagnostic] = []
+        for statement in script.statements {
+            switch statement.kind {
+            case .query(let q), .explain(let q):
+                var checker = Checker(context: context)
+                diagnostics += checker.check(q).diagnostics
+            default:
+                break
+            }
+        }
+        return diagnostics.isEmpty ? ["no error"] : diagnostics.map(\.description)
+    }
+}
