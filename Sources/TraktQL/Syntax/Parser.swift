@@ -603,6 +603,12 @@ public struct Parser {
             return Expression(kind: inner.kind, span: token.span.merged(with: close.span))
         case .leftBracket:
             advance()
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maximumExpressionDepth else {
+                error("expression is nested too deeply (limit \(Self.maximumExpressionDepth))", at: token.span)
+                return nil
+            }
             var elements: [Expression] = []
             if current.kind != .rightBracket {
                 repeat {
