@@ -1,0 +1,238 @@
+import Foundation
+
+/// Applies residual filters and stages to fetched items.
+struct StageRunner: Sendable {
+    var fields: FieldEvaluator
+    /// Compiled once per run; `=~` patterns are checked by the checker, so compiling cannot fail here.
+    private var regexes: [String: NSRegularExpression] = [:]
+
+    init(fields: FieldEvaluator, stages: [CheckedStage]) {
+        self.fields = fields
+        for pattern in Self.patterns(in: stages) {
+            regexes[pattern] = try? NSRegularExpression(pattern: pattern)
+        }
+    }
+
+    // MARK: - Residual filters
+
+    func passes(_ item: Value, _ filters: [ResidualFilter]) -> Bool {
+        filters.allSatisfy { matches(item, $0) }
+    }
+
+    func matches(_ item: Value, _ filter: ResidualFilter) -> Bool {
+        switch filter {
+        case .types(let f):
+            let type = item["type"]?.stringValue ?? ""
+            return f.values.map(\.rawValue).contains(type) != f.negated
+        case .actions(let f):
+            let action = item["action"]?.stringValue ?? ""
+            return f.values.map(\.rawValue).contains(action) != f.negated
+        case .shows(let f):
+            return Self.anyMatches(f, candidates: Self.identifiers(of: item["show"], keys: ["tvdb_id"]))
+        case .movies(let f):
+            return Self.anyMatches(f, candidates: Self.identifiers(of: item["movie"], keys: ["imdb_id", "tmdb_id"]))
+        case .users(let f):
+            let name = item["user"]?["username"]?.stringValue ?? ""
+            return f.values.contains(name) != f.negated
+        case .seasons(let f):
+            let seasons = Self.episodes(of: item).compactMap { $0["season"]?.intValue }
+            if seasons.isEmpty { return f.negated }
+            return f.negated ? seasons.allSatisfy { f.matches(Int($0)) } : seasons.contains { f.matches(Int($0)) }
+        case .episodes(let f):
+            let numbers = Self.episodes(of: item).compactMap { ($0["episode"] ?? $0["number"])?.intValue }
+            if numbers.isEmpty { return f.negated }
+            return f.negated ? numbers.allSatisfy { f.matches(Int($0)) } : numbers.contains { f.matches(Int($0)) }
+        case .rating(let f):
+            let simple = item["rating"]?.stringValue
+            let advanced = item["rating_advanced"]?.intValue
+            let hit = f.terms.contains { term in
+                switch term {
+                case .love: return simple == "love"
+                case .hate: return simple == "hate"
+                case .numbers(let interval): return advanced.map { interval.contains(Int($0)) } ?? false
+                }
+            }
+            return hit != f.negated
+        }
+    }
+
+    /// The slug (from `url` or `ids.slug`) and the named id fields of a show or movie object.
+    static func identifiers(of object: Value?, keys: [String]) -> [String] {
+        guard let object, !object.isNull else { return [] }
+        var out: [String] = []
+        if let slug = object["slug"]?.stringValue ?? object["ids"]?["slug"]?.stringValue { out.append(slug) }
+        if let url = object["url"]?.stringValue, let last = url.split(separator: "/").last { out.append(String(last)) }
+        for key in keys {
+            if let v = object[key], !v.isNull {
+                if let s = v.stringValue { out.append(s) } else if let i = v.intValue { out.append(String(i)) }
+            }
+        }
+        return out
+    }
+
+    private static func anyMatches(_ f: TermFilter<String>, candidates: [String]) -> Bool {
+        candidates.contains { f.values.contains($0) } != f.negated
+    }
+
+    static func episodes(of item: Value) -> [Value] {
+        if case .array(let list)? = item["episodes"] { return list }
+        if let episode = item["episode"], !episode.isNull { return [episode] }
+        return []
+    }
+
+    // MARK: - Stages
+
+    /// Runs `stages` over `rows` (items, newest first).
+    func run(_ stages: [CheckedStage], on rows: [Row]) -> (columns: [String]?, rows: [Row]) {
+        var rows = rows
+        var columns: [String]?
+        for stage in stages {
+            switch stage {
+            case .filter(let expression):
+                rows = rows.filter { truth(expression, $0) }
+            case .select(let selected):
+                let names = selected.map(\.name)
+                rows = rows.map { row in .columns(names: names, values: selected.map { fields.value(of: $0.field, in: row) }) }
+                columns = names
+            case .sort(let keys):
+                let keyed = rows.map { row in (row, keys.map { fields.value(of: $0.field, in: row) }) }
+                // Swift's sort is not stable; sort indices to keep equal rows in arrival order.
+                let order = keyed.indices.sorted { i, j in
+                    for (k, key) in keys.enumerated() {
+                        let result = Value.sortOrder(keyed[i].1[k], keyed[j].1[k])
+                        if result != .orderedSame {
+                            // Nulls stay last in both directions.
+                            if keyed[i].1[k].isNull || keyed[j].1[k].isNull { return !keyed[i].1[k].isNull }
+                            return key.descending ? result == .orderedDescending : result == .orderedAscending
+                        }
+                    }
+                    return i < j
+                }
+                rows = order.map { keyed[$0].0 }
+            case .limit(let n):
+                if let n, rows.count > n { rows = Array(rows.prefix(n)) }
+            case .count(let by):
+                let names = by.map(\.name) + ["count"]
+                var order: [[Value]] = []
+                var counts: [[Value]: Int] = [:]
+                for row in rows {
+                    let key = by.map { fields.value(of: $0, in: row) }
+                    if counts[key] == nil { order.append(key) }
+                    counts[key, default: 0] += 1
+                }
+                if by.isEmpty && order.isEmpty { order = [[]]; counts[[]] = 0 }
+                rows = order.map { .columns(names: names, values: $0 + [.int(Int64(counts[$0]!))]) }
+                columns = names
+            case .distinct(let fieldsToKeep):
+                let names = fieldsToKeep.map(\.name)
+                var seen: Set<[Value]> = []
+                var out: [Row] = []
+                for row in rows {
+                    let key = fieldsToKeep.map { fields.value(of: $0, in: row) }
+                    if seen.insert(key).inserted { out.append(.columns(names: names, values: key)) }
+                }
+                rows = out
+                columns = names
+            case .flatten:
+                rows = rows.flatMap { row -> [Row] in
+                    guard case .item(let item) = row, case .array(let episodes)? = item["episodes"], case .object(var members) = item else { return [row] }
+                    return episodes.map { episode in
+                        members.removeAll { $0.key == "episode" }
+                        members.append((key: "episode", value: episode))
+                        return .item(.object(members))
+                    }
+                }
+            }
+        }
+        return (columns, rows)
+    }
+
+    /// How many rows the stages before the first `limit` let through (for paging).
+    func countBeforeLimit(_ stages: [CheckedStage], rows: [Row]) -> Int {
+        let prefix = stages.prefix { if case .limit = $0 { return false } else { return true } }
+        return run(Array(prefix), on: rows).rows.count
+    }
+
+    // MARK: - Expressions
+
+    func truth(_ expression: CheckedExpression, _ row: Row) -> Bool {
+        switch evaluate(expression, row) {
+        case .bool(let b): return b
+        case .null: return false
+        default: return true
+        }
+    }
+
+    func evaluate(_ expression: CheckedExpression, _ row: Row) -> Value {
+        switch expression {
+        case .field(let reference): return fields.value(of: reference, in: row)
+        case .value(let value): return value
+        case .list(let items): return .array(items.map { evaluate($0, row) })
+        case .not(let operand): return .bool(!truth(operand, row))
+        case .binary(let op, let left, let right):
+            switch op {
+            case .and: return .bool(truth(left, row) && truth(right, row))
+            case .or: return .bool(truth(left, row) || truth(right, row))
+            default: break
+            }
+            let l = evaluate(left, row), r = evaluate(right, row)
+            switch op {
+            case .equal: return .bool(l.isNull && r.isNull ? true : l.looselyEquals(r))
+            case .notEqual: return .bool(l.isNull && r.isNull ? false : !l.looselyEquals(r))
+            case .less: return .bool(Value.compare(l, r) == .orderedAscending)
+            case .lessEqual: return .bool([.orderedAscending, .orderedSame].contains(Value.compare(l, r)))
+            case .greater: return .bool(Value.compare(l, r) == .orderedDescending)
+            case .greaterEqual: return .bool([.orderedDescending, .orderedSame].contains(Value.compare(l, r)))
+            case .contains: return .bool(Self.contains(l, r))
+            case .matches, .notMatches:
+                guard let text = Self.text(l), case .string(let pattern) = r, let regex = regexes[pattern] else {
+                    return .bool(op == .notMatches && !l.isNull ? true : false)
+                }
+                let hit = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+                return .bool(hit == (op == .matches))
+            case .in, .notIn:
+                guard case .array(let candidates) = r else { return .bool(false) }
+                let hit = candidates.contains { l.looselyEquals($0) }
+                return .bool(hit == (op == .in))
+            case .and, .or:
+                return .null
+            }
+        }
+    }
+
+    /// `~`: case-insensitive substring for text, membership for arrays.
+    static func contains(_ haystack: Value, _ needle: Value) -> Bool {
+        if case .array(let items) = haystack {
+            return items.contains { $0.looselyEquals(needle) || (text($0).map { t in text(needle).map { t.localizedCaseInsensitiveContains($0) } ?? false } ?? false) }
+        }
+        guard let h = text(haystack), let n = text(needle) else { return false }
+        return h.localizedCaseInsensitiveContains(n)
+    }
+
+    static func text(_ value: Value) -> String? {
+        switch value {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .double(let d): return String(d)
+        case .bool(let b): return String(b)
+        default: return nil
+        }
+    }
+
+    private static func patterns(in stages: [CheckedStage]) -> [String] {
+        var out: [String] = []
+        func walk(_ e: CheckedExpression) {
+            switch e {
+            case .binary(let op, let l, let r):
+                if op == .matches || op == .notMatches, case .value(.string(let p)) = r { out.append(p) }
+                walk(l)
+                walk(r)
+            case .not(let inner): walk(inner)
+            case .list(let items): items.forEach(walk)
+            default: break
+            }
+        }
+        for case .filter(let e) in stages { walk(e) }
+        return out
+    }
+}
