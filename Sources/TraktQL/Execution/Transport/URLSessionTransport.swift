@@ -63,8 +63,8 @@ public final class URLSessionTransport: HTTPTransport {
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         let sc = URLSessionConfiguration.ephemeral
-        sc.timeoutIntervalForRequest = configuration.connectTimeout
-        sc.timeoutIntervalForResource = max(configuration.requestTimeout, configuration.connectTimeout)
+        sc.timeoutIntervalForRequest = max(1, configuration.connectTimeout.rounded(.up))
+        sc.timeoutIntervalForResource = max(1, configuration.requestTimeout.rounded(.up), sc.timeoutIntervalForRequest)
         sc.requestCachePolicy = .reloadIgnoringLocalCacheData
         sc.urlCache = nil
         sc.httpShouldSetCookies = false
@@ -97,7 +97,9 @@ public final class URLSessionTransport: HTTPTransport {
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         urlRequest.httpBody = request.body
-        urlRequest.timeoutInterval = min(configuration.connectTimeout, limit)
+        // FoundationNetworking truncates this to whole seconds (0.4 becomes an instant timeout),
+        // so keep it at least 1 s; the exact limit is enforced by `send`.
+        urlRequest.timeoutInterval = max(1, min(configuration.connectTimeout, limit).rounded(.up))
         urlRequest.setValue(configuration.userAgent, forHTTPHeaderField: "User-Agent")
         urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
         if let credentials = configuration.credentials, request.header("Authorization") == nil {
