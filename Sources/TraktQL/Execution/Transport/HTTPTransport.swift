@@ -1,0 +1,87 @@
+import Foundation
+
+/// One HTTP request, as the executor builds it. A plain value: no URLSession types leak out.
+public struct HTTPRequest: Sendable, Hashable, CustomStringConvertible {
+    public var method: String
+    public var url: URL
+    /// Header names as given; lookups through ``header(_:)`` are case-insensitive.
+    public var headers: [String: String]
+    public var body: Data?
+    /// The whole exchange (connect, send, receive) must finish within this many seconds;
+    /// `nil` means the transport's default.
+    public var timeout: TimeInterval?
+
+    public init(
+        method: String = "GET",
+        url: URL,
+        headers: [String: String] = [:],
+        body: Data? = nil,
+        timeout: TimeInterval? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// `GET http://host/activity/user.json/<key>/justin`: the API key never shows.
+    public var description: String { "\(method) \(TransportError.redactKey(in: url.absoluteString))" }
+}
+
+/// One HTTP response, whatever its status: transports return non-2xx responses rather than
+/// throwing, so that wrappers (retry) can look at the status. ``HTTPResponse/validated(for:)``
+/// turns a failure status into a ``TransportError/http(status:apiMessage:url:)``.
+public struct HTTPResponse: Sendable, Hashable {
+    public var status: Int
+    /// Header names lower-cased.
+    public var headers: [String: String]
+    public var body: Data
+
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+        self.status = status
+        var lowered: [String: String] = [:]
+        for (k, v) in headers { lowered[k.lowercased()] = v }
+        self.headers = lowered
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    public var isSuccess: Bool { (200..<300).contains(status) }
+
+    /// `Retry-After` in seconds, when given as delta-seconds (the HTTP-date form is ignored).
+    public var retryAfter: TimeInterval? {
+        guard let raw = header("retry-after")?.trimmingCharacters(in: .whitespaces),
+              let seconds = Double(raw), seconds.isFinite, seconds >= 0 else { return nil }
+        return seconds
+    }
+
+    /// The `error` message of a v1 failure body `{"status":"failure","error":"…"}`, if the body is one.
+    public var apiErrorMessage: String? { TransportError.apiMessage(fromBody: body) }
+
+    /// Returns `self` on 2xx; otherwise throws ``TransportError/http(status:apiMessage:url:)``
+    /// carrying the API's own message and the (redacted) URL.
+    public func validated(for request: HTTPRequest) throws(TransportError) -> HTTPResponse {
+        if isSuccess { return self }
+        throw TransportError.httpFailure(status: status, apiMessage: apiErrorMessage, url: request.url.absoluteString)
+    }
+}
+
+/// Sends one request and returns the response (any status). Throws ``TransportError`` for
+/// failures below HTTP (network, timeout) and `CancellationError` when the task is cancelled.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+}
+
+extension HTTPTransport {
+    /// Sends, then requires a 2xx status: the body of a successful response, or a thrown
+    /// ``TransportError/http(status:apiMessage:url:)``.
+    public func fetch(_ request: HTTPRequest) async throws -> Data {
+        try await send(request).validated(for: request).body
+    }
+}
