@@ -1,7 +1,7 @@
-/// "Did you mean …?" by edit distance.
-enum Suggestion {
+/// "Did you mean …?" by edit distance, for every layer's messages.
+public enum Suggestion {
     /// The candidate closest to `word`, if it is close enough to be a plausible typo.
-    static func closest<S: Sequence>(to word: String, in candidates: S) -> String? where S.Element == String {
+    public static func closest<S: Sequence>(to word: String, in candidates: S) -> String? where S.Element == String {
         let lowered = word.lowercased()
         var best: (name: String, distance: Int)?
         for candidate in candidates {
@@ -15,12 +15,12 @@ enum Suggestion {
     }
 
     /// `help: did you mean 'x'?` text, or nil.
-    static func didYouMean<S: Sequence>(_ word: String, in candidates: S) -> String? where S.Element == String {
+    public static func didYouMean<S: Sequence>(_ word: String, in candidates: S) -> String? where S.Element == String {
         closest(to: word, in: candidates).map { "did you mean '\($0)'?" }
     }
 
     /// Damerau–Levenshtein distance (adjacent transpositions count as one edit).
-    static func distance(_ a: String, _ b: String) -> Int {
+    public static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }

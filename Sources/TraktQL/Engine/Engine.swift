@@ -1,0 +1,169 @@
+import Foundation
+
+/// Runs traktql statements against a v1 API server: the library's front door.
+///
+/// An engine is one session: it keeps settings (`set`), variables (`let`) and a response cache
+/// between statements.
+///
+/// ```swift
+/// let engine = Engine(configuration: EngineConfiguration(apiURL: serverURL, apiKey: "my-key"))
+/// let result = try await engine.run("activity show:the-walking-dead season:1 since:30d | select time, who, sxe | limit 5")
+/// for row in result.rows {
+///     print(row.map(\.description).joined(separator: "  "))
+/// }
+/// ```
+public actor Engine {
+    public let configuration: EngineConfiguration
+    public private(set) var settings: Settings
+    public private(set) var variables: [String: QualifierValue] = [:]
+    private let cache = ResponseCache()
+    private let transport: any HTTPTransport
+    private let limiter: ConcurrencyLimiter
+
+    public init(configuration: EngineConfiguration) {
+        self.configuration = configuration
+        self.settings = configuration.settings
+        self.limiter = ConcurrencyLimiter(limit: max(1, configuration.maximumConcurrentCalls))
+        if let transport = configuration.transport {
+            self.transport = transport
+        } else {
+            let base = URLSessionTransport(configuration: .init(
+                connectTimeout: configuration.connectTimeout,
+                requestTimeout: configuration.requestTimeout,
+                credentials: configuration.credentials))
+            self.transport = RetryingTransport(base: base, policy: configuration.retryPolicy)
+        }
+    }
+
+    /// Runs every statement of `text` and returns the last query's result (an empty result
+    /// when there is none). The first error stops the run.
+    @discardableResult
+    public func run(_ text: String) async throws(TraktQLError) -> QueryResult {
+        let script = try QueryCompiler.parse(text)
+        var last = QueryResult(columns: [], rows: [], items: nil, warnings: [], calls: 0, cachedCalls: 0)
+        for statement in script.statements {
+            if case .rows(let result) = try await execute(statement, source: text) { last = result }
+        }
+        return last
+    }
+
+    /// Runs one parsed statement. `source` is the text its spans point into.
+    public func execute(_ statement: Statement, source: String) async throws(TraktQLError) -> StatementOutcome {
+        switch statement.kind {
+        case .query(let query):
+            let plan = try QueryCompiler.plan(query, source: source, context: context())
+            return .rows(try await execute(plan))
+        case .explain(let query):
+            return .plan(try QueryCompiler.plan(query, source: source, context: context()))
+        case .let(let name, let value):
+            variables[name.name] = value
+            return .defined(variable: name.name)
+        case .set(let name, let value):
+            let text = value.terms.count == 1 ? (Self.scalarText(value.terms[0]) ?? Printer.print(value)) : Printer.print(value)
+            if let failure = settings.apply(name: name.name, value: text) {
+                let span = failure.message.hasPrefix("unknown setting") ? name.span : value.span
+                throw .query(diagnostics: [.error(failure.message, at: span, help: failure.help)], source: source)
+            }
+            return .set(name: name.name.lowercased(), value: settings.value(of: name.name.lowercased()) ?? text)
+        case .meta(let name, let arguments):
+            return .meta(name: name.name, arguments: arguments.map(\.name))
+        }
+    }
+
+    /// The plan for a query, without running it.
+    public func plan(_ text: String) throws(TraktQLError) -> Plan {
+        try QueryCompiler.plan(text, context: context())
+    }
+
+    /// Runs a plan.
+    public func execute(_ plan: Plan) async throws(TraktQLError) -> QueryResult {
+        let executor = Executor(
+            transport: transport, baseURL: configuration.apiURL, apiKey: configuration.apiKey, cache: cache,
+            cacheTTL: settings.cacheTTL, maxPages: settings.maxPages, limiter: limiter, now: configuration.clock(),
+            progress: configuration.progress)
+        return try await executor.run(plan)
+    }
+
+    /// Changes a setting as `set name = value` would.
+    public func set(_ name: String, to value: String) throws(TraktQLError) {
+        if let failure = settings.apply(name: name, value: value) {
+            throw .usage(failure.message + (failure.help.map { " (\($0))" } ?? ""))
+        }
+    }
+
+    /// Forgets every cached response.
+    public func clearCache() async { await cache.clear() }
+
+    /// The number of cached responses.
+    public func cachedResponses() async -> Int { await cache.count }
+
+    private func context() -> SessionContext {
+        SessionContext(timeZone: settings.timeZone, convention: settings.convention, now: configuration.clock(), variables: variables)
+    }
+
+    private static func scalarText(_ term: QualifierTerm) -> String? {
+        if case .scalar(let scalar) = term.kind { return scalar.text }
+        return nil
+    }
+}
+
+/// What one statement produced.
+public enum StatementOutcome: Sendable {
+    /// A query's rows.
+    case rows(QueryResult)
+    /// `explain`: the plan; render it with ``Plan/explanation(baseURL:)``.
+    case plan(Plan)
+    /// `set`: the setting's new value.
+    case set(name: String, value: String)
+    /// `let`: the variable now defined.
+    case defined(variable: String)
+    /// A meta-command, for the shell to carry out.
+    case meta(name: String, arguments: [String])
+}
+
+/// How an ``Engine`` reaches the API and starts its session.
+public struct EngineConfiguration: Sendable {
+    /// The server, e.g. `http://127.0.0.1:8080` or `http://api.trakt.tv`.
+    public var apiURL: URL
+    /// The key placed in every call's path; never printed.
+    public var apiKey: String
+    /// HTTP Basic credentials (username and the SHA-1 of the password), for the auth-only streams.
+    public var credentials: BasicCredentials?
+    public var settings: Settings
+    /// "Now", read once per statement; tests pin it.
+    public var clock: @Sendable () -> Date
+    /// `nil`: URLSession with retries. Tests and embedders may pass their own.
+    public var transport: (any HTTPTransport)?
+    public var retryPolicy: RetryPolicy
+    public var maximumConcurrentCalls: Int
+    public var connectTimeout: TimeInterval
+    public var requestTimeout: TimeInterval
+    /// Paging progress lines.
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(
+        apiURL: URL,
+        apiKey: String = "",
+        credentials: BasicCredentials? = nil,
+        settings: Settings = Settings(),
+        clock: @escaping @Sendable () -> Date = { Date() },
+        transport: (any HTTPTransport)? = nil,
+        retryPolicy: RetryPolicy = RetryPolicy(),
+        maximumConcurrentCalls: Int = 4,
+        connectTimeout: TimeInterval = 5,
+        requestTimeout: TimeInterval = 20,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) {
+        self.apiURL = apiURL
+        self.apiKey = apiKey
+        self.credentials = credentials
+        self.settings = settings
+        self.clock = clock
+        self.transport = transport
+        self.retryPolicy = retryPolicy
+        self.maximumConcurrentCalls = maximumConcurrentCalls
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.progress = progress
+    }
+}

@@ -1,0 +1,17 @@
+/// What a query returns: named columns and typed rows, plus what happened on the way.
+public struct QueryResult: Sendable, Equatable {
+    /// Column names, in order.
+    public var columns: [String]
+    /// One array of values per row, aligned with ``columns``.
+    public var rows: [[Value]]
+    /// The whole items, when the query selected no columns: json and ndjson print these.
+    public var items: [Value]?
+    /// Facts the caller must show, such as a paging bound that was reached.
+    public var warnings: [String]
+    /// HTTP calls made (not counting cache hits), and calls answered from the cache.
+    public var calls: Int
+    public var cachedCalls: Int
+
+    /// The columns shown for whole items: when, who, what.
+    public static let defaultColumns = ["time", "who", "action", "type", "title", "sxe"]
+}

@@ -1,0 +1,120 @@
+import TraktQL
+
+/// `.help [topic]`.
+enum HelpText {
+    static let topics = ["qualifiers", "stages", "time", "formats", "settings", "commands", "examples"]
+
+    static func text(for topic: String?) -> String {
+        switch topic?.lowercased() {
+        case nil:
+            return """
+            traktql queries Trakt v1 activity. A query is 'activity' followed by qualifiers, then stages after '|':
+
+              activity show:the-walking-dead season:1,2 actions:seen,rating since:7d
+                | where who != "justin" | select time, who, sxe, rating_advanced | sort time desc | limit 20
+
+            explain <query> shows the HTTP calls without making them. let NAME = value defines $NAME.
+            set OPTION = value changes a setting. Statements continue on lines that start with '|'.
+
+            Topics: .help \(topics.joined(separator: " | "))
+
+            """
+        case "qualifiers", "qualifier":
+            var out = "Qualifiers (key:value; -key:value negates; lists a,b; comparisons >=8; ranges 1..3; $variables):\n\n"
+            for key in QualifierKey.allCases {
+                out += "  \((key.rawValue + (key.isFlag ? "" : ":")).padding(toLength: 9, withPad: " ", startingAt: 0)) \(key.summary)\n"
+            }
+            out += "\nExamples:\n  activity user:justin,sean type:movie since:30d\n  activity show:breaking-bad season:>=4 -action:watchlist\n"
+            return out
+        case "stages", "stage":
+            return """
+            Stages (after '|'):
+
+              where EXPR            == != < <= > >= ~ (contains) =~ !~ (regex) in [..] not in, and or not, ( )
+              select f [as n], …    pick columns (field paths like show.title, episodes[0].season)
+              sort f [asc|desc], …  stable; nulls last
+              limit N | limit all   more than 100 pages backwards past the API's cap
+              count [by f, …]       count rows, per group
+              distinct f, …         unique combinations
+              flatten episodes      one row per episode of a seen/collection item
+
+            Virtual fields: time (in the session zone), ago, title, sxe (S01E05), who.
+
+            Examples:
+              activity since:7d | count by show.title | sort count desc | limit 10
+              activity user:justin | flatten episodes | select time, title, episode.season, episode.episode
+
+            """
+        case "time":
+            return """
+            Times in since:, until:, on: and where:
+
+              durations   30min 6h 7d 2w 3mo 1y   (since:7d = at or after now − 7 days; 'm' alone is refused)
+              dates       2024-01-01              (a day in the session zone; until: a date = the end of that day)
+              date-times  2024-01-01T20:00  2024-01-01T20:00:00-05:00  2024-01-01T20:00Z
+              words       now today yesterday
+
+            The v1 API reads timestamps as Unix seconds "in PST". set convention = pacific (default) treats
+            them as Los Angeles wall-clock time written as if UTC; set convention = utc as plain Unix time.
+            explain shows both the API value and the instant. set tz = ZONE changes the session zone.
+
+            Examples:
+              activity on:yesterday
+              activity since:2024-11-01 until:2024-11-30 | count by action
+
+            """
+        case "formats", "format":
+            return """
+            Output formats (set format = F, .format F, or --format F):
+
+              table   aligned, fitted to the terminal (default on a terminal)
+              ndjson  one JSON object per line (default when stdout is not a terminal)
+              json    one JSON array
+              csv     RFC 4180, header row
+              tsv     tab-separated, header row
+
+            Without select, json and ndjson print whole activity items; table, csv and tsv show
+            time, who, action, type, title, sxe.
+
+            Example:
+              .format csv
+              activity user:justin action:rating | select time, title, rating_advanced
+
+            """
+        case "settings", "set":
+            var out = "Settings (set NAME = value; .settings lists them):\n\n"
+            for (name, summary) in Settings.descriptions { out += "  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(summary)\n" }
+            out += "\nExamples:\n  set tz = Europe/Berlin\n  set cache_ttl = 60s\n"
+            return out
+        case "commands", "meta":
+            return """
+            Commands:
+
+              .help [topic]       this help
+              .format F           output format
+              .tz ZONE            session time zone
+              .timing on|off      report each query's time on stderr
+              .cache [clear|off]  the response cache
+              .history            statements entered in the shell
+              .read FILE          run a script
+              .explain QUERY      the plan for a query (like explain)
+              .settings           all settings
+              .quit               leave (Ctrl-D too)
+
+            """
+        case "examples":
+            return """
+            Examples:
+
+              activity show:the-walking-dead season:1,2 actions:seen,rating since:7d
+              activity scope:friends since:yesterday | select time, who, action, title
+              activity user:justin since:30d | count by action | sort count desc
+              activity movie:inception-2010 action:rating | select who, rating_advanced | sort rating_advanced desc
+              explain activity user:justin,sean show:breaking-bad
+
+            """
+        default:
+            return "no help on '\(topic ?? "")'; topics: \(topics.joined(separator: ", "))\n"
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import TraktQL
+
+/// One traktql session: the engine, where the API is, and how to print.
+///
+/// The REPL and the script runner both drive a session; meta-commands are carried out here so
+/// that they behave the same in both.
+final class Session: Sendable {
+    let engine: Engine
+    let baseURL: URL
+    let printer: OutputPrinter
+    /// Set by the REPL, which records history and completes from it.
+    let interactive: Bool
+
+    init(engine: Engine, baseURL: URL, printer: OutputPrinter, interactive: Bool) {
+        self.engine = engine
+        self.baseURL = baseURL
+        self.printer = printer
+        self.interactive = interactive
+    }
+
+    /// What a script runner or REPL should do after a statement.
+    enum Continuation {
+        case next
+        case quit
+    }
+
+    /// Runs one statement and prints what it produced. Errors are thrown for the caller to
+    /// report with the statement's location.
+    func run(_ statement: Statement, source: String, sourceName: String?, readDepth: Int = 0) async throws(TraktQLError) -> Continuation {
+        let started = ContinuousClock.now
+        let outcome = try await engine.execute(statement, source: source)
+        let settings = await engine.settings
+        var continuation = Continuation.next
+        switch outcome {
+        case .meta(let name, let arguments):
+            continuation = try await meta(name, arguments, statement: statement, source: source, sourceName: sourceName, readDepth: readDepth)
+        case .set(let name, let value):
+            if interactive { Console.err("\(name) = \(value)\n") }
+        case .defined(let variable):
+            if interactive { Console.err("$\(variable) defined\n") }
+        default:
+            printer.print(outcome, settings: settings, baseURL: baseURL)
+        }
+        if settings.timing, case .rows(let result) = outcome {
+            let elapsed = ContinuousClock.now - started
+            let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            Console.err(String(format: "time: %.1f ms, %d call%@", ms, result.calls, result.calls == 1 ? "" : "s")
+                        + (result.cachedCalls > 0 ? ", \(result.cachedCalls) from cache" : "") + "\n")
+        }
+        return continuation
+    }
+
+    static let metaCommands = ["help", "format", "tz", "timing", "cache", "history", "read", "explain", "settings", "quit", "exit"]
+
+    private func meta(_ name: String, _ arguments: [String], statement: Statement, source: String, sourceName: String?, readDepth: Int) async throws(TraktQLError) -> Continuation {
+        func fail(_ message: String, help: String? = nil) -> TraktQLError {
+            .query(diagnostics: [Diagnostic(.error, message, at: statement.span, help: help)], source: source)
+        }
+        func setting(_ setting: String) async throws(TraktQLError) {
+            guard let value = arguments.first else {
+                Console.out("\(setting) = \(await engine.settings.value(of: setting) ?? "")\n")
+                return
+            }
+            if let failure = await engine.settings.applyingCheck(name: setting, value: value) {
+                throw fail(failure.message, help: failure.help)
+            }
+            try await engine.set(setting, to: value)
+        }
+        switch name.lowercased() {
+        case "help":
+            Console.out(HelpText.text(for: arguments.first))
+        case "format": try await setting("format")
+        case "tz": try await setting("tz")
+        case "timing": try await setting("timing")
+        case "settings":
+            let settings = await engine.settings
+            var out = ""
+            for (setting, summary) in Settings.descriptions {
+                out += "\(setting.padding(toLength: 11, withPad: " ", startingAt: 0)) = \((settings.value(of: setting) ?? "").padding(toLength: 20, withPad: " ", startingAt: 0)) \(summary)\n"
+            }
+            Console.out(out)
+        case "cache":
+            switch arguments.first?.lowercased() {
+            case "clear":
+                await engine.clearCache()
+                if interactive { Console.err("cache cleared\n") }
+            case "off": try await engine.set("cache_ttl", to: "0")
+            case nil:
+                let count = await engine.cachedResponses()
+                let ttl = await engine.settings.value(of: "cache_ttl") ?? ""
+                Console.out("\(count) cached response\(count == 1 ? "" : "s"), cache_ttl = \(ttl)\n")
+            case let other?:
+                throw fail("unknown cache command '\(other)'", help: ".cache, .cache clear or .cache off")
+            }
+        case "read":
+            guard let path = arguments.first else { throw fail(".read needs a file", help: ".read FILE") }
+            guard readDepth < 16 else { throw fail(".read is nested too deeply (limit 16)") }
+            let text: String
+            do {
+                text = try ScriptSource.read(path)
+            } catch {
+                throw .usage("cannot read \(path): \(error)")
+            }
+            let runner = ScriptRunner(session: self, keepGoing: false)
+            let status = await runner.run(source: text, name: path, readDepth: readDepth + 1)
+            if status != .ok { throw .usage(".read \(path) failed (exit \(status.rawValue))") }
+        case "explain":
+            let text = "explain " + arguments.joined(separator: " ")
+            let plan = try await engine.plan(String(text.dropFirst("explain ".count)))
+            printer.print(.plan(plan), settings: await engine.settings, baseURL: baseURL)
+        case "history":
+            if !interactive { throw fail(".history is only available in the interactive shell") }
+            return .next  // the REPL lists history itself before handing over
+        case "quit", "exit", "q":
+            return .quit
+        default:
+            throw fail("unknown command '.\(name)'", help: Suggestion.closest(to: name, in: Self.metaCommands).map { "did you mean '.\($0)'?" } ?? "commands: " + Self.metaCommands.map { "." + $0 }.joined(separator: " "))
+        }
+        return .next
+    }
+}
+
+extension Settings {
+    /// The failure `apply` would report, without changing anything.
+    func applyingCheck(name: String, value: String) -> (message: String, help: String?)? {
+        var copy = self
+        return copy.apply(name: name, value: value)
+    }
+}

@@ -1,3 +1,0 @@
-import TraktQL
-// Placeholder: the REPL lands with its own issue.
-public enum ShellPlaceholder {}

@@ -1,0 +1,44 @@
+import Foundation
+import TraktQL
+
+/// What the command line asked for; `main` fills it from flags, environment and config file.
+public struct ShellConfiguration: Sendable {
+    /// Statements given with `-c`, run in order.
+    public var commands: [String] = []
+    /// Script files; `-` is standard input.
+    public var files: [String] = []
+    /// `--api-url`; `nil` starts the embedded emulator.
+    public var apiURL: URL?
+    public var apiKey: String?
+    public var username: String?
+    public var password: String?
+    public var format: String?
+    public var timeZone: String?
+    public var convention: String?
+    /// Stop at the first failing statement (the default) or run the rest and exit with the worst code.
+    public var keepGoing = false
+    /// Seed and clock for the embedded emulator (tests pin both).
+    public var emulatorSeed: UInt64 = 42
+    public var emulatorNow: Date?
+    /// Pins the engine's clock too (tests and golden examples).
+    public var now: Date?
+    /// Where `.read` and the config file are looked up.
+    public var configFile: URL?
+    public var quiet = false
+
+    public init() {}
+}
+
+/// Process exit codes, documented in `traktql --help`.
+public enum ExitStatus: Int32, Sendable, Comparable {
+    case ok = 0
+    case usage = 1
+    case api = 2
+    case query = 3
+
+    public static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    init(_ error: TraktQLError) {
+        self = ExitStatus(rawValue: error.exitCode) ?? .usage
+    }
+}
