@@ -1,0 +1,294 @@
+import Foundation
+import TraktTime
+
+extension Dataset {
+    /// The span activity is spread over, ending at `now`.
+    static let span: Int64 = 730 * 86_400
+
+    /// Relative weights of the 22 non-list kinds (list activity is generated separately, about
+    /// 4.6% of the total). Many seen/scrobble, fewer ratings, few shouts, fewer reviews.
+    static let kindWeights: [(Kind, Double)] = [
+        (Kind(.episode, .watching)!, 20), (Kind(.episode, .scrobble)!, 150), (Kind(.episode, .checkin)!, 35),
+        (Kind(.episode, .seen)!, 190), (Kind(.episode, .collection)!, 45), (Kind(.episode, .rating)!, 70),
+        (Kind(.episode, .watchlist)!, 25), (Kind(.episode, .shout)!, 22), (Kind(.episode, .review)!, 5),
+        (Kind(.show, .rating)!, 30), (Kind(.show, .watchlist)!, 25), (Kind(.show, .shout)!, 12), (Kind(.show, .review)!, 4),
+        (Kind(.movie, .watching)!, 10), (Kind(.movie, .scrobble)!, 70), (Kind(.movie, .checkin)!, 20),
+        (Kind(.movie, .seen)!, 100), (Kind(.movie, .collection)!, 30), (Kind(.movie, .rating)!, 45),
+        (Kind(.movie, .watchlist)!, 30), (Kind(.movie, .shout)!, 12), (Kind(.movie, .review)!, 4),
+    ]
+    static let listShare = 0.046
+    /// Rating 1...10 weights (skewed high, as real ratings are).
+    static let ratingWeights: [Double] = [2, 2, 3, 4, 6, 9, 15, 22, 20, 17]
+
+    /// Generates the dataset for `seed` and `size`, ending at `now`. Deterministic: the same
+    /// arguments give the same dataset (and the same bytes on the wire).
+    public static func generate(
+        seed: UInt64, size: DatasetSize = DatasetScale.default.size, now: Date, convention: TimestampConvention = .pacific
+    ) -> Dataset {
+        precondition(size.activities < (1 << 24), "at most 16,777,215 activities")
+        let nowUnix = Int64(now.timeIntervalSince1970.rounded(.down))
+
+        // Shows, seasons, episodes.
+        var rng = SplitMix64(seed: seed, stream: 1)
+        var shows: [ShowRecord] = []
+        var seasons: [SeasonRecord] = []
+        var episodes: [EpisodeRecord] = []
+        for (si, s) in ShowSeeds.all.enumerated() {
+            let premiere = CivilDate.days(iso: s.premiere) * 86_400 + CivilDate.secondsOfDay(clock: s.airTime) + 5 * 3600
+            var numbers: [Int] = []
+            var counts: [Int] = []
+            if s.specials > 0 {
+                numbers.append(0)
+                counts.append(s.specials)
+            }
+            for (i, c) in s.seasons.enumerated() {
+                numbers.append(i + 1)
+                counts.append(c)
+            }
+            var indices: [Int] = []
+            for (number, count) in zip(numbers, counts) {
+                let seasonIndex = seasons.count
+                indices.append(seasonIndex)
+                seasons.append(SeasonRecord(show: si, number: number, firstEpisode: episodes.count, episodeCount: count))
+                let seasonStart = number == 0 ? premiere + 200 * 86_400 : premiere + Int64(number - 1) * 365 * 86_400
+                let gap: Int64 = number == 0 ? 90 * 86_400 : 7 * 86_400
+                for e in 1...count {
+                    let g = episodes.count
+                    episodes.append(
+                        EpisodeRecord(
+                            show: Int32(si), seasonIndex: Int32(seasonIndex), season: Int16(number), number: Int16(e),
+                            firstAired: seasonStart + Int64(e - 1) * gap, tvdb: Int32(4_000_000 + g * 13 + s.tvdb % 13)))
+                }
+            }
+            let votes = Int(Double(1000 + rng.below(4000)) * s.popularity)
+            let pct = 70 + rng.below(26)
+            let loved = votes * pct / 100
+            shows.append(
+                ShowRecord(
+                    seed: s, premiere: premiere, seasonNumbers: numbers, seasonIndices: indices,
+                    ratings: (pct, votes, loved, votes - loved)))
+        }
+        var movies: [MovieRecord] = []
+        for m in MovieSeeds.all {
+            let votes = Int(Double(2000 + rng.below(6000)) * m.popularity)
+            let pct = 65 + rng.below(31)
+            let loved = votes * pct / 100
+            movies.append(
+                MovieRecord(seed: m, released: CivilDate.days(iso: m.released) * 86_400 + 8 * 3600, ratings: (pct, votes, loved, votes - loved)))
+        }
+
+        // Users.
+        rng = SplitMix64(seed: seed, stream: 2)
+        var users: [UserRecord] = []
+        var taken = Set<String>()
+        let userCount = max(1, size.users)
+        for i in 0..<userCount {
+            let male = i == 0 ? true : rng.chance(0.5)
+            let first = i == 0 ? "Justin" : rng.pick(male ? PeopleSeeds.maleNames : PeopleSeeds.femaleNames)
+            let last = rng.pick(PeopleSeeds.lastNames)
+            var name: String
+            if i == 0 {
+                name = "justin"
+            } else {
+                let f = first.lowercased().folding(options: .diacriticInsensitive, locale: nil)
+                let l = last.lowercased()
+                switch rng.below(6) {
+                case 0: name = f + l
+                case 1: name = f + String(70 + rng.below(30))
+                case 2: name = rng.pick(PeopleSeeds.handles) + f
+                case 3: name = f + "_" + l
+                case 4: name = f + "-" + rng.pick(PeopleSeeds.handles)
+                default: name = String(f.prefix(1)) + l
+                }
+            }
+            if taken.contains(name) {
+                var n = 2
+                while taken.contains(name + String(n)) { n += 1 }
+                name += String(n)
+            }
+            taken.insert(name)
+            let hideName = rng.chance(0.15)
+            users.append(
+                UserRecord(
+                    username: name, fullName: hideName ? "" : first + " " + last, gender: male ? "male" : "female",
+                    age: 16 + rng.below(50), location: rng.pick(PeopleSeeds.locations), about: rng.pick(PeopleSeeds.abouts),
+                    avatarNumber: 100 + i * 7 + rng.below(7), joined: nowUnix - 760 * 86_400 - Int64(rng.below(6 * 365)) * 86_400 - Int64(rng.below(86_400)),
+                    vip: rng.chance(0.08), isProtected: i != 0 && rng.chance(0.10), useRatingAdvanced: rng.chance(0.6),
+                    ratingAsString: emitsRatingAsString(username: name), friends: [], following: [], followers: []))
+        }
+        let userSampler = WeightedSampler(weights: (0..<userCount).map { 1 / pow(Double($0 + 1), 0.9) })
+
+        // Friendships (mutual) and follows (directed).
+        rng = SplitMix64(seed: seed, stream: 3)
+        var friendPairs = Set<UInt64>()
+        for i in 0..<userCount where userCount > 1 {
+            let k = rng.below(4) + (i < max(1, userCount / 10) ? rng.below(10) : 0)
+            for _ in 0..<k {
+                let j = userSampler.sample(&rng)
+                if j == i { continue }
+                let key = UInt64(min(i, j)) << 32 | UInt64(max(i, j))
+                if friendPairs.insert(key).inserted {
+                    users[i].friends.append(UInt32(j))
+                    users[j].friends.append(UInt32(i))
+                }
+            }
+        }
+        for i in 0..<userCount where userCount > 1 {
+            let k = 1 + rng.below(12)
+            var f: [UInt32] = []
+            for _ in 0..<k {
+                let j = userSampler.sample(&rng)
+                if j != i { f.append(UInt32(j)) }
+            }
+            users[i].following = Array(Set(f)).sorted()
+        }
+        for i in 0..<userCount {
+            users[i].friends.sort()
+            for j in users[i].following { users[Int(j)].followers.append(UInt32(i)) }
+        }
+
+        // Per-user favourites: most of a user's activity is about a handful of titles.
+        rng = SplitMix64(seed: seed, stream: 4)
+        let showSampler = WeightedSampler(weights: shows.map { $0.seed.popularity })
+        let movieSampler = WeightedSampler(weights: movies.map { $0.seed.popularity })
+        let seasonSamplers: [WeightedSampler] = shows.map { s in
+            WeightedSampler(weights: s.seasonNumbers.map { $0 == 0 ? 0.15 : 1 / Double($0) })
+        }
+        var favShows: [[UInt16]] = []
+        var favMovies: [[UInt16]] = []
+        favShows.reserveCapacity(userCount)
+        favMovies.reserveCapacity(userCount)
+        for _ in 0..<userCount {
+            favShows.append((0..<(3 + rng.below(6))).map { _ in UInt16(showSampler.sample(&rng)) })
+            favMovies.append((0..<(2 + rng.below(4))).map { _ in UInt16(movieSampler.sample(&rng)) })
+        }
+
+        // Lists and their activity.
+        rng = SplitMix64(seed: seed, stream: 5)
+        let total = size.activities
+        let listBudget = total >= 50 ? Int(Double(total) * listShare) : min(total, total / 10 * 2)
+        let listCount = listBudget >= 2 ? max(1, listBudget / 6) : 0
+        var lists: [ListRecord] = []
+        var raw: [Activity] = []
+        raw.reserveCapacity(total)
+        var listSlugs = Set<String>()
+        for _ in 0..<listCount {
+            let owner = userSampler.sample(&rng)
+            var name = rng.pick(PeopleSeeds.listNames)
+            var slug = slugify(name)
+            if listSlugs.contains(users[owner].username + "/" + slug) {
+                var n = 2
+                while listSlugs.contains(users[owner].username + "/" + slug + "-" + String(n)) { n += 1 }
+                name += " " + String(n)
+                slug += "-" + String(n)
+            }
+            listSlugs.insert(users[owner].username + "/" + slug)
+            let created = nowUnix - Int64(rng.unit() * Double(span))
+            let l = lists.count
+            lists.append(
+                ListRecord(
+                    owner: UInt32(owner), name: name, slug: slug, description: "A list by \(users[owner].username).", created: created,
+                    showNumbers: rng.chance(0.5), allowShouts: rng.chance(0.8)))
+            raw.append(Activity(time: created, id: 0, user: UInt32(owner), subject: UInt32(l), item: 0, extra: 0, kind: Kind(.list, .created)!))
+        }
+        if listCount > 0 {
+            for _ in 0..<(listBudget - listCount) {
+                let l = rng.below(listCount)
+                let created = lists[l].created
+                let u = rng.unit()
+                let t = nowUnix - Int64(Double(nowUnix - created) * u * u)
+                let r = rng.unit()
+                let code: UInt32
+                if r < 0.5 {
+                    code = ListItemCode.movie(movieSampler.sample(&rng))
+                } else if r < 0.85 {
+                    code = ListItemCode.show(showSampler.sample(&rng))
+                } else {
+                    let s = showSampler.sample(&rng)
+                    let season = seasons[shows[s].seasonIndices[seasonSamplers[s].sample(&rng)]]
+                    code = ListItemCode.episode(season.firstEpisode + rng.below(season.episodeCount))
+                }
+                raw.append(Activity(time: t, id: 0, user: lists[l].owner, subject: UInt32(l), item: code, extra: 0, kind: Kind(.list, .itemAdded)!))
+            }
+        }
+
+        // Everything else.
+        rng = SplitMix64(seed: seed, stream: 6)
+        let kindSampler = WeightedSampler(weights: kindWeights.map(\.1))
+        let kinds = kindWeights.map(\.0)
+        let ratingSampler = WeightedSampler(weights: ratingWeights)
+        let spanD = Double(span)
+        while raw.count < total {
+            let kind = kinds[kindSampler.sample(&rng)]
+            let user = userSampler.sample(&rng)
+            let u = rng.unit()
+            let time = nowUnix - Int64(spanD * u * u)
+            var a = Activity(time: time, id: 0, user: UInt32(user), subject: 0, item: 0, extra: 0, kind: kind)
+            switch kind.type {
+            case .episode, .show:
+                let fav = favShows[user]
+                let s = rng.chance(0.75) ? Int(fav[rng.below(fav.count)]) : showSampler.sample(&rng)
+                a.subject = UInt32(s)
+                if kind.type == .episode {
+                    let season = seasons[shows[s].seasonIndices[seasonSamplers[s].sample(&rng)]]
+                    let e = rng.below(season.episodeCount)
+                    a.item = UInt32(season.firstEpisode + e)
+                    if kind.action == .seen || kind.action == .collection {
+                        let r = rng.unit()
+                        let want = r < 0.85 ? 1 : r < 0.93 ? 2 : 3 + rng.below(3)
+                        a.extra = UInt16(min(want, season.episodeCount - e))
+                    }
+                }
+            case .movie:
+                let fav = favMovies[user]
+                a.subject = UInt32(rng.chance(0.7) ? Int(fav[rng.below(fav.count)]) : movieSampler.sample(&rng))
+            case .list:
+                break
+            }
+            switch kind.action {
+            case .rating: a.extra = UInt16(1 + ratingSampler.sample(&rng))
+            case .shout: a.extra = rng.chance(0.1) ? 1 : 0
+            case .review: a.extra = rng.chance(0.2) ? 1 : 0
+            default: break
+            }
+            raw.append(a)
+        }
+
+        // Newest first; ties keep a fixed order (later-generated first). Ids per type ascend
+        // with time, so within one type, ties read as id descending.
+        var keys = [UInt64](repeating: 0, count: raw.count)
+        for i in 0..<raw.count { keys[i] = UInt64(UInt32(clamping: raw[i].time)) << 24 | UInt64(i) }
+        keys.sort(by: >)
+        var sorted: [Activity] = []
+        sorted.reserveCapacity(raw.count)
+        for k in keys { sorted.append(raw[Int(k & 0xFF_FFFF)]) }
+        raw = []
+        var counters = [UInt32](repeating: 0, count: ActivityType.allCases.count)
+        let idBase: [UInt32] = [100_000, 20_000, 50_000, 1_000]
+        for p in stride(from: sorted.count - 1, through: 0, by: -1) {
+            let t = Int(sorted[p].kind.type.rawValue)
+            counters[t] += 1
+            sorted[p].id = idBase[t] + counters[t]
+        }
+
+        return Dataset(
+            seed: seed, nowUnix: nowUnix, convention: convention, activities: sorted, shows: shows, seasons: seasons,
+            episodes: episodes, movies: movies, users: users, lists: lists)
+    }
+
+    static func slugify(_ s: String) -> String {
+        var out = ""
+        var dash = false
+        for c in s.lowercased().unicodeScalars {
+            if CharacterSet.alphanumerics.contains(c) && c.isASCII {
+                out.unicodeScalars.append(c)
+                dash = false
+            } else if !dash && !out.isEmpty {
+                out.append("-")
+                dash = true
+            }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out
+    }
+}

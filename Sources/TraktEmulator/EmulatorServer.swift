@@ -1,0 +1,170 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import TraktTime
+
+/// Everything needed to start an emulator.
+public struct EmulatorConfiguration: Sendable {
+    /// Address to bind (default loopback).
+    public var host: String
+    /// Port to bind; 0 picks any free port (read it back from ``EmulatorServer/baseURL``).
+    public var port: Int
+    /// Dataset seed.
+    public var seed: UInt64
+    /// Dataset size.
+    public var size: DatasetSize
+    /// When set, only this API key is accepted (others get 401 `invalid API key`); when nil,
+    /// any key is accepted.
+    public var apiKey: String?
+    /// Random faults (see ``FaultSpec``).
+    public var faults: FaultSpec
+    /// Pins the server clock (dataset end, `current`, `when`/`elapsed`); nil = real time, with
+    /// the dataset ending at the moment it was generated.
+    public var now: Date?
+    /// How `start_ts`/`end_ts` are read and `timestamp`/`timestamps` written.
+    public var convention: TimestampConvention
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, size: DatasetSize = DatasetScale.default.size,
+        apiKey: String? = nil, faults: FaultSpec = .none, now: Date? = nil, convention: TimestampConvention = .pacific
+    ) {
+        self.host = host
+        self.port = port
+        self.seed = seed
+        self.size = size
+        self.apiKey = apiKey
+        self.faults = faults
+        self.now = now
+        self.convention = convention
+    }
+
+    /// True for 127.0.0.0/8, ::1 and "localhost".
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+/// Errors from starting the emulator.
+public struct EmulatorError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// A running emulator: a Hummingbird HTTP server over a generated ``Dataset``.
+///
+/// ```swift
+/// let server = try await EmulatorServer.start(EmulatorConfiguration())
+/// print(server.baseURL)        // http://127.0.0.1:54321
+/// ...
+/// await server.stop()
+/// ```
+public final class EmulatorServer: Sendable {
+    /// `http://host:port` (no trailing slash).
+    public let baseURL: URL
+    public let port: Int
+    public let dataset: Dataset
+    public let configuration: EmulatorConfiguration
+    /// Wall-clock milliseconds spent generating the dataset (0 when one was passed in).
+    public let generationMilliseconds: Double
+    private let task: Task<Void, Never>
+    private let finished: AsyncStream<Void>
+
+    private init(
+        baseURL: URL, port: Int, dataset: Dataset, configuration: EmulatorConfiguration, generationMilliseconds: Double,
+        task: Task<Void, Never>, finished: AsyncStream<Void>
+    ) {
+        self.baseURL = baseURL
+        self.port = port
+        self.dataset = dataset
+        self.configuration = configuration
+        self.generationMilliseconds = generationMilliseconds
+        self.task = task
+        self.finished = finished
+    }
+
+    /// Generates the dataset and starts serving; returns once the port is bound.
+    public static func start(_ configuration: EmulatorConfiguration) async throws -> EmulatorServer {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let now = configuration.now ?? Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let dataset = Dataset.generate(seed: configuration.seed, size: configuration.size, now: now, convention: configuration.convention)
+        let elapsed = clock.now - t0
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return try await start(configuration, dataset: dataset, generationMilliseconds: ms)
+    }
+
+    /// Starts serving an already generated dataset (its seed, clock and convention win over the
+    /// configuration's).
+    public static func start(_ configuration: EmulatorConfiguration, dataset: Dataset) async throws -> EmulatorServer {
+        try await start(configuration, dataset: dataset, generationMilliseconds: 0)
+    }
+
+    private static func start(_ configuration: EmulatorConfiguration, dataset: Dataset, generationMilliseconds: Double) async throws
+        -> EmulatorServer
+    {
+        let service = EmulatorService(dataset: dataset, configuration: configuration)
+        let responder = CallbackResponder<EmulatorContext> { request, context in
+            try await service.respond(to: request, context: context)
+        }
+        var logger = Logger(label: "trakt-emulator")
+        logger.logLevel = .critical
+        let (events, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
+        let (finished, finishedContinuation) = AsyncStream<Void>.makeStream()
+        let app = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                continuation.yield(.success(channel.localAddress?.port ?? configuration.port))
+            },
+            logger: logger
+        )
+        let task = Task {
+            do {
+                try await app.run()
+                continuation.yield(.failure(EmulatorError(description: "server stopped")))
+            } catch {
+                continuation.yield(.failure(error))
+            }
+            continuation.finish()
+            finishedContinuation.yield()
+            finishedContinuation.finish()
+        }
+        var iterator = events.makeAsyncIterator()
+        guard let first = await iterator.next() else {
+            throw EmulatorError(description: "the server stopped before binding")
+        }
+        switch first {
+        case .success(let port):
+            let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+            guard let url = URL(string: "http://\(host):\(port)") else {
+                task.cancel()
+                throw EmulatorError(description: "cannot form a URL for host \(configuration.host)")
+            }
+            return EmulatorServer(
+                baseURL: url, port: port, dataset: dataset, configuration: configuration,
+                generationMilliseconds: generationMilliseconds, task: task, finished: finished)
+        case .failure(let error):
+            throw EmulatorError(description: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+        }
+    }
+
+    /// Stops the server and waits until it has shut down.
+    public func stop() async {
+        task.cancel()
+        await task.value
+    }
+
+    /// Waits until the server stops (it runs until ``stop()`` or the process ends).
+    public func waitUntilStopped() async {
+        for await _ in finished { break }
+        await task.value
+    }
+}
+
+/// Hummingbird request context: keeps the channel so a `reset` fault can drop the connection.
+struct EmulatorContext: InitializableFromSource {
+    typealias Source = ApplicationRequestContextSource
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) { channel = source.channel }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import TraktTime
+
+/// A zone's UTC offsets over a span, as a sorted table of transitions, so that pages can convert
+/// hundreds of instants per request without calling into `TimeZone` (a test checks that it
+/// agrees with ``TimestampConvention`` second for second).
+struct OffsetTable: Sendable {
+    private let starts: [Int64]
+    private let offsets: [Int64]
+    private let zone: TimeZone
+    private let lower: Int64
+    private let upper: Int64
+
+    init(zone: TimeZone, from lower: Int64, to upper: Int64) {
+        self.zone = zone
+        self.lower = lower
+        self.upper = upper
+        var starts: [Int64] = [lower]
+        var offsets: [Int64] = [Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(lower))))]
+        var cursor = Date(timeIntervalSince1970: TimeInterval(lower))
+        while let next = zone.nextDaylightSavingTimeTransition(after: cursor), next.timeIntervalSince1970 < TimeInterval(upper) {
+            let t = Int64(next.timeIntervalSince1970.rounded(.down))
+            let off = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))))
+            if off != offsets.last! {
+                starts.append(t)
+                offsets.append(off)
+            }
+            cursor = next.addingTimeInterval(1)
+        }
+        self.starts = starts
+        self.offsets = offsets
+    }
+
+    /// Seconds east of UTC at Unix time `unix`.
+    @inline(__always)
+    func offset(at unix: Int64) -> Int64 {
+        if unix < lower || unix >= upper {
+            return Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(unix))))
+        }
+        var lo = 0
+        var hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) >> 1
+            if starts[mid] <= unix { lo = mid } else { hi = mid - 1 }
+        }
+        return offsets[lo]
+    }
+}
+
+/// Converts instants to API timestamps and renders the `when` / `elapsed` display strings.
+struct APIClock: Sendable {
+    let convention: TimestampConvention
+    let pacific: OffsetTable
+
+    init(convention: TimestampConvention, from lower: Int64, to upper: Int64) {
+        self.convention = convention
+        pacific = OffsetTable(zone: TimestampConvention.pacificZone, from: lower, to: upper)
+    }
+
+    /// The API timestamp of a real Unix time (same result as `convention.apiTimestamp(for:)`).
+    @inline(__always)
+    func apiTimestamp(_ unix: Int64) -> Int64 {
+        switch convention {
+        case .utc: unix
+        case .pacific: unix + pacific.offset(at: unix)
+        }
+    }
+
+    private static let dayNames: [StaticString] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+
+    /// Writes `{"day":"Thu","time":"11:40 pm"}` for `unix` on the Pacific wall clock.
+    @inline(__always)
+    func writeWhen(_ unix: Int64, into out: inout JSONBytes) {
+        let wall = unix + pacific.offset(at: unix)
+        var day = wall / 86_400
+        var secs = wall - day * 86_400
+        if secs < 0 {
+            secs += 86_400
+            day -= 1
+        }
+        var weekday = (day + 4) % 7
+        if weekday < 0 { weekday += 7 }
+        let hour = secs / 3600
+        let minute = (secs % 3600) / 60
+        out.raw("{\"day\":\"")
+        out.raw(Self.dayNames[Int(weekday)])
+        out.raw("\",\"time\":\"")
+        let h12 = hour % 12 == 0 ? 12 : hour % 12
+        out.int(h12)
+        out.byte(UInt8(ascii: ":"))
+        out.byte(UInt8(truncatingIfNeeded: 48 + minute / 10))
+        out.byte(UInt8(truncatingIfNeeded: 48 + minute % 10))
+        out.raw(hour < 12 ? " am\"}" : " pm\"}")
+    }
+
+    /// Writes `{"full":"3 hours, 4 minutes, 19 seconds","short":"3h 4m 19s"}` for the time from
+    /// `unix` to `now`. Units are days, hours, minutes and seconds; zero units are left out
+    /// (and a zero span reads "0 seconds" / "0s").
+    @inline(__always)
+    static func writeElapsed(from unix: Int64, to now: Int64, into out: inout JSONBytes) {
+        let d = max(0, now - unix)
+        let days = d / 86_400
+        let hours = (d % 86_400) / 3600
+        let minutes = (d % 3600) / 60
+        let seconds = d % 60
+        out.raw("{\"full\":\"")
+        var first = true
+        fullUnit(days, " day", " days", &first, &out)
+        fullUnit(hours, " hour", " hours", &first, &out)
+        fullUnit(minutes, " minute", " minutes", &first, &out)
+        fullUnit(seconds, " second", " seconds", &first, &out)
+        if first { out.raw("0 seconds") }
+        out.raw("\",\"short\":\"")
+        first = true
+        shortUnit(days, "d", &first, &out)
+        shortUnit(hours, "h", &first, &out)
+        shortUnit(minutes, "m", &first, &out)
+        shortUnit(seconds, "s", &first, &out)
+        if first { out.raw("0s") }
+        out.raw("\"}")
+    }
+
+    @inline(__always)
+    private static func fullUnit(_ n: Int64, _ one: StaticString, _ many: StaticString, _ first: inout Bool, _ out: inout JSONBytes) {
+        guard n > 0 else { return }
+        if !first { out.raw(", ") }
+        first = false
+        out.int(n)
+        out.raw(n == 1 ? one : many)
+    }
+
+    @inline(__always)
+    private static func shortUnit(_ n: Int64, _ unit: StaticString, _ first: inout Bool, _ out: inout JSONBytes) {
+        guard n > 0 else { return }
+        if !first { out.byte(UInt8(ascii: " ")) }
+        first = false
+        out.int(n)
+        out.raw(unit)
+    }
+}
+
+/// Calendar helpers that need no `Calendar`.
+enum CivilDate {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func days(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Days since the epoch of "YYYY-MM-DD".
+    static func days(iso: String) -> Int64 {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        precondition(parts.count == 3, "bad date \(iso)")
+        return days(year: parts[0], month: parts[1], day: parts[2])
+    }
+
+    /// "9:00pm" → seconds after midnight.
+    static func secondsOfDay(clock: String) -> Int64 {
+        let lower = clock.lowercased()
+        let pm = lower.hasSuffix("pm")
+        let digits = lower.dropLast(2).split(separator: ":").compactMap { Int($0) }
+        var hour = digits.first ?? 0
+        let minute = digits.count > 1 ? digits[1] : 0
+        if hour == 12 { hour = 0 }
+        if pm { hour += 12 }
+        return Int64(hour * 3600 + minute * 60)
+    }
+}

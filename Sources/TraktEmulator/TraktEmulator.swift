@@ -1,2 +1,0 @@
-// Placeholder: the emulator lands with its own issue.
-public enum TraktEmulatorPlaceholder {}
