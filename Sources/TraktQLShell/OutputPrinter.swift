@@ -24,8 +24,9 @@ struct OutputPrinter: Sendable {
         case .rows(let result):
             printRows(result, settings: settings)
         case .plan(let plan):
-            switch format(settings) {
-            case .json, .ndjson:
+            // Explain is for people unless JSON was asked for explicitly.
+            switch settings.format.flatMap(OutputFormat.init(rawValue:)) {
+            case .json?, .ndjson?:
                 Console.out(plan.explanationValue(baseURL: baseURL).jsonText(timeZone: settings.timeZone) + "\n")
             default:
                 Console.out(plan.explanation(baseURL: baseURL) + "\n")

@@ -7,12 +7,13 @@ import TraktQL
 /// that they behave the same in both.
 final class Session: Sendable {
     let engine: Engine
-    let baseURL: URL
+    /// The configured API, shown by explain; nil for the embedded emulator (its port varies).
+    let baseURL: URL?
     let printer: OutputPrinter
     /// Set by the REPL, which records history and completes from it.
     let interactive: Bool
 
-    init(engine: Engine, baseURL: URL, printer: OutputPrinter, interactive: Bool) {
+    init(engine: Engine, baseURL: URL?, printer: OutputPrinter, interactive: Bool) {
         self.engine = engine
         self.baseURL = baseURL
         self.printer = printer

@@ -24,15 +24,16 @@ public actor Engine {
         self.configuration = configuration
         self.settings = configuration.settings
         self.limiter = ConcurrencyLimiter(limit: max(1, configuration.maximumConcurrentCalls))
-        if let transport = configuration.transport {
-            self.transport = transport
-        } else {
-            let base = URLSessionTransport(configuration: .init(
-                connectTimeout: configuration.connectTimeout,
-                requestTimeout: configuration.requestTimeout,
-                credentials: configuration.credentials))
-            self.transport = RetryingTransport(base: base, policy: configuration.retryPolicy)
-        }
+        self.transport = configuration.transport ?? Self.defaultTransport(for: configuration)
+    }
+
+    /// URLSession with the configuration's timeouts and credentials, wrapped in retries.
+    public static func defaultTransport(for configuration: EngineConfiguration) -> any HTTPTransport {
+        let base = URLSessionTransport(configuration: .init(
+            connectTimeout: configuration.connectTimeout,
+            requestTimeout: configuration.requestTimeout,
+            credentials: configuration.credentials))
+        return RetryingTransport(base: base, policy: configuration.retryPolicy)
     }
 
     /// Runs every statement of `text` and returns the last query's result (an empty result

@@ -1,0 +1,75 @@
+import Foundation
+import TraktEmulator
+import TraktQL
+
+/// The built-in v1 emulator, used when no API URL is configured (the public v1 API no longer
+/// exists, so this is what a new user meets first).
+///
+/// It starts on first use, in-process on 127.0.0.1 and a free port, so statements that need no
+/// HTTP (`explain`, `let`, `set`) never pay for it. Requests are addressed to ``placeholderURL``
+/// and rewritten to the server's real address.
+actor EmbeddedServer {
+    static let placeholderURL = URL(string: "http://embedded.traktql.invalid")!
+
+    private let seed: UInt64
+    private let now: Date?
+    private let announce: @Sendable (String) -> Void
+    private var starting: Task<EmulatorServer, any Error>?
+    private(set) var server: EmulatorServer?
+
+    init(seed: UInt64, now: Date?, announce: @escaping @Sendable (String) -> Void) {
+        self.seed = seed
+        self.now = now
+        self.announce = announce
+    }
+
+    /// The running server, starting it on the first call.
+    func running() async throws -> EmulatorServer {
+        if let server { return server }
+        if starting == nil {
+            let configuration = EmulatorConfiguration(host: "127.0.0.1", port: 0, seed: seed, now: now)
+            starting = Task { try await EmulatorServer.start(configuration) }
+        }
+        let server = try await starting!.value
+        if self.server == nil {
+            self.server = server
+            announce("traktql: no API configured; using the built-in v1 emulator at \(server.baseURL.absoluteString) "
+                     + "(\(server.dataset.activityCount) activities, seed \(server.dataset.seed)). Use --api-url or TRAKT_API_URL for another server.")
+        }
+        return server
+    }
+
+    /// Show slugs, movie slugs and usernames, for completion.
+    func catalog() async -> (shows: [String], movies: [String], users: [String])? {
+        guard let server = try? await running() else { return nil }
+        let dataset = server.dataset
+        return (dataset.catalogShows.map(\.slug), dataset.catalogMovies.map(\.slug), dataset.catalogUsers.map(\.username))
+    }
+
+    func stop() async {
+        await server?.stop()
+        server = nil
+    }
+}
+
+/// Sends requests for ``EmbeddedServer/placeholderURL`` to the embedded server.
+struct EmbeddedServerTransport: HTTPTransport {
+    let server: EmbeddedServer
+    let inner: any HTTPTransport
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let running: EmulatorServer
+        do {
+            running = try await server.running()
+        } catch {
+            throw TransportError.network("could not start the built-in emulator: \(error)")
+        }
+        var request = request
+        let placeholder = EmbeddedServer.placeholderURL.absoluteString
+        let text = request.url.absoluteString
+        if text.hasPrefix(placeholder), let url = URL(string: running.baseURL.absoluteString + text.dropFirst(placeholder.count)) {
+            request.url = url
+        }
+        return try await inner.send(request)
+    }
+}

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import TraktQL
+
+/// The `traktql` program after argument parsing: picks the API (or starts the embedded
+/// emulator), builds the session, and runs `-c` statements, script files, standard input or
+/// the interactive shell. Returns the process exit status.
+public enum TraktQLShell {
+    public static func run(_ configuration: ShellConfiguration) async -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        let terminal = Terminal.current()
+        var configuration = configuration
+
+        // Config file (flags and environment already won in `main`).
+        let location = configuration.configFile ?? ConfigFile.defaultLocation()
+        let (file, warnings) = ConfigFile.load(from: location)
+        for warning in warnings { Console.err(warning + "\n") }
+        if let file {
+            if configuration.apiURL == nil, let url = file.apiURL { configuration.apiURL = URL(string: url) }
+            configuration.apiKey = configuration.apiKey ?? file.apiKey
+            configuration.username = configuration.username ?? file.username
+            configuration.password = configuration.password ?? file.password
+            configuration.timeZone = configuration.timeZone ?? file.tz
+            configuration.format = configuration.format ?? file.format
+            configuration.convention = configuration.convention ?? file.convention
+        }
+
+        var settings = Settings()
+        for (name, value) in [("tz", configuration.timeZone), ("format", configuration.format), ("convention", configuration.convention)] {
+            guard let value else { continue }
+            if let failure = settings.apply(name: name, value: value) {
+                Console.err("traktql: error: \(failure.message)" + (failure.help.map { " (\($0))" } ?? "") + "\n")
+                return ExitStatus.usage.rawValue
+            }
+        }
+        if configuration.password != nil && configuration.username == nil {
+            Console.err("traktql: error: --password needs --username\n")
+            return ExitStatus.usage.rawValue
+        }
+
+        let credentials = configuration.username.map { BasicCredentials(username: $0, password: configuration.password ?? "") }
+        var progress: (@Sendable (String) -> Void)?
+        if terminal.stderrIsTTY { progress = { @Sendable line in Console.err("\r\u{1B}[2K" + line) } }
+        let clock: @Sendable () -> Date
+        if let now = configuration.now { clock = { now } } else { clock = { Date() } }
+        var engineConfiguration = EngineConfiguration(
+            apiURL: EmbeddedServer.placeholderURL, apiKey: configuration.apiKey ?? "traktql", credentials: credentials,
+            settings: settings, clock: clock, progress: progress)
+
+        var embedded: EmbeddedServer?
+        var shownURL: URL?
+        if let url = configuration.apiURL {
+            guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+                Console.err("traktql: error: --api-url must be an http:// or https:// URL, not '\(url.absoluteString)'\n")
+                return ExitStatus.usage.rawValue
+            }
+            engineConfiguration.apiURL = url
+            shownURL = url
+        } else {
+            let quiet = configuration.quiet || !terminal.stderrIsTTY
+            let server = EmbeddedServer(seed: configuration.emulatorSeed, now: configuration.emulatorNow ?? configuration.now) { banner in
+                if !quiet { Console.err(banner + "\n") }
+            }
+            embedded = server
+            engineConfiguration.transport = EmbeddedServerTransport(server: server, inner: Engine.defaultTransport(for: engineConfiguration))
+        }
+        let engine = Engine(configuration: engineConfiguration)
+        let printer = OutputPrinter(terminal: terminal)
+
+        var status = ExitStatus.ok
+        let scripted = !configuration.commands.isEmpty || !configuration.files.isEmpty || !terminal.stdinIsTTY
+        if scripted {
+            let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: false)
+            let runner = ScriptRunner(session: session, keepGoing: configuration.keepGoing)
+            var sources: [(text: String, name: String?)] = configuration.commands.map { ($0, nil) }
+            for file in configuration.files {
+                do {
+                    sources.append((try ScriptSource.read(file), file == "-" ? "<stdin>" : file))
+                } catch {
+                    Console.err("traktql: error: cannot read \(file): \(error)\n")
+                    status = .usage
+                    if !configuration.keepGoing { sources = []; break }
+                }
+            }
+            if configuration.commands.isEmpty && configuration.files.isEmpty {
+                do {
+                    sources.append((try ScriptSource.read("-"), "<stdin>"))
+                } catch {
+                    Console.err("traktql: error: cannot read standard input: \(error)\n")
+                    status = .usage
+                }
+            }
+            for source in sources {
+                let result = await runner.run(source: source.text, name: source.name)
+                status = max(status, result)
+                if result != .ok && !configuration.keepGoing { break }
+            }
+        } else {
+            let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: true)
+            status = await REPL(session: session, embedded: embedded).run()
+        }
+        if terminal.stderrIsTTY, progress != nil { Console.err("") }
+        await embedded?.stop()
+        return status.rawValue
+    }
+}

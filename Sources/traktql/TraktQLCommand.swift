@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import TraktQLShell
+
+/// `traktql`: parses arguments only, then hands over to ``TraktQLShell``.
+@main
+struct TraktQLCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "traktql",
+        abstract: "Query Trakt v1 activity with a small language; an interactive shell and a script runner.",
+        discussion: """
+        With no FILE and no -c, traktql starts the interactive shell on a terminal, or runs the
+        statements piped to standard input. With no API configured it starts the built-in v1
+        emulator on 127.0.0.1 (a deterministic dataset) and says so on stderr.
+
+        Settings come from flags, then environment variables (TRAKT_API_URL, TRAKT_API_KEY,
+        TRAKT_USERNAME, TRAKT_PASSWORD), then $XDG_CONFIG_HOME/traktql/config.json (a JSON object with
+        api_url, api_key, username, password, tz, format, convention; keep it chmod 600).
+
+        A script stops at its first failing statement unless --keep-going is given.
+
+        Exit status: 0 ok; 1 usage (bad flag, unreadable file); 2 network, authentication or API
+        error; 3 query error (parse or check). With --keep-going, the worst status seen.
+
+        Examples:
+          traktql -c 'activity show:the-walking-dead season:1 action:seen since:30d | select time, who, sxe | limit 5'
+          traktql -c 'explain activity user:justin,sean since:7d'
+          traktql --format csv Examples/ratings-export.tql > ratings.csv
+        """)
+
+    @Argument(help: ArgumentHelp("Script files to run ('-' reads standard input).", valueName: "FILE"))
+    var files: [String] = []
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run STATEMENT (repeatable; runs before FILEs).", valueName: "STATEMENT"))
+    var commands: [String] = []
+
+    @Option(help: "Output format: table, json, ndjson, csv, tsv (default: table on a terminal, ndjson otherwise).")
+    var format: String?
+
+    @Option(help: "Session time zone, an IANA name like Europe/Berlin (default: the system's).")
+    var tz: String?
+
+    @Option(help: "How API timestamps map to instants: pacific (default) or utc.")
+    var convention: String?
+
+    @Option(help: "API server URL (env TRAKT_API_URL). Without one, the built-in emulator runs.")
+    var apiURL: String?
+
+    @Option(help: "API key (env TRAKT_API_KEY). Never printed.")
+    var apiKey: String?
+
+    @Option(help: "Trakt username for authenticated streams (env TRAKT_USERNAME).")
+    var username: String?
+
+    @Option(help: "Trakt password, sent as its SHA-1 (env TRAKT_PASSWORD). Never printed.")
+    var password: String?
+
+    @Flag(name: .customLong("keep-going"), help: "Run every statement even after one fails; exit with the worst status.")
+    var keepGoing = false
+
+    @Flag(help: "Stop at the first failing statement (the default).")
+    var bail = false
+
+    @Option(help: "Seed of the built-in emulator's dataset.")
+    var seed: UInt64 = 42
+
+    @Option(help: ArgumentHelp("Pin the clock (ISO-8601 or Unix seconds) for the engine and the built-in emulator.", visibility: .hidden))
+    var now: String?
+
+    @Flag(name: .shortAndLong, help: "Do not print the emulator banner.")
+    var quiet = false
+
+    func validate() throws {
+        if keepGoing && bail { throw ValidationError("--keep-going and --bail contradict each other") }
+        if let apiURL, URL(string: apiURL) == nil { throw ValidationError("--api-url '\(apiURL)' is not a URL") }
+        if let now, Self.parseInstant(now) == nil { throw ValidationError("--now '\(now)' is not an ISO-8601 instant or Unix seconds") }
+    }
+
+    static func parseInstant(_ text: String) -> Date? {
+        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
+        return ISO8601DateFormatter().date(from: text)
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var configuration = ShellConfiguration()
+        configuration.commands = commands
+        configuration.files = files
+        configuration.apiURL = (apiURL ?? env("TRAKT_API_URL")).flatMap(URL.init(string:))
+        configuration.apiKey = apiKey ?? env("TRAKT_API_KEY")
+        configuration.username = username ?? env("TRAKT_USERNAME")
+        configuration.password = password ?? env("TRAKT_PASSWORD")
+        configuration.format = format
+        configuration.timeZone = tz
+        configuration.convention = convention
+        configuration.keepGoing = keepGoing
+        configuration.emulatorSeed = seed
+        configuration.now = now.flatMap(Self.parseInstant)
+        configuration.quiet = quiet
+        let status = await TraktQLShell.run(configuration)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+

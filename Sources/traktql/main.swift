@@ -1,1 +1,0 @@
-print("traktql: not yet")
