@@ -56,3 +56,18 @@ let small = smallObjects(count: 303_549)
 measure("small objects, one 52 MB array", [small], runs: 5)
 let pages = (0..<300).map(activityPage)
 measure("v1 activity pages, 300 × 100 items", pages, runs: 5)
+
+// Baseline in the same process and load: Foundation's untyped reader on the same pages.
+do {
+    let datas = pages.map { Data($0) }
+    let bytes = datas.reduce(0) { $0 + $1.count }
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for d in datas { _ = try JSONSerialization.jsonObject(with: d) }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    print(String(format: "baseline JSONSerialization, same pages: %.0f MB/s", Double(bytes) / 1_000_000 / best))
+} catch {
+    fatalError("\(error)")
+}
