@@ -91,7 +91,7 @@ struct URLSessionTransportTests {
             _ = try await URLSessionTransport().send(request)
         } throws: { error in
             guard case TransportError.network(let text) = error else { return false }
-            return !text.contains("SECRETKEY42")
+            return !text.contains("SECRETKEY42") && text.contains("/activity/shows.json/<key>/x")
         }
     }
 
