@@ -227,6 +227,27 @@ struct ErrorAuthFaultTests {
         #expect(try await fetch(server, "/emulator/catalog.json").status == 200)
     }
 
+    @Test("stop() shuts the server down; a fixed port can then be reused")
+    func stopAndRebind() async throws {
+        let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 2, size: DatasetSize(activities: 200), now: pinnedNow))
+        #expect(try await fetch(server, "/server/time.json/KEY").status == 200)
+        let port = server.port
+        await server.stop()
+        await #expect(throws: (any Error).self) { _ = try await fetch(server, "/server/time.json/KEY") }
+        let again = try await EmulatorServer.start(
+            EmulatorConfiguration(port: port, seed: 2, size: DatasetSize(activities: 200), now: pinnedNow))
+        #expect(again.port == port)
+        #expect(try await fetch(again, "/server/time.json/KEY").status == 200)
+        await again.stop()
+        // Binding a port in use is an error, not a hang.
+        let holder = try await EmulatorServer.start(EmulatorConfiguration(seed: 2, size: DatasetSize(activities: 200), now: pinnedNow))
+        await #expect(throws: EmulatorError.self) {
+            _ = try await EmulatorServer.start(
+                EmulatorConfiguration(port: holder.port, seed: 2, size: DatasetSize(activities: 200), now: pinnedNow))
+        }
+        await holder.stop()
+    }
+
     @Test("fault spec parsing")
     func faultSpecParsing() throws {
         let s = try FaultSpec(parsing: "503:0.1,429:0.05,latency:50ms,truncate:0.01,malformed:0.01,reset:0.01")
