@@ -15,8 +15,9 @@ struct BinaryRunner {
     }
 
     /// Runs `name` with `arguments`; kills it after `timeout` seconds (and reports status -9).
+    /// Waits without blocking Swift's cooperative threads (there are only two on this machine).
     static func run(_ name: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    timeout: TimeInterval = 60) throws -> Output {
+                    timeout: TimeInterval = 60) async throws -> Output {
         let process = Process()
         process.executableURL = binary(name)
         process.arguments = arguments
@@ -31,25 +32,43 @@ struct BinaryRunner {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try? input.fileHandleForWriting.close()
-        // Drain both pipes concurrently so a large output cannot block the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            process.terminate()
-            kill(process.processIdentifier, SIGKILL)
+        let collected = Collected()
+        return try await withCheckedThrowingContinuation { continuation in
+            // Pipes are drained on Dispatch threads so a large output cannot block the child.
+            let group = DispatchGroup()
+            group.enter()
+            group.enter()
+            group.enter()
+            process.terminationHandler = { _ in group.leave() }
+            do {
+                try process.run()
+            } catch {
+                continuation.resume(throwing: error)
+                return
+            }
+            DispatchQueue.global().async {
+                if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+                try? input.fileHandleForWriting.close()
+            }
+            DispatchQueue.global().async { collected.setOut(out.fileHandleForReading.readDataToEndOfFile()); group.leave() }
+            DispatchQueue.global().async { collected.setErr(err.fileHandleForReading.readDataToEndOfFile()); group.leave() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+            group.notify(queue: .global()) {
+                let status = process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+                let (o, e) = collected.get()
+                continuation.resume(returning: Output(status: status, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self)))
+            }
         }
-        process.waitUntilExit()
-        group.wait()
-        return Output(status: process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
+}
+
+/// What the pipe readers collected, behind a lock.
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var out = Data(), err = Data()
+    func setOut(_ d: Data) { lock.lock(); out = d; lock.unlock() }
+    func setErr(_ d: Data) { lock.lock(); err = d; lock.unlock() }
+    func get() -> (Data, Data) { lock.lock(); defer { lock.unlock() }; return (out, err) }
 }

@@ -15,9 +15,9 @@ import Testing
     }
 
     @Test(arguments: ExampleScriptTests.scripts)
-    func examplePrintsItsExpectedOutput(_ script: String) throws {
+    func examplePrintsItsExpectedOutput(_ script: String) async throws {
         let name = String(script.dropLast(4))
-        let out = try BinaryRunner.run("traktql", ["--now", "2024-11-24T12:00:00Z", "--seed", "42", "--tz", "UTC", "--format", "table",
+        let out = try await BinaryRunner.run("traktql", ["--now", "2024-11-24T12:00:00Z", "--seed", "42", "--tz", "UTC", "--format", "table",
                                                    Self.folder.appendingPathComponent(script).path])
         #expect(out.status == 0, "\(script): \(out.stderr)")
         let expectedURL = Self.folder.appendingPathComponent("expected/\(name).out")
