@@ -558,10 +558,7 @@ public struct Checker {
     }
 
     static func format(_ date: Date, _ zone: TimeZone) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        ValueText.iso8601(date, in: zone)
     }
 
     static func isShowReference(_ text: String) -> Bool { isSlug(text) }
