@@ -11,6 +11,8 @@ import Testing
         // A '|' inside a meta-command's arguments became a pipe token and an argument.
         ".ahp +filiahp +fili|kin\"|kin\"",
         "let x = a|b",
+        // A meta-command argument holding ';' printed bare, which then ended the statement.
+        ".re\" and (agotin == \"s\u{0}\u{0}eenad Examples\u{F}weekl= \"seenww;ww\"s\u{0}eenad",
         "activity show:\"a\\u{1F600}b\" | where title == \"\\u{7}\"",
     ]
 
