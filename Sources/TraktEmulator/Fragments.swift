@@ -52,32 +52,96 @@ struct Fragments: Sendable {
         }
         let showMin: [[UInt8]] = shows.map { bytes("{\"tvdb_id\":\($0.seed.tvdb),\"imdb_id\":\"\($0.seed.imdb)\"}") }
 
-        var epFull: [[UInt8]] = []
-        var epMin: [[UInt8]] = []
-        epFull.reserveCapacity(episodes.count)
-        epMin.reserveCapacity(episodes.count)
+        // Episodes are the bulk (thousands): written straight into flat buffers.
+        var epFull = JSONBytes(capacity: episodes.count * 420)
+        var epMin = JSONBytes(capacity: episodes.count * 48)
+        var epFullEnds: [Int] = []
+        var epMinEnds: [Int] = []
+        epFullEnds.reserveCapacity(episodes.count)
+        epMinEnds.reserveCapacity(episodes.count)
+        let showSlugs = shows.map { Array($0.seed.slug.utf8) }
+        let showTitles = shows.map { Array($0.seed.title.utf8) }
+        let showTVDB = shows.map { $0.seed.tvdb }
+        let siteBytes = Array(Self.site.utf8)
+        let imageBytes = Array(Self.images.utf8)
+        var lastShow = -1
+        var known: [Int: [String]] = [:]
         for (g, e) in episodes.enumerated() {
-            let show = shows[Int(e.show)].seed
+            let si = Int(e.show)
+            if si != lastShow {
+                known = shows[si].seed.titles
+                lastShow = si
+            }
             let season = Int(e.season)
             let number = Int(e.number)
-            let known = show.titles[season]
-            let title = known.flatMap { number <= $0.count ? $0[number - 1] : nil } ?? "Episode \(number)"
-            let overview =
-                season == 0
-                ? "A special of \(show.title)."
-                : "Season \(season), episode \(number) of \(show.title)."
-            let h = SplitMix64.mix(UInt64(g) &* 31 &+ UInt64(show.tvdb))
+            let tvdb = showTVDB[si]
+            let h = SplitMix64.mix(UInt64(g) &* 31 &+ UInt64(tvdb))
             let votes = 5 + Int(h % 400)
             let pct = 60 + Int((h >> 16) % 40)
             let loved = votes * pct / 100
-            epFull.append(
-                bytes(
-                    "{\"season\":\(season),\"episode\":\(number),\"tvdb_id\":\(e.tvdb),\"title\":\(title.jsonQuoted),"
-                        + "\"overview\":\(overview.jsonQuoted),\"first_aired\":\(clock.apiTimestamp(e.firstAired)),\"first_aired_utc\":\(e.firstAired),"
-                        + "\"url\":\"\(Self.site)/show/\(show.slug)/season/\(season)/episode/\(number)\","
-                        + "\"images\":{\"screen\":\"\(Self.images)/episodes/\(show.tvdb)-\(season)-\(number).jpg\"},"
-                        + "\"ratings\":{\"percentage\":\(pct),\"votes\":\(votes),\"loved\":\(loved),\"hated\":\(votes - loved)}}"))
-            epMin.append(bytes("{\"season\":\(season),\"episode\":\(number),\"tvdb_id\":\(e.tvdb)}"))
+            epFull.raw("{\"season\":")
+            epFull.int(season)
+            epFull.raw(",\"episode\":")
+            epFull.int(number)
+            epFull.raw(",\"tvdb_id\":")
+            epFull.int(e.tvdb)
+            epFull.raw(",\"title\":")
+            if let titles = known[season], number <= titles.count {
+                epFull.string(titles[number - 1])
+            } else {
+                epFull.raw("\"Episode ")
+                epFull.int(number)
+                epFull.byte(UInt8(ascii: "\""))
+            }
+            // Overviews are generated; show titles are known to need no JSON escaping.
+            if season == 0 {
+                epFull.raw(",\"overview\":\"A special of ")
+            } else {
+                epFull.raw(",\"overview\":\"Season ")
+                epFull.int(season)
+                epFull.raw(", episode ")
+                epFull.int(number)
+                epFull.raw(" of ")
+            }
+            epFull.raw(showTitles[si])
+            epFull.raw(".\",\"first_aired\":")
+            epFull.int(clock.apiTimestamp(e.firstAired))
+            epFull.raw(",\"first_aired_utc\":")
+            epFull.int(e.firstAired)
+            epFull.raw(",\"url\":\"")
+            epFull.raw(siteBytes)
+            epFull.raw("/show/")
+            epFull.raw(showSlugs[si])
+            epFull.raw("/season/")
+            epFull.int(season)
+            epFull.raw("/episode/")
+            epFull.int(number)
+            epFull.raw("\",\"images\":{\"screen\":\"")
+            epFull.raw(imageBytes)
+            epFull.raw("/episodes/")
+            epFull.int(tvdb)
+            epFull.byte(UInt8(ascii: "-"))
+            epFull.int(season)
+            epFull.byte(UInt8(ascii: "-"))
+            epFull.int(number)
+            epFull.raw(".jpg\"},\"ratings\":{\"percentage\":")
+            epFull.int(pct)
+            epFull.raw(",\"votes\":")
+            epFull.int(votes)
+            epFull.raw(",\"loved\":")
+            epFull.int(loved)
+            epFull.raw(",\"hated\":")
+            epFull.int(votes - loved)
+            epFull.raw("}}")
+            epFullEnds.append(epFull.bytes.count)
+            epMin.raw("{\"season\":")
+            epMin.int(season)
+            epMin.raw(",\"episode\":")
+            epMin.int(number)
+            epMin.raw(",\"tvdb_id\":")
+            epMin.int(e.tvdb)
+            epMin.byte(UInt8(ascii: "}"))
+            epMinEnds.append(epMin.bytes.count)
         }
 
         let movieFull: [[UInt8]] = movies.map { m in
@@ -121,10 +185,17 @@ struct Fragments: Sendable {
             }
             return base
         }
+        func addFlat(_ flat: [UInt8], ends: [Int]) -> Int {
+            let base = starts.count - 1
+            let offset = arena.count
+            arena.append(contentsOf: flat)
+            for e in ends { starts.append(UInt32(offset + e)) }
+            return base
+        }
         self.showFull = add(showFull)
         self.showMin = add(showMin)
-        self.episodeFull = add(epFull)
-        self.episodeMin = add(epMin)
+        self.episodeFull = addFlat(epFull.bytes, ends: epFullEnds)
+        self.episodeMin = addFlat(epMin.bytes, ends: epMinEnds)
         self.movieFull = add(movieFull)
         self.movieMin = add(movieMin)
         self.userFull = add(userFull)

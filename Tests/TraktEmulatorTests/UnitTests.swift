@@ -111,6 +111,25 @@ struct UnitTests {
         }
     }
 
+    @Test("every pre-rendered fragment is valid JSON; show titles need no escaping")
+    func fragmentsAreJSON() throws {
+        let ds = Dataset.generate(seed: 4, size: DatasetSize(activities: 2_000), now: pinnedNow)
+        let f = ds.fragments
+        for i in 0..<(f.starts.count - 1) where i < f.kindHeader {
+            let data = Data(f.text(i).utf8)
+            #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "fragment \(i): \(f.text(i).prefix(80))")
+        }
+        for s in ShowSeeds.all { #expect(s.title.jsonQuoted == "\"" + s.title + "\"") }
+        // Spot-check one episode against the catalogue.
+        let twd = ds.showBySlug["the-walking-dead"]!
+        let e = ds.seasons[ds.shows[twd].seasonIndex(number: 1)!].firstEpisode + 4
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(f.text(f.episodeFull + e).utf8)) as? [String: Any])
+        #expect(obj["title"] as? String == "Wildfire")
+        #expect(obj["season"] as? Int == 1 && obj["episode"] as? Int == 5)
+        #expect(obj["url"] as? String == "http://trakt.tv/show/the-walking-dead/season/1/episode/5")
+        #expect(obj["overview"] as? String == "Season 1, episode 5 of The Walking Dead.")
+    }
+
     @Test("the same seed generates the same dataset")
     func datasetDeterminism() {
         let a = Dataset.generate(seed: 5, size: DatasetSize(activities: 3_000), now: pinnedNow)
