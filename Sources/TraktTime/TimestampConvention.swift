@@ -32,14 +32,20 @@ public enum TimestampConvention: String, Sendable, CaseIterable, Codable {
     /// The zone whose wall clock API timestamps encode under the pacific convention.
     public static let pacificZone: TimeZone = TimeZone(identifier: "America/Los_Angeles")!
 
+    /// Los Angeles offsets from 1900 to 2100, built once.
+    private static let pacificOffsets = OffsetTable(zone: pacificZone, from: -2_208_988_800, to: 4_102_444_800)
+
     /// The API timestamp (seconds) that denotes `instant` under this convention.
     public func apiTimestamp(for instant: Date) -> Int64 {
-        let unix = Int64(instant.timeIntervalSince1970.rounded(.down))
+        apiTimestamp(forUnixTime: Int64(instant.timeIntervalSince1970.rounded(.down)))
+    }
+
+    /// The API timestamp for a Unix time in whole seconds.
+    @inline(__always)
+    public func apiTimestamp(forUnixTime unix: Int64) -> Int64 {
         switch self {
-        case .utc:
-            return unix
-        case .pacific:
-            return unix + Int64(Self.pacificZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(unix))))
+        case .utc: return unix
+        case .pacific: return unix + Self.pacificOffsets.offset(at: unix)
         }
     }
 
@@ -48,31 +54,31 @@ public enum TimestampConvention: String, Sendable, CaseIterable, Codable {
     /// Under ``pacific`` a timestamp in the skipped hour maps forward and one in the repeated
     /// hour maps to the earlier instant (see the type's documentation).
     public func instant(forAPITimestamp timestamp: Int64) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(unixTime(forAPITimestamp: timestamp)))
+    }
+
+    /// The Unix time in whole seconds that API timestamp `timestamp` denotes.
+    public func unixTime(forAPITimestamp timestamp: Int64) -> Int64 {
         switch self {
-        case .utc:
-            return Date(timeIntervalSince1970: TimeInterval(timestamp))
-        case .pacific:
-            return Date(timeIntervalSince1970: TimeInterval(Self.unixTime(forWallClock: timestamp, in: Self.pacificZone)))
+        case .utc: return timestamp
+        case .pacific: return Self.unixTime(forWallClock: timestamp, offsets: Self.pacificOffsets)
         }
     }
 
-    /// Resolves a wall-clock reading (seconds, written as if UTC) in `zone` to Unix time.
+    /// Resolves a wall-clock reading (seconds, written as if UTC) to Unix time.
     ///
     /// Zones change their offset at most once in any day here, so the offsets a day before and
     /// a day after are the only candidates.
-    static func unixTime(forWallClock wall: Int64, in zone: TimeZone) -> Int64 {
-        let offsetBefore = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall - 86_400))))
-        let offsetAfter = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall + 86_400))))
-        var valid: [Int64] = []
-        for offset in Set([offsetBefore, offsetAfter]) {
+    static func unixTime(forWallClock wall: Int64, offsets table: OffsetTable) -> Int64 {
+        let offsetBefore = table.offset(at: wall - 86_400)
+        let offsetAfter = table.offset(at: wall + 86_400)
+        var earliest: Int64?
+        for offset in offsetBefore == offsetAfter ? [offsetBefore] : [offsetBefore, offsetAfter] {
             let candidate = wall - offset
-            if Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(candidate)))) == offset {
-                valid.append(candidate)
+            if table.offset(at: candidate) == offset, candidate < (earliest ?? .max) {
+                earliest = candidate  // the repeated hour yields two; the earlier instant wins
             }
         }
-        if let earliest = valid.min() {
-            return earliest  // the repeated hour yields two; the earlier instant wins
-        }
-        return wall - offsetBefore  // the skipped hour: the offset before the gap moves it forward
+        return earliest ?? wall - offsetBefore  // the skipped hour: the offset before the gap moves it forward
     }
 }

@@ -55,20 +55,41 @@ import Testing
         #expect(TimestampConvention.pacific.instant(forAPITimestamp: TimestampConvention.pacific.apiTimestamp(for: twoAM)) == twoAM)
     }
 
-    @Test func roundTripsEveryTenMinutesOf2024ExceptTheRepeatedHour() {
+    /// Every second of 2024, both conventions: instant → API timestamp → instant is the identity,
+    /// except the second pass through the repeated hour, which reads back as the first (documented).
+    /// By default every second of the two transition days and every 61st second elsewhere (a debug
+    /// build takes a minute for the whole year); `TRAKTQL_EXHAUSTIVE=1` checks all 31,622,400.
+    @Test func roundTripsEverySecondOf2024ExceptTheRepeatedHour() {
         let start = utc(2024, 1, 1, 0, 0), end = utc(2025, 1, 1, 0, 0)
-        // The second pass through 01:00–01:59 (PST) reads back as the first (PDT): documented.
         let secondPass = utc(2024, 11, 3, 9, 0)..<utc(2024, 11, 3, 10, 0)
+        let transitionDays = [utc(2024, 3, 10, 0, 0)..<utc(2024, 3, 11, 12, 0), utc(2024, 11, 3, 0, 0)..<utc(2024, 11, 4, 12, 0)]
+        let exhaustive = ProcessInfo.processInfo.environment["TRAKTQL_EXHAUSTIVE"] == "1"
         var failures = 0
-        for unix in stride(from: start, to: end, by: 600) {
-            let instant = Date(timeIntervalSince1970: TimeInterval(unix))
+        var checked = 0
+        var unix = start
+        while unix < end {
             for convention in TimestampConvention.allCases {
-                let back = convention.instant(forAPITimestamp: convention.apiTimestamp(for: instant))
-                if back != instant && !(convention == .pacific && secondPass.contains(unix)) {
-                    failures += 1
-                }
+                let back = convention.unixTime(forAPITimestamp: convention.apiTimestamp(forUnixTime: unix))
+                checked += 1
+                if back != unix && !(convention == .pacific && secondPass.contains(unix)) { failures += 1 }
             }
+            unix += exhaustive || transitionDays.contains { $0.contains(unix) } ? 1 : 61
         }
+        #expect(checked >= (exhaustive ? 2 * 366 * 86_400 : 2 * 2 * 129_600))
         #expect(failures == 0)
+    }
+
+    /// The fast table agrees with `TimeZone` itself around every transition of 2020–2030.
+    @Test func offsetTableAgreesWithTimeZone() {
+        let zone = TimestampConvention.pacificZone
+        var cursor = Date(timeIntervalSince1970: TimeInterval(utc(2020, 1, 1, 0, 0)))
+        let table = OffsetTable(zone: zone, from: utc(2019, 1, 1, 0, 0), to: utc(2031, 1, 1, 0, 0))
+        while let next = zone.nextDaylightSavingTimeTransition(after: cursor), next < Date(timeIntervalSince1970: TimeInterval(utc(2030, 12, 31, 0, 0))) {
+            let t = Int64(next.timeIntervalSince1970)
+            for probe in stride(from: t - 7200, through: t + 7200, by: 1) {
+                #expect(table.offset(at: probe) == Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(probe)))))
+            }
+            cursor = next.addingTimeInterval(1)
+        }
     }
 }
