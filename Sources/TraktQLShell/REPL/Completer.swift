@@ -62,7 +62,8 @@ struct Completer {
         if let end = tokens.lastIndex(where: { $0.kind == .statementEnd }) { tokens.removeFirst(end + 1) }
         let textEnd = text.utf8.count
         let atSpace = text.last.map { $0 == " " || $0 == "\t" || $0 == "\n" } ?? true
-        let partial = !atSpace && tokens.last?.span.end.offset == textEnd ? tokens.last : nil
+        let wordKinds: Set<Token.Kind> = [.identifier, .qualifier, .rawWord, .number, .metaCommand, .variable, .dot, .string]
+        let partial = !atSpace && tokens.last?.span.end.offset == textEnd && wordKinds.contains(tokens.last!.kind) ? tokens.last : nil
         let before = partial == nil ? tokens : Array(tokens.dropLast())
 
         guard let head = before.first else {
@@ -129,6 +130,8 @@ struct Completer {
             switch previous.kind {
             case .string, .number, .rightParen, .rightBracket, .variable:
                 return match(fragment, ["and", "or"].map { Completion.Candidate($0) })
+            case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .tilde, .match, .notMatch:
+                return Completion(fragment: fragment, candidates: [])  // a value comes next
             default:
                 return match(fragment, fieldCompletion.candidates + (fragment.contains(".") ? [] : [Completion.Candidate("not")]))
             }

@@ -68,12 +68,24 @@ struct StatementBuffer {
         case complete, endsWithPipe, open
     }
 
-    /// Whether `text` is a finished statement, by the lexer (a trailing `|`) and the parser (an
-    /// unterminated string or an unclosed parenthesis or bracket at the end of input).
+    /// Whether `text` is a finished statement, by the lexer (a trailing `|`, an unclosed
+    /// parenthesis or bracket) and the parser (an unterminated string, or an expected `)` or `]`
+    /// at the end of input).
     static func openness(of text: String) -> Openness {
         var lexer = Lexer(text)
         let tokens = lexer.tokenize().filter { $0.kind != .endOfInput }
         if tokens.last?.kind == .pipe { return .endsWithPipe }
+        // Still inside ( or [ of an expression (the lexer already reads newlines there as space).
+        var depth = 0
+        for token in tokens {
+            switch token.kind {
+            case .leftParen, .leftBracket: depth += 1
+            case .rightParen, .rightBracket: depth = max(0, depth - 1)
+            case .statementEnd: depth = 0
+            default: break
+            }
+        }
+        if depth > 0 { return .open }
         let end = text.utf8.count
         for diagnostic in Parser.parse(text).diagnostics {
             if diagnostic.message.hasPrefix("unterminated string") && diagnostic.span.end.offset >= end { return .open }
