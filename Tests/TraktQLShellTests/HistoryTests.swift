@@ -113,17 +113,15 @@ import Testing
         // Two child processes appending at once with flock(1) and >> (O_APPEND), against this
         // process appending through HistoryFile; the same locking discipline on both sides.
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/flock") else { return }
-        var children: [Process] = []
+        var children: [Spawn.Child] = []
         for name in ["p", "q"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "i=0; while [ $i -lt 200 ]; do flock \"$0\" sh -c 'printf \"%s\\n\" \"$1\" >> \"$0\"' \"$0\" \"\(name) $i\"; i=$((i+1)); done", path]
-            try process.run()
-            children.append(process)
+            let script = "i=0; while [ $i -lt 200 ]; do flock \"$0\" sh -c 'printf \"%s\\n\" \"$1\" >> \"$0\"' \"$0\" \"\(name) $i\"; i=$((i+1)); done"
+            let child = try #require(Spawn.start("/bin/sh", ["-c", script, path]))
+            children.append(child)
         }
         let file = HistoryFile(path: path, limit: 100_000)
         for i in 0..<200 { try file.append("me \(i)") }
-        for child in children { child.waitUntilExit() }
+        for child in children { #expect(Spawn.wait(child, timeout: 60) == 0) }
         let entries = try file.load()
         #expect(entries.count == 600)
         #expect(Set(entries).count == 600)
