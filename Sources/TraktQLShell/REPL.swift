@@ -19,7 +19,7 @@ struct REPL {
         let file = limit > 0 ? HistoryFile.defaultPath(environment: environment).map { HistoryFile(path: $0, limit: limit) } : nil
         let history = History(file: file) { Console.err($0) }
 
-        let vocabulary = VocabularyStore(embedded: embedded)
+        let vocabulary = VocabularyStore(embedded: embedded, announces: session.printer.terminal.stderrIsTTY)
         guard let editor = EditorHost(historySize: limit, completer: vocabulary.completer()) else {
             Console.err("traktql: cannot start line editing; reading plain lines\n")
             return await ScriptRunner(session: session, keepGoing: true).run(source: ScriptSourceLines.readAll(), name: "<stdin>")
@@ -39,7 +39,7 @@ struct REPL {
             let input = await editor.read(prompt: buffer.isEmpty ? primary : continuation, context: buffer.text)
             switch input {
             case .endOfFile:
-                Console.out("\n")
+                screen("\n")
                 if buffer.isEmpty { return .ok }
                 buffer.reset()  // Ctrl-D at a continuation prompt drops the unfinished statement
             case .interrupted(let wasEmpty):
@@ -55,7 +55,7 @@ struct REPL {
                 case .complete(let text):
                     if let entry = history.record(text) { await editor.addHistory(entry) }
                     if await execute(text, history: history) { return .ok }
-                    await vocabulary.refreshVariables(from: session.engine)
+                    await vocabulary.refresh(from: session.engine)
                 }
             }
         }
@@ -98,6 +98,12 @@ struct REPL {
             }
         }
         return false
+    }
+
+    /// Writes where the line editor draws: stdout, or stderr when stdout is redirected.
+    private func screen(_ text: String) {
+        let terminal = session.printer.terminal
+        if !terminal.stdoutIsTTY && terminal.stderrIsTTY { Console.err(text) } else { Console.out(text) }
     }
 
     /// A prompt; in colour, the escapes are bracketed so libedit gives them no width.
@@ -151,43 +157,63 @@ final class VocabularyStore: @unchecked Sendable {
     private let embedded: EmbeddedServer?
     private var catalog: (shows: [String], movies: [String], users: [String])?
     private var variables: [String] = []
+    /// Whether starting the built-in emulator prints its banner.
+    private let announces: Bool
 
-    init(embedded: EmbeddedServer?) {
+    init(embedded: EmbeddedServer?, announces: Bool) {
         self.embedded = embedded
+        self.announces = announces
     }
 
     func completer() -> (String) -> Completion {
         { text in
             var completer = Completer()
-            completer.vocabulary = self.vocabulary(for: text)
-            return completer.complete(text)
+            let (vocabulary, printed) = self.vocabulary(for: text)
+            completer.vocabulary = vocabulary
+            var completion = completer.complete(text)
+            completion.redisplay = printed
+            return completion
         }
     }
 
-    func refreshVariables(from engine: Engine) async {
+    /// After each statement: the variables, and the catalog once the emulator runs anyway.
+    func refresh(from engine: Engine) async {
         let names = await engine.variables.keys.sorted()
         lock.withLock { variables = names }
+        if let embedded, lock.withLock({ catalog == nil }), await embedded.server != nil {
+            let loaded = await embedded.catalog()
+            lock.withLock { catalog = loaded }
+        }
     }
 
-    /// Loads the catalog only when the text asks for a slug or username (it may start the
-    /// built-in emulator; waits at most three seconds).
-    private func vocabulary(for text: String) -> Completer.Vocabulary {
+    /// Loads the catalog only when the text asks for a slug or username (that may start the
+    /// built-in emulator, which announces itself; waits at most three seconds). The second
+    /// value tells whether anything was printed.
+    private func vocabulary(for text: String) -> (Completer.Vocabulary, Bool) {
         lock.lock()
         var vocabulary = Completer.Vocabulary(variables: variables)
         var catalog = self.catalog
         lock.unlock()
+        var printed = false
         let lastWord = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).last.map(String.init) ?? ""
         let key = lastWord.split(separator: ":", maxSplits: 1).first.map { String($0.drop { $0 == "-" }) } ?? ""
         let wantsCatalog = lastWord.contains(":") && [QualifierKey.show, .movie, .user].contains(QualifierKey(spelling: key))
         if catalog == nil, wantsCatalog, let embedded {
             let semaphore = DispatchSemaphore(value: 0)
             let store = self
+            let announces = announces
+            let printedBox = Box()
             Task {
+                if await embedded.server == nil, announces {
+                    Console.err("\n")  // the emulator's banner starts on a line of its own
+                    printedBox.set()
+                }
                 let loaded = await embedded.catalog()
                 store.lock.withLock { store.catalog = loaded }
                 semaphore.signal()
             }
             _ = semaphore.wait(timeout: .now() + 3)
+            printed = printedBox.isSet
             lock.lock()
             catalog = self.catalog
             lock.unlock()
@@ -197,7 +223,14 @@ final class VocabularyStore: @unchecked Sendable {
             vocabulary.movies = catalog.movies
             vocabulary.users = catalog.users
         }
-        return vocabulary
+        return (vocabulary, printed)
+    }
+
+    private final class Box: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
     }
 }
 

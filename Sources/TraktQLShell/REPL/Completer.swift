@@ -22,6 +22,9 @@ struct Completion: Equatable {
     /// The text just before the cursor that the candidates replace.
     var fragment: String
     var candidates: [Candidate]
+    /// Something was printed while completing (the built-in emulator's banner when completion
+    /// started it): the line must be drawn again below it.
+    var redisplay = false
 
     /// What replaces the fragment: the single match with its terminator, or the candidates'
     /// common prefix (nil when that adds nothing).

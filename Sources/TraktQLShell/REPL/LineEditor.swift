@@ -32,19 +32,24 @@ final class LineEditor {
     private var prompt: UnsafeMutablePointer<CChar>
     private var interrupted: Bool?
     private var closed = false
+    /// Where the line is drawn: stdout, or stderr when stdout is redirected (so prompts do not
+    /// end up in the output file).
+    private let output: UnsafeMutablePointer<FILE>
 
     /// The character that brackets zero-width parts (colour escapes) of the prompt.
     static let promptLiteral: CChar = 1
 
     init?(program: String, historySize: Int) {
         _ = cel_setup_utf8_locale()
-        guard let editor = el_init(program, cel_stdin(), cel_stdout(), cel_stderr()) else { return nil }
+        let output = isatty(1) == 0 && isatty(2) == 1 ? cel_stderr()! : cel_stdout()!
+        guard let editor = el_init(program, cel_stdin(), output, cel_stderr()) else { return nil }
         guard let history = history_init() else {
             el_end(editor)
             return nil
         }
         self.editor = editor
         self.history = history
+        self.output = output
         self.prompt = strdup("> ")!
         _ = cel_history_setsize(history, &event, Int32(clamping: max(1, historySize)))
         _ = cel_history_setunique(history, &event, 1)
@@ -101,7 +106,7 @@ final class LineEditor {
     func close() {
         guard !closed else { return }
         closed = true
-        fflush(cel_stdout())
+        fflush(output)
         el_end(editor)
         history_end(history)
     }
@@ -128,7 +133,7 @@ final class LineEditor {
             el_deletestr(editor, Int32(completion.fragment.unicodeScalars.count))
             _ = el_insertstr(editor, replacement)
         }
-        guard completion.candidates.count > 1 else { return UInt8(CC_REFRESH) }
+        guard completion.candidates.count > 1 else { return UInt8(completion.redisplay ? CC_REDISPLAY : CC_REFRESH) }
         let items = completion.candidates.map(\.display)
         let list: String
         if items.count > 300 {
@@ -136,8 +141,8 @@ final class LineEditor {
         } else {
             list = Completer.columns(items, width: max(20, Int(cel_terminal_columns(editor))))
         }
-        fputs("\n" + list, cel_stdout())
-        fflush(cel_stdout())
+        fputs((completion.redisplay ? "" : "\n") + list, output)
+        fflush(output)
         return UInt8(CC_REDISPLAY)
     }
 
