@@ -20,7 +20,7 @@ struct REPL {
         let history = History(file: file) { Console.err($0) }
 
         let vocabulary = VocabularyStore(embedded: embedded, announces: session.printer.terminal.stderrIsTTY)
-        guard let editor = EditorHost(historySize: limit, completer: vocabulary.completer()) else {
+        guard let editor = EditorHost(historySize: limit > 0 ? limit : 100, completer: vocabulary.completer()) else {
             Console.err("traktql: cannot start line editing; reading plain lines\n")
             return await ScriptRunner(session: session, keepGoing: true).run(source: ScriptSourceLines.readAll(), name: "<stdin>")
         }
