@@ -258,10 +258,10 @@ extension Dataset {
         // with time, so within one type, ties read as id descending.
         var keys = [UInt64](repeating: 0, count: raw.count)
         for i in 0..<raw.count { keys[i] = UInt64(UInt32(clamping: raw[i].time)) << 24 | UInt64(i) }
-        keys.sort(by: >)
+        keys.sort()
         var sorted: [Activity] = []
         sorted.reserveCapacity(raw.count)
-        for k in keys { sorted.append(raw[Int(k & 0xFF_FFFF)]) }
+        for k in keys.reversed() { sorted.append(raw[Int(k & 0xFF_FFFF)]) }
         raw = []
         var counters = [UInt32](repeating: 0, count: ActivityType.allCases.count)
         let idBase: [UInt32] = [100_000, 20_000, 50_000, 1_000]

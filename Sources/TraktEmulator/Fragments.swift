@@ -1,20 +1,29 @@
 import Foundation
 
 /// Pre-rendered JSON objects (as bytes) for every show, episode, movie, user and list, in full
-/// and minimal (`?min=1`) form. A page is spliced together from these.
+/// and minimal (`?min=1`) form, packed into one arena. A page is spliced together from these.
+///
+/// Fragment `i` is `bytes[starts[i]..<starts[i + 1]]`; each family starts at its base index.
 struct Fragments: Sendable {
-    let showFull: [[UInt8]]
-    let showMin: [[UInt8]]
-    let episodeFull: [[UInt8]]
-    let episodeMin: [[UInt8]]
-    let movieFull: [[UInt8]]
-    let movieMin: [[UInt8]]
-    let userFull: [[UInt8]]
-    let userMin: [[UInt8]]
-    let listFull: [[UInt8]]
-    let listMin: [[UInt8]]
+    let bytes: [UInt8]
+    let starts: [UInt32]
+    let showFull: Int
+    let showMin: Int
+    let episodeFull: Int
+    let episodeMin: Int
+    let movieFull: Int
+    let movieMin: Int
+    let userFull: Int
+    let userMin: Int
+    let listFull: Int
+    let listMin: Int
     /// `,"type":"…","action":"…","user":` per kind.
-    let kindHeader: [[UInt8]]
+    let kindHeader: Int
+
+    /// Fragment `i` as a string (for tests).
+    func text(_ i: Int) -> String {
+        String(decoding: bytes[Int(starts[i])..<Int(starts[i + 1])], as: UTF8.self)
+    }
 
     static let site = "http://trakt.tv"
     static let images = "http://slurm.trakt.us/images"
@@ -29,7 +38,7 @@ struct Fragments: Sendable {
         }
         func genres(_ g: [String]) -> String { "[" + g.map(\.jsonQuoted).joined(separator: ",") + "]" }
 
-        showFull = shows.map { s in
+        let showFull: [[UInt8]] = shows.map { s in
             let d = s.seed
             let tvrage = d.tvrage == 0 ? "null" : String(d.tvrage)
             return bytes(
@@ -41,39 +50,101 @@ struct Fragments: Sendable {
                     + "\"images\":{\"poster\":\"\(Self.images)/posters/\(d.tvdb).jpg\",\"fanart\":\"\(Self.images)/fanart/\(d.tvdb).jpg\","
                     + "\"banner\":\"\(Self.images)/banners/\(d.tvdb).jpg\"},\"ratings\":\(ratings(s.ratings)),\"genres\":\(genres(d.genres))}")
         }
-        showMin = shows.map { bytes("{\"tvdb_id\":\($0.seed.tvdb),\"imdb_id\":\"\($0.seed.imdb)\"}") }
+        let showMin: [[UInt8]] = shows.map { bytes("{\"tvdb_id\":\($0.seed.tvdb),\"imdb_id\":\"\($0.seed.imdb)\"}") }
 
-        var epFull: [[UInt8]] = []
-        var epMin: [[UInt8]] = []
-        epFull.reserveCapacity(episodes.count)
-        epMin.reserveCapacity(episodes.count)
+        // Episodes are the bulk (thousands): written straight into flat buffers.
+        var epFull = JSONBytes(capacity: episodes.count * 420)
+        var epMin = JSONBytes(capacity: episodes.count * 48)
+        var epFullEnds: [Int] = []
+        var epMinEnds: [Int] = []
+        epFullEnds.reserveCapacity(episodes.count)
+        epMinEnds.reserveCapacity(episodes.count)
+        let showSlugs = shows.map { Array($0.seed.slug.utf8) }
+        let showTitles = shows.map { Array($0.seed.title.utf8) }
+        let showTVDB = shows.map { $0.seed.tvdb }
+        let siteBytes = Array(Self.site.utf8)
+        let imageBytes = Array(Self.images.utf8)
+        var lastShow = -1
+        var known: [Int: [String]] = [:]
         for (g, e) in episodes.enumerated() {
-            let show = shows[Int(e.show)].seed
+            let si = Int(e.show)
+            if si != lastShow {
+                known = shows[si].seed.titles
+                lastShow = si
+            }
             let season = Int(e.season)
             let number = Int(e.number)
-            let known = show.titles[season]
-            let title = known.flatMap { number <= $0.count ? $0[number - 1] : nil } ?? "Episode \(number)"
-            let overview =
-                season == 0
-                ? "A special of \(show.title)."
-                : "Season \(season), episode \(number) of \(show.title)."
-            let h = SplitMix64.mix(UInt64(g) &* 31 &+ UInt64(show.tvdb))
+            let tvdb = showTVDB[si]
+            let h = SplitMix64.mix(UInt64(g) &* 31 &+ UInt64(tvdb))
             let votes = 5 + Int(h % 400)
             let pct = 60 + Int((h >> 16) % 40)
             let loved = votes * pct / 100
-            epFull.append(
-                bytes(
-                    "{\"season\":\(season),\"episode\":\(number),\"tvdb_id\":\(e.tvdb),\"title\":\(title.jsonQuoted),"
-                        + "\"overview\":\(overview.jsonQuoted),\"first_aired\":\(clock.apiTimestamp(e.firstAired)),\"first_aired_utc\":\(e.firstAired),"
-                        + "\"url\":\"\(Self.site)/show/\(show.slug)/season/\(season)/episode/\(number)\","
-                        + "\"images\":{\"screen\":\"\(Self.images)/episodes/\(show.tvdb)-\(season)-\(number).jpg\"},"
-                        + "\"ratings\":{\"percentage\":\(pct),\"votes\":\(votes),\"loved\":\(loved),\"hated\":\(votes - loved)}}"))
-            epMin.append(bytes("{\"season\":\(season),\"episode\":\(number),\"tvdb_id\":\(e.tvdb)}"))
+            epFull.raw("{\"season\":")
+            epFull.int(season)
+            epFull.raw(",\"episode\":")
+            epFull.int(number)
+            epFull.raw(",\"tvdb_id\":")
+            epFull.int(e.tvdb)
+            epFull.raw(",\"title\":")
+            if let titles = known[season], number <= titles.count {
+                epFull.string(titles[number - 1])
+            } else {
+                epFull.raw("\"Episode ")
+                epFull.int(number)
+                epFull.byte(UInt8(ascii: "\""))
+            }
+            // Overviews are generated; show titles are known to need no JSON escaping.
+            if season == 0 {
+                epFull.raw(",\"overview\":\"A special of ")
+            } else {
+                epFull.raw(",\"overview\":\"Season ")
+                epFull.int(season)
+                epFull.raw(", episode ")
+                epFull.int(number)
+                epFull.raw(" of ")
+            }
+            epFull.raw(showTitles[si])
+            epFull.raw(".\",\"first_aired\":")
+            epFull.int(clock.apiTimestamp(e.firstAired))
+            epFull.raw(",\"first_aired_utc\":")
+            epFull.int(e.firstAired)
+            epFull.raw(",\"url\":\"")
+            epFull.raw(siteBytes)
+            epFull.raw("/show/")
+            epFull.raw(showSlugs[si])
+            epFull.raw("/season/")
+            epFull.int(season)
+            epFull.raw("/episode/")
+            epFull.int(number)
+            epFull.raw("\",\"images\":{\"screen\":\"")
+            epFull.raw(imageBytes)
+            epFull.raw("/episodes/")
+            epFull.int(tvdb)
+            epFull.byte(UInt8(ascii: "-"))
+            epFull.int(season)
+            epFull.byte(UInt8(ascii: "-"))
+            epFull.int(number)
+            epFull.raw(".jpg\"},\"ratings\":{\"percentage\":")
+            epFull.int(pct)
+            epFull.raw(",\"votes\":")
+            epFull.int(votes)
+            epFull.raw(",\"loved\":")
+            epFull.int(loved)
+            epFull.raw(",\"hated\":")
+            epFull.int(votes - loved)
+            epFull.raw("}}")
+            epFullEnds.append(epFull.bytes.count)
+            epMin.raw("{\"season\":")
+            epMin.int(season)
+            epMin.raw(",\"episode\":")
+            epMin.int(number)
+            epMin.raw(",\"tvdb_id\":")
+            epMin.int(e.tvdb)
+            epMin.byte(UInt8(ascii: "}"))
+            epMinEnds.append(epMin.bytes.count)
         }
-        episodeFull = epFull
-        episodeMin = epMin
 
-        movieFull = movies.map { m in
+        let movieFull: [[UInt8]] = movies.map { m in
             let d = m.seed
             return bytes(
                 "{\"title\":\(d.title.jsonQuoted),\"year\":\(d.year),\"released\":\(clock.apiTimestamp(m.released)),"
@@ -82,26 +153,57 @@ struct Fragments: Sendable {
                     + "\"tmdb_id\":\(d.tmdb),\"images\":{\"poster\":\"\(Self.images)/posters_movies/\(d.tmdb).jpg\","
                     + "\"fanart\":\"\(Self.images)/fanart_movies/\(d.tmdb).jpg\"},\"ratings\":\(ratings(m.ratings)),\"genres\":\(genres(d.genres))}")
         }
-        movieMin = movies.map { bytes("{\"imdb_id\":\"\($0.seed.imdb)\",\"tmdb_id\":\($0.seed.tmdb)}") }
+        let movieMin: [[UInt8]] = movies.map { bytes("{\"imdb_id\":\"\($0.seed.imdb)\",\"tmdb_id\":\($0.seed.tmdb)}") }
 
-        userFull = users.map { u in
+        let userFull: [[UInt8]] = users.map { u in
             bytes(
                 "{\"username\":\(u.username.jsonQuoted),\"protected\":\(u.isProtected),\"full_name\":\(u.fullName.jsonQuoted),"
                     + "\"gender\":\"\(u.gender)\",\"age\":\(u.age),\"location\":\(u.location.jsonQuoted),\"about\":\(u.about.jsonQuoted),"
                     + "\"avatar\":\"\(Self.images)/avatars/\(u.avatarNumber).jpg\",\"url\":\"\(Self.site)/user/\(u.username)\","
                     + "\"joined\":\(clock.apiTimestamp(u.joined)),\"vip\":\(u.vip)}")
         }
-        userMin = users.map { bytes("{\"username\":\($0.username.jsonQuoted)}") }
+        let userMin: [[UInt8]] = users.map { bytes("{\"username\":\($0.username.jsonQuoted)}") }
 
-        listFull = lists.map { l in
+        let listFull: [[UInt8]] = lists.map { l in
             let owner = users[Int(l.owner)].username
             return bytes(
                 "{\"name\":\(l.name.jsonQuoted),\"slug\":\"\(l.slug)\",\"url\":\"\(Self.site)/user/\(owner)/lists/\(l.slug)\","
                     + "\"description\":\(l.description.jsonQuoted),\"privacy\":\"public\",\"show_numbers\":\(l.showNumbers),"
                     + "\"allow_shouts\":\(l.allowShouts)}")
         }
-        listMin = lists.map { bytes("{\"slug\":\"\($0.slug)\"}") }
+        let listMin: [[UInt8]] = lists.map { bytes("{\"slug\":\"\($0.slug)\"}") }
 
-        kindHeader = Kind.all.map { bytes(",\"type\":\"\($0.type.name)\",\"action\":\"\($0.action.name)\",\"user\":") }
+        let kindHeader: [[UInt8]] = Kind.all.map { bytes(",\"type\":\"\($0.type.name)\",\"action\":\"\($0.action.name)\",\"user\":") }
+
+        var arena: [UInt8] = []
+        var starts: [UInt32] = [0]
+        func add(_ family: [[UInt8]]) -> Int {
+            let base = starts.count - 1
+            for f in family {
+                arena.append(contentsOf: f)
+                starts.append(UInt32(arena.count))
+            }
+            return base
+        }
+        func addFlat(_ flat: [UInt8], ends: [Int]) -> Int {
+            let base = starts.count - 1
+            let offset = arena.count
+            arena.append(contentsOf: flat)
+            for e in ends { starts.append(UInt32(offset + e)) }
+            return base
+        }
+        self.showFull = add(showFull)
+        self.showMin = add(showMin)
+        self.episodeFull = addFlat(epFull.bytes, ends: epFullEnds)
+        self.episodeMin = addFlat(epMin.bytes, ends: epMinEnds)
+        self.movieFull = add(movieFull)
+        self.movieMin = add(movieMin)
+        self.userFull = add(userFull)
+        self.userMin = add(userMin)
+        self.listFull = add(listFull)
+        self.listMin = add(listMin)
+        self.kindHeader = add(kindHeader)
+        self.bytes = arena
+        self.starts = starts
     }
 }

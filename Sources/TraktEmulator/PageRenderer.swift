@@ -1,97 +1,180 @@
 import Foundation
+import Hummingbird
 
 /// Renders activity pages by splicing pre-rendered fragments; only the per-item scalars
 /// (`id`, `timestamp`, `when`, `elapsed`, ratings, shout text) are written per request.
+///
+/// The hot loop works on unsafe pointers into the dataset's arrays: two server threads
+/// retaining and releasing the same shared arrays per item would bounce their reference
+/// counts between cores.
 struct PageRenderer: Sendable {
     let dataset: Dataset
 
-    /// The whole response body for `positions` (newest first).
-    func page(positions: [Int], request: ActivityRequest, nowUnix: Int64) -> [UInt8] {
+    /// Pointers into the dataset for one page.
+    private struct Context {
+        let acts: UnsafeBufferPointer<Activity>
+        let arena: UnsafePointer<UInt8>
+        let starts: UnsafeBufferPointer<UInt32>
+        let flags: UnsafeBufferPointer<UInt8>
+        let episodes: UnsafeBufferPointer<EpisodeRecord>
+        let f: Fragments
+        let clock: APIClock
+        let nowUnix: Int64
+        let minimal: Bool
+
+        @inline(__always)
+        func frag(_ i: Int, _ out: inout RawWriter) {
+            let s = Int(starts[i])
+            out.write(arena + s, count: Int(starts[i + 1]) - s)
+        }
+    }
+
+    /// The whole response body for `positions` (newest first), written straight into the
+    /// response buffer (its size is bounded first, so nothing is copied afterwards).
+    func page(positions: [Int], request: ActivityRequest, nowUnix: Int64) -> ByteBuffer {
         let ds = dataset
         let clock = ds.clock
-        var out = JSONBytes(capacity: request.minimal ? 256 + positions.count * 260 : 256 + positions.count * 2600)
         let current = clock.apiTimestamp(nowUnix)
         let start: Int64 =
             request.start ?? positions.last.map { clock.apiTimestamp(ds.activities[$0].time) } ?? current
-        out.raw("{\"timestamps\":{\"start\":")
-        out.int(start)
-        if let end = request.end {
-            out.raw(",\"end\":")
-            out.int(end)
+        return ds.activities.withUnsafeBufferPointer { acts in
+            ds.fragments.bytes.withUnsafeBufferPointer { arena in
+                ds.fragments.starts.withUnsafeBufferPointer { starts in
+                    ds.userFlags.withUnsafeBufferPointer { flags in
+                        ds.episodes.withUnsafeBufferPointer { episodes in
+                            let ctx = Context(
+                                acts: acts, arena: arena.baseAddress!, starts: starts, flags: flags, episodes: episodes,
+                                f: ds.fragments, clock: clock, nowUnix: nowUnix, minimal: request.minimal)
+                            var bound = 256
+                            for p in positions { bound += itemBound(acts[p], ctx) }
+                            var buffer = ByteBufferAllocator().buffer(capacity: bound)
+                            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { memory in
+                                var out = RawWriter(over: memory)
+                                out.raw("{\"timestamps\":{\"start\":")
+                                out.int(start)
+                                if let end = request.end {
+                                    out.raw(",\"end\":")
+                                    out.int(end)
+                                }
+                                out.raw(",\"current\":")
+                                out.int(current)
+                                out.raw("},\"activity\":[")
+                                for (i, p) in positions.enumerated() {
+                                    if i > 0 { out.byte(UInt8(ascii: ",")) }
+                                    item(acts[p], ctx, into: &out)
+                                }
+                                out.raw("]}")
+                                return out.count
+                            }
+                            return buffer
+                        }
+                    }
+                }
+            }
         }
-        out.raw(",\"current\":")
-        out.int(current)
-        out.raw("},\"activity\":[")
-        for (i, p) in positions.enumerated() {
-            if i > 0 { out.byte(UInt8(ascii: ",")) }
-            item(ds.activities[p], minimal: request.minimal, nowUnix: nowUnix, into: &out)
+    }
+
+    /// An upper bound of the bytes ``item(_:_:into:)`` writes for `a`.
+    @inline(__always)
+    private func itemBound(_ a: Activity, _ c: Context) -> Int {
+        @inline(__always) func len(_ i: Int) -> Int { Int(c.starts[i + 1]) - Int(c.starts[i]) }
+        let f = c.f
+        let m = c.minimal
+        var n = 480 + len(f.kindHeader + Int(a.kind.raw)) + len((m ? f.userMin : f.userFull) + Int(a.user))
+        let s = Int(a.subject)
+        let show = m ? f.showMin : f.showFull
+        let episode = m ? f.episodeMin : f.episodeFull
+        let movie = m ? f.movieMin : f.movieFull
+        switch a.kind.type {
+        case .episode:
+            n += len(show + s)
+            for k in 0..<ActivityIndex.episodeSpan(a) { n += len(episode + Int(a.item) + k) + 1 }
+        case .show:
+            n += len(show + s)
+        case .movie:
+            n += len(movie + s)
+        case .list:
+            n += len((m ? f.listMin : f.listFull) + s)
+            if a.kind.action == .itemAdded {
+                let (type, index) = ListItemCode.decode(a.item)
+                switch type {
+                case 0: n += len(movie + index)
+                case 1: n += len(show + index)
+                default: n += len(show + Int(c.episodes[index].show)) + len(episode + index)
+                }
+            }
         }
-        out.raw("]}")
-        return out.bytes
+        if !m && (a.kind.action == .shout || a.kind.action == .review) {
+            // Text twice (JSON-escaped, then HTML- and JSON-escaped): at most 6 bytes per byte.
+            n += 12 * (commentTitle(a).utf8.count + 700)
+        }
+        return n
     }
 
     @inline(__always)
-    func item(_ a: Activity, minimal: Bool, nowUnix: Int64, into out: inout JSONBytes) {
-        let ds = dataset
-        let f = ds.fragments
+    private func item(_ a: Activity, _ c: Context, into out: inout RawWriter) {
+        let f = c.f
+        let minimal = c.minimal
         let kind = a.kind
         out.raw("{\"id\":")
         out.int(a.id)
         out.raw(",\"timestamp\":")
-        out.int(ds.clock.apiTimestamp(a.time))
+        out.int(c.clock.apiTimestamp(a.time))
         if !minimal {
             out.raw(",\"when\":")
-            ds.clock.writeWhen(a.time, into: &out)
+            c.clock.writeWhen(a.time, into: &out)
             out.raw(",\"elapsed\":")
-            APIClock.writeElapsed(from: a.time, to: nowUnix, into: &out)
+            APIClock.writeElapsed(from: a.time, to: c.nowUnix, into: &out)
         }
-        out.raw(f.kindHeader[Int(kind.raw)])
+        c.frag(f.kindHeader + Int(kind.raw), &out)
         let u = Int(a.user)
-        out.raw(minimal ? f.userMin[u] : f.userFull[u])
+        c.frag((minimal ? f.userMin : f.userFull) + u, &out)
         let s = Int(a.subject)
+        let show = minimal ? f.showMin : f.showFull
+        let episode = minimal ? f.episodeMin : f.episodeFull
+        let movie = minimal ? f.movieMin : f.movieFull
         switch kind.type {
         case .episode:
             out.raw(",\"show\":")
-            out.raw(minimal ? f.showMin[s] : f.showFull[s])
+            c.frag(show + s, &out)
             let e = Int(a.item)
             if kind.action == .seen || kind.action == .collection {
                 out.raw(",\"episodes\":[")
                 for k in 0..<ActivityIndex.episodeSpan(a) {
                     if k > 0 { out.byte(UInt8(ascii: ",")) }
-                    out.raw(minimal ? f.episodeMin[e + k] : f.episodeFull[e + k])
+                    c.frag(episode + e + k, &out)
                 }
                 out.byte(UInt8(ascii: "]"))
             } else {
                 out.raw(",\"episode\":")
-                out.raw(minimal ? f.episodeMin[e] : f.episodeFull[e])
+                c.frag(episode + e, &out)
             }
-            if !minimal { extras(a, title: ds.shows[s].seed.title, into: &out) }
+            if !minimal { extras(a, c, into: &out) }
         case .show:
             out.raw(",\"show\":")
-            out.raw(minimal ? f.showMin[s] : f.showFull[s])
-            if !minimal { extras(a, title: ds.shows[s].seed.title, into: &out) }
+            c.frag(show + s, &out)
+            if !minimal { extras(a, c, into: &out) }
         case .movie:
             out.raw(",\"movie\":")
-            out.raw(minimal ? f.movieMin[s] : f.movieFull[s])
-            if !minimal { extras(a, title: ds.movies[s].seed.title, into: &out) }
+            c.frag(movie + s, &out)
+            if !minimal { extras(a, c, into: &out) }
         case .list:
             out.raw(",\"list\":")
-            out.raw(minimal ? f.listMin[s] : f.listFull[s])
+            c.frag((minimal ? f.listMin : f.listFull) + s, &out)
             if kind.action == .itemAdded {
                 let (type, index) = ListItemCode.decode(a.item)
                 switch type {
                 case 0:
                     out.raw(",\"list_item\":{\"type\":\"movie\",\"movie\":")
-                    out.raw(minimal ? f.movieMin[index] : f.movieFull[index])
+                    c.frag(movie + index, &out)
                 case 1:
                     out.raw(",\"list_item\":{\"type\":\"show\",\"show\":")
-                    out.raw(minimal ? f.showMin[index] : f.showFull[index])
+                    c.frag(show + index, &out)
                 default:
-                    let show = Int(ds.episodes[index].show)
                     out.raw(",\"list_item\":{\"type\":\"episode\",\"show\":")
-                    out.raw(minimal ? f.showMin[show] : f.showFull[show])
+                    c.frag(show + Int(c.episodes[index].show), &out)
                     out.raw(",\"episode\":")
-                    out.raw(minimal ? f.episodeMin[index] : f.episodeFull[index])
+                    c.frag(episode + index, &out)
                 }
                 out.byte(UInt8(ascii: "}"))
             }
@@ -100,35 +183,42 @@ struct PageRenderer: Sendable {
     }
 
     /// Rating, shout and review fields.
-    private func extras(_ a: Activity, title: String, into out: inout JSONBytes) {
+    @inline(__always)
+    private func extras(_ a: Activity, _ c: Context, into out: inout RawWriter) {
         switch a.kind.action {
         case .rating:
-            let user = dataset.users[Int(a.user)]
+            let flags = c.flags[Int(a.user)]
             let r = Int(a.extra)
             out.raw(r >= 6 ? ",\"rating\":\"love\",\"rating_advanced\":" : ",\"rating\":\"hate\",\"rating_advanced\":")
-            if user.ratingAsString {
+            if flags & Dataset.flagRatingString != 0 {
                 out.byte(UInt8(ascii: "\""))
                 out.int(r)
                 out.byte(UInt8(ascii: "\""))
             } else {
                 out.int(r)
             }
-            out.raw(",\"use_rating_advanced\":")
-            out.bool(user.useRatingAdvanced)
+            out.raw(flags & Dataset.flagUseAdvanced != 0 ? ",\"use_rating_advanced\":true" : ",\"use_rating_advanced\":false")
         case .shout, .review:
-            let text = Self.commentText(a, title: title)
-            out.raw(a.kind.action == .shout ? ",\"shout\":{\"id\":" : ",\"review\":{\"id\":")
-            out.int(Self.commentID(a))
-            out.raw(",\"text\":")
-            out.string(text)
-            out.raw(",\"text_html\":")
-            out.string("<p>" + Self.htmlEscaped(text) + "</p>")
-            out.raw(",\"spoiler\":")
-            out.bool(a.extra & 1 == 1)
-            out.byte(UInt8(ascii: "}"))
+            comment(a, into: &out)
         default:
             break
         }
+    }
+
+    /// The `shout` / `review` object (rare; built with Strings).
+    private func comment(_ a: Activity, into out: inout RawWriter) {
+        let text = Self.commentText(a, title: commentTitle(a))
+        out.raw(a.kind.action == .shout ? ",\"shout\":{\"id\":" : ",\"review\":{\"id\":")
+        out.int(Self.commentID(a))
+        out.raw(",\"text\":")
+        out.string(text)
+        out.raw(",\"text_html\":")
+        out.string("<p>" + Self.htmlEscaped(text) + "</p>")
+        out.raw(a.extra & 1 == 1 ? ",\"spoiler\":true}" : ",\"spoiler\":false}")
+    }
+
+    private func commentTitle(_ a: Activity) -> String {
+        a.kind.type == .movie ? dataset.movies[Int(a.subject)].seed.title : dataset.shows[Int(a.subject)].seed.title
     }
 
     /// Shout/review ids: unique across types (derived from the activity's type and id).

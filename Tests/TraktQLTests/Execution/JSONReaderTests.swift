@@ -73,6 +73,26 @@ struct JSONReaderTests {
         #expect(try parse("\"\(long)\"") == .string(String(repeating: "abc\n", count: 10_000)))
     }
 
+    @Test func shortStringCacheNeverMixesStrings() throws {
+        // Many short strings that share prefixes, differ only in their last byte, or only in
+        // length, repeated so that the cache hits and collides; some end right at the buffer's end.
+        var rng = SplitMix(seed: 99)
+        var expected: [Value] = []
+        for _ in 0..<5000 {
+            let length = Int(rng.next() % 19)
+            let letters = (0..<length).map { n in n < length - 1 ? "a" : String(UnicodeScalar(UInt8(97 + rng.next() % 3))) }
+            expected.append(.string(letters.joined()))
+        }
+        let text = "[" + expected.map { "\"\($0.stringValue!)\"" }.joined(separator: ",") + "]"
+        #expect(try parse(text) == .array(expected))
+        let keys = "{" + (0..<40).map { "\"k\(String(repeating: "x", count: $0 % 18))\":\($0)" }.joined(separator: ",") + "}"
+        guard case .object(let members) = try parse(keys) else { Issue.record("not an object"); return }
+        #expect(members.map(\.key) == (0..<40).map { "k" + String(repeating: "x", count: $0 % 18) })
+        #expect(try parse("\"abcdefgh\"") == .string("abcdefgh"))
+        #expect(try parse("[\"abcdefghijklmnop\",\"abcdefghijklmnoq\",\"abcdefghijklmnop\"]")
+                == .array([.string("abcdefghijklmnop"), .string("abcdefghijklmnoq"), .string("abcdefghijklmnop")]))
+    }
+
     @Test func badStrings() {
         #expect(error(#""\ud83d""#)?.message.contains("lone high surrogate") == true)
         #expect(error(#""\ud83dx""#)?.message.contains("lone high surrogate") == true)

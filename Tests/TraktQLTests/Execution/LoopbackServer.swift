@@ -58,8 +58,14 @@ final class LoopbackServer: @unchecked Sendable {
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
+    /// Idempotent: the descriptor is closed once only (a second close could hit a descriptor
+    /// number already reused by another test running in parallel).
     func stop() {
-        lock.withLock { stopped = true }
+        let first: Bool = lock.withLock {
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }

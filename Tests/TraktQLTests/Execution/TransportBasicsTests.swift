@@ -62,7 +62,14 @@ struct TransportBasicsTests {
             #expect(!(message ?? "").contains(key))
             #expect(!u.contains(key))
         }
-        #expect(!HTTPRequest(url: URL(string: url)!).description.contains(key))
+        let request = HTTPRequest(url: URL(string: url)!, headers: ["Authorization": "Basic c2VjcmV0"])
+        #expect(!request.description.contains(key))
+        var dumped = ""
+        dump(request, to: &dumped)
+        #expect(!dumped.contains(key) && !dumped.contains("c2VjcmV0"))
+        var credentials = ""
+        dump(BasicCredentials(username: "u", password: "abc"), to: &credentials)
+        #expect(!credentials.contains("a9993e"))
     }
 
     @Test func apiMessageFromBody() {

@@ -72,6 +72,11 @@ struct JSONByteParser {
     let count: Int
     let maxDepth: Int
     var i = 0
+    /// Members and elements of the containers being read, shared by all nesting levels, so that
+    /// each finished container is copied out once at its exact size instead of growing.
+    private var memberStack: [(key: String, value: Value)] = []
+    private var elementStack: [Value] = []
+    private var strings = ShortStringCache()
 
     init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         self.p = base
@@ -147,9 +152,10 @@ struct JSONByteParser {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> Value {
         if depth > maxDepth { throw error("nesting deeper than \(maxDepth) levels") }
         i += 1  // {
-        var members: [(key: String, value: Value)] = []
         skipWhitespace()
-        if i < count, p[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+        if i < count, p[i] == UInt8(ascii: "}") { i += 1; return .object([]) }
+        let base = memberStack.count
+        defer { memberStack.removeSubrange(base...) }
         while true {
             skipWhitespace()
             guard i < count else { throw error("unexpected end of input in an object, expected a key") }
@@ -160,12 +166,12 @@ struct JSONByteParser {
             guard p[i] == UInt8(ascii: ":") else { throw error("unexpected \(describe(p[i])), expected ':'") }
             i += 1
             let value = try parseValue(depth: depth)
-            members.append((key: key, value: value))
+            memberStack.append((key: key, value: value))
             skipWhitespace()
             guard i < count else { throw error("unexpected end of input in an object, expected ',' or '}'") }
             switch p[i] {
             case UInt8(ascii: ","): i += 1
-            case UInt8(ascii: "}"): i += 1; return .object(members)
+            case UInt8(ascii: "}"): i += 1; return .object(Array(memberStack[base...]))
             case let b: throw error("unexpected \(describe(b)) in an object, expected ',' or '}'")
             }
         }
@@ -174,16 +180,18 @@ struct JSONByteParser {
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> Value {
         if depth > maxDepth { throw error("nesting deeper than \(maxDepth) levels") }
         i += 1  // [
-        var elements: [Value] = []
         skipWhitespace()
-        if i < count, p[i] == UInt8(ascii: "]") { i += 1; return .array(elements) }
+        if i < count, p[i] == UInt8(ascii: "]") { i += 1; return .array([]) }
+        let base = elementStack.count
+        defer { elementStack.removeSubrange(base...) }
         while true {
-            elements.append(try parseValue(depth: depth))
+            let element = try parseValue(depth: depth)
+            elementStack.append(element)
             skipWhitespace()
             guard i < count else { throw error("unexpected end of input in an array, expected ',' or ']'") }
             switch p[i] {
             case UInt8(ascii: ","): i += 1
-            case UInt8(ascii: "]"): i += 1; return .array(elements)
+            case UInt8(ascii: "]"): i += 1; return .array(Array(elementStack[base...]))
             case let b: throw error("unexpected \(describe(b)) in an array, expected ',' or ']'")
             }
         }
@@ -198,8 +206,9 @@ struct JSONByteParser {
         while j < count {
             let b = p[j]
             if b == UInt8(ascii: "\"") {
-                if !ascii { try validateUTF8(from: start, to: j) }
                 i = j + 1
+                if ascii { return strings.string(p + start, length: j - start, readable: count - start) }
+                try validateUTF8(from: start, to: j)
                 return String(decoding: UnsafeBufferPointer(start: p + start, count: j - start), as: UTF8.self)
             }
             if b == UInt8(ascii: "\\") { return try parseEscapedString(start: start, firstEscape: j) }
@@ -443,6 +452,45 @@ struct JSONByteParser {
 
     private func describeRaw(_ b: UInt8) -> String {
         b >= 0x20 && b < 0x7F ? String(Character(Unicode.Scalar(b))) : "\\x" + String(b, radix: 16, uppercase: true).leftPadded(to: 2)
+    }
+}
+
+/// Short ASCII strings (keys, actions, types, usernames) repeat on every item: remember the last
+/// one seen per hash slot and hand it out again instead of building and validating a new one.
+struct ShortStringCache {
+    private static let slots = 256
+    private var words = [UInt64](repeating: 0, count: 2 * slots)
+    private var lengths = [Int](repeating: -1, count: slots)
+    private var values = [String](repeating: "", count: slots)
+
+    /// `length` ASCII bytes at `start`; `readable` bytes may be read from `start` (at least `length`).
+    @inline(__always)
+    mutating func string(_ start: UnsafePointer<UInt8>, length: Int, readable: Int) -> String {
+        #if _endian(little)
+        guard length <= 16, readable >= 16 else {
+            return String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
+        }
+        let raw = UnsafeRawPointer(start)
+        var w0 = raw.loadUnaligned(as: UInt64.self)
+        var w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        if length < 8 {
+            w0 &= (1 << UInt64(length * 8)) &- 1
+            w1 = 0
+        } else if length < 16 {
+            w1 &= (1 << UInt64((length - 8) * 8)) &- 1
+        }
+        let mixed = (w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
+        let slot = Int(truncatingIfNeeded: (mixed ^ (mixed >> 29)) & UInt64(Self.slots - 1))
+        if lengths[slot] == length, words[2 * slot] == w0, words[2 * slot + 1] == w1 { return values[slot] }
+        let s = String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
+        lengths[slot] = length
+        words[2 * slot] = w0
+        words[2 * slot + 1] = w1
+        values[slot] = s
+        return s
+        #else
+        return String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
+        #endif
     }
 }
 

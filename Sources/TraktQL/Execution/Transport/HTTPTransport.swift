@@ -85,3 +85,21 @@ extension HTTPTransport {
         try await send(request).validated(for: request).body
     }
 }
+
+extension HTTPRequest: CustomReflectable {
+    /// `dump(request)` and debuggers see the URL with the key redacted and no credentials.
+    public var customMirror: Mirror {
+        var shownHeaders: [String: String] = [:]
+        for (name, value) in headers {
+            shownHeaders[name] = name.caseInsensitiveCompare("Authorization") == .orderedSame
+                ? "<redacted>" : TransportError.redactKey(in: value)
+        }
+        return Mirror(self, children: [
+            "method": method,
+            "url": TransportError.redactKey(in: url.absoluteString),
+            "headers": shownHeaders,
+            "bodyBytes": body?.count ?? 0,
+            "timeout": timeout as Any,
+        ])
+    }
+}

@@ -5,7 +5,7 @@ import FoundationNetworking
 
 /// v1 API credentials: the username and the SHA-1 hex digest of the password (the API never
 /// sees the password itself). Sent as HTTP Basic auth, as trakt-java and the Ruby gem did.
-public struct BasicCredentials: Sendable, Hashable, CustomStringConvertible {
+public struct BasicCredentials: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     public let username: String
     public let passwordSHA1: String
 
@@ -25,6 +25,8 @@ public struct BasicCredentials: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "BasicCredentials(username: \(username), password: <redacted>)" }
+
+    public var customMirror: Mirror { Mirror(self, children: ["username": username, "passwordSHA1": "<redacted>"]) }
 }
 
 /// The real transport: URLSession (FoundationNetworking on Linux) with its own ephemeral
