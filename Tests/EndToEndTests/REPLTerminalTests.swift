@@ -166,6 +166,8 @@ private struct Tmux {
 
     func stop() {
         _ = run(["kill-server"])
+        let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(directory)/tmux-\(getuid())/\(socket)")
     }
 
     /// Keys as tmux names them ("Enter", "Tab", "C-c", "Up") or literal text.
