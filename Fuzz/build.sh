@@ -6,10 +6,10 @@ cd "$(dirname "$0")/.."
 out=${1:-.build/fuzz/fuzz-traktql}
 dir=$(dirname "$out")
 mkdir -p "$dir"
-# TraktTime is its own module (TraktQL imports it).
-swiftc -O -parse-as-library -module-name TraktTime -emit-module -emit-module-path "$dir/TraktTime.swiftmodule" \
-    -emit-object -o "$dir/TraktTime.o" Sources/TraktTime/*.swift -swift-version 6
+# TraktProtocol is its own module (TraktQL imports it).
+swiftc -O -parse-as-library -module-name TraktProtocol -emit-module -emit-module-path "$dir/TraktProtocol.swiftmodule" \
+    -emit-object -o "$dir/TraktProtocol.o" Sources/TraktProtocol/*.swift -swift-version 6
 mapfile -t sources < <(find Sources/TraktQL -name '*.swift' | sort)
 swiftc -O -sanitize=fuzzer -parse-as-library -module-name TraktQL -I "$dir" -swift-version 6 \
-    "${sources[@]}" Fuzz/FuzzEntry.swift "$dir/TraktTime.o" -o "$out"
+    "${sources[@]}" Fuzz/FuzzEntry.swift "$dir/TraktProtocol.o" -o "$out"
 echo "$out"

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 bin=.build/fuzz/fuzz-traktql
-[ -x "$bin" ] && [ -z "$(find Sources/TraktQL Sources/TraktTime Fuzz/FuzzEntry.swift -newer "$bin" -name '*.swift' | head -1)" ] || Fuzz/build.sh "$bin" >/dev/null
+[ -x "$bin" ] && [ -z "$(find Sources/TraktQL Sources/TraktProtocol Fuzz/FuzzEntry.swift -newer "$bin" -name '*.swift' | head -1)" ] || Fuzz/build.sh "$bin" >/dev/null
 mkdir -p .build/fuzz/corpus
 SWIFT_BACKTRACE=enable=no "$bin" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
     -artifact_prefix=.build/fuzz/ "$@" .build/fuzz/corpus Fuzz/corpus

@@ -1,5 +1,5 @@
 import Foundation
-import TraktTime
+import TraktProtocol
 
 /// How big a generated dataset is.
 public struct DatasetSize: Sendable, Equatable, CustomStringConvertible {
@@ -161,8 +161,7 @@ public final class Dataset: Sendable {
         index = ActivityIndex.build(
             activities: activities, shows: shows.count, seasons: seasons.count, episodes: episodes,
             movies: movies.count, users: users.count)
-        let oldest = activities.last?.time ?? nowUnix
-        clock = APIClock(convention: convention, from: min(oldest, nowUnix) - 40 * 86_400, to: nowUnix + 3 * 365 * 86_400)
+        clock = APIClock(convention: convention)
         var sb: [String: Int] = [:]
         var st: [Int: Int] = [:]
         for (i, s) in shows.enumerated() {

@@ -1,5 +1,5 @@
 import Foundation
-import TraktTime
+import TraktProtocol
 
 extension Dataset {
     /// The span activity is spread over, ending at `now`.

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import TraktTime
+import TraktProtocol
 
 /// Everything needed to start an emulator.
 public struct EmulatorConfiguration: Sendable {

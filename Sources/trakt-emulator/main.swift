@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TraktEmulator
-import TraktTime
+import TraktProtocol
 
 /// `trakt-emulator`: parses arguments and hands over to ``EmulatorServer``.
 @main

@@ -1,8 +1,8 @@
 /// SHA-1 (FIPS 180-4), for the one thing the v1 API wants it for: the password is sent as the
 /// hex digest, never in clear. Not for security: SHA-1 is broken for collisions. Foundation on
 /// Linux has no digest API, hence these few lines.
-enum SHA1 {
-    static func digest<Bytes: Collection>(_ message: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+public enum SHA1 {
+    public static func digest<Bytes: Collection>(_ message: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         var h: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
         var padded = Array(message)
         let bitLength = UInt64(padded.count) &* 8
@@ -40,9 +40,9 @@ enum SHA1 {
     }
 
     /// Lower-case hex of the digest of the UTF-8 bytes of `text`.
-    static func hex(_ text: String) -> String { hex(bytes: digest(Array(text.utf8))) }
+    public static func hex(_ text: String) -> String { hex(bytes: digest(Array(text.utf8))) }
 
-    static func hex(bytes: [UInt8]) -> String {
+    public static func hex(bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TraktTime
+@testable import TraktProtocol
 
 @Suite struct TimestampConventionTests {
     /// Unix time of a UTC wall-clock reading.
