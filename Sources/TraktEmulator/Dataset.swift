@@ -143,11 +143,16 @@ public final class Dataset: Sendable {
         return users[u].following.map { users[Int($0)].username }
     }
 
+    /// Every printable string carries a terminal-attacking payload (``HostileText``).
+    public let hostileText: Bool
+
     init(
         seed: UInt64, nowUnix: Int64, convention: TimestampConvention, activities: [Activity], shows: [ShowRecord],
-        seasons: [SeasonRecord], episodes: [EpisodeRecord], movies: [MovieRecord], users: [UserRecord], lists: [ListRecord]
+        seasons: [SeasonRecord], episodes: [EpisodeRecord], movies: [MovieRecord], users: [UserRecord], lists: [ListRecord],
+        hostileText: Bool = false
     ) {
         self.seed = seed
+        self.hostileText = hostileText
         self.nowUnix = nowUnix
         self.now = Date(timeIntervalSince1970: TimeInterval(nowUnix))
         self.convention = convention
@@ -188,7 +193,8 @@ public final class Dataset: Sendable {
             ($0.isProtected ? Self.flagProtected : 0) | ($0.ratingAsString ? Self.flagRatingString : 0)
                 | ($0.useRatingAdvanced ? Self.flagUseAdvanced : 0)
         }
-        fragments = Fragments(shows: shows, seasons: seasons, episodes: episodes, movies: movies, users: users, lists: lists, clock: clock)
+        fragments = Fragments(shows: shows, seasons: seasons, episodes: episodes, movies: movies, users: users, lists: lists, clock: clock,
+                              hostileText: hostileText)
     }
 
     /// Index of the global position of the first activity strictly older than `unix`

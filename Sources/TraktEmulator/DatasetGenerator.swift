@@ -23,7 +23,8 @@ extension Dataset {
     /// Generates the dataset for `seed` and `size`, ending at `now`. Deterministic: the same
     /// arguments give the same dataset (and the same bytes on the wire).
     public static func generate(
-        seed: UInt64, size: DatasetSize = DatasetScale.default.size, now: Date, convention: TimestampConvention = .pacific
+        seed: UInt64, size: DatasetSize = DatasetScale.default.size, now: Date, convention: TimestampConvention = .pacific,
+        hostileText: Bool = false
     ) -> Dataset {
         precondition(size.activities < (1 << 24), "at most 16,777,215 activities")
         let nowUnix = Int64(now.timeIntervalSince1970.rounded(.down))
@@ -273,7 +274,7 @@ extension Dataset {
 
         return Dataset(
             seed: seed, nowUnix: nowUnix, convention: convention, activities: sorted, shows: shows, seasons: seasons,
-            episodes: episodes, movies: movies, users: users, lists: lists)
+            episodes: episodes, movies: movies, users: users, lists: lists, hostileText: hostileText)
     }
 
     static func slugify(_ s: String) -> String {

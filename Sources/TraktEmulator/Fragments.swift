@@ -30,19 +30,21 @@ struct Fragments: Sendable {
 
     init(
         shows: [ShowRecord], seasons: [SeasonRecord], episodes: [EpisodeRecord], movies: [MovieRecord],
-        users: [UserRecord], lists: [ListRecord], clock: APIClock
+        users: [UserRecord], lists: [ListRecord], clock: APIClock, hostileText: Bool = false
     ) {
         func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+        /// The text as JSON, with a terminal-attacking payload in hostile mode.
+        func text(_ s: String, _ index: Int) -> String { (hostileText ? HostileText.decorate(s, index: index) : s).jsonQuoted }
         func ratings(_ r: (percentage: Int, votes: Int, loved: Int, hated: Int)) -> String {
             "{\"percentage\":\(r.percentage),\"votes\":\(r.votes),\"loved\":\(r.loved),\"hated\":\(r.hated)}"
         }
         func genres(_ g: [String]) -> String { "[" + g.map(\.jsonQuoted).joined(separator: ",") + "]" }
 
-        let showFull: [[UInt8]] = shows.map { s in
+        let showFull: [[UInt8]] = shows.enumerated().map { i, s in
             let d = s.seed
             let tvrage = d.tvrage == 0 ? "null" : String(d.tvrage)
             return bytes(
-                "{\"title\":\(d.title.jsonQuoted),\"year\":\(d.year),\"url\":\"\(Self.site)/show/\(d.slug)\",\"imdb_id\":\"\(d.imdb)\","
+                "{\"title\":\(text(d.title, i)),\"year\":\(d.year),\"url\":\"\(Self.site)/show/\(d.slug)\",\"imdb_id\":\"\(d.imdb)\","
                     + "\"tvdb_id\":\(d.tvdb),\"tvrage_id\":\(tvrage),\"first_aired\":\(clock.apiTimestamp(s.premiere)),"
                     + "\"first_aired_utc\":\(s.premiere),\"country\":\(d.country.jsonQuoted),\"overview\":\(d.overview.jsonQuoted),"
                     + "\"runtime\":\(d.runtime),\"network\":\(d.network.jsonQuoted),\"air_day\":\"\(d.airDay)\",\"air_time\":\"\(d.airTime)\","
@@ -144,10 +146,10 @@ struct Fragments: Sendable {
             epMinEnds.append(epMin.bytes.count)
         }
 
-        let movieFull: [[UInt8]] = movies.map { m in
+        let movieFull: [[UInt8]] = movies.enumerated().map { i, m in
             let d = m.seed
             return bytes(
-                "{\"title\":\(d.title.jsonQuoted),\"year\":\(d.year),\"released\":\(clock.apiTimestamp(m.released)),"
+                "{\"title\":\(text(d.title, i + 3)),\"year\":\(d.year),\"released\":\(clock.apiTimestamp(m.released)),"
                     + "\"url\":\"\(Self.site)/movie/\(d.slug)\",\"trailer\":null,\"runtime\":\(d.runtime),\"tagline\":\(d.tagline.jsonQuoted),"
                     + "\"overview\":\(d.overview.jsonQuoted),\"certification\":\"\(d.certification)\",\"imdb_id\":\"\(d.imdb)\","
                     + "\"tmdb_id\":\(d.tmdb),\"images\":{\"poster\":\"\(Self.images)/posters_movies/\(d.tmdb).jpg\","
@@ -155,19 +157,19 @@ struct Fragments: Sendable {
         }
         let movieMin: [[UInt8]] = movies.map { bytes("{\"imdb_id\":\"\($0.seed.imdb)\",\"tmdb_id\":\($0.seed.tmdb)}") }
 
-        let userFull: [[UInt8]] = users.map { u in
+        let userFull: [[UInt8]] = users.enumerated().map { i, u in
             bytes(
-                "{\"username\":\(u.username.jsonQuoted),\"protected\":\(u.isProtected),\"full_name\":\(u.fullName.jsonQuoted),"
-                    + "\"gender\":\"\(u.gender)\",\"age\":\(u.age),\"location\":\(u.location.jsonQuoted),\"about\":\(u.about.jsonQuoted),"
+                "{\"username\":\(u.username.jsonQuoted),\"protected\":\(u.isProtected),\"full_name\":\(text(u.fullName, i)),"
+                    + "\"gender\":\"\(u.gender)\",\"age\":\(u.age),\"location\":\(text(u.location, i + 1)),\"about\":\(text(u.about, i + 2)),"
                     + "\"avatar\":\"\(Self.images)/avatars/\(u.avatarNumber).jpg\",\"url\":\"\(Self.site)/user/\(u.username)\","
                     + "\"joined\":\(clock.apiTimestamp(u.joined)),\"vip\":\(u.vip)}")
         }
         let userMin: [[UInt8]] = users.map { bytes("{\"username\":\($0.username.jsonQuoted)}") }
 
-        let listFull: [[UInt8]] = lists.map { l in
+        let listFull: [[UInt8]] = lists.enumerated().map { i, l in
             let owner = users[Int(l.owner)].username
             return bytes(
-                "{\"name\":\(l.name.jsonQuoted),\"slug\":\"\(l.slug)\",\"url\":\"\(Self.site)/user/\(owner)/lists/\(l.slug)\","
+                "{\"name\":\(text(l.name, i)),\"slug\":\"\(l.slug)\",\"url\":\"\(Self.site)/user/\(owner)/lists/\(l.slug)\","
                     + "\"description\":\(l.description.jsonQuoted),\"privacy\":\"public\",\"show_numbers\":\(l.showNumbers),"
                     + "\"allow_shouts\":\(l.allowShouts)}")
         }

@@ -207,7 +207,8 @@ struct PageRenderer: Sendable {
 
     /// The `shout` / `review` object (rare; built with Strings).
     private func comment(_ a: Activity, into out: inout RawWriter) {
-        let text = Self.commentText(a, title: commentTitle(a))
+        var text = Self.commentText(a, title: commentTitle(a))
+        if dataset.hostileText { text = HostileText.decorate(text, index: Int(a.id)) }
         out.raw(a.kind.action == .shout ? ",\"shout\":{\"id\":" : ",\"review\":{\"id\":")
         out.int(Self.commentID(a))
         out.raw(",\"text\":")
