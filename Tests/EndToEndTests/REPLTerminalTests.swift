@@ -83,6 +83,35 @@ struct REPLTerminalTests {
         #expect(mode == 0o600)
     }
 
+    /// Two shells at once, typing into one history file: every statement of both is there,
+    /// whole, once.
+    @Test func twoShellsAtOnceLoseNothingFromTheHistory() throws {
+        let home = try TemporaryDirectory()
+        let first = try Tmux.start(REPLTerminalTests.traktql(home: home))
+        defer { first.stop() }
+        let second = try Tmux.start(REPLTerminalTests.traktql(home: home))
+        defer { second.stop() }
+        try first.expect("traktql>", "the first prompt")
+        try second.expect("traktql>", "the second prompt")
+        var expected: [String] = []
+        for i in 0..<15 {
+            for (name, shell) in [("a", first), ("b", second)] {
+                let statement = "explain activity user:\(name)\(i) since:\(i + 1)d"
+                shell.send(statement, "Enter")
+                expected.append(statement)
+            }
+        }
+        try first.expect("since:15d = ", "the first shell's last plan", timeout: 30)
+        try second.expect("since:15d = ", "the second shell's last plan", timeout: 30)
+        let lines = try String(contentsOfFile: home.path + "/state/traktql/history", encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count == expected.count)
+        #expect(Set(lines) == Set(expected))
+        // Each shell's own statements keep their order.
+        for name in ["a", "b"] {
+            #expect(lines.filter { $0.contains("user:\(name)") } == expected.filter { $0.contains("user:\(name)") })
+        }
+    }
+
     @Test func ctrlCCancelsASlowQuery() throws {
         let emulator = try Emulator.start(arguments: ["--scale", "small", "--seed", "42", "--now", "2024-11-24T12:00:00Z", "--faults", "latency:3000ms"])
         defer { emulator.stop() }
