@@ -7,7 +7,7 @@ out=${1:-.build/fuzz/fuzz-traktql}
 dir=$(dirname "$out")
 mkdir -p "$dir"
 # TraktProtocol is its own module (TraktQL imports it).
-swiftc -O -parse-as-library -module-name TraktProtocol -emit-module -emit-module-path "$dir/TraktProtocol.swiftmodule" \
+swiftc -O -wmo -parse-as-library -module-name TraktProtocol -emit-module -emit-module-path "$dir/TraktProtocol.swiftmodule" \
     -emit-object -o "$dir/TraktProtocol.o" Sources/TraktProtocol/*.swift -swift-version 6
 mapfile -t sources < <(find Sources/TraktQL -name '*.swift' | sort)
 swiftc -O -sanitize=fuzzer -parse-as-library -module-name TraktQL -I "$dir" -swift-version 6 \
