@@ -89,6 +89,12 @@ public final class Dataset: Sendable {
     let index: ActivityIndex
     let clock: APIClock
     let fragments: Fragments
+    /// Per user: bit 0 protected, bit 1 rating_advanced as string, bit 2 use_rating_advanced.
+    /// (Hot paths read these instead of copying ``UserRecord``s.)
+    let userFlags: [UInt8]
+    static let flagProtected: UInt8 = 1
+    static let flagRatingString: UInt8 = 2
+    static let flagUseAdvanced: UInt8 = 4
 
     let showBySlug: [String: Int]
     let showByTVDB: [Int: Int]
@@ -179,6 +185,10 @@ public final class Dataset: Sendable {
         var ub: [String: Int] = [:]
         for (i, u) in users.enumerated() { ub[u.username.lowercased()] = i }
         userByName = ub
+        userFlags = users.map {
+            ($0.isProtected ? Self.flagProtected : 0) | ($0.ratingAsString ? Self.flagRatingString : 0)
+                | ($0.useRatingAdvanced ? Self.flagUseAdvanced : 0)
+        }
         fragments = Fragments(shows: shows, seasons: seasons, episodes: episodes, movies: movies, users: users, lists: lists, clock: clock)
     }
 

@@ -10,7 +10,7 @@ final class EmulatorService: Sendable {
     let engine: QueryEngine
     let renderer: PageRenderer
     let dice: FaultDice
-    let catalogBody: [UInt8]
+    let catalogBody: ByteBuffer
 
     static let faultHeader = HTTPField.Name("X-Emulator-Fault")!
     static let retryAfter = HTTPField.Name("Retry-After")!
@@ -21,7 +21,7 @@ final class EmulatorService: Sendable {
         engine = QueryEngine(dataset: dataset)
         renderer = PageRenderer(dataset: dataset)
         dice = FaultDice(seed: dataset.seed)
-        catalogBody = Self.renderCatalog(dataset)
+        catalogBody = ByteBuffer(bytes: Self.renderCatalog(dataset))
     }
 
     /// Server clock in real Unix seconds.
@@ -32,7 +32,7 @@ final class EmulatorService: Sendable {
 
     struct Reply {
         var status: HTTPResponse.Status
-        var body: [UInt8]
+        var body: ByteBuffer
         var headers: HTTPFields = [:]
     }
 
@@ -98,7 +98,7 @@ final class EmulatorService: Sendable {
                 out.raw("{\"timestamp\":")
                 out.int(dataset.clock.apiTimestamp(nowUnix))
                 out.raw(",\"timezone\":\"PST\"}")
-                reply = Reply(status: .ok, body: out.bytes)
+                reply = Reply(status: .ok, body: ByteBuffer(bytes: out.bytes))
             case .activity(let req):
                 var body: ByteBuffer?
                 if request.method == .post {
@@ -115,13 +115,15 @@ final class EmulatorService: Sendable {
 
         switch fault {
         case .truncate:
-            reply.body = Array(reply.body.prefix(reply.body.count / 2))
+            reply.body = ByteBuffer(bytes: Array(reply.body.readableBytesView.prefix(reply.body.readableBytes / 2)))
         case .malformed:
-            if let brace = reply.body.firstIndex(of: UInt8(ascii: "{")) {
-                reply.body.insert(UInt8(ascii: ","), at: brace + 1)
+            var bytes = Array(reply.body.readableBytesView)
+            if let brace = bytes.firstIndex(of: UInt8(ascii: "{")) {
+                bytes.insert(UInt8(ascii: ","), at: brace + 1)
             } else {
-                reply.body = Array("{,".utf8) + reply.body
+                bytes = Array("{,".utf8) + bytes
             }
+            reply.body = ByteBuffer(bytes: bytes)
         default:
             break
         }
@@ -165,17 +167,17 @@ final class EmulatorService: Sendable {
         out.raw("{\"status\":\"failure\",\"error\":")
         out.string(f.message)
         out.byte(UInt8(ascii: "}"))
-        return Reply(status: HTTPResponse.Status(code: f.status), body: out.bytes)
+        return Reply(status: HTTPResponse.Status(code: f.status), body: ByteBuffer(bytes: out.bytes))
     }
 
     func response(_ r: Reply, head: Bool) -> Response {
         var headers = r.headers
         headers[.contentType] = "application/json; charset=utf-8"
         if head {
-            headers[.contentLength] = String(r.body.count)
+            headers[.contentLength] = String(r.body.readableBytes)
             return Response(status: r.status, headers: headers)
         }
-        return Response(status: r.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: r.body)))
+        return Response(status: r.status, headers: headers, body: ResponseBody(byteBuffer: r.body))
     }
 
     /// `GET /emulator/catalog.json` (an emulator extension, no API key): shows, movies and

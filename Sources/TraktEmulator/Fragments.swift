@@ -1,20 +1,29 @@
 import Foundation
 
 /// Pre-rendered JSON objects (as bytes) for every show, episode, movie, user and list, in full
-/// and minimal (`?min=1`) form. A page is spliced together from these.
+/// and minimal (`?min=1`) form, packed into one arena. A page is spliced together from these.
+///
+/// Fragment `i` is `bytes[starts[i]..<starts[i + 1]]`; each family starts at its base index.
 struct Fragments: Sendable {
-    let showFull: [[UInt8]]
-    let showMin: [[UInt8]]
-    let episodeFull: [[UInt8]]
-    let episodeMin: [[UInt8]]
-    let movieFull: [[UInt8]]
-    let movieMin: [[UInt8]]
-    let userFull: [[UInt8]]
-    let userMin: [[UInt8]]
-    let listFull: [[UInt8]]
-    let listMin: [[UInt8]]
+    let bytes: [UInt8]
+    let starts: [UInt32]
+    let showFull: Int
+    let showMin: Int
+    let episodeFull: Int
+    let episodeMin: Int
+    let movieFull: Int
+    let movieMin: Int
+    let userFull: Int
+    let userMin: Int
+    let listFull: Int
+    let listMin: Int
     /// `,"type":"…","action":"…","user":` per kind.
-    let kindHeader: [[UInt8]]
+    let kindHeader: Int
+
+    /// Fragment `i` as a string (for tests).
+    func text(_ i: Int) -> String {
+        String(decoding: bytes[Int(starts[i])..<Int(starts[i + 1])], as: UTF8.self)
+    }
 
     static let site = "http://trakt.tv"
     static let images = "http://slurm.trakt.us/images"
@@ -29,7 +38,7 @@ struct Fragments: Sendable {
         }
         func genres(_ g: [String]) -> String { "[" + g.map(\.jsonQuoted).joined(separator: ",") + "]" }
 
-        showFull = shows.map { s in
+        let showFull: [[UInt8]] = shows.map { s in
             let d = s.seed
             let tvrage = d.tvrage == 0 ? "null" : String(d.tvrage)
             return bytes(
@@ -41,7 +50,7 @@ struct Fragments: Sendable {
                     + "\"images\":{\"poster\":\"\(Self.images)/posters/\(d.tvdb).jpg\",\"fanart\":\"\(Self.images)/fanart/\(d.tvdb).jpg\","
                     + "\"banner\":\"\(Self.images)/banners/\(d.tvdb).jpg\"},\"ratings\":\(ratings(s.ratings)),\"genres\":\(genres(d.genres))}")
         }
-        showMin = shows.map { bytes("{\"tvdb_id\":\($0.seed.tvdb),\"imdb_id\":\"\($0.seed.imdb)\"}") }
+        let showMin: [[UInt8]] = shows.map { bytes("{\"tvdb_id\":\($0.seed.tvdb),\"imdb_id\":\"\($0.seed.imdb)\"}") }
 
         var epFull: [[UInt8]] = []
         var epMin: [[UInt8]] = []
@@ -70,10 +79,8 @@ struct Fragments: Sendable {
                         + "\"ratings\":{\"percentage\":\(pct),\"votes\":\(votes),\"loved\":\(loved),\"hated\":\(votes - loved)}}"))
             epMin.append(bytes("{\"season\":\(season),\"episode\":\(number),\"tvdb_id\":\(e.tvdb)}"))
         }
-        episodeFull = epFull
-        episodeMin = epMin
 
-        movieFull = movies.map { m in
+        let movieFull: [[UInt8]] = movies.map { m in
             let d = m.seed
             return bytes(
                 "{\"title\":\(d.title.jsonQuoted),\"year\":\(d.year),\"released\":\(clock.apiTimestamp(m.released)),"
@@ -82,26 +89,50 @@ struct Fragments: Sendable {
                     + "\"tmdb_id\":\(d.tmdb),\"images\":{\"poster\":\"\(Self.images)/posters_movies/\(d.tmdb).jpg\","
                     + "\"fanart\":\"\(Self.images)/fanart_movies/\(d.tmdb).jpg\"},\"ratings\":\(ratings(m.ratings)),\"genres\":\(genres(d.genres))}")
         }
-        movieMin = movies.map { bytes("{\"imdb_id\":\"\($0.seed.imdb)\",\"tmdb_id\":\($0.seed.tmdb)}") }
+        let movieMin: [[UInt8]] = movies.map { bytes("{\"imdb_id\":\"\($0.seed.imdb)\",\"tmdb_id\":\($0.seed.tmdb)}") }
 
-        userFull = users.map { u in
+        let userFull: [[UInt8]] = users.map { u in
             bytes(
                 "{\"username\":\(u.username.jsonQuoted),\"protected\":\(u.isProtected),\"full_name\":\(u.fullName.jsonQuoted),"
                     + "\"gender\":\"\(u.gender)\",\"age\":\(u.age),\"location\":\(u.location.jsonQuoted),\"about\":\(u.about.jsonQuoted),"
                     + "\"avatar\":\"\(Self.images)/avatars/\(u.avatarNumber).jpg\",\"url\":\"\(Self.site)/user/\(u.username)\","
                     + "\"joined\":\(clock.apiTimestamp(u.joined)),\"vip\":\(u.vip)}")
         }
-        userMin = users.map { bytes("{\"username\":\($0.username.jsonQuoted)}") }
+        let userMin: [[UInt8]] = users.map { bytes("{\"username\":\($0.username.jsonQuoted)}") }
 
-        listFull = lists.map { l in
+        let listFull: [[UInt8]] = lists.map { l in
             let owner = users[Int(l.owner)].username
             return bytes(
                 "{\"name\":\(l.name.jsonQuoted),\"slug\":\"\(l.slug)\",\"url\":\"\(Self.site)/user/\(owner)/lists/\(l.slug)\","
                     + "\"description\":\(l.description.jsonQuoted),\"privacy\":\"public\",\"show_numbers\":\(l.showNumbers),"
                     + "\"allow_shouts\":\(l.allowShouts)}")
         }
-        listMin = lists.map { bytes("{\"slug\":\"\($0.slug)\"}") }
+        let listMin: [[UInt8]] = lists.map { bytes("{\"slug\":\"\($0.slug)\"}") }
 
-        kindHeader = Kind.all.map { bytes(",\"type\":\"\($0.type.name)\",\"action\":\"\($0.action.name)\",\"user\":") }
+        let kindHeader: [[UInt8]] = Kind.all.map { bytes(",\"type\":\"\($0.type.name)\",\"action\":\"\($0.action.name)\",\"user\":") }
+
+        var arena: [UInt8] = []
+        var starts: [UInt32] = [0]
+        func add(_ family: [[UInt8]]) -> Int {
+            let base = starts.count - 1
+            for f in family {
+                arena.append(contentsOf: f)
+                starts.append(UInt32(arena.count))
+            }
+            return base
+        }
+        self.showFull = add(showFull)
+        self.showMin = add(showMin)
+        self.episodeFull = add(epFull)
+        self.episodeMin = add(epMin)
+        self.movieFull = add(movieFull)
+        self.movieMin = add(movieMin)
+        self.userFull = add(userFull)
+        self.userMin = add(userMin)
+        self.listFull = add(listFull)
+        self.listMin = add(listMin)
+        self.kindHeader = add(kindHeader)
+        self.bytes = arena
+        self.starts = starts
     }
 }

@@ -16,26 +16,6 @@ struct JSONBytes {
     @inline(__always)
     mutating func byte(_ b: UInt8) { bytes.append(b) }
 
-    /// Writes `value` in decimal.
-    @inline(__always)
-    mutating func int<I: BinaryInteger>(_ value: I) {
-        var v = Int64(value)
-        if v < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            if v == .min {
-                raw("9223372036854775808")
-                return
-            }
-            v = -v
-        }
-        let start = bytes.count
-        repeat {
-            bytes.append(UInt8(truncatingIfNeeded: 48 + v % 10))
-            v /= 10
-        } while v > 0
-        bytes[start...].reverse()
-    }
-
     /// Writes `s` as a quoted, escaped JSON string.
     mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))

@@ -1,15 +1,40 @@
 import Foundation
+import Hummingbird
 
 /// Renders activity pages by splicing pre-rendered fragments; only the per-item scalars
 /// (`id`, `timestamp`, `when`, `elapsed`, ratings, shout text) are written per request.
+///
+/// The hot loop works on unsafe pointers into the dataset's arrays: two server threads
+/// retaining and releasing the same shared arrays per item would bounce their reference
+/// counts between cores.
 struct PageRenderer: Sendable {
     let dataset: Dataset
 
+    /// Pointers into the dataset for one page.
+    private struct Context {
+        let acts: UnsafeBufferPointer<Activity>
+        let arena: UnsafePointer<UInt8>
+        let starts: UnsafeBufferPointer<UInt32>
+        let flags: UnsafeBufferPointer<UInt8>
+        let episodes: UnsafeBufferPointer<EpisodeRecord>
+        let f: Fragments
+        let clock: APIClock
+        let nowUnix: Int64
+        let minimal: Bool
+
+        @inline(__always)
+        func frag(_ i: Int, _ out: inout RawWriter) {
+            let s = Int(starts[i])
+            out.write(arena + s, count: Int(starts[i + 1]) - s)
+        }
+    }
+
     /// The whole response body for `positions` (newest first).
-    func page(positions: [Int], request: ActivityRequest, nowUnix: Int64) -> [UInt8] {
+    func page(positions: [Int], request: ActivityRequest, nowUnix: Int64) -> ByteBuffer {
         let ds = dataset
         let clock = ds.clock
-        var out = JSONBytes(capacity: request.minimal ? 256 + positions.count * 260 : 256 + positions.count * 2600)
+        var out = RawWriter(capacity: request.minimal ? 256 + positions.count * 300 : 1024 + positions.count * 2200)
+        defer { out.deallocate() }
         let current = clock.apiTimestamp(nowUnix)
         let start: Int64 =
             request.start ?? positions.last.map { clock.apiTimestamp(ds.activities[$0].time) } ?? current
@@ -22,76 +47,93 @@ struct PageRenderer: Sendable {
         out.raw(",\"current\":")
         out.int(current)
         out.raw("},\"activity\":[")
-        for (i, p) in positions.enumerated() {
-            if i > 0 { out.byte(UInt8(ascii: ",")) }
-            item(ds.activities[p], minimal: request.minimal, nowUnix: nowUnix, into: &out)
+        ds.activities.withUnsafeBufferPointer { acts in
+            ds.fragments.bytes.withUnsafeBufferPointer { arena in
+                ds.fragments.starts.withUnsafeBufferPointer { starts in
+                    ds.userFlags.withUnsafeBufferPointer { flags in
+                        ds.episodes.withUnsafeBufferPointer { episodes in
+                            let ctx = Context(
+                                acts: acts, arena: arena.baseAddress!, starts: starts, flags: flags, episodes: episodes,
+                                f: ds.fragments, clock: clock, nowUnix: nowUnix, minimal: request.minimal)
+                            for (i, p) in positions.enumerated() {
+                                if i > 0 { out.byte(UInt8(ascii: ",")) }
+                                item(acts[p], ctx, into: &out)
+                            }
+                        }
+                    }
+                }
+            }
         }
         out.raw("]}")
-        return out.bytes
+        var buffer = ByteBufferAllocator().buffer(capacity: out.count)
+        buffer.writeBytes(out.bytes)
+        return buffer
     }
 
     @inline(__always)
-    func item(_ a: Activity, minimal: Bool, nowUnix: Int64, into out: inout JSONBytes) {
-        let ds = dataset
-        let f = ds.fragments
+    private func item(_ a: Activity, _ c: Context, into out: inout RawWriter) {
+        let f = c.f
+        let minimal = c.minimal
         let kind = a.kind
         out.raw("{\"id\":")
         out.int(a.id)
         out.raw(",\"timestamp\":")
-        out.int(ds.clock.apiTimestamp(a.time))
+        out.int(c.clock.apiTimestamp(a.time))
         if !minimal {
             out.raw(",\"when\":")
-            ds.clock.writeWhen(a.time, into: &out)
+            c.clock.writeWhen(a.time, into: &out)
             out.raw(",\"elapsed\":")
-            APIClock.writeElapsed(from: a.time, to: nowUnix, into: &out)
+            APIClock.writeElapsed(from: a.time, to: c.nowUnix, into: &out)
         }
-        out.raw(f.kindHeader[Int(kind.raw)])
+        c.frag(f.kindHeader + Int(kind.raw), &out)
         let u = Int(a.user)
-        out.raw(minimal ? f.userMin[u] : f.userFull[u])
+        c.frag((minimal ? f.userMin : f.userFull) + u, &out)
         let s = Int(a.subject)
+        let show = minimal ? f.showMin : f.showFull
+        let episode = minimal ? f.episodeMin : f.episodeFull
+        let movie = minimal ? f.movieMin : f.movieFull
         switch kind.type {
         case .episode:
             out.raw(",\"show\":")
-            out.raw(minimal ? f.showMin[s] : f.showFull[s])
+            c.frag(show + s, &out)
             let e = Int(a.item)
             if kind.action == .seen || kind.action == .collection {
                 out.raw(",\"episodes\":[")
                 for k in 0..<ActivityIndex.episodeSpan(a) {
                     if k > 0 { out.byte(UInt8(ascii: ",")) }
-                    out.raw(minimal ? f.episodeMin[e + k] : f.episodeFull[e + k])
+                    c.frag(episode + e + k, &out)
                 }
                 out.byte(UInt8(ascii: "]"))
             } else {
                 out.raw(",\"episode\":")
-                out.raw(minimal ? f.episodeMin[e] : f.episodeFull[e])
+                c.frag(episode + e, &out)
             }
-            if !minimal { extras(a, title: ds.shows[s].seed.title, into: &out) }
+            if !minimal { extras(a, c, into: &out) }
         case .show:
             out.raw(",\"show\":")
-            out.raw(minimal ? f.showMin[s] : f.showFull[s])
-            if !minimal { extras(a, title: ds.shows[s].seed.title, into: &out) }
+            c.frag(show + s, &out)
+            if !minimal { extras(a, c, into: &out) }
         case .movie:
             out.raw(",\"movie\":")
-            out.raw(minimal ? f.movieMin[s] : f.movieFull[s])
-            if !minimal { extras(a, title: ds.movies[s].seed.title, into: &out) }
+            c.frag(movie + s, &out)
+            if !minimal { extras(a, c, into: &out) }
         case .list:
             out.raw(",\"list\":")
-            out.raw(minimal ? f.listMin[s] : f.listFull[s])
+            c.frag((minimal ? f.listMin : f.listFull) + s, &out)
             if kind.action == .itemAdded {
                 let (type, index) = ListItemCode.decode(a.item)
                 switch type {
                 case 0:
                     out.raw(",\"list_item\":{\"type\":\"movie\",\"movie\":")
-                    out.raw(minimal ? f.movieMin[index] : f.movieFull[index])
+                    c.frag(movie + index, &out)
                 case 1:
                     out.raw(",\"list_item\":{\"type\":\"show\",\"show\":")
-                    out.raw(minimal ? f.showMin[index] : f.showFull[index])
+                    c.frag(show + index, &out)
                 default:
-                    let show = Int(ds.episodes[index].show)
                     out.raw(",\"list_item\":{\"type\":\"episode\",\"show\":")
-                    out.raw(minimal ? f.showMin[show] : f.showFull[show])
+                    c.frag(show + Int(c.episodes[index].show), &out)
                     out.raw(",\"episode\":")
-                    out.raw(minimal ? f.episodeMin[index] : f.episodeFull[index])
+                    c.frag(episode + index, &out)
                 }
                 out.byte(UInt8(ascii: "}"))
             }
@@ -100,35 +142,39 @@ struct PageRenderer: Sendable {
     }
 
     /// Rating, shout and review fields.
-    private func extras(_ a: Activity, title: String, into out: inout JSONBytes) {
+    @inline(__always)
+    private func extras(_ a: Activity, _ c: Context, into out: inout RawWriter) {
         switch a.kind.action {
         case .rating:
-            let user = dataset.users[Int(a.user)]
+            let flags = c.flags[Int(a.user)]
             let r = Int(a.extra)
             out.raw(r >= 6 ? ",\"rating\":\"love\",\"rating_advanced\":" : ",\"rating\":\"hate\",\"rating_advanced\":")
-            if user.ratingAsString {
+            if flags & Dataset.flagRatingString != 0 {
                 out.byte(UInt8(ascii: "\""))
                 out.int(r)
                 out.byte(UInt8(ascii: "\""))
             } else {
                 out.int(r)
             }
-            out.raw(",\"use_rating_advanced\":")
-            out.bool(user.useRatingAdvanced)
+            out.raw(flags & Dataset.flagUseAdvanced != 0 ? ",\"use_rating_advanced\":true" : ",\"use_rating_advanced\":false")
         case .shout, .review:
-            let text = Self.commentText(a, title: title)
-            out.raw(a.kind.action == .shout ? ",\"shout\":{\"id\":" : ",\"review\":{\"id\":")
-            out.int(Self.commentID(a))
-            out.raw(",\"text\":")
-            out.string(text)
-            out.raw(",\"text_html\":")
-            out.string("<p>" + Self.htmlEscaped(text) + "</p>")
-            out.raw(",\"spoiler\":")
-            out.bool(a.extra & 1 == 1)
-            out.byte(UInt8(ascii: "}"))
+            comment(a, into: &out)
         default:
             break
         }
+    }
+
+    /// The `shout` / `review` object (rare; built with Strings).
+    private func comment(_ a: Activity, into out: inout RawWriter) {
+        let title = a.kind.type == .movie ? dataset.movies[Int(a.subject)].seed.title : dataset.shows[Int(a.subject)].seed.title
+        let text = Self.commentText(a, title: title)
+        out.raw(a.kind.action == .shout ? ",\"shout\":{\"id\":" : ",\"review\":{\"id\":")
+        out.int(Self.commentID(a))
+        out.raw(",\"text\":")
+        out.string(text)
+        out.raw(",\"text_html\":")
+        out.string("<p>" + Self.htmlEscaped(text) + "</p>")
+        out.raw(a.extra & 1 == 1 ? ",\"spoiler\":true}" : ",\"spoiler\":false}")
     }
 
     /// Shout/review ids: unique across types (derived from the activity's type and id).

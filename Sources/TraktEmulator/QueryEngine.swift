@@ -31,10 +31,9 @@ struct QueryEngine: Sendable {
 
     /// Whether `viewer` may see `user`'s activity (protected users: only themselves and friends).
     func canSee(_ user: Int, viewer: Viewer?) -> Bool {
-        let u = dataset.users[user]
-        guard u.isProtected else { return true }
+        guard dataset.userFlags[user] & Dataset.flagProtected != 0 else { return true }
         guard let viewer else { return false }
-        return viewer.user == user || binarySearch(viewer.friends, UInt32(user))
+        return visible(user, to: viewer)
     }
 
     func run(_ req: ActivityRequest, viewer: Viewer?, limit: Int = pageLimit) throws(APIFailure) -> [Int] {
@@ -124,24 +123,51 @@ struct QueryEngine: Sendable {
         let high = req.start.map { ds.firstPosition(olderThan: apiToUnix($0)) } ?? ds.activities.count
         guard low < high, !sources.isEmpty, !kinds.isEmpty else { return [] }
 
-        // Cursors over every (source, kind) run, started at `low`.
-        let arrays: [[UInt32]] = [ds.index.global.items, ds.index.show.items, ds.index.season.items,
-                                  ds.index.episode.items, ds.index.movie.items, ds.index.user.items]
-        var cursors: [(array: Int, cur: Int, end: Int)] = []
-        for s in sources {
-            let p = ds.index.postings(s.dim)
-            let items = arrays[Int(s.dim.rawValue)]
-            for k in kinds {
-                let r = p.range(key: s.key, kind: k)
-                if r.isEmpty { continue }
-                let start = lowerBound(items, r, UInt32(low))
-                if start < r.upperBound { cursors.append((Int(s.dim.rawValue), start, r.upperBound)) }
+        // Every request reads a single dimension (community: global, friends/user: user, …).
+        let dim = sources[0].dim
+        precondition(sources.allSatisfy { $0.dim == dim })
+        let postings = ds.index.postings(dim)
+        return postings.items.withUnsafeBufferPointer { items in
+            ds.activities.withUnsafeBufferPointer { acts in
+                ds.userFlags.withUnsafeBufferPointer { flags in
+                    merge(
+                        sources: sources, kinds: kinds, postings: postings, items: items, acts: acts, flags: flags,
+                        low: low, high: high, limit: limit, residual: residual,
+                        visibility: filterVisibility ? viewer.map { .viewer($0) } ?? .anonymous : .everyone)
+                }
             }
         }
-        if cursors.isEmpty { return [] }
+    }
+
+    private enum Visibility {
+        case everyone
+        case anonymous
+        case viewer(Viewer)
+    }
+
+    /// K-way merge of the runs of `sources` × `kinds` within positions [low, high).
+    private func merge(
+        sources: [Source], kinds: [Kind], postings: Postings, items: UnsafeBufferPointer<UInt32>,
+        acts: UnsafeBufferPointer<Activity>, flags: UnsafeBufferPointer<UInt8>, low: Int, high: Int, limit: Int,
+        residual: Residual, visibility: Visibility
+    ) -> [Int] {
+        var cur: [Int] = []
+        var end: [Int] = []
+        for s in sources {
+            for k in kinds {
+                let r = postings.range(key: s.key, kind: k)
+                if r.isEmpty { continue }
+                let start = lowerBound(items, r, UInt32(low))
+                if start < r.upperBound {
+                    cur.append(start)
+                    end.append(r.upperBound)
+                }
+            }
+        }
+        if cur.isEmpty { return [] }
 
         // Min-heap of (position, cursor).
-        var heap: [(pos: UInt32, c: Int)] = cursors.enumerated().map { (arrays[$1.array][$1.cur], $0) }
+        var heap: [(pos: UInt32, c: Int)] = (0..<cur.count).map { (items[cur[$0]], $0) }
         func siftDown(_ i0: Int) {
             var i = i0
             let n = heap.count
@@ -157,7 +183,6 @@ struct QueryEngine: Sendable {
         }
         for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
 
-        let anonymousHidden = filterVisibility
         var out: [Int] = []
         out.reserveCapacity(limit)
         var last = -1
@@ -165,23 +190,34 @@ struct QueryEngine: Sendable {
             let (pos, c) = heap[0]
             let p = Int(pos)
             if p >= high { break }
-            // Advance this cursor.
-            cursors[c].cur += 1
-            if cursors[c].cur < cursors[c].end {
-                heap[0].pos = arrays[cursors[c].array][cursors[c].cur]
+            cur[c] += 1
+            if cur[c] < end[c] {
+                heap[0].pos = items[cur[c]]
             } else {
                 heap[0] = heap[heap.count - 1]
                 heap.removeLast()
             }
             if !heap.isEmpty { siftDown(0) }
             if p == last { continue }
-            let a = ds.activities[p]
-            if anonymousHidden && ds.users[Int(a.user)].isProtected && !canSee(Int(a.user), viewer: viewer) { continue }
+            let a = acts[p]
+            switch visibility {
+            case .everyone:
+                break
+            case .anonymous:
+                if flags[Int(a.user)] & Dataset.flagProtected != 0 { continue }
+            case .viewer(let v):
+                if flags[Int(a.user)] & Dataset.flagProtected != 0 && !visible(Int(a.user), to: v) { continue }
+            }
             if !passes(residual, a) { continue }
             out.append(p)
             last = p
         }
         return out
+    }
+
+    @inline(__always)
+    private func visible(_ user: Int, to v: Viewer) -> Bool {
+        v.user == user || binarySearch(v.friends, UInt32(user))
     }
 
     /// API timestamp → real Unix seconds, under the dataset's convention.
@@ -241,7 +277,7 @@ struct QueryEngine: Sendable {
         return out.sorted()
     }
 
-    private func lowerBound(_ items: [UInt32], _ r: Range<Int>, _ value: UInt32) -> Int {
+    private func lowerBound(_ items: UnsafeBufferPointer<UInt32>, _ r: Range<Int>, _ value: UInt32) -> Int {
         var lo = r.lowerBound
         var hi = r.upperBound
         while lo < hi {

@@ -66,11 +66,22 @@ struct APIClock: Sendable {
         }
     }
 
-    private static let dayNames: [StaticString] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    @inline(__always)
+    private static func dayName(_ weekday: Int64) -> StaticString {
+        switch weekday {
+        case 0: "Sun"
+        case 1: "Mon"
+        case 2: "Tue"
+        case 3: "Wed"
+        case 4: "Thu"
+        case 5: "Fri"
+        default: "Sat"
+        }
+    }
 
     /// Writes `{"day":"Thu","time":"11:40 pm"}` for `unix` on the Pacific wall clock.
     @inline(__always)
-    func writeWhen(_ unix: Int64, into out: inout JSONBytes) {
+    func writeWhen<S: ByteSink>(_ unix: Int64, into out: inout S) {
         let wall = unix + pacific.offset(at: unix)
         var day = wall / 86_400
         var secs = wall - day * 86_400
@@ -83,7 +94,7 @@ struct APIClock: Sendable {
         let hour = secs / 3600
         let minute = (secs % 3600) / 60
         out.raw("{\"day\":\"")
-        out.raw(Self.dayNames[Int(weekday)])
+        out.raw(Self.dayName(weekday))
         out.raw("\",\"time\":\"")
         let h12 = hour % 12 == 0 ? 12 : hour % 12
         out.int(h12)
@@ -97,7 +108,7 @@ struct APIClock: Sendable {
     /// `unix` to `now`. Units are days, hours, minutes and seconds; zero units are left out
     /// (and a zero span reads "0 seconds" / "0s").
     @inline(__always)
-    static func writeElapsed(from unix: Int64, to now: Int64, into out: inout JSONBytes) {
+    static func writeElapsed<S: ByteSink>(from unix: Int64, to now: Int64, into out: inout S) {
         let d = max(0, now - unix)
         let days = d / 86_400
         let hours = (d % 86_400) / 3600
@@ -121,7 +132,7 @@ struct APIClock: Sendable {
     }
 
     @inline(__always)
-    private static func fullUnit(_ n: Int64, _ one: StaticString, _ many: StaticString, _ first: inout Bool, _ out: inout JSONBytes) {
+    private static func fullUnit<S: ByteSink>(_ n: Int64, _ one: StaticString, _ many: StaticString, _ first: inout Bool, _ out: inout S) {
         guard n > 0 else { return }
         if !first { out.raw(", ") }
         first = false
@@ -130,7 +141,7 @@ struct APIClock: Sendable {
     }
 
     @inline(__always)
-    private static func shortUnit(_ n: Int64, _ unit: StaticString, _ first: inout Bool, _ out: inout JSONBytes) {
+    private static func shortUnit<S: ByteSink>(_ n: Int64, _ unit: StaticString, _ first: inout Bool, _ out: inout S) {
         guard n > 0 else { return }
         if !first { out.byte(UInt8(ascii: " ")) }
         first = false

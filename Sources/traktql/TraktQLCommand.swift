@@ -94,6 +94,27 @@ struct TraktQLCommand: AsyncParsableCommand {
         return ISO8601DateFormatter().date(from: text)
     }
 
+    /// Like ArgumentParser's `main`, but usage errors exit 1 (its default is 64), as documented.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+            FileHandle.standardError.write(Data(("traktql: " + fullMessage(for: error) + "\n" + "Run 'traktql --help' for usage.\n").utf8))
+            Foundation.exit(1)
+        }
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }

@@ -85,7 +85,7 @@ extension Plan {
         switch segment.source {
         case .qualifier(let origin):
             if let instant = segment.instant {
-                return "\(origin.text) = \(isoString(instant)) (API reads \(segment.value) as \(convention.rawValue) time)"
+                return "\(origin.text) = \(isoString(instant)), in the API's \(convention.rawValue) convention"
             }
             return origin.text
         case .placeholder: return "placeholder (a later segment is set)"

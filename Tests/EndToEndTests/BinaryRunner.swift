@@ -1,0 +1,74 @@
+import Foundation
+
+/// Runs a built executable of this package and captures what it prints.
+struct BinaryRunner {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func binary(_ name: String) -> URL {
+        root.appendingPathComponent(".build/debug/\(name)")
+    }
+
+    /// Runs `name` with `arguments`; kills it after `timeout` seconds (and reports status -9).
+    /// Waits without blocking Swift's cooperative threads (there are only two on this machine).
+    static func run(_ name: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                    timeout: TimeInterval = 60) async throws -> Output {
+        let process = Process()
+        process.executableURL = binary(name)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        env["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-e2e-noconfig").path
+        for name in ["TRAKT_API_URL", "TRAKT_API_KEY", "TRAKT_USERNAME", "TRAKT_PASSWORD"] { env[name] = nil }
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        let collected = Collected()
+        return try await withCheckedThrowingContinuation { continuation in
+            // Pipes are drained on Dispatch threads so a large output cannot block the child.
+            let group = DispatchGroup()
+            group.enter()
+            group.enter()
+            group.enter()
+            process.terminationHandler = { _ in group.leave() }
+            do {
+                try process.run()
+            } catch {
+                continuation.resume(throwing: error)
+                return
+            }
+            DispatchQueue.global().async {
+                if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+                try? input.fileHandleForWriting.close()
+            }
+            DispatchQueue.global().async { collected.setOut(out.fileHandleForReading.readDataToEndOfFile()); group.leave() }
+            DispatchQueue.global().async { collected.setErr(err.fileHandleForReading.readDataToEndOfFile()); group.leave() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+            group.notify(queue: .global()) {
+                let status = process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+                let (o, e) = collected.get()
+                continuation.resume(returning: Output(status: status, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self)))
+            }
+        }
+    }
+}
+
+/// What the pipe readers collected, behind a lock.
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var out = Data(), err = Data()
+    func setOut(_ d: Data) { lock.lock(); out = d; lock.unlock() }
+    func setErr(_ d: Data) { lock.lock(); err = d; lock.unlock() }
+    func get() -> (Data, Data) { lock.lock(); defer { lock.unlock() }; return (out, err) }
+}

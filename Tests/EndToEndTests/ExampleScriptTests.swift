@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// Every saved script in Examples/ runs against the built-in emulator (seed 42, clock pinned)
+/// and prints exactly Examples/expected/NAME.out. `EXAMPLES_RECORD=1` rewrites the expectations.
+@Suite struct ExampleScriptTests {
+    static let folder = BinaryRunner.root.appendingPathComponent("Examples")
+
+    static var scripts: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".tql") }.sorted()
+    }
+
+    @Test func thereAreAtLeastEightExamples() {
+        #expect(Self.scripts.count >= 8)
+    }
+
+    @Test(arguments: ExampleScriptTests.scripts)
+    func examplePrintsItsExpectedOutput(_ script: String) async throws {
+        let name = String(script.dropLast(4))
+        let out = try await BinaryRunner.run("traktql", ["--now", "2024-11-24T12:00:00Z", "--seed", "42", "--tz", "UTC", "--format", "table",
+                                                   Self.folder.appendingPathComponent(script).path])
+        #expect(out.status == 0, "\(script): \(out.stderr)")
+        let expectedURL = Self.folder.appendingPathComponent("expected/\(name).out")
+        if ProcessInfo.processInfo.environment["EXAMPLES_RECORD"] == "1" {
+            try out.stdout.write(to: expectedURL, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: expectedURL, encoding: .utf8)
+        #expect(out.stdout == expected, "\(script) output differs from expected/\(name).out")
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+import TraktEmulator
+import TraktQL
+
+/// The example in `Engine`'s doc comment (and the README), compiled and run as written.
+@Suite struct DocumentationExampleTests {
+    @Test func engineDocCommentExampleRuns() async throws {
+        // An emulator on the real clock, since the example uses the engine's default clock.
+        let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 7, size: DatasetScale.small.size))
+        defer { Task { await server.stop() } }
+        let serverURL = server.baseURL
+        var printed: [String] = []
+        func print(_ line: String) { printed.append(line) }
+
+        // --- from Engine.swift ---
+        let engine = Engine(configuration: EngineConfiguration(apiURL: serverURL, apiKey: "my-key"))
+        let result = try await engine.run("activity show:the-walking-dead season:1 since:30d | select time, who, sxe | limit 5")
+        for row in result.rows {
+            print(row.map(\.description).joined(separator: "  "))
+        }
+        // ---
+
+        #expect(result.columns == ["time", "who", "sxe"])
+        #expect((1...5).contains(printed.count))
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env sh
+# Installs the system packages the build needs (Debian/Ubuntu), only when missing:
+# libedit-dev and pkg-config (the REPL's line editor), tmux (the terminal tests).
+set -eu
+missing=""
+pkg-config --exists libedit 2>/dev/null || missing="$missing libedit-dev pkg-config"
+command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+echo "installing:$missing (apt-get)" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
