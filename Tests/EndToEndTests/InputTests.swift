@@ -2,38 +2,13 @@ import Foundation
 import Testing
 
 /// `traktql --input …` as a user runs it: the built binary (`.build/debug/traktql`, found from
-/// this file's path) over small fixtures written to a temporary directory.
+/// this file's path by ``BinaryRunner``) over small fixtures written to a temporary directory.
 @Suite("traktql --input", .serialized)
 struct InputTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/debug/traktql")
+    static let binary = BinaryRunner.binary("traktql")
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["--tz", "UTC", "--now", "2024-06-01T12:00:00Z"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["TRAKT_API_URL"] = nil
-        environment["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-e2e-none").path
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                       stderr: String(decoding: stderrData, as: UTF8.self))
+    static func run(_ arguments: [String], stdin: String? = nil) async throws -> BinaryRunner.Output {
+        try await BinaryRunner.run("traktql", ["--tz", "UTC", "--now", "2024-06-01T12:00:00Z"] + arguments, stdin: stdin)
     }
 
     /// Six items, newest first (API timestamps in the pacific convention: 2024-06-01 05:00 PDT = 12:00Z).
@@ -64,14 +39,14 @@ struct InputTests {
     }
 
     @Test(arguments: ["envelope.json", "array.json", "items.ndjson"])
-    func filterAndProjectOnEveryShape(file: String) throws {
-        let r = try Self.run(["--input", Self.path(file), "--format", "csv", "-c",
+    func filterAndProjectOnEveryShape(file: String) async throws {
+        let r = try await Self.run(["--input", Self.path(file), "--format", "csv", "-c",
                               #"activity action:seen | where show.title ~ "dead" | select time, who, sxe"#])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "time,who,sxe\n2024-06-01T12:00:00+00:00,justin,S01E02\n2024-05-30T12:00:00+00:00,priya,S02E01\n")
     }
 
-    @Test func everyQualifierIsAFilter() throws {
+    @Test func everyQualifierIsAFilter() async throws {
         let cases: [(String, String)] = [
             ("activity show:the-walking-dead | select id", "id\n1\n4\n"),
             ("activity show:the-walking-dead season:2 | select id", "id\n4\n"),
@@ -91,33 +66,33 @@ struct InputTests {
             ("activity | flatten episodes | select sxe", "sxe\nS01E02\nS01E03\nS02E07\n\nS02E01\n\nS05E14\n"),
         ]
         for (query, expected) in cases {
-            let r = try Self.run(["--input", Self.path("envelope.json"), "--format", "csv", "-c", query])
+            let r = try await Self.run(["--input", Self.path("envelope.json"), "--format", "csv", "-c", query])
             #expect(r.status == 0, "\(query): \(r.stderr)")
             #expect(r.stdout == expected, "\(query)")
         }
     }
 
-    @Test func wholeItemsAsNDJSON() throws {
-        let r = try Self.run(["--input", Self.path("items.ndjson"), "--format", "ndjson", "-c", "activity movie:oppenheimer-2023"])
+    @Test func wholeItemsAsNDJSON() async throws {
+        let r = try await Self.run(["--input", Self.path("items.ndjson"), "--format", "ndjson", "-c", "activity movie:oppenheimer-2023"])
         #expect(r.status == 0)
         #expect(r.stdout == Self.items[2] + "\n")
     }
 
-    @Test func standardInput() throws {
-        let data = Data((Self.items.joined(separator: "\n") + "\n").utf8)
-        let r = try Self.run(["--input", "-", "--format", "tsv", "-c", "activity | count"], stdin: data)
+    @Test func standardInput() async throws {
+        let data = Self.items.joined(separator: "\n") + "\n"
+        let r = try await Self.run(["--input", "-", "--format", "tsv", "-c", "activity | count"], stdin: data)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "count\n6\n")
-        let twice = try Self.run(["--input", "-", "-c", "activity | count", "-c", "activity | count"], stdin: data)
+        let twice = try await Self.run(["--input", "-", "-c", "activity | count", "-c", "activity | count"], stdin: data)
         #expect(twice.status == 1)
         #expect(twice.stderr.contains("standard input was already read"))
-        let noStatements = try Self.run(["--input", "-"], stdin: data)
+        let noStatements = try await Self.run(["--input", "-"], stdin: data)
         #expect(noStatements.status != 0)
         #expect(noStatements.stderr.contains("give the statements with -c"))
     }
 
-    @Test func explainSaysLocal() throws {
-        let r = try Self.run(["--input", Self.path("envelope.json"), "-c", "explain activity show:the-walking-dead since:7d min | select who"])
+    @Test func explainSaysLocal() async throws {
+        let r = try await Self.run(["--input", Self.path("envelope.json"), "-c", "explain activity show:the-walking-dead since:7d min | select who"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("local input: \(Self.path("envelope.json")); all qualifiers are filters"))
         #expect(r.stdout.contains("min: ignored"))
@@ -125,19 +100,19 @@ struct InputTests {
         #expect(!r.stdout.contains("GET"))
     }
 
-    @Test func scopeIsAnError() throws {
-        let r = try Self.run(["--input", Self.path("envelope.json"), "-c", "activity scope:friends"])
+    @Test func scopeIsAnError() async throws {
+        let r = try await Self.run(["--input", Self.path("envelope.json"), "-c", "activity scope:friends"])
         #expect(r.status == 3)
         #expect(r.stderr.contains("'scope:' picks an API stream"))
     }
 
-    @Test func malformedAndMissingInputs() throws {
-        let bad = try Self.run(["--input", Self.path("truncated.json"), "-c", "activity"])
+    @Test func malformedAndMissingInputs() async throws {
+        let bad = try await Self.run(["--input", Self.path("truncated.json"), "-c", "activity"])
         #expect(bad.status == 1)
-        #expect(bad.stderr.contains("cannot read the input: JSON error at byte 21: unexpected end of input"), "\(bad.stderr)")
-        let plain = try Self.run(["--input", Self.path("truncated.json"), "--input-reader", "plain", "-c", "activity"])
+        #expect(bad.stderr.contains("cannot read the input: JSON error at byte 22: unexpected end of input"), "\(bad.stderr)")
+        let plain = try await Self.run(["--input", Self.path("truncated.json"), "--input-reader", "plain", "-c", "activity"])
         #expect(plain.stderr == bad.stderr)
-        let missing = try Self.run(["--input", Self.path("nope.json"), "-c", "activity"])
+        let missing = try await Self.run(["--input", Self.path("nope.json"), "-c", "activity"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot open"))
     }
