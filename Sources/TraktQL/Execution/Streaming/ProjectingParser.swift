@@ -251,10 +251,24 @@ struct ProjectingParser {
         }
         i = end + 1
         let length = end - start
-        let keys = projection.keyBytes
-        for n in keys.indices where keys[n].count == length {
-            let same = keys[n].withUnsafeBufferPointer { k -> Bool in
-                for m in 0..<length where k[m] != p[start + m] { return false }
+        // The key's first (up to) eight bytes as a little-endian word, zero-padded.
+        var word: UInt64 = 0
+        let head = min(length, 8)
+        #if _endian(little)
+        if count - start >= 8 {
+            word = UnsafeRawPointer(p + start).loadUnaligned(as: UInt64.self)
+            if head < 8 { word &= (1 << UInt64(head * 8)) &- 1 }
+        } else {
+            for m in 0..<head { word |= UInt64(p[start + m]) << UInt64(8 * m) }
+        }
+        #else
+        for m in 0..<head { word |= UInt64(p[start + m]) << UInt64(8 * m) }
+        #endif
+        let lengths = projection.keyLengths, words = projection.keyWords
+        for n in 0..<lengths.count where lengths[n] == length && words[n] == word {
+            if length <= 8 { return n }
+            let same = projection.keyBytes[n].withUnsafeBufferPointer { k -> Bool in
+                for m in 8..<length where k[m] != p[start + m] { return false }
                 return true
             }
             if same { return n }

@@ -16,11 +16,21 @@ public final class Projection: Sendable, CustomStringConvertible {
     public let children: [(key: String, node: Projection)]
     /// The same keys as UTF-8, for comparing raw key bytes without building strings.
     let keyBytes: [[UInt8]]
+    /// Each key's first eight bytes as a little-endian word (zero-padded), and its length: one
+    /// comparison rejects almost every member name.
+    let keyWords: [UInt64]
+    let keyLengths: [Int]
 
     init(whole: Bool, children: [(key: String, node: Projection)]) {
         self.whole = whole
         self.children = whole ? [] : children
         self.keyBytes = self.children.map { Array($0.key.utf8) }
+        self.keyLengths = keyBytes.map(\.count)
+        self.keyWords = keyBytes.map { bytes in
+            var word: UInt64 = 0
+            for (n, b) in bytes.prefix(8).enumerated() { word |= UInt64(b) << UInt64(8 * n) }
+            return word
+        }
     }
 
     /// Everything (json/ndjson output of whole items).
