@@ -15,19 +15,19 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
-        // The v1 API's "PST" timestamp convention: the one source of truth shared by the
-        // engine and the emulator. Foundation only.
-        .target(name: "TraktTime"),
+        // What both sides of the v1 API agree on: the "PST" timestamp convention and the
+        // SHA-1 credential digest. The one source of truth for the engine and the emulator.
+        .target(name: "TraktProtocol"),
 
         // The language and engine: text → tokens → AST → checked query → Plan → rows → output.
-        // Foundation only (plus TraktTime), so the fuzzer can compile it with plain swiftc.
-        .target(name: "TraktQL", dependencies: ["TraktTime"]),
+        // Foundation only (plus TraktProtocol), so the fuzzer can compile it with plain swiftc.
+        .target(name: "TraktQL", dependencies: ["TraktProtocol"]),
 
         // The v1 activity API server over a deterministic generated dataset.
         .target(
             name: "TraktEmulator",
             dependencies: [
-                "TraktTime",
+                "TraktProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
@@ -47,7 +47,7 @@ let package = Package(
             dependencies: ["TraktEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .testTarget(name: "TraktTimeTests", dependencies: ["TraktTime"]),
+        .testTarget(name: "TraktProtocolTests", dependencies: ["TraktProtocol"]),
         .testTarget(
             name: "TraktQLTests",
             dependencies: ["TraktQL", "TraktEmulator"],

@@ -38,6 +38,10 @@ stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
 
 rss_mib() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
+# utime + stime of a process, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+TICK=$(getconf CLK_TCK)
+
 echo
 echo "## generation (wall ms, as reported by the server) and peak RSS after start"
 for scale in small default large huge; do
@@ -58,7 +62,18 @@ for scale in default large; do
     "/activity/community.json/KEY?min=1"; do
     bytes=$(curl -s "$URL$path" | wc -c)
     echo "### scale=$scale path=$path body_bytes=$bytes"
-    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$URL$path" | grep -E 'Requests/sec|Transfer/sec|Latency|requests in'
+    c0=$(cpu_ticks "$PID")
+    out=$( { /usr/bin/time -f "wrk_cpu_s=%U %S" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$URL$path"; } 2>&1)
+    c1=$(cpu_ticks "$PID")
+    wrk_s=$(echo "$out" | awk '/wrk_cpu_s=/ { split($1, a, "="); print a[2] + $2 }')
+    echo "$out" | grep -E 'Requests/sec|Transfer/sec|Latency|requests in'
+    n=$(echo "$out" | awk '/requests in/ { print $1 }')
+    # Server CPU per request: robust to other load on the machine; 2 cores / this = capacity.
+    # Throughput on a shared machine swings with other load; CPU per request does not (much).
+    # Capacity on 2 otherwise idle cores ~ 2 s / (server + wrk CPU per request).
+    awk -v t="$((c1 - c0))" -v hz="$TICK" -v n="$n" -v w="$wrk_s" 'BEGIN {
+      us = t * 1e6 / hz / n; wus = w * 1e6 / n
+      printf "cpu_us_per_request: server=%.0f wrk=%.0f  -> 2-core capacity ~%.0f req/s\n", us, wus, 2e6 / (us + wus) }'
   done
   echo "peak_rss_mib_after_load=$(rss_mib "$PID")"
   stop

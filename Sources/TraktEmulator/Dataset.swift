@@ -1,5 +1,5 @@
 import Foundation
-import TraktTime
+import TraktProtocol
 
 /// How big a generated dataset is.
 public struct DatasetSize: Sendable, Equatable, CustomStringConvertible {
@@ -143,11 +143,16 @@ public final class Dataset: Sendable {
         return users[u].following.map { users[Int($0)].username }
     }
 
+    /// Every printable string carries a terminal-attacking payload (``HostileText``).
+    public let hostileText: Bool
+
     init(
         seed: UInt64, nowUnix: Int64, convention: TimestampConvention, activities: [Activity], shows: [ShowRecord],
-        seasons: [SeasonRecord], episodes: [EpisodeRecord], movies: [MovieRecord], users: [UserRecord], lists: [ListRecord]
+        seasons: [SeasonRecord], episodes: [EpisodeRecord], movies: [MovieRecord], users: [UserRecord], lists: [ListRecord],
+        hostileText: Bool = false
     ) {
         self.seed = seed
+        self.hostileText = hostileText
         self.nowUnix = nowUnix
         self.now = Date(timeIntervalSince1970: TimeInterval(nowUnix))
         self.convention = convention
@@ -161,8 +166,7 @@ public final class Dataset: Sendable {
         index = ActivityIndex.build(
             activities: activities, shows: shows.count, seasons: seasons.count, episodes: episodes,
             movies: movies.count, users: users.count)
-        let oldest = activities.last?.time ?? nowUnix
-        clock = APIClock(convention: convention, from: min(oldest, nowUnix) - 40 * 86_400, to: nowUnix + 3 * 365 * 86_400)
+        clock = APIClock(convention: convention)
         var sb: [String: Int] = [:]
         var st: [Int: Int] = [:]
         for (i, s) in shows.enumerated() {
@@ -189,7 +193,8 @@ public final class Dataset: Sendable {
             ($0.isProtected ? Self.flagProtected : 0) | ($0.ratingAsString ? Self.flagRatingString : 0)
                 | ($0.useRatingAdvanced ? Self.flagUseAdvanced : 0)
         }
-        fragments = Fragments(shows: shows, seasons: seasons, episodes: episodes, movies: movies, users: users, lists: lists, clock: clock)
+        fragments = Fragments(shows: shows, seasons: seasons, episodes: episodes, movies: movies, users: users, lists: lists, clock: clock,
+                              hostileText: hostileText)
     }
 
     /// Index of the global position of the first activity strictly older than `unix`

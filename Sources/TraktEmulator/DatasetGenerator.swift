@@ -1,5 +1,5 @@
 import Foundation
-import TraktTime
+import TraktProtocol
 
 extension Dataset {
     /// The span activity is spread over, ending at `now`.
@@ -23,7 +23,8 @@ extension Dataset {
     /// Generates the dataset for `seed` and `size`, ending at `now`. Deterministic: the same
     /// arguments give the same dataset (and the same bytes on the wire).
     public static func generate(
-        seed: UInt64, size: DatasetSize = DatasetScale.default.size, now: Date, convention: TimestampConvention = .pacific
+        seed: UInt64, size: DatasetSize = DatasetScale.default.size, now: Date, convention: TimestampConvention = .pacific,
+        hostileText: Bool = false
     ) -> Dataset {
         precondition(size.activities < (1 << 24), "at most 16,777,215 activities")
         let nowUnix = Int64(now.timeIntervalSince1970.rounded(.down))
@@ -258,10 +259,10 @@ extension Dataset {
         // with time, so within one type, ties read as id descending.
         var keys = [UInt64](repeating: 0, count: raw.count)
         for i in 0..<raw.count { keys[i] = UInt64(UInt32(clamping: raw[i].time)) << 24 | UInt64(i) }
-        keys.sort(by: >)
+        keys.sort()
         var sorted: [Activity] = []
         sorted.reserveCapacity(raw.count)
-        for k in keys { sorted.append(raw[Int(k & 0xFF_FFFF)]) }
+        for k in keys.reversed() { sorted.append(raw[Int(k & 0xFF_FFFF)]) }
         raw = []
         var counters = [UInt32](repeating: 0, count: ActivityType.allCases.count)
         let idBase: [UInt32] = [100_000, 20_000, 50_000, 1_000]
@@ -273,7 +274,7 @@ extension Dataset {
 
         return Dataset(
             seed: seed, nowUnix: nowUnix, convention: convention, activities: sorted, shows: shows, seasons: seasons,
-            episodes: episodes, movies: movies, users: users, lists: lists)
+            episodes: episodes, movies: movies, users: users, lists: lists, hostileText: hostileText)
     }
 
     static func slugify(_ s: String) -> String {

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import TraktTime
+import TraktProtocol
 
 /// Everything needed to start an emulator.
 public struct EmulatorConfiguration: Sendable {
@@ -24,11 +24,16 @@ public struct EmulatorConfiguration: Sendable {
     public var now: Date?
     /// How `start_ts`/`end_ts` are read and `timestamp`/`timestamps` written.
     public var convention: TimestampConvention
+    /// Put terminal-attacking text (escape sequences, OSC 52, bidi overrides, NUL, very long
+    /// titles) into every printable string, to test clients' output hygiene.
+    public var hostileText: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, size: DatasetSize = DatasetScale.default.size,
-        apiKey: String? = nil, faults: FaultSpec = .none, now: Date? = nil, convention: TimestampConvention = .pacific
+        apiKey: String? = nil, faults: FaultSpec = .none, now: Date? = nil, convention: TimestampConvention = .pacific,
+        hostileText: Bool = false
     ) {
+        self.hostileText = hostileText
         self.host = host
         self.port = port
         self.seed = seed
@@ -87,7 +92,8 @@ public final class EmulatorServer: Sendable {
         let clock = ContinuousClock()
         let t0 = clock.now
         let now = configuration.now ?? Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        let dataset = Dataset.generate(seed: configuration.seed, size: configuration.size, now: now, convention: configuration.convention)
+        let dataset = Dataset.generate(seed: configuration.seed, size: configuration.size, now: now, convention: configuration.convention,
+                                       hostileText: configuration.hostileText)
         let elapsed = clock.now - t0
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         return try await start(configuration, dataset: dataset, generationMilliseconds: ms)

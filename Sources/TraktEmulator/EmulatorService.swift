@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import TraktTime
+import TraktProtocol
 
 /// The request handler: routing, API key, auth, faults, and the activity pages.
 final class EmulatorService: Sendable {

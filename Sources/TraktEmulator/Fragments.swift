@@ -30,19 +30,21 @@ struct Fragments: Sendable {
 
     init(
         shows: [ShowRecord], seasons: [SeasonRecord], episodes: [EpisodeRecord], movies: [MovieRecord],
-        users: [UserRecord], lists: [ListRecord], clock: APIClock
+        users: [UserRecord], lists: [ListRecord], clock: APIClock, hostileText: Bool = false
     ) {
         func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+        /// The text as JSON, with a terminal-attacking payload in hostile mode.
+        func text(_ s: String, _ index: Int) -> String { (hostileText ? HostileText.decorate(s, index: index) : s).jsonQuoted }
         func ratings(_ r: (percentage: Int, votes: Int, loved: Int, hated: Int)) -> String {
             "{\"percentage\":\(r.percentage),\"votes\":\(r.votes),\"loved\":\(r.loved),\"hated\":\(r.hated)}"
         }
         func genres(_ g: [String]) -> String { "[" + g.map(\.jsonQuoted).joined(separator: ",") + "]" }
 
-        let showFull: [[UInt8]] = shows.map { s in
+        let showFull: [[UInt8]] = shows.enumerated().map { i, s in
             let d = s.seed
             let tvrage = d.tvrage == 0 ? "null" : String(d.tvrage)
             return bytes(
-                "{\"title\":\(d.title.jsonQuoted),\"year\":\(d.year),\"url\":\"\(Self.site)/show/\(d.slug)\",\"imdb_id\":\"\(d.imdb)\","
+                "{\"title\":\(text(d.title, i)),\"year\":\(d.year),\"url\":\"\(Self.site)/show/\(d.slug)\",\"imdb_id\":\"\(d.imdb)\","
                     + "\"tvdb_id\":\(d.tvdb),\"tvrage_id\":\(tvrage),\"first_aired\":\(clock.apiTimestamp(s.premiere)),"
                     + "\"first_aired_utc\":\(s.premiere),\"country\":\(d.country.jsonQuoted),\"overview\":\(d.overview.jsonQuoted),"
                     + "\"runtime\":\(d.runtime),\"network\":\(d.network.jsonQuoted),\"air_day\":\"\(d.airDay)\",\"air_time\":\"\(d.airTime)\","
@@ -52,38 +54,102 @@ struct Fragments: Sendable {
         }
         let showMin: [[UInt8]] = shows.map { bytes("{\"tvdb_id\":\($0.seed.tvdb),\"imdb_id\":\"\($0.seed.imdb)\"}") }
 
-        var epFull: [[UInt8]] = []
-        var epMin: [[UInt8]] = []
-        epFull.reserveCapacity(episodes.count)
-        epMin.reserveCapacity(episodes.count)
+        // Episodes are the bulk (thousands): written straight into flat buffers.
+        var epFull = JSONBytes(capacity: episodes.count * 420)
+        var epMin = JSONBytes(capacity: episodes.count * 48)
+        var epFullEnds: [Int] = []
+        var epMinEnds: [Int] = []
+        epFullEnds.reserveCapacity(episodes.count)
+        epMinEnds.reserveCapacity(episodes.count)
+        let showSlugs = shows.map { Array($0.seed.slug.utf8) }
+        let showTitles = shows.map { Array($0.seed.title.utf8) }
+        let showTVDB = shows.map { $0.seed.tvdb }
+        let siteBytes = Array(Self.site.utf8)
+        let imageBytes = Array(Self.images.utf8)
+        var lastShow = -1
+        var known: [Int: [String]] = [:]
         for (g, e) in episodes.enumerated() {
-            let show = shows[Int(e.show)].seed
+            let si = Int(e.show)
+            if si != lastShow {
+                known = shows[si].seed.titles
+                lastShow = si
+            }
             let season = Int(e.season)
             let number = Int(e.number)
-            let known = show.titles[season]
-            let title = known.flatMap { number <= $0.count ? $0[number - 1] : nil } ?? "Episode \(number)"
-            let overview =
-                season == 0
-                ? "A special of \(show.title)."
-                : "Season \(season), episode \(number) of \(show.title)."
-            let h = SplitMix64.mix(UInt64(g) &* 31 &+ UInt64(show.tvdb))
+            let tvdb = showTVDB[si]
+            let h = SplitMix64.mix(UInt64(g) &* 31 &+ UInt64(tvdb))
             let votes = 5 + Int(h % 400)
             let pct = 60 + Int((h >> 16) % 40)
             let loved = votes * pct / 100
-            epFull.append(
-                bytes(
-                    "{\"season\":\(season),\"episode\":\(number),\"tvdb_id\":\(e.tvdb),\"title\":\(title.jsonQuoted),"
-                        + "\"overview\":\(overview.jsonQuoted),\"first_aired\":\(clock.apiTimestamp(e.firstAired)),\"first_aired_utc\":\(e.firstAired),"
-                        + "\"url\":\"\(Self.site)/show/\(show.slug)/season/\(season)/episode/\(number)\","
-                        + "\"images\":{\"screen\":\"\(Self.images)/episodes/\(show.tvdb)-\(season)-\(number).jpg\"},"
-                        + "\"ratings\":{\"percentage\":\(pct),\"votes\":\(votes),\"loved\":\(loved),\"hated\":\(votes - loved)}}"))
-            epMin.append(bytes("{\"season\":\(season),\"episode\":\(number),\"tvdb_id\":\(e.tvdb)}"))
+            epFull.raw("{\"season\":")
+            epFull.int(season)
+            epFull.raw(",\"episode\":")
+            epFull.int(number)
+            epFull.raw(",\"tvdb_id\":")
+            epFull.int(e.tvdb)
+            epFull.raw(",\"title\":")
+            if let titles = known[season], number <= titles.count {
+                epFull.string(titles[number - 1])
+            } else {
+                epFull.raw("\"Episode ")
+                epFull.int(number)
+                epFull.byte(UInt8(ascii: "\""))
+            }
+            // Overviews are generated; show titles are known to need no JSON escaping.
+            if season == 0 {
+                epFull.raw(",\"overview\":\"A special of ")
+            } else {
+                epFull.raw(",\"overview\":\"Season ")
+                epFull.int(season)
+                epFull.raw(", episode ")
+                epFull.int(number)
+                epFull.raw(" of ")
+            }
+            epFull.raw(showTitles[si])
+            epFull.raw(".\",\"first_aired\":")
+            epFull.int(clock.apiTimestamp(e.firstAired))
+            epFull.raw(",\"first_aired_utc\":")
+            epFull.int(e.firstAired)
+            epFull.raw(",\"url\":\"")
+            epFull.raw(siteBytes)
+            epFull.raw("/show/")
+            epFull.raw(showSlugs[si])
+            epFull.raw("/season/")
+            epFull.int(season)
+            epFull.raw("/episode/")
+            epFull.int(number)
+            epFull.raw("\",\"images\":{\"screen\":\"")
+            epFull.raw(imageBytes)
+            epFull.raw("/episodes/")
+            epFull.int(tvdb)
+            epFull.byte(UInt8(ascii: "-"))
+            epFull.int(season)
+            epFull.byte(UInt8(ascii: "-"))
+            epFull.int(number)
+            epFull.raw(".jpg\"},\"ratings\":{\"percentage\":")
+            epFull.int(pct)
+            epFull.raw(",\"votes\":")
+            epFull.int(votes)
+            epFull.raw(",\"loved\":")
+            epFull.int(loved)
+            epFull.raw(",\"hated\":")
+            epFull.int(votes - loved)
+            epFull.raw("}}")
+            epFullEnds.append(epFull.bytes.count)
+            epMin.raw("{\"season\":")
+            epMin.int(season)
+            epMin.raw(",\"episode\":")
+            epMin.int(number)
+            epMin.raw(",\"tvdb_id\":")
+            epMin.int(e.tvdb)
+            epMin.byte(UInt8(ascii: "}"))
+            epMinEnds.append(epMin.bytes.count)
         }
 
-        let movieFull: [[UInt8]] = movies.map { m in
+        let movieFull: [[UInt8]] = movies.enumerated().map { i, m in
             let d = m.seed
             return bytes(
-                "{\"title\":\(d.title.jsonQuoted),\"year\":\(d.year),\"released\":\(clock.apiTimestamp(m.released)),"
+                "{\"title\":\(text(d.title, i + 3)),\"year\":\(d.year),\"released\":\(clock.apiTimestamp(m.released)),"
                     + "\"url\":\"\(Self.site)/movie/\(d.slug)\",\"trailer\":null,\"runtime\":\(d.runtime),\"tagline\":\(d.tagline.jsonQuoted),"
                     + "\"overview\":\(d.overview.jsonQuoted),\"certification\":\"\(d.certification)\",\"imdb_id\":\"\(d.imdb)\","
                     + "\"tmdb_id\":\(d.tmdb),\"images\":{\"poster\":\"\(Self.images)/posters_movies/\(d.tmdb).jpg\","
@@ -91,19 +157,19 @@ struct Fragments: Sendable {
         }
         let movieMin: [[UInt8]] = movies.map { bytes("{\"imdb_id\":\"\($0.seed.imdb)\",\"tmdb_id\":\($0.seed.tmdb)}") }
 
-        let userFull: [[UInt8]] = users.map { u in
+        let userFull: [[UInt8]] = users.enumerated().map { i, u in
             bytes(
-                "{\"username\":\(u.username.jsonQuoted),\"protected\":\(u.isProtected),\"full_name\":\(u.fullName.jsonQuoted),"
-                    + "\"gender\":\"\(u.gender)\",\"age\":\(u.age),\"location\":\(u.location.jsonQuoted),\"about\":\(u.about.jsonQuoted),"
+                "{\"username\":\(u.username.jsonQuoted),\"protected\":\(u.isProtected),\"full_name\":\(text(u.fullName, i)),"
+                    + "\"gender\":\"\(u.gender)\",\"age\":\(u.age),\"location\":\(text(u.location, i + 1)),\"about\":\(text(u.about, i + 2)),"
                     + "\"avatar\":\"\(Self.images)/avatars/\(u.avatarNumber).jpg\",\"url\":\"\(Self.site)/user/\(u.username)\","
                     + "\"joined\":\(clock.apiTimestamp(u.joined)),\"vip\":\(u.vip)}")
         }
         let userMin: [[UInt8]] = users.map { bytes("{\"username\":\($0.username.jsonQuoted)}") }
 
-        let listFull: [[UInt8]] = lists.map { l in
+        let listFull: [[UInt8]] = lists.enumerated().map { i, l in
             let owner = users[Int(l.owner)].username
             return bytes(
-                "{\"name\":\(l.name.jsonQuoted),\"slug\":\"\(l.slug)\",\"url\":\"\(Self.site)/user/\(owner)/lists/\(l.slug)\","
+                "{\"name\":\(text(l.name, i)),\"slug\":\"\(l.slug)\",\"url\":\"\(Self.site)/user/\(owner)/lists/\(l.slug)\","
                     + "\"description\":\(l.description.jsonQuoted),\"privacy\":\"public\",\"show_numbers\":\(l.showNumbers),"
                     + "\"allow_shouts\":\(l.allowShouts)}")
         }
@@ -121,10 +187,17 @@ struct Fragments: Sendable {
             }
             return base
         }
+        func addFlat(_ flat: [UInt8], ends: [Int]) -> Int {
+            let base = starts.count - 1
+            let offset = arena.count
+            arena.append(contentsOf: flat)
+            for e in ends { starts.append(UInt32(offset + e)) }
+            return base
+        }
         self.showFull = add(showFull)
         self.showMin = add(showMin)
-        self.episodeFull = add(epFull)
-        self.episodeMin = add(epMin)
+        self.episodeFull = addFlat(epFull.bytes, ends: epFullEnds)
+        self.episodeMin = addFlat(epMin.bytes, ends: epMinEnds)
         self.movieFull = add(movieFull)
         self.movieMin = add(movieMin)
         self.userFull = add(userFull)

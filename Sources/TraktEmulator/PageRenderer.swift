@@ -29,25 +29,15 @@ struct PageRenderer: Sendable {
         }
     }
 
-    /// The whole response body for `positions` (newest first).
+    /// The whole response body for `positions` (newest first), written straight into the
+    /// response buffer (its size is bounded first, so nothing is copied afterwards).
     func page(positions: [Int], request: ActivityRequest, nowUnix: Int64) -> ByteBuffer {
         let ds = dataset
         let clock = ds.clock
-        var out = RawWriter(capacity: request.minimal ? 256 + positions.count * 300 : 1024 + positions.count * 2200)
-        defer { out.deallocate() }
         let current = clock.apiTimestamp(nowUnix)
         let start: Int64 =
             request.start ?? positions.last.map { clock.apiTimestamp(ds.activities[$0].time) } ?? current
-        out.raw("{\"timestamps\":{\"start\":")
-        out.int(start)
-        if let end = request.end {
-            out.raw(",\"end\":")
-            out.int(end)
-        }
-        out.raw(",\"current\":")
-        out.int(current)
-        out.raw("},\"activity\":[")
-        ds.activities.withUnsafeBufferPointer { acts in
+        return ds.activities.withUnsafeBufferPointer { acts in
             ds.fragments.bytes.withUnsafeBufferPointer { arena in
                 ds.fragments.starts.withUnsafeBufferPointer { starts in
                     ds.userFlags.withUnsafeBufferPointer { flags in
@@ -55,19 +45,70 @@ struct PageRenderer: Sendable {
                             let ctx = Context(
                                 acts: acts, arena: arena.baseAddress!, starts: starts, flags: flags, episodes: episodes,
                                 f: ds.fragments, clock: clock, nowUnix: nowUnix, minimal: request.minimal)
-                            for (i, p) in positions.enumerated() {
-                                if i > 0 { out.byte(UInt8(ascii: ",")) }
-                                item(acts[p], ctx, into: &out)
+                            var bound = 256
+                            for p in positions { bound += itemBound(acts[p], ctx) }
+                            var buffer = ByteBufferAllocator().buffer(capacity: bound)
+                            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { memory in
+                                var out = RawWriter(over: memory)
+                                out.raw("{\"timestamps\":{\"start\":")
+                                out.int(start)
+                                if let end = request.end {
+                                    out.raw(",\"end\":")
+                                    out.int(end)
+                                }
+                                out.raw(",\"current\":")
+                                out.int(current)
+                                out.raw("},\"activity\":[")
+                                for (i, p) in positions.enumerated() {
+                                    if i > 0 { out.byte(UInt8(ascii: ",")) }
+                                    item(acts[p], ctx, into: &out)
+                                }
+                                out.raw("]}")
+                                return out.count
                             }
+                            return buffer
                         }
                     }
                 }
             }
         }
-        out.raw("]}")
-        var buffer = ByteBufferAllocator().buffer(capacity: out.count)
-        buffer.writeBytes(out.bytes)
-        return buffer
+    }
+
+    /// An upper bound of the bytes ``item(_:_:into:)`` writes for `a`.
+    @inline(__always)
+    private func itemBound(_ a: Activity, _ c: Context) -> Int {
+        @inline(__always) func len(_ i: Int) -> Int { Int(c.starts[i + 1]) - Int(c.starts[i]) }
+        let f = c.f
+        let m = c.minimal
+        var n = 480 + len(f.kindHeader + Int(a.kind.raw)) + len((m ? f.userMin : f.userFull) + Int(a.user))
+        let s = Int(a.subject)
+        let show = m ? f.showMin : f.showFull
+        let episode = m ? f.episodeMin : f.episodeFull
+        let movie = m ? f.movieMin : f.movieFull
+        switch a.kind.type {
+        case .episode:
+            n += len(show + s)
+            for k in 0..<ActivityIndex.episodeSpan(a) { n += len(episode + Int(a.item) + k) + 1 }
+        case .show:
+            n += len(show + s)
+        case .movie:
+            n += len(movie + s)
+        case .list:
+            n += len((m ? f.listMin : f.listFull) + s)
+            if a.kind.action == .itemAdded {
+                let (type, index) = ListItemCode.decode(a.item)
+                switch type {
+                case 0: n += len(movie + index)
+                case 1: n += len(show + index)
+                default: n += len(show + Int(c.episodes[index].show)) + len(episode + index)
+                }
+            }
+        }
+        if !m && (a.kind.action == .shout || a.kind.action == .review) {
+            // Text twice (JSON-escaped, then HTML- and JSON-escaped): at most 6 bytes per byte.
+            n += 12 * (commentTitle(a).utf8.count + 700)
+        }
+        return n
     }
 
     @inline(__always)
@@ -166,8 +207,8 @@ struct PageRenderer: Sendable {
 
     /// The `shout` / `review` object (rare; built with Strings).
     private func comment(_ a: Activity, into out: inout RawWriter) {
-        let title = a.kind.type == .movie ? dataset.movies[Int(a.subject)].seed.title : dataset.shows[Int(a.subject)].seed.title
-        let text = Self.commentText(a, title: title)
+        var text = Self.commentText(a, title: commentTitle(a))
+        if dataset.hostileText { text = HostileText.decorate(text, index: Int(a.id)) }
         out.raw(a.kind.action == .shout ? ",\"shout\":{\"id\":" : ",\"review\":{\"id\":")
         out.int(Self.commentID(a))
         out.raw(",\"text\":")
@@ -175,6 +216,10 @@ struct PageRenderer: Sendable {
         out.raw(",\"text_html\":")
         out.string("<p>" + Self.htmlEscaped(text) + "</p>")
         out.raw(a.extra & 1 == 1 ? ",\"spoiler\":true}" : ",\"spoiler\":false}")
+    }
+
+    private func commentTitle(_ a: Activity) -> String {
+        a.kind.type == .movie ? dataset.movies[Int(a.subject)].seed.title : dataset.shows[Int(a.subject)].seed.title
     }
 
     /// Shout/review ids: unique across types (derived from the activity's type and id).

@@ -35,16 +35,26 @@ extension JSONBytes: ByteSink {
     mutating func write(_ p: UnsafeRawBufferPointer) { bytes.append(contentsOf: p) }
 }
 
-/// A malloc'd growable output buffer for hot-path page rendering: no reference counting, no
-/// uniqueness checks. Call ``deallocate()`` when done.
+/// An output buffer for hot-path page rendering: no reference counting, no uniqueness checks.
+/// Either malloc'd and growable (call ``deallocate()`` when done) or over caller-provided
+/// memory of a fixed capacity (writing past it traps).
 struct RawWriter: ByteSink {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
+    private let owned: Bool
 
     init(capacity: Int) {
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
+        owned = true
+    }
+
+    /// Writes into `memory` (not owned, never grown).
+    init(over memory: UnsafeMutableRawBufferPointer) {
+        base = memory.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        capacity = memory.count
+        owned = false
     }
 
     @inline(__always)
@@ -53,6 +63,7 @@ struct RawWriter: ByteSink {
     }
 
     private mutating func grow(_ needed: Int) {
+        precondition(owned, "page size bound exceeded")
         var c = capacity * 2
         while c < needed { c *= 2 }
         let b = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
@@ -97,5 +108,5 @@ struct RawWriter: ByteSink {
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
-    func deallocate() { base.deallocate() }
+    func deallocate() { if owned { base.deallocate() } }
 }

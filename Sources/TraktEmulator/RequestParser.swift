@@ -184,16 +184,32 @@ enum RequestParser {
 
     private static func isAll(_ raw: String) -> Bool { list(raw).contains("all") }
 
+    /// Comma list items, trimmed of spaces and ASCII-lowercased, empty items dropped.
     private static func list(_ raw: String) -> [String] {
-        raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+        var out: [String] = []
+        for part in raw.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: true) {
+            if let item = normalized(part) { out.append(item) }
+        }
+        return out
+    }
+
+    @inline(__always)
+    private static func normalized(_ part: Substring.UTF8View.SubSequence) -> String? {
+        var lo = part.startIndex
+        var hi = part.endIndex
+        while lo < hi && part[lo] == UInt8(ascii: " ") { lo = part.index(after: lo) }
+        while lo < hi && part[part.index(before: hi)] == UInt8(ascii: " ") { hi = part.index(before: hi) }
+        if lo == hi { return nil }
+        let slice = part[lo..<hi]
+        if !slice.contains(where: { $0 >= 65 && $0 <= 90 }) { return String(Substring(slice)) }
+        return String(decoding: slice.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
     private static func numbers(_ raw: String, what: String) throws(APIFailure) -> [Int] {
-        let items = raw.split(separator: ",", omittingEmptySubsequences: false)
         var out: [Int] = []
-        for item in items {
-            let s = item.trimmingCharacters(in: .whitespaces)
-            guard !s.isEmpty, s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), s.count <= 6, let n = Int(s) else {
+        for part in raw.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            let s = normalized(part) ?? ""
+            guard !s.isEmpty, s.utf8.count <= 6, s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let n = Int(s) else {
                 throw .badRequest("invalid \(what) '\(s)' (expected a number or a comma list of numbers)")
             }
             out.append(n)

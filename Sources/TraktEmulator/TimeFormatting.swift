@@ -1,69 +1,14 @@
 import Foundation
-import TraktTime
-
-/// A zone's UTC offsets over a span, as a sorted table of transitions, so that pages can convert
-/// hundreds of instants per request without calling into `TimeZone` (a test checks that it
-/// agrees with ``TimestampConvention`` second for second).
-struct OffsetTable: Sendable {
-    private let starts: [Int64]
-    private let offsets: [Int64]
-    private let zone: TimeZone
-    private let lower: Int64
-    private let upper: Int64
-
-    init(zone: TimeZone, from lower: Int64, to upper: Int64) {
-        self.zone = zone
-        self.lower = lower
-        self.upper = upper
-        var starts: [Int64] = [lower]
-        var offsets: [Int64] = [Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(lower))))]
-        var cursor = Date(timeIntervalSince1970: TimeInterval(lower))
-        while let next = zone.nextDaylightSavingTimeTransition(after: cursor), next.timeIntervalSince1970 < TimeInterval(upper) {
-            let t = Int64(next.timeIntervalSince1970.rounded(.down))
-            let off = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))))
-            if off != offsets.last! {
-                starts.append(t)
-                offsets.append(off)
-            }
-            cursor = next.addingTimeInterval(1)
-        }
-        self.starts = starts
-        self.offsets = offsets
-    }
-
-    /// Seconds east of UTC at Unix time `unix`.
-    @inline(__always)
-    func offset(at unix: Int64) -> Int64 {
-        if unix < lower || unix >= upper {
-            return Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(unix))))
-        }
-        var lo = 0
-        var hi = starts.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) >> 1
-            if starts[mid] <= unix { lo = mid } else { hi = mid - 1 }
-        }
-        return offsets[lo]
-    }
-}
+import TraktProtocol
 
 /// Converts instants to API timestamps and renders the `when` / `elapsed` display strings.
 struct APIClock: Sendable {
     let convention: TimestampConvention
-    let pacific: OffsetTable
 
-    init(convention: TimestampConvention, from lower: Int64, to upper: Int64) {
-        self.convention = convention
-        pacific = OffsetTable(zone: TimestampConvention.pacificZone, from: lower, to: upper)
-    }
-
-    /// The API timestamp of a real Unix time (same result as `convention.apiTimestamp(for:)`).
+    /// The API timestamp of a real Unix time: the shared conversion pair, nothing of our own.
     @inline(__always)
     func apiTimestamp(_ unix: Int64) -> Int64 {
-        switch convention {
-        case .utc: unix
-        case .pacific: unix + pacific.offset(at: unix)
-        }
+        convention.apiTimestamp(forUnixTime: unix)
     }
 
     @inline(__always)
@@ -82,7 +27,7 @@ struct APIClock: Sendable {
     /// Writes `{"day":"Thu","time":"11:40 pm"}` for `unix` on the Pacific wall clock.
     @inline(__always)
     func writeWhen<S: ByteSink>(_ unix: Int64, into out: inout S) {
-        let wall = unix + pacific.offset(at: unix)
+        let wall = TimestampConvention.pacific.apiTimestamp(forUnixTime: unix)  // Pacific wall clock
         var day = wall / 86_400
         var secs = wall - day * 86_400
         if secs < 0 {

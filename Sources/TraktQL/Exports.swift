@@ -1,1 +1,1 @@
-@_exported import TraktTime
+@_exported import TraktProtocol

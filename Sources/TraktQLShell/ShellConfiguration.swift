@@ -18,7 +18,7 @@ public struct ShellConfiguration: Sendable {
     /// Stop at the first failing statement (the default) or run the rest and exit with the worst code.
     public var keepGoing = false
     /// Seed and clock for the embedded emulator (tests pin both).
-    public var emulatorSeed: UInt64 = 42
+    public var emulatorSeed: UInt64 = 1
     public var emulatorNow: Date?
     /// Pins the engine's clock too (tests and golden examples).
     public var now: Date?

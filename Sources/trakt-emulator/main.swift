@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TraktEmulator
-import TraktTime
+import TraktProtocol
 
 /// `trakt-emulator`: parses arguments and hands over to ``EmulatorServer``.
 @main
@@ -39,6 +39,9 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Timestamp convention for start_ts/end_ts and timestamps: pacific (default) or utc.")
     var convention: String = "pacific"
 
+    @Flag(name: .customLong("hostile-text"), help: "Put terminal-attacking text (escape sequences, OSC 52, bidi overrides, NUL) into every title, name and comment.")
+    var hostileText = false
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard DatasetScale(rawValue: scale) != nil else { throw ValidationError("--scale must be small, default, large or huge") }
@@ -66,7 +69,7 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         let size = activities.map { DatasetSize(activities: $0) } ?? DatasetScale(rawValue: scale)!.size
         let config = EmulatorConfiguration(
             host: host, port: port, seed: seed, size: size, apiKey: apiKey, faults: try FaultSpec(parsing: faults),
-            now: now.flatMap(Self.parseNow), convention: TimestampConvention(rawValue: convention)!)
+            now: now.flatMap(Self.parseNow), convention: TimestampConvention(rawValue: convention)!, hostileText: hostileText)
         if !config.isLoopback {
             FileHandle.standardError.write(Data("trakt-emulator: listening on non-loopback address \(host): reachable from the network\n".utf8))
         }

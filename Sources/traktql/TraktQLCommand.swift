@@ -68,8 +68,8 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Flag(help: "Stop at the first failing statement (the default).")
     var bail = false
 
-    @Option(help: "Seed of the built-in emulator's dataset.")
-    var seed: UInt64 = 42
+    @Option(help: "Seed of the built-in emulator's dataset (the same default as trakt-emulator).")
+    var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("Pin the clock (ISO-8601 or Unix seconds) for the engine and the built-in emulator.", visibility: .hidden))
     var now: String?

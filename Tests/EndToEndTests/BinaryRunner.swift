@@ -18,8 +18,14 @@ struct BinaryRunner {
     /// Waits without blocking Swift's cooperative threads (there are only two on this machine).
     static func run(_ name: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                     timeout: TimeInterval = 60) async throws -> Output {
+        try await runProgram(binary(name).path, arguments, stdin: stdin, environment: environment, timeout: timeout)
+    }
+
+    /// Runs any program the same way.
+    static func runProgram(_ path: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                           timeout: TimeInterval = 60) async throws -> Output {
         let process = Process()
-        process.executableURL = binary(name)
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TraktTime
+import TraktProtocol
 
 @testable import TraktEmulator
 

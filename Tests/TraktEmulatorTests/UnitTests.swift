@@ -1,17 +1,17 @@
 import Foundation
 import Testing
-import TraktTime
+import TraktProtocol
 
 @testable import TraktEmulator
 
 @Suite("Units: time, hashing, kinds, dataset")
 struct UnitTests {
-    @Test("the offset table agrees with TimestampConvention second for second around DST changes")
+    @Test("the emulator's clock writes the same timestamps as TimestampConvention around DST changes")
     func offsetTable() {
         let lower: Int64 = 1_672_531_200  // 2023-01-01
         let upper: Int64 = 1_767_225_600  // 2026-01-01
         for convention in TimestampConvention.allCases {
-            let clock = APIClock(convention: convention, from: lower, to: upper)
+            let clock = APIClock(convention: convention)
             var t = lower
             while t < upper {
                 #expect(clock.apiTimestamp(t) == convention.apiTimestamp(for: Date(timeIntervalSince1970: TimeInterval(t))))
@@ -29,7 +29,7 @@ struct UnitTests {
 
     @Test("when and elapsed strings")
     func displayStrings() {
-        let clock = APIClock(convention: .pacific, from: 1_300_000_000, to: 1_400_000_000)
+        let clock = APIClock(convention: .pacific)
         var out = JSONBytes()
         // 2011-11-03 23:40 PDT = 2011-11-04 06:40 UTC (a Thursday in Los Angeles).
         clock.writeWhen(1_320_388_800, into: &out)
@@ -109,6 +109,25 @@ struct UnitTests {
             #expect(a.time >= ds.lists[Int(a.subject)].created)
             #expect(a.user == ds.lists[Int(a.subject)].owner)
         }
+    }
+
+    @Test("every pre-rendered fragment is valid JSON; show titles need no escaping")
+    func fragmentsAreJSON() throws {
+        let ds = Dataset.generate(seed: 4, size: DatasetSize(activities: 2_000), now: pinnedNow)
+        let f = ds.fragments
+        for i in 0..<(f.starts.count - 1) where i < f.kindHeader {
+            let data = Data(f.text(i).utf8)
+            #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "fragment \(i): \(f.text(i).prefix(80))")
+        }
+        for s in ShowSeeds.all { #expect(s.title.jsonQuoted == "\"" + s.title + "\"") }
+        // Spot-check one episode against the catalogue.
+        let twd = ds.showBySlug["the-walking-dead"]!
+        let e = ds.seasons[ds.shows[twd].seasonIndex(number: 1)!].firstEpisode + 4
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(f.text(f.episodeFull + e).utf8)) as? [String: Any])
+        #expect(obj["title"] as? String == "Wildfire")
+        #expect(obj["season"] as? Int == 1 && obj["episode"] as? Int == 5)
+        #expect(obj["url"] as? String == "http://trakt.tv/show/the-walking-dead/season/1/episode/5")
+        #expect(obj["overview"] as? String == "Season 1, episode 5 of The Walking Dead.")
     }
 
     @Test("the same seed generates the same dataset")

@@ -118,7 +118,7 @@ public enum FieldCatalog {
     }()
 
     /// The names a field path may be completed with, for completion and did-you-mean.
-    public static var allPaths: [String] { typesByPath.keys.sorted() }
+    public static let allPaths: [String] = typesByPath.keys.sorted()
 
     static let virtualNames: Set<String> = Set(virtualFields.map(\.path))
 }

@@ -50,5 +50,5 @@ public enum QualifierKey: String, Sendable, Hashable, CaseIterable {
         self = key
     }
 
-    public static var allSpellings: [String] { allCases.flatMap(\.spellings) }
+    public static let allSpellings: [String] = allCases.flatMap(\.spellings)
 }

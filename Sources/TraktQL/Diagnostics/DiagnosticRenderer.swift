@@ -22,9 +22,16 @@ public struct DiagnosticRenderer: Sendable {
         self.lineOffset = lineOffset
     }
 
+    /// More problems than this are summarised in one line: after a few, the rest are noise.
+    public static let maximumShown = 20
+
     public func render(_ diagnostics: [Diagnostic], source: String) -> String {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        return diagnostics.map { render($0, lines: lines) }.joined(separator: "\n")
+        var out = diagnostics.prefix(Self.maximumShown).map { render($0, lines: lines) }.joined(separator: "\n")
+        if diagnostics.count > Self.maximumShown {
+            out += "\n… and \(diagnostics.count - Self.maximumShown) more errors\n"
+        }
+        return out
     }
 
     private func render(_ diagnostic: Diagnostic, lines: [Substring]) -> String {

@@ -130,20 +130,44 @@ struct Executor: Sendable {
         return fetched
     }
 
+    /// A body that arrives cut off or not as JSON is fetched again this many times in all:
+    /// such bodies come from failing proxies and connections more often than from the API.
+    static let bodyAttempts = 3
+
     private func fetchPage(_ call: PlannedCall, fetched: inout Fetched) async throws(TraktQLError) -> [Value] {
         let shown = call.redactedPath
         let key = shown
-        if let body = await cache.body(for: key, ttl: cacheTTL) {
+        if let body = await cache.body(for: key, ttl: cacheTTL), let items = try? decode(body, status: 200, shown: shown) {
             fetched.cached += 1
-            return try decode(body, status: 200, shown: shown)
+            return items
         }
         guard let url = call.url(base: baseURL, apiKey: apiKey) else {
             throw .usage("cannot build a URL from the API address \(baseURL.absoluteString)")
         }
-        let response: HTTPResponse
+        var attempt = 1
+        while true {
+            let response = try await send(url, shown: shown)
+            fetched.calls += 1
+            guard response.isSuccess else {
+                throw .api(status: response.status,
+                           message: response.apiErrorMessage.map { TransportError.redactKey(in: $0, key: apiKey) } ?? HTTPStatus.reason(response.status),
+                           call: "GET " + shown)
+            }
+            do {
+                let items = try decode(response.body, status: response.status, shown: shown)
+                await cache.store(response.body, for: key)
+                return items
+            } catch {
+                guard case .network = error, attempt < Self.bodyAttempts, !Task.isCancelled else { throw error }
+                attempt += 1
+            }
+        }
+    }
+
+    private func send(_ url: URL, shown: String) async throws(TraktQLError) -> HTTPResponse {
         do {
             let transport = self.transport
-            response = try await limiter.withPermit {
+            return try await limiter.withPermit {
                 try await transport.send(HTTPRequest(method: "GET", url: url))
             }
         } catch let error as TransportError {
@@ -153,15 +177,6 @@ struct Executor: Sendable {
         } catch {
             throw .network(message: TransportError.redactKey(in: "\(error)", key: apiKey), call: "GET " + shown)
         }
-        fetched.calls += 1
-        guard response.isSuccess else {
-            throw .api(status: response.status,
-                       message: response.apiErrorMessage.map { TransportError.redactKey(in: $0, key: apiKey) } ?? HTTPStatus.reason(response.status),
-                       call: "GET " + shown)
-        }
-        let items = try decode(response.body, status: response.status, shown: shown)
-        await cache.store(response.body, for: key)
-        return items
     }
 
     private func decode(_ body: Data, status: Int, shown: String) throws(TraktQLError) -> [Value] {

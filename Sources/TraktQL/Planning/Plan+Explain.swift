@@ -95,10 +95,7 @@ extension Plan {
     }
 
     func isoString(_ instant: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = timeZone
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: instant)
+        ValueText.iso8601(instant, in: timeZone)
     }
 
     static func describe(_ stage: CheckedStage) -> String {
@@ -132,7 +129,7 @@ extension Plan {
         case .double(let d): return String(d)
         case .bool(let b): return String(b)
         case .null: return "null"
-        case .instant(let d): return ISO8601DateFormatter().string(from: d)
+        case .instant(let d): return ValueText.iso8601(d, in: TimeZone(identifier: "UTC")!)
         case .duration(let s): return "\(Int(s))s"
         case .array(let items): return "[" + items.map(describe).joined(separator: ", ") + "]"
         case .object: return "{…}"

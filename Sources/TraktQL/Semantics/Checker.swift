@@ -255,7 +255,9 @@ public struct Checker {
         func number(_ scalar: Scalar?) -> Int?? {
             guard let scalar else { return .some(nil) }
             guard let text = scalar.text, let n = Int(text) else {
-                error("\(what) must be a number, not '\(Lexer.printable(scalar.text ?? "$"))'", at: scalar.span, help: help)
+                let digits = scalar.text.map { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) } ?? false
+                error(digits ? "\(what) \(Lexer.printable(scalar.text ?? "")) is out of range" : "\(what) must be a number, not '\(Lexer.printable(scalar.text ?? "$"))'",
+                      at: scalar.span, help: help)
                 return nil
             }
             guard n >= minimum else {
@@ -558,10 +560,7 @@ public struct Checker {
     }
 
     static func format(_ date: Date, _ zone: TimeZone) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        ValueText.iso8601(date, in: zone)
     }
 
     static func isShowReference(_ text: String) -> Bool { isSlug(text) }

@@ -90,7 +90,7 @@ public struct Lexer {
         if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: ";") {
             return statementEnd()
         }
-        if byte == UInt8(ascii: "|") {
+        if byte == UInt8(ascii: "|") && mode != .rawWords {
             advance()
             mode = .expression
             nesting = 0
@@ -202,7 +202,7 @@ public struct Lexer {
                 continue
             }
             if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "\n")
-                || b == UInt8(ascii: "|") || b == UInt8(ascii: ";")
+                || (b == UInt8(ascii: "|") && kind == .qualifier) || b == UInt8(ascii: ";")
             {
                 break
             }
@@ -284,56 +284,34 @@ public struct Lexer {
         return token(.number, from: start)
     }
 
-    /// A double-quoted string with `\"`, `\\`, `\n`, `\t` and `\u{…}` escapes.
+    /// A double-quoted string; escapes are ``StringEscapes``'.
     private mutating func string() -> Token {
         let start = location
         advance()  // opening quote
-        var value: [UInt8] = []
-        while let b = peek() {
-            if b == UInt8(ascii: "\"") {
-                advance()
-                return Token(kind: .string, text: String(decoding: value, as: UTF8.self), span: span(from: start))
-            }
-            if b == UInt8(ascii: "\\") {
-                let escapeStart = location
-                advance()
-                guard let e = peek() else { break }
-                advance()
-                switch e {
-                case UInt8(ascii: "n"): value.append(10)
-                case UInt8(ascii: "t"): value.append(9)
-                case UInt8(ascii: "r"): value.append(13)
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): value.append(e)
-                case UInt8(ascii: "u"):
-                    if let scalar = unicodeEscape() {
-                        value.append(contentsOf: Array(String(Character(scalar)).utf8))
-                    } else {
-                        diagnostics.append(.error("invalid unicode escape", at: span(from: escapeStart), help: "write it as \\u{1F600}"))
-                    }
-                default:
-                    diagnostics.append(.error("unknown escape '\\\(Self.printable(String(decoding: [e], as: UTF8.self)))'", at: span(from: escapeStart), help: "escapes are \\\" \\\\ \\n \\t \\u{…}"))
-                }
-                continue
-            }
-            value.append(b)
+        let bodyStart = index
+        while let b = peek(), b != UInt8(ascii: "\"") {
             advance()
+            if b == UInt8(ascii: "\\"), peek() != nil { advance() }
         }
-        diagnostics.append(.error("unterminated string", at: span(from: start), help: "close it with '\"'"))
-        return Token(kind: .string, text: String(decoding: value, as: UTF8.self), span: span(from: start))
-    }
-
-    private mutating func unicodeEscape() -> Unicode.Scalar? {
-        guard peek() == UInt8(ascii: "{") else { return nil }
-        advance()
-        var digits = ""
-        while let b = peek(), b != UInt8(ascii: "}"), digits.count <= 8 {
-            digits.append(Character(Unicode.Scalar(b)))
-            advance()
+        let body = String(decoding: bytes[bodyStart..<index], as: UTF8.self)
+        guard peek() == UInt8(ascii: "\"") else {
+            diagnostics.append(.error("unterminated string", at: span(from: start), help: "close it with '\"'"))
+            return Token(kind: .string, text: body, span: span(from: start))
         }
-        guard peek() == UInt8(ascii: "}") else { return nil }
         advance()
-        guard let code = UInt32(digits, radix: 16) else { return nil }
-        return Unicode.Scalar(code)
+        switch StringEscapes.unescape(Substring(body)) {
+        case .success(let value):
+            return Token(kind: .string, text: value, span: span(from: start))
+        case .failure(let failure):
+            var escapeStart = start
+            escapeStart.column += 1 + failure.offset
+            escapeStart.offset = bodyStart + body.unicodeScalars.prefix(failure.offset).reduce(0) { $0 + UTF8.width($1) }
+            var escapeEnd = escapeStart
+            escapeEnd.column += failure.length
+            escapeEnd.offset += failure.length
+            diagnostics.append(.error(failure.message, at: SourceSpan(start: escapeStart, end: escapeEnd), help: failure.help))
+            return Token(kind: .string, text: body, span: span(from: start))
+        }
     }
 
     // MARK: - Character classes

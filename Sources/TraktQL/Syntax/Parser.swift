@@ -312,23 +312,13 @@ public struct Parser {
                 error("unterminated string", at: span, help: "close it with '\"'")
                 return nil
             }
-            var value = ""
-            var escaped = false
-            for c in text.dropFirst().dropLast() {
-                if escaped {
-                    switch c {
-                    case "n": value.append("\n")
-                    case "t": value.append("\t")
-                    default: value.append(c)
-                    }
-                    escaped = false
-                } else if c == "\\" {
-                    escaped = true
-                } else {
-                    value.append(c)
-                }
+            switch StringEscapes.unescape(text.dropFirst().dropLast()) {
+            case .success(let value):
+                return Scalar(kind: .quoted(value), span: span)
+            case .failure(let failure):
+                error(failure.message, at: span, help: failure.help)
+                return nil
             }
-            return Scalar(kind: .quoted(value), span: span)
         }
         if text.hasPrefix("$") {
             let name = text.dropFirst()

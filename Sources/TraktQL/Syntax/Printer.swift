@@ -111,7 +111,13 @@ public enum Printer {
         return out + "\""
     }
 
+    /// Raw words (meta-command arguments) print bare unless something in them would end or
+    /// change the word: space, quote, `;`, `#`, a backslash or a control character.
     static func quoteIfNeeded(_ text: String) -> String {
-        text.isEmpty || text.contains(where: { $0 == " " || $0 == "\"" || $0 == "\t" }) ? quote(text) : text
+        let needsQuotes = text.isEmpty || text.unicodeScalars.contains { scalar in
+            scalar.value < 0x21 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                || scalar == "\"" || scalar == ";" || scalar == "#" || scalar == "\\"
+        }
+        return needsQuotes ? quote(text) : text
     }
 }

@@ -1,0 +1,80 @@
+// libFuzzer entry over the engine's pure stages. Built by Fuzz/build.sh together with the
+// TraktQL sources (SwiftPM executables cannot link with -sanitize=fuzzer).
+//
+// The first byte picks what the input feeds (0xF5 and 0xF6 never occur in UTF-8, so seed files
+// of plain query text stay readable):
+//   0xF5 + bytes          a JSON page: JSONReader and ActivityPage
+//   0xF6 + "query\nJSON"   residual filter and stages over the page's items, then every format
+//   anything else         query text: lex → parse → check → plan → explain, and print → reparse
+import Foundation
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size > 0 else { return 0 }
+    let mode = data[0]
+    let body = UnsafeBufferPointer(start: data + 1, count: size - 1)
+    if mode != 0xF5 && mode != 0xF6 {
+        fuzzQuery(String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self))
+    } else if mode == 0xF5 {
+        _ = try? JSONReader.parse(Array(body))
+        _ = try? ActivityPage.decode(Data(body))
+    } else {
+        let text = String(decoding: body, as: UTF8.self)
+        let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        fuzzStages(String(parts[0]), page: parts.count > 1 ? Data(parts[1].utf8) : Data())
+    }
+    return 0
+}
+
+private let context = SessionContext(timeZone: TimeZone(identifier: "America/New_York")!, convention: .pacific,
+                                     now: Date(timeIntervalSince1970: 1_732_449_600),
+                                     variables: ["x": Parser.parse("let x = 1,2").script.statements.first.flatMap {
+                                         if case .let(_, let v) = $0.kind { return v } else { return nil } }!])
+
+private func fuzzQuery(_ text: String) {
+    let (script, diagnostics) = Parser.parse(text)
+    _ = DiagnosticRenderer(fileName: "fuzz.tql").render(diagnostics, source: text)
+    for statement in script.statements {
+        let printed = Printer.print(statement)
+        let (again, againDiagnostics) = Parser.parse(printed)
+        if diagnostics.isEmpty {
+            // Printing a parsed statement and parsing it again must give the same text back.
+            precondition(againDiagnostics.isEmpty, "printed statement does not parse: \(printed)")
+            precondition(again.statements.count == 1 && Printer.print(again.statements[0]) == printed, "round trip differs: \(printed)")
+        }
+        switch statement.kind {
+        case .query(let query), .explain(let query):
+            var checker = Checker(context: context)
+            let (checked, checkDiagnostics) = checker.check(query)
+            _ = DiagnosticRenderer().render(checkDiagnostics, source: text)
+            if let checked {
+                let plan = Planner.plan(checked)
+                _ = plan.explanation(baseURL: URL(string: "http://127.0.0.1:1"))
+                _ = plan.explanationValue().jsonText()
+                for call in plan.calls { _ = call.url(base: URL(string: "http://127.0.0.1:1")!, apiKey: "k") }
+            }
+        default:
+            break
+        }
+    }
+}
+
+private func fuzzStages(_ query: String, page: Data) {
+    guard let items = try? ActivityPage.decode(page).items else { return }
+    let (script, _) = Parser.parse(query)
+    guard case .query(let parsed)? = script.statements.first?.kind else { return }
+    var checker = Checker(context: context)
+    guard let checked = checker.check(parsed).query else { return }
+    let plan = Planner.plan(checked)
+    let runner = StageRunner(fields: FieldEvaluator(convention: .pacific, now: context.now), stages: plan.stages)
+    let kept = items.filter { runner.passes($0, plan.residual) }
+    let (columns, rows) = runner.run(plan.stages, on: kept.map { .item($0) })
+    let values = rows.map { row -> [Value] in
+        if case .columns(_, let v) = row { return v }
+        if case .item(let item) = row { return [item] }
+        return []
+    }
+    for format in OutputFormat.allCases {
+        _ = Renderer.render(columns: columns ?? ["item"], rows: values, options: RenderOptions(format: format, terminalWidth: 40))
+    }
+}

@@ -1,0 +1,222 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The REPL's history file: one statement per line, `\` written as `\\`, newline as `\n` and
+/// carriage return as `\r`, so a multi-line statement stays one entry.
+///
+/// Every read and write holds an advisory `flock` on the file, and entries are appended with
+/// `O_APPEND`, so two shells writing at once neither corrupt the file nor lose entries. The file
+/// is trimmed to ``limit`` entries when loaded (in place, under the lock, so a concurrent
+/// appender's descriptor stays valid).
+struct HistoryFile: Sendable {
+    let path: String
+    /// The most entries kept; 0 turns the file off.
+    let limit: Int
+
+    static let defaultLimit = 1000
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// `$XDG_STATE_HOME/traktql/history`, default `~/.local/state/traktql/history`; nil when
+    /// neither an absolute XDG_STATE_HOME nor HOME is known.
+    static func defaultPath(environment: [String: String]) -> String? {
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
+            return state + "/traktql/history"
+        }
+        guard let home = environment["HOME"], home.hasPrefix("/") else { return nil }
+        return home + "/.local/state/traktql/history"
+    }
+
+    /// `TRAKTQL_HISTORY_SIZE` (a whole number, 0 = no history file), or the default; the
+    /// second value is a warning for an unusable setting.
+    static func limit(environment: [String: String]) -> (Int, String?) {
+        guard let text = environment["TRAKTQL_HISTORY_SIZE"], !text.isEmpty else { return (defaultLimit, nil) }
+        guard let n = Int(text.trimmingCharacters(in: .whitespaces)), n >= 0 else {
+            return (defaultLimit, "traktql: TRAKTQL_HISTORY_SIZE must be a whole number (0 turns history off); using \(defaultLimit)")
+        }
+        return (min(n, 1_000_000), nil)
+    }
+
+    // MARK: - Format
+
+    static func escape(_ entry: String) -> String {
+        var out = ""
+        out.reserveCapacity(entry.utf8.count)
+        for character in entry.unicodeScalars {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+
+    static func unescape(_ line: Substring) -> String {
+        var out = ""
+        var escaped = false
+        for character in line.unicodeScalars {
+            if escaped {
+                switch character {
+                case "n": out += "\n"
+                case "r": out += "\r"
+                default: out.unicodeScalars.append(character)  // `\\`, and anything unknown kept as is
+                }
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                out.unicodeScalars.append(character)
+            }
+        }
+        if escaped { out += "\\" }
+        return out
+    }
+
+    static func parse(_ data: Data) -> [String] {
+        let text = String(decoding: data, as: UTF8.self)
+        return text.split(separator: "\n", omittingEmptySubsequences: true).map { unescape($0) }
+    }
+
+    // MARK: - File access
+
+    /// Every entry, oldest first; trims the file to ``limit`` entries when it has grown past it.
+    func load() throws(Failure) -> [String] {
+        guard limit > 0 else { return [] }
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        return try withLockedFile { fd throws(Failure) in
+            var entries = Self.parse(try readAll(fd))
+            if entries.count > limit {
+                entries.removeFirst(entries.count - limit)
+                let text = entries.map { Self.escape($0) + "\n" }.joined()
+                guard ftruncate(fd, 0) == 0 else { throw Failure(description: "cannot trim \(path): \(errnoText())") }
+                try writeAll(fd, Array(text.utf8))
+            }
+            return entries
+        }
+    }
+
+    /// Appends one entry, unless it equals the file's last one. Creates the directories
+    /// (mode 0700) and the file (mode 0600) as needed.
+    func append(_ entry: String) throws(Failure) {
+        guard limit > 0, !entry.isEmpty else { return }
+        try withLockedFile { fd throws(Failure) in
+            if lastEntry(fd) == entry { return }
+            try writeAll(fd, Array((Self.escape(entry) + "\n").utf8))
+        }
+    }
+
+    // MARK: - Internals
+
+    private func withLockedFile<T>(_ body: (Int32) throws(Failure) -> T) throws(Failure) -> T {
+        try createDirectories()
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(errnoText())") }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_uid == getuid(), info.st_mode & 0o077 != 0 {
+            _ = fchmod(fd, 0o600)
+        }
+        // Wait at most two seconds for another shell; never hang the prompt on a stuck lock.
+        let deadline = Date().addingTimeInterval(2)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
+                throw Failure(description: "cannot lock \(path): \(errnoText())")
+            }
+            usleep(10_000)
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body(fd)
+    }
+
+    private func createDirectories() throws(Failure) {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
+        // Create each missing level with 0700 (the state directory holds typed statements).
+        var missing: [String] = []
+        var current = directory
+        while !current.isEmpty, current != "/", !FileManager.default.fileExists(atPath: current) {
+            missing.append(current)
+            current = (current as NSString).deletingLastPathComponent
+        }
+        for level in missing.reversed() where mkdir(level, 0o700) != 0 && errno != EEXIST {
+            throw Failure(description: "cannot create \(level): \(errnoText())")
+        }
+    }
+
+    private func readAll(_ fd: Int32) throws(Failure) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var offset: off_t = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: "cannot read \(path): \(errnoText())")
+            }
+            if n == 0 { return data }
+            data.append(contentsOf: buffer[0..<n])
+            offset += off_t(n)
+        }
+    }
+
+    /// The last entry, read from the end of the file (at most 64 KiB of it).
+    private func lastEntry(_ fd: Int32) -> String? {
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        let count = Int(min(info.st_size, 64 * 1024))
+        var buffer = [UInt8](repeating: 0, count: count)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, info.st_size - off_t(count)) }
+        guard n == count else { return nil }
+        var bytes = buffer[...]
+        if bytes.last == 10 { bytes = bytes.dropLast() }
+        guard let start = bytes.lastIndex(of: 10).map({ $0 + 1 }) ?? (count == Int(info.st_size) ? bytes.startIndex : nil) else {
+            return nil
+        }
+        return Self.unescape(Substring(String(decoding: bytes[start...], as: UTF8.self)))
+    }
+
+    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Failure) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: "cannot write \(path): \(errnoText())")
+            }
+            offset += n
+        }
+    }
+
+    private func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+/// Which statements the history keeps.
+///
+/// The rule for secrets: a statement is never recorded when its text mentions, in any case,
+/// `api_key`, `apikey`, `api-key`, `password`, `passwd`, `secret`, `token`, `bearer`,
+/// `authorization` or `credential`; or when it is a `set` or `let` whose name contains `key`,
+/// `pass`, `secret`, `token` or `auth`. Blank statements are not recorded either.
+enum HistoryPolicy {
+    static let secretWords = ["api_key", "apikey", "api-key", "password", "passwd", "secret", "token", "bearer", "authorization", "credential"]
+    static let secretNameParts = ["key", "pass", "secret", "token", "auth"]
+
+    static func shouldRecord(_ statement: String) -> Bool {
+        let lower = statement.lowercased()
+        if lower.allSatisfy(\.isWhitespace) { return false }
+        if secretWords.contains(where: { lower.contains($0) }) { return false }
+        let words = lower.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "=" || $0 == ";" })
+        for (i, word) in words.enumerated() where (word == "set" || word == "let") && i + 1 < words.count {
+            let name = words[i + 1]
+            if secretNameParts.contains(where: { name.contains($0) }) { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+@testable import TraktQLShell
+
+@Suite struct HistoryFileTests {
+    /// A fresh directory (not yet created: the history file makes it) per test.
+    private func temporaryPath(_ name: String = "history") -> (directory: String, path: String) {
+        let directory = NSTemporaryDirectory() + "traktql-history-\(UUID().uuidString)"
+        return (directory, directory + "/state/traktql/" + name)
+    }
+
+    @Test func escapingRoundTrips() {
+        let entries = ["activity show:lost", "a\\b", "line one\nline two", "ends with backslash \\", "\\n is not a newline", "cr\r", "josé ✓"]
+        for entry in entries {
+            let escaped = HistoryFile.escape(entry)
+            #expect(!escaped.contains("\n"))
+            #expect(HistoryFile.unescape(Substring(escaped)) == entry)
+        }
+        #expect(HistoryFile.escape("a\\b\nc") == "a\\\\b\\nc")
+        #expect(HistoryFile.parse(Data("one\n\ntwo\\nlines\n".utf8)) == ["one", "two\nlines"])
+    }
+
+    @Test func appendsCreateDirectoriesAndFilePrivately() throws {
+        let (directory, path) = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = HistoryFile(path: path, limit: 100)
+        try file.append("activity show:lost\n| limit 3")
+        try file.append("set format = json")
+        #expect(try file.load() == ["activity show:lost\n| limit 3", "set format = json"])
+        let fileMode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        let directoryMode = try FileManager.default.attributesOfItem(atPath: directory + "/state/traktql")[.posixPermissions] as? Int
+        #expect(fileMode == 0o600)
+        #expect(directoryMode == 0o700)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "activity show:lost\\n| limit 3\nset format = json\n")
+    }
+
+    @Test func noConsecutiveDuplicates() throws {
+        let (directory, path) = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = HistoryFile(path: path, limit: 100)
+        try file.append("a")
+        try file.append("a")
+        try file.append("b")
+        try file.append("a")
+        #expect(try file.load() == ["a", "b", "a"])
+
+        let history = History(file: file) { _ in }
+        #expect(history.record("a") == nil)  // the file's last entry
+        #expect(history.record("c") == "c")
+        #expect(history.record("c  ") == nil)  // trailing blanks do not make it new
+        #expect(try file.load() == ["a", "b", "a", "c"])
+    }
+
+    @Test func sizeIsBoundedOnLoad() throws {
+        let (directory, path) = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let writer = HistoryFile(path: path, limit: 1000)
+        for i in 1...25 { try writer.append("statement \(i)") }
+        let small = HistoryFile(path: path, limit: 10)
+        #expect(try small.load() == (16...25).map { "statement \($0)" })
+        // Trimmed in place: a later load sees the same ten, and appends go after them.
+        try writer.append("statement 26")
+        #expect(try writer.load() == (16...26).map { "statement \($0)" })
+
+        let history = History(file: HistoryFile(path: path, limit: 3)) { _ in }
+        #expect(history.entries == ["statement 24", "statement 25", "statement 26"])
+        history.record("statement 27")
+        #expect(history.entries == ["statement 25", "statement 26", "statement 27"])
+    }
+
+    @Test func sizeComesFromTheEnvironment() {
+        #expect(HistoryFile.limit(environment: [:]).0 == 1000)
+        #expect(HistoryFile.limit(environment: ["TRAKTQL_HISTORY_SIZE": "50"]).0 == 50)
+        #expect(HistoryFile.limit(environment: ["TRAKTQL_HISTORY_SIZE": "0"]).0 == 0)
+        let (size, warning) = HistoryFile.limit(environment: ["TRAKTQL_HISTORY_SIZE": "lots"])
+        #expect(size == 1000 && warning != nil)
+        #expect(HistoryFile.defaultPath(environment: ["XDG_STATE_HOME": "/s", "HOME": "/h"]) == "/s/traktql/history")
+        #expect(HistoryFile.defaultPath(environment: ["XDG_STATE_HOME": "relative", "HOME": "/h"]) == "/h/.local/state/traktql/history")
+        #expect(HistoryFile.defaultPath(environment: [:]) == nil)
+    }
+
+    @Test func concurrentAppendsFromSeparateDescriptorsLoseNothing() async throws {
+        let (directory, path) = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Each append opens its own descriptor, so these writers are as independent as two
+        // shells (flock locks belong to the open file description).
+        let writers = 4
+        let perWriter = 150
+        await withTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    let file = HistoryFile(path: path, limit: 100_000)
+                    for i in 0..<perWriter {
+                        try? file.append("writer \(writer) statement \(i)\nsecond line \\ \(String(repeating: "x", count: i * 7))")
+                    }
+                }
+            }
+        }
+        let entries = try HistoryFile(path: path, limit: 100_000).load()
+        #expect(entries.count == writers * perWriter)
+        #expect(Set(entries).count == writers * perWriter)
+        for writer in 0..<writers {
+            let mine = entries.filter { $0.hasPrefix("writer \(writer) ") }
+            #expect(mine.count == perWriter)
+            #expect(mine.first?.hasPrefix("writer \(writer) statement 0\n") == true)  // each writer's order is kept
+        }
+    }
+
+    @Test func concurrentAppendsFromTwoProcessesLoseNothing() throws {
+        let (directory, path) = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // Two child processes appending at once with flock(1) and >> (O_APPEND), against this
+        // process appending through HistoryFile; the same locking discipline on both sides.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/flock") else { return }
+        var children: [Spawn.Child] = []
+        for name in ["p", "q"] {
+            let script = "i=0; while [ $i -lt 200 ]; do flock \"$0\" sh -c 'printf \"%s\\n\" \"$1\" >> \"$0\"' \"$0\" \"\(name) $i\"; i=$((i+1)); done"
+            let child = try #require(Spawn.start("/bin/sh", ["-c", script, path]))
+            children.append(child)
+        }
+        let file = HistoryFile(path: path, limit: 100_000)
+        for i in 0..<200 { try file.append("me \(i)") }
+        for child in children { #expect(Spawn.wait(child, timeout: 60) == 0) }
+        let entries = try file.load()
+        #expect(entries.count == 600)
+        #expect(Set(entries).count == 600)
+    }
+}
+
+@Suite struct HistoryPolicyTests {
+    @Test func secretsAreNeverRecorded() {
+        for statement in [
+            "set api_key = abc", "let API_KEY = x", "set password = hunter2", "activity user:sean | where x == \"token\"",
+            "set secret_thing = 1", "let mypass = x", "set auth = basic", "set apiKey = 1", "Authorization: bearer x",
+        ] {
+            #expect(!HistoryPolicy.shouldRecord(statement), "\(statement)")
+        }
+        for statement in ["activity show:lost", "set format = json", "let shows = lost,the-wire", ".help", "explain activity user:justin"] {
+            #expect(HistoryPolicy.shouldRecord(statement), "\(statement)")
+        }
+        #expect(!HistoryPolicy.shouldRecord("   "))
+    }
+
+    @Test func aSessionRecordsWithoutTheFile() {
+        let history = History(file: nil) { _ in }
+        #expect(history.record("activity show:lost\n| limit 3") == "activity show:lost | limit 3")
+        #expect(history.record("set password = x") == nil)
+        #expect(history.record("activity show:lost | limit 3") == nil)
+        history.record("activity (\n# comment\n)")
+        #expect(history.listing() == "1  activity show:lost | limit 3\n2  activity (\n   # comment\n   )\n")
+        #expect(history.listing(last: 1) == "2  activity (\n   # comment\n   )\n")
+    }
+}
+
+@Suite struct StatementBufferTests {
+    private func feed(_ lines: [String]) -> [StatementBuffer.Verdict] {
+        var buffer = StatementBuffer()
+        return lines.map { buffer.add($0) }
+    }
+
+    @Test func aLineIsUsuallyAStatement() {
+        #expect(feed(["activity show:lost"]) == [.complete("activity show:lost")])
+        #expect(feed(["", "  # just a comment", ".help"]) == [.empty, .empty, .complete(".help")])
+    }
+
+    @Test func aTrailingPipeContinuesWithASpace() {
+        #expect(feed(["activity show:lost |", "limit 3"]) == [.needsMore, .complete("activity show:lost | limit 3")])
+        #expect(feed(["activity show:lost |", "", "where rating >= 8 |", "limit 3"])
+                == [.needsMore, .needsMore, .needsMore, .complete("activity show:lost |  where rating >= 8 | limit 3")])
+    }
+
+    @Test func openParenthesesBracketsAndStringsContinue() {
+        #expect(feed(["activity | where (rating >= 8", "or rating <= 2)"]) == [.needsMore, .complete("activity | where (rating >= 8\nor rating <= 2)")])
+        #expect(feed(["activity | where action in [\"seen\",", "\"rating\"]"]).last == .complete("activity | where action in [\"seen\",\n\"rating\"]"))
+        #expect(feed(["activity | where title == \"a", "b\""]) == [.needsMore, .complete("activity | where title == \"a\nb\"")])
+        #expect(feed(["activity user:\"ab", "c\""]) == [.needsMore, .complete("activity user:\"ab\nc\"")])
+    }
+
+    @Test func aBackslashContinues() {
+        #expect(feed(["activity show:lost \\", "season:1"]) == [.needsMore, .complete("activity show:lost  season:1")])
+    }
+
+    @Test func aFirstLineStartingWithAPipeIsRefused() {
+        #expect(feed(["  | limit 3"]) == [.strayPipe])
+        #expect(feed(["activity | where (x", "| y)"]).first == .needsMore)  // inside a statement it is just text
+    }
+
+    @Test func compactJoinsOnlyWhenTheMeaningIsKept() {
+        #expect(StatementBuffer.compact("activity | where (rating >= 8\n  or rating <= 2)") == "activity | where (rating >= 8 or rating <= 2)")
+        #expect(StatementBuffer.compact("activity show:lost\n| limit 3") == "activity show:lost | limit 3")
+        #expect(StatementBuffer.compact("activity | where (x # note\n)") == "activity | where (x # note\n)")
+        #expect(StatementBuffer.compact("activity | where title == \"a\nb\"") == "activity | where title == \"a\nb\"")
+    }
+}

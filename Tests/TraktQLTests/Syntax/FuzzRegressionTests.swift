@@ -1,0 +1,38 @@
+import Testing
+@testable import TraktQL
+
+/// Inputs the fuzzer found, kept so the fixes stay fixed. Each must parse (or fail) without
+/// trapping, and a parsed statement must print back to text that parses to the same statement.
+@Suite struct FuzzRegressionTests {
+    static let inputs: [String] = [
+        // Control characters inside a quoted qualifier value: the printer escapes them as \u{…},
+        // which the qualifier parser did not read back (it now shares the lexer's escapes).
+        "activity user:\"jus\u{01}\u{00}\u{00}5tin\" since:2024-01-01T20:00:00-0&:00\u{1B}unt\u{11}",
+        // A '|' inside a meta-command's arguments became a pipe token and an argument.
+        ".ahp +filiahp +fili|kin\"|kin\"",
+        "let x = a|b",
+        // A meta-command argument holding ';' printed bare, which then ended the statement.
+        ".re\" and (agotin == \"s\u{0}\u{0}eenad Examples\u{F}weekl= \"seenww;ww\"s\u{0}eenad",
+        "activity show:\"a\\u{1F600}b\" | where title == \"\\u{7}\"",
+    ]
+
+    @Test(arguments: FuzzRegressionTests.inputs)
+    func printedStatementsParseBackToTheSameText(_ input: String) {
+        let (script, diagnostics) = Parser.parse(input)
+        guard diagnostics.isEmpty else { return }
+        for statement in script.statements {
+            let printed = Printer.print(statement)
+            let (again, againDiagnostics) = Parser.parse(printed)
+            #expect(againDiagnostics.isEmpty, "\(printed)")
+            #expect(again.statements.map(Printer.print) == [printed])
+        }
+    }
+
+    @Test func badEscapesInQuotedValuesAreErrorsWithPositions() {
+        let (_, diagnostics) = Parser.parse(#"activity | where title == "a\qb""#)
+        #expect(diagnostics.first?.message == "unknown escape '\\q'")
+        #expect(diagnostics.first?.span.start.column == 29)
+        let (_, qualifier) = Parser.parse(#"activity show:"a\qb""#)
+        #expect(qualifier.first?.message == "unknown escape '\\q'")
+    }
+}
