@@ -2,7 +2,7 @@ import TraktQL
 
 /// `.help [topic]`.
 enum HelpText {
-    static let topics = ["qualifiers", "stages", "time", "formats", "settings", "commands", "examples"]
+    static let topics = ["qualifiers", "stages", "time", "formats", "settings", "commands", "input", "examples"]
 
     static func text(for topic: String?) -> String {
         switch topic?.lowercased() {
@@ -17,6 +17,24 @@ enum HelpText {
             set OPTION = value changes a setting. Statements continue on lines that start with '|'.
 
             Topics: .help \(topics.joined(separator: " | "))
+
+            """
+        case "input":
+            return """
+            traktql --input FILE queries a saved v1 response instead of the API ('-' reads standard input):
+            the envelope {"timestamps":…,"activity":[…]}, a JSON array of items, or NDJSON (one item a line).
+
+            There is no HTTP: every qualifier is a filter on the items (show:, season:, episode:, movie:,
+            user:, type:, action:, rating:), and since:/until:/on: compare each item's timestamp, read with
+            the session's convention (set convention = pacific | utc), as since <= time < until.
+            scope: is an error (a file has no streams); min is ignored. Items keep the file's order and
+            are not de-duplicated. explain shows the filters and the fields the reader builds.
+
+            The file is read once, in chunks, and only the fields the query uses are built, so memory
+            follows the result, not the input. Standard input can be read by one query only.
+
+            Example:
+              traktql --input dump.json -c 'activity action:seen since:2024-01-01 | count by show.title | sort count desc'
 
             """
         case "qualifiers", "qualifier":

@@ -25,6 +25,10 @@ public struct ShellConfiguration: Sendable {
     /// Where `.read` and the config file are looked up.
     public var configFile: URL?
     public var quiet = false
+    /// `--input FILE`: query a saved response instead of the API (`-` is standard input).
+    public var input: String?
+    /// `--input-reader plain` reads the input whole with the plain decoder (the reference).
+    public var streamingInput = true
 
     public init() {}
 }

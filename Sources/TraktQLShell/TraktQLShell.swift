@@ -49,6 +49,9 @@ public enum TraktQLShell {
             apiURL: EmbeddedServer.placeholderURL, apiKey: configuration.apiKey ?? "traktql", credentials: credentials,
             settings: settings, clock: clock, progress: progress)
 
+        engineConfiguration.input = configuration.input
+        engineConfiguration.streamingInput = configuration.streamingInput
+
         var embedded: EmbeddedServer?
         var shownURL: URL?
         if let url = configuration.apiURL {

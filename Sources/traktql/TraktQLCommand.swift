@@ -26,6 +26,7 @@ struct TraktQLCommand: AsyncParsableCommand {
           traktql -c 'activity show:the-walking-dead season:1 action:seen since:30d | select time, who, sxe | limit 5'
           traktql -c 'explain activity user:justin,sean since:7d'
           traktql --format csv Examples/ratings-export.tql > ratings.csv
+          traktql --input dump.json -c 'activity action:seen since:2024-01-01 | count by show.title'
         """)
 
     @Argument(help: ArgumentHelp("Script files to run ('-' reads standard input).", valueName: "FILE"))
@@ -42,6 +43,12 @@ struct TraktQLCommand: AsyncParsableCommand {
 
     @Option(help: "How API timestamps map to instants: pacific (default) or utc.")
     var convention: String?
+
+    @Option(help: ArgumentHelp("Query a saved v1 response (envelope, JSON array of items or NDJSON) instead of the API; '-' reads standard input. No HTTP: every qualifier is a filter.", valueName: "FILE"))
+    var input: String?
+
+    @Option(name: .customLong("input-reader"), help: ArgumentHelp("streaming (default) or plain (whole input in memory; the reference).", visibility: .hidden))
+    var inputReader: String = "streaming"
 
     @Option(help: "API server URL (env TRAKT_API_URL). Without one, the built-in emulator runs.")
     var apiURL: String?
@@ -73,6 +80,12 @@ struct TraktQLCommand: AsyncParsableCommand {
     func validate() throws {
         if keepGoing && bail { throw ValidationError("--keep-going and --bail contradict each other") }
         if let apiURL, URL(string: apiURL) == nil { throw ValidationError("--api-url '\(apiURL)' is not a URL") }
+        if input == "-" && (commands.isEmpty && files.isEmpty || files.contains("-")) {
+            throw ValidationError("--input - reads the data from standard input; give the statements with -c or a script FILE")
+        }
+        if inputReader != "streaming" && inputReader != "plain" {
+            throw ValidationError("--input-reader must be streaming or plain")
+        }
         if let now, Self.parseInstant(now) == nil { throw ValidationError("--now '\(now)' is not an ISO-8601 instant or Unix seconds") }
     }
 
@@ -119,6 +132,8 @@ struct TraktQLCommand: AsyncParsableCommand {
         configuration.emulatorSeed = seed
         configuration.now = now.flatMap(Self.parseInstant)
         configuration.quiet = quiet
+        configuration.input = input
+        configuration.streamingInput = inputReader == "streaming"
         let status = await TraktQLShell.run(configuration)
         if status != 0 { throw ExitCode(status) }
     }

@@ -19,6 +19,8 @@ public actor Engine {
     private let cache = ResponseCache()
     private let transport: any HTTPTransport
     private let limiter: ConcurrencyLimiter
+    /// Standard input can be read once, by the first query over `--input -`.
+    var standardInputConsumed = false
 
     public init(configuration: EngineConfiguration) {
         self.configuration = configuration
@@ -52,10 +54,10 @@ public actor Engine {
     public func execute(_ statement: Statement, source: String) async throws(TraktQLError) -> StatementOutcome {
         switch statement.kind {
         case .query(let query):
-            let plan = try QueryCompiler.plan(query, source: source, context: context())
+            let plan = try compile(query, source: source)
             return .rows(try await execute(plan))
         case .explain(let query):
-            return .plan(try QueryCompiler.plan(query, source: source, context: context()))
+            return .plan(try compile(query, source: source))
         case .let(let name, let value):
             variables[name.name] = value
             return .defined(variable: name.name)
@@ -73,11 +75,21 @@ public actor Engine {
 
     /// The plan for a query, without running it.
     public func plan(_ text: String) throws(TraktQLError) -> Plan {
-        try QueryCompiler.plan(text, context: context())
+        if let input = configuration.input { return try QueryCompiler.planLocal(text, context: context(), input: input) }
+        return try QueryCompiler.plan(text, context: context())
+    }
+
+    /// Checks and plans a query: over the API, or over the local input when one is configured.
+    private func compile(_ query: Query, source: String) throws(TraktQLError) -> Plan {
+        if let input = configuration.input {
+            return try QueryCompiler.planLocal(query, source: source, context: context(), input: input)
+        }
+        return try QueryCompiler.plan(query, source: source, context: context())
     }
 
     /// Runs a plan.
     public func execute(_ plan: Plan) async throws(TraktQLError) -> QueryResult {
+        if let local = plan.local { return try executeLocal(plan, local) }
         let executor = Executor(
             transport: transport, baseURL: configuration.apiURL, apiKey: configuration.apiKey, cache: cache,
             cacheTTL: settings.cacheTTL, maxPages: settings.maxPages, limiter: limiter, now: configuration.clock(),
@@ -141,6 +153,11 @@ public struct EngineConfiguration: Sendable {
     public var requestTimeout: TimeInterval
     /// Paging progress lines.
     public var progress: (@Sendable (String) -> Void)?
+    /// A saved response (envelope, array or NDJSON) to query instead of the API; `-` is
+    /// standard input. See ``LocalSource``.
+    public var input: String?
+    /// Read `input` streamed and projected (the default) or whole, with the plain decoder.
+    public var streamingInput = true
 
     public init(
         apiURL: URL,
@@ -153,7 +170,8 @@ public struct EngineConfiguration: Sendable {
         maximumConcurrentCalls: Int = 4,
         connectTimeout: TimeInterval = 5,
         requestTimeout: TimeInterval = 20,
-        progress: (@Sendable (String) -> Void)? = nil
+        progress: (@Sendable (String) -> Void)? = nil,
+        input: String? = nil
     ) {
         self.apiURL = apiURL
         self.apiKey = apiKey
@@ -166,5 +184,6 @@ public struct EngineConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.progress = progress
+        self.input = input
     }
 }

@@ -59,32 +59,37 @@ struct Executor: Sendable {
         let (columns, rows) = runner.run(plan.stages, on: kept.map { .item($0) })
         var result = QueryResult(columns: [], rows: [], items: nil, warnings: fetched.flatMap(\.warnings),
                                  calls: fetched.reduce(0) { $0 + $1.calls }, cachedCalls: fetched.reduce(0) { $0 + $1.cached })
+        let assembled = Self.assemble(columns: columns, rows: rows, fields: runner.fields)
+        result.columns = assembled.columns
+        result.rows = assembled.rows
+        result.items = assembled.items
+        return result
+    }
+
+    /// The result's columns and rows from the stages' output: the selected columns, or for
+    /// whole items the default columns plus the items themselves (json/ndjson print those).
+    static func assemble(columns: [String]?, rows: [Row], fields: FieldEvaluator) -> (columns: [String], rows: [[Value]], items: [Value]?) {
         if let columns {
-            result.columns = columns
-            result.rows = rows.map { row in
+            return (columns, rows.map { row in
                 if case .columns(_, let values) = row { return values }
                 return []
-            }
-        } else {
-            let fields = runner.fields
-            result.columns = QueryResult.defaultColumns
-            let references = QueryResult.defaultColumns.map { FieldReference(target: .virtual($0), name: $0) }
-            var items: [Value] = []
-            result.rows = rows.map { row in
-                if case .item(let item) = row { items.append(item) }
-                return references.map { reference in
-                    switch reference.name {
-                    case "action", "type":
-                        if case .item(let item) = row { return item[reference.name] ?? .null }
-                        return .null
-                    default:
-                        return fields.value(of: reference, in: row)
-                    }
+            }, nil)
+        }
+        let references = QueryResult.defaultColumns.map { FieldReference(target: .virtual($0), name: $0) }
+        var items: [Value] = []
+        let table = rows.map { row in
+            if case .item(let item) = row { items.append(item) }
+            return references.map { reference in
+                switch reference.name {
+                case "action", "type":
+                    if case .item(let item) = row { return item[reference.name] ?? .null }
+                    return .null
+                default:
+                    return fields.value(of: reference, in: row)
                 }
             }
-            result.items = items
         }
-        return result
+        return (QueryResult.defaultColumns, table, items)
     }
 
     /// One planned call, paged backwards as far as the plan's fetch policy needs.

@@ -5,6 +5,7 @@ extension Plan {
     /// qualifier it came from, timestamps as API values and as instants in the session zone,
     /// the residual filter, the stages and the fetch policy.
     public func explanation(baseURL: URL? = nil) -> String {
+        if let local { return localExplanation(local) }
         var lines: [String] = []
         let base = baseURL.map { $0.absoluteString.hasSuffix("/") ? String($0.absoluteString.dropLast()) : $0.absoluteString } ?? ""
         let endpoint = calls[0].endpoint
@@ -32,6 +33,7 @@ extension Plan {
 
     /// The same content as ``explanation(baseURL:)`` as a value, for `--format json`.
     public func explanationValue(baseURL: URL? = nil) -> Value {
+        if let local { return localExplanationValue(local) }
         let base = baseURL.map { $0.absoluteString.hasSuffix("/") ? String($0.absoluteString.dropLast()) : $0.absoluteString } ?? ""
         let callValues: [Value] = calls.map { call in
             .object([

@@ -13,6 +13,8 @@ public struct Plan: Sendable, Equatable {
     public var since: Date?
     public var timeZone: TimeZone
     public var convention: TimestampConvention
+    /// Set for a query over a saved response (`--input`): no calls, every qualifier a filter.
+    public var local: LocalSource? = nil
 }
 
 /// How many items the executor fetches.

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Time from starting `traktql` on a pseudo-terminal to its first prompt, and to the first
+query's result (which starts the embedded emulator: dataset generation + bind + one call).
+
+    Benchmarks/repl/first-prompt.py [RUNS] [BINARY]
+"""
+import os, pty, select, sys, time
+
+runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+binary = sys.argv[2] if len(sys.argv) > 2 else ".build/release/traktql"
+
+def read_until(fd, marker, start, deadline=20.0):
+    buf = b""
+    while marker not in buf:
+        if time.monotonic() - start > deadline:
+            raise TimeoutError(buf[-300:])
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try:
+                buf += os.read(fd, 65536)
+            except OSError:
+                break
+    return time.monotonic() - start
+
+prompts, results = [], []
+for _ in range(runs):
+    env = dict(os.environ, TERM="xterm", XDG_CONFIG_HOME="/tmp/traktql-bench-noconfig")
+    env.pop("TRAKT_API_URL", None)
+    start = time.monotonic()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(binary, [binary, "--now", "2024-06-01T12:00:00Z"], env)
+    prompts.append(read_until(fd, b"traktql>", start))
+    t0 = time.monotonic()
+    os.write(fd, b"activity | limit 1\r")
+    results.append(read_until(fd, b"(1 row)", start))
+    os.write(fd, b".quit\r")
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    os.close(fd)
+
+def summary(name, xs):
+    xs = sorted(x * 1000 for x in xs)
+    print(f"{name}: min {xs[0]:.1f} ms, median {xs[len(xs)//2]:.1f} ms, max {xs[-1]:.1f} ms ({len(xs)} runs)")
+
+summary("start -> first prompt", prompts)
+summary("start -> first query result (emulator started on first use)", results)
+print("load:", open("/proc/loadavg").read().split()[:3])

@@ -1,0 +1,193 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Runs a ``Plan`` over a local input: reads the items (streamed and projected, or — the
+/// reference path — decoded whole with ``ActivityPage``), applies the filters and the stages.
+struct LocalExecutor {
+    enum Reader: Sendable {
+        /// ``ActivityStream``: one pass in chunks, only the fields the query reads.
+        case streaming
+        /// The whole input in memory, decoded by ``ActivityPage`` (JSONReader): the reference.
+        case plain
+    }
+
+    var plan: Plan
+    var local: LocalSource
+    var now: Date
+    /// Whether whole items may be printed (json/ndjson output, or a format chosen later).
+    var wholeItems: Bool
+    var reader: Reader = .streaming
+    /// Bytes per read.
+    var chunkSize = 1 << 20
+
+    func run() throws(TraktQLError) -> QueryResult {
+        var pipeline = LocalPipeline(plan: plan, local: local, now: now)
+        switch reader {
+        case .plain:
+            let data = try readAll()
+            let page: ActivityPage
+            do {
+                page = try ActivityPage.decode(data, status: 200, url: local.displayName)
+            } catch {
+                throw .usage("cannot read the input: \(LocalInput.message(for: error))")
+            }
+            for item in page.items {
+                if !pipeline.accept(item) { break }
+            }
+        case .streaming:
+            let projection = Projection.forPlan(plan, wholeItems: wholeItems)
+            var forced: JSONParseError?
+            while true {
+                let fd = try openInput()
+                defer { if local.path != "-" { close(fd) } }
+                let window = ByteWindow(source: .descriptor(fd), chunkSize: chunkSize)
+                let stream = ActivityStream(window: window, projection: projection, name: local.displayName, forcedNDJSON: forced)
+                switch try stream.run({ pipeline.accept($0) }) {
+                case .done:
+                    return pipeline.finish()
+                case .rereadAsNDJSON(let error):
+                    guard local.path != "-" else {
+                        throw .usage("cannot read the input: it is NDJSON whose first line holds an \"activity\" array, which needs a second pass; standard input cannot be read twice, so save it to a file")
+                    }
+                    forced = error
+                    pipeline = LocalPipeline(plan: plan, local: local, now: now)
+                }
+            }
+        }
+        return pipeline.finish()
+    }
+
+    /// Runs over bytes in memory (tests and benchmarks).
+    static func run(plan: Plan, local: LocalSource, bytes: [UInt8], now: Date, wholeItems: Bool,
+                    reader: Reader, chunkSize: Int = 1 << 20) throws(TraktQLError) -> QueryResult {
+        var pipeline = LocalPipeline(plan: plan, local: local, now: now)
+        switch reader {
+        case .plain:
+            let page: ActivityPage
+            do {
+                page = try ActivityPage.decode(Data(bytes), status: 200, url: local.displayName)
+            } catch {
+                throw .usage("cannot read the input: \(LocalInput.message(for: error))")
+            }
+            for item in page.items {
+                if !pipeline.accept(item) { break }
+            }
+            return pipeline.finish()
+        case .streaming:
+            let projection = Projection.forPlan(plan, wholeItems: wholeItems)
+            return try bytes.withUnsafeBytes { raw -> Result<QueryResult, TraktQLError> in
+                var forced: JSONParseError?
+                while true {
+                    let window = ByteWindow(source: .memory(raw), chunkSize: chunkSize)
+                    let stream = ActivityStream(window: window, projection: projection, name: local.displayName, forcedNDJSON: forced)
+                    do throws(TraktQLError) {
+                        switch try stream.run({ pipeline.accept($0) }) {
+                        case .done:
+                            return .success(pipeline.finish())
+                        case .rereadAsNDJSON(let error):
+                            forced = error
+                            pipeline = LocalPipeline(plan: plan, local: local, now: now)
+                        }
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }.get()
+        }
+    }
+
+    private func openInput() throws(TraktQLError) -> Int32 {
+        if local.path == "-" { return 0 }
+        let fd = open(local.path, O_RDONLY)
+        if fd < 0 { throw .usage("cannot open \(local.path): \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    private func readAll() throws(TraktQLError) -> Data {
+        if local.path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: local.path))
+        } catch {
+            throw .usage("cannot open \(local.path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Filters and stages over items as they arrive: the stages that work row by row (`where`,
+/// `select`, `flatten`) run on each item at once, so only result rows are kept; the rest
+/// (`sort`, `count`, `distinct`, `limit`, and everything after them) run once at the end.
+struct LocalPipeline {
+    let runner: StageRunner
+    let residual: [ResidualFilter]
+    let local: LocalSource
+    let convention: TimestampConvention
+    let prefix: [CheckedStage]
+    let rest: [CheckedStage]
+    let prefixColumns: [String]?
+    /// `limit N` right after the row-by-row stages: once N rows are kept, no more are needed.
+    let earlyLimit: Int?
+    private(set) var rows: [Row] = []
+
+    init(plan: Plan, local: LocalSource, now: Date) {
+        runner = StageRunner(fields: FieldEvaluator(convention: plan.convention, now: now), stages: plan.stages)
+        residual = plan.residual
+        self.local = local
+        convention = plan.convention
+        let split = plan.stages.firstIndex { stage in
+            switch stage {
+            case .filter, .select, .flatten: return false
+            default: return true
+            }
+        } ?? plan.stages.count
+        prefix = Array(plan.stages[..<split])
+        rest = Array(plan.stages[split...])
+        var columns: [String]?
+        for case .select(let selected) in prefix { columns = selected.map(\.name) }
+        prefixColumns = columns
+        if case .limit(let n?)? = rest.first { earlyLimit = n } else { earlyLimit = nil }
+    }
+
+    /// Takes one item; answers whether more items are wanted.
+    mutating func accept(_ item: Value) -> Bool {
+        if local.since != nil || local.until != nil {
+            guard let ts = item["timestamp"]?.intValue, local.contains(convention.instant(forAPITimestamp: ts)) else { return true }
+        }
+        if !residual.isEmpty, !runner.passes(item, residual) { return true }
+        if prefix.isEmpty {
+            rows.append(.item(item))
+        } else {
+            rows += runner.run(prefix, on: [.item(item)]).rows
+        }
+        if let earlyLimit, rows.count >= earlyLimit { return false }
+        return true
+    }
+
+    func finish() -> QueryResult {
+        let (restColumns, finalRows) = runner.run(rest, on: rows)
+        let assembled = Executor.assemble(columns: restColumns ?? prefixColumns, rows: finalRows, fields: runner.fields)
+        return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items,
+                           warnings: [], calls: 0, cachedCalls: 0)
+    }
+}
+
+extension Engine {
+    /// Runs a plan over the configured local input.
+    func executeLocal(_ plan: Plan, _ local: LocalSource) throws(TraktQLError) -> QueryResult {
+        if local.path == "-" {
+            guard !standardInputConsumed else {
+                throw .usage("standard input was already read by an earlier query; save the data to a file to query it more than once")
+            }
+            standardInputConsumed = true
+        }
+        let format = settings.format.flatMap(OutputFormat.init(rawValue:))
+        let executor = LocalExecutor(
+            plan: plan, local: local, now: configuration.clock(),
+            wholeItems: format == nil || format == .json || format == .ndjson,
+            reader: configuration.streamingInput ? .streaming : .plain)
+        return try executor.run()
+    }
+}

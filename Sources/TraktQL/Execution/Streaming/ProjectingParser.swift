@@ -1,0 +1,610 @@
+/// Why the projecting parser stopped: the window ended before the value did (read more and
+/// retry from the last safe point), or the input is malformed.
+enum StreamFault: Error {
+    case needMore
+    case syntax(JSONParseError)
+}
+
+/// A strict JSON parser over one window of a larger input, with three ways to read a value:
+/// build it (``parseValue(depth:)``), build only the members a ``Projection`` names
+/// (``projectValue(_:depth:)``), or check it without building anything (``skipValue(depth:)``).
+///
+/// It accepts and rejects exactly what ``JSONReader`` does, with the same messages at the same
+/// byte offsets: the checks are the same (escapes, surrogate pairs, raw control characters,
+/// UTF-8 well-formedness, number grammar and range, nesting depth), made in the same order.
+///
+/// The window `p[0..<count]` holds input bytes `base..<base+count`. When it ends inside a value
+/// and more input may follow (`final == false`), the parser throws ``StreamFault/needMore``
+/// instead of an "unexpected end" error; the caller refills and retries from a point it saved.
+/// Every read of `p[k]` is preceded by a check `k < count`, so it never reads out of bounds.
+struct ProjectingParser {
+    let p: UnsafePointer<UInt8>
+    let count: Int
+    let base: Int
+    let final: Bool
+    let maxDepth: Int
+    var i = 0
+    private var memberStack: [(key: String, value: Value)] = []
+    private var elementStack: [Value] = []
+    var strings = ShortStringCache()
+
+    init(base p: UnsafePointer<UInt8>, count: Int, offset: Int, final: Bool, maxDepth: Int) {
+        self.p = p
+        self.count = count
+        self.base = offset
+        self.final = final
+        self.maxDepth = max(1, maxDepth)
+    }
+
+    /// Moves to a new window, keeping the caches.
+    mutating func rebase(_ p: UnsafePointer<UInt8>, count: Int, offset: Int, final: Bool) {
+        self = ProjectingParser(moving: self, p: p, count: count, offset: offset, final: final)
+    }
+
+    private init(moving old: ProjectingParser, p: UnsafePointer<UInt8>, count: Int, offset: Int, final: Bool) {
+        self.p = p
+        self.count = count
+        self.base = offset
+        self.final = final
+        self.maxDepth = old.maxDepth
+        self.strings = old.strings
+    }
+
+    // MARK: errors
+
+    @inline(__always) func fail(_ message: String) -> StreamFault {
+        .syntax(JSONParseError(offset: base + min(i, count), message: message))
+    }
+
+    @inline(__always) func fail(at k: Int, _ message: String) -> StreamFault {
+        .syntax(JSONParseError(offset: base + k, message: message))
+    }
+
+    /// The window ended: more input, or the end of the input (JSONReader's offset is its length).
+    @inline(__always) func end(_ message: String) -> StreamFault {
+        final ? .syntax(JSONParseError(offset: base + count, message: message)) : .needMore
+    }
+
+    func describe(_ b: UInt8) -> String {
+        if b >= 0x20, b < 0x7F { return "'\(Character(Unicode.Scalar(b)))'" }
+        let hex = String(b, radix: 16, uppercase: true)
+        return "byte 0x" + (hex.count < 2 ? "0" + hex : hex)
+    }
+
+    // MARK: whitespace and tokens
+
+    @inline(__always) static func isWhitespace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09
+    }
+
+    @inline(__always) mutating func skipWhitespace() {
+        while i < count, Self.isWhitespace(p[i]) { i += 1 }
+    }
+
+    /// The next byte after whitespace, or needMore / nil at the end of the input.
+    @inline(__always) mutating func peekAfterWhitespace() throws(StreamFault) -> UInt8? {
+        skipWhitespace()
+        if i < count { return p[i] }
+        if final { return nil }
+        throw .needMore
+    }
+
+    // MARK: values (built whole)
+
+    mutating func parseValue(depth: Int) throws(StreamFault) -> Value {
+        skipWhitespace()
+        guard i < count else { throw end("unexpected end of input, expected a value") }
+        switch p[i] {
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case let b: throw fail("unexpected \(describe(b)), expected a value")
+        }
+    }
+
+    private mutating func expectLiteral(_ word: StaticString) throws(StreamFault) {
+        let n = word.utf8CodeUnitCount
+        let w = word.utf8Start
+        for k in 0..<n {
+            guard i + k < count else { throw end("unexpected end of input in '\(word)'") }
+            guard p[i + k] == w[k] else { throw fail(at: i + k, "invalid literal, expected '\(word)'") }
+        }
+        i += n
+    }
+
+    private mutating func parseObject(depth: Int) throws(StreamFault) -> Value {
+        if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
+        i += 1
+        skipWhitespace()
+        if i < count, p[i] == UInt8(ascii: "}") { i += 1; return .object([]) }
+        let stackBase = memberStack.count
+        defer { memberStack.removeSubrange(stackBase...) }
+        while true {
+            let key = try parseKey()
+            let value = try parseValue(depth: depth)
+            memberStack.append((key: key, value: value))
+            if try endOfMember() { return .object(Array(memberStack[stackBase...])) }
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws(StreamFault) -> Value {
+        if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
+        i += 1
+        skipWhitespace()
+        if i < count, p[i] == UInt8(ascii: "]") { i += 1; return .array([]) }
+        let stackBase = elementStack.count
+        defer { elementStack.removeSubrange(stackBase...) }
+        while true {
+            let element = try parseValue(depth: depth)
+            elementStack.append(element)
+            if try endOfElement() { return .array(Array(elementStack[stackBase...])) }
+        }
+    }
+
+    /// Whitespace, a string key, whitespace, ':'. Leaves `i` after the colon.
+    mutating func parseKey() throws(StreamFault) -> String {
+        try expectKeyStart()
+        let key = try parseString()
+        try expectColon()
+        return key
+    }
+
+    @inline(__always) mutating func expectKeyStart() throws(StreamFault) {
+        skipWhitespace()
+        guard i < count else { throw end("unexpected end of input in an object, expected a key") }
+        guard p[i] == UInt8(ascii: "\"") else { throw fail("unexpected \(describe(p[i])), expected a string key") }
+    }
+
+    @inline(__always) mutating func expectColon() throws(StreamFault) {
+        skipWhitespace()
+        guard i < count else { throw end("unexpected end of input, expected ':'") }
+        guard p[i] == UInt8(ascii: ":") else { throw fail("unexpected \(describe(p[i])), expected ':'") }
+        i += 1
+    }
+
+    /// After a member: `,` (false: another member follows) or `}` (true).
+    @inline(__always) mutating func endOfMember() throws(StreamFault) -> Bool {
+        skipWhitespace()
+        guard i < count else { throw end("unexpected end of input in an object, expected ',' or '}'") }
+        switch p[i] {
+        case UInt8(ascii: ","): i += 1; return false
+        case UInt8(ascii: "}"): i += 1; return true
+        case let b: throw fail("unexpected \(describe(b)) in an object, expected ',' or '}'")
+        }
+    }
+
+    /// After an element: `,` (false) or `]` (true).
+    @inline(__always) mutating func endOfElement() throws(StreamFault) -> Bool {
+        skipWhitespace()
+        guard i < count else { throw end("unexpected end of input in an array, expected ',' or ']'") }
+        switch p[i] {
+        case UInt8(ascii: ","): i += 1; return false
+        case UInt8(ascii: "]"): i += 1; return true
+        case let b: throw fail("unexpected \(describe(b)) in an array, expected ',' or ']'")
+        }
+    }
+
+    // MARK: values (projected)
+
+    /// Builds what `projection` keeps of the value at `i`, checks the rest.
+    mutating func projectValue(_ projection: Projection, depth: Int) throws(StreamFault) -> Value {
+        if projection.whole { return try parseValue(depth: depth) }
+        skipWhitespace()
+        guard i < count else { throw end("unexpected end of input, expected a value") }
+        switch p[i] {
+        case UInt8(ascii: "{"): return try projectObject(projection, depth: depth + 1)
+        case UInt8(ascii: "["): return try projectArray(projection, depth: depth + 1)
+        default: return try parseValue(depth: depth)  // scalars are kept whole
+        }
+    }
+
+    /// An object whose `{` is at `i`, keeping the members `projection` lists.
+    mutating func projectObject(_ projection: Projection, depth: Int) throws(StreamFault) -> Value {
+        if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
+        i += 1
+        skipWhitespace()
+        if i < count, p[i] == UInt8(ascii: "}") { i += 1; return .object([]) }
+        let stackBase = memberStack.count
+        defer { memberStack.removeSubrange(stackBase...) }
+        while true {
+            try expectKeyStart()
+            let wanted = try matchKey(projection)
+            try expectColon()
+            if let wanted {
+                let child = projection.children[wanted]
+                let value = try projectValue(child.node, depth: depth)
+                memberStack.append((key: child.key, value: value))
+            } else {
+                try skipValue(depth: depth)
+            }
+            if try endOfMember() { return .object(Array(memberStack[stackBase...])) }
+        }
+    }
+
+    private mutating func projectArray(_ projection: Projection, depth: Int) throws(StreamFault) -> Value {
+        if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
+        i += 1
+        skipWhitespace()
+        if i < count, p[i] == UInt8(ascii: "]") { i += 1; return .array([]) }
+        let stackBase = elementStack.count
+        defer { elementStack.removeSubrange(stackBase...) }
+        while true {
+            let element = try projectValue(projection, depth: depth)
+            elementStack.append(element)
+            if try endOfElement() { return .array(Array(elementStack[stackBase...])) }
+        }
+    }
+
+    /// Reads the key string at `i` (its `"`), checking it, and returns the index of the
+    /// projection child it names. Plain ASCII keys are compared as bytes, never built.
+    private mutating func matchKey(_ projection: Projection) throws(StreamFault) -> Int? {
+        let start = i + 1
+        let (end, escaped, high) = try scanString(from: start)
+        if escaped || high {
+            // Rare: decode (checking as parseString does) and compare the text.
+            let key = try parseString()
+            return projection.children.firstIndex { $0.key == key }
+        }
+        i = end + 1
+        let length = end - start
+        // The key's first (up to) eight bytes as a little-endian word, zero-padded.
+        var word: UInt64 = 0
+        let head = min(length, 8)
+        #if _endian(little)
+        if count - start >= 8 {
+            word = UnsafeRawPointer(p + start).loadUnaligned(as: UInt64.self)
+            if head < 8 { word &= (1 << UInt64(head * 8)) &- 1 }
+        } else {
+            for m in 0..<head { word |= UInt64(p[start + m]) << UInt64(8 * m) }
+        }
+        #else
+        for m in 0..<head { word |= UInt64(p[start + m]) << UInt64(8 * m) }
+        #endif
+        let lengths = projection.keyLengths, words = projection.keyWords
+        for n in 0..<lengths.count where lengths[n] == length && words[n] == word {
+            if length <= 8 { return n }
+            let same = projection.keyBytes[n].withUnsafeBufferPointer { k -> Bool in
+                for m in 8..<length where k[m] != p[start + m] { return false }
+                return true
+            }
+            if same { return n }
+        }
+        return nil
+    }
+
+    // MARK: values (checked only)
+
+    /// Checks the value at `i` as ``parseValue(depth:)`` would, building nothing.
+    mutating func skipValue(depth: Int) throws(StreamFault) {
+        skipWhitespace()
+        guard i < count else { throw end("unexpected end of input, expected a value") }
+        switch p[i] {
+        case UInt8(ascii: "\""):
+            let start = i + 1
+            let (end, escaped, high) = try scanString(from: start)
+            if escaped {
+                _ = try parseString()  // rare: full escape checks
+            } else {
+                if high { try validateUTF8(from: start, to: end) }
+                i = end + 1
+            }
+        case UInt8(ascii: "{"):
+            let depth = depth + 1
+            if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
+            i += 1
+            skipWhitespace()
+            if i < count, p[i] == UInt8(ascii: "}") { i += 1; return }
+            while true {
+                try expectKeyStart()
+                try skipValue(depth: depth - 1)  // the key: a string (depth unused)
+                try expectColon()
+                try skipValue(depth: depth)
+                if try endOfMember() { return }
+            }
+        case UInt8(ascii: "["):
+            let depth = depth + 1
+            if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
+            i += 1
+            skipWhitespace()
+            if i < count, p[i] == UInt8(ascii: "]") { i += 1; return }
+            while true {
+                try skipValue(depth: depth)
+                if try endOfElement() { return }
+            }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            _ = try parseNumber()
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        case let b: throw fail("unexpected \(describe(b)), expected a value")
+        }
+    }
+
+    // MARK: strings
+
+    /// Finds the closing quote of the string whose content starts at `start`, checking raw
+    /// control characters before it. Returns the quote's index, whether a `\` occurred (the
+    /// scan stops there: the caller decodes) and whether a byte ≥ 0x80 occurred.
+    @inline(__always)
+    private func scanString(from start: Int) throws(StreamFault) -> (end: Int, escaped: Bool, high: Bool) {
+        var j = start
+        var highBits: UInt64 = 0
+        #if _endian(little)
+        let raw = UnsafeRawPointer(p)
+        while j + 8 <= count {
+            let x = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let q = x ^ (ones &* 0x22)
+            let b = x ^ (ones &* 0x5C)
+            let hasQuote = (q &- ones) & ~q
+            let hasBackslash = (b &- ones) & ~b
+            let hasControl = (x &- ones &* 0x20) & ~x
+            let mask = (hasQuote | hasBackslash | hasControl) & highs
+            if mask != 0 {
+                let position = mask.trailingZeroBitCount >> 3
+                highBits |= x & ((1 << UInt64(position * 8)) &- 1)
+                j += position
+                break
+            }
+            highBits |= x
+            j += 8
+        }
+        #endif
+        var high = highBits & 0x8080_8080_8080_8080 != 0
+        while j < count {
+            let c = p[j]
+            if c == UInt8(ascii: "\"") { return (j, false, high) }
+            if c == UInt8(ascii: "\\") { return (j, true, high) }
+            if c < 0x20 { throw fail(at: j, "raw control character \(describe(c)) in a string (must be escaped)") }
+            if c >= 0x80 { high = true }
+            j += 1
+        }
+        throw end("unexpected end of input in a string")
+    }
+
+    mutating func parseString() throws(StreamFault) -> String {
+        let start = i + 1
+        let (j, escaped, high) = try scanString(from: start)
+        if escaped { return try parseEscapedString(start: start, firstEscape: j) }
+        i = j + 1
+        if !high { return strings.string(p + start, length: j - start, readable: count - start) }
+        try validateUTF8(from: start, to: j)
+        return String(decoding: UnsafeBufferPointer(start: p + start, count: j - start), as: UTF8.self)
+    }
+
+    private mutating func parseEscapedString(start: Int, firstEscape: Int) throws(StreamFault) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(firstEscape - start + 16)
+        out.append(contentsOf: UnsafeBufferPointer(start: p + start, count: firstEscape - start))
+        var j = firstEscape
+        // As in JSONReader: only bytes from the first escape on decide whether to validate.
+        var ascii = true
+        while j < count {
+            let b = p[j]
+            if b == UInt8(ascii: "\"") {
+                if !ascii { try validateUTF8(from: start, to: j) }
+                i = j + 1
+                return String(decoding: out, as: UTF8.self)
+            }
+            if b < 0x20 { throw fail(at: j, "raw control character \(describe(b)) in a string (must be escaped)") }
+            if b != UInt8(ascii: "\\") {
+                if b >= 0x80 { ascii = false }
+                out.append(b)
+                j += 1
+                continue
+            }
+            guard j + 1 < count else { throw end("unexpected end of input in an escape") }
+            let e = p[j + 1]
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                let unit = try hex4(at: j + 2)
+                var scalar = UInt32(unit)
+                var length = 6
+                if (0xD800...0xDBFF).contains(unit) {
+                    // JSONReader checks for "\u" after a high surrogate only when both bytes
+                    // are in the input; with fewer it reports a lone surrogate.
+                    guard j + 7 < count else {
+                        if !final { throw .needMore }
+                        throw fail(at: j, "lone high surrogate \\u\(hexString(unit)) (no low surrogate follows)")
+                    }
+                    guard p[j + 6] == UInt8(ascii: "\\"), p[j + 7] == UInt8(ascii: "u") else {
+                        throw fail(at: j, "lone high surrogate \\u\(hexString(unit)) (no low surrogate follows)")
+                    }
+                    let low = try hex4(at: j + 8)
+                    guard (0xDC00...0xDFFF).contains(low) else {
+                        throw fail(at: j + 6, "high surrogate \\u\(hexString(unit)) followed by \\u\(hexString(low)), not a low surrogate")
+                    }
+                    scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
+                    length = 12
+                } else if (0xDC00...0xDFFF).contains(unit) {
+                    throw fail(at: j, "lone low surrogate \\u\(hexString(unit))")
+                }
+                appendUTF8(scalar, to: &out)
+                j += length
+                continue
+            default:
+                throw fail(at: j, "invalid escape '\\\(describeRaw(e))'")
+            }
+            j += 2
+        }
+        throw end("unexpected end of input in a string")
+    }
+
+    private func hex4(at k: Int) throws(StreamFault) -> UInt16 {
+        var v: UInt16 = 0
+        for n in 0..<4 {
+            guard k + n < count else { throw end("unexpected end of input in a \\u escape") }
+            let c = p[k + n]
+            let d: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
+            default: throw fail(at: k + n, "invalid hex digit \(describe(c)) in a \\u escape")
+            }
+            v = v << 4 | UInt16(d)
+        }
+        return v
+    }
+
+    private func hexString(_ v: UInt16) -> String {
+        let s = String(v, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    }
+
+    private func describeRaw(_ b: UInt8) -> String {
+        if b >= 0x20 && b < 0x7F { return String(Character(Unicode.Scalar(b))) }
+        let hex = String(b, radix: 16, uppercase: true)
+        return "\\x" + (hex.count < 2 ? "0" + hex : hex)
+    }
+
+    @inline(__always) private func appendUTF8(_ s: UInt32, to out: inout [UInt8]) {
+        switch s {
+        case 0..<0x80: out.append(UInt8(s))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | s >> 6)); out.append(UInt8(0x80 | s & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | s >> 12)); out.append(UInt8(0x80 | s >> 6 & 0x3F)); out.append(UInt8(0x80 | s & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | s >> 18)); out.append(UInt8(0x80 | s >> 12 & 0x3F))
+            out.append(UInt8(0x80 | s >> 6 & 0x3F)); out.append(UInt8(0x80 | s & 0x3F))
+        }
+    }
+
+    /// RFC 3629 well-formedness of `p[from..<to]`, as JSONReader checks it.
+    private func validateUTF8(from: Int, to end: Int) throws(StreamFault) {
+        var k = from
+        while k < end {
+            let b0 = p[k]
+            if b0 < 0x80 { k += 1; continue }
+            let need: Int
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; hi = 0x9F
+            case 0xF0: need = 3; lo = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; hi = 0x8F
+            default: throw fail(at: k, "invalid UTF-8 byte \(describe(b0))")
+            }
+            guard k + need < end else { throw fail(at: k, "truncated UTF-8 sequence") }
+            let b1 = p[k + 1]
+            guard b1 >= lo, b1 <= hi else { throw fail(at: k + 1, "invalid UTF-8 sequence") }
+            for n in stride(from: 2, through: need, by: 1) where p[k + n] & 0xC0 != 0x80 {
+                throw fail(at: k + n, "invalid UTF-8 sequence")
+            }
+            k += need + 1
+        }
+    }
+
+    // MARK: numbers
+
+    private static let exactPowersOf10: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    @inline(__always) private func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+
+    mutating func parseNumber() throws(StreamFault) -> Value {
+        let start = i
+        var negative = false
+        if p[i] == UInt8(ascii: "-") {
+            negative = true
+            i += 1
+            guard i < count else { throw end("unexpected end of input in a number") }
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var overflow = false
+        let first = p[i]
+        if first == UInt8(ascii: "0") {
+            i += 1
+            if i < count, isDigit(p[i]) { throw fail("leading zero in a number") }
+        } else if isDigit(first) {
+            while i < count, isDigit(p[i]) {
+                if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
+                    digits += 1
+                } else {
+                    overflow = true
+                }
+                i += 1
+            }
+        } else {
+            throw fail("unexpected \(describe(first)) in a number, expected a digit")
+        }
+        var integral = true
+        var fractionDigits = 0
+        if i < count, p[i] == UInt8(ascii: ".") {
+            integral = false
+            i += 1
+            guard i < count else { throw end("unexpected end of input in a number, expected a digit after '.'") }
+            guard isDigit(p[i]) else { throw fail("unexpected \(describe(p[i])) in a number, expected a digit after '.'") }
+            while i < count, isDigit(p[i]) {
+                if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
+                    digits += 1
+                    fractionDigits += 1
+                } else {
+                    overflow = true
+                }
+                i += 1
+            }
+        }
+        var exponent = 0
+        var exponentTooLarge = false
+        if i < count, p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E") {
+            integral = false
+            i += 1
+            var negativeExponent = false
+            if i < count, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") {
+                negativeExponent = p[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            guard i < count else { throw end("unexpected end of input in a number, expected an exponent") }
+            guard isDigit(p[i]) else { throw fail("unexpected \(describe(p[i])) in a number, expected an exponent digit") }
+            while i < count, isDigit(p[i]) {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(p[i] &- 0x30) } else { exponentTooLarge = true }
+                i += 1
+            }
+            if negativeExponent { exponent = -exponent }
+        }
+        // A number that touches the end of the window may go on in the next one.
+        if i == count, !final { throw .needMore }
+        if integral, !overflow {
+            if negative {
+                if mantissa <= UInt64(Int64.max) { return .int(-Int64(mantissa)) }
+                if mantissa == UInt64(Int64.max) + 1 { return .int(Int64.min) }
+            } else if mantissa <= UInt64(Int64.max) {
+                return .int(Int64(mantissa))
+            }
+        }
+        if !overflow, !exponentTooLarge, mantissa < 1 << 53 {
+            let e10 = exponent - fractionDigits
+            if e10 >= -22, e10 <= 22 {
+                var d = Double(mantissa)
+                d = e10 < 0 ? d / Self.exactPowersOf10[-e10] : d * Self.exactPowersOf10[e10]
+                return .double(negative ? -d : d)
+            }
+        }
+        let text = String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
+        guard let d = Double(text), d.isFinite else {
+            throw fail(at: start, "number \(text.prefix(40)) is out of range")
+        }
+        return .double(d)
+    }
+}

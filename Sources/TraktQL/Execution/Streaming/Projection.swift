@@ -1,0 +1,208 @@
+/// Which parts of an activity item a query reads: a tree of member names. The streaming reader
+/// materialises exactly these and skips everything else without building it.
+///
+/// A node marked ``whole`` keeps its value entire (a path that ends there, like `show` in
+/// `select show`); otherwise only the listed members are kept. Array elements are projected
+/// with the node of the array itself (`episodes[0].season` keeps `season` of every element),
+/// which is cheap and keeps lookups identical to the ones on the whole item.
+///
+/// The invariant: for every field the query reads, ``FieldEvaluator`` and ``StageRunner`` give
+/// the same answer on the projected item as on the whole item. Object members keep their order
+/// and duplicates, so "the first member wins" lookups are unchanged.
+public final class Projection: Sendable, CustomStringConvertible {
+    /// Keep the whole value.
+    public let whole: Bool
+    /// The members to keep (when not ``whole``), in a fixed order.
+    public let children: [(key: String, node: Projection)]
+    /// The same keys as UTF-8, for comparing raw key bytes without building strings.
+    let keyBytes: [[UInt8]]
+    /// Each key's first eight bytes as a little-endian word (zero-padded), and its length: one
+    /// comparison rejects almost every member name.
+    let keyWords: [UInt64]
+    let keyLengths: [Int]
+
+    init(whole: Bool, children: [(key: String, node: Projection)]) {
+        self.whole = whole
+        self.children = whole ? [] : children
+        self.keyBytes = self.children.map { Array($0.key.utf8) }
+        self.keyLengths = keyBytes.map(\.count)
+        self.keyWords = keyBytes.map { bytes in
+            var word: UInt64 = 0
+            for (n, b) in bytes.prefix(8).enumerated() { word |= UInt64(b) << UInt64(8 * n) }
+            return word
+        }
+    }
+
+    /// Everything (json/ndjson output of whole items).
+    public static let everything = Projection(whole: true, children: [])
+    /// Nothing: the reader only validates (after a `limit` is satisfied).
+    public static let nothing = Projection(whole: false, children: [])
+
+    public var isNothing: Bool { !whole && children.isEmpty }
+
+    /// `show.title, user.username, episodes.{season, episode}`; `*` for everything.
+    public var description: String {
+        if whole { return "*" }
+        return children.map { child in
+            if child.node.whole { return child.key }
+            let inner = child.node.children
+            if inner.count == 1 { return child.key + "." + child.node.description }
+            return child.key + ".{" + child.node.description + "}"
+        }.joined(separator: ", ")
+    }
+
+    // MARK: - Building
+
+    /// The projection a local plan needs. `wholeItems` when whole items may be printed
+    /// (json/ndjson output and no stage that reshapes rows).
+    static func forPlan(_ plan: Plan, wholeItems: Bool) -> Projection {
+        var builder = Builder()
+        var reshaped = false
+        for filter in plan.residual { builder.add(filter) }
+        if plan.local?.since != nil || plan.local?.until != nil { builder.add(["timestamp"]) }
+        for stage in plan.stages {
+            switch stage {
+            case .filter(let e): builder.add(e)
+            case .select(let columns):
+                columns.forEach { builder.add($0.field) }
+                reshaped = true
+            case .sort(let keys): keys.forEach { builder.add($0.field) }
+            case .limit: break
+            case .count(let by):
+                by.forEach { builder.add($0) }
+                reshaped = true
+            case .distinct(let fields):
+                fields.forEach { builder.add($0) }
+                reshaped = true
+            case .flatten:
+                // `flatten` moves each element of `episodes` to `episode`: keep both whole.
+                builder.add(["episodes"])
+                builder.add(["episode"])
+            }
+            if reshaped { break }  // later stages read columns, not items
+        }
+        if !reshaped {
+            if wholeItems { return .everything }
+            for name in QueryResult.defaultColumns {
+                switch name {
+                case "action", "type": builder.add([name])
+                default: builder.add(FieldReference(target: .virtual(name), name: name))
+                }
+            }
+        }
+        return builder.root.freeze()
+    }
+
+    /// A mutable tree while collecting paths.
+    struct Builder {
+        final class Node {
+            var whole = false
+            var children: [(String, Node)] = []
+
+            func child(_ key: String) -> Node {
+                if let existing = children.first(where: { $0.0 == key }) { return existing.1 }
+                let node = Node()
+                children.append((key, node))
+                return node
+            }
+
+            func freeze() -> Projection {
+                Projection(whole: whole, children: children.map { ($0.0, $0.1.freeze()) })
+            }
+        }
+
+        var root = Node()
+
+        /// A path of member names; indices are dropped (elements share their array's node).
+        mutating func add(_ keys: [String]) {
+            var node = root
+            if node.whole { return }
+            for key in keys {
+                node = node.child(key)
+                if node.whole { return }
+            }
+            node.whole = true
+            node.children = []
+        }
+
+        mutating func add(_ components: [FieldPath.Component]) {
+            // FieldEvaluator answers `episode` with `number` (and the reverse) when the object
+            // has a `season`: keep all three wherever either is read.
+            var prefixes: [[String]] = [[]]
+            for component in components {
+                guard case .key(let key) = component else { continue }
+                if key == "episode" || key == "number" {
+                    for prefix in prefixes { add(prefix + ["season"]) }
+                    prefixes = prefixes.flatMap { [$0 + ["episode"], $0 + ["number"]] }
+                } else {
+                    prefixes = prefixes.map { $0 + [key] }
+                }
+            }
+            for path in prefixes { add(path) }
+        }
+
+        mutating func add(_ reference: FieldReference) {
+            switch reference.target {
+            case .item(let components):
+                add(components)
+            case .virtual(let name):
+                switch name {
+                case "time", "ago":
+                    add(["timestamp"])
+                case "title":
+                    for object in ["show", "movie", "list"] {
+                        add([object, "title"])
+                        add([object, "name"])
+                    }
+                case "sxe":
+                    for object in ["episode", "episodes"] {
+                        add([object, "season"])
+                        add([object, "episode"])
+                        add([object, "number"])
+                    }
+                case "who":
+                    add(["user", "username"])
+                default:
+                    break
+                }
+            case .column:
+                break
+            }
+        }
+
+        mutating func add(_ expression: CheckedExpression) {
+            switch expression {
+            case .field(let reference): add(reference)
+            case .value: break
+            case .list(let items): items.forEach { add($0) }
+            case .not(let inner): add(inner)
+            case .binary(_, let l, let r):
+                add(l)
+                add(r)
+            }
+        }
+
+        mutating func add(_ filter: ResidualFilter) {
+            switch filter {
+            case .types: add(["type"])
+            case .actions: add(["action"])
+            case .users: add(["user", "username"])
+            case .shows:
+                for key in ["slug", "url", "tvdb_id"] { add(["show", key]) }
+                add(["show", "ids", "slug"])
+            case .movies:
+                for key in ["slug", "url", "imdb_id", "tmdb_id"] { add(["movie", key]) }
+                add(["movie", "ids", "slug"])
+            case .seasons, .episodes:
+                for object in ["episode", "episodes"] {
+                    add([object, "season"])
+                    add([object, "episode"])
+                    add([object, "number"])
+                }
+            case .rating:
+                add(["rating"])
+                add(["rating_advanced"])
+            }
+        }
+    }
+}
