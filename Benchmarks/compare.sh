@@ -33,7 +33,7 @@ if [ ! -s "$DUMP" ]; then
     echo "== generating $DUMP (deterministic: emulator seed 42, clock 2024-06-01T12:00:00Z)"
     "$T" -q --seed 42 --now 2024-06-01T12:00:00Z --tz UTC --format ndjson \
         -c 'set max_pages = 2000' -c 'activity | limit 100000' > "$DIR/items.ndjson"
-    awk -v limit="$TARGET_BYTES" '
+    LC_ALL=C awk -v limit="$TARGET_BYTES" '
         BEGIN { printf "{\"timestamps\":{\"start\":0,\"current\":1717218000},\"activity\":[\n"; n = 60 }
         { if (n + length($0) + 4 > limit) exit; if (NR > 1) printf ",\n"; printf "%s", $0; n += length($0) + 2 }
         END { printf "\n]}\n" }' "$DIR/items.ndjson" > "$DUMP.tmp"
