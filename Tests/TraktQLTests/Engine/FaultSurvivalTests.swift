@@ -44,7 +44,8 @@ struct ForcedFaultTransport: HTTPTransport {
     ])
     func aPersistentFaultIsAClearErrorWithExitTwo(fault: String, expected: String) async throws {
         let server = try await TestServer.small.value
-        let engine = Self.engine(server, fault: fault, requestTimeout: 1)
+        // Only the latency case needs a short timeout; the others get room for a loaded machine.
+        let engine = Self.engine(server, fault: fault, requestTimeout: fault.hasPrefix("latency") ? 1 : 10)
         let started = Date()
         do {
             let result = try await engine.run("activity | limit 150")
@@ -53,7 +54,7 @@ struct ForcedFaultTransport: HTTPTransport {
             #expect(error.exitCode == 2, "\(fault): \(error)")
             #expect(error.description.contains(expected), "\(fault): \(error.description)")
         }
-        #expect(Date().timeIntervalSince(started) < 30, "\(fault) took too long")
+        #expect(Date().timeIntervalSince(started) < 60, "\(fault) took too long")
     }
 
     @Test func randomFaultsAreRetriedToTheSameFullResult() async throws {
