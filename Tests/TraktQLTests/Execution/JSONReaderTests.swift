@@ -243,3 +243,13 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct JSONReaderUTF8RegressionTests {
+    /// Invalid UTF-8 before the first escape of a string was accepted (found in review).
+    @Test func invalidUTF8BeforeAnEscapeIsRejected() {
+        let bad: [UInt8] = Array(#"["a"#.utf8) + [0xFF] + Array(#"b\n"]"#.utf8)
+        #expect(throws: JSONParseError.self) { try JSONReader.parse(bad) }
+        let good: [UInt8] = Array(#"["é\n"]"#.utf8)
+        #expect((try? JSONReader.parse(good)) == .array([.string("é\n")]))
+    }
+}

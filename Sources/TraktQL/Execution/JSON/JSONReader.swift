@@ -211,7 +211,7 @@ struct JSONByteParser {
                 try validateUTF8(from: start, to: j)
                 return String(decoding: UnsafeBufferPointer(start: p + start, count: j - start), as: UTF8.self)
             }
-            if b == UInt8(ascii: "\\") { return try parseEscapedString(start: start, firstEscape: j) }
+            if b == UInt8(ascii: "\\") { return try parseEscapedString(start: start, firstEscape: j, asciiSoFar: ascii) }
             if b < 0x20 { throw JSONParseError(offset: j, message: "raw control character \(describe(b)) in a string (must be escaped)") }
             if b >= 0x80 { ascii = false }
             j += 1
@@ -219,12 +219,14 @@ struct JSONByteParser {
         throw JSONParseError(offset: count, message: "unexpected end of input in a string")
     }
 
-    private mutating func parseEscapedString(start: Int, firstEscape: Int) throws(JSONParseError) -> String {
+    /// `asciiSoFar`: whether the bytes before the first escape were all ASCII; if not, the whole
+    /// string is validated as UTF-8 at its end like any other non-ASCII string.
+    private mutating func parseEscapedString(start: Int, firstEscape: Int, asciiSoFar: Bool) throws(JSONParseError) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(firstEscape - start + 16)
         out.append(contentsOf: UnsafeBufferPointer(start: p + start, count: firstEscape - start))
         var j = firstEscape
-        var ascii = true
+        var ascii = asciiSoFar
         while j < count {
             let b = p[j]
             if b == UInt8(ascii: "\"") {

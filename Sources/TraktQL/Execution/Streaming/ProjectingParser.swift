@@ -370,20 +370,20 @@ struct ProjectingParser {
     mutating func parseString() throws(StreamFault) -> String {
         let start = i + 1
         let (j, escaped, high) = try scanString(from: start)
-        if escaped { return try parseEscapedString(start: start, firstEscape: j) }
+        if escaped { return try parseEscapedString(start: start, firstEscape: j, asciiSoFar: !high) }
         i = j + 1
         if !high { return strings.string(p + start, length: j - start, readable: count - start) }
         try validateUTF8(from: start, to: j)
         return String(decoding: UnsafeBufferPointer(start: p + start, count: j - start), as: UTF8.self)
     }
 
-    private mutating func parseEscapedString(start: Int, firstEscape: Int) throws(StreamFault) -> String {
+    private mutating func parseEscapedString(start: Int, firstEscape: Int, asciiSoFar: Bool) throws(StreamFault) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(firstEscape - start + 16)
         out.append(contentsOf: UnsafeBufferPointer(start: p + start, count: firstEscape - start))
         var j = firstEscape
-        // As in JSONReader: only bytes from the first escape on decide whether to validate.
-        var ascii = true
+        // As in JSONReader: non-ASCII anywhere in the string means the whole of it is validated.
+        var ascii = asciiSoFar
         while j < count {
             let b = p[j]
             if b == UInt8(ascii: "\"") {
