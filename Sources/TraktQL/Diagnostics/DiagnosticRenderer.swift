@@ -77,7 +77,8 @@ public struct DiagnosticRenderer: Sendable {
         var shown = prefix
         var caret = prefix.count
         for (i, c) in characters[from..<to].enumerated() {
-            let text = Lexer.printable(String(c)).replacingOccurrences(of: "\t", with: " ")
+            // Tabs print as one space so the caret lines up; other controls as visible escapes.
+            let text = c == "\t" ? " " : (c.isASCII && c != "\u{7F}" && c >= " " ? String(c) : Lexer.printable(String(c)))
             if from + i < startIndex { caret += text.count }
             shown += text
         }

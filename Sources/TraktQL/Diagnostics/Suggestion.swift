@@ -3,14 +3,17 @@ public enum Suggestion {
     /// The candidate closest to `word`, if it is close enough to be a plausible typo.
     public static func closest<S: Sequence>(to word: String, in candidates: S) -> String? where S.Element == String {
         let lowered = word.lowercased()
+        // Allow about one edit per three characters, at least one, and never the whole word.
+        let allowed = max(1, min(3, lowered.count / 3))
+        let length = lowered.unicodeScalars.count
         var best: (name: String, distance: Int)?
         for candidate in candidates {
+            // A length difference beyond the allowance can only mean more edits: skip the work.
+            guard abs(candidate.unicodeScalars.count - length) <= allowed else { continue }
             let d = distance(lowered, candidate.lowercased())
             if d < (best?.distance ?? .max) { best = (candidate, d) }
         }
         guard let best else { return nil }
-        // Allow about one edit per three characters, at least one, and never the whole word.
-        let allowed = max(1, min(3, lowered.count / 3))
         return best.distance <= allowed && best.distance < lowered.count ? best.name : nil
     }
 
