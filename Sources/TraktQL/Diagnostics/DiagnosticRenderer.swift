@@ -58,32 +58,47 @@ public struct DiagnosticRenderer: Sendable {
     /// The line as shown (control characters escaped, long lines cut around the span), the
     /// caret's display column, and its width.
     private func window(_ line: String, column: Int, span: SourceSpan) -> (String, Int, Int) {
-        let characters = Array(line)
-        let startIndex = min(max(0, column - 1), characters.count)
+        // Columns count Unicode scalars (as the lexer does), so the window does too.
+        let scalars = Array(line.unicodeScalars)
+        let startIndex = min(max(0, column - 1), scalars.count)
         var width = 1
         if span.start.line == span.end.line {
             width = max(1, span.end.column - span.start.column)
         } else {
-            width = max(1, characters.count - startIndex)
+            width = max(1, scalars.count - startIndex)
         }
         let maximum = 100
         var from = 0
-        var prefix = ""
+        var shown = ""
+        var caret = 0
         if startIndex > maximum - 20 {
             from = startIndex - 40
-            prefix = "…"
+            shown = "…"
+            caret = 1
         }
-        let to = min(characters.count, from + maximum)
-        var shown = prefix
-        var caret = prefix.count
-        for (i, c) in characters[from..<to].enumerated() {
+        let to = min(scalars.count, from + maximum)
+        var shownWidth = caret
+        for i in from..<to {
+            let scalar = scalars[i]
             // Tabs print as one space so the caret lines up; other controls as visible escapes.
-            let text = c == "\t" ? " " : (c.isASCII && c != "\u{7F}" && c >= " " ? String(c) : Lexer.printable(String(c)))
-            if from + i < startIndex { caret += text.count }
-            shown += text
+            var piece: String
+            if scalar == "\t" {
+                piece = " "
+            } else if Lexer.isSafeToPrint(scalar) {
+                piece = String(scalar)
+            } else {
+                piece = Lexer.printable(String(scalar))
+            }
+            let pieceWidth = piece.unicodeScalars.count
+            if i < startIndex { caret += pieceWidth }
+            shownWidth += pieceWidth
+            shown += piece
         }
-        if to < characters.count { shown += "…" }
-        width = min(width, max(1, shown.count - caret))
+        if to < scalars.count {
+            shown += "…"
+            shownWidth += 1
+        }
+        width = min(width, max(1, shownWidth - caret))
         return (shown, caret, width)
     }
 

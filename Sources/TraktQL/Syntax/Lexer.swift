@@ -322,16 +322,23 @@ public struct Lexer {
     private func isIdentifierStart(_ b: UInt8) -> Bool { isLetter(b) || b == UInt8(ascii: "_") }
     private func isIdentifierContinue(_ b: UInt8) -> Bool { isIdentifierStart(b) || isDigit(b) }
 
-    /// Control characters shown as escapes, so a message never carries raw terminal codes.
+    /// Control characters (C0, DEL, C1) and bidi/line-separator controls shown as `\u{…}`
+    /// escapes, so a message never carries raw terminal codes or reorders what follows.
     static func printable(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
+            if isSafeToPrint(scalar) {
                 out.unicodeScalars.append(scalar)
+            } else {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
             }
         }
         return out
+    }
+
+    static func isSafeToPrint(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return !(v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+                 || (0x2066...0x2069).contains(v) || v == 0x2028 || v == 0x2029 || v == 0x200E || v == 0x200F || v == 0x061C)
     }
 }

@@ -56,3 +56,20 @@ import Testing
         #expect(DiagnosticRenderer().render(diagnostics, source: "\u{0}\u{1B}[2J activity").contains("\u{1B}") == false)
     }
 }
+
+@Suite struct DiagnosticSafetyTests {
+    /// Query text is echoed in error messages: bidi overrides and controls in it are escaped.
+    @Test func sourceLinesAreEchoedWithoutTerminalControls() {
+        let source = "activity user:\u{202E}nitsuj sesaon:1 \u{1B}]52;c;eA==\u{07}"
+        let (_, diagnostics) = Parser.parse(source)
+        var all = diagnostics
+        if all.isEmpty, case .query(let q)? = Parser.parse(source).script.statements.first?.kind {
+            var checker = Checker(context: SessionContext())
+            all = checker.check(q).diagnostics
+        }
+        let text = DiagnosticRenderer().render(all, source: source)
+        #expect(!all.isEmpty)
+        #expect(!text.unicodeScalars.contains { $0.value == 0x202E || $0.value == 0x1B || $0.value == 0x07 })
+        #expect(text.contains("\\u{202e}"))
+    }
+}
