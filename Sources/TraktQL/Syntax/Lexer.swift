@@ -26,6 +26,8 @@ public struct Lexer {
     private var nesting = 0
     /// After `let`/`set`, the first top-level `=` assigns.
     private var expectsAssignment = false
+    /// A `|` at the end of a line continues the statement on the next line (as in the shell).
+    private var afterPipe = false
     private(set) public var diagnostics: [Diagnostic] = []
 
     public init(_ source: String) {
@@ -94,7 +96,9 @@ public struct Lexer {
             advance()
             mode = .expression
             nesting = 0
-            return token(.pipe, from: start)
+            let pipe = token(.pipe, from: start)
+            skipBlanksAfterPipe()
+            return pipe
         }
         switch mode {
         case .head:
@@ -119,7 +123,7 @@ public struct Lexer {
                 while let b = peek(), b != UInt8(ascii: "\n") { advance() }
             case UInt8(ascii: "\n"):
                 // Between statements, and inside open parentheses, newlines are only space.
-                if mode == .head || (mode == .expression && nesting > 0) || continuesOnNextLine() {
+                if mode == .head || (mode == .expression && nesting > 0) || afterPipe || continuesOnNextLine() {
                     advance()
                 } else {
                     return
@@ -128,6 +132,13 @@ public struct Lexer {
                 return
             }
         }
+    }
+
+    /// Spaces, comments and newlines after a `|`: the statement goes on.
+    private mutating func skipBlanksAfterPipe() {
+        afterPipe = true
+        skipBlanks()
+        afterPipe = false
     }
 
     /// Whether the next line that is not blank or a comment starts with `|`.

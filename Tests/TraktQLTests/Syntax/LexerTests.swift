@@ -29,6 +29,11 @@ import Testing
         #expect(kinds(source) == [.identifier, .qualifier, .pipe, .identifier, .number, .statementEnd, .identifier, .endOfInput])
     }
 
+    @Test func aTrailingPipeContinuesTheStatement() {
+        let source = "activity show:lost |\n  # a comment\n  limit 5\nactivity"
+        #expect(kinds(source) == [.identifier, .qualifier, .pipe, .identifier, .number, .statementEnd, .identifier, .endOfInput])
+    }
+
     @Test func newlinesInsideParenthesesAreSpace() {
         #expect(kinds("activity | where (a == 1\n or b == 2)\nactivity").contains(.statementEnd))
         #expect(kinds("activity | where (a == 1\n or b == 2)").filter { $0 == .statementEnd }.isEmpty)
