@@ -47,23 +47,33 @@ public struct Endpoint: Sendable, Hashable {
     }
 
     /// `activity/seasons`
-    public var name: String
+    public let name: String
     /// The segments after the key, in order.
-    public var segments: [Segment]
+    public let segments: [Segment]
     /// How many leading segments the API requires.
-    public var requiredCount: Int
-    public var auth: Auth
+    public let requiredCount: Int
+    public let auth: Auth
     /// The stream a `scope:` qualifier selects, for the all-types streams.
-    public var scope: Scope?
+    public let scope: Scope?
 
     /// `activity/seasons.json`
     public var pathPrefix: String { "\(name).json" }
 
     /// The qualifiers that must be present (and pushable) to choose this endpoint.
-    public var requiredQualifiers: Set<QualifierKey> { Set(segments.prefix(requiredCount).map(\.source)) }
+    public let requiredQualifiers: Set<QualifierKey>
 
     /// The qualifiers this endpoint carries in its path.
-    public var carriedQualifiers: Set<QualifierKey> { Set(segments.map(\.source)) }
+    public let carriedQualifiers: Set<QualifierKey>
+
+    public init(name: String, segments: [Segment], requiredCount: Int, auth: Auth, scope: Scope? = nil) {
+        self.name = name
+        self.segments = segments
+        self.requiredCount = requiredCount
+        self.auth = auth
+        self.scope = scope
+        requiredQualifiers = Set(segments.prefix(requiredCount).map(\.source))
+        carriedQualifiers = Set(segments.map(\.source))
+    }
 }
 
 /// The declarative table of v1 activity endpoints (trakt-api.md §1.2). The planner reads it;

@@ -49,7 +49,7 @@ public struct Parser {
     }
 
     private func isKeyword(_ word: String) -> Bool {
-        current.kind == .identifier && current.text.lowercased() == word
+        current.kind == .identifier && Self.equalsIgnoringASCIICase(current.text, word)
     }
 
     private mutating func error(_ message: String, at span: SourceSpan, help: String? = nil) {
@@ -290,7 +290,7 @@ public struct Parser {
             guard let scalar = parseScalar(token, scalarStart, end) else { return nil }
             return QualifierTerm(kind: .comparison(op, scalar), span: span)
         }
-        if !termText.hasPrefix("\""), let dots = termText.range(of: "..") {
+        if !termText.hasPrefix("\""), let dots = Self.rangeOfDots(in: termText) {
             let low = dots.lowerBound == start ? nil : parseScalar(token, start, dots.lowerBound)
             let high = dots.upperBound == end ? nil : parseScalar(token, dots.upperBound, end)
             if (dots.lowerBound != start && low == nil) || (dots.upperBound != end && high == nil) { return nil }
@@ -328,7 +328,7 @@ public struct Parser {
             }
             return Scalar(kind: .variable(String(name)), span: span)
         }
-        if text.contains("\"") {
+        if text.utf8.contains(UInt8(ascii: "\"")) {
             error("unexpected '\"' inside '\(Lexer.printable(String(text)))'", at: span, help: "quote the whole value")
             return nil
         }
@@ -337,20 +337,27 @@ public struct Parser {
 
     /// The span of `token.text[from..<to]`, for a token that may hold quoted newlines.
     private func subspan(of token: Token, _ from: String.Index, _ to: String.Index) -> SourceSpan {
-        func location(_ index: String.Index) -> SourceLocation {
-            var loc = token.span.start
-            for scalar in token.text.unicodeScalars[..<index] {
-                loc.offset += UTF8.width(scalar)
-                if scalar == "\n" {
-                    loc.line += 1
-                    loc.column = 1
-                } else {
-                    loc.column += 1
-                }
+        // One pass over the UTF-8 bytes: columns count scalar starts, as the lexer does.
+        var location = token.span.start
+        var start = location
+        let utf8 = token.text.utf8
+        let fromOffset = utf8.distance(from: utf8.startIndex, to: from)
+        let toOffset = utf8.distance(from: utf8.startIndex, to: to)
+        var offset = 0
+        for byte in utf8 {
+            if offset == fromOffset { start = location }
+            if offset == toOffset { break }
+            location.offset += 1
+            if byte == UInt8(ascii: "\n") {
+                location.line += 1
+                location.column = 1
+            } else if byte & 0xC0 != 0x80 {
+                location.column += 1
             }
-            return loc
+            offset += 1
         }
-        return SourceSpan(start: location(from), end: location(to))
+        if offset == fromOffset { start = location }
+        return SourceSpan(start: start, end: location)
     }
 
     // MARK: - Stages
@@ -549,7 +556,7 @@ public struct Parser {
         case .match: op = .matches
         case .notMatch: op = .notMatches
         case .identifier where isKeyword("in"): op = .in
-        case .identifier where isKeyword("not") && tokens[min(position + 1, tokens.count - 1)].text.lowercased() == "in":
+        case .identifier where isKeyword("not") && Self.equalsIgnoringASCIICase(tokens[min(position + 1, tokens.count - 1)].text, "in"):
             advance()
             op = .notIn
         default: op = nil
@@ -631,6 +638,38 @@ public struct Parser {
             error("expected a value, found \(found)", at: token.span, help: "compare a field with a value, like rating_advanced >= 8")
             return nil
         }
+    }
+
+    /// `a == b` for ASCII letters in any case, without allocating (keywords are ASCII).
+    static func equalsIgnoringASCIICase(_ a: String, _ lowercaseWord: String) -> Bool {
+        var x = a.utf8.makeIterator()
+        var y = lowercaseWord.utf8.makeIterator()
+        while true {
+            switch (x.next(), y.next()) {
+            case (nil, nil): return true
+            case let (c?, d?):
+                let folded = c >= 65 && c <= 90 ? c | 0x20 : c
+                if folded != d { return false }
+            default: return false
+            }
+        }
+    }
+
+    /// The first `..` in `text` (Foundation's search is slow for this).
+    static func rangeOfDots(in text: Substring) -> Range<String.Index>? {
+        var previousWasDot = false
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            if text[index] == "." {
+                if previousWasDot { return text.index(before: index)..<next }
+                previousWasDot = true
+            } else {
+                previousWasDot = false
+            }
+            index = next
+        }
+        return nil
     }
 
     /// Integers, decimals, durations (`7d`) and dates (`2024-01-01…`) share the number token.
