@@ -54,8 +54,10 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator"]),
-        .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulator"]),
+        // Helpers shared by test targets (child processes with bounded waits).
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulator", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,15 +9,15 @@ import Foundation
 ///
 /// (Foundation's `Process.waitUntilExit()` was seen to hang here: a child that exited stayed a
 /// zombie and was never reaped, so a test hung for good. This helper polls `waitpid` itself.)
-enum Spawn {
-    struct Child {
-        let pid: pid_t
+public enum Spawn {
+    public struct Child {
+        public let pid: pid_t
         /// The read end of the child's stdout, or -1 when it goes to /dev/null.
-        let output: Int32
+        public let output: Int32
     }
 
     /// Starts `path` with `arguments`; stdin and stderr are /dev/null, stdout a pipe when asked.
-    static func start(_ path: String, _ arguments: [String], captureOutput: Bool = false) -> Child? {
+    public static func start(_ path: String, _ arguments: [String], captureOutput: Bool = false) -> Child? {
         var fds: [Int32] = [-1, -1]
         if captureOutput {
             guard pipe(&fds) == 0 else { return nil }
@@ -65,7 +65,7 @@ enum Spawn {
     /// Waits for the child to exit, at most `timeout` seconds (then kills it); its exit
     /// status, or nil when it had to be killed or died of a signal.
     @discardableResult
-    static func wait(_ child: Child, timeout: TimeInterval) -> Int32? {
+    public static func wait(_ child: Child, timeout: TimeInterval) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0
         while true {
@@ -83,7 +83,7 @@ enum Spawn {
     }
 
     /// Reads the child's stdout until end of file or the deadline.
-    static func readOutput(_ child: Child, timeout: TimeInterval, untilNewline: Bool = false) -> String {
+    public static func readOutput(_ child: Child, timeout: TimeInterval, untilNewline: Bool = false) -> String {
         guard child.output >= 0 else { return "" }
         let deadline = Date().addingTimeInterval(timeout)
         var data = [UInt8]()
@@ -102,7 +102,7 @@ enum Spawn {
     }
 
     /// Runs to completion within `timeout`; the exit status (nil if killed) and stdout.
-    static func run(_ path: String, _ arguments: [String], captureOutput: Bool = false, timeout: TimeInterval = 10) -> (status: Int32?, output: String) {
+    public static func run(_ path: String, _ arguments: [String], captureOutput: Bool = false, timeout: TimeInterval = 10) -> (status: Int32?, output: String) {
         guard let child = start(path, arguments, captureOutput: captureOutput) else { return (nil, "") }
         let output = readOutput(child, timeout: timeout)
         if child.output >= 0 { close(child.output) }
