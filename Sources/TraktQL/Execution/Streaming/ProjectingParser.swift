@@ -65,11 +65,7 @@ struct ProjectingParser {
         final ? .syntax(JSONParseError(offset: base + count, message: message)) : .needMore
     }
 
-    func describe(_ b: UInt8) -> String {
-        if b >= 0x20, b < 0x7F { return "'\(Character(Unicode.Scalar(b)))'" }
-        let hex = String(b, radix: 16, uppercase: true)
-        return "byte 0x" + (hex.count < 2 ? "0" + hex : hex)
-    }
+    func describe(_ b: UInt8) -> String { JSONBytes.describe(b) }
 
     // MARK: whitespace and tokens
 
@@ -416,21 +412,21 @@ struct ProjectingParser {
                     // are in the input; with fewer it reports a lone surrogate.
                     guard j + 7 < count else {
                         if !final { throw .needMore }
-                        throw fail(at: j, "lone high surrogate \\u\(hexString(unit)) (no low surrogate follows)")
+                        throw fail(at: j, "lone high surrogate \\u\(JSONBytes.hexString(unit)) (no low surrogate follows)")
                     }
                     guard p[j + 6] == UInt8(ascii: "\\"), p[j + 7] == UInt8(ascii: "u") else {
-                        throw fail(at: j, "lone high surrogate \\u\(hexString(unit)) (no low surrogate follows)")
+                        throw fail(at: j, "lone high surrogate \\u\(JSONBytes.hexString(unit)) (no low surrogate follows)")
                     }
                     let low = try hex4(at: j + 8)
                     guard (0xDC00...0xDFFF).contains(low) else {
-                        throw fail(at: j + 6, "high surrogate \\u\(hexString(unit)) followed by \\u\(hexString(low)), not a low surrogate")
+                        throw fail(at: j + 6, "high surrogate \\u\(JSONBytes.hexString(unit)) followed by \\u\(JSONBytes.hexString(low)), not a low surrogate")
                     }
                     scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
                     length = 12
                 } else if (0xDC00...0xDFFF).contains(unit) {
-                    throw fail(at: j, "lone low surrogate \\u\(hexString(unit))")
+                    throw fail(at: j, "lone low surrogate \\u\(JSONBytes.hexString(unit))")
                 }
-                appendUTF8(scalar, to: &out)
+                JSONBytes.appendUTF8(scalar, to: &out)
                 j += length
                 continue
             default:
@@ -458,153 +454,31 @@ struct ProjectingParser {
         return v
     }
 
-    private func hexString(_ v: UInt16) -> String {
-        let s = String(v, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - s.count)) + s
-    }
 
-    private func describeRaw(_ b: UInt8) -> String {
-        if b >= 0x20 && b < 0x7F { return String(Character(Unicode.Scalar(b))) }
-        let hex = String(b, radix: 16, uppercase: true)
-        return "\\x" + (hex.count < 2 ? "0" + hex : hex)
-    }
+    private func describeRaw(_ b: UInt8) -> String { JSONBytes.describeRaw(b) }
 
-    @inline(__always) private func appendUTF8(_ s: UInt32, to out: inout [UInt8]) {
-        switch s {
-        case 0..<0x80: out.append(UInt8(s))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | s >> 6)); out.append(UInt8(0x80 | s & 0x3F))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | s >> 12)); out.append(UInt8(0x80 | s >> 6 & 0x3F)); out.append(UInt8(0x80 | s & 0x3F))
-        default:
-            out.append(UInt8(0xF0 | s >> 18)); out.append(UInt8(0x80 | s >> 12 & 0x3F))
-            out.append(UInt8(0x80 | s >> 6 & 0x3F)); out.append(UInt8(0x80 | s & 0x3F))
-        }
-    }
 
     /// RFC 3629 well-formedness of `p[from..<to]`, as JSONReader checks it.
-    private func validateUTF8(from: Int, to end: Int) throws(StreamFault) {
-        var k = from
-        while k < end {
-            let b0 = p[k]
-            if b0 < 0x80 { k += 1; continue }
-            let need: Int
-            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-            switch b0 {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lo = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; hi = 0x9F
-            case 0xF0: need = 3; lo = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; hi = 0x8F
-            default: throw fail(at: k, "invalid UTF-8 byte \(describe(b0))")
-            }
-            guard k + need < end else { throw fail(at: k, "truncated UTF-8 sequence") }
-            let b1 = p[k + 1]
-            guard b1 >= lo, b1 <= hi else { throw fail(at: k + 1, "invalid UTF-8 sequence") }
-            for n in stride(from: 2, through: need, by: 1) where p[k + n] & 0xC0 != 0x80 {
-                throw fail(at: k + n, "invalid UTF-8 sequence")
-            }
-            k += need + 1
-        }
-    }
 
+    /// RFC 3629 well-formedness of the raw bytes `p[from..<to]` (see ``JSONBytes``).
+    private func validateUTF8(from: Int, to end: Int) throws(StreamFault) {
+        if let failure = JSONBytes.validateUTF8(p, from: from, to: end) { throw fail(at: failure.offset, failure.message) }
+    }
     // MARK: numbers
 
-    private static let exactPowersOf10: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
 
     @inline(__always) private func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
 
     mutating func parseNumber() throws(StreamFault) -> Value {
-        let start = i
-        var negative = false
-        if p[i] == UInt8(ascii: "-") {
-            negative = true
-            i += 1
-            guard i < count else { throw end("unexpected end of input in a number") }
-        }
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var overflow = false
-        let first = p[i]
-        if first == UInt8(ascii: "0") {
-            i += 1
-            if i < count, isDigit(p[i]) { throw fail("leading zero in a number") }
-        } else if isDigit(first) {
-            while i < count, isDigit(p[i]) {
-                if digits < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
-                    digits += 1
-                } else {
-                    overflow = true
-                }
-                i += 1
-            }
-        } else {
-            throw fail("unexpected \(describe(first)) in a number, expected a digit")
-        }
-        var integral = true
-        var fractionDigits = 0
-        if i < count, p[i] == UInt8(ascii: ".") {
-            integral = false
-            i += 1
-            guard i < count else { throw end("unexpected end of input in a number, expected a digit after '.'") }
-            guard isDigit(p[i]) else { throw fail("unexpected \(describe(p[i])) in a number, expected a digit after '.'") }
-            while i < count, isDigit(p[i]) {
-                if digits < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(p[i] &- 0x30)
-                    digits += 1
-                    fractionDigits += 1
-                } else {
-                    overflow = true
-                }
-                i += 1
-            }
-        }
-        var exponent = 0
-        var exponentTooLarge = false
-        if i < count, p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E") {
-            integral = false
-            i += 1
-            var negativeExponent = false
-            if i < count, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") {
-                negativeExponent = p[i] == UInt8(ascii: "-")
-                i += 1
-            }
-            guard i < count else { throw end("unexpected end of input in a number, expected an exponent") }
-            guard isDigit(p[i]) else { throw fail("unexpected \(describe(p[i])) in a number, expected an exponent digit") }
-            while i < count, isDigit(p[i]) {
-                if exponent < 100_000 { exponent = exponent * 10 + Int(p[i] &- 0x30) } else { exponentTooLarge = true }
-                i += 1
-            }
-            if negativeExponent { exponent = -exponent }
-        }
-        // A number that touches the end of the window may go on in the next one.
-        if i == count, !final { throw .needMore }
-        if integral, !overflow {
-            if negative {
-                if mantissa <= UInt64(Int64.max) { return .int(-Int64(mantissa)) }
-                if mantissa == UInt64(Int64.max) + 1 { return .int(Int64.min) }
-            } else if mantissa <= UInt64(Int64.max) {
-                return .int(Int64(mantissa))
-            }
-        }
-        if !overflow, !exponentTooLarge, mantissa < 1 << 53 {
-            let e10 = exponent - fractionDigits
-            if e10 >= -22, e10 <= 22 {
-                var d = Double(mantissa)
-                d = e10 < 0 ? d / Self.exactPowersOf10[-e10] : d * Self.exactPowersOf10[e10]
-                return .double(negative ? -d : d)
-            }
-        }
-        let text = String(decoding: UnsafeBufferPointer(start: p + start, count: i - start), as: UTF8.self)
-        guard let d = Double(text), d.isFinite else {
-            throw fail(at: start, "number \(text.prefix(40)) is out of range")
-        }
-        return .double(d)
+        let (count, base, final) = (self.count, self.base, self.final)
+        return try JSONBytes.number(
+            p, count: count, at: &i,
+            atEnd: { (message: String) -> StreamFault in
+                final ? .syntax(JSONParseError(offset: base + count, message: message)) : .needMore
+            },
+            invalid: { (offset: Int, message: String) -> StreamFault in
+                .syntax(JSONParseError(offset: base + min(offset, count), message: message))
+            },
+            touchingEnd: final ? nil : StreamFault.needMore)
     }
 }
