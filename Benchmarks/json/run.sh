@@ -6,5 +6,6 @@ out="${TMPDIR:-/tmp}/traktql-jsonbench"
 swiftc -O -wmo -swift-version 6 -module-name JSONBench \
     Sources/TraktQL/Execution/Value.swift \
     Sources/TraktQL/Execution/JSON/JSONReader.swift \
+    Sources/TraktQL/Execution/JSON/JSONBytes.swift \
     Benchmarks/json/main.swift -o "$out"
 "$out"
