@@ -12,12 +12,15 @@ final class Session: Sendable {
     let printer: OutputPrinter
     /// Set by the REPL, which records history and completes from it.
     let interactive: Bool
+    /// Paging progress on a terminal, erased before results print.
+    let progress: ProgressLine?
 
-    init(engine: Engine, baseURL: URL?, printer: OutputPrinter, interactive: Bool) {
+    init(engine: Engine, baseURL: URL?, printer: OutputPrinter, interactive: Bool, progress: ProgressLine? = nil) {
         self.engine = engine
         self.baseURL = baseURL
         self.printer = printer
         self.interactive = interactive
+        self.progress = progress
     }
 
     /// What a script runner or REPL should do after a statement.
@@ -30,7 +33,14 @@ final class Session: Sendable {
     /// report with the statement's location.
     func run(_ statement: Statement, source: String, sourceName: String?, readDepth: Int = 0) async throws(TraktQLError) -> Continuation {
         let started = ContinuousClock.now
-        let outcome = try await engine.execute(statement, source: source)
+        let outcome: StatementOutcome
+        do {
+            outcome = try await engine.execute(statement, source: source)
+            progress?.clear()
+        } catch {
+            progress?.clear()
+            throw error
+        }
         let settings = await engine.settings
         var continuation = Continuation.next
         switch outcome {

@@ -41,8 +41,8 @@ public enum TraktQLShell {
         }
 
         let credentials = configuration.username.map { BasicCredentials(username: $0, password: configuration.password ?? "") }
-        var progress: (@Sendable (String) -> Void)?
-        if terminal.stderrIsTTY { progress = { @Sendable line in Console.err("\r\u{1B}[2K" + line) } }
+        let progressLine = terminal.stderrIsTTY ? ProgressLine() : nil
+        let progress: (@Sendable (String) -> Void)? = progressLine.map { line in { @Sendable text in line.show(text) } }
         let clock: @Sendable () -> Date
         if let now = configuration.now { clock = { now } } else { clock = { Date() } }
         var engineConfiguration = EngineConfiguration(
@@ -75,7 +75,7 @@ public enum TraktQLShell {
         var status = ExitStatus.ok
         let scripted = !configuration.commands.isEmpty || !configuration.files.isEmpty || !terminal.stdinIsTTY
         if scripted {
-            let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: false)
+            let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: false, progress: progressLine)
             let runner = ScriptRunner(session: session, keepGoing: configuration.keepGoing)
             var sources: [(text: String, name: String?)] = configuration.commands.map { ($0, nil) }
             for file in configuration.files {
@@ -101,10 +101,9 @@ public enum TraktQLShell {
                 if result != .ok && !configuration.keepGoing { break }
             }
         } else {
-            let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: true)
+            let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: true, progress: progressLine)
             status = await REPL(session: session, embedded: embedded).run()
         }
-        if terminal.stderrIsTTY, progress != nil { Console.err("") }
         await embedded?.stop()
         return status.rawValue
     }
