@@ -94,7 +94,17 @@ public actor Engine {
             transport: transport, baseURL: configuration.apiURL, apiKey: configuration.apiKey, cache: cache,
             cacheTTL: settings.cacheTTL, maxPages: settings.maxPages, limiter: limiter, now: configuration.clock(),
             progress: configuration.progress)
-        return try await executor.run(plan)
+        do {
+            return try await executor.run(plan)
+        } catch {
+            // The streams that need auth answer 401 to anonymous calls: say what to do.
+            if case .api(401, let message, let call) = error, configuration.credentials == nil,
+               let endpoint = plan.calls.first?.endpoint, endpoint.auth == .required {
+                throw .api(status: 401, message: message + " (\(endpoint.name) needs your Trakt username and password: "
+                           + "--username/--password or TRAKT_USERNAME/TRAKT_PASSWORD)", call: call)
+            }
+            throw error
+        }
     }
 
     /// Changes a setting as `set name = value` would.
