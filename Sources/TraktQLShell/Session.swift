@@ -117,8 +117,7 @@ final class Session: Sendable {
             let status = await runner.run(source: text, name: path, readDepth: readDepth + 1)
             if status != .ok { throw .usage(".read \(path) failed (exit \(status.rawValue))") }
         case "explain":
-            let text = "explain " + arguments.joined(separator: " ")
-            let plan = try await engine.plan(String(text.dropFirst("explain ".count)))
+            let plan = try await engine.plan(arguments.joined(separator: " "))
             printer.print(.plan(plan), settings: await engine.settings, baseURL: baseURL)
         case "history":
             if !interactive { throw fail(".history is only available in the interactive shell") }

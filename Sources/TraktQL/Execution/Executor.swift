@@ -17,6 +17,13 @@ struct Executor: Sendable {
     /// The API's cap on one call.
     static let pageSize = 100
 
+    /// How ``QueryResult/defaultColumns`` are read from a whole item.
+    static let defaultReferences: [FieldReference] = QueryResult.defaultColumns.map { name in
+        name == "action" || name == "type"
+            ? FieldReference(target: .item([.key(name)]), name: name)
+            : FieldReference(target: .virtual(name), name: name)
+    }
+
     private struct Fetched: Sendable {
         var items: [Value]
         var calls = 0
@@ -75,19 +82,10 @@ struct Executor: Sendable {
                 return []
             }, nil)
         }
-        let references = QueryResult.defaultColumns.map { FieldReference(target: .virtual($0), name: $0) }
         var items: [Value] = []
         let table = rows.map { row in
             if case .item(let item) = row { items.append(item) }
-            return references.map { reference in
-                switch reference.name {
-                case "action", "type":
-                    if case .item(let item) = row { return item[reference.name] ?? .null }
-                    return .null
-                default:
-                    return fields.value(of: reference, in: row)
-                }
-            }
+            return Self.defaultReferences.map { fields.value(of: $0, in: row) }
         }
         return (QueryResult.defaultColumns, table, items)
     }
@@ -98,6 +96,7 @@ struct Executor: Sendable {
         var seen: Set<ItemKey> = []
         var call = template
         var pages = 0
+        var rowsSoFar = 0
         while true {
             let page = try await fetchPage(call, fetched: &fetched)
             pages += 1
@@ -108,8 +107,11 @@ struct Executor: Sendable {
             case .onePage:
                 return fetched
             case .rows(let wanted):
-                let kept = fetched.items.filter { runner.passes($0, plan.residual) }.map { Row.item($0) }
-                if runner.countBeforeLimit(plan.stages, rows: kept) >= wanted { return fetched }
+                // The stages before the limit are streaming (see `Planner.fetchPolicy`), so each
+                // page's rows can be counted once and added up.
+                let kept = fresh.filter { runner.passes($0, plan.residual) }.map { Row.item($0) }
+                rowsSoFar += runner.countBeforeLimit(plan.stages, rows: kept)
+                if rowsSoFar >= wanted { return fetched }
             case .all:
                 break
             }

@@ -53,12 +53,12 @@ public struct Checker {
             let origin = Origin(text: sourceText(qualifier), span: qualifier.span)
             switch key {
             case .show:
-                if let values = identifiers(terms, kind: "show", valid: Self.isShowReference,
+                if let values = identifiers(terms, kind: "show", valid: Self.isSlug,
                                             help: "a show is its slug (the-walking-dead) or its TVDB id") {
                     checked.shows = TermFilter(values: values, negated: qualifier.negated, origin: origin)
                 }
             case .movie:
-                if let values = identifiers(terms, kind: "movie", valid: Self.isMovieReference,
+                if let values = identifiers(terms, kind: "movie", valid: Self.isSlug,
                                             help: "a movie is its slug (the-social-network-2010), IMDB id (tt1285016) or TMDB id") {
                     checked.movies = TermFilter(values: values, negated: qualifier.negated, origin: origin)
                 }
@@ -563,10 +563,7 @@ public struct Checker {
         ValueText.iso8601(date, in: zone)
     }
 
-    static func isShowReference(_ text: String) -> Bool { isSlug(text) }
-
-    static func isMovieReference(_ text: String) -> Bool { isSlug(text) }
-
+    /// Slugs, and TVDB / IMDB / TMDB ids, which are lowercase words and digits too.
     static func isSlug(_ text: String) -> Bool {
         guard !text.isEmpty, text.utf8.count <= 200, !text.hasPrefix("-"), !text.hasSuffix("-") else { return false }
         return text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") }
