@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "TraktQL", targets: ["TraktQL"]),
+        .library(name: "TraktQLURLSession", targets: ["TraktQLURLSession"]),
         .library(name: "TraktEmulator", targets: ["TraktEmulator"]),
         .executable(name: "traktql", targets: ["traktql"]),
         .executable(name: "trakt-emulator", targets: ["trakt-emulator"]),
@@ -22,6 +23,10 @@ let package = Package(
         // The language and engine: text → tokens → AST → checked query → Plan → rows → output.
         // Foundation only (plus TraktProtocol), so the fuzzer can compile it with plain swiftc.
         .target(name: "TraktQL", dependencies: ["TraktProtocol"]),
+
+        // An optional URLSession transport (https:// for embedders). Kept out of TraktQL and the
+        // traktql command: FoundationNetworking and libcurl add ~10 ms to every start.
+        .target(name: "TraktQLURLSession", dependencies: ["TraktQL"]),
 
         // The v1 activity API server over a deterministic generated dataset.
         .target(
@@ -50,7 +55,7 @@ let package = Package(
         .testTarget(name: "TraktProtocolTests", dependencies: ["TraktProtocol"]),
         .testTarget(
             name: "TraktQLTests",
-            dependencies: ["TraktQL", "TraktEmulator"],
+            dependencies: ["TraktQL", "TraktQLURLSession", "TraktEmulator"],
             exclude: ["Golden"]
         ),
         .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator"]),

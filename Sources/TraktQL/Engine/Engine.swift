@@ -29,9 +29,10 @@ public actor Engine {
         self.transport = configuration.transport ?? Self.defaultTransport(for: configuration)
     }
 
-    /// URLSession with the configuration's timeouts and credentials, wrapped in retries.
+    /// The engine's own HTTP client with the configuration's timeouts and credentials, wrapped
+    /// in retries.
     public static func defaultTransport(for configuration: EngineConfiguration) -> any HTTPTransport {
-        let base = URLSessionTransport(configuration: .init(
+        let base = SocketHTTPTransport(configuration: .init(
             connectTimeout: configuration.connectTimeout,
             requestTimeout: configuration.requestTimeout,
             credentials: configuration.credentials))
@@ -155,7 +156,8 @@ public struct EngineConfiguration: Sendable {
     public var settings: Settings
     /// "Now", read once per statement; tests pin it.
     public var clock: @Sendable () -> Date
-    /// `nil`: URLSession with retries. Tests and embedders may pass their own.
+    /// `nil`: ``SocketHTTPTransport`` (plain HTTP) with retries. Tests and embedders may pass
+    /// their own, e.g. `URLSessionTransport` from `TraktQLURLSession` for `https://`.
     public var transport: (any HTTPTransport)?
     public var retryPolicy: RetryPolicy
     public var maximumConcurrentCalls: Int

@@ -26,7 +26,7 @@ struct ForcedFaultTransport: HTTPTransport {
         let base = Engine.defaultTransport(for: configuration)
         if let fault {
             // The fault header goes on every attempt, so retries cannot succeed: the query must fail cleanly.
-            configuration.transport = RetryingTransport(base: ForcedFaultTransport(inner: URLSessionTransport(configuration: .init(
+            configuration.transport = RetryingTransport(base: ForcedFaultTransport(inner: SocketHTTPTransport(configuration: .init(
                 connectTimeout: requestTimeout, requestTimeout: requestTimeout)), fault: fault), policy: fastRetries)
         } else {
             configuration.transport = base

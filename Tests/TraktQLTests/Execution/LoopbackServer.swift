@@ -6,11 +6,12 @@ import Darwin
 import Foundation
 
 /// A tiny HTTP/1.1 responder on 127.0.0.1 (port chosen by the kernel), one thread per
-/// connection, `Connection: close` on every answer. Enough to test the real URLSession transport
-/// without any external server: canned answers, delays, dropped and truncated connections.
+/// connection, `Connection: close` on every answer unless `keepAlive`. Enough to test the real
+/// transports without any external server: canned answers, delays, dropped and truncated
+/// connections, chunked bodies, connections kept open or closed after each answer.
 final class LoopbackServer: @unchecked Sendable {
     struct Reply: Sendable {
-        enum Mode: Sendable { case normal, dropConnection, truncate(bytes: Int) }
+        enum Mode: Sendable { case normal, dropConnection, truncate(bytes: Int), chunked(size: Int) }
         var status: Int = 200
         var headers: [String: String] = ["Content-Type": "application/json"]
         var body: String = ""
@@ -24,15 +25,22 @@ final class LoopbackServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
     private let handler: Handler
+    private let keepAlive: Bool
     private let lock = NSLock()
     private var heads: [String] = []
+    private var connections = 0
     private var stopped = false
 
     var requests: [String] { lock.withLock { heads } }
+    /// Connections accepted so far.
+    var connectionCount: Int { lock.withLock { connections } }
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    init(handler: @escaping Handler) throws {
+    /// - Parameter keepAlive: answer every request on a connection until the client closes it,
+    ///   instead of closing after the first answer.
+    init(keepAlive: Bool = false, handler: @escaping Handler) throws {
         self.handler = handler
+        self.keepAlive = keepAlive
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -58,8 +66,9 @@ final class LoopbackServer: @unchecked Sendable {
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
-    /// Idempotent: the descriptor is closed once only (a second close could hit a descriptor
-    /// number already reused by another test running in parallel).
+    /// Idempotent. Only shuts the listener down: the accept loop closes it on its way out, so
+    /// the loop can never call `accept` on a descriptor number that another test's socket has
+    /// reused meanwhile (that would steal its connections).
     func stop() {
         let first: Bool = lock.withLock {
             defer { stopped = true }
@@ -67,12 +76,12 @@ final class LoopbackServer: @unchecked Sendable {
         }
         guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     deinit { stop() }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 {
@@ -80,43 +89,88 @@ final class LoopbackServer: @unchecked Sendable {
                 if errno == EINTR { continue }
                 return
             }
+            if lock.withLock({ stopped }) { close(client); return }
+            lock.withLock { connections += 1 }
             Thread.detachNewThread { [self] in serve(client) }
         }
     }
 
     private func serve(_ client: Int32) {
         defer { close(client) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        // Long enough that a slow test run (2 cores, many suites at once) never sees the server
+        // give up on a kept-alive connection between two calls.
+        var timeout = timeval(tv_sec: keepAlive ? 60 : 5, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var received: [UInt8] = []
+        repeat {
+            guard let head = readHead(client, buffer: &received) else { return }
+            let index: Int = lock.withLock { heads.append(head); return heads.count - 1 }
+            let reply = handler(head, index)
+            if reply.delay > 0 { Thread.sleep(forTimeInterval: reply.delay) }
+            guard write(reply, to: client) else { return }
+        } while keepAlive
+    }
+
+    /// The next request head; its body (by Content-Length) is read and dropped.
+    private func readHead(_ client: Int32, buffer received: inout [UInt8]) -> String? {
         var chunk = [UInt8](repeating: 0, count: 4096)
         let terminator: [UInt8] = [13, 10, 13, 10]
-        while received.count < 65_536 {
-            let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            received.append(contentsOf: chunk[0..<n])
-            if received.count >= 4, (0...(received.count - 4)).contains(where: { Array(received[$0..<$0 + 4]) == terminator }) { break }
+        func end() -> Int? {
+            guard received.count >= 4 else { return nil }
+            return (0...(received.count - 4)).first { Array(received[$0..<$0 + 4]) == terminator }
         }
-        let head = String(decoding: received, as: UTF8.self)
-        let index: Int = lock.withLock { heads.append(head); return heads.count - 1 }
-        let reply = handler(head, index)
-        if reply.delay > 0 { Thread.sleep(forTimeInterval: reply.delay) }
+        while end() == nil {
+            guard received.count < 65_536 else { return nil }
+            let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return nil }
+            received.append(contentsOf: chunk[0..<n])
+        }
+        let headEnd = end()! + 4
+        let head = String(decoding: received[..<headEnd], as: UTF8.self)
+        received.removeFirst(headEnd)
+        let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+            .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+        while received.count < length {
+            let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return nil }
+            received.append(contentsOf: chunk[0..<n])
+        }
+        received.removeFirst(length)
+        return head
+    }
+
+    private func write(_ reply: Reply, to client: Int32) -> Bool {
         let body = Array(reply.body.utf8)
         var text = "HTTP/1.1 \(reply.status) \(reply.status == 200 ? "OK" : "Status")\r\n"
-        text += "Content-Length: \(body.count)\r\nConnection: close\r\n"
+        if case .chunked = reply.mode {
+            text += "Transfer-Encoding: chunked\r\n"
+        } else {
+            text += "Content-Length: \(body.count)\r\n"
+        }
+        if !keepAlive { text += "Connection: close\r\n" }
         for (name, value) in reply.headers { text += "\(name): \(value)\r\n" }
         text += "\r\n"
-        var bytes = Array(text.utf8) + body
+        var bytes = Array(text.utf8)
         switch reply.mode {
-        case .dropConnection: return
-        case .truncate(let keep): bytes = Array(bytes.prefix(text.utf8.count + keep))
-        case .normal: break
+        case .dropConnection: return false
+        case .truncate(let keep): bytes += body.prefix(keep)
+        case .normal: bytes += body
+        case .chunked(let size):
+            var rest = body[...]
+            while !rest.isEmpty {
+                let piece = rest.prefix(size)
+                bytes += Array((String(piece.count, radix: 16) + ";ext=1\r\n").utf8) + piece + [13, 10]
+                rest = rest.dropFirst(piece.count)
+            }
+            bytes += Array("0\r\nX-Trailer: yes\r\n\r\n".utf8)
         }
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
+            if n <= 0 { return false }
             sent += n
         }
+        if case .truncate = reply.mode { return false }
+        return true
     }
 }

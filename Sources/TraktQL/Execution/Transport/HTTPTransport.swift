@@ -50,6 +50,13 @@ public struct HTTPResponse: Sendable, Hashable {
         self.body = body
     }
 
+    /// For transports whose parser already lower-cased the names.
+    init(status: Int, lowercasedHeaders: [String: String], body: Data) {
+        self.status = status
+        self.headers = lowercasedHeaders
+        self.body = body
+    }
+
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
     public var isSuccess: Bool { (200..<300).contains(status) }

@@ -2,62 +2,23 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import TraktQL
 
-/// v1 API credentials: the username and the SHA-1 hex digest of the password (the API never
-/// sees the password itself). Sent as HTTP Basic auth, as trakt-java and the Ruby gem did.
-public struct BasicCredentials: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
-    public let username: String
-    public let passwordSHA1: String
-
-    /// Hashes `password` (its UTF-8 bytes) with SHA-1.
-    public init(username: String, password: String) {
-        self.init(username: username, passwordSHA1: SHA1.hex(password))
-    }
-
-    public init(username: String, passwordSHA1: String) {
-        self.username = username
-        self.passwordSHA1 = passwordSHA1.lowercased()
-    }
-
-    /// `Basic base64(username:sha1hex)`.
-    public var authorizationHeader: String {
-        "Basic " + Data("\(username):\(passwordSHA1)".utf8).base64EncodedString()
-    }
-
-    public var description: String { "BasicCredentials(username: \(username), password: <redacted>)" }
-
-    public var customMirror: Mirror { Mirror(self, children: ["username": username, "passwordSHA1": "<redacted>"]) }
-}
-
-/// The real transport: URLSession (FoundationNetworking on Linux) with its own ephemeral
-/// session — no cookies, no URL cache, no credential storage.
+/// A transport over URLSession (FoundationNetworking on Linux) with its own ephemeral session —
+/// no cookies, no URL cache, no credential storage. For embedders that need `https://` (the
+/// engine's own ``SocketHTTPTransport`` speaks plain HTTP only): pass it as
+/// `EngineConfiguration.transport`, wrapped in a `RetryingTransport`. The `traktql` command does
+/// not link it, because loading FoundationNetworking and libcurl costs ~10 ms at start-up.
 ///
 /// Timeouts: `connectTimeout` is URLSession's inactivity timeout, so it bounds the connect and
 /// any stall between bytes; `requestTimeout` (or the request's own `timeout`) bounds the whole
 /// exchange and is enforced here, independently of URLSession, so it holds on every platform.
 /// Both surface as ``TransportError/timeout(url:seconds:)``.
 public final class URLSessionTransport: HTTPTransport {
-    public struct Configuration: Sendable {
-        public var connectTimeout: TimeInterval
-        public var requestTimeout: TimeInterval
-        public var userAgent: String
-        public var credentials: BasicCredentials?
+    public typealias Configuration = HTTPTransportConfiguration
 
-        public init(
-            connectTimeout: TimeInterval = 10,
-            requestTimeout: TimeInterval = 30,
-            userAgent: String = URLSessionTransport.defaultUserAgent,
-            credentials: BasicCredentials? = nil
-        ) {
-            self.connectTimeout = connectTimeout
-            self.requestTimeout = requestTimeout
-            self.userAgent = userAgent
-            self.credentials = credentials
-        }
-    }
-
-    public static let clientVersion = "0.1.0"
-    public static let defaultUserAgent = "traktql/\(clientVersion)"
+    public static let clientVersion = HTTPTransportConfiguration.clientVersion
+    public static let defaultUserAgent = HTTPTransportConfiguration.defaultUserAgent
 
     public let configuration: Configuration
     private let session: URLSession
