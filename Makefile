@@ -8,7 +8,7 @@ test:
 	./test.sh
 
 release:
-	scripts/install-deps.sh && swift build -c release
+	scripts/install-deps.sh && swift build -c release --static-swift-stdlib
 
 clean:
 	rm -rf .build

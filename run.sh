@@ -4,5 +4,6 @@
 set -eu
 cd "$(dirname "$0")"
 scripts/install-deps.sh
-swift build -c release --product traktql >&2
+# Statically linked Swift runtime and Foundation: the command starts in ~half the time.
+swift build -c release --static-swift-stdlib --product traktql >&2
 exec .build/release/traktql "$@"

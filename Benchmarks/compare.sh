@@ -3,7 +3,7 @@
 #
 #   Benchmarks/compare.sh [RUNS]        (default 3 runs each; the best time is reported)
 #
-# 1. Builds the release traktql (swift build -c release --product traktql).
+# 1. Builds the release traktql (swift build -c release --static-swift-stdlib --product traktql).
 # 2. Generates the dump once, deterministically, into $TRAKTQL_BENCH_DIR (default
 #    ${TMPDIR:-/tmp}/traktql-bench): the built-in emulator's dataset (seed 42, clock pinned to
 #    2024-06-01T12:00:00Z), paged backwards through the API by traktql itself, whole items as
@@ -25,8 +25,8 @@ command -v jq >/dev/null || { echo "compare.sh: jq is not installed" >&2; exit 1
 [ -x /usr/bin/time ] || { echo "compare.sh: /usr/bin/time (GNU time) is not installed" >&2; exit 1; }
 
 echo "== building release traktql"
-swift build -c release --product traktql 2>&1 | grep -E "error:|Build complete" | tail -3
-T=$(swift build -c release --product traktql --show-bin-path)/traktql
+swift build -c release --static-swift-stdlib --product traktql 2>&1 | grep -E "error:|Build complete" | tail -3
+T=$(swift build -c release --static-swift-stdlib --product traktql --show-bin-path)/traktql
 
 DUMP="$DIR/dump-$TARGET_BYTES.json"
 if [ ! -s "$DUMP" ]; then

@@ -11,7 +11,7 @@ NOW=2025-06-01T12:00:00Z
 BIN=.build/release/trakt-emulator
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  swift build -c release --product trakt-emulator >/dev/null
+  swift build -c release --static-swift-stdlib --product trakt-emulator >/dev/null
 fi
 
 echo "machine: $(nproc) cores, $(uname -sr), $(swift --version 2>/dev/null | head -1)"

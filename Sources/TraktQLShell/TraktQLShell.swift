@@ -55,8 +55,12 @@ public enum TraktQLShell {
         var embedded: EmbeddedServer?
         var shownURL: URL?
         if let url = configuration.apiURL {
-            guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
-                Console.err("traktql: error: --api-url must be an http:// or https:// URL, not '\(url.absoluteString)'\n")
+            guard let scheme = url.scheme?.lowercased(), scheme == "http", url.host != nil else {
+                var message = "traktql: error: --api-url must be an http:// URL, not '\(url.absoluteString)'\n"
+                if url.scheme?.lowercased() == "https" {
+                    message += "help: traktql speaks plain HTTP (no TLS); use trakt-emulator or an http:// mirror, or a local TLS proxy in front of an https server\n"
+                }
+                Console.err(message)
                 return ExitStatus.usage.rawValue
             }
             engineConfiguration.apiURL = url

@@ -110,4 +110,18 @@ import TraktEmulator
         #expect(out.status == 2)
         #expect(out.stderr.contains("error"))
     }
+
+    @Test func httpsURLIsAUsageErrorWithAHint() async throws {
+        let out = try await BinaryRunner.run("traktql", ["--api-url", "https://api.trakt.tv", "-c", "activity"])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("--api-url must be an http:// URL, not 'https://api.trakt.tv'"))
+        #expect(out.stderr.contains("help: traktql speaks plain HTTP (no TLS)"))
+        #expect(out.stdout.isEmpty)
+    }
+
+    @Test func unreachableServerSaysCouldNotConnect() async throws {
+        let out = try await BinaryRunner.run("traktql", ["--api-url", "http://127.0.0.1:9", "--api-key", "k", "-c", "activity"], timeout: 60)
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("could not connect (connection refused) for http://127.0.0.1:9/activity/community.json/<key>"), "\(out.stderr)")
+    }
 }
