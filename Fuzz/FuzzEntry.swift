@@ -5,6 +5,7 @@
 // of plain query text stay readable):
 //   0xF5 + bytes          a JSON page: JSONReader and ActivityPage
 //   0xF6 + "query\nJSON"   residual filter and stages over the page's items, then every format
+//   0xF7 + bytes          an HTTP response off the wire: HTTPResponseParser, whole and split
 //   anything else         query text: lex → parse → check → plan → explain, and print → reparse
 import Foundation
 
@@ -13,7 +14,9 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let mode = data[0]
     let body = UnsafeBufferPointer(start: data + 1, count: size - 1)
-    if mode != 0xF5 && mode != 0xF6 {
+    if mode == 0xF7 {
+        fuzzHTTPResponse(Array(body))
+    } else if mode != 0xF5 && mode != 0xF6 {
         fuzzQuery(String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self))
     } else if mode == 0xF5 {
         _ = try? JSONReader.parse(Array(body))
@@ -76,5 +79,33 @@ private func fuzzStages(_ query: String, page: Data) {
     }
     for format in OutputFormat.allCases {
         _ = Renderer.render(columns: columns ?? ["item"], rows: values, options: RenderOptions(format: format, terminalWidth: 40))
+    }
+}
+
+/// The parser must give the same answer however the bytes are split across reads.
+private func fuzzHTTPResponse(_ bytes: [UInt8]) {
+    func parse(pieceSize: Int) -> String {
+        var parser = HTTPResponseParser(requestMethod: "GET")
+        var offset = 0
+        do {
+            var complete = false
+            while offset < bytes.count && !complete {
+                let end = min(bytes.count, offset + pieceSize)
+                complete = try bytes[offset..<end].withUnsafeBytes { try parser.consume($0) }
+                offset = end
+            }
+            if offset < bytes.count {
+                _ = try bytes[offset...].withUnsafeBytes { try parser.consume($0) }
+            }
+            if !complete { try parser.finishAtEndOfStream() }
+            return "\(parser.status) \(parser.keepAlive) \(parser.headers.sorted { $0.key < $1.key }) \(parser.body)"
+        } catch {
+            return "error: \(error)"
+        }
+    }
+    let whole = parse(pieceSize: max(1, bytes.count))
+    for pieceSize in [1, 3, 17] where pieceSize < bytes.count {
+        let split = parse(pieceSize: pieceSize)
+        precondition(split == whole, "split reads differ: \(whole) vs \(split)")
     }
 }

@@ -39,6 +39,9 @@ struct TransportBasicsTests {
         #expect(r("trailing .json/", nil) == "trailing .json/")
         #expect(r("key mysecret in text", "mysecret") == "key <key> in text")
         #expect(r("x", "") == "x")
+        // Redacting again, or with a key that occurs inside "<key>", leaves "<key>" whole.
+        #expect(r("http://h/activity/community.json/<key>", "k") == "http://h/activity/community.json/<key>")
+        #expect(r(r("a.json/ey and ey", "ey"), "ey") == "a.json/<key> and <key>")
     }
 
     @Test func errorsNeverShowTheKey() {

@@ -90,7 +90,7 @@ struct HTTPResponseParser {
                 body.append(contentsOf: input)
                 input = input.dropFirst(input.count)
             case .complete:
-                throw Failure(reason: "\(input.count) unexpected bytes after the response")
+                throw Failure(reason: "unexpected bytes after the response")
             }
         }
         if case .fixedBody(0) = state { state = .complete }
@@ -230,6 +230,8 @@ struct HTTPResponseParser {
         line.append(contentsOf: input[..<newline])
         pending.removeAll(keepingCapacity: true)
         input = input[input.index(after: newline)...]
+        // The same limit whether the line came in one read or several.
+        guard line.count <= limit + 1 else { throw Failure(reason: "line longer than \(limit) bytes in a chunked body") }
         if line.last == UInt8(ascii: "\r") { line.removeLast() }
         return line
     }

@@ -59,7 +59,11 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func redactKey(in text: String, key: String? = nil) -> String {
         var out = text
         if let key, !key.isEmpty, out.contains(key) {
-            out = out.replacingOccurrences(of: key, with: "<key>")
+            // Leave earlier redactions alone, so redacting twice changes nothing (a key such as
+            // "k" or "ey" also occurs inside "<key>").
+            out = out.components(separatedBy: "<key>")
+                .map { $0.replacingOccurrences(of: key, with: "<key>") }
+                .joined(separator: "<key>")
         }
         guard out.contains(".json/") else { return out }
         var result = ""
