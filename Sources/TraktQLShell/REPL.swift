@@ -41,7 +41,11 @@ struct REPL {
             case .endOfFile:
                 screen("\n")
                 if buffer.isEmpty { return .ok }
-                buffer.reset()  // Ctrl-D at a continuation prompt drops the unfinished statement
+                // Ctrl-D at a continuation prompt abandons the statement, but keeps it in the
+                // history so that nothing typed is lost.
+                if let entry = history.record(buffer.text) { await editor.addHistory(entry) }
+                buffer.reset()
+                Console.err("(unfinished statement discarded; press Up to recall it)\n")
             case .interrupted(let wasEmpty):
                 if wasEmpty && buffer.isEmpty { Console.err("(use .quit or Ctrl-D to leave)\n") }
                 buffer.reset()

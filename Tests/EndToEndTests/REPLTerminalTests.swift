@@ -84,6 +84,23 @@ struct REPLTerminalTests {
         #expect(mode == 0o600)
     }
 
+    @Test func ctrlDAtTheContinuationPromptKeepsTheStatementForUp() throws {
+        let home = try TemporaryDirectory()
+        let tmux = try Tmux.start(REPLTerminalTests.traktql(home: home))
+        defer { tmux.stop() }
+        try tmux.expect("traktql>", "the prompt")
+        tmux.send("activity show:the-walking-dead |", "Enter")
+        try tmux.expect("    ...>", "the continuation prompt")
+        tmux.send("C-d")
+        try tmux.expect("(unfinished statement discarded; press Up to recall it)", "what happened to it")
+        try tmux.expectLastLine("traktql>", "back at the primary prompt, still running")
+        tmux.send("Up")
+        try tmux.expectLastLine("traktql> activity show:the-walking-dead |", "Up recalls the unfinished statement")
+        tmux.send("C-c")
+        tmux.send("C-d")
+        try tmux.expect("EXIT=0", "Ctrl-D on an empty line exits 0")
+    }
+
     /// Two shells at once, typing into one history file: every statement of both is there,
     /// whole, once.
     @Test func twoShellsAtOnceLoseNothingFromTheHistory() throws {

@@ -237,8 +237,10 @@ private final class Exchange: @unchecked Sendable {
                 fields.append((name, value))
             }
         }
-        if let body = request.body, !body.isEmpty || request.method != "GET" {
-            fields.append(("Content-Length", String(body.count)))
+        // A body's length, and an explicit 0 for methods that normally carry one.
+        let bodyLength = request.body?.count ?? 0
+        if bodyLength > 0 || ["POST", "PUT", "PATCH"].contains(request.method) {
+            fields.append(("Content-Length", String(bodyLength)))
         }
         var text = "\(request.method) \(target) HTTP/1.1\r\n"
         for (name, value) in fields {
