@@ -64,20 +64,16 @@ struct HTTPResponseParser {
             case .head:
                 try consumeHead(&input)
             case .fixedBody(let remaining):
-                let take = min(remaining, input.count)
-                body.append(contentsOf: input.prefix(take))
-                input = input.dropFirst(take)
-                state = remaining == take ? .complete : .fixedBody(remaining: remaining - take)
+                let left = takeBody(&input, upTo: remaining)
+                state = left == 0 ? .complete : .fixedBody(remaining: left)
             case .chunkSizeLine:
                 guard let line = try takeLine(&input, limit: 1024) else { continue }
                 let size = try Self.chunkSize(line)
                 guard body.count + size <= Self.maximumBodyBytes else { throw tooLarge() }
                 state = size == 0 ? .trailers : .chunkData(remaining: size)
             case .chunkData(let remaining):
-                let take = min(remaining, input.count)
-                body.append(contentsOf: input.prefix(take))
-                input = input.dropFirst(take)
-                state = remaining == take ? .chunkDataEnd : .chunkData(remaining: remaining - take)
+                let left = takeBody(&input, upTo: remaining)
+                state = left == 0 ? .chunkDataEnd : .chunkData(remaining: left)
             case .chunkDataEnd:
                 guard let line = try takeLine(&input, limit: 2) else { continue }
                 guard line.isEmpty else { throw Failure(reason: "chunk not followed by CRLF") }
@@ -93,8 +89,15 @@ struct HTTPResponseParser {
                 throw Failure(reason: "unexpected bytes after the response")
             }
         }
-        if case .fixedBody(0) = state { state = .complete }
         return isComplete
+    }
+
+    /// Moves up to `remaining` body bytes from `input` to `body`; returns how many are still due.
+    private mutating func takeBody(_ input: inout Slice<UnsafeRawBufferPointer>, upTo remaining: Int) -> Int {
+        let take = min(remaining, input.count)
+        body.append(contentsOf: input.prefix(take))
+        input = input.dropFirst(take)
+        return remaining - take
     }
 
     /// The peer closed the connection. Completes a close-delimited body; anything else that is
