@@ -19,7 +19,8 @@ struct REPL {
         let file = limit > 0 ? HistoryFile.defaultPath(environment: environment).map { HistoryFile(path: $0, limit: limit) } : nil
         let history = History(file: file) { Console.err($0) }
 
-        let vocabulary = VocabularyStore(embedded: embedded, announces: session.printer.terminal.stderrIsTTY)
+        let source: VocabularyStore.CatalogSource = embedded.map { .embedded($0) } ?? session.baseURL.map { .remote($0) } ?? .none
+        let vocabulary = VocabularyStore(source: source, announces: session.printer.terminal.stderrIsTTY)
         guard let editor = EditorHost(historySize: limit > 0 ? limit : 100, completer: vocabulary.completer()) else {
             Console.err("traktql: cannot start line editing; reading plain lines\n")
             return await ScriptRunner(session: session, keepGoing: true).run(source: ScriptSourceLines.readAll(), name: "<stdin>")
@@ -58,7 +59,7 @@ struct REPL {
                                 + "  help: end the previous line with '|' to continue it, or press Up to recall the last statement and add the stage\n")
                 case .complete(let text):
                     if let entry = history.record(text) { await editor.addHistory(entry) }
-                    if await execute(text, history: history) { return .ok }
+                    if await execute(text, history: history, vocabulary: vocabulary) { return .ok }
                     await vocabulary.refresh(from: session.engine)
                 }
             }
@@ -66,7 +67,7 @@ struct REPL {
     }
 
     /// Runs the statements of one entry; true when one of them was `.quit`.
-    private func execute(_ text: String, history: History) async -> Bool {
+    private func execute(_ text: String, history: History, vocabulary: VocabularyStore) async -> Bool {
         let settings = await session.engine.settings
         let renderer = DiagnosticRenderer(fileName: nil, colors: session.printer.colors(settings, stream: 2))
         let (script, diagnostics) = Parser.parse(text)
@@ -83,7 +84,7 @@ struct REPL {
             }
             let outcome = await Interruptible.run { () async -> Result<Session.Continuation, TraktQLError> in
                 do throws(TraktQLError) {
-                    return .success(try await session.run(statement, source: text, sourceName: nil))
+                    return .success(try await session.run(statement, source: text, sourceName: nil, onResult: { vocabulary.learn(from: $0) }))
                 } catch {
                     return .failure(error)
                 }
@@ -151,90 +152,6 @@ final class EditorHost: @unchecked Sendable {
 
     func close() {
         queue.sync { editor.close() }
-    }
-}
-
-/// What completion draws on besides the grammar: the built-in emulator's catalog (loaded on the
-/// first TAB that needs it) and the session's `let` variables.
-final class VocabularyStore: @unchecked Sendable {
-    private let lock = NSLock()
-    private let embedded: EmbeddedServer?
-    private var catalog: (shows: [String], movies: [String], users: [String])?
-    private var variables: [String] = []
-    /// Whether starting the built-in emulator prints its banner.
-    private let announces: Bool
-
-    init(embedded: EmbeddedServer?, announces: Bool) {
-        self.embedded = embedded
-        self.announces = announces
-    }
-
-    func completer() -> (String) -> Completion {
-        { text in
-            var completer = Completer()
-            let (vocabulary, printed) = self.vocabulary(for: text)
-            completer.vocabulary = vocabulary
-            var completion = completer.complete(text)
-            completion.redisplay = printed
-            return completion
-        }
-    }
-
-    /// After each statement: the variables, and the catalog once the emulator runs anyway.
-    func refresh(from engine: Engine) async {
-        let names = await engine.variables.keys.sorted()
-        lock.withLock { variables = names }
-        if let embedded, lock.withLock({ catalog == nil }), await embedded.server != nil {
-            let loaded = await embedded.catalog()
-            lock.withLock { catalog = loaded }
-        }
-    }
-
-    /// Loads the catalog only when the text asks for a slug or username (that may start the
-    /// built-in emulator, which announces itself; waits at most three seconds). The second
-    /// value tells whether anything was printed.
-    private func vocabulary(for text: String) -> (Completer.Vocabulary, Bool) {
-        lock.lock()
-        var vocabulary = Completer.Vocabulary(variables: variables)
-        var catalog = self.catalog
-        lock.unlock()
-        var printed = false
-        let lastWord = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).last.map(String.init) ?? ""
-        let key = lastWord.split(separator: ":", maxSplits: 1).first.map { String($0.drop { $0 == "-" }) } ?? ""
-        let wantsCatalog = lastWord.contains(":") && [QualifierKey.show, .movie, .user].contains(QualifierKey(spelling: key))
-        if catalog == nil, wantsCatalog, let embedded {
-            let semaphore = DispatchSemaphore(value: 0)
-            let store = self
-            let announces = announces
-            let printedBox = Box()
-            Task {
-                if await embedded.server == nil, announces {
-                    Console.err("\n")  // the emulator's banner starts on a line of its own
-                    printedBox.set()
-                }
-                let loaded = await embedded.catalog()
-                store.lock.withLock { store.catalog = loaded }
-                semaphore.signal()
-            }
-            _ = semaphore.wait(timeout: .now() + 3)
-            printed = printedBox.isSet
-            lock.lock()
-            catalog = self.catalog
-            lock.unlock()
-        }
-        if let catalog {
-            vocabulary.shows = catalog.shows
-            vocabulary.movies = catalog.movies
-            vocabulary.users = catalog.users
-        }
-        return (vocabulary, printed)
-    }
-
-    private final class Box: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        func set() { lock.withLock { value = true } }
-        var isSet: Bool { lock.withLock { value } }
     }
 }
 

@@ -31,7 +31,9 @@ final class Session: Sendable {
 
     /// Runs one statement and prints what it produced. Errors are thrown for the caller to
     /// report with the statement's location.
-    func run(_ statement: Statement, source: String, sourceName: String?, readDepth: Int = 0) async throws(TraktQLError) -> Continuation {
+    /// `onResult` sees every query result (the REPL learns slugs and usernames from them).
+    func run(_ statement: Statement, source: String, sourceName: String?, readDepth: Int = 0,
+             onResult: (@Sendable (QueryResult) -> Void)? = nil) async throws(TraktQLError) -> Continuation {
         let started = ContinuousClock.now
         let outcome: StatementOutcome
         do {
@@ -41,6 +43,7 @@ final class Session: Sendable {
             progress?.clear()
             throw error
         }
+        if case .rows(let result) = outcome { onResult?(result) }
         let settings = await engine.settings
         var continuation = Continuation.next
         switch outcome {

@@ -130,6 +130,20 @@ struct REPLTerminalTests {
         }
     }
 
+    @Test func slugsCompleteFromAnExternalEmulatorsCatalog() throws {
+        let emulator = try Emulator.start(arguments: ["--scale", "small", "--seed", "42", "--now", "2024-11-24T12:00:00Z"])
+        defer { emulator.stop() }
+        let home = try TemporaryDirectory()
+        let tmux = try Tmux.start(REPLTerminalTests.traktql(home: home, arguments: ["--api-url", emulator.url]))
+        defer { tmux.stop() }
+        try tmux.expect("traktql>", "the prompt")
+        tmux.send("activity show:breaking-b", "Tab")
+        try tmux.expect("traktql> activity show:breaking-bad", "TAB completes the slug from GET /emulator/catalog.json")
+        tmux.send("C-c")
+        tmux.send("C-d")
+        try tmux.expect("EXIT=0", "Ctrl-D exits 0")
+    }
+
     @Test func ctrlCCancelsASlowQuery() throws {
         let emulator = try Emulator.start(arguments: ["--scale", "small", "--seed", "42", "--now", "2024-11-24T12:00:00Z", "--faults", "latency:3000ms"])
         defer { emulator.stop() }

@@ -1,0 +1,146 @@
+import Foundation
+import TraktQL
+
+/// What completion draws on besides the grammar: show and movie slugs and usernames, and the
+/// session's `let` variables.
+///
+/// Slugs and usernames come from the server's catalog when it has one — the built-in
+/// emulator's dataset, or `GET /emulator/catalog.json` of a `trakt-emulator` elsewhere — loaded
+/// on the first TAB that needs them, and from every item the session's queries return (the
+/// only source against a server without a catalog).
+final class VocabularyStore: @unchecked Sendable {
+    enum CatalogSource: Sendable {
+        case embedded(EmbeddedServer)
+        case remote(URL)
+        case none
+    }
+
+    typealias Catalog = (shows: [String], movies: [String], users: [String])
+
+    private let lock = NSLock()
+    private let source: CatalogSource
+    /// nil until loaded; an empty catalog once a load failed (not tried again).
+    private var catalog: Catalog?
+    private var learned: (shows: Set<String>, movies: Set<String>, users: Set<String>) = ([], [], [])
+    private var variables: [String] = []
+    /// Whether starting the built-in emulator prints its banner.
+    private let announces: Bool
+
+    /// How long a TAB waits for the catalog before completing without it.
+    static let catalogWait: TimeInterval = 3
+
+    init(source: CatalogSource, announces: Bool) {
+        self.source = source
+        self.announces = announces
+    }
+
+    func completer() -> (String) -> Completion {
+        { text in
+            var completer = Completer()
+            let (vocabulary, printed) = self.vocabulary(for: text)
+            completer.vocabulary = vocabulary
+            var completion = completer.complete(text)
+            completion.redisplay = printed
+            return completion
+        }
+    }
+
+    /// After each statement: the variables, and the built-in catalog once the emulator runs anyway.
+    func refresh(from engine: Engine) async {
+        let names = await engine.variables.keys.sorted()
+        lock.withLock { variables = names }
+        if case .embedded(let embedded) = source, lock.withLock({ catalog == nil }), await embedded.server != nil {
+            let loaded = await embedded.catalog()
+            lock.withLock { catalog = loaded }
+        }
+    }
+
+    /// Remembers the shows, movies and users of the items a query returned.
+    func learn(from result: QueryResult) {
+        guard let items = result.items, !items.isEmpty else { return }
+        var shows: [String] = [], movies: [String] = [], users: [String] = []
+        for item in items {
+            if let slug = item["show"]?["ids"]?["slug"]?.stringValue { shows.append(slug) }
+            if let slug = item["movie"]?["ids"]?["slug"]?.stringValue { movies.append(slug) }
+            if let name = item["user"]?["username"]?.stringValue { users.append(name) }
+        }
+        lock.withLock {
+            learned.shows.formUnion(shows)
+            learned.movies.formUnion(movies)
+            learned.users.formUnion(users)
+        }
+    }
+
+    /// Loads the catalog only when the text asks for a slug or username (that may start the
+    /// built-in emulator, which announces itself). The second value tells whether anything
+    /// was printed.
+    private func vocabulary(for text: String) -> (Completer.Vocabulary, Bool) {
+        let lastWord = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).last.map(String.init) ?? ""
+        let key = lastWord.split(separator: ":", maxSplits: 1).first.map { String($0.drop { $0 == "-" }) } ?? ""
+        let wantsCatalog = lastWord.contains(":") && [QualifierKey.show, .movie, .user].contains(QualifierKey(spelling: key))
+        var printed = false
+        if wantsCatalog, lock.withLock({ catalog == nil }) {
+            printed = loadCatalog()
+        }
+        return lock.withLock {
+            var vocabulary = Completer.Vocabulary(variables: variables)
+            let catalog = self.catalog ?? ([], [], [])
+            vocabulary.shows = Self.merged(catalog.shows, learned.shows)
+            vocabulary.movies = Self.merged(catalog.movies, learned.movies)
+            vocabulary.users = Self.merged(catalog.users, learned.users)
+            return (vocabulary, printed)
+        }
+    }
+
+    /// Blocks the completion callback (libedit calls it synchronously) for at most
+    /// ``catalogWait``; whether a banner was printed.
+    private func loadCatalog() -> Bool {
+        let semaphore = DispatchSemaphore(value: 0)
+        let printed = Flag()
+        let source = self.source
+        let announces = self.announces
+        Task {
+            let loaded: Catalog?
+            switch source {
+            case .embedded(let embedded):
+                if await embedded.server == nil, announces {
+                    Console.err("\n")  // the emulator's banner starts on a line of its own
+                    printed.set()
+                }
+                loaded = await embedded.catalog()
+            case .remote(let url):
+                loaded = await Self.fetchCatalog(from: url)
+            case .none:
+                loaded = nil
+            }
+            self.lock.withLock { self.catalog = loaded ?? ([], [], []) }
+            semaphore.signal()
+        }
+        _ = semaphore.wait(timeout: .now() + Self.catalogWait)
+        return printed.isSet
+    }
+
+    /// `GET /emulator/catalog.json` of a `trakt-emulator`; nil for any other server.
+    static func fetchCatalog(from base: URL) async -> Catalog? {
+        let url = base.appendingPathComponent("emulator").appendingPathComponent("catalog.json")
+        let transport = SocketHTTPTransport(configuration: .init(connectTimeout: 2, requestTimeout: catalogWait))
+        guard let body = try? await transport.fetch(HTTPRequest(url: url)),
+              let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
+        func names(_ list: String, _ field: String) -> [String] {
+            (object[list] as? [[String: Any]] ?? []).compactMap { $0[field] as? String }
+        }
+        return (names("shows", "slug"), names("movies", "slug"), names("users", "username"))
+    }
+
+    private static func merged(_ catalog: [String], _ learned: Set<String>) -> [String] {
+        guard !learned.isEmpty else { return catalog }
+        return catalog + learned.subtracting(catalog).sorted()
+    }
+
+    private final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
+    }
+}
