@@ -28,7 +28,7 @@ import Testing
         let store = VocabularyStore(source: .remote(URL(string: "http://127.0.0.1:9")!), announces: false)
         let started = Date()
         #expect(await complete(store, "activity show:brea").isEmpty)
-        #expect(Date().timeIntervalSince(started) < VocabularyStore.catalogWait + 2)
+        #expect(Date().timeIntervalSince(started) < VocabularyStore.catalogWait + 10)  // bounded, not hung (2 busy cores)
 
         let item: Value = .object([
             (key: "show", value: .object([(key: "ids", value: .object([(key: "slug", value: .string("breaking-bad"))]))])),

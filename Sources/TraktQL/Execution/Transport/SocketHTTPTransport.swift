@@ -32,8 +32,8 @@ public struct HTTPTransportConfiguration: Sendable {
 ///
 /// Why not URLSession: on Linux it comes with FoundationNetworking and libcurl, and loading
 /// those costs a command-line run ~10 ms before it does anything — more than a whole query
-/// against a local server. Each exchange runs on a thread of its own with blocking calls bounded
-/// by `poll`, so it never blocks Swift's cooperative pool. It does not speak TLS: an `https://`
+/// against a local server. Each exchange runs on one of the ``BlockingWorkers`` threads with
+/// blocking calls bounded by `poll`, so it never blocks Swift's cooperative pool. It does not speak TLS: an `https://`
 /// URL fails with a clear error (embedders who need TLS can pass the `URLSessionTransport` of
 /// the `TraktQLURLSession` library instead).
 ///
@@ -53,10 +53,8 @@ public final class SocketHTTPTransport: HTTPTransport {
         try Task.checkCancellation()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
-                // A thread of its own: the exchange blocks (bounded by its deadlines).
-                let thread = Thread { continuation.resume(with: exchange.run()) }
-                thread.stackSize = 256 * 1024
-                thread.start()
+                // Off the cooperative pool: the exchange blocks (bounded by its deadlines).
+                BlockingWorkers.shared.run { continuation.resume(with: exchange.run()) }
             }
         } onCancel: {
             exchange.cancel()
@@ -65,7 +63,7 @@ public final class SocketHTTPTransport: HTTPTransport {
 }
 
 /// One request/response on one connection (with one retry on a fresh connection when a
-/// pooled one turns out to have been closed by the server), run on its own thread.
+/// pooled one turns out to have been closed by the server), run on a ``BlockingWorkers`` thread.
 private final class Exchange: @unchecked Sendable {
     private let request: HTTPRequest
     private let head: [UInt8]
