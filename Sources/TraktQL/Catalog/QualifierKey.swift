@@ -38,16 +38,14 @@ public enum QualifierKey: String, Sendable, Hashable, CaseIterable {
     /// `min` is a flag; every other key takes a value.
     public var isFlag: Bool { self == .min }
 
-    private static let bySpelling: [String: QualifierKey] = {
-        var map: [String: QualifierKey] = [:]
-        for key in allCases { for spelling in key.spellings { map[spelling] = key } }
-        return map
-    }()
+    /// Every spelling with its key; a linear scan of these short strings is cheaper than hashing.
+    private static let bySpelling: [(spelling: String, key: QualifierKey)] = allCases.flatMap { key in key.spellings.map { ($0, key) } }
 
     /// Looks a key up by any spelling, case-insensitively.
     public init?(spelling: String) {
-        guard let key = Self.bySpelling[spelling.lowercased()] else { return nil }
-        self = key
+        let lowercased = ASCIICase.lowercased(spelling)
+        guard let entry = Self.bySpelling.first(where: { $0.spelling == lowercased }) else { return nil }
+        self = entry.key
     }
 
     public static let allSpellings: [String] = allCases.flatMap(\.spellings)

@@ -8,13 +8,14 @@ import Foundation
 public enum Planner {
     public static func plan(_ query: CheckedQuery) -> Plan {
         let endpoint = chooseEndpoint(query)
-        let carried = endpoint.carriedQualifiers
+        let carried = endpoint.carriedKeys
         var residual: [ResidualFilter] = []
 
-        // Values for each segment; nil where the query gives none.
-        var values: [Endpoint.Segment: PlannedSegment] = [:]
+        // Values for each segment; nil where the query gives none. Indexed by the segment's
+        // position in `Endpoint.Segment.allCases` (an array is cheaper than a dictionary here).
+        var values = [PlannedSegment?](repeating: nil, count: Endpoint.Segment.allCases.count)
         func set(_ segment: Endpoint.Segment, _ value: String, _ origin: Origin, instant: Date? = nil) {
-            values[segment] = PlannedSegment(segment: segment, value: value, source: .qualifier(origin), instant: instant)
+            values[segment.ordinal] = PlannedSegment(segment: segment, value: value, source: .qualifier(origin), instant: instant)
         }
 
         if let shows = query.shows {
@@ -66,7 +67,7 @@ public enum Planner {
         if let actions = query.actions {
             // A negation is pushed down as the complement among the actions that can occur.
             let pushed = actions.negated
-                ? Action.allCases.filter { !actions.values.contains($0) && !$0.itemTypes.isDisjoint(with: query.possibleTypes) }
+                ? Action.allCases.filter { !actions.values.contains($0) && !$0.itemTypeSet.isDisjoint(with: query.possibleTypeSet) }
                 : actions.values
             set(.actions, pushed.map(\.rawValue).joined(separator: ","), actions.origin)
         }
@@ -81,11 +82,11 @@ public enum Planner {
         }
 
         // Drop trailing empty segments; fill earlier optional ones with their placeholder.
-        let lastGiven = endpoint.segments.lastIndex { values[$0] != nil || $0 == .username }
+        let lastGiven = endpoint.segments.lastIndex { values[$0.ordinal] != nil || $0 == .username }
         var segments: [PlannedSegment] = []
         if let lastGiven {
             for segment in endpoint.segments[...lastGiven] {
-                if let value = values[segment] {
+                if let value = values[segment.ordinal] {
                     segments.append(value)
                 } else if segment == .username {
                     segments.append(PlannedSegment(segment: .username, value: "", source: .placeholder, instant: nil))
@@ -118,16 +119,16 @@ public enum Planner {
     /// The scope's stream, else the most specific endpoint for what can be pushed down.
     static func chooseEndpoint(_ query: CheckedQuery) -> Endpoint {
         if let scope = query.scope { return EndpointCatalog.endpoint(for: scope) }
-        var pushable: Set<QualifierKey> = []
-        if let users = query.users, !users.negated { pushable.insert(.user) }
+        var pushable = QualifierKeySet()
+        if let users = query.users, !users.negated { pushable.insert(QualifierKeySet(.user)) }
         if let shows = query.shows, !shows.negated {
-            pushable.insert(.show)
+            pushable.insert(QualifierKeySet(.show))
             if let seasons = query.seasons?.finiteValues {
-                pushable.insert(.season)
-                if seasons.count == 1, query.episodes?.finiteValues != nil { pushable.insert(.episode) }
+                pushable.insert(QualifierKeySet(.season))
+                if seasons.count == 1, query.episodes?.finiteValues != nil { pushable.insert(QualifierKeySet(.episode)) }
             }
         }
-        if let movies = query.movies, !movies.negated { pushable.insert(.movie) }
+        if let movies = query.movies, !movies.negated { pushable.insert(QualifierKeySet(.movie)) }
         return EndpointCatalog.mostSpecific(carrying: pushable)
     }
 

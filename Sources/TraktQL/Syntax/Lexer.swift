@@ -181,7 +181,7 @@ public struct Lexer {
         }
         if isIdentifierStart(byte) {
             let token = identifier()
-            switch token.text.lowercased() {
+            switch ASCIICase.lowercased(token.text) {
             case "activity": mode = .qualifiers
             case "let", "set":
                 mode = .expression  // NAME, then `=` switches to raw words
