@@ -43,11 +43,9 @@ public struct Lexer {
             tokens.append(Token(kind: .endOfInput, text: "", span: span(from: location)))
             return tokens
         }
-        while true {
-            let token = next()
-            tokens.append(token)
-            if token.kind == .endOfInput { break }
-        }
+        repeat {
+            tokens.append(next())
+        } while tokens[tokens.count - 1].kind != .endOfInput
         return tokens
     }
 
@@ -69,6 +67,15 @@ public struct Lexer {
         } else if byte & 0xC0 != 0x80 {
             column += 1  // count characters (scalar starts), not continuation bytes
         }
+    }
+
+    /// Advances over a run of identifier characters. They are ASCII and never newlines, so the
+    /// column moves by the byte count (no per-byte bookkeeping as in ``advance()``).
+    private mutating func skipIdentifierCharacters() {
+        var i = index
+        while i < bytes.count && isIdentifierContinue(bytes[i]) { i += 1 }
+        column += i - index
+        index = i
     }
 
     private func span(from start: SourceLocation) -> SourceSpan { SourceSpan(start: start, end: location) }
@@ -173,7 +180,7 @@ public struct Lexer {
         let byte = peek()!
         if byte == UInt8(ascii: "."), let after = peek(1), isIdentifierStart(after) {
             advance()
-            while let b = peek(), isIdentifierContinue(b) { advance() }
+            skipIdentifierCharacters()
             mode = .rawWords
             var token = token(.metaCommand, from: start)
             token.text.removeFirst()
@@ -198,7 +205,7 @@ public struct Lexer {
 
     private mutating func identifier() -> Token {
         let start = location
-        while let b = peek(), isIdentifierContinue(b) { advance() }
+        skipIdentifierCharacters()
         return token(.identifier, from: start)
     }
 
@@ -238,7 +245,7 @@ public struct Lexer {
             index = start.offset; line = start.line; column = start.column
             return string()
         case UInt8(ascii: "$"):
-            while let b = peek(), isIdentifierContinue(b) { advance() }
+            skipIdentifierCharacters()
             var token = token(.variable, from: start)
             token.text.removeFirst()
             if token.text.isEmpty {
@@ -283,15 +290,20 @@ public struct Lexer {
     /// A digit-initial run: integers, decimals, durations (`7d`, `30min`), dates and times.
     private mutating func number() -> Token {
         let start = location
-        while let b = peek() {
+        // Every byte taken is ASCII and not a newline: the column moves by the byte count.
+        var i = index
+        while i < bytes.count {
+            let b = bytes[i]
             if isDigit(b) || isLetter(b) || b == UInt8(ascii: ":") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") {
-                advance()
-            } else if b == UInt8(ascii: "."), let after = peek(1), isDigit(after) {
-                advance()
+                i += 1
+            } else if b == UInt8(ascii: "."), i + 1 < bytes.count, isDigit(bytes[i + 1]) {
+                i += 1
             } else {
                 break
             }
         }
+        column += i - index
+        index = i
         return token(.number, from: start)
     }
 

@@ -30,7 +30,10 @@ public struct Parser {
 
     // MARK: - Token stream
 
-    private var current: Token { tokens[position] }
+    /// The token at the cursor, borrowed (a copy would retain its text at every look).
+    private var current: Token {
+        _read { yield tokens[position] }
+    }
 
     private func peekKind(_ ahead: Int = 1) -> Token.Kind {
         let i = min(position + ahead, tokens.count - 1)
