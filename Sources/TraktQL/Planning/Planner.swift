@@ -85,6 +85,7 @@ public enum Planner {
         let lastGiven = endpoint.segments.lastIndex { values[$0.ordinal] != nil || $0 == .username }
         var segments: [PlannedSegment] = []
         if let lastGiven {
+            segments.reserveCapacity(lastGiven + 1)
             for segment in endpoint.segments[...lastGiven] {
                 if let value = values[segment.ordinal] {
                     segments.append(value)

@@ -248,6 +248,7 @@ public struct Checker {
     /// Plain identifiers (slugs, ids, usernames): no comparisons or ranges.
     private mutating func identifiers(_ terms: [QualifierTerm], kind: String, valid: (String) -> Bool, help: String) -> [String]? {
         var values: [String] = []
+        values.reserveCapacity(terms.count)
         for term in terms {
             guard case .scalar(let scalar) = term.kind, let text = scalar.text else {
                 error("a \(kind) cannot be a comparison or a range", at: term.span, help: help)
@@ -318,6 +319,7 @@ public struct Checker {
 
     private mutating func enumerated<T: RawRepresentable & CaseIterable>(_ terms: [QualifierTerm], what: String) -> [T]? where T.RawValue == String {
         var values: [T] = []
+        values.reserveCapacity(terms.count)
         for term in terms {
             guard case .scalar(let scalar) = term.kind, let text = scalar.text else {
                 error("a \(what) cannot be a comparison or a range", at: term.span)
@@ -397,6 +399,7 @@ public struct Checker {
     private mutating func checkStages(_ stages: [Stage], possibleTypes: ItemTypeSet) -> [CheckedStage] {
         var schema = Schema.items(possibleTypes)
         var checked: [CheckedStage] = []
+        checked.reserveCapacity(stages.count)
         for stage in stages {
             switch stage.kind {
             case .where(let expression):

@@ -29,6 +29,9 @@ public struct Lexer {
     /// A `|` at the end of a line continues the statement on the next line (as in the shell).
     private var afterPipe = false
     private(set) public var diagnostics: [Diagnostic] = []
+    /// The tokens so far. Each scanning function appends its token here rather than returning
+    /// it: passing tokens back through the call chain cost more than scanning them.
+    private var tokens: [Token] = []
 
     public init(_ source: String) {
         self.bytes = Array(source.utf8)
@@ -36,7 +39,7 @@ public struct Lexer {
 
     /// Every token of the source, ending with ``Token/Kind/endOfInput``.
     public mutating func tokenize() -> [Token] {
-        var tokens: [Token] = []
+        tokens = []
         tokens.reserveCapacity(bytes.count / 4 + 2)
         if bytes.count > Self.maximumSourceBytes {
             diagnostics.append(.error("input is too large (\(bytes.count) bytes; the limit is \(Self.maximumSourceBytes))", at: span(from: location)))
@@ -44,9 +47,11 @@ public struct Lexer {
             return tokens
         }
         repeat {
-            tokens.append(next())
+            next()  // appends exactly one token
         } while tokens[tokens.count - 1].kind != .endOfInput
-        return tokens
+        let result = tokens
+        tokens = []
+        return result
     }
 
     // MARK: - Cursor
@@ -81,19 +86,30 @@ public struct Lexer {
     private func span(from start: SourceLocation) -> SourceSpan { SourceSpan(start: start, end: location) }
 
     private func text(from start: SourceLocation) -> String {
-        String(decoding: bytes[start.offset..<index], as: UTF8.self)
+        text(fromOffset: start.offset)
     }
 
-    private func token(_ kind: Token.Kind, from start: SourceLocation) -> Token {
-        Token(kind: kind, text: text(from: start), span: span(from: start))
+    private func text(fromOffset offset: Int) -> String {
+        String(decoding: bytes[offset..<index], as: UTF8.self)
+    }
+
+    /// Appends the token from `start` to the cursor, with its source text.
+    private mutating func token(_ kind: Token.Kind, from start: SourceLocation) {
+        tokens.append(Token(kind: kind, text: text(from: start), span: span(from: start)))
+    }
+
+    /// Appends the token from `start` to the cursor, with `text` (unescaped or trimmed).
+    private mutating func token(_ kind: Token.Kind, text: String, from start: SourceLocation) {
+        tokens.append(Token(kind: kind, text: text, span: span(from: start)))
     }
 
     // MARK: - Dispatch
 
-    private mutating func next() -> Token {
+    /// Scans the next token (appending it to ``tokens``).
+    private mutating func next() {
         skipBlanks()
         guard let byte = peek() else {
-            return Token(kind: .endOfInput, text: "", span: span(from: location))
+            return token(.endOfInput, text: "", from: location)
         }
         let start = location
         if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: ";") {
@@ -103,9 +119,9 @@ public struct Lexer {
             advance()
             mode = .expression
             nesting = 0
-            let pipe = token(.pipe, from: start)
+            token(.pipe, from: start)
             skipBlanksAfterPipe()
-            return pipe
+            return
         }
         switch mode {
         case .head:
@@ -166,7 +182,7 @@ public struct Lexer {
         return false
     }
 
-    private mutating func statementEnd() -> Token {
+    private mutating func statementEnd() {
         let start = location
         advance()
         mode = .head
@@ -175,20 +191,18 @@ public struct Lexer {
         return token(.statementEnd, from: start)
     }
 
-    private mutating func headToken() -> Token {
+    private mutating func headToken() {
         let start = location
         let byte = peek()!
         if byte == UInt8(ascii: "."), let after = peek(1), isIdentifierStart(after) {
             advance()
             skipIdentifierCharacters()
             mode = .rawWords
-            var token = token(.metaCommand, from: start)
-            token.text.removeFirst()
-            return token
+            return token(.metaCommand, text: text(fromOffset: start.offset + 1), from: start)  // without the '.'
         }
         if isIdentifierStart(byte) {
-            let token = identifier()
-            switch ASCIICase.lowercased(token.text) {
+            identifier()
+            switch ASCIICase.lowercased(tokens[tokens.count - 1].text) {
             case "activity": mode = .qualifiers
             case "let", "set":
                 mode = .expression  // NAME, then `=` switches to raw words
@@ -198,19 +212,19 @@ public struct Lexer {
             default:
                 mode = .rawWords  // not a statement: the parser reports it once, not each character after it
             }
-            return token
+            return
         }
         return expressionToken()
     }
 
-    private mutating func identifier() -> Token {
+    private mutating func identifier() {
         let start = location
         skipIdentifierCharacters()
         return token(.identifier, from: start)
     }
 
     /// A whitespace-delimited word; quoted parts may contain spaces and `|`.
-    private mutating func word(_ kind: Token.Kind) -> Token {
+    private mutating func word(_ kind: Token.Kind) {
         let start = location
         var inQuotes = false
         while let b = peek() {
@@ -234,7 +248,7 @@ public struct Lexer {
         return token(kind, from: start)
     }
 
-    private mutating func expressionToken() -> Token {
+    private mutating func expressionToken() {
         let start = location
         let byte = peek()!
         if isIdentifierStart(byte) { return identifier() }
@@ -246,12 +260,11 @@ public struct Lexer {
             return string()
         case UInt8(ascii: "$"):
             skipIdentifierCharacters()
-            var token = token(.variable, from: start)
-            token.text.removeFirst()
-            if token.text.isEmpty {
-                diagnostics.append(.error("'$' must be followed by a variable name", at: token.span))
+            let name = text(fromOffset: start.offset + 1)  // without the '$'
+            if name.isEmpty {
+                diagnostics.append(.error("'$' must be followed by a variable name", at: span(from: start)))
             }
-            return token
+            return token(.variable, text: name, from: start)
         case UInt8(ascii: "("): nesting += 1; return token(.leftParen, from: start)
         case UInt8(ascii: ")"): nesting = max(0, nesting - 1); return token(.rightParen, from: start)
         case UInt8(ascii: "["): nesting += 1; return token(.leftBracket, from: start)
@@ -288,7 +301,7 @@ public struct Lexer {
     }
 
     /// A digit-initial run: integers, decimals, durations (`7d`, `30min`), dates and times.
-    private mutating func number() -> Token {
+    private mutating func number() {
         let start = location
         // Every byte taken is ASCII and not a newline: the column moves by the byte count.
         var i = index
@@ -308,7 +321,7 @@ public struct Lexer {
     }
 
     /// A double-quoted string; escapes are ``StringEscapes``'.
-    private mutating func string() -> Token {
+    private mutating func string() {
         let start = location
         advance()  // opening quote
         let bodyStart = index
@@ -319,12 +332,12 @@ public struct Lexer {
         let body = String(decoding: bytes[bodyStart..<index], as: UTF8.self)
         guard peek() == UInt8(ascii: "\"") else {
             diagnostics.append(.error("unterminated string", at: span(from: start), help: "close it with '\"'"))
-            return Token(kind: .string, text: body, span: span(from: start))
+            return token(.string, text: body, from: start)
         }
         advance()
         switch StringEscapes.unescape(Substring(body)) {
         case .success(let value):
-            return Token(kind: .string, text: value, span: span(from: start))
+            return token(.string, text: value, from: start)
         case .failure(let failure):
             var escapeStart = start
             escapeStart.column += 1 + failure.offset
@@ -333,7 +346,7 @@ public struct Lexer {
             escapeEnd.column += failure.length
             escapeEnd.offset += failure.length
             diagnostics.append(.error(failure.message, at: SourceSpan(start: escapeStart, end: escapeEnd), help: failure.help))
-            return Token(kind: .string, text: body, span: span(from: start))
+            return token(.string, text: body, from: start)
         }
     }
 

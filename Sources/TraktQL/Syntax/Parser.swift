@@ -69,6 +69,23 @@ public struct Parser {
         }
     }
 
+    /// How many tokens of kind `counted` come before the first token that fails `condition`
+    /// (for reserving array capacity: arrays grown one append at a time reallocate).
+    private func countAhead(while condition: (Token.Kind) -> Bool, counting counted: Token.Kind) -> Int {
+        var count = 0
+        var i = position
+        while i < tokens.count && condition(tokens[i].kind) {
+            if tokens[i].kind == counted { count += 1 }
+            i += 1
+        }
+        return count
+    }
+
+    /// An upper bound on the length of the comma list the stage at the cursor holds.
+    private var listLengthAhead: Int {
+        1 + countAhead(while: { $0 != .pipe && $0 != .statementEnd && $0 != .endOfInput }, counting: .comma)
+    }
+
     private mutating func skipToStatementEnd() {
         while !atStatementBoundary { advance() }
     }
@@ -182,12 +199,14 @@ public struct Parser {
         let keyword = advance()  // activity
         var span = keyword.span
         var qualifiers: [Qualifier] = []
+        qualifiers.reserveCapacity(countAhead(while: { $0 == .qualifier }, counting: .qualifier))
         while current.kind == .qualifier {
             let token = advance()
             span = span.merged(with: token.span)
             if let qualifier = parseQualifier(token) { qualifiers.append(qualifier) }
         }
         var stages: [Stage] = []
+        stages.reserveCapacity(countAhead(while: { $0 != .statementEnd && $0 != .endOfInput }, counting: .pipe))
         while current.kind == .pipe {
             let pipe = advance()
             span = span.merged(with: pipe.span)
@@ -254,6 +273,8 @@ public struct Parser {
     /// Parses `term(,term)*` in `text[start...]`.
     private mutating func parseValue(_ text: QualifierText, from start: Int, keyName: String) -> QualifierValue? {
         var terms: [QualifierTerm] = []
+        // One more term than commas (quoted commas make this an overestimate, which is harmless).
+        terms.reserveCapacity(1 + text.bytes[start...].reduce(0) { $1 == UInt8(ascii: ",") ? $0 + 1 : $0 })
         var termStart = start
         var i = start
         var inQuotes = false
@@ -371,6 +392,7 @@ public struct Parser {
             kind = .where(expression)
         case "select":
             var items: [SelectItem] = []
+            items.reserveCapacity(listLengthAhead)
             repeat {
                 guard let field = parseFieldPath(context: "select") else { skipToStageEnd(); return nil }
                 var alias: Identifier?
@@ -389,6 +411,7 @@ public struct Parser {
             kind = .select(items)
         case "sort":
             var keys: [SortKey] = []
+            keys.reserveCapacity(listLengthAhead)
             repeat {
                 guard let field = parseFieldPath(context: "sort") else { skipToStageEnd(); return nil }
                 var descending = false
@@ -417,6 +440,7 @@ public struct Parser {
             var fields: [FieldPath] = []
             if isKeyword("by") {
                 advance()
+                fields.reserveCapacity(listLengthAhead)
                 repeat {
                     guard let field = parseFieldPath(context: "count by") else { skipToStageEnd(); return nil }
                     fields.append(field)
@@ -425,6 +449,7 @@ public struct Parser {
             kind = .count(by: fields)
         case "distinct":
             var fields: [FieldPath] = []
+            fields.reserveCapacity(listLengthAhead)
             repeat {
                 guard let field = parseFieldPath(context: "distinct") else { skipToStageEnd(); return nil }
                 fields.append(field)
