@@ -1,23 +1,8 @@
 /// One v1 activity endpoint: its path, its positional segments and what fills them.
 public struct Endpoint: Sendable, Hashable {
     /// A positional path segment after the API key.
-    public enum Segment: Sendable, Hashable, CaseIterable {
+    public enum Segment: Sendable, Hashable {
         case username, showTitle, movieTitle, season, episode, types, actions, startTimestamp, endTimestamp
-
-        /// The position in ``allCases``, for tables indexed by segment.
-        var ordinal: Int {
-            switch self {
-            case .username: return 0
-            case .showTitle: return 1
-            case .movieTitle: return 2
-            case .season: return 3
-            case .episode: return 4
-            case .types: return 5
-            case .actions: return 6
-            case .startTimestamp: return 7
-            case .endTimestamp: return 8
-            }
-        }
 
         /// The segment's name in the API documentation.
         public var apiName: String {

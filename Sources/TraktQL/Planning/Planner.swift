@@ -11,37 +11,36 @@ public enum Planner {
         let carried = endpoint.carriedKeys
         var residual: [ResidualFilter] = []
 
-        // Values for each segment; nil where the query gives none. Indexed by the segment's
-        // position in `Endpoint.Segment.allCases` (an array is cheaper than a dictionary here).
-        var values = [PlannedSegment?](repeating: nil, count: Endpoint.Segment.allCases.count)
+        // Values for each segment; nil where the query gives none.
+        var values = SegmentValues()
         func set(_ segment: Endpoint.Segment, _ value: String, _ origin: Origin, instant: Date? = nil) {
-            values[segment.ordinal] = PlannedSegment(segment: segment, value: value, source: .qualifier(origin), instant: instant)
+            values[segment] = PlannedSegment(segment: segment, value: value, source: .qualifier(origin), instant: instant)
         }
 
         if let shows = query.shows {
             if carried.contains(.show) && !shows.negated {
-                set(.showTitle, shows.values.joined(separator: ","), shows.origin)
+                set(.showTitle, commaList(shows.values) { $0 }, shows.origin)
             } else {
                 residual.append(.shows(shows))
             }
         }
         if let seasons = query.seasons {
             if carried.contains(.season), let finite = seasons.finiteValues {
-                set(.season, finite.map(String.init).joined(separator: ","), seasons.origin)
+                set(.season, commaList(finite) { String($0) }, seasons.origin)
             } else {
                 residual.append(.seasons(seasons))
             }
         }
         if let episodes = query.episodes {
             if carried.contains(.episode), let finite = episodes.finiteValues {
-                set(.episode, finite.map(String.init).joined(separator: ","), episodes.origin)
+                set(.episode, commaList(finite) { String($0) }, episodes.origin)
             } else {
                 residual.append(.episodes(episodes))
             }
         }
         if let movies = query.movies {
             if carried.contains(.movie) && !movies.negated {
-                set(.movieTitle, movies.values.joined(separator: ","), movies.origin)
+                set(.movieTitle, commaList(movies.values) { $0 }, movies.origin)
             } else {
                 residual.append(.movies(movies))
             }
@@ -59,7 +58,7 @@ public enum Planner {
         if let types = query.types {
             if carried.contains(.type) {
                 let pushed = types.negated ? ItemType.allCases.filter { !types.values.contains($0) } : types.values
-                set(.types, pushed.map(\.rawValue).joined(separator: ","), types.origin)
+                set(.types, commaList(pushed) { $0.rawValue }, types.origin)
             } else {
                 residual.append(.types(types))
             }
@@ -69,7 +68,7 @@ public enum Planner {
             let pushed = actions.negated
                 ? Action.allCases.filter { !actions.values.contains($0) && !$0.itemTypeSet.isDisjoint(with: query.possibleTypeSet) }
                 : actions.values
-            set(.actions, pushed.map(\.rawValue).joined(separator: ","), actions.origin)
+            set(.actions, commaList(pushed) { $0.rawValue }, actions.origin)
         }
         if let since = query.since {
             set(.startTimestamp, String(query.convention.apiTimestamp(for: since.instant)), since.origin, instant: since.instant)
@@ -82,12 +81,12 @@ public enum Planner {
         }
 
         // Drop trailing empty segments; fill earlier optional ones with their placeholder.
-        let lastGiven = endpoint.segments.lastIndex { values[$0.ordinal] != nil || $0 == .username }
+        let lastGiven = endpoint.segments.lastIndex { values[$0] != nil || $0 == .username }
         var segments: [PlannedSegment] = []
         if let lastGiven {
             segments.reserveCapacity(lastGiven + 1)
             for segment in endpoint.segments[...lastGiven] {
-                if let value = values[segment.ordinal] {
+                if let value = values[segment] {
                     segments.append(value)
                 } else if segment == .username {
                     segments.append(PlannedSegment(segment: .username, value: "", source: .placeholder, instant: nil))
@@ -115,6 +114,18 @@ public enum Planner {
 
         return Plan(calls: calls, residual: residual, stages: query.stages, fetch: fetchPolicy(query),
                     since: query.since?.instant, timeZone: query.timeZone, convention: query.convention)
+    }
+
+    /// `items` joined with `,` as a path segment: the same text as `map(text).joined(separator: ",")`
+    /// without the intermediate array (and without copying a single item's text).
+    static func commaList<T>(_ items: [T], _ text: (T) -> String) -> String {
+        if items.count == 1 { return text(items[0]) }
+        var out = ""
+        for (i, item) in items.enumerated() {
+            if i > 0 { out += "," }
+            out += text(item)
+        }
+        return out
     }
 
     /// The scope's stream, else the most specific endpoint for what can be pushed down.
@@ -147,5 +158,40 @@ public enum Planner {
             }
         }
         return query.since != nil ? .all : .onePage
+    }
+
+    /// A value per segment kind, held inline: a dictionary, or even an array, cost an
+    /// allocation per plan.
+    private struct SegmentValues {
+        private var username, showTitle, movieTitle, season, episode, types, actions, startTimestamp, endTimestamp: PlannedSegment?
+
+        subscript(segment: Endpoint.Segment) -> PlannedSegment? {
+            get {
+                switch segment {
+                case .username: return username
+                case .showTitle: return showTitle
+                case .movieTitle: return movieTitle
+                case .season: return season
+                case .episode: return episode
+                case .types: return types
+                case .actions: return actions
+                case .startTimestamp: return startTimestamp
+                case .endTimestamp: return endTimestamp
+                }
+            }
+            set {
+                switch segment {
+                case .username: username = newValue
+                case .showTitle: showTitle = newValue
+                case .movieTitle: movieTitle = newValue
+                case .season: season = newValue
+                case .episode: episode = newValue
+                case .types: types = newValue
+                case .actions: actions = newValue
+                case .startTimestamp: startTimestamp = newValue
+                case .endTimestamp: endTimestamp = newValue
+                }
+            }
+        }
     }
 }

@@ -410,9 +410,12 @@ public struct Checker {
                 // A handful of columns: a linear search beats hashing.
                 var names: [String] = []
                 names.reserveCapacity(items.count)
+                var allNames: [String] = []  // the next stage's columns, duplicates and all
+                allNames.reserveCapacity(items.count)
                 for item in items {
-                    guard let field = resolve(item.field, schema: schema) else { continue }
                     let name = item.columnName
+                    allNames.append(name)
+                    guard let field = resolve(item.field, schema: schema) else { continue }
                     if names.contains(name) {
                         error("column '\(name)' is selected twice", at: item.alias?.span ?? item.field.span, help: "rename one with 'as'")
                     } else {
@@ -421,7 +424,7 @@ public struct Checker {
                     columns.append(SelectedColumn(name: name, field: field))
                 }
                 checked.append(.select(columns))
-                schema = .columns(items.map(\.columnName))
+                schema = .columns(allNames)
             case .sort(let keys):
                 let specs = keys.compactMap { key in resolve(key.field, schema: schema).map { SortSpecification(field: $0, descending: key.descending) } }
                 checked.append(.sort(specs))
@@ -464,7 +467,8 @@ public struct Checker {
                   help: Suggestion.didYouMean(name, in: columns) ?? "the previous stage produced: \(columns.joined(separator: ", "))")
             return nil
         case .items(let types):
-            let key = path.components.count == 1 ? name : path.catalogKey
+            let hasIndex = path.components.contains { if case .index = $0 { return true } else { return false } }
+            let key = hasIndex ? path.catalogKey : name  // without indices the two spellings agree
             let entry = FieldCatalog.entriesByPath[key]
             if path.components.count == 1, let entry, entry.isVirtual {
                 return FieldReference(target: .virtual(name), name: name)
