@@ -95,7 +95,33 @@ public struct Lexer {
 
     /// Appends the token from `start` to the cursor, with its source text.
     private mutating func token(_ kind: Token.Kind, from start: SourceLocation) {
-        tokens.append(Token(kind: kind, text: text(from: start), span: span(from: start)))
+        tokens.append(Token(kind: kind, text: fixedText(kind, from: start) ?? text(from: start), span: span(from: start)))
+    }
+
+    /// The text of a punctuation token, which its kind (and length) determine: a literal costs
+    /// nothing, where decoding the source bytes was a noticeable part of lexing.
+    private func fixedText(_ kind: Token.Kind, from start: SourceLocation) -> String? {
+        switch kind {
+        case .pipe: return "|"
+        case .leftParen: return "("
+        case .rightParen: return ")"
+        case .leftBracket: return "["
+        case .rightBracket: return "]"
+        case .comma: return ","
+        case .dot: return "."
+        case .equal: return index - start.offset == 2 ? "==" : "="
+        case .notEqual: return "!="
+        case .less: return "<"
+        case .lessEqual: return "<="
+        case .greater: return ">"
+        case .greaterEqual: return ">="
+        case .tilde: return "~"
+        case .match: return "=~"
+        case .notMatch: return "!~"
+        case .assign: return "="
+        case .statementEnd: return bytes[start.offset] == UInt8(ascii: ";") ? ";" : "\n"
+        default: return nil
+        }
     }
 
     /// Appends the token from `start` to the cursor, with `text` (unescaped or trimmed).
