@@ -21,14 +21,15 @@ public enum TimeExpression: Sendable, Hashable {
 
     /// Parses the text of a time value.
     public static func parse(_ text: String) -> Result<TimeExpression, ParseError> {
-        switch ASCIICase.lowercased(text) {
-        case "now": return .success(.now)
-        case "today": return .success(.today)
-        case "yesterday": return .success(.yesterday)
-        default: break
-        }
         let utf8 = text.utf8
+        // Durations and dates start with a digit; the keywords do not.
         guard let first = utf8.first, first >= 48 && first <= 57 else {
+            switch ASCIICase.lowercased(text) {
+            case "now": return .success(.now)
+            case "today": return .success(.today)
+            case "yesterday": return .success(.yesterday)
+            default: break
+            }
             return .failure(ParseError(message: "'\(text)' is not a time", help: "write a duration (7d, 6h, 30min), a date (2024-01-01), a date-time (2024-01-01T20:00Z) or today, yesterday, now"))
         }
         if utf8.count >= 5 && utf8[utf8.index(utf8.startIndex, offsetBy: 4)] == UInt8(ascii: "-") {
@@ -232,6 +233,7 @@ public struct RelativeDuration: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `7d`, `30min`, …; a bare `m` is refused as ambiguous.
     public static func parse(_ text: String) -> Result<RelativeDuration, TimeExpression.ParseError> {
+        if let duration = parseCommon(text) { return .success(duration) }
         let digits: Substring
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             // ASCII: characters are bytes (no digit combines with what follows).
@@ -259,6 +261,40 @@ public struct RelativeDuration: Sendable, Hashable, CustomStringConvertible {
         }
         return .success(RelativeDuration(amount: amount, unit: unit))
     }
+
+    /// The usual spellings (`7d`, `30min`, `2W`) read straight from the bytes: up to seven ASCII
+    /// digits, then up to seven letters that spell a unit. Anything else, valid or not, is left
+    /// to the general path in ``parse(_:)`` (nil here), which gives the same value or message.
+    private static func parseCommon(_ text: String) -> RelativeDuration? {
+        var amount = 0
+        var digits = 0
+        var unit: UInt64 = 0  // the unit's letters, lowercased, packed one byte each
+        var letters = 0
+        for byte in text.utf8 {
+            if letters == 0 && byte >= 48 && byte <= 57 {
+                guard digits < 7 else { return nil }
+                amount = amount * 10 + Int(byte - 48)
+                digits += 1
+            } else {
+                let folded = byte | 0x20
+                guard digits > 0, folded >= 97 && folded <= 122, letters < 7 else { return nil }
+                unit |= UInt64(folded) << (8 * letters)
+                letters += 1
+            }
+        }
+        guard letters > 0, amount <= 1_000_000,
+              let entry = unitsByPackedSpelling.first(where: { $0.spelling == unit })
+        else { return nil }
+        return RelativeDuration(amount: amount, unit: entry.unit)
+    }
+
+    /// Every spelling ``Unit/init(spelling:)`` accepts, packed as ``parseCommon(_:)`` packs letters.
+    private static let unitsByPackedSpelling: [(spelling: UInt64, unit: Unit)] =
+        ["min", "mins", "minute", "minutes", "h", "hour", "hours", "d", "day", "days", "w", "week", "weeks",
+         "mo", "month", "months", "y", "year", "years"].map { spelling in
+            let packed = spelling.utf8.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * $1.offset) }
+            return (packed, Unit(spelling: spelling)!)
+        }
 
     /// The length in seconds; months and years use their average lengths (for comparisons only).
     public var approximateSeconds: TimeInterval {
