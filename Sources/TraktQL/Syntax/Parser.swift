@@ -51,8 +51,8 @@ public struct Parser {
         current.kind == .statementEnd || current.kind == .endOfInput
     }
 
-    private func isKeyword(_ word: String) -> Bool {
-        current.kind == .identifier && Self.equalsIgnoringASCIICase(current.text, word)
+    private func isKeyword(_ word: StaticString) -> Bool {
+        current.kind == .identifier && ASCIICase.equals(current.text, word)
     }
 
     private mutating func error(_ message: String, at span: SourceSpan, help: String? = nil) {
@@ -158,7 +158,7 @@ public struct Parser {
 
     private mutating func parseAssignment() -> Statement? {
         let keyword = advance()
-        let isLet = Self.equalsIgnoringASCIICase(keyword.text, "let")
+        let isLet = ASCIICase.equals(keyword.text, "let")
         guard current.kind == .identifier else {
             error("expected a name after '\(keyword.text)', found \(found)", at: current.span,
                   help: isLet ? "write 'let NAME = value'" : "write 'set OPTION = value'")
@@ -574,7 +574,7 @@ public struct Parser {
         case .match: op = .matches
         case .notMatch: op = .notMatches
         case .identifier where isKeyword("in"): op = .in
-        case .identifier where isKeyword("not") && Self.equalsIgnoringASCIICase(tokens[min(position + 1, tokens.count - 1)].text, "in"):
+        case .identifier where isKeyword("not") && ASCIICase.equals(tokens[min(position + 1, tokens.count - 1)].text, "in"):
             advance()
             op = .notIn
         default: op = nil
@@ -641,7 +641,7 @@ public struct Parser {
             switch ASCIICase.lowercased(token.text) {
             case "true", "false":
                 advance()
-                return Expression(kind: .literal(.bool(Self.equalsIgnoringASCIICase(token.text, "true"))), span: token.span)
+                return Expression(kind: .literal(.bool(ASCIICase.equals(token.text, "true"))), span: token.span)
             case "null":
                 advance()
                 return Expression(kind: .literal(.null), span: token.span)
@@ -655,21 +655,6 @@ public struct Parser {
         default:
             error("expected a value, found \(found)", at: token.span, help: "compare a field with a value, like rating_advanced >= 8")
             return nil
-        }
-    }
-
-    /// `a == b` for ASCII letters in any case, without allocating (keywords are ASCII).
-    static func equalsIgnoringASCIICase(_ a: String, _ lowercaseWord: String) -> Bool {
-        var x = a.utf8.makeIterator()
-        var y = lowercaseWord.utf8.makeIterator()
-        while true {
-            switch (x.next(), y.next()) {
-            case (nil, nil): return true
-            case let (c?, d?):
-                let folded = c >= 65 && c <= 90 ? c | 0x20 : c
-                if folded != d { return false }
-            default: return false
-            }
         }
     }
 

@@ -28,6 +28,13 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
         storedOffset = Int32(clamping: offset)
     }
 
+    /// For the lexer, whose positions are within its 1 MiB limit: no clamping.
+    init(uncheckedLine line: Int, column: Int, offset: Int) {
+        storedLine = Int32(truncatingIfNeeded: line)
+        storedColumn = Int32(truncatingIfNeeded: column)
+        storedOffset = Int32(truncatingIfNeeded: offset)
+    }
+
     /// Reflects as `line`, `column`, `offset`, as before the storage was compacted.
     public var customMirror: Mirror {
         Mirror(self, children: ["line": line, "column": column, "offset": offset])
