@@ -598,13 +598,19 @@ public struct Checker {
     /// Slugs, and TVDB / IMDB / TMDB ids, which are lowercase words and digits too.
     static func isSlug(_ text: String) -> Bool {
         // Byte tests suffice: every accepted byte is ASCII, so a leading or trailing '-' byte is a '-' character.
-        guard !text.isEmpty, text.utf8.count <= 200, text.utf8.first != UInt8(ascii: "-"), text.utf8.last != UInt8(ascii: "-") else { return false }
-        return text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") }
+        var text = text  // `withUTF8` scans contiguous bytes, several times cheaper than iterating `utf8`
+        return text.withUTF8 { bytes in
+            guard !bytes.isEmpty, bytes.count <= 200, bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else { return false }
+            return bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") }
+        }
     }
 
     static func isUsername(_ text: String) -> Bool {
-        guard !text.isEmpty, text.utf8.count <= 100 else { return false }
-        return text.utf8.allSatisfy { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard !bytes.isEmpty, bytes.count <= 100 else { return false }
+            return bytes.allSatisfy { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+        }
     }
 
     /// "The Walking Dead" → "the-walking-dead", for hints.
