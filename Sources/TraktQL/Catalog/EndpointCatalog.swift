@@ -60,10 +60,14 @@ public struct Endpoint: Sendable, Hashable {
     public var pathPrefix: String { "\(name).json" }
 
     /// The qualifiers that must be present (and pushable) to choose this endpoint.
-    public let requiredQualifiers: Set<QualifierKey>
+    public var requiredQualifiers: Set<QualifierKey> { requiredKeys.asSet }
 
     /// The qualifiers this endpoint carries in its path.
-    public let carriedQualifiers: Set<QualifierKey>
+    public var carriedQualifiers: Set<QualifierKey> { carriedKeys.asSet }
+
+    /// ``requiredQualifiers`` and ``carriedQualifiers`` as bits, for the planner.
+    let requiredKeys: QualifierKeySet
+    let carriedKeys: QualifierKeySet
 
     public init(name: String, segments: [Segment], requiredCount: Int, auth: Auth, scope: Scope? = nil) {
         self.name = name
@@ -71,8 +75,8 @@ public struct Endpoint: Sendable, Hashable {
         self.requiredCount = requiredCount
         self.auth = auth
         self.scope = scope
-        requiredQualifiers = Set(segments.prefix(requiredCount).map(\.source))
-        carriedQualifiers = Set(segments.map(\.source))
+        requiredKeys = QualifierKeySet(segments.prefix(requiredCount).map(\.source))
+        carriedKeys = QualifierKeySet(segments.map(\.source))
     }
 }
 
@@ -111,9 +115,15 @@ public enum EndpointCatalog {
     /// The most specific endpoint whose required qualifiers are all among `pushable`; the
     /// community stream when none is.
     public static func mostSpecific(carrying pushable: Set<QualifierKey>) -> Endpoint {
-        endpoints
-            .filter { $0.scope == nil && $0.requiredQualifiers.isSubset(of: pushable) }
-            .max { $0.requiredCount < $1.requiredCount }
-            ?? endpoint(for: .community)
+        mostSpecific(carrying: QualifierKeySet(pushable))
+    }
+
+    /// ``mostSpecific(carrying:)`` over bits; the first of equally specific endpoints wins.
+    static func mostSpecific(carrying pushable: QualifierKeySet) -> Endpoint {
+        var best: Endpoint?
+        for endpoint in endpoints where endpoint.scope == nil && pushable.isSuperset(of: endpoint.requiredKeys) {
+            if best == nil || endpoint.requiredCount > best!.requiredCount { best = endpoint }
+        }
+        return best ?? endpoint(for: .community)
     }
 }

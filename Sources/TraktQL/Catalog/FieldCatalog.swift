@@ -117,6 +117,21 @@ public enum FieldCatalog {
         return map
     }()
 
+    /// What the checker needs of a path, found with one hash lookup: the item types it occurs
+    /// on and whether it names a virtual field.
+    struct PathEntry: Sendable {
+        var types: ItemTypeSet
+        var isVirtual: Bool
+    }
+
+    static let entriesByPath: [String: PathEntry] = {
+        var map: [String: PathEntry] = [:]
+        for (path, types) in typesByPath {
+            map[path] = PathEntry(types: ItemTypeSet(types), isVirtual: virtualNames.contains(path))
+        }
+        return map
+    }()
+
     /// The names a field path may be completed with, for completion and did-you-mean.
     public static let allPaths: [String] = typesByPath.keys.sorted()
 

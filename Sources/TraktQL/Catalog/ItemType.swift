@@ -17,11 +17,14 @@ public enum Action: String, Sendable, Hashable, CaseIterable, Comparable {
     }
 
     /// The item types this action can occur on (trakt-api.md §1.4).
-    public var itemTypes: Set<ItemType> {
+    public var itemTypes: Set<ItemType> { itemTypeSet.asSet }
+
+    /// ``itemTypes`` as bits, for the checker and planner.
+    var itemTypeSet: ItemTypeSet {
         switch self {
-        case .watching, .scrobble, .checkin, .seen, .collection: return [.episode, .movie]
-        case .rating, .watchlist, .shout, .review: return [.episode, .show, .movie]
-        case .created, .itemAdded: return [.list]
+        case .watching, .scrobble, .checkin, .seen, .collection: return [ItemTypeSet(.episode), ItemTypeSet(.movie)]
+        case .rating, .watchlist, .shout, .review: return [ItemTypeSet(.episode), ItemTypeSet(.show), ItemTypeSet(.movie)]
+        case .created, .itemAdded: return ItemTypeSet(.list)
         }
     }
 }

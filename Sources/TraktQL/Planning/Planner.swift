@@ -8,39 +8,39 @@ import Foundation
 public enum Planner {
     public static func plan(_ query: CheckedQuery) -> Plan {
         let endpoint = chooseEndpoint(query)
-        let carried = endpoint.carriedQualifiers
+        let carried = endpoint.carriedKeys
         var residual: [ResidualFilter] = []
 
         // Values for each segment; nil where the query gives none.
-        var values: [Endpoint.Segment: PlannedSegment] = [:]
+        var values = SegmentValues()
         func set(_ segment: Endpoint.Segment, _ value: String, _ origin: Origin, instant: Date? = nil) {
             values[segment] = PlannedSegment(segment: segment, value: value, source: .qualifier(origin), instant: instant)
         }
 
         if let shows = query.shows {
             if carried.contains(.show) && !shows.negated {
-                set(.showTitle, shows.values.joined(separator: ","), shows.origin)
+                set(.showTitle, commaList(shows.values) { $0 }, shows.origin)
             } else {
                 residual.append(.shows(shows))
             }
         }
         if let seasons = query.seasons {
             if carried.contains(.season), let finite = seasons.finiteValues {
-                set(.season, finite.map(String.init).joined(separator: ","), seasons.origin)
+                set(.season, commaList(finite) { String($0) }, seasons.origin)
             } else {
                 residual.append(.seasons(seasons))
             }
         }
         if let episodes = query.episodes {
             if carried.contains(.episode), let finite = episodes.finiteValues {
-                set(.episode, finite.map(String.init).joined(separator: ","), episodes.origin)
+                set(.episode, commaList(finite) { String($0) }, episodes.origin)
             } else {
                 residual.append(.episodes(episodes))
             }
         }
         if let movies = query.movies {
             if carried.contains(.movie) && !movies.negated {
-                set(.movieTitle, movies.values.joined(separator: ","), movies.origin)
+                set(.movieTitle, commaList(movies.values) { $0 }, movies.origin)
             } else {
                 residual.append(.movies(movies))
             }
@@ -58,7 +58,7 @@ public enum Planner {
         if let types = query.types {
             if carried.contains(.type) {
                 let pushed = types.negated ? ItemType.allCases.filter { !types.values.contains($0) } : types.values
-                set(.types, pushed.map(\.rawValue).joined(separator: ","), types.origin)
+                set(.types, commaList(pushed) { $0.rawValue }, types.origin)
             } else {
                 residual.append(.types(types))
             }
@@ -66,9 +66,9 @@ public enum Planner {
         if let actions = query.actions {
             // A negation is pushed down as the complement among the actions that can occur.
             let pushed = actions.negated
-                ? Action.allCases.filter { !actions.values.contains($0) && !$0.itemTypes.isDisjoint(with: query.possibleTypes) }
+                ? Action.allCases.filter { !actions.values.contains($0) && !$0.itemTypeSet.isDisjoint(with: query.possibleTypeSet) }
                 : actions.values
-            set(.actions, pushed.map(\.rawValue).joined(separator: ","), actions.origin)
+            set(.actions, commaList(pushed) { $0.rawValue }, actions.origin)
         }
         if let since = query.since {
             set(.startTimestamp, String(query.convention.apiTimestamp(for: since.instant)), since.origin, instant: since.instant)
@@ -84,6 +84,7 @@ public enum Planner {
         let lastGiven = endpoint.segments.lastIndex { values[$0] != nil || $0 == .username }
         var segments: [PlannedSegment] = []
         if let lastGiven {
+            segments.reserveCapacity(lastGiven + 1)
             for segment in endpoint.segments[...lastGiven] {
                 if let value = values[segment] {
                     segments.append(value)
@@ -115,19 +116,31 @@ public enum Planner {
                     since: query.since?.instant, timeZone: query.timeZone, convention: query.convention)
     }
 
+    /// `items` joined with `,` as a path segment: the same text as `map(text).joined(separator: ",")`
+    /// without the intermediate array (and without copying a single item's text).
+    static func commaList<T>(_ items: [T], _ text: (T) -> String) -> String {
+        if items.count == 1 { return text(items[0]) }
+        var out = ""
+        for (i, item) in items.enumerated() {
+            if i > 0 { out += "," }
+            out += text(item)
+        }
+        return out
+    }
+
     /// The scope's stream, else the most specific endpoint for what can be pushed down.
     static func chooseEndpoint(_ query: CheckedQuery) -> Endpoint {
         if let scope = query.scope { return EndpointCatalog.endpoint(for: scope) }
-        var pushable: Set<QualifierKey> = []
-        if let users = query.users, !users.negated { pushable.insert(.user) }
+        var pushable = QualifierKeySet()
+        if let users = query.users, !users.negated { pushable.insert(QualifierKeySet(.user)) }
         if let shows = query.shows, !shows.negated {
-            pushable.insert(.show)
+            pushable.insert(QualifierKeySet(.show))
             if let seasons = query.seasons?.finiteValues {
-                pushable.insert(.season)
-                if seasons.count == 1, query.episodes?.finiteValues != nil { pushable.insert(.episode) }
+                pushable.insert(QualifierKeySet(.season))
+                if seasons.count == 1, query.episodes?.finiteValues != nil { pushable.insert(QualifierKeySet(.episode)) }
             }
         }
-        if let movies = query.movies, !movies.negated { pushable.insert(.movie) }
+        if let movies = query.movies, !movies.negated { pushable.insert(QualifierKeySet(.movie)) }
         return EndpointCatalog.mostSpecific(carrying: pushable)
     }
 
@@ -145,5 +158,40 @@ public enum Planner {
             }
         }
         return query.since != nil ? .all : .onePage
+    }
+
+    /// A value per segment kind, held inline: a dictionary, or even an array, cost an
+    /// allocation per plan.
+    private struct SegmentValues {
+        private var username, showTitle, movieTitle, season, episode, types, actions, startTimestamp, endTimestamp: PlannedSegment?
+
+        subscript(segment: Endpoint.Segment) -> PlannedSegment? {
+            get {
+                switch segment {
+                case .username: return username
+                case .showTitle: return showTitle
+                case .movieTitle: return movieTitle
+                case .season: return season
+                case .episode: return episode
+                case .types: return types
+                case .actions: return actions
+                case .startTimestamp: return startTimestamp
+                case .endTimestamp: return endTimestamp
+                }
+            }
+            set {
+                switch segment {
+                case .username: username = newValue
+                case .showTitle: showTitle = newValue
+                case .movieTitle: movieTitle = newValue
+                case .season: season = newValue
+                case .episode: episode = newValue
+                case .types: types = newValue
+                case .actions: actions = newValue
+                case .startTimestamp: startTimestamp = newValue
+                case .endTimestamp: endTimestamp = newValue
+                }
+            }
+        }
     }
 }

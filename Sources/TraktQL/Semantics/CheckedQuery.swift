@@ -16,7 +16,12 @@ public struct CheckedQuery: Sendable, Equatable {
     public var rating: RatingFilter?
     public var minimal: Bool
     /// The item types the query can return, after everything that restricts them.
-    public var possibleTypes: Set<ItemType>
+    public var possibleTypes: Set<ItemType> {
+        get { possibleTypeSet.asSet }
+        set { possibleTypeSet = ItemTypeSet(newValue) }
+    }
+    /// ``possibleTypes`` as bits (what the checker and planner use).
+    var possibleTypeSet: ItemTypeSet
     public var stages: [CheckedStage]
     /// The settings the query was checked under (explain shows instants in this zone).
     public var timeZone: TimeZone
@@ -24,7 +29,7 @@ public struct CheckedQuery: Sendable, Equatable {
 
     public init(timeZone: TimeZone, convention: TimestampConvention) {
         self.minimal = false
-        self.possibleTypes = Set(ItemType.allCases)
+        self.possibleTypeSet = .all
         self.stages = []
         self.timeZone = timeZone
         self.convention = convention

@@ -18,7 +18,9 @@ public struct Checker {
     public mutating func check(_ query: Query) -> (query: CheckedQuery?, diagnostics: [Diagnostic]) {
         diagnostics = []
         var checked = CheckedQuery(timeZone: context.timeZone, convention: context.convention)
-        var seen: [String: Qualifier] = [:]
+        // Which keys were given, plain and negated (a key may appear once each way).
+        var seen = QualifierKeySet()
+        var seenNegated = QualifierKeySet()
         var onBound: Qualifier?
 
         for qualifier in query.qualifiers {
@@ -28,13 +30,13 @@ public struct Checker {
                         ?? "qualifiers are: \(QualifierKey.allCases.map(\.rawValue).joined(separator: ", "))")
                 continue
             }
-            let slot = "\(key.rawValue)\(qualifier.negated ? "-" : "")"
-            if let earlier = seen[slot] {
+            if qualifier.negated ? seenNegated.contains(key) : seen.contains(key) {
+                let earlier = query.qualifiers.first { $0.negated == qualifier.negated && QualifierKey(spelling: $0.key.name) == key }!
                 error("'\(key.rawValue):' is given twice", at: qualifier.span,
                       help: "the first is at \(earlier.span.start); give one list instead, like \(key.rawValue):a,b")
                 continue
             }
-            seen[slot] = qualifier
+            if qualifier.negated { seenNegated.insert(QualifierKeySet(key)) } else { seen.insert(QualifierKeySet(key)) }
             if key.isFlag {
                 if qualifier.value != nil {
                     error("'\(key.rawValue)' is a flag and takes no value", at: qualifier.span, help: "write just '\(key.rawValue)'")
@@ -118,12 +120,12 @@ public struct Checker {
             }
         }
 
-        let onConflict = onBound != nil && (seen["since"] != nil || seen["until"] != nil)
+        let onConflict = onBound != nil && (seen.contains(.since) || seen.contains(.until))
         if let onBound, onConflict {
             error("'on:' cannot be combined with since: or until:", at: onBound.span, help: "on:DAY already sets both bounds")
         }
         checkRelations(&checked, checkTimeOrder: !onConflict)
-        checked.stages = checkStages(query.stages, possibleTypes: checked.possibleTypes)
+        checked.stages = checkStages(query.stages, possibleTypes: checked.possibleTypeSet)
         return (diagnostics.isEmpty ? checked : nil, diagnostics)
     }
 
@@ -150,13 +152,13 @@ public struct Checker {
         }
 
         // Narrow the possible item types, and report the qualifier that empties them.
-        var possible = Set(ItemType.allCases)
-        func narrow(_ allowed: Set<ItemType>) { possible.formIntersection(allowed) }
-        if positiveShow { narrow([.episode, .show]) }
-        if checked.seasons.map({ !$0.negated }) ?? false || checked.episodes.map({ !$0.negated }) ?? false { narrow([.episode]) }
-        if let movies = checked.movies, !movies.negated { narrow([.movie]) }
+        var possible = ItemTypeSet.all
+        func narrow(_ allowed: ItemTypeSet) { possible.formIntersection(allowed) }
+        if positiveShow { narrow([ItemTypeSet(.episode), ItemTypeSet(.show)]) }
+        if checked.seasons.map({ !$0.negated }) ?? false || checked.episodes.map({ !$0.negated }) ?? false { narrow(ItemTypeSet(.episode)) }
+        if let movies = checked.movies, !movies.negated { narrow(ItemTypeSet(.movie)) }
         if let types = checked.types {
-            let named = Set(types.values)
+            let named = ItemTypeSet(types.values)
             if types.negated {
                 possible.subtract(named)
             } else {
@@ -168,20 +170,20 @@ public struct Checker {
             }
         }
         if let actions = checked.actions, !actions.negated {
-            for action in actions.values where action.itemTypes.isDisjoint(with: possible) {
+            for action in actions.values where action.itemTypeSet.isDisjoint(with: possible) {
                 error("action '\(action.rawValue)' cannot apply to \(Self.describe(possible)) items",
                       at: actions.origin.span,
-                      help: "'\(action.rawValue)' applies to \(Self.describe(action.itemTypes)) items")
+                      help: "'\(action.rawValue)' applies to \(Self.describe(action.itemTypeSet)) items")
             }
-            narrow(actions.values.reduce(into: Set<ItemType>()) { $0.formUnion($1.itemTypes) })
+            narrow(actions.values.reduce(into: ItemTypeSet()) { $0.formUnion($1.itemTypeSet) })
         }
         if let rating = checked.rating, !rating.negated {
-            narrow([.episode, .show, .movie])
+            narrow([ItemTypeSet(.episode), ItemTypeSet(.show), ItemTypeSet(.movie)])
             if let actions = checked.actions, !actions.negated, !actions.values.contains(.rating) {
                 error("'rating:' filters rating activity, but the actions exclude 'rating'", at: rating.origin.span, help: "add rating to \(actions.origin.text)")
             }
         }
-        checked.possibleTypes = possible
+        checked.possibleTypeSet = possible
         if possible.isEmpty, diagnostics.isEmpty, let types = checked.types {
             error("no item type is left after '\(types.origin.text)'", at: types.origin.span)
         }
@@ -198,6 +200,18 @@ public struct Checker {
 
     /// The terms of a value, with `$variables` replaced by what they hold.
     private mutating func expand(_ value: QualifierValue) -> [QualifierTerm]? {
+        let hasVariable = value.terms.contains { term in
+            if case .scalar(let scalar) = term.kind, case .variable = scalar.kind { return true }
+            return false
+        }
+        guard hasVariable else {
+            // The common case: the terms as written (no copy).
+            if value.terms.count > Self.maximumListLength {
+                error("list of \(value.terms.count) values is too long (limit \(Self.maximumListLength))", at: value.span)
+                return nil
+            }
+            return value.terms
+        }
         var terms: [QualifierTerm] = []
         var ok = true
         for term in value.terms {
@@ -234,6 +248,7 @@ public struct Checker {
     /// Plain identifiers (slugs, ids, usernames): no comparisons or ranges.
     private mutating func identifiers(_ terms: [QualifierTerm], kind: String, valid: (String) -> Bool, help: String) -> [String]? {
         var values: [String] = []
+        values.reserveCapacity(terms.count)
         for term in terms {
             guard case .scalar(let scalar) = term.kind, let text = scalar.text else {
                 error("a \(kind) cannot be a comparison or a range", at: term.span, help: help)
@@ -304,12 +319,13 @@ public struct Checker {
 
     private mutating func enumerated<T: RawRepresentable & CaseIterable>(_ terms: [QualifierTerm], what: String) -> [T]? where T.RawValue == String {
         var values: [T] = []
+        values.reserveCapacity(terms.count)
         for term in terms {
             guard case .scalar(let scalar) = term.kind, let text = scalar.text else {
                 error("a \(what) cannot be a comparison or a range", at: term.span)
                 return nil
             }
-            guard let value = T(rawValue: text.lowercased()) else {
+            guard let value = T(rawValue: ASCIICase.lowercased(text)) else {
                 let names = T.allCases.map(\.rawValue)
                 error("unknown \(what) '\(Lexer.printable(text))'", at: term.span,
                       help: Suggestion.didYouMean(text, in: names) ?? "\(what)s are: \(names.joined(separator: ", "))")
@@ -349,7 +365,7 @@ public struct Checker {
         for term in terms {
             switch term.kind {
             case .scalar(let scalar):
-                switch scalar.text?.lowercased() {
+                switch scalar.text.map(ASCIICase.lowercased) {
                 case "love": filter.terms.append(.love)
                 case "hate": filter.terms.append(.hate)
                 default:
@@ -376,30 +392,39 @@ public struct Checker {
 
     /// The shape rows have at a point in the pipeline.
     private enum Schema {
-        case items(Set<ItemType>)
+        case items(ItemTypeSet)
         case columns([String])
     }
 
-    private mutating func checkStages(_ stages: [Stage], possibleTypes: Set<ItemType>) -> [CheckedStage] {
+    private mutating func checkStages(_ stages: [Stage], possibleTypes: ItemTypeSet) -> [CheckedStage] {
         var schema = Schema.items(possibleTypes)
         var checked: [CheckedStage] = []
+        checked.reserveCapacity(stages.count)
         for stage in stages {
             switch stage.kind {
             case .where(let expression):
                 if let e = checkExpression(expression, schema: schema) { checked.append(.filter(e)) }
             case .select(let items):
                 var columns: [SelectedColumn] = []
-                var names: Set<String> = []
+                columns.reserveCapacity(items.count)
+                // A handful of columns: a linear search beats hashing.
+                var names: [String] = []
+                names.reserveCapacity(items.count)
+                var allNames: [String] = []  // the next stage's columns, duplicates and all
+                allNames.reserveCapacity(items.count)
                 for item in items {
+                    let name = item.columnName
+                    allNames.append(name)
                     guard let field = resolve(item.field, schema: schema) else { continue }
-                    if names.contains(item.columnName) {
-                        error("column '\(item.columnName)' is selected twice", at: item.alias?.span ?? item.field.span, help: "rename one with 'as'")
+                    if names.contains(name) {
+                        error("column '\(name)' is selected twice", at: item.alias?.span ?? item.field.span, help: "rename one with 'as'")
+                    } else {
+                        names.append(name)
                     }
-                    names.insert(item.columnName)
-                    columns.append(SelectedColumn(name: item.columnName, field: field))
+                    columns.append(SelectedColumn(name: name, field: field))
                 }
                 checked.append(.select(columns))
-                schema = .columns(items.map(\.columnName))
+                schema = .columns(allNames)
             case .sort(let keys):
                 let specs = keys.compactMap { key in resolve(key.field, schema: schema).map { SortSpecification(field: $0, descending: key.descending) } }
                 checked.append(.sort(specs))
@@ -442,11 +467,13 @@ public struct Checker {
                   help: Suggestion.didYouMean(name, in: columns) ?? "the previous stage produced: \(columns.joined(separator: ", "))")
             return nil
         case .items(let types):
-            if path.components.count == 1, FieldCatalog.virtualNames.contains(name) {
+            let hasIndex = path.components.contains { if case .index = $0 { return true } else { return false } }
+            let key = hasIndex ? path.catalogKey : name  // without indices the two spellings agree
+            let entry = FieldCatalog.entriesByPath[key]
+            if path.components.count == 1, let entry, entry.isVirtual {
                 return FieldReference(target: .virtual(name), name: name)
             }
-            let key = path.catalogKey
-            guard let declared = FieldCatalog.typesByPath[key] else {
+            guard let declared = entry?.types else {
                 // An open object (list_item.*) or an unknown path.
                 error("unknown field '\(name)'", at: path.span,
                       help: Suggestion.closest(to: key, in: FieldCatalog.allPaths).map { "did you mean '\($0.replacingOccurrences(of: "[]", with: "[0]"))'?" }
@@ -546,9 +573,14 @@ public struct Checker {
     private func sourceText(_ qualifier: Qualifier) -> String {
         var text = qualifier.negated ? "-" : ""
         text += qualifier.key.name
-        if let value = qualifier.value { text += ":" + Printer.print(value) }
+        if let value = qualifier.value {
+            text += ":"
+            Printer.print(value, to: &text)
+        }
         return text
     }
+
+    static func describe(_ types: ItemTypeSet) -> String { describe(types.asSet) }
 
     static func describe(_ types: Set<ItemType>) -> String {
         let names = types.sorted().map(\.rawValue)
@@ -565,13 +597,20 @@ public struct Checker {
 
     /// Slugs, and TVDB / IMDB / TMDB ids, which are lowercase words and digits too.
     static func isSlug(_ text: String) -> Bool {
-        guard !text.isEmpty, text.utf8.count <= 200, !text.hasPrefix("-"), !text.hasSuffix("-") else { return false }
-        return text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") }
+        // Byte tests suffice: every accepted byte is ASCII, so a leading or trailing '-' byte is a '-' character.
+        var text = text  // `withUTF8` scans contiguous bytes, several times cheaper than iterating `utf8`
+        return text.withUTF8 { bytes in
+            guard !bytes.isEmpty, bytes.count <= 200, bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else { return false }
+            return bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "-") }
+        }
     }
 
     static func isUsername(_ text: String) -> Bool {
-        guard !text.isEmpty, text.utf8.count <= 100 else { return false }
-        return text.utf8.allSatisfy { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard !bytes.isEmpty, bytes.count <= 100 else { return false }
+            return bytes.allSatisfy { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+        }
     }
 
     /// "The Walking Dead" → "the-walking-dead", for hints.

@@ -29,6 +29,9 @@ public struct Lexer {
     /// A `|` at the end of a line continues the statement on the next line (as in the shell).
     private var afterPipe = false
     private(set) public var diagnostics: [Diagnostic] = []
+    /// The tokens so far. Each scanning function appends its token here rather than returning
+    /// it: passing tokens back through the call chain cost more than scanning them.
+    private var tokens: [Token] = []
 
     public init(_ source: String) {
         self.bytes = Array(source.utf8)
@@ -36,24 +39,27 @@ public struct Lexer {
 
     /// Every token of the source, ending with ``Token/Kind/endOfInput``.
     public mutating func tokenize() -> [Token] {
-        var tokens: [Token] = []
+        tokens = []
         tokens.reserveCapacity(bytes.count / 4 + 2)
         if bytes.count > Self.maximumSourceBytes {
             diagnostics.append(.error("input is too large (\(bytes.count) bytes; the limit is \(Self.maximumSourceBytes))", at: span(from: location)))
             tokens.append(Token(kind: .endOfInput, text: "", span: span(from: location)))
             return tokens
         }
-        while true {
-            let token = next()
-            tokens.append(token)
-            if token.kind == .endOfInput { break }
-        }
-        return tokens
+        repeat {
+            next()  // appends exactly one token
+        } while tokens[tokens.count - 1].kind != .endOfInput
+        let result = tokens
+        tokens = []
+        return result
     }
 
     // MARK: - Cursor
 
-    private var location: SourceLocation { SourceLocation(line: line, column: column, offset: index) }
+    private var location: SourceLocation {
+        // Only reached for sources within `maximumSourceBytes`, so every number fits.
+        SourceLocation(uncheckedLine: line, column: column, offset: index)
+    }
 
     private func peek(_ ahead: Int = 0) -> UInt8? {
         let i = index + ahead
@@ -71,22 +77,71 @@ public struct Lexer {
         }
     }
 
+    /// Advances over a run of identifier characters. They are ASCII and never newlines, so the
+    /// column moves by the byte count (no per-byte bookkeeping as in ``advance()``).
+    private mutating func skipIdentifierCharacters() {
+        let end = bytes.withUnsafeBufferPointer { buffer in
+            var i = index
+            while i < buffer.count && isIdentifierContinue(buffer[i]) { i += 1 }
+            return i
+        }
+        column += end - index
+        index = end
+    }
+
     private func span(from start: SourceLocation) -> SourceSpan { SourceSpan(start: start, end: location) }
 
     private func text(from start: SourceLocation) -> String {
-        String(decoding: bytes[start.offset..<index], as: UTF8.self)
+        text(fromOffset: start.offset)
     }
 
-    private func token(_ kind: Token.Kind, from start: SourceLocation) -> Token {
-        Token(kind: kind, text: text(from: start), span: span(from: start))
+    private func text(fromOffset offset: Int) -> String {
+        String(decoding: bytes[offset..<index], as: UTF8.self)
+    }
+
+    /// Appends the token from `start` to the cursor, with its source text.
+    private mutating func token(_ kind: Token.Kind, from start: SourceLocation) {
+        tokens.append(Token(kind: kind, text: fixedText(kind, from: start) ?? text(from: start), span: span(from: start)))
+    }
+
+    /// The text of a punctuation token, which its kind (and length) determine: a literal costs
+    /// nothing, where decoding the source bytes was a noticeable part of lexing.
+    private func fixedText(_ kind: Token.Kind, from start: SourceLocation) -> String? {
+        switch kind {
+        case .pipe: return "|"
+        case .leftParen: return "("
+        case .rightParen: return ")"
+        case .leftBracket: return "["
+        case .rightBracket: return "]"
+        case .comma: return ","
+        case .dot: return "."
+        case .equal: return index - start.offset == 2 ? "==" : "="
+        case .notEqual: return "!="
+        case .less: return "<"
+        case .lessEqual: return "<="
+        case .greater: return ">"
+        case .greaterEqual: return ">="
+        case .tilde: return "~"
+        case .match: return "=~"
+        case .notMatch: return "!~"
+        case .assign: return "="
+        case .statementEnd: return bytes[start.offset] == UInt8(ascii: ";") ? ";" : "\n"
+        default: return nil
+        }
+    }
+
+    /// Appends the token from `start` to the cursor, with `text` (unescaped or trimmed).
+    private mutating func token(_ kind: Token.Kind, text: String, from start: SourceLocation) {
+        tokens.append(Token(kind: kind, text: text, span: span(from: start)))
     }
 
     // MARK: - Dispatch
 
-    private mutating func next() -> Token {
+    /// Scans the next token (appending it to ``tokens``).
+    private mutating func next() {
         skipBlanks()
         guard let byte = peek() else {
-            return Token(kind: .endOfInput, text: "", span: span(from: location))
+            return token(.endOfInput, text: "", from: location)
         }
         let start = location
         if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: ";") {
@@ -96,9 +151,9 @@ public struct Lexer {
             advance()
             mode = .expression
             nesting = 0
-            let pipe = token(.pipe, from: start)
+            token(.pipe, from: start)
             skipBlanksAfterPipe()
-            return pipe
+            return
         }
         switch mode {
         case .head:
@@ -159,7 +214,7 @@ public struct Lexer {
         return false
     }
 
-    private mutating func statementEnd() -> Token {
+    private mutating func statementEnd() {
         let start = location
         advance()
         mode = .head
@@ -168,20 +223,18 @@ public struct Lexer {
         return token(.statementEnd, from: start)
     }
 
-    private mutating func headToken() -> Token {
+    private mutating func headToken() {
         let start = location
         let byte = peek()!
         if byte == UInt8(ascii: "."), let after = peek(1), isIdentifierStart(after) {
             advance()
-            while let b = peek(), isIdentifierContinue(b) { advance() }
+            skipIdentifierCharacters()
             mode = .rawWords
-            var token = token(.metaCommand, from: start)
-            token.text.removeFirst()
-            return token
+            return token(.metaCommand, text: text(fromOffset: start.offset + 1), from: start)  // without the '.'
         }
         if isIdentifierStart(byte) {
-            let token = identifier()
-            switch token.text.lowercased() {
+            identifier()
+            switch ASCIICase.lowercased(tokens[tokens.count - 1].text) {
             case "activity": mode = .qualifiers
             case "let", "set":
                 mode = .expression  // NAME, then `=` switches to raw words
@@ -191,19 +244,19 @@ public struct Lexer {
             default:
                 mode = .rawWords  // not a statement: the parser reports it once, not each character after it
             }
-            return token
+            return
         }
         return expressionToken()
     }
 
-    private mutating func identifier() -> Token {
+    private mutating func identifier() {
         let start = location
-        while let b = peek(), isIdentifierContinue(b) { advance() }
+        skipIdentifierCharacters()
         return token(.identifier, from: start)
     }
 
     /// A whitespace-delimited word; quoted parts may contain spaces and `|`.
-    private mutating func word(_ kind: Token.Kind) -> Token {
+    private mutating func word(_ kind: Token.Kind) {
         let start = location
         var inQuotes = false
         while let b = peek() {
@@ -227,7 +280,7 @@ public struct Lexer {
         return token(kind, from: start)
     }
 
-    private mutating func expressionToken() -> Token {
+    private mutating func expressionToken() {
         let start = location
         let byte = peek()!
         if isIdentifierStart(byte) { return identifier() }
@@ -238,13 +291,12 @@ public struct Lexer {
             index = start.offset; line = start.line; column = start.column
             return string()
         case UInt8(ascii: "$"):
-            while let b = peek(), isIdentifierContinue(b) { advance() }
-            var token = token(.variable, from: start)
-            token.text.removeFirst()
-            if token.text.isEmpty {
-                diagnostics.append(.error("'$' must be followed by a variable name", at: token.span))
+            skipIdentifierCharacters()
+            let name = text(fromOffset: start.offset + 1)  // without the '$'
+            if name.isEmpty {
+                diagnostics.append(.error("'$' must be followed by a variable name", at: span(from: start)))
             }
-            return token
+            return token(.variable, text: name, from: start)
         case UInt8(ascii: "("): nesting += 1; return token(.leftParen, from: start)
         case UInt8(ascii: ")"): nesting = max(0, nesting - 1); return token(.rightParen, from: start)
         case UInt8(ascii: "["): nesting += 1; return token(.leftBracket, from: start)
@@ -281,22 +333,27 @@ public struct Lexer {
     }
 
     /// A digit-initial run: integers, decimals, durations (`7d`, `30min`), dates and times.
-    private mutating func number() -> Token {
+    private mutating func number() {
         let start = location
-        while let b = peek() {
+        // Every byte taken is ASCII and not a newline: the column moves by the byte count.
+        var i = index
+        while i < bytes.count {
+            let b = bytes[i]
             if isDigit(b) || isLetter(b) || b == UInt8(ascii: ":") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") {
-                advance()
-            } else if b == UInt8(ascii: "."), let after = peek(1), isDigit(after) {
-                advance()
+                i += 1
+            } else if b == UInt8(ascii: "."), i + 1 < bytes.count, isDigit(bytes[i + 1]) {
+                i += 1
             } else {
                 break
             }
         }
+        column += i - index
+        index = i
         return token(.number, from: start)
     }
 
     /// A double-quoted string; escapes are ``StringEscapes``'.
-    private mutating func string() -> Token {
+    private mutating func string() {
         let start = location
         advance()  // opening quote
         let bodyStart = index
@@ -307,12 +364,12 @@ public struct Lexer {
         let body = String(decoding: bytes[bodyStart..<index], as: UTF8.self)
         guard peek() == UInt8(ascii: "\"") else {
             diagnostics.append(.error("unterminated string", at: span(from: start), help: "close it with '\"'"))
-            return Token(kind: .string, text: body, span: span(from: start))
+            return token(.string, text: body, from: start)
         }
         advance()
         switch StringEscapes.unescape(Substring(body)) {
         case .success(let value):
-            return Token(kind: .string, text: value, span: span(from: start))
+            return token(.string, text: value, from: start)
         case .failure(let failure):
             var escapeStart = start
             escapeStart.column += 1 + failure.offset
@@ -321,7 +378,7 @@ public struct Lexer {
             escapeEnd.column += failure.length
             escapeEnd.offset += failure.length
             diagnostics.append(.error(failure.message, at: SourceSpan(start: escapeStart, end: escapeEnd), help: failure.help))
-            return Token(kind: .string, text: body, span: span(from: start))
+            return token(.string, text: body, from: start)
         }
     }
 
@@ -331,7 +388,14 @@ public struct Lexer {
     private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
     private func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 97 && (b | 0x20) <= 122 }
     private func isIdentifierStart(_ b: UInt8) -> Bool { isLetter(b) || b == UInt8(ascii: "_") }
-    private func isIdentifierContinue(_ b: UInt8) -> Bool { isIdentifierStart(b) || isDigit(b) }
+    private func isIdentifierContinue(_ b: UInt8) -> Bool {
+        // [0-9A-Z_a-z] as bitmaps of bytes 0–63 and 64–127: one test instead of five comparisons.
+        let digits: UInt64 = 0x03FF_0000_0000_0000
+        let lettersAndUnderscore: UInt64 = 0x07FF_FFFE_87FF_FFFE
+        if b < 64 { return (digits >> b) & 1 == 1 }
+        if b < 128 { return (lettersAndUnderscore >> (b - 64)) & 1 == 1 }
+        return false
+    }
 
     /// Control characters (C0, DEL, C1) and bidi/line-separator controls shown as `\u{…}`
     /// escapes, so a message never carries raw terminal codes or reorders what follows.

@@ -30,7 +30,10 @@ public struct Parser {
 
     // MARK: - Token stream
 
-    private var current: Token { tokens[position] }
+    /// The token at the cursor, borrowed (a copy would retain its text at every look).
+    private var current: Token {
+        _read { yield tokens[position] }
+    }
 
     private func peekKind(_ ahead: Int = 1) -> Token.Kind {
         let i = min(position + ahead, tokens.count - 1)
@@ -48,8 +51,8 @@ public struct Parser {
         current.kind == .statementEnd || current.kind == .endOfInput
     }
 
-    private func isKeyword(_ word: String) -> Bool {
-        current.kind == .identifier && Self.equalsIgnoringASCIICase(current.text, word)
+    private func isKeyword(_ word: StaticString) -> Bool {
+        current.kind == .identifier && ASCIICase.equals(current.text, word)
     }
 
     private mutating func error(_ message: String, at span: SourceSpan, help: String? = nil) {
@@ -64,6 +67,23 @@ public struct Parser {
         case .string: return "a string"
         default: return "'\(Lexer.printable(current.text))'"
         }
+    }
+
+    /// How many tokens of kind `counted` come before the first token that fails `condition`
+    /// (for reserving array capacity: arrays grown one append at a time reallocate).
+    private func countAhead(while condition: (Token.Kind) -> Bool, counting counted: Token.Kind) -> Int {
+        var count = 0
+        var i = position
+        while i < tokens.count && condition(tokens[i].kind) {
+            if tokens[i].kind == counted { count += 1 }
+            i += 1
+        }
+        return count
+    }
+
+    /// An upper bound on the length of the comma list the stage at the cursor holds.
+    private var listLengthAhead: Int {
+        1 + countAhead(while: { $0 != .pipe && $0 != .statementEnd && $0 != .endOfInput }, counting: .comma)
     }
 
     private mutating func skipToStatementEnd() {
@@ -107,7 +127,7 @@ public struct Parser {
             let end = arguments.last?.span ?? name.span
             return Statement(kind: .meta(name: Identifier(name.text, span: name.span), arguments: arguments), span: start.merged(with: end))
         case .identifier:
-            switch current.text.lowercased() {
+            switch ASCIICase.lowercased(current.text) {
             case "activity":
                 let query = parseQuery()
                 return Statement(kind: .query(query), span: query.span)
@@ -138,7 +158,7 @@ public struct Parser {
 
     private mutating func parseAssignment() -> Statement? {
         let keyword = advance()
-        let isLet = keyword.text.lowercased() == "let"
+        let isLet = ASCIICase.equals(keyword.text, "let")
         guard current.kind == .identifier else {
             error("expected a name after '\(keyword.text)', found \(found)", at: current.span,
                   help: isLet ? "write 'let NAME = value'" : "write 'set OPTION = value'")
@@ -162,7 +182,7 @@ public struct Parser {
         if valueToken.kind == .string {
             value = QualifierValue(terms: [QualifierTerm(kind: .scalar(Scalar(kind: .quoted(valueToken.text), span: valueToken.span)), span: valueToken.span)], span: valueToken.span)
         } else {
-            value = parseValue(of: valueToken, from: valueToken.text.startIndex, keyName: name.name)
+            value = parseValue(of: valueToken, keyName: name.name)
         }
         if !atStatementBoundary {
             error("expected one value after '=', found \(found)", at: current.span, help: "quote a value that contains spaces")
@@ -179,12 +199,14 @@ public struct Parser {
         let keyword = advance()  // activity
         var span = keyword.span
         var qualifiers: [Qualifier] = []
+        qualifiers.reserveCapacity(countAhead(while: { $0 == .qualifier }, counting: .qualifier))
         while current.kind == .qualifier {
             let token = advance()
             span = span.merged(with: token.span)
             if let qualifier = parseQualifier(token) { qualifiers.append(qualifier) }
         }
         var stages: [Stage] = []
+        stages.reserveCapacity(countAhead(while: { $0 != .statementEnd && $0 != .endOfInput }, counting: .pipe))
         while current.kind == .pipe {
             let pipe = advance()
             span = span.merged(with: pipe.span)
@@ -201,98 +223,110 @@ public struct Parser {
     }
 
     /// Splits one qualifier word: `[-]key[:value]`.
+    ///
+    /// Qualifier words are scanned as UTF-8 bytes (``QualifierText``) rather than as
+    /// `Character`s: grapheme breaking and index validation dominated the parser's time.
     private mutating func parseQualifier(_ token: Token) -> Qualifier? {
-        let text = token.text
-        var keyStart = text.startIndex
-        var negated = false
-        if text.hasPrefix("-") && text.count > 1 {
-            negated = true
-            keyStart = text.index(after: keyStart)
-        }
-        let colon = text[keyStart...].firstIndex(of: ":")
-        let keyEnd = colon ?? text.endIndex
-        let keyText = String(text[keyStart..<keyEnd])
-        let keySpan = subspan(of: token, keyStart, keyEnd)
-        guard !keyText.isEmpty, keyText.utf8.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || $0 == UInt8(ascii: "_") }) else {
-            if keyText.isEmpty {
-                error("missing qualifier name before ':'", at: token.span, help: "qualifiers are written key:value, like season:1")
-            } else {
-                error("'\(Lexer.printable(keyText))' is not a qualifier", at: keySpan,
-                      help: colon == nil ? "qualifiers are written key:value, like show:the-walking-dead; use '|' before a stage" : nil)
+        var source = token.text
+        return source.withUTF8 { bytes in
+            let text = QualifierText(bytes, token: token)
+            var keyStart = 0
+            var negated = false
+            if text.isCharacter(0, "-") && bytes.count > 1 {  // `-` alone is a key, not a negation
+                negated = true
+                keyStart = 1
             }
-            return nil
+            let colon = text.firstCharacter(":", in: keyStart..<bytes.count)
+            let keyEnd = colon ?? bytes.count
+            let keyText = text.string(keyStart..<keyEnd)
+            let keySpan = text.span(keyStart..<keyEnd)
+            guard keyStart < keyEnd, bytes[keyStart..<keyEnd].allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || $0 == UInt8(ascii: "_") }) else {
+                if keyStart == keyEnd {
+                    error("missing qualifier name before ':'", at: token.span, help: "qualifiers are written key:value, like season:1")
+                } else {
+                    error("'\(Lexer.printable(keyText))' is not a qualifier", at: keySpan,
+                          help: colon == nil ? "qualifiers are written key:value, like show:the-walking-dead; use '|' before a stage" : nil)
+                }
+                return nil
+            }
+            let key = Identifier(keyText, span: keySpan)
+            guard let colon else {
+                return Qualifier(key: key, negated: negated, value: nil, span: token.span)
+            }
+            guard colon + 1 < bytes.count else {
+                error("missing value after '\(keyText):'", at: token.span, help: "write \(keyText):VALUE")
+                return nil
+            }
+            guard let value = parseValue(text, from: colon + 1, keyName: keyText) else { return nil }
+            return Qualifier(key: key, negated: negated, value: value, span: token.span)
         }
-        let key = Identifier(keyText, span: keySpan)
-        guard let colon else {
-            return Qualifier(key: key, negated: negated, value: nil, span: token.span)
-        }
-        let valueStart = text.index(after: colon)
-        guard valueStart < text.endIndex else {
-            error("missing value after '\(keyText):'", at: token.span, help: "write \(keyText):VALUE")
-            return nil
-        }
-        guard let value = parseValue(of: token, from: valueStart, keyName: keyText) else { return nil }
-        return Qualifier(key: key, negated: negated, value: value, span: token.span)
     }
 
-    /// Parses `term(,term)*` in `token.text[start...]`.
-    private mutating func parseValue(of token: Token, from start: String.Index, keyName: String) -> QualifierValue? {
-        let text = token.text
+    /// Parses a `let`/`set` value word.
+    private mutating func parseValue(of token: Token, keyName: String) -> QualifierValue? {
+        var source = token.text
+        return source.withUTF8 { bytes in
+            parseValue(QualifierText(bytes, token: token), from: 0, keyName: keyName)
+        }
+    }
+
+    /// Parses `term(,term)*` in `text[start...]`.
+    private mutating func parseValue(_ text: QualifierText, from start: Int, keyName: String) -> QualifierValue? {
         var terms: [QualifierTerm] = []
+        // One more term than commas (quoted commas make this an overestimate, which is harmless).
+        terms.reserveCapacity(1 + text.bytes[start...].reduce(0) { $1 == UInt8(ascii: ",") ? $0 + 1 : $0 })
         var termStart = start
         var i = start
         var inQuotes = false
         var failed = false
-        func finishTerm(_ parser: inout Parser, _ end: String.Index) {
-            let span = parser.subspan(of: token, termStart, end)
+        func finishTerm(_ parser: inout Parser, _ end: Int) {
             if termStart == end {
-                parser.error("empty element in the list for '\(keyName)'", at: span, help: "remove the extra ','")
+                parser.error("empty element in the list for '\(keyName)'", at: text.span(termStart..<end), help: "remove the extra ','")
                 failed = true
-            } else if let term = parser.parseTerm(token, termStart, end) {
+            } else if let term = parser.parseTerm(text, termStart..<end) {
                 terms.append(term)
             } else {
                 failed = true
             }
         }
-        while i < text.endIndex {
-            let c = text[i]
+        let count = text.bytes.count
+        while i < count {
             if inQuotes {
-                if c == "\\" {
-                    i = text.index(after: i)
-                    if i == text.endIndex { break }
-                } else if c == "\"" {
+                if text.isCharacter(i, "\\") {
+                    i += 1
+                    if i == count { break }
+                } else if text.isCharacter(i, "\"") {
                     inQuotes = false
                 }
-            } else if c == "\"" {
+            } else if text.isCharacter(i, "\"") {
                 inQuotes = true
-            } else if c == "," {
+            } else if text.isCharacter(i, ",") {
                 finishTerm(&self, i)
-                termStart = text.index(after: i)
+                termStart = i + 1
             }
-            i = text.index(after: i)
+            i += 1
         }
-        finishTerm(&self, text.endIndex)
+        finishTerm(&self, count)
         guard !failed else { return nil }
-        return QualifierValue(terms: terms, span: subspan(of: token, start, text.endIndex))
+        return QualifierValue(terms: terms, span: text.span(start..<count))
     }
 
     /// One term: a comparison, a range or a scalar.
-    private mutating func parseTerm(_ token: Token, _ start: String.Index, _ end: String.Index) -> QualifierTerm? {
-        let text = token.text
-        let termText = text[start..<end]
-        let span = subspan(of: token, start, end)
-        for op in [ComparisonOperator.greaterEqual, .lessEqual, .greater, .less] where termText.hasPrefix(op.rawValue) {
-            let scalarStart = text.index(start, offsetBy: op.rawValue.count)
+    private mutating func parseTerm(_ text: QualifierText, _ range: Range<Int>) -> QualifierTerm? {
+        let span = text.span(range)
+        let start = range.lowerBound, end = range.upperBound
+        if let op = text.comparisonPrefix(in: range) {
+            let scalarStart = start + op.rawValue.utf8.count
             guard scalarStart < end else {
                 error("missing value after '\(op.rawValue)'", at: span)
                 return nil
             }
-            guard let scalar = parseScalar(token, scalarStart, end) else { return nil }
+            guard let scalar = parseScalar(text, scalarStart..<end) else { return nil }
             return QualifierTerm(kind: .comparison(op, scalar), span: span)
         }
-        if !termText.hasPrefix("\""), let dots = Self.rangeOfDots(in: termText) {
-            let low = dots.lowerBound == start ? nil : parseScalar(token, start, dots.lowerBound)
-            let high = dots.upperBound == end ? nil : parseScalar(token, dots.upperBound, end)
+        if !text.isCharacter(start, "\""), let dots = text.firstDoubleDot(in: range) {
+            let low = dots.lowerBound == start ? nil : parseScalar(text, start..<dots.lowerBound)
+            let high = dots.upperBound == end ? nil : parseScalar(text, dots.upperBound..<end)
             if (dots.lowerBound != start && low == nil) || (dots.upperBound != end && high == nil) { return nil }
             if low == nil && high == nil {
                 error("a range needs at least one end", at: span, help: "write a..b, a.. or ..b")
@@ -300,19 +334,24 @@ public struct Parser {
             }
             return QualifierTerm(kind: .range(low, high), span: span)
         }
-        guard let scalar = parseScalar(token, start, end) else { return nil }
+        guard let scalar = parseScalar(text, range) else { return nil }
         return QualifierTerm(kind: .scalar(scalar), span: span)
     }
 
-    private mutating func parseScalar(_ token: Token, _ start: String.Index, _ end: String.Index) -> Scalar? {
-        let text = token.text[start..<end]
-        let span = subspan(of: token, start, end)
-        if text.hasPrefix("\"") {
-            guard text.count >= 2, text.hasSuffix("\""), !text.hasSuffix("\\\"") || text.hasSuffix("\\\\\"") else {
+    private mutating func parseScalar(_ text: QualifierText, _ range: Range<Int>) -> Scalar? {
+        let span = text.span(range)
+        let start = range.lowerBound, end = range.upperBound
+        let bytes = text.bytes
+        if text.isCharacter(start, "\"") {
+            // A closing quote that is not itself escaped (`\"` is; `\\"` is not).
+            let closed = end - start >= 2 && text.isCharacter(end - 1, "\"")
+                && (!(end - start >= 2 && text.isCharacter(end - 2, "\\"))
+                    || (end - start >= 3 && text.isCharacter(end - 3, "\\")))
+            guard closed else {
                 error("unterminated string", at: span, help: "close it with '\"'")
                 return nil
             }
-            switch StringEscapes.unescape(text.dropFirst().dropLast()) {
+            switch StringEscapes.unescape(Substring(text.string(start + 1..<end - 1))) {
             case .success(let value):
                 return Scalar(kind: .quoted(value), span: span)
             case .failure(let failure):
@@ -320,44 +359,19 @@ public struct Parser {
                 return nil
             }
         }
-        if text.hasPrefix("$") {
-            let name = text.dropFirst()
-            guard !name.isEmpty, name.utf8.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || $0 == UInt8(ascii: "_") || ($0 >= 48 && $0 <= 57) }) else {
-                error("'\(Lexer.printable(String(text)))' is not a variable name", at: span, help: "variables are written $name")
+        if text.isCharacter(start, "$") {
+            let name = bytes[start + 1..<end]
+            guard !name.isEmpty, name.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || $0 == UInt8(ascii: "_") || ($0 >= 48 && $0 <= 57) }) else {
+                error("'\(Lexer.printable(text.string(range)))' is not a variable name", at: span, help: "variables are written $name")
                 return nil
             }
-            return Scalar(kind: .variable(String(name)), span: span)
+            return Scalar(kind: .variable(text.string(start + 1..<end)), span: span)
         }
-        if text.utf8.contains(UInt8(ascii: "\"")) {
-            error("unexpected '\"' inside '\(Lexer.printable(String(text)))'", at: span, help: "quote the whole value")
+        if bytes[range].contains(UInt8(ascii: "\"")) {
+            error("unexpected '\"' inside '\(Lexer.printable(text.string(range)))'", at: span, help: "quote the whole value")
             return nil
         }
-        return Scalar(kind: .word(String(text)), span: span)
-    }
-
-    /// The span of `token.text[from..<to]`, for a token that may hold quoted newlines.
-    private func subspan(of token: Token, _ from: String.Index, _ to: String.Index) -> SourceSpan {
-        // One pass over the UTF-8 bytes: columns count scalar starts, as the lexer does.
-        var location = token.span.start
-        var start = location
-        let utf8 = token.text.utf8
-        let fromOffset = utf8.distance(from: utf8.startIndex, to: from)
-        let toOffset = utf8.distance(from: utf8.startIndex, to: to)
-        var offset = 0
-        for byte in utf8 {
-            if offset == fromOffset { start = location }
-            if offset == toOffset { break }
-            location.offset += 1
-            if byte == UInt8(ascii: "\n") {
-                location.line += 1
-                location.column = 1
-            } else if byte & 0xC0 != 0x80 {
-                location.column += 1
-            }
-            offset += 1
-        }
-        if offset == fromOffset { start = location }
-        return SourceSpan(start: start, end: location)
+        return Scalar(kind: .word(text.string(range)), span: span)
     }
 
     // MARK: - Stages
@@ -372,12 +386,13 @@ public struct Parser {
         let keywordToken = advance()
         let keyword = Identifier(keywordToken.text, span: keywordToken.span)
         let kind: Stage.Kind
-        switch keyword.name.lowercased() {
+        switch ASCIICase.lowercased(keyword.name) {
         case "where":
             guard let expression = parseExpression() else { skipToStageEnd(); return nil }
             kind = .where(expression)
         case "select":
             var items: [SelectItem] = []
+            items.reserveCapacity(listLengthAhead)
             repeat {
                 guard let field = parseFieldPath(context: "select") else { skipToStageEnd(); return nil }
                 var alias: Identifier?
@@ -396,6 +411,7 @@ public struct Parser {
             kind = .select(items)
         case "sort":
             var keys: [SortKey] = []
+            keys.reserveCapacity(listLengthAhead)
             repeat {
                 guard let field = parseFieldPath(context: "sort") else { skipToStageEnd(); return nil }
                 var descending = false
@@ -424,6 +440,7 @@ public struct Parser {
             var fields: [FieldPath] = []
             if isKeyword("by") {
                 advance()
+                fields.reserveCapacity(listLengthAhead)
                 repeat {
                     guard let field = parseFieldPath(context: "count by") else { skipToStageEnd(); return nil }
                     fields.append(field)
@@ -432,6 +449,7 @@ public struct Parser {
             kind = .count(by: fields)
         case "distinct":
             var fields: [FieldPath] = []
+            fields.reserveCapacity(listLengthAhead)
             repeat {
                 guard let field = parseFieldPath(context: "distinct") else { skipToStageEnd(); return nil }
                 fields.append(field)
@@ -556,7 +574,7 @@ public struct Parser {
         case .match: op = .matches
         case .notMatch: op = .notMatches
         case .identifier where isKeyword("in"): op = .in
-        case .identifier where isKeyword("not") && Self.equalsIgnoringASCIICase(tokens[min(position + 1, tokens.count - 1)].text, "in"):
+        case .identifier where isKeyword("not") && ASCIICase.equals(tokens[min(position + 1, tokens.count - 1)].text, "in"):
             advance()
             op = .notIn
         default: op = nil
@@ -620,10 +638,10 @@ public struct Parser {
             let close = advance()
             return Expression(kind: .list(elements), span: token.span.merged(with: close.span))
         case .identifier:
-            switch token.text.lowercased() {
+            switch ASCIICase.lowercased(token.text) {
             case "true", "false":
                 advance()
-                return Expression(kind: .literal(.bool(token.text.lowercased() == "true")), span: token.span)
+                return Expression(kind: .literal(.bool(ASCIICase.equals(token.text, "true"))), span: token.span)
             case "null":
                 advance()
                 return Expression(kind: .literal(.null), span: token.span)
@@ -638,38 +656,6 @@ public struct Parser {
             error("expected a value, found \(found)", at: token.span, help: "compare a field with a value, like rating_advanced >= 8")
             return nil
         }
-    }
-
-    /// `a == b` for ASCII letters in any case, without allocating (keywords are ASCII).
-    static func equalsIgnoringASCIICase(_ a: String, _ lowercaseWord: String) -> Bool {
-        var x = a.utf8.makeIterator()
-        var y = lowercaseWord.utf8.makeIterator()
-        while true {
-            switch (x.next(), y.next()) {
-            case (nil, nil): return true
-            case let (c?, d?):
-                let folded = c >= 65 && c <= 90 ? c | 0x20 : c
-                if folded != d { return false }
-            default: return false
-            }
-        }
-    }
-
-    /// The first `..` in `text` (Foundation's search is slow for this).
-    static func rangeOfDots(in text: Substring) -> Range<String.Index>? {
-        var previousWasDot = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(after: index)
-            if text[index] == "." {
-                if previousWasDot { return text.index(before: index)..<next }
-                previousWasDot = true
-            } else {
-                previousWasDot = false
-            }
-            index = next
-        }
-        return nil
     }
 
     /// Integers, decimals, durations (`7d`) and dates (`2024-01-01…`) share the number token.

@@ -24,20 +24,42 @@ public enum Printer {
     }
 
     public static func print(_ value: QualifierValue) -> String {
-        value.terms.map { term in
+        var out = ""
+        print(value, to: &out)
+        return out
+    }
+
+    /// Appends `value` as text to `out` (the checker builds every qualifier's origin text
+    /// this way, without intermediate strings).
+    static func print(_ value: QualifierValue, to out: inout String) {
+        for (i, term) in value.terms.enumerated() {
+            if i > 0 { out += "," }
             switch term.kind {
-            case .scalar(let s): return print(s)
-            case .comparison(let op, let s): return op.rawValue + print(s)
-            case .range(let a, let b): return (a.map(print) ?? "") + ".." + (b.map(print) ?? "")
+            case .scalar(let s): print(s, to: &out)
+            case .comparison(let op, let s):
+                out += op.rawValue
+                print(s, to: &out)
+            case .range(let a, let b):
+                if let a { print(a, to: &out) }
+                out += ".."
+                if let b { print(b, to: &out) }
             }
-        }.joined(separator: ",")
+        }
     }
 
     static func print(_ scalar: Scalar) -> String {
+        var out = ""
+        print(scalar, to: &out)
+        return out
+    }
+
+    static func print(_ scalar: Scalar, to out: inout String) {
         switch scalar.kind {
-        case .word(let w): return w
-        case .variable(let v): return "$" + v
-        case .quoted(let q): return quote(q)
+        case .word(let w): out += w
+        case .variable(let v):
+            out += "$"
+            out += v
+        case .quoted(let q): out += quote(q)
         }
     }
 

@@ -1,13 +1,43 @@
 /// A position in query text: 1-based line and column (in characters) and the UTF-8 byte offset.
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-    public var offset: Int
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible, CustomReflectable {
+    // Stored as 32-bit numbers: every token and AST node carries two locations, and halving
+    // them cut the front end's copying noticeably. The lexer refuses sources over 1 MiB, so
+    // no real position comes near the limit; larger values are clamped.
+    private var storedLine: Int32
+    private var storedColumn: Int32
+    private var storedOffset: Int32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
+
+    public var offset: Int {
+        get { Int(storedOffset) }
+        set { storedOffset = Int32(clamping: newValue) }
+    }
 
     public init(line: Int, column: Int, offset: Int) {
-        self.line = line
-        self.column = column
-        self.offset = offset
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
+        storedOffset = Int32(clamping: offset)
+    }
+
+    /// For the lexer, whose positions are within its 1 MiB limit: no clamping.
+    init(uncheckedLine line: Int, column: Int, offset: Int) {
+        storedLine = Int32(truncatingIfNeeded: line)
+        storedColumn = Int32(truncatingIfNeeded: column)
+        storedOffset = Int32(truncatingIfNeeded: offset)
+    }
+
+    /// Reflects as `line`, `column`, `offset`, as before the storage was compacted.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["line": line, "column": column, "offset": offset])
     }
 
     public static let start = SourceLocation(line: 1, column: 1, offset: 0)

@@ -11,6 +11,9 @@ enum StringEscapes {
 
     /// The value of a quoted string's body (the text between the quotes).
     static func unescape(_ body: Substring) -> Result<String, Failure> {
+        // Most strings have no escapes: then the value is the body itself (the loop below
+        // would rebuild it one scalar at a time).
+        if !body.utf8.contains(UInt8(ascii: "\\")) { return .success(String(body)) }
         var out = ""
         var characters = body.unicodeScalars.makeIterator()
         var offset = 0

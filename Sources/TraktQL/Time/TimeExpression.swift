@@ -21,17 +21,18 @@ public enum TimeExpression: Sendable, Hashable {
 
     /// Parses the text of a time value.
     public static func parse(_ text: String) -> Result<TimeExpression, ParseError> {
-        switch text.lowercased() {
-        case "now": return .success(.now)
-        case "today": return .success(.today)
-        case "yesterday": return .success(.yesterday)
-        default: break
-        }
-        let utf8 = Array(text.utf8)
+        let utf8 = text.utf8
+        // Durations and dates start with a digit; the keywords do not.
         guard let first = utf8.first, first >= 48 && first <= 57 else {
+            switch ASCIICase.lowercased(text) {
+            case "now": return .success(.now)
+            case "today": return .success(.today)
+            case "yesterday": return .success(.yesterday)
+            default: break
+            }
             return .failure(ParseError(message: "'\(text)' is not a time", help: "write a duration (7d, 6h, 30min), a date (2024-01-01), a date-time (2024-01-01T20:00Z) or today, yesterday, now"))
         }
-        if utf8.count >= 5 && utf8[4] == UInt8(ascii: "-") {
+        if utf8.count >= 5 && utf8[utf8.index(utf8.startIndex, offsetBy: 4)] == UInt8(ascii: "-") {
             return parseDate(text)
         }
         return RelativeDuration.parse(text).map { .ago($0) }
@@ -115,6 +116,7 @@ public enum TimeExpression: Sendable, Hashable {
 
     /// The instant this expression denotes at `now` in `zone`.
     public func resolve(now: Date, in zone: TimeZone, as bound: Bound) -> Date {
+        if let instant = resolveByArithmetic(now: now, in: zone, as: bound) { return instant }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         switch self {
@@ -138,6 +140,64 @@ public enum TimeExpression: Sendable, Hashable {
         }
     }
 
+    /// ``resolve(now:in:as:)`` without `Calendar` where the result is plain arithmetic: in a
+    /// zone with a fixed UTC offset (UTC, `GMT±hh:mm`), or for a date-time with an explicit
+    /// offset. `nil` where the calendar is needed: named zones (daylight saving time), months
+    /// and years, and years before 1600 (Foundation's Gregorian calendar switches to Julian
+    /// dates before 1582).
+    func resolveByArithmetic(now: Date, in zone: TimeZone, as bound: Bound) -> Date? {
+        let day = 86_400.0
+        switch self {
+        case .now:
+            return now
+        case .ago(let duration):
+            switch duration.unit {
+            case .minutes, .hours: return now.addingTimeInterval(-duration.approximateSeconds)
+            case .days, .weeks:
+                guard Self.fixedOffset(of: zone) != nil else { return nil }
+                let days = duration.unit == .weeks ? 7 * duration.amount : duration.amount
+                return now.addingTimeInterval(-Double(days) * day)
+            case .months, .years: return nil
+            }
+        case .today, .yesterday:
+            guard let offset = Self.fixedOffset(of: zone) else { return nil }
+            let local = now.timeIntervalSince1970 + Double(offset)
+            var start = (local / day).rounded(.down) * day - Double(offset)
+            if self == .yesterday { start -= day }
+            return Date(timeIntervalSince1970: bound == .upper ? start + day : start)
+        case .date(let year, let month, let day_):
+            guard year >= 1600, let offset = Self.fixedOffset(of: zone) else { return nil }
+            let start = Double(Self.daysSinceEpoch(year: year, month: month, day: day_)) * day - Double(offset)
+            return Date(timeIntervalSince1970: bound == .upper ? start + day : start)
+        case .dateTime(let year, let month, let day_, let hour, let minute, let second, let explicitOffset):
+            guard year >= 1600, let offset = explicitOffset ?? Self.fixedOffset(of: zone) else { return nil }
+            let seconds = Self.daysSinceEpoch(year: year, month: month, day: day_) * 86_400 + hour * 3600 + minute * 60 + second - offset
+            return Date(timeIntervalSince1970: Double(seconds))
+        }
+    }
+
+    /// The UTC offset of a zone that never changes it (`UTC`, `GMT`, `GMT+0530`, as made by
+    /// `TimeZone(secondsFromGMT:)`); nil for named zones.
+    static func fixedOffset(of zone: TimeZone) -> Int? {
+        let identifier = zone.identifier
+        if identifier == "UTC" || identifier == "GMT" { return 0 }
+        var utf8 = identifier.utf8.makeIterator()
+        guard utf8.next() == UInt8(ascii: "G"), utf8.next() == UInt8(ascii: "M"), utf8.next() == UInt8(ascii: "T"),
+              let sign = utf8.next(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")
+        else { return nil }
+        return zone.secondsFromGMT()
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
     /// Whether this denotes a whole day (so `until:` means the end of it).
     public var isWholeDay: Bool {
         switch self {
@@ -151,6 +211,19 @@ public enum TimeExpression: Sendable, Hashable {
 public struct RelativeDuration: Sendable, Hashable, CustomStringConvertible {
     public enum Unit: String, Sendable, Hashable, CaseIterable {
         case minutes = "min", hours = "h", days = "d", weeks = "w", months = "mo", years = "y"
+
+        /// The unit for a lowercase spelling: `min`, `mins`, `minute`, `minutes`, `h`, `hour`, …
+        init?(spelling: String) {
+            switch spelling {
+            case "min", "mins", "minute", "minutes": self = .minutes
+            case "h", "hour", "hours": self = .hours
+            case "d", "day", "days": self = .days
+            case "w", "week", "weeks": self = .weeks
+            case "mo", "month", "months": self = .months
+            case "y", "year", "years": self = .years
+            default: return nil
+            }
+        }
     }
 
     public var amount: Int
@@ -160,8 +233,16 @@ public struct RelativeDuration: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `7d`, `30min`, …; a bare `m` is refused as ambiguous.
     public static func parse(_ text: String) -> Result<RelativeDuration, TimeExpression.ParseError> {
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
-        let unitText = text.dropFirst(digits.count).lowercased()
+        if let duration = parseCommon(text) { return .success(duration) }
+        let digits: Substring
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: characters are bytes (no digit combines with what follows).
+            let count = text.utf8.prefix { $0 >= 48 && $0 <= 57 }.count
+            digits = text[..<text.utf8.index(text.startIndex, offsetBy: count)]
+        } else {
+            digits = text.prefix { $0.isASCII && $0.isNumber }
+        }
+        let unitText = ASCIICase.lowercased(String(text[digits.endIndex...]))
         guard !digits.isEmpty, let amount = Int(digits), amount <= 1_000_000 else {
             if !digits.isEmpty {
                 return .failure(.init(message: "duration '\(text)' is too large", help: nil))
@@ -174,18 +255,46 @@ public struct RelativeDuration: Sendable, Hashable, CustomStringConvertible {
         if unitText == "m" {
             return .failure(.init(message: "'m' is ambiguous: minutes or months?", help: "write \(digits)min for minutes or \(digits)mo for months"))
         }
-        let aliases: [String: Unit] = ["min": .minutes, "mins": .minutes, "minute": .minutes, "minutes": .minutes,
-                                        "h": .hours, "hour": .hours, "hours": .hours,
-                                        "d": .days, "day": .days, "days": .days,
-                                        "w": .weeks, "week": .weeks, "weeks": .weeks,
-                                        "mo": .months, "month": .months, "months": .months,
-                                        "y": .years, "year": .years, "years": .years]
-        guard let unit = aliases[unitText] else {
+        guard let unit = Unit(spelling: unitText) else {
             return .failure(.init(message: "unknown duration unit '\(unitText)' in '\(text)'",
                                   help: Suggestion.didYouMean(unitText, in: Unit.allCases.map(\.rawValue)) ?? "units are min, h, d, w, mo, y"))
         }
         return .success(RelativeDuration(amount: amount, unit: unit))
     }
+
+    /// The usual spellings (`7d`, `30min`, `2W`) read straight from the bytes: up to seven ASCII
+    /// digits, then up to seven letters that spell a unit. Anything else, valid or not, is left
+    /// to the general path in ``parse(_:)`` (nil here), which gives the same value or message.
+    private static func parseCommon(_ text: String) -> RelativeDuration? {
+        var amount = 0
+        var digits = 0
+        var unit: UInt64 = 0  // the unit's letters, lowercased, packed one byte each
+        var letters = 0
+        for byte in text.utf8 {
+            if letters == 0 && byte >= 48 && byte <= 57 {
+                guard digits < 7 else { return nil }
+                amount = amount * 10 + Int(byte - 48)
+                digits += 1
+            } else {
+                let folded = byte | 0x20
+                guard digits > 0, folded >= 97 && folded <= 122, letters < 7 else { return nil }
+                unit |= UInt64(folded) << (8 * letters)
+                letters += 1
+            }
+        }
+        guard letters > 0, amount <= 1_000_000,
+              let entry = unitsByPackedSpelling.first(where: { $0.spelling == unit })
+        else { return nil }
+        return RelativeDuration(amount: amount, unit: entry.unit)
+    }
+
+    /// Every spelling ``Unit/init(spelling:)`` accepts, packed as ``parseCommon(_:)`` packs letters.
+    private static let unitsByPackedSpelling: [(spelling: UInt64, unit: Unit)] =
+        ["min", "mins", "minute", "minutes", "h", "hour", "hours", "d", "day", "days", "w", "week", "weeks",
+         "mo", "month", "months", "y", "year", "years"].map { spelling in
+            let packed = spelling.utf8.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * $1.offset) }
+            return (packed, Unit(spelling: spelling)!)
+        }
 
     /// The length in seconds; months and years use their average lengths (for comparisons only).
     public var approximateSeconds: TimeInterval {

@@ -13,24 +13,25 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         self.span = span
     }
 
-    public var description: String {
-        var out = ""
-        for component in components {
-            switch component {
-            case .key(let key): out += out.isEmpty ? key : ".\(key)"
-            case .index(let i): out += "[\(i)]"
-            }
-        }
-        return out
-    }
+    public var description: String { text(indexPlaceholder: false) }
 
     /// The path with indices written as `[]`, as the field catalog declares array elements.
-    var catalogKey: String {
+    var catalogKey: String { text(indexPlaceholder: true) }
+
+    /// `show.title`, `episodes[0].season` (or `episodes[].season` with placeholders). Built by
+    /// appending, without interpolation: the checker asks for it for every field it resolves.
+    private func text(indexPlaceholder: Bool) -> String {
+        if components.count == 1, case .key(let key) = components[0] { return key }
         var out = ""
         for component in components {
             switch component {
-            case .key(let key): out += out.isEmpty ? key : ".\(key)"
-            case .index: out += "[]"
+            case .key(let key):
+                if !out.isEmpty { out += "." }
+                out += key
+            case .index(let i):
+                out += "["
+                if !indexPlaceholder { out += String(i) }
+                out += "]"
             }
         }
         return out
