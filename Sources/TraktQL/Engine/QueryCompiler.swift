@@ -20,16 +20,16 @@ public enum QueryCompiler {
     /// Parses, checks and plans a text holding one query (`activity …` or `explain activity …`).
     public static func plan(_ source: String, context: SessionContext) throws(TraktQLError) -> Plan {
         let script = try parse(source)
-        let queries = script.statements.compactMap { statement -> Query? in
-            switch statement.kind {
-            case .query(let q), .explain(let q): return q
-            default: return nil
+        // Exactly one statement, a query or an explained query (read in place: no copy).
+        if script.statements.count == 1 {
+            switch script.statements[0].kind {
+            case .query(let query), .explain(let query):
+                return try plan(query, source: source, context: context)
+            default:
+                break
             }
         }
-        guard queries.count == 1, script.statements.count == 1 else {
-            let span = script.statements.first?.span ?? SourceSpan(start: .start, end: .start)
-            throw .query(diagnostics: [.error("expected exactly one query", at: span)], source: source)
-        }
-        return try plan(queries[0], source: source, context: context)
+        let span = script.statements.first?.span ?? SourceSpan(start: .start, end: .start)
+        throw .query(diagnostics: [.error("expected exactly one query", at: span)], source: source)
     }
 }
