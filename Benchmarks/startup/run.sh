@@ -19,9 +19,12 @@ for tool in hyperfine curl jq; do command -v "$tool" >/dev/null || { echo "needs
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
 echo "== start-up"
+# /bin/true is the reference: the cost of any exec on this machine at this moment (the
+# shared VM's speed drifts by tens of percent within minutes).
 hyperfine -N --warmup 5 --runs "$runs" \
     "$T -q -c 'explain activity show:the-walking-dead season:1,2 actions:seen,rating since:7d'" \
-    "$T --help"
+    "$T --help" \
+    "/bin/true"
 
 log=$(mktemp)
 "$bin/trakt-emulator" --port 0 --seed 42 --now 2024-06-01T12:00:00Z >"$log" 2>/dev/null &
