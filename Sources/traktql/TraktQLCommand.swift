@@ -50,7 +50,7 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Option(name: .customLong("input-reader"), help: ArgumentHelp("streaming (default) or plain (whole input in memory; the reference).", visibility: .hidden))
     var inputReader: String = "streaming"
 
-    @Option(help: "API server URL (env TRAKT_API_URL). Without one, the built-in emulator runs.")
+    @Option(help: "API server URL, http:// (env TRAKT_API_URL). Without one, the built-in emulator runs.")
     var apiURL: String?
 
     @Option(help: "API key (env TRAKT_API_KEY). Never printed.")
