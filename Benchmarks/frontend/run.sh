@@ -7,5 +7,5 @@ mkdir -p "$out"
 swiftc -O -wmo -parse-as-library -module-name TraktProtocol -emit-module -emit-module-path "$out/TraktProtocol.swiftmodule" \
     -emit-object -o "$out/TraktProtocol.o" Sources/TraktProtocol/*.swift
 mapfile -t sources < <(find Sources/TraktQL -name '*.swift' | sort)
-swiftc -O -wmo -module-name TraktQL -I "$out" "${sources[@]}" Benchmarks/frontend/main.swift "$out/TraktProtocol.o" -o "$out/bench"
+swiftc -O -wmo -module-name TraktQL -D FRONTEND_STANDALONE -I "$out" "${sources[@]}" Benchmarks/Benchmarks/FrontEnd/TypicalQueries.swift Benchmarks/frontend/main.swift "$out/TraktProtocol.o" -o "$out/bench"
 for _ in 1 2 3; do "$out/bench" "${1:-50000}"; done

@@ -65,6 +65,20 @@ public enum Value: Sendable, Hashable {
 
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
+    /// How error messages name the value's kind: "an object", "a number", "null", …
+    var kindDescription: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .int, .double: return "a number"
+        case .string: return "a string"
+        case .instant: return "an instant"
+        case .duration: return "a duration"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
 
     /// Integers, and strings that hold one (the API sends `rating_advanced` both ways).

@@ -1,4 +1,5 @@
 import Foundation
+@testable import TraktEmulator  // SplitMix64: the same generator as the dataset
 
 /// Deterministic v1 activity items as JSON text, with the quirks a reader must keep: `episode`
 /// vs `episodes[]`, `number` vs `episode`, ratings as numbers and strings, `rating: false`,
@@ -24,7 +25,7 @@ enum ActivityFixture {
 
     /// Item `n` (newest first: timestamps fall as `n` grows).
     static func item(_ n: Int) -> String {
-        var r = FixtureRandom(seed: UInt64(n) &* 0x9E37_79B9 &+ 17)
+        var r = SplitMix64(seed: UInt64(n) &* 0x9E37_79B9 &+ 17)
         let ts = 1_717_218_000 - n * 3_607 - Int(r.next() % 600)  // ~1 h apart, pacific API time
         let user = users[Int(r.next() % UInt64(users.count))]
         let action = actions[Int(r.next() % UInt64(actions.count))]
@@ -81,16 +82,4 @@ enum ActivityFixture {
     static func array(_ items: [String]) -> [UInt8] { Array(("[" + items.joined(separator: ", ") + "]").utf8) }
 
     static func ndjson(_ items: [String]) -> [UInt8] { Array((items.joined(separator: "\n") + "\n").utf8) }
-}
-
-struct FixtureRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

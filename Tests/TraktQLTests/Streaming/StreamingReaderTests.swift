@@ -1,4 +1,5 @@
 import Foundation
+@testable import TraktEmulator
 import Testing
 @testable import TraktQL
 
@@ -220,7 +221,7 @@ struct StreamingReaderTests {
 
     @Test func corruptionsFailTheSame() {
         let bytes = ActivityFixture.envelope(ActivityFixture.items(5))
-        var r = FixtureRandom(seed: 99)
+        var r = SplitMix64(seed: 99)
         let replacements: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x00, 0x0A, 0x80, 0xFF, 0x65, 0x2D, 0x30, 0x6E, 0x20]
         for _ in 0..<1500 {
             var copy = bytes

@@ -70,14 +70,14 @@ public struct ActivityPage: Sendable, Equatable {
             default: throw .malformedBody("\"activity\" is not an array in the response from \(TransportError.redactKey(in: url))")
             }
         default:
-            throw .malformedBody("expected an object or an array, got \(kind(document)) from \(TransportError.redactKey(in: url))")
+            throw .malformedBody("expected an object or an array, got \(document.kindDescription) from \(TransportError.redactKey(in: url))")
         }
     }
 
     private static func page(shape: Shape, timestamps: Timestamps?, items: [Value], url: String) throws(TransportError) -> ActivityPage {
         for (n, item) in items.enumerated() {
             guard case .object = item else {
-                throw .malformedBody("activity item \(n) is \(kind(item)), not an object (from \(TransportError.redactKey(in: url)))")
+                throw .malformedBody("activity item \(n) is \(item.kindDescription), not an object (from \(TransportError.redactKey(in: url)))")
             }
         }
         return ActivityPage(shape: shape, timestamps: timestamps, items: items)
@@ -86,22 +86,9 @@ public struct ActivityPage: Sendable, Equatable {
     private static func timestamps(_ value: Value?, url: String) throws(TransportError) -> Timestamps? {
         guard let value, !value.isNull else { return nil }
         guard case .object = value else {
-            throw .malformedBody("\"timestamps\" is \(kind(value)), not an object (from \(TransportError.redactKey(in: url)))")
+            throw .malformedBody("\"timestamps\" is \(value.kindDescription), not an object (from \(TransportError.redactKey(in: url)))")
         }
         return Timestamps(start: value["start"]?.intValue, current: value["current"]?.intValue,
                           end: value["end"]?.intValue, raw: value)
-    }
-
-    private static func kind(_ value: Value) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .int, .double: return "a number"
-        case .string: return "a string"
-        case .instant: return "an instant"
-        case .duration: return "a duration"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
     }
 }

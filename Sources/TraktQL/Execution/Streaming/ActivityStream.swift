@@ -66,19 +66,6 @@ struct ActivityStream {
         }
     }
 
-    private static func kind(_ value: Value) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .int, .double: return "a number"
-        case .string: return "a string"
-        case .instant: return "an instant"
-        case .duration: return "a duration"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
-
     /// Reads the whole input. `consume` gets each item and answers whether it still wants
     /// items (after `false` the rest is only checked, not built).
     func run(_ consume: (Value) -> Bool) throws(TraktQLError) -> Outcome {
@@ -153,7 +140,7 @@ struct ActivityStream {
                         if try p.peekAfterWhitespace() != nil {
                             throw malformed(JSONParseError(offset: p.base + p.i, message: "unexpected \(p.describe(p.p[p.i])) after the JSON value"))
                         }
-                        throw Failure(message: "expected an object or an array, got \(Self.kind(value)) from \(url)")
+                        throw Failure(message: "expected an object or an array, got \(value.kindDescription) from \(url)")
 
                     case .topArray(let first, let index):
                         p.skipWhitespace()
@@ -303,7 +290,7 @@ struct ActivityStream {
         var stamps: Value?
         if let value = document["timestamps"], !value.isNull {
             guard case .object = value else {
-                throw Failure(message: "\"timestamps\" is \(Self.kind(value)), not an object (from \(url))")
+                throw Failure(message: "\"timestamps\" is \(value.kindDescription), not an object (from \(url))")
             }
             stamps = value
         }

@@ -113,10 +113,7 @@ struct ProjectingParser {
     }
 
     private mutating func parseObject(depth: Int) throws(StreamFault) -> Value {
-        if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
-        i += 1
-        skipWhitespace()
-        if i < count, p[i] == UInt8(ascii: "}") { i += 1; return .object([]) }
+        if try openContainer(closedBy: UInt8(ascii: "}"), depth: depth) { return .object([]) }
         let stackBase = memberStack.count
         defer { memberStack.removeSubrange(stackBase...) }
         while true {
@@ -128,10 +125,7 @@ struct ProjectingParser {
     }
 
     private mutating func parseArray(depth: Int) throws(StreamFault) -> Value {
-        if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
-        i += 1
-        skipWhitespace()
-        if i < count, p[i] == UInt8(ascii: "]") { i += 1; return .array([]) }
+        if try openContainer(closedBy: UInt8(ascii: "]"), depth: depth) { return .array([]) }
         let stackBase = elementStack.count
         defer { elementStack.removeSubrange(stackBase...) }
         while true {
@@ -164,24 +158,32 @@ struct ProjectingParser {
 
     /// After a member: `,` (false: another member follows) or `}` (true).
     @inline(__always) mutating func endOfMember() throws(StreamFault) -> Bool {
-        skipWhitespace()
-        guard i < count else { throw end("unexpected end of input in an object, expected ',' or '}'") }
-        switch p[i] {
-        case UInt8(ascii: ","): i += 1; return false
-        case UInt8(ascii: "}"): i += 1; return true
-        case let b: throw fail("unexpected \(describe(b)) in an object, expected ',' or '}'")
-        }
+        try endOfEntry(closedBy: UInt8(ascii: "}"), in: "an object")
     }
 
     /// After an element: `,` (false) or `]` (true).
     @inline(__always) mutating func endOfElement() throws(StreamFault) -> Bool {
+        try endOfEntry(closedBy: UInt8(ascii: "]"), in: "an array")
+    }
+
+    @inline(__always) private mutating func endOfEntry(closedBy close: UInt8, in container: StaticString) throws(StreamFault) -> Bool {
         skipWhitespace()
-        guard i < count else { throw end("unexpected end of input in an array, expected ',' or ']'") }
+        guard i < count else { throw end("unexpected end of input in \(container), expected ',' or '\(Character(UnicodeScalar(close)))'") }
         switch p[i] {
         case UInt8(ascii: ","): i += 1; return false
-        case UInt8(ascii: "]"): i += 1; return true
-        case let b: throw fail("unexpected \(describe(b)) in an array, expected ',' or ']'")
+        case close: i += 1; return true
+        case let b: throw fail("unexpected \(describe(b)) in \(container), expected ',' or '\(Character(UnicodeScalar(close)))'")
         }
+    }
+
+    /// Steps over the `{` or `[` at `i`; true when `close` follows at once (an empty container).
+    @inline(__always) private mutating func openContainer(closedBy close: UInt8, depth: Int) throws(StreamFault) -> Bool {
+        if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
+        i += 1
+        skipWhitespace()
+        guard i < count, p[i] == close else { return false }
+        i += 1
+        return true
     }
 
     // MARK: values (projected)
@@ -200,10 +202,7 @@ struct ProjectingParser {
 
     /// An object whose `{` is at `i`, keeping the members `projection` lists.
     mutating func projectObject(_ projection: Projection, depth: Int) throws(StreamFault) -> Value {
-        if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
-        i += 1
-        skipWhitespace()
-        if i < count, p[i] == UInt8(ascii: "}") { i += 1; return .object([]) }
+        if try openContainer(closedBy: UInt8(ascii: "}"), depth: depth) { return .object([]) }
         let stackBase = memberStack.count
         defer { memberStack.removeSubrange(stackBase...) }
         while true {
@@ -222,10 +221,7 @@ struct ProjectingParser {
     }
 
     private mutating func projectArray(_ projection: Projection, depth: Int) throws(StreamFault) -> Value {
-        if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
-        i += 1
-        skipWhitespace()
-        if i < count, p[i] == UInt8(ascii: "]") { i += 1; return .array([]) }
+        if try openContainer(closedBy: UInt8(ascii: "]"), depth: depth) { return .array([]) }
         let stackBase = elementStack.count
         defer { elementStack.removeSubrange(stackBase...) }
         while true {
@@ -290,10 +286,7 @@ struct ProjectingParser {
             }
         case UInt8(ascii: "{"):
             let depth = depth + 1
-            if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
-            i += 1
-            skipWhitespace()
-            if i < count, p[i] == UInt8(ascii: "}") { i += 1; return }
+            if try openContainer(closedBy: UInt8(ascii: "}"), depth: depth) { return }
             while true {
                 try expectKeyStart()
                 try skipValue(depth: depth - 1)  // the key: a string (depth unused)
@@ -303,10 +296,7 @@ struct ProjectingParser {
             }
         case UInt8(ascii: "["):
             let depth = depth + 1
-            if depth > maxDepth { throw fail("nesting deeper than \(maxDepth) levels") }
-            i += 1
-            skipWhitespace()
-            if i < count, p[i] == UInt8(ascii: "]") { i += 1; return }
+            if try openContainer(closedBy: UInt8(ascii: "]"), depth: depth) { return }
             while true {
                 try skipValue(depth: depth)
                 if try endOfElement() { return }

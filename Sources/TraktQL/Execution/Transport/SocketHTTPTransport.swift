@@ -69,7 +69,8 @@ private final class Exchange: @unchecked Sendable {
     private let head: [UInt8]
     private let host: String
     private let port: Int
-    private let redactedURL: String
+    /// For error messages only, so built only when one is.
+    private var redactedURL: String { TransportError.redactKey(in: request.url.absoluteString) }
     private let limit: TimeInterval
     private let inactivity: TimeInterval
     private let pool: ConnectionPool
@@ -79,14 +80,13 @@ private final class Exchange: @unchecked Sendable {
 
     init(request: HTTPRequest, configuration: HTTPTransportConfiguration, pool: ConnectionPool) throws(TransportError) {
         let url = request.url
-        redactedURL = TransportError.redactKey(in: url.absoluteString)
+        self.request = request
         guard let scheme = url.scheme?.lowercased(), scheme == "http" else {
-            throw .network("\(url.scheme.map { "\($0)://" } ?? "a URL without a scheme") is not supported by traktql's HTTP client (plain http:// only; it has no TLS): \(redactedURL)")
+            throw .network("\(url.scheme.map { "\($0)://" } ?? "a URL without a scheme") is not supported by traktql's HTTP client (plain http:// only; it has no TLS): \(TransportError.redactKey(in: url.absoluteString))")
         }
-        guard let host = url.host, !host.isEmpty else { throw .network("no host in \(redactedURL)") }
+        guard let host = url.host, !host.isEmpty else { throw .network("no host in \(TransportError.redactKey(in: url.absoluteString))") }
         self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         self.port = url.port ?? 80
-        self.request = request
         self.pool = pool
         self.limit = request.timeout ?? configuration.requestTimeout
         self.inactivity = configuration.connectTimeout
