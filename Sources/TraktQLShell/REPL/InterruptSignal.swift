@@ -37,19 +37,9 @@ final class InterruptSignal: @unchecked Sendable {
         self.source = source
         var action = sigaction()
         #if canImport(Glibc)
-        action.__sigaction_handler.sa_handler = { _ in
-            var byte: UInt8 = 3
-            let saved = errno
-            _ = write(interruptPipe.write, &byte, 1)
-            errno = saved
-        }
+        action.__sigaction_handler.sa_handler = writeInterruptByte
         #else
-        action.__sigaction_u.__sa_handler = { _ in
-            var byte: UInt8 = 3
-            let saved = errno
-            _ = write(interruptPipe.write, &byte, 1)
-            errno = saved
-        }
+        action.__sigaction_u.__sa_handler = writeInterruptByte
         #endif
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
@@ -159,4 +149,13 @@ enum Interruptible {
             continuation?.resume(returning: value)
         }
     }
+}
+
+/// The SIGINT handler: async-signal-safe, it only writes one byte (ETX) to the pipe the
+/// dispatch source reads, and keeps `errno` as it found it.
+private func writeInterruptByte(_: Int32) {
+    var byte: UInt8 = 3
+    let saved = errno
+    _ = write(interruptPipe.write, &byte, 1)
+    errno = saved
 }
