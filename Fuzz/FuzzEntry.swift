@@ -69,7 +69,7 @@ private func fuzzStages(_ query: String, page: Data) {
     var checker = Checker(context: context)
     guard let checked = checker.check(parsed).query else { return }
     let plan = Planner.plan(checked)
-    let runner = StageRunner(fields: FieldEvaluator(convention: .pacific, now: context.now), stages: plan.stages)
+    let runner = StageRunner(fields: FieldEvaluator(convention: .pacific, now: context.now), stages: plan.stages, episodeFilters: plan.episodeFilters)
     let kept = items.filter { runner.passes($0, plan.residual) }
     let (columns, rows) = runner.run(plan.stages, on: kept.map { .item($0) })
     let values = rows.map { row -> [Value] in

@@ -25,20 +25,30 @@ struct Executor: Sendable {
     }
 
     private struct Fetched: Sendable {
-        var items: [Value]
+        /// The items that passed the residual filter, projected to what the stages read.
+        var items: [Value] = []
+        /// Each item's identity, taken before projection (an item without an id is known by
+        /// its whole content).
+        var keys: [ItemKey] = []
         var calls = 0
         var cached = 0
         var warnings: [String] = []
+        /// Values that could not be read as their field's type (``ItemNormalizer``).
+        var conversionFailures: [ItemNormalizer.Failure] = []
     }
 
     func run(_ plan: Plan) async throws(TraktQLError) -> QueryResult {
-        let runner = StageRunner(fields: FieldEvaluator(convention: plan.convention, now: now), stages: plan.stages)
+        let runner = StageRunner(fields: FieldEvaluator(convention: plan.convention, now: now), stages: plan.stages, episodeFilters: plan.episodeFilters)
+        // Once a stage reshapes rows (select, count, distinct), only what the stages read is
+        // kept of each item: `limit all | count` over 80,000 items holds ids and times, not
+        // whole items. Without such a stage whole items may be printed, so they stay whole.
+        let projection = Projection.forPlan(plan, wholeItems: true, alsoKeeping: [["timestamp"], ["id"], ["type"]])
         let fetched: [Fetched]
         do {
             fetched = try await withThrowingTaskGroup(of: (Int, Fetched).self) { group in
                 for (index, call) in plan.calls.enumerated() {
                     group.addTask {
-                        (index, try await self.fetch(call, plan: plan, runner: runner))
+                        (index, try await self.fetch(call, plan: plan, runner: runner, projection: projection))
                     }
                 }
                 var results = [Fetched?](repeating: nil, count: plan.calls.count)
@@ -53,18 +63,26 @@ struct Executor: Sendable {
             throw .network(message: "\(error)", call: "")
         }
 
-        // Merge fan-out newest first (stable: ties keep call order), then de-duplicate.
-        var merged = fetched.flatMap(\.items)
-        if fetched.count > 1 {
-            let keyed = merged.enumerated().map { ($0.offset, $0.element["timestamp"]?.intValue ?? .min, $0.element) }
-            merged = keyed.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.2)
+        // Merge fan-out newest first (stable: ties keep call order), then de-duplicate
+        // (each call's items are unique already).
+        var kept: [Row]
+        if fetched.count == 1 {
+            kept = fetched[0].items.map { .item($0) }
+        } else {
+            var keyed: [(order: Int, timestamp: Int64, key: ItemKey, item: Value)] = []
+            for call in fetched {
+                for (item, key) in zip(call.items, call.keys) {
+                    keyed.append((keyed.count, item["timestamp"]?.intValue ?? .min, key, item))
+                }
+            }
+            keyed.sort { $0.timestamp != $1.timestamp ? $0.timestamp > $1.timestamp : $0.order < $1.order }
+            var seen: Set<ItemKey> = []
+            kept = keyed.compactMap { seen.insert($0.key).inserted ? .item($0.item) : nil }
         }
-        var seen: Set<ItemKey> = []
-        merged = merged.filter { seen.insert(ItemKey($0)).inserted }
-
-        let kept = merged.filter { runner.passes($0, plan.residual) }
-        let (columns, rows) = runner.run(plan.stages, on: kept.map { .item($0) })
-        var result = QueryResult(columns: [], rows: [], items: nil, warnings: fetched.flatMap(\.warnings),
+        let (columns, rows) = runner.run(plan.stages, on: kept)
+        var warnings = fetched.flatMap(\.warnings)
+        if let warning = ItemNormalizer.warning(for: fetched.flatMap(\.conversionFailures)) { warnings.append(warning) }
+        var result = QueryResult(columns: [], rows: [], items: nil, warnings: warnings,
                                  calls: fetched.reduce(0) { $0 + $1.calls }, cachedCalls: fetched.reduce(0) { $0 + $1.cached })
         let assembled = Self.assemble(columns: columns, rows: rows, fields: runner.fields)
         result.columns = assembled.columns
@@ -91,17 +109,31 @@ struct Executor: Sendable {
     }
 
     /// One planned call, paged backwards as far as the plan's fetch policy needs.
-    private func fetch(_ template: PlannedCall, plan: Plan, runner: StageRunner) async throws(TraktQLError) -> Fetched {
-        var fetched = Fetched(items: [])
+    private func fetch(_ template: PlannedCall, plan: Plan, runner: StageRunner, projection: Projection) async throws(TraktQLError) -> Fetched {
+        var fetched = Fetched()
         var seen: Set<ItemKey> = []
         var call = template
         var pages = 0
         var rowsSoFar = 0
+        let pageBudget = Self.pageBudget(for: plan.fetch, maxPages: maxPages)
         while true {
-            let page = try await fetchPage(call, fetched: &fetched)
+            var page = try await fetchPage(call, fetched: &fetched)
             pages += 1
-            let fresh = page.filter { seen.insert(ItemKey($0)).inserted }
-            fetched.items += fresh
+            for index in page.indices {
+                fetched.conversionFailures += ItemNormalizer.normalize(&page[index])
+            }
+            var fresh = 0
+            var keptRows: [Row] = []
+            for item in page {
+                let key = ItemKey(item)
+                guard seen.insert(key).inserted else { continue }
+                fresh += 1
+                guard runner.passes(item, plan.residual) else { continue }
+                let projected = projection.apply(item)
+                fetched.items.append(projected)
+                fetched.keys.append(key)
+                if case .rows = plan.fetch { keptRows.append(.item(projected)) }
+            }
             guard page.count >= Self.pageSize else { break }  // the stream is exhausted
             switch plan.fetch {
             case .onePage:
@@ -109,19 +141,18 @@ struct Executor: Sendable {
             case .rows(let wanted):
                 // The stages before the limit are streaming (see `Planner.fetchPolicy`), so each
                 // page's rows can be counted once and added up.
-                let kept = fresh.filter { runner.passes($0, plan.residual) }.map { Row.item($0) }
-                rowsSoFar += runner.countBeforeLimit(plan.stages, rows: kept)
+                rowsSoFar += runner.countBeforeLimit(plan.stages, rows: keptRows)
                 if rowsSoFar >= wanted { return fetched }
             case .all:
                 break
             }
             let timestamps = page.compactMap { $0["timestamp"]?.intValue }
-            guard !fresh.isEmpty, let oldest = timestamps.min() else {
+            guard fresh > 0, let oldest = timestamps.min() else {
                 fetched.warnings.append("more than \(Self.pageSize) activities share one second at \(call.redactedPath); paging stopped there, so older activity was not fetched")
                 break
             }
-            if pages >= maxPages {
-                fetched.warnings.append("stopped after \(pages) calls to \(template.endpoint.name) (max_pages); older activity was not fetched. Raise the bound with 'set max_pages = N' or narrow the query with since:")
+            if pages >= pageBudget {
+                fetched.warnings.append("stopped after \(pages) calls to \(template.endpoint.name) (max_pages); older activity was not fetched, so the result covers only the newest \(seen.count) activities. Raise the bound with 'set max_pages = N' or narrow the query with since:")
                 break
             }
             // end_ts returns activity strictly before it: oldest + 1 keeps the oldest second,
@@ -130,6 +161,15 @@ struct Executor: Sendable {
             progress?("fetched \(fetched.items.count) activities in \(pages) calls…")
         }
         return fetched
+    }
+
+    /// How many calls one planned call may make: `max_pages`, or more when an explicit
+    /// `limit N` needs more pages to reach N rows (`limit 10000` is not cut at 9,900).
+    static func pageBudget(for fetch: FetchPolicy, maxPages: Int) -> Int {
+        guard case .rows(let wanted) = fetch else { return maxPages }
+        // Consecutive pages share their boundary second, so a page adds at most 99 new items.
+        let needed = wanted / (pageSize - 1) + 2
+        return max(maxPages, needed)
     }
 
     /// A body that arrives cut off or not as JSON is fetched again this many times in all:

@@ -22,6 +22,14 @@ struct FieldEvaluator: Sendable {
 
     static func lookup(_ components: [FieldPath.Component], in item: Value) -> Value {
         var current = item
+        var components = components[...]
+        // `episode` on a seen or collection item (which lists `episodes[]`) is its first
+        // episode, so `episode.title` reads the same on every episode item.
+        if case .key("episode")? = components.first, item["episode"] == nil || item["episode"]!.isNull,
+           case .array(let episodes)? = item["episodes"], let first = episodes.first {
+            current = first
+            components = components.dropFirst()
+        }
         for component in components {
             switch component {
             case .key(let key):
@@ -57,16 +65,44 @@ struct FieldEvaluator: Sendable {
             }
             return .null
         case "sxe":
-            let episode = item["episode"].flatMap { $0.isNull ? nil : $0 } ?? item["episodes"]?[0]
-            guard let episode, let season = episode["season"]?.intValue,
-                  let number = (episode["episode"] ?? episode["number"])?.intValue
-            else { return .null }
-            return .string(String(format: "S%02lldE%02lld", season, number))
+            // One episode: S01E05. A seen or collection item of several: the span, S11E23–E24
+            // (S01E10–S02E01 across seasons), first and last as the API lists them.
+            if let episode = item["episode"], !episode.isNull {
+                return Self.sxe(episode).map { .string($0) } ?? .null
+            }
+            guard case .array(let episodes)? = item["episodes"], let first = episodes.first,
+                  let start = Self.seasonAndNumber(first) else { return .null }
+            let text = Self.sxe(start)
+            guard episodes.count > 1, let end = Self.seasonAndNumber(episodes[episodes.count - 1]), end != start else {
+                return .string(text)
+            }
+            return .string(end.season == start.season
+                ? text + "–E" + Self.twoDigits(end.number)
+                : text + "–" + Self.sxe(end))
         case "who":
             return item["user"]?["username"] ?? .null
         default:
             return .null
         }
+    }
+}
+
+extension FieldEvaluator {
+    static func seasonAndNumber(_ episode: Value) -> (season: Int64, number: Int64)? {
+        guard let season = episode["season"]?.intValue, let number = (episode["episode"] ?? episode["number"])?.intValue else { return nil }
+        return (season, number)
+    }
+
+    static func sxe(_ episode: Value) -> String? {
+        seasonAndNumber(episode).map(sxe)
+    }
+
+    static func sxe(_ episode: (season: Int64, number: Int64)) -> String {
+        "S" + twoDigits(episode.season) + "E" + twoDigits(episode.number)
+    }
+
+    static func twoDigits(_ n: Int64) -> String {
+        n >= 0 && n < 10 ? "0\(n)" : String(n)
     }
 }
 

@@ -8,12 +8,16 @@ actor ResponseCache {
     }
 
     private var entries: [String: Entry] = [:]
-    /// Bounds memory: the oldest entries go first past this many.
+    /// Bounds memory: the oldest entries go first past this many, or past this many bytes
+    /// (a `limit all` over the default dataset fetches about 80 MB of pages).
     private let capacity = 2_000
+    private let byteCapacity = 32 << 20
+    private var bytes = 0
 
     func body(for key: String, ttl: TimeInterval, now: Date = Date()) -> Data? {
         guard ttl > 0, let entry = entries[key] else { return nil }
         guard now.timeIntervalSince(entry.stored) < ttl else {
+            bytes -= entry.body.count
             entries[key] = nil
             return nil
         }
@@ -21,13 +25,20 @@ actor ResponseCache {
     }
 
     func store(_ body: Data, for key: String, now: Date = Date()) {
-        if entries.count >= capacity, let oldest = entries.min(by: { $0.value.stored < $1.value.stored })?.key {
-            entries[oldest] = nil
+        guard body.count <= byteCapacity / 4 else { return }
+        if let replaced = entries.removeValue(forKey: key) { bytes -= replaced.body.count }
+        while !entries.isEmpty, entries.count >= capacity || bytes + body.count > byteCapacity,
+              let oldest = entries.min(by: { $0.value.stored < $1.value.stored })?.key {
+            bytes -= entries.removeValue(forKey: oldest)!.body.count
         }
         entries[key] = Entry(stored: now, body: body)
+        bytes += body.count
     }
 
-    func clear() { entries = [:] }
+    func clear() {
+        entries = [:]
+        bytes = 0
+    }
 
     var count: Int { entries.count }
 }

@@ -3,11 +3,14 @@ import Foundation
 /// Applies residual filters and stages to fetched items.
 struct StageRunner: Sendable {
     var fields: FieldEvaluator
+    /// Season and episode conditions `flatten episodes` applies to each episode (``Plan/episodeFilters``).
+    var episodeFilters: [ResidualFilter]
     /// Compiled once per run; `=~` patterns are checked by the checker, so compiling cannot fail here.
     private var regexes: [String: NSRegularExpression] = [:]
 
-    init(fields: FieldEvaluator, stages: [CheckedStage]) {
+    init(fields: FieldEvaluator, stages: [CheckedStage], episodeFilters: [ResidualFilter] = []) {
         self.fields = fields
+        self.episodeFilters = episodeFilters
         for pattern in Self.patterns(in: stages) {
             regexes[pattern] = try? NSRegularExpression(pattern: pattern)
         }
@@ -15,8 +18,37 @@ struct StageRunner: Sendable {
 
     // MARK: - Residual filters
 
+    /// Whether `item` passes every filter. Season and episode conditions are about one
+    /// episode: an item of several episodes passes when one of them meets all of them (so
+    /// `season:1 episode:3` does not match S01E05 + S02E03, and `flatten episodes` can keep
+    /// exactly the episodes that do).
     func passes(_ item: Value, _ filters: [ResidualFilter]) -> Bool {
-        filters.allSatisfy { matches(item, $0) }
+        var episodeLevel = false
+        for filter in filters {
+            switch filter {
+            case .seasons, .episodes: episodeLevel = true
+            default: if !matches(item, filter) { return false }
+            }
+        }
+        guard episodeLevel else { return true }
+        let episodes = Self.episodes(of: item)
+        // An item about no episode (a movie, a show) is outside every season and episode.
+        if episodes.isEmpty { return filters.allSatisfy { Self.episodeMatches(nil, $0) } }
+        return episodes.contains { episode in filters.allSatisfy { Self.episodeMatches(episode, $0) } }
+    }
+
+    /// One episode (`nil`: none) against a season or episode filter; other filters pass.
+    private static func episodeMatches(_ episode: Value?, _ filter: ResidualFilter) -> Bool {
+        switch filter {
+        case .seasons(let f):
+            guard let season = episode?["season"]?.intValue else { return f.negated }
+            return f.matches(Int(season))
+        case .episodes(let f):
+            guard let number = (episode?["episode"] ?? episode?["number"])?.intValue else { return f.negated }
+            return f.matches(Int(number))
+        default:
+            return true
+        }
     }
 
     func matches(_ item: Value, _ filter: ResidualFilter) -> Bool {
@@ -34,14 +66,8 @@ struct StageRunner: Sendable {
         case .users(let f):
             let name = item["user"]?["username"]?.stringValue ?? ""
             return f.values.contains(name) != f.negated
-        case .seasons(let f):
-            let seasons = Self.episodes(of: item).compactMap { $0["season"]?.intValue }
-            if seasons.isEmpty { return f.negated }
-            return f.negated ? seasons.allSatisfy { f.matches(Int($0)) } : seasons.contains { f.matches(Int($0)) }
-        case .episodes(let f):
-            let numbers = Self.episodes(of: item).compactMap { ($0["episode"] ?? $0["number"])?.intValue }
-            if numbers.isEmpty { return f.negated }
-            return f.negated ? numbers.allSatisfy { f.matches(Int($0)) } : numbers.contains { f.matches(Int($0)) }
+        case .seasons, .episodes:
+            return passes(item, [filter])
         case .rating(let f):
             let simple = item["rating"]?.stringValue
             let advanced = item["rating_advanced"]?.intValue
@@ -136,7 +162,12 @@ struct StageRunner: Sendable {
             case .flatten:
                 rows = rows.flatMap { row -> [Row] in
                     guard case .item(let item) = row, case .array(let episodes)? = item["episodes"], case .object(var members) = item else { return [row] }
-                    return episodes.map { episode in
+                    // A multi-episode item matched because one of its episodes did; the
+                    // others must not come through as rows of their own.
+                    let wanted = episodeFilters.isEmpty ? episodes : episodes.filter { episode in
+                        passes(.object([(key: "episode", value: episode)]), episodeFilters)
+                    }
+                    return wanted.map { episode in
                         members.removeAll { $0.key == "episode" }
                         members.append((key: "episode", value: episode))
                         return .item(.object(members))

@@ -20,6 +20,10 @@ extension Plan {
             if call.minimal { lines.append("  " + pad("min", 9) + pad("1", 22) + " ← min") }
         }
         lines.append("")
+        if !negationNotes.isEmpty {
+            lines.append("negations:")
+            for note in negationNotes { lines.append("  " + note) }
+        }
         if residual.isEmpty {
             lines.append("residual filter: none")
         } else {
@@ -55,14 +59,18 @@ extension Plan {
                 ("min", .bool(call.minimal)),
             ])
         }
-        return .object([
+        var members: [(key: String, value: Value)] = [
             ("calls", .array(callValues)),
             ("residual", .array(residual.map { .object([("from", .string($0.origin.text)), ("check", .string($0.meaning))]) })),
             ("stages", .array(stages.map { .string(Self.describe($0)) })),
             ("fetch", .string(fetchDescription)),
             ("convention", .string(convention.rawValue)),
             ("time_zone", .string(timeZone.identifier)),
-        ])
+        ]
+        if !negationNotes.isEmpty {
+            members.insert(("negations", .array(negationNotes.map { .string($0) })), at: 2)
+        }
+        return .object(members)
     }
 
     var fetchDescription: String {

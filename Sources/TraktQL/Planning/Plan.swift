@@ -15,6 +15,12 @@ public struct Plan: Sendable, Equatable {
     public var convention: TimestampConvention
     /// Set for a query over a saved response (`--input`): no calls, every qualifier a filter.
     public var local: LocalSource? = nil
+    /// What each negation did to its key's positive list (`-user:justin removes justin …`).
+    public var negationNotes: [String] = []
+    /// The `season:`/`episode:` conditions, whether a segment carries them or not: an item
+    /// matches when one of its episodes does, and `flatten episodes` keeps only the episodes
+    /// that match (a seen of S01E03–E06 under `episode:1..3` flattens to S01E03 alone).
+    public var episodeFilters: [ResidualFilter] = []
 }
 
 /// How many items the executor fetches.

@@ -79,6 +79,7 @@ public enum Planner {
         if let rating = query.rating {
             residual.append(.rating(rating))
         }
+        residual += query.exclusions
 
         // Drop trailing empty segments; fill earlier optional ones with their placeholder.
         let lastGiven = endpoint.segments.lastIndex { values[$0] != nil || $0 == .username }
@@ -113,7 +114,22 @@ public enum Planner {
         }
 
         return Plan(calls: calls, residual: residual, stages: query.stages, fetch: fetchPolicy(query),
-                    since: query.since?.instant, timeZone: query.timeZone, convention: query.convention)
+                    since: query.since?.instant, timeZone: query.timeZone, convention: query.convention,
+                    negationNotes: query.negationNotes, episodeFilters: episodeFilters(query))
+    }
+
+    /// The season and episode conditions that `flatten episodes` applies to each episode.
+    static func episodeFilters(_ query: CheckedQuery) -> [ResidualFilter] {
+        var filters: [ResidualFilter] = []
+        if let seasons = query.seasons { filters.append(.seasons(seasons)) }
+        if let episodes = query.episodes { filters.append(.episodes(episodes)) }
+        for filter in query.exclusions {
+            switch filter {
+            case .seasons, .episodes: filters.append(filter)
+            default: break
+            }
+        }
+        return filters
     }
 
     /// `items` joined with `,` as a path segment: the same text as `map(text).joined(separator: ",")`
@@ -144,7 +160,8 @@ public enum Planner {
         return EndpointCatalog.mostSpecific(carrying: pushable)
     }
 
-    /// One page unless a `limit` or a `since:` window asks for more.
+    /// One page unless a `limit`, a `since:` window, or a stage that reads every row
+    /// (`sort`, `count`, `distinct`) asks for more.
     static func fetchPolicy(_ query: CheckedQuery) -> FetchPolicy {
         for stage in query.stages {
             switch stage {
@@ -154,7 +171,9 @@ public enum Planner {
                 guard let n else { return .all }
                 return .rows(n)
             case .sort, .count, .distinct:
-                return query.since != nil ? .all : .onePage
+                // They read every row: a count of one page would be a count of the newest 100.
+                // Paging stops at max_pages, with a warning that the result is partial.
+                return .all
             }
         }
         return query.since != nil ? .all : .onePage

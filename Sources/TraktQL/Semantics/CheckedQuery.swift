@@ -15,6 +15,11 @@ public struct CheckedQuery: Sendable, Equatable {
     public var until: TimeBound?
     public var rating: RatingFilter?
     public var minimal: Bool
+    /// Negated values that no positive list of their key held (`show:a -show:b`), or negations
+    /// of keys that cannot be subtracted from (`rating:`): checked on each item after the fetch.
+    public var exclusions: [ResidualFilter] = []
+    /// What each negation did when its key also had a positive list, for `explain`.
+    public var negationNotes: [String] = []
     /// The item types the query can return, after everything that restricts them.
     public var possibleTypes: Set<ItemType> {
         get { possibleTypeSet.asSet }
@@ -85,8 +90,12 @@ public struct NumberFilter: Sendable, Hashable {
     }
 
     public func matches(_ n: Int) -> Bool {
-        let hit = values.contains(n) || intervals.contains { $0.contains(n) }
-        return hit != negated
+        contains(n) != negated
+    }
+
+    /// Whether `n` is one of the numbers written (whether or not the filter is negated).
+    public func contains(_ n: Int) -> Bool {
+        values.contains(n) || intervals.contains { $0.contains(n) }
     }
 }
 

@@ -18,6 +18,9 @@ public struct Checker {
     public mutating func check(_ query: Query) -> (query: CheckedQuery?, diagnostics: [Diagnostic]) {
         diagnostics = []
         var checked = CheckedQuery(timeZone: context.timeZone, convention: context.convention)
+        // Negated qualifiers land here first; `applyNegations` then subtracts them from the
+        // positive list of the same key (or keeps them as filters where there is none).
+        var negated = CheckedQuery(timeZone: context.timeZone, convention: context.convention)
         // Which keys were given, plain and negated (a key may appear once each way).
         var seen = QualifierKeySet()
         var seenNegated = QualifierKeySet()
@@ -57,31 +60,38 @@ public struct Checker {
             case .show:
                 if let values = identifiers(terms, kind: "show", valid: Self.isSlug,
                                             help: "a show is its slug (the-walking-dead) or its TVDB id") {
-                    checked.shows = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                    let filter = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                    if qualifier.negated { negated.shows = filter } else { checked.shows = filter }
                 }
             case .movie:
                 if let values = identifiers(terms, kind: "movie", valid: Self.isSlug,
                                             help: "a movie is its slug (the-social-network-2010), IMDB id (tt1285016) or TMDB id") {
-                    checked.movies = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                    let filter = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                    if qualifier.negated { negated.movies = filter } else { checked.movies = filter }
                 }
             case .user:
                 if let values = identifiers(terms, kind: "username", valid: Self.isUsername,
                                             help: "usernames use letters, digits, '_', '-' and '.'") {
-                    checked.users = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                    let filter = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                    if qualifier.negated { negated.users = filter } else { checked.users = filter }
                 }
             case .season:
-                checked.seasons = numbers(terms, what: "season", minimum: 0, negated: qualifier.negated, origin: origin,
-                                          help: "seasons are numbers; 0 is the specials")
+                let seasons = numbers(terms, what: "season", minimum: 0, negated: qualifier.negated, origin: origin,
+                                      help: "seasons are numbers; 0 is the specials")
+                if qualifier.negated { negated.seasons = seasons } else { checked.seasons = seasons }
             case .episode:
-                checked.episodes = numbers(terms, what: "episode", minimum: 1, negated: qualifier.negated, origin: origin,
-                                           help: "episodes are numbers from 1")
+                let episodes = numbers(terms, what: "episode", minimum: 1, negated: qualifier.negated, origin: origin,
+                                       help: "episodes are numbers from 1")
+                if qualifier.negated { negated.episodes = episodes } else { checked.episodes = episodes }
             case .type:
                 if let values: [ItemType] = enumerated(terms, what: "type") {
-                    checked.types = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                    let filter = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                    if qualifier.negated { negated.types = filter } else { checked.types = filter }
                 }
             case .action:
                 if let values: [Action] = enumerated(terms, what: "action") {
-                    checked.actions = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                    let filter = TermFilter(values: values, negated: qualifier.negated, origin: origin)
+                    if qualifier.negated { negated.actions = filter } else { checked.actions = filter }
                 }
             case .scope:
                 if qualifier.negated {
@@ -114,7 +124,8 @@ public struct Checker {
                     checked.until = TimeBound(instant: expression.resolve(now: context.now, in: context.timeZone, as: .upper), origin: origin)
                 }
             case .rating:
-                checked.rating = rating(terms, negated: qualifier.negated, origin: origin)
+                let filter = rating(terms, negated: qualifier.negated, origin: origin)
+                if qualifier.negated { negated.rating = filter } else { checked.rating = filter }
             case .min:
                 break
             }
@@ -124,6 +135,7 @@ public struct Checker {
         if let onBound, onConflict {
             error("'on:' cannot be combined with since: or until:", at: onBound.span, help: "on:DAY already sets both bounds")
         }
+        applyNegations(negated, to: &checked)
         checkRelations(&checked, checkTimeOrder: !onConflict)
         checked.stages = checkStages(query.stages, possibleTypes: checked.possibleTypeSet)
         return (diagnostics.isEmpty ? checked : nil, diagnostics)
@@ -515,7 +527,13 @@ public struct Checker {
             var out: [CheckedExpression] = []
             for element in elements {
                 guard let e = checkExpression(element, schema: schema) else { return nil }
-                out.append(e)
+                // A variable holding a list is spliced in: after `let crew = a,b`,
+                // `[$crew, c]` is `[a, b, c]`, as in a qualifier.
+                if case .variable = element.kind, case .list(let items) = e {
+                    out += items
+                } else {
+                    out.append(e)
+                }
             }
             return .list(out)
         case .not(let operand):
@@ -566,7 +584,7 @@ public struct Checker {
 
     // MARK: - Helpers
 
-    private mutating func error(_ message: String, at span: SourceSpan, help: String? = nil) {
+    mutating func error(_ message: String, at span: SourceSpan, help: String? = nil) {
         diagnostics.append(.error(message, at: span, help: help))
     }
 

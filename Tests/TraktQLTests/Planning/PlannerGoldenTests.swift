@@ -6,6 +6,7 @@ import Testing
 @Suite struct PlannerGoldenTests {
     static func render(_ plan: Plan) -> [String] {
         var lines = plan.calls.map { "GET " + $0.redactedPath }
+        for note in plan.negationNotes { lines.append("negation \(note)") }
         for filter in plan.residual { lines.append("residual \(filter.origin.text) ⇒ \(filter.meaning)") }
         switch plan.fetch {
         case .onePage: break

@@ -133,7 +133,7 @@ struct LocalPipeline {
     private(set) var rows: [Row] = []
 
     init(plan: Plan, local: LocalSource, now: Date) {
-        runner = StageRunner(fields: FieldEvaluator(convention: plan.convention, now: now), stages: plan.stages)
+        runner = StageRunner(fields: FieldEvaluator(convention: plan.convention, now: now), stages: plan.stages, episodeFilters: plan.episodeFilters)
         residual = plan.residual
         self.local = local
         convention = plan.convention
@@ -151,8 +151,14 @@ struct LocalPipeline {
         if case .limit(let n?)? = rest.first { earlyLimit = n } else { earlyLimit = nil }
     }
 
+    /// Values that could not be read as their field's type (``ItemNormalizer``).
+    private(set) var conversionFailures: [ItemNormalizer.Failure] = []
+
     /// Takes one item; answers whether more items are wanted.
     mutating func accept(_ item: Value) -> Bool {
+        var item = item
+        let failures = ItemNormalizer.normalize(&item)
+        if !failures.isEmpty { conversionFailures += failures }
         if local.since != nil || local.until != nil {
             guard let ts = item["timestamp"]?.intValue, local.contains(convention.instant(forAPITimestamp: ts)) else { return true }
         }
@@ -170,7 +176,8 @@ struct LocalPipeline {
         let (restColumns, finalRows) = runner.run(rest, on: rows)
         let assembled = Executor.assemble(columns: restColumns ?? prefixColumns, rows: finalRows, fields: runner.fields)
         return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items,
-                           warnings: [], calls: 0, cachedCalls: 0)
+                           warnings: ItemNormalizer.warning(for: conversionFailures).map { [$0] } ?? [],
+                           calls: 0, cachedCalls: 0)
     }
 }
 

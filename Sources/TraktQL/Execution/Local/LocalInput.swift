@@ -57,8 +57,10 @@ extension Planner {
         if let types = query.types { residual.append(.types(types)) }
         if let actions = query.actions { residual.append(.actions(actions)) }
         if let rating = query.rating { residual.append(.rating(rating)) }
+        residual += query.exclusions
         var plan = Plan(calls: [], residual: residual, stages: query.stages, fetch: .all,
-                        since: query.since?.instant, timeZone: query.timeZone, convention: query.convention)
+                        since: query.since?.instant, timeZone: query.timeZone, convention: query.convention,
+                        negationNotes: query.negationNotes, episodeFilters: Planner.episodeFilters(query))
         plan.local = LocalSource(path: input, since: query.since, until: query.until, ignoredMinimal: query.minimal)
         return plan
     }

@@ -51,12 +51,33 @@ public final class Projection: Sendable, CustomStringConvertible {
         }.joined(separator: ", ")
     }
 
+    /// `value` with only the members this projection keeps, as ``ProjectingParser`` would
+    /// have read it from the same bytes.
+    func apply(_ value: Value) -> Value {
+        if whole { return value }
+        switch value {
+        case .object(let members):
+            var kept: [(key: String, value: Value)] = []
+            for member in members {
+                if let child = children.first(where: { $0.key == member.key }) {
+                    kept.append((member.key, child.node.apply(member.value)))
+                }
+            }
+            return .object(kept)
+        case .array(let elements):
+            return .array(elements.map(apply))
+        default:
+            return value
+        }
+    }
+
     // MARK: - Building
 
     /// The projection a local plan needs. `wholeItems` when whole items may be printed
     /// (json/ndjson output and no stage that reshapes rows).
-    static func forPlan(_ plan: Plan, wholeItems: Bool) -> Projection {
+    static func forPlan(_ plan: Plan, wholeItems: Bool, alsoKeeping extra: [[String]] = []) -> Projection {
         var builder = Builder()
+        for path in extra { builder.add(path) }
         var reshaped = false
         for filter in plan.residual { builder.add(filter) }
         if plan.local?.since != nil || plan.local?.until != nil { builder.add(["timestamp"]) }
@@ -129,7 +150,13 @@ public final class Projection: Sendable, CustomStringConvertible {
             // FieldEvaluator answers `episode` with `number` (and the reverse) when the object
             // has a `season`: keep all three wherever either is read.
             var prefixes: [[String]] = [[]]
-            for component in components {
+            var rest = components[...]
+            if case .key("episode")? = rest.first {
+                // `episode.*` reads `episodes[0].*` on items without `episode` (FieldEvaluator.lookup).
+                prefixes = [["episode"], ["episodes"]]
+                rest = rest.dropFirst()
+            }
+            for component in rest {
                 guard case .key(let key) = component else { continue }
                 if key == "episode" || key == "number" {
                     for prefix in prefixes { add(prefix + ["season"]) }
