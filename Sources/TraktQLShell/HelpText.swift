@@ -42,7 +42,21 @@ enum HelpText {
             for key in QualifierKey.allCases {
                 out += "  \((key.rawValue + (key.isFlag ? "" : ":")).padding(toLength: 9, withPad: " ", startingAt: 0)) \(key.summary)\n"
             }
-            out += "\nExamples:\n  activity user:justin,sean type:movie since:30d\n  activity show:breaking-bad season:>=4 -action:watchlist\n"
+            out += """
+
+            -key:v removes v from the same key's list: user:justin,sean -user:justin asks for sean only, and
+            explain says what each negation did. Removing every value is an error (nothing left to query).
+            Without a list of the same key, -key:v is a filter: every value but v.
+
+            season: and episode: are about one episode: a seen of several episodes matches when one of its
+            episodes does, and '| flatten episodes' keeps only the episodes that match.
+
+            Examples:
+              activity user:justin,sean type:movie since:30d
+              activity show:breaking-bad season:>=4 -action:watchlist
+              activity action:seen,rating -action:rating since:7d
+
+            """
             return out
         case "stages", "stage":
             return """
@@ -56,7 +70,16 @@ enum HelpText {
               distinct f, …         unique combinations
               flatten episodes      one row per episode of a seen/collection item
 
-            Virtual fields: time (in the session zone), ago, title, sxe (S01E05), who.
+            Virtual fields: time (in the session zone), ago, title, sxe (S01E05; S11E23–E24 for an item of
+            several episodes), who. episode.* on such an item reads its first episode.
+
+            Each field has one type (show.tvdb_id and rating_advanced are numbers, even when the API sends
+            "8"); a value that cannot be read as its type is null, and a warning counts them.
+
+            Without a limit, a query reads the API's newest page (100 items). sort, count and distinct read
+            every row: they page backwards (like since: and limit all) up to max_pages calls, and say on
+            stderr when that bound cut the result short. limit N pages as far as N rows need, even past
+            max_pages.
 
             Examples:
               activity since:7d | count by show.title | sort count desc | limit 10
