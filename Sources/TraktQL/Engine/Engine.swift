@@ -56,6 +56,7 @@ public actor Engine {
         switch statement.kind {
         case .query(let query):
             let plan = try compile(query, source: source)
+            if plan.local == nil { try await checkNames(in: query, source: source) }
             return .rows(try await execute(plan))
         case .explain(let query):
             return .plan(try compile(query, source: source))
@@ -106,6 +107,29 @@ public actor Engine {
             }
             throw error
         }
+    }
+
+    /// The server's catalog: nil until asked for, then loaded or known to be missing.
+    private var serverCatalog: ServerCatalog??
+
+    /// The server's ``ServerCatalog``, fetched once per session (nil when it has none, or
+    /// could not be reached: the query's own calls then report that).
+    public func catalog() async -> ServerCatalog? {
+        if let known = serverCatalog { return known }
+        var url = configuration.apiURL
+        for component in ServerCatalog.path.split(separator: "/") { url.appendPathComponent(String(component)) }
+        let response = try? await transport.send(HTTPRequest(url: url, timeout: configuration.requestTimeout))
+        let loaded = response.flatMap { $0.isSuccess ? ServerCatalog(json: $0.body) : nil }
+        serverCatalog = .some(loaded)
+        return loaded
+    }
+
+    /// Refuses a query that names a show, movie or user the server's catalog lacks (when the
+    /// server has a catalog), naming every such value at once.
+    private func checkNames(in query: Query, source: String) async throws(TraktQLError) {
+        guard configuration.checksNamesWithServerCatalog, ServerCatalog.namesAnything(query), let catalog = await catalog() else { return }
+        let diagnostics = catalog.diagnostics(for: query, variables: variables)
+        if !diagnostics.isEmpty { throw .notFound(diagnostics: diagnostics, source: source) }
     }
 
     /// Changes a setting as `set name = value` would.
@@ -170,6 +194,9 @@ public struct EngineConfiguration: Sendable {
     public var input: String?
     /// Read `input` streamed and projected (the default) or whole, with the plain decoder.
     public var streamingInput = true
+    /// Check the shows, movies and users a query names against the server's catalog
+    /// (``ServerCatalog``) before calling, when the server has one.
+    public var checksNamesWithServerCatalog = true
 
     public init(
         apiURL: URL,
