@@ -109,5 +109,17 @@ import Testing
         let result = try await engine.run("activity show:breaking-bda since:7d")
         #expect(result.rows.isEmpty)  // the emulator's answer for a show it does not have
         await #expect(throws: TraktQLError.self) { try await engine.run("activity user:nosuch1 since:7d") }
+
+        // The API's 404s of a fan-out name every unknown user, not only the first to fail.
+        let known = server.dataset.catalogUsers.first { !$0.isProtected }!.username
+        do {
+            try await engine.run("activity user:nosuch1,\(known),nosuch2 since:7d")
+            Issue.record("no error")
+        } catch {
+            guard case .api(let status, let message, _) = error else { Issue.record("\(error)"); return }
+            #expect(status == 404)
+            #expect(message == "users not found: 'nosuch1', 'nosuch2'")
+            #expect(error.exitCode == 2)
+        }
     }
 }
