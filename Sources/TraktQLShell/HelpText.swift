@@ -15,6 +15,8 @@ enum HelpText {
 
             explain <query> shows the HTTP calls without making them. let NAME = value defines $NAME.
             set OPTION = value changes a setting. Statements continue on lines that start with '|'.
+            Commands start with '.': .quit leaves (so does Ctrl-D), .help TOPIC explains a part.
+            Strings take double quotes ("seen"); not equal is !=.
 
             Topics: .help \(topics.joined(separator: " | "))
 
@@ -65,13 +67,15 @@ enum HelpText {
               where EXPR            == != < <= > >= ~ (contains) =~ !~ (regex) in [..] not in, and or not, ( )
               select f [as n], …    pick columns (field paths like show.title, episodes[0].season)
               sort f [asc|desc], …  stable; nulls last
-              limit N | limit all   more than 100 pages backwards past the API's cap
+              limit N | all | $n    more than 100 pages backwards past the API's cap; $n holds a count or all
               count [by f, …]       count rows, per group
               distinct f, …         unique combinations
               flatten episodes      one row per episode of a seen/collection item
 
             Virtual fields: time (in the session zone), ago, title, sxe (S01E05; S11E23–E24 for an item of
             several episodes), who. episode.* on such an item reads its first episode.
+            Text is quoted: action == "seen" (a bare word is a field name). time compares with times:
+            time >= yesterday, time < 2024-11-01, time >= 7d (7d = now − 7 days, as in since:7d).
 
             Each field has one type (show.tvdb_id and rating_advanced are numbers, even when the API sends
             "8"); a value that cannot be read as its type is null, and a warning counts them.
@@ -94,6 +98,11 @@ enum HelpText {
               dates       2024-01-01              (a day in the session zone; until: a date = the end of that day)
               date-times  2024-01-01T20:00  2024-01-01T20:00:00-05:00  2024-01-01T20:00Z
               words       now today yesterday
+
+            on: takes exactly one day: on:2024-11-01, on:today or on:yesterday (for a span of days, use
+            since: and until:). Times must fall between 1970-01-01 and 9999-12-31 in the session zone.
+            In where, a day (2024-11-01, today, yesterday) is its first instant and a duration compared
+            with time is that long ago: where time >= yesterday, where time >= 7d.
 
             The v1 API reads timestamps as Unix seconds "in PST". set convention = pacific (default) treats
             them as Los Angeles wall-clock time written as if UTC; set convention = utc as plain Unix time.

@@ -30,7 +30,7 @@ struct ScriptRunner {
 
     func report(_ error: TraktQLError, statement: Statement, source: String, renderer: DiagnosticRenderer, name: String?) {
         switch error {
-        case .query(let diagnostics, let errorSource):
+        case .query(let diagnostics, let errorSource), .notFound(let diagnostics, let errorSource):
             Console.err(renderer.render(diagnostics, source: errorSource))
         default:
             let start = statement.span.start

@@ -144,6 +144,25 @@ struct REPLTerminalTests {
         try tmux.expect("EXIT=0", "Ctrl-D exits 0")
     }
 
+    /// Issue 11, item 10: TAB with the cursor inside a word completes it without doubling what
+    /// follows the cursor, and leaves the cursor after the completed key.
+    @Test func tabInTheMiddleOfAWordDoesNotDoubleTheColon() throws {
+        let home = try TemporaryDirectory()
+        let tmux = try Tmux.start(REPLTerminalTests.traktql(home: home))
+        defer { tmux.stop() }
+        try tmux.expect("traktql>", "the prompt")
+        tmux.send("explain activity act:seen")
+        for _ in 0..<5 { tmux.send("Left") }  // the cursor after 'act'
+        tmux.send("Tab")
+        try tmux.expectLastLine("traktql> explain activity action:seen", "TAB completes the key with one ':'")
+        tmux.send("rating,")  // typed where the cursor is: after the ':'
+        try tmux.expectLastLine("traktql> explain activity action:rating,seen", "the cursor is after the ':'")
+        tmux.send("Enter")
+        try tmux.expect("← action:rating,seen", "the plan of the edited statement")
+        tmux.send("C-d")
+        try tmux.expect("EXIT=0", "Ctrl-D exits 0")
+    }
+
     @Test func ctrlCCancelsASlowQuery() throws {
         let emulator = try Emulator.start(arguments: ["--scale", "small", "--seed", "42", "--now", "2024-11-24T12:00:00Z", "--faults", "latency:3000ms"])
         defer { emulator.stop() }
@@ -234,7 +253,7 @@ private struct Tmux {
     /// Keys as tmux names them ("Enter", "Tab", "C-c", "Up") or literal text.
     func send(_ keys: String...) {
         for key in keys {
-            if ["Enter", "Tab", "Up", "Down", "C-c", "C-d", "C-r", "C-u", "Escape"].contains(key) {
+            if ["Enter", "Tab", "Up", "Down", "Left", "Right", "C-c", "C-d", "C-r", "C-u", "Escape"].contains(key) {
                 _ = run(["send-keys", "-t", "main", key])
             } else {
                 _ = run(["send-keys", "-t", "main", "-l", key])

@@ -126,6 +126,30 @@ import TraktQL
         #expect(offer("bogus ").candidates.isEmpty)
     }
 
+    /// TAB with text after the cursor: the line it leaves, `|` marking the cursor.
+    private func tab(_ before: String, _ after: String) -> String {
+        guard let edit = completer.complete(before).edit(after: after) else { return before + "|" + after }
+        let kept = String(String.UnicodeScalarView(before.unicodeScalars.dropLast(edit.deleteBefore)))
+        let rest = String(String.UnicodeScalarView(after.unicodeScalars.dropFirst(edit.deleteAfter)))
+        return kept + edit.insert + "|" + rest
+    }
+
+    /// Issue 11, item 10: TAB in the middle of a word considers the rest of the word.
+    @Test func completionInTheMiddleOfAWordKeepsTheRestOfIt() {
+        #expect(tab("activity act", ":seen") == "activity action:|seen")  // not action::seen
+        #expect(tab("activity ac", "tion:seen") == "activity action:|seen")
+        #expect(tab("activity -us", "er:justin") == "activity -user:|justin")
+        #expect(tab("activity us", "er") == "activity user:|")
+        #expect(tab("activity act", " since:1d") == "activity action:| since:1d")  // a new word: nothing after it to keep
+        #expect(tab("activity action:se", " since:1d") == "activity action:seen |since:1d")  // no second space
+        #expect(tab("activity action:se", "en,rating") == "activity action:seen|,rating")
+        #expect(tab("activity show:the-wa", "lking-dead since:1d") == "activity show:the-walking-dead |since:1d")
+        #expect(tab("activity show:lost | select show.ti", "tle, who") == "activity show:lost | select show.title|, who")
+        #expect(tab("activity show:lost | select sho", "w.title") == "activity show:lost | select sho|w.title")  // shout or show: nothing to add
+        #expect(tab("activity sh", "") == "activity show:|")
+        #expect(tab("activity show:lost | li", "") == "activity show:lost | limit |")
+    }
+
     @Test func listingInColumns() {
         let text = Completer.columns(["show", "season", "scope", "since", "episode"], width: 20)
         #expect(text == "show     since\nseason   episode\nscope\n")

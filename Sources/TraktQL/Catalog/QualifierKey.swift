@@ -29,7 +29,7 @@ public enum QualifierKey: String, Sendable, Hashable, CaseIterable {
         case .action: return "watching, scrobble, checkin, seen, collection, rating, watchlist, shout, review, created, item_added"
         case .since: return "at or after: 7d, 2024-01-01, 2024-01-01T20:00Z, today"
         case .until: return "before: a time; a bare date means the end of that day"
-        case .on: return "that whole day in the session time zone"
+        case .on: return "exactly one day (a date, today or yesterday), whole, in the session time zone"
         case .rating: return ">=8, 7..9, love, hate"
         case .min: return "flag: minimal items (?min=1)"
         }

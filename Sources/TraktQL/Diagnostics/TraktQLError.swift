@@ -6,6 +6,11 @@
 public enum TraktQLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The statement could not be parsed or checked. Exit code 3.
     case query(diagnostics: [Diagnostic], source: String)
+    /// The query names a show, movie or user that the server does not have, as its catalog
+    /// says (``ServerCatalog``); the diagnostics point at each name, with a "did you mean".
+    /// Exit code 2, like the API's own 404 for an unknown user: the server's answer, not the
+    /// query's form, is what is wrong.
+    case notFound(diagnostics: [Diagnostic], source: String)
     /// The API answered with an error, in its own words (`invalid API key`). Exit code 2.
     case api(status: Int, message: String, call: String)
     /// The server could not be reached, timed out, or sent a body that is not valid JSON. Exit code 2.
@@ -18,14 +23,14 @@ public enum TraktQLError: Error, Sendable, Equatable, CustomStringConvertible {
     public var exitCode: Int32 {
         switch self {
         case .query: return 3
-        case .api, .network: return 2
+        case .notFound, .api, .network: return 2
         case .usage: return 1
         }
     }
 
     public var description: String {
         switch self {
-        case .query(let diagnostics, let source):
+        case .query(let diagnostics, let source), .notFound(let diagnostics, let source):
             return DiagnosticRenderer().render(diagnostics, source: source)
         case .api(let status, let message, let call):
             return "error: the API answered \(status): \(message)\n  in \(call)"

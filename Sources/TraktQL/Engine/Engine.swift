@@ -56,6 +56,7 @@ public actor Engine {
         switch statement.kind {
         case .query(let query):
             let plan = try compile(query, source: source)
+            if plan.local == nil { try await checkNames(in: query, source: source) }
             return .rows(try await execute(plan))
         case .explain(let query):
             return .plan(try compile(query, source: source))
@@ -98,6 +99,11 @@ public actor Engine {
         do {
             return try await executor.run(plan)
         } catch {
+            // A fan-out stops at the first 404: name every user the server does not have.
+            if case .api(404, _, _) = error, let missing = await usersNotFound(in: plan), missing.count > 1 {
+                throw .api(status: 404, message: "users not found: " + missing.map { "'\($0)'" }.joined(separator: ", "),
+                           call: "\(plan.calls.count) calls to \(plan.calls[0].endpoint.name), one per user")
+            }
             // The streams that need auth answer 401 to anonymous calls: say what to do.
             if case .api(401, let message, let call) = error, configuration.credentials == nil,
                let endpoint = plan.calls.first?.endpoint, endpoint.auth == .required {
@@ -106,6 +112,52 @@ public actor Engine {
             }
             throw error
         }
+    }
+
+    /// The server's catalog: nil until asked for, then loaded or known to be missing.
+    private var serverCatalog: ServerCatalog??
+
+    /// The server's ``ServerCatalog``, fetched once per session (nil when it has none, or
+    /// could not be reached: the query's own calls then report that).
+    public func catalog() async -> ServerCatalog? {
+        if let known = serverCatalog { return known }
+        var url = configuration.apiURL
+        for component in ServerCatalog.path.split(separator: "/") { url.appendPathComponent(String(component)) }
+        let response = try? await transport.send(HTTPRequest(url: url, timeout: configuration.requestTimeout))
+        let loaded = response.flatMap { $0.isSuccess ? ServerCatalog(json: $0.body) : nil }
+        serverCatalog = .some(loaded)
+        return loaded
+    }
+
+    /// Refuses a query that names a show, movie or user the server's catalog lacks (when the
+    /// server has a catalog), naming every such value at once.
+    private func checkNames(in query: Query, source: String) async throws(TraktQLError) {
+        guard configuration.checksNamesWithServerCatalog, ServerCatalog.namesAnything(query), let catalog = await catalog() else { return }
+        let diagnostics = catalog.diagnostics(for: query, variables: variables)
+        if !diagnostics.isEmpty { throw .notFound(diagnostics: diagnostics, source: source) }
+    }
+
+    /// The users of a fan-out whose calls the server answers 404 (each call's first page asked
+    /// again, at most ``EngineConfiguration/maximumConcurrentCalls`` at a time); nil for a plan
+    /// that is not one call per user.
+    private func usersNotFound(in plan: Plan) async -> [String]? {
+        let users = plan.calls.compactMap { call in call.segments.first { $0.segment == .username }?.value }
+        guard plan.calls.count > 1, users.count == plan.calls.count else { return nil }
+        let transport = self.transport, limiter = self.limiter, base = configuration.apiURL, key = configuration.apiKey
+        let notFound = await withTaskGroup(of: (Int, Bool).self) { group in
+            for (index, call) in plan.calls.enumerated() {
+                group.addTask {
+                    guard let url = call.url(base: base, apiKey: key),
+                          let response = try? await limiter.withPermit({ try await transport.send(HTTPRequest(url: url)) })
+                    else { return (index, false) }
+                    return (index, response.status == 404)
+                }
+            }
+            var found = [Bool](repeating: false, count: plan.calls.count)
+            for await (index, missing) in group { found[index] = missing }
+            return found
+        }
+        return zip(users, notFound).filter(\.1).map(\.0)
     }
 
     /// Changes a setting as `set name = value` would.
@@ -170,6 +222,9 @@ public struct EngineConfiguration: Sendable {
     public var input: String?
     /// Read `input` streamed and projected (the default) or whole, with the plain decoder.
     public var streamingInput = true
+    /// Check the shows, movies and users a query names against the server's catalog
+    /// (``ServerCatalog``) before calling, when the server has one.
+    public var checksNamesWithServerCatalog = true
 
     public init(
         apiURL: URL,

@@ -35,8 +35,7 @@ public struct Checker {
             }
             if qualifier.negated ? seenNegated.contains(key) : seen.contains(key) {
                 let earlier = query.qualifiers.first { $0.negated == qualifier.negated && QualifierKey(spelling: $0.key.name) == key }!
-                error("'\(key.rawValue):' is given twice", at: qualifier.span,
-                      help: "the first is at \(earlier.span.start); give one list instead, like \(key.rawValue):a,b")
+                error("'\(key.rawValue):' is given twice", at: qualifier.span, help: Self.givenTwiceHelp(key, first: earlier.span.start))
                 continue
             }
             if qualifier.negated { seenNegated.insert(QualifierKeySet(key)) } else { seen.insert(QualifierKeySet(key)) }
@@ -115,10 +114,6 @@ public struct Checker {
                 case .until:
                     checked.until = TimeBound(instant: expression.resolve(now: context.now, in: context.timeZone, as: .upper), origin: origin)
                 default:
-                    guard expression.isWholeDay else {
-                        error("'on:' takes a day", at: value.span, help: "write on:2024-01-01, on:today or on:yesterday")
-                        continue
-                    }
                     onBound = qualifier
                     checked.since = TimeBound(instant: expression.resolve(now: context.now, in: context.timeZone, as: .lower), origin: origin)
                     checked.until = TimeBound(instant: expression.resolve(now: context.now, in: context.timeZone, as: .upper), origin: origin)
@@ -348,19 +343,84 @@ public struct Checker {
         return values
     }
 
+    /// The rule for `on:`, stated the same way by every message about it.
+    static let onRule = "'on:' takes exactly one day"
+    static let onHelp = "write on:2024-01-01, on:today or on:yesterday; for a span of days, use since: and until:"
+
+    /// The hint for a key given twice: one list for keys that take lists, the rule for times.
+    static func givenTwiceHelp(_ key: QualifierKey, first: SourceLocation) -> String {
+        switch key {
+        case .on: return "the first is at \(first); \(onRule): \(onHelp)"
+        case .since, .until: return "the first is at \(first); '\(key.rawValue):' takes one time: for a window, combine since: and until:"
+        default: return "the first is at \(first); give one list instead, like \(key.rawValue):a,b"
+        }
+    }
+
+    /// The time of a `since:`, `until:` or `on:` value: one time, within the supported years;
+    /// for `on:` exactly one day.
     private mutating func time(_ terms: [QualifierTerm], key: QualifierKey) -> TimeExpression? {
         guard terms.count == 1, case .scalar(let scalar) = terms[0].kind, let text = scalar.text else {
-            error("'\(key.rawValue):' takes one time", at: terms.first.map { $0.span.merged(with: terms.last!.span) } ?? terms[0].span,
-                  help: key == .since ? "for a window, combine since: and until:" : "write \(key.rawValue):2024-01-01 or \(key.rawValue):7d")
+            let span = terms.first.map { $0.span.merged(with: terms.last!.span) } ?? terms[0].span
+            if key == .on {
+                let what: String
+                switch terms.count == 1 ? terms[0].kind : nil {
+                case .range?: what = "a range"
+                case .comparison?: what = "a comparison"
+                case .scalar?: what = "a variable"  // a variable holding a variable; not reachable today
+                case nil: what = "a list"
+                }
+                error("\(Self.onRule), not \(what)", at: span, help: Self.onHelp)
+            } else {
+                error("'\(key.rawValue):' takes one time", at: span,
+                      help: key == .since ? "for a window, combine since: and until:" : "write \(key.rawValue):2024-01-01 or \(key.rawValue):7d")
+            }
             return nil
         }
         switch TimeExpression.parse(text) {
         case .success(let expression):
+            if key == .on, !expression.isWholeDay {
+                let what: String
+                if case .ago = expression { what = "a duration" } else { what = "a point in time" }
+                error("\(Self.onRule), not \(what) ('\(Lexer.printable(text))')", at: scalar.span, help: Self.onHelp)
+                return nil
+            }
+            guard isSupported(expression, text: text, span: scalar.span) else { return nil }
             return expression
         case .failure(let failure):
             error(failure.message, at: scalar.span, help: failure.help)
             return nil
         }
+    }
+
+    /// The years a time may fall in (in the session zone): the API's timestamps start in 1970,
+    /// and dates are written with four-digit years.
+    static let supportedYears = 1970...9999
+    static let supportedYearsHelp = "times must fall between 1970-01-01 and 9999-12-31, in the session time zone"
+
+    /// Whether `expression` lies within ``supportedYears`` (a day: all of it, whichever end a
+    /// qualifier takes); reports the time at `span` when it does not.
+    private mutating func isSupported(_ expression: TimeExpression, text: String, span: SourceSpan) -> Bool {
+        let zone = context.timeZone, now = context.now
+        let earliest = TimeExpression.date(year: Self.supportedYears.lowerBound, month: 1, day: 1).resolve(now: now, in: zone, as: .lower)
+        let latest = TimeExpression.date(year: Self.supportedYears.upperBound, month: 12, day: 31).resolve(now: now, in: zone, as: .upper)
+        let shown = Lexer.printable(text)
+        for bound in [TimeExpression.Bound.lower, .upper] {
+            var instant = expression.resolve(now: now, in: zone, as: bound)
+            // The calendar may give up on an absurd duration (and answer "now"): judge it by its length too.
+            if case .ago(let duration) = expression {
+                instant = min(instant, now.addingTimeInterval(-duration.approximateSeconds * 0.9))
+            }
+            if instant < earliest {
+                let what = if case .ago = expression { "\(shown) ago" } else { "'\(shown)'" }
+                error("\(what) is before \(Self.supportedYears.lowerBound)-01-01", at: span, help: Self.supportedYearsHelp)
+                return false
+            }
+            if instant > latest {
+                error("'\(shown)' is after \(Self.supportedYears.upperBound)-12-31", at: span, help: Self.supportedYearsHelp)
+                return false
+            }
+        }
+        return true
     }
 
     private mutating func rating(_ terms: [QualifierTerm], negated: Bool, origin: Origin) -> RatingFilter? {
@@ -442,6 +502,8 @@ public struct Checker {
                 checked.append(.sort(specs))
             case .limit(let n):
                 checked.append(.limit(n))
+            case .limitVariable(let variable):
+                if let n = limitCount(variable: variable.name, span: variable.span) { checked.append(.limit(n)) }
             case .count(let fields):
                 let refs = fields.compactMap { resolve($0, schema: schema) }
                 checked.append(.count(by: refs))
@@ -467,6 +529,23 @@ public struct Checker {
             }
         }
         return checked
+    }
+
+    /// The count a `limit $name` stands for: the variable must hold one whole number or `all`
+    /// (`.some(nil)`). Nil after reporting a problem at `span`.
+    private mutating func limitCount(variable name: String, span: SourceSpan) -> Int?? {
+        guard let bound = context.variables[name] else {
+            error("unknown variable '$\(name)'", at: span,
+                  help: Suggestion.closest(to: name, in: context.variables.keys).map { "did you mean '$\($0)'?" } ?? "define it first with 'let \(name) = 20'")
+            return nil
+        }
+        if bound.terms.count == 1, case .scalar(let scalar) = bound.terms[0].kind, let text = scalar.text {
+            if ASCIICase.equals(text, "all") { return .some(nil) }
+            if let n = Int(text), n >= 0 { return .some(n) }
+        }
+        error("'limit $\(name)' needs a count, but $\(name) holds '\(Lexer.printable(Printer.print(bound)))'", at: span,
+              help: "limit takes a whole number or 'all': let \(name) = 20")
+        return nil
     }
 
     /// Resolves a field path against the current row shape.
@@ -504,6 +583,7 @@ public struct Checker {
     private mutating func checkExpression(_ expression: Expression, schema: Schema) -> CheckedExpression? {
         switch expression.kind {
         case .field(let path):
+            if let instant = timeWord(path, schema: schema) { return .value(.instant(instant)) }
             return resolve(path, schema: schema).map { .field($0) }
         case .literal(let literal):
             return literalValue(literal, span: expression.span).map { .value($0) }
@@ -539,8 +619,18 @@ public struct Checker {
         case .not(let operand):
             return checkExpression(operand, schema: schema).map { .not($0) }
         case .binary(let op, let left, let right):
-            let l = checkExpression(left, schema: schema)
-            let r = checkExpression(right, schema: schema)
+            if op != .and && op != .or, reportBareWords(left, right, schema: schema) { return nil }
+            var l = checkExpression(left, schema: schema)
+            var r = checkExpression(right, schema: schema)
+            guard let checkedLeft = l, let checkedRight = r else { return nil }
+            // A duration compared with a time means that long ago: time >= 7d.
+            if Self.isTime(checkedLeft), case .literal(.duration(let text)) = right.kind {
+                guard let instant = ago(text, span: right.span) else { return nil }
+                r = .value(.instant(instant))
+            } else if Self.isTime(checkedRight), case .literal(.duration(let text)) = left.kind {
+                guard let instant = ago(text, span: left.span) else { return nil }
+                l = .value(.instant(instant))
+            }
             guard let l, let r else { return nil }
             if op == .matches || op == .notMatches {
                 guard case .value(.string(let pattern)) = r else {
@@ -556,6 +646,88 @@ public struct Checker {
             }
             return .binary(op, l, r)
         }
+    }
+
+    /// `now`, `today` and `yesterday` written where a field could be: the instant they denote
+    /// (a day's first instant), unless a field or column has that name.
+    private func timeWord(_ path: FieldPath, schema: Schema) -> Date? {
+        guard path.components.count == 1, case .key(let word) = path.components[0], !isKnownField(word, schema: schema) else { return nil }
+        let expression: TimeExpression
+        switch ASCIICase.lowercased(word) {
+        case "now": expression = .now
+        case "today": expression = .today
+        case "yesterday": expression = .yesterday
+        default: return nil
+        }
+        return expression.resolve(now: context.now, in: context.timeZone, as: .lower)
+    }
+
+    private func isKnownField(_ name: String, schema: Schema) -> Bool {
+        switch schema {
+        case .columns(let columns): return columns.contains(name)
+        case .items: return FieldCatalog.entriesByPath[name] != nil
+        }
+    }
+
+    /// Whether a checked operand is the instant of the activity (`time`, or a column of that name).
+    private static func isTime(_ expression: CheckedExpression) -> Bool {
+        guard case .field(let field) = expression else { return false }
+        switch field.target {
+        case .virtual(let name): return name == "time"
+        case .column(let name): return name == "time"
+        case .item: return false
+        }
+    }
+
+    /// The instant a duration before now (`7d`), as `since:7d` reads it.
+    private mutating func ago(_ text: String, span: SourceSpan) -> Date? {
+        switch RelativeDuration.parse(text) {
+        case .success(let duration):
+            let expression = TimeExpression.ago(duration)
+            guard isSupported(expression, text: text, span: span) else { return nil }
+            return expression.resolve(now: context.now, in: context.timeZone, as: .lower)
+        case .failure(let failure):
+            error(failure.message, at: span, help: failure.help)
+            return nil
+        }
+    }
+
+    /// A comparison of a field with a bare word that names no field (`action == seen`): the
+    /// word was meant as text. Reports each such word with the hint to quote it; true if any.
+    private mutating func reportBareWords(_ left: Expression, _ right: Expression, schema: Schema) -> Bool {
+        func bareWord(_ e: Expression) -> String? {
+            guard case .field(let path) = e.kind, path.components.count == 1, case .key(let word) = path.components[0],
+                  !isKnownField(word, schema: schema), timeWord(path, schema: schema) == nil else { return nil }
+            return word
+        }
+        func isField(_ e: Expression) -> Bool {
+            if case .field = e.kind { return bareWord(e) == nil }
+            return false
+        }
+        var words: [(String, SourceSpan)] = []
+        if isField(left) {
+            if let word = bareWord(right) { words.append((word, right.span)) }
+            if case .list(let elements) = right.kind {
+                words += elements.compactMap { e in bareWord(e).map { ($0, e.span) } }
+            }
+        } else if isField(right), let word = bareWord(left) {
+            words.append((word, left.span))
+        }
+        let names: [String]
+        switch schema {
+        case .columns(let columns): names = columns
+        case .items: names = FieldCatalog.allPaths
+        }
+        for (word, span) in words {
+            var help = "to compare with the text \(word), quote it: \"\(word)\""
+            if let timeWord = Suggestion.closest(to: word, in: ["now", "today", "yesterday"]) {
+                help = "did you mean '\(timeWord)'?"
+            } else if let close = Suggestion.closest(to: word, in: names) {
+                help += "; or did you mean the field '\(close)'?"
+            }
+            error("unknown field '\(word)'", at: span, help: help)
+        }
+        return !words.isEmpty
     }
 
     private mutating func literalValue(_ literal: Literal, span: SourceSpan) -> Value? {
@@ -574,7 +746,9 @@ public struct Checker {
             }
         case .dateTime(let text):
             switch TimeExpression.parse(text) {
-            case .success(let expression): return .instant(expression.resolve(now: context.now, in: context.timeZone, as: .lower))
+            case .success(let expression):
+                guard isSupported(expression, text: text, span: span) else { return nil }
+                return .instant(expression.resolve(now: context.now, in: context.timeZone, as: .lower))
             case .failure(let failure):
                 error(failure.message, at: span, help: failure.help)
                 return nil

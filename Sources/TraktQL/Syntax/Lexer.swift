@@ -316,8 +316,16 @@ public struct Lexer {
         case UInt8(ascii: "!"):
             if peek() == UInt8(ascii: "=") { advance(); return token(.notEqual, from: start) }
             if peek() == UInt8(ascii: "~") { advance(); return token(.notMatch, from: start) }
+        case UInt8(ascii: "'"):
+            return singleQuoted(from: start)
         case UInt8(ascii: "<"):
             if peek() == UInt8(ascii: "=") { advance(); return token(.lessEqual, from: start) }
+            if peek() == UInt8(ascii: ">") {
+                // SQL's "not equal": say what this language writes, and read on as if it were that.
+                advance()
+                diagnostics.append(.error("'<>' is not an operator", at: span(from: start), help: "write != for 'not equal'"))
+                return token(.notEqual, text: "!=", from: start)
+            }
             return token(.less, from: start)
         case UInt8(ascii: ">"):
             if peek() == UInt8(ascii: "=") { advance(); return token(.greaterEqual, from: start) }
@@ -330,6 +338,18 @@ public struct Lexer {
         let bad = text(from: start)
         diagnostics.append(.error("unexpected character '\(Self.printable(bad))'", at: span(from: start)))
         return next()
+    }
+
+    /// `'text'` (the opening quote already taken): strings are double-quoted, so this is an
+    /// error, reported once over the whole quoted text; it reads on as that string.
+    private mutating func singleQuoted(from start: SourceLocation) {
+        let bodyStart = index
+        while let b = peek(), b != UInt8(ascii: "'"), b != UInt8(ascii: "\n") { advance() }
+        let body = text(fromOffset: bodyStart)
+        if peek() == UInt8(ascii: "'") { advance() }
+        diagnostics.append(.error("strings take double quotes, not single quotes", at: span(from: start),
+                                  help: "write \"\(Self.printable(body))\""))
+        return token(.string, text: body, from: start)
     }
 
     /// A digit-initial run: integers, decimals, durations (`7d`, `30min`), dates and times.

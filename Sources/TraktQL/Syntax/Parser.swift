@@ -144,8 +144,7 @@ public struct Parser {
                 return parseAssignment()
             default:
                 let word = current.text
-                error("unknown statement '\(word)'", at: current.span,
-                      help: Suggestion.didYouMean(word, in: Self.statementKeywords) ?? "a statement starts with activity, explain, let, set or a .command")
+                error("unknown statement '\(word)'", at: current.span, help: Self.unknownStatementHelp(word))
                 skipToStatementEnd()
                 return nil
             }
@@ -153,6 +152,17 @@ public struct Parser {
             error("expected a statement, found \(found)", at: current.span, help: "a statement starts with activity, explain, let, set or a .command")
             skipToStatementEnd()
             return nil
+        }
+    }
+
+    /// The hint for a word that starts no statement: the commands a newcomer types from other
+    /// shells (`exit`, `quit`, `help`) are meta-commands here.
+    static func unknownStatementHelp(_ word: String) -> String {
+        switch ASCIICase.lowercased(word) {
+        case "exit", "quit", "bye", "logout": return "commands start with '.': type .quit to leave, or press Ctrl-D"
+        case "help", "man", "usage": return "commands start with '.': type .help, or .help TOPIC"
+        default:
+            return Suggestion.didYouMean(word, in: statementKeywords) ?? "a statement starts with activity, explain, let, set or a .command"
         }
     }
 
@@ -367,6 +377,12 @@ public struct Parser {
             }
             return Scalar(kind: .variable(text.string(start + 1..<end)), span: span)
         }
+        if text.isCharacter(start, "'") {
+            let quoted = text.string(range)
+            let inner = quoted.drop { $0 == "'" }.reversed().drop { $0 == "'" }.reversed()
+            error("strings take double quotes, not single quotes", at: span, help: "write \"\(Lexer.printable(String(inner)))\"")
+            return nil
+        }
         if bytes[range].contains(UInt8(ascii: "\"")) {
             error("unexpected '\"' inside '\(Lexer.printable(text.string(range)))'", at: span, help: "quote the whole value")
             return nil
@@ -431,8 +447,11 @@ public struct Parser {
             } else if current.kind == .number, let n = Int(current.text), n >= 0 {
                 advance()
                 kind = .limit(n)
+            } else if current.kind == .variable {
+                let variable = advance()
+                kind = .limitVariable(Identifier(variable.text, span: variable.span))
             } else {
-                error("expected a count or 'all' after 'limit', found \(found)", at: current.span, help: "write 'limit 20' or 'limit all'")
+                error("expected a count or 'all' after 'limit', found \(found)", at: current.span, help: "write 'limit 20', 'limit all' or 'limit $n'")
                 skipToStageEnd()
                 return nil
             }

@@ -70,6 +70,7 @@ public enum Printer {
             return "select " + items.map { $0.field.description + ($0.alias.map { " as \($0.name)" } ?? "") }.joined(separator: ", ")
         case .sort(let keys): return "sort " + keys.map { $0.field.description + ($0.descending ? " desc" : "") }.joined(separator: ", ")
         case .limit(let n): return "limit " + (n.map(String.init) ?? "all")
+        case .limitVariable(let variable): return "limit $" + variable.name
         case .count(let by): return by.isEmpty ? "count" : "count by " + by.map(\.description).joined(separator: ", ")
         case .distinct(let fields): return "distinct " + fields.map(\.description).joined(separator: ", ")
         case .flatten(let field): return "flatten " + field.description

@@ -37,6 +37,44 @@ struct Completion: Equatable {
         }
         return prefix.count > fragment.count ? String(prefix) : nil
     }
+
+    /// A change to the line: delete `deleteBefore` characters before the cursor and
+    /// `deleteAfter` after it, then insert `insert` (the cursor ends after it). Counts are in
+    /// Unicode scalars, as libedit counts characters.
+    struct Edit: Equatable {
+        var deleteBefore: Int
+        var deleteAfter: Int
+        var insert: String
+    }
+
+    /// What TAB does to the line when `after` follows the cursor: the ``replacement`` for the
+    /// fragment, without duplicating what is already there. Completion in the middle of a word
+    /// considers the rest of the word: the characters of the replacement that the text after
+    /// the cursor already holds are kept rather than inserted again (`act|ion:seen` becomes
+    /// `action:|seen`), and so is a terminator the text after the cursor starts with
+    /// (`act|:seen` becomes `action:|seen`, not `action::seen`), and no space is added where the
+    /// word goes on (`action:se|en,rating`). Nil when TAB inserts nothing.
+    func edit(after: String) -> Edit? {
+        guard let replacement else { return nil }
+        let inserted = Array(replacement.unicodeScalars)
+        let typed = Array(fragment.unicodeScalars)
+        let following = Array(after.unicodeScalars)
+        // How far the replacement agrees with the line from the fragment's start onwards.
+        let line = typed + following
+        var agreed = 0
+        while agreed < inserted.count, agreed < line.count, inserted[agreed] == line[agreed] { agreed += 1 }
+        let matchedAfter = agreed > typed.count ? agreed - typed.count : 0
+        let unmatched = agreed >= typed.count ? inserted[agreed...] : inserted[...]
+        // Then the longest tail of what is left to insert that the line already continues with
+        // (a terminator such as ':' or ' ', or the rest of a word after a change of case).
+        let rest = following[matchedAfter...]
+        var overlap = min(unmatched.count, rest.count)
+        while overlap > 0, !unmatched.suffix(overlap).elementsEqual(rest.prefix(overlap)) { overlap -= 1 }
+        // A space would split the word when it goes on after the completed part (`se|en,rating`).
+        var insert = replacement
+        if overlap == 0, unmatched.last == " ", let next = rest.first, !next.properties.isWhitespace { insert.removeLast() }
+        return Edit(deleteBefore: typed.count, deleteAfter: matchedAfter + overlap, insert: insert)
+    }
 }
 
 /// Completion by grammar position, from the lexer's tokens of the text before the cursor:

@@ -124,14 +124,22 @@ final class LineEditor {
         return String(decoding: UnsafeRawBufferPointer(start: buffer, count: cursor - buffer), as: UTF8.self)
     }
 
+    /// The text of the current line after the cursor.
+    private func lineAfterCursor() -> String {
+        guard let info = el_line(editor)?.pointee, let cursor = info.cursor, let last = info.lastchar, last > cursor else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: cursor, count: last - cursor), as: UTF8.self)
+    }
+
     private func complete() -> UInt8 {
         guard let completer else { return UInt8(CC_ERROR) }
         let before = lineBeforeCursor()
         let completion = completer(context.isEmpty ? before : context + before)
         guard !completion.candidates.isEmpty else { return UInt8(CC_ERROR) }
-        if let replacement = completion.replacement, before.hasSuffix(completion.fragment) {
-            el_deletestr(editor, Int32(completion.fragment.unicodeScalars.count))
-            _ = el_insertstr(editor, replacement)
+        if before.hasSuffix(completion.fragment), let edit = completion.edit(after: lineAfterCursor()) {
+            // Step over what the edit replaces after the cursor, then delete it all backwards.
+            if edit.deleteAfter > 0 { _ = el_cursor(editor, Int32(edit.deleteAfter)) }
+            el_deletestr(editor, Int32(edit.deleteBefore + edit.deleteAfter))
+            _ = el_insertstr(editor, edit.insert)
         }
         guard completion.candidates.count > 1 else { return UInt8(completion.redisplay ? CC_REDISPLAY : CC_REFRESH) }
         let items = completion.candidates.map(\.display)

@@ -6,6 +6,8 @@ public struct Stage: Sendable, Hashable {
         case sort([SortKey])
         /// `nil` means `limit all`.
         case limit(Int?)
+        /// `limit $name`: the checker reads the count (or `all`) from the variable.
+        case limitVariable(Identifier)
         /// `count` or `count by f, …`.
         case count(by: [FieldPath])
         case distinct([FieldPath])
