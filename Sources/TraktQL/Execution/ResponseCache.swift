@@ -9,9 +9,9 @@ actor ResponseCache {
 
     private var entries: [String: Entry] = [:]
     /// Bounds memory: the oldest entries go first past this many, or past this many bytes
-    /// (a `limit all` over the default dataset fetches about 80 MB of pages).
+    /// (a `limit all` over the default dataset fetches about 80 MB of pages; 16 MiB is a hundred full pages).
     private let capacity = 2_000
-    private let byteCapacity = 32 << 20
+    private let byteCapacity = 16 << 20
     private var bytes = 0
 
     func body(for key: String, ttl: TimeInterval, now: Date = Date()) -> Data? {
