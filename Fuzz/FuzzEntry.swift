@@ -51,10 +51,10 @@ private func fuzzQuery(_ text: String) {
             let (checked, checkDiagnostics) = checker.check(query)
             _ = DiagnosticRenderer().render(checkDiagnostics, source: text)
             if let checked {
-                let plan = Planner.plan(checked)
+                let plan = V1Planner.plan(checked, convention: .pacific)
                 _ = plan.explanation(baseURL: URL(string: "http://127.0.0.1:1"))
                 _ = plan.explanationValue().jsonText()
-                for call in plan.calls { _ = call.url(base: URL(string: "http://127.0.0.1:1")!, apiKey: "k") }
+                for call in plan.v1!.calls { _ = call.url(base: URL(string: "http://127.0.0.1:1")!, apiKey: "k") }
             }
         default:
             break
@@ -68,8 +68,8 @@ private func fuzzStages(_ query: String, page: Data) {
     guard case .query(let parsed)? = script.statements.first?.kind else { return }
     var checker = Checker(context: context)
     guard let checked = checker.check(parsed).query else { return }
-    let plan = Planner.plan(checked)
-    let runner = StageRunner(fields: FieldEvaluator(convention: .pacific, now: context.now), stages: plan.stages, episodeFilters: plan.episodeFilters)
+    let plan = V1Planner.plan(checked, convention: .pacific)
+    let runner = StageRunner(fields: FieldEvaluator(schema: V1ItemSchema(convention: .pacific), now: context.now), stages: plan.stages, episodeFilters: plan.episodeFilters)
     let kept = items.filter { runner.passes($0, plan.residual) }
     let (columns, rows) = runner.run(plan.stages, on: kept.map { .item($0) })
     let values = rows.map { row -> [Value] in

@@ -29,13 +29,13 @@ public actor Engine {
         self.transport = configuration.transport ?? Self.defaultTransport(for: configuration)
     }
 
-    /// The engine's own HTTP client with the configuration's timeouts and credentials, wrapped
-    /// in retries.
+    /// The engine's own HTTP client with the configuration's timeouts, wrapped in retries.
+    /// Credentials are not the transport's: the backend attaches them to the calls that need
+    /// them (``V1Auth``).
     public static func defaultTransport(for configuration: EngineConfiguration) -> any HTTPTransport {
         let base = SocketHTTPTransport(configuration: .init(
             connectTimeout: configuration.connectTimeout,
-            requestTimeout: configuration.requestTimeout,
-            credentials: configuration.credentials))
+            requestTimeout: configuration.requestTimeout))
         return RetryingTransport(base: base, policy: configuration.retryPolicy)
     }
 
@@ -77,41 +77,38 @@ public actor Engine {
 
     /// The plan for a query, without running it.
     public func plan(_ text: String) throws(TraktQLError) -> Plan {
-        if let input = configuration.input { return try QueryCompiler.planLocal(text, context: context(), input: input) }
-        return try QueryCompiler.plan(text, context: context())
+        try QueryCompiler.plan(text, context: context(), backend: backend())
     }
 
-    /// Checks and plans a query: over the API, or over the local input when one is configured.
-    private func compile(_ query: Query, source: String) throws(TraktQLError) -> Plan {
+    /// The backend statements run against now: the local input when one is configured,
+    /// otherwise the v1 API (with the session's current timestamp convention).
+    public func backend() -> any Backend {
         if let input = configuration.input {
-            return try QueryCompiler.planLocal(query, source: source, context: context(), input: input)
+            return LocalBackend(path: input, convention: settings.convention, streaming: configuration.streamingInput)
         }
-        return try QueryCompiler.plan(query, source: source, context: context())
+        return V1Backend(baseURL: configuration.apiURL, apiKey: configuration.apiKey,
+                         credentials: configuration.credentials, convention: settings.convention)
+    }
+
+    /// Checks and plans a query for the current backend.
+    private func compile(_ query: Query, source: String) throws(TraktQLError) -> Plan {
+        try QueryCompiler.plan(query, source: source, context: context(), backend: backend())
     }
 
     /// Runs a plan.
     public func execute(_ plan: Plan) async throws(TraktQLError) -> QueryResult {
-        if let local = plan.local { return try executeLocal(plan, local) }
-        let executor = Executor(
-            transport: transport, baseURL: configuration.apiURL, apiKey: configuration.apiKey, cache: cache,
-            cacheTTL: settings.cacheTTL, maxPages: settings.maxPages, limiter: limiter, now: configuration.clock(),
-            progress: configuration.progress)
-        do {
-            return try await executor.run(plan)
-        } catch {
-            // A fan-out stops at the first 404: name every user the server does not have.
-            if case .api(404, _, _) = error, let missing = await usersNotFound(in: plan), missing.count > 1 {
-                throw .api(status: 404, message: "users not found: " + missing.map { "'\($0)'" }.joined(separator: ", "),
-                           call: "\(plan.calls.count) calls to \(plan.calls[0].endpoint.name), one per user")
+        if let local = plan.local, local.path == "-" {
+            guard !standardInputConsumed else {
+                throw .usage("standard input was already read by an earlier query; save the data to a file to query it more than once")
             }
-            // The streams that need auth answer 401 to anonymous calls: say what to do.
-            if case .api(401, let message, let call) = error, configuration.credentials == nil,
-               let endpoint = plan.calls.first?.endpoint, endpoint.auth == .required {
-                throw .api(status: 401, message: message + " (\(endpoint.name) needs your Trakt username and password: "
-                           + "--username/--password or TRAKT_USERNAME/TRAKT_PASSWORD)", call: call)
-            }
-            throw error
+            standardInputConsumed = true
         }
+        let format = settings.format.flatMap(OutputFormat.init(rawValue:))
+        let session = ExecutionSession(
+            transport: transport, cache: cache, cacheTTL: settings.cacheTTL, maxPages: settings.maxPages,
+            limiter: limiter, now: configuration.clock(), progress: configuration.progress,
+            wholeItems: format == nil || format == .json || format == .ndjson)
+        return try await backend().execute(plan, in: session)
     }
 
     /// The server's catalog: nil until asked for, then loaded or known to be missing.
@@ -135,29 +132,6 @@ public actor Engine {
         guard configuration.checksNamesWithServerCatalog, ServerCatalog.namesAnything(query), let catalog = await catalog() else { return }
         let diagnostics = catalog.diagnostics(for: query, variables: variables)
         if !diagnostics.isEmpty { throw .notFound(diagnostics: diagnostics, source: source) }
-    }
-
-    /// The users of a fan-out whose calls the server answers 404 (each call's first page asked
-    /// again, at most ``EngineConfiguration/maximumConcurrentCalls`` at a time); nil for a plan
-    /// that is not one call per user.
-    private func usersNotFound(in plan: Plan) async -> [String]? {
-        let users = plan.calls.compactMap { call in call.segments.first { $0.segment == .username }?.value }
-        guard plan.calls.count > 1, users.count == plan.calls.count else { return nil }
-        let transport = self.transport, limiter = self.limiter, base = configuration.apiURL, key = configuration.apiKey
-        let notFound = await withTaskGroup(of: (Int, Bool).self) { group in
-            for (index, call) in plan.calls.enumerated() {
-                group.addTask {
-                    guard let url = call.url(base: base, apiKey: key),
-                          let response = try? await limiter.withPermit({ try await transport.send(HTTPRequest(url: url)) })
-                    else { return (index, false) }
-                    return (index, response.status == 404)
-                }
-            }
-            var found = [Bool](repeating: false, count: plan.calls.count)
-            for await (index, missing) in group { found[index] = missing }
-            return found
-        }
-        return zip(users, notFound).filter(\.1).map(\.0)
     }
 
     /// Changes a setting as `set name = value` would.

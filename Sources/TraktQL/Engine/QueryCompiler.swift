@@ -9,22 +9,30 @@ public enum QueryCompiler {
         return script
     }
 
-    /// Checks and plans one parsed query.
-    public static func plan(_ query: Query, source: String, context: SessionContext) throws(TraktQLError) -> Plan {
+    /// Checks one parsed query and plans it for `backend` (by default the v1 API, with the
+    /// session's timestamp convention).
+    public static func plan(_ query: Query, source: String, context: SessionContext, backend: (any Backend)? = nil) throws(TraktQLError) -> Plan {
         var checker = Checker(context: context)
         let (checked, diagnostics) = checker.check(query)
         guard let checked else { throw .query(diagnostics: diagnostics, source: source) }
-        return Planner.plan(checked)
+        guard let backend else { return V1Planner.plan(checked, convention: context.convention) }
+        do {
+            return try backend.plan(checked)
+        } catch {
+            // A backend refuses what it cannot carry with diagnostics; their spans point into `source`.
+            if case .query(let diagnostics, _) = error { throw .query(diagnostics: diagnostics, source: source) }
+            throw error
+        }
     }
 
     /// Parses, checks and plans a text holding one query (`activity …` or `explain activity …`).
-    public static func plan(_ source: String, context: SessionContext) throws(TraktQLError) -> Plan {
+    public static func plan(_ source: String, context: SessionContext, backend: (any Backend)? = nil) throws(TraktQLError) -> Plan {
         let script = try parse(source)
         // Exactly one statement, a query or an explained query (read in place: no copy).
         if script.statements.count == 1 {
             switch script.statements[0].kind {
             case .query(let query), .explain(let query):
-                return try plan(query, source: source, context: context)
+                return try plan(query, source: source, context: context, backend: backend)
             default:
                 break
             }

@@ -1,20 +1,16 @@
 import Foundation
 
-/// Runs a ``Plan``: makes its calls (fan-out bounded, pages backwards past the 100-item cap),
-/// de-duplicates, applies the residual filter and the stages.
+/// Runs the calls of a remote backend's ``Plan``: fan-out bounded, each call paged as far as the
+/// plan's fetch policy needs, items normalised to the field catalog's types, de-duplicated,
+/// filtered and merged newest first; then the stages. What differs between APIs is in the
+/// ``CallPager``s and the ``ItemSchema``.
 struct Executor: Sendable {
-    var transport: any HTTPTransport
-    var baseURL: URL
-    var apiKey: String
-    var cache: ResponseCache
-    var cacheTTL: TimeInterval
-    var maxPages: Int
-    var limiter: ConcurrencyLimiter
-    var now: Date
-    /// Called with a line of progress while paging (the shell shows it on a TTY).
-    var progress: (@Sendable (String) -> Void)?
+    var session: ExecutionSession
+    var schema: any ItemSchema
+    /// Redacts the backend's secrets from messages built here.
+    var redact: @Sendable (String) -> String
 
-    /// The API's cap on one call.
+    /// A full page (v1's cap on one call): a shorter page is the last.
     static let pageSize = 100
 
     /// How ``QueryResult/defaultColumns`` are read from a whole item.
@@ -37,21 +33,22 @@ struct Executor: Sendable {
         var conversionFailures: [ItemNormalizer.Failure] = []
     }
 
-    func run(_ plan: Plan) async throws(TraktQLError) -> QueryResult {
-        let runner = StageRunner(fields: FieldEvaluator(convention: plan.convention, now: now), stages: plan.stages, episodeFilters: plan.episodeFilters)
+    func run(_ plan: Plan, pagers: [any CallPager]) async throws(TraktQLError) -> QueryResult {
+        let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now), stages: plan.stages,
+                                 episodeFilters: plan.episodeFilters)
         // Once a stage reshapes rows (select, count, distinct), only what the stages read is
         // kept of each item: `limit all | count` over 80,000 items holds ids and times, not
         // whole items. Without such a stage whole items may be printed, so they stay whole.
-        let projection = Projection.forPlan(plan, wholeItems: true, alsoKeeping: [["timestamp"], ["id"], ["type"]])
+        let projection = Projection.forPlan(plan, schema: schema, wholeItems: true, alsoKeeping: schema.identityMembers)
         let fetched: [Fetched]
         do {
             fetched = try await withThrowingTaskGroup(of: (Int, Fetched).self) { group in
-                for (index, call) in plan.calls.enumerated() {
+                for (index, pager) in pagers.enumerated() {
                     group.addTask {
-                        (index, try await self.fetch(call, plan: plan, runner: runner, projection: projection))
+                        (index, try await self.fetch(pager, plan: plan, runner: runner, projection: projection))
                     }
                 }
-                var results = [Fetched?](repeating: nil, count: plan.calls.count)
+                var results = [Fetched?](repeating: nil, count: pagers.count)
                 for try await (index, result) in group { results[index] = result }
                 return results.map { $0! }
             }
@@ -60,7 +57,7 @@ struct Executor: Sendable {
         } catch is CancellationError {
             throw .network(message: "cancelled", call: "")
         } catch {
-            throw .network(message: "\(error)", call: "")
+            throw .network(message: redact("\(error)"), call: "")
         }
 
         // Merge fan-out newest first (stable: ties keep call order), then de-duplicate
@@ -69,13 +66,13 @@ struct Executor: Sendable {
         if fetched.count == 1 {
             kept = fetched[0].items.map { .item($0) }
         } else {
-            var keyed: [(order: Int, timestamp: Int64, key: ItemKey, item: Value)] = []
+            var keyed: [(order: Int, time: Int64, key: ItemKey, item: Value)] = []
             for call in fetched {
                 for (item, key) in zip(call.items, call.keys) {
-                    keyed.append((keyed.count, item["timestamp"]?.intValue ?? .min, key, item))
+                    keyed.append((keyed.count, schema.order(of: item) ?? .min, key, item))
                 }
             }
-            keyed.sort { $0.timestamp != $1.timestamp ? $0.timestamp > $1.timestamp : $0.order < $1.order }
+            keyed.sort { $0.time != $1.time ? $0.time > $1.time : $0.order < $1.order }
             var seen: Set<ItemKey> = []
             kept = keyed.compactMap { seen.insert($0.key).inserted ? .item($0.item) : nil }
         }
@@ -108,16 +105,16 @@ struct Executor: Sendable {
         return (QueryResult.defaultColumns, table, items)
     }
 
-    /// One planned call, paged backwards as far as the plan's fetch policy needs.
-    private func fetch(_ template: PlannedCall, plan: Plan, runner: StageRunner, projection: Projection) async throws(TraktQLError) -> Fetched {
+    /// One planned call, paged as far as the plan's fetch policy needs.
+    private func fetch(_ pager: any CallPager, plan: Plan, runner: StageRunner, projection: Projection) async throws(TraktQLError) -> Fetched {
+        var pager = pager
         var fetched = Fetched()
         var seen: Set<ItemKey> = []
-        var call = template
         var pages = 0
         var rowsSoFar = 0
-        let pageBudget = Self.pageBudget(for: plan.fetch, maxPages: maxPages)
+        let pageBudget = Self.pageBudget(for: plan.fetch, maxPages: session.maxPages)
         while true {
-            var page = try await fetchPage(call, fetched: &fetched)
+            var (page, isLast) = try await fetchPage(pager, fetched: &fetched)
             pages += 1
             for index in page.indices {
                 fetched.conversionFailures += ItemNormalizer.normalize(&page[index])
@@ -125,7 +122,7 @@ struct Executor: Sendable {
             var fresh = 0
             var keptRows: [Row] = []
             for item in page {
-                let key = ItemKey(item)
+                let key = schema.identity(of: item)
                 guard seen.insert(key).inserted else { continue }
                 fresh += 1
                 guard runner.passes(item, plan.residual) else { continue }
@@ -134,31 +131,27 @@ struct Executor: Sendable {
                 fetched.keys.append(key)
                 if case .rows = plan.fetch { keptRows.append(.item(projected)) }
             }
-            guard page.count >= Self.pageSize else { break }  // the stream is exhausted
+            guard !isLast else { break }  // the stream is exhausted
             switch plan.fetch {
             case .onePage:
                 return fetched
             case .rows(let wanted):
-                // The stages before the limit are streaming (see `Planner.fetchPolicy`), so each
-                // page's rows can be counted once and added up.
+                // The stages before the limit are streaming (see `V1Planner.fetchPolicy`), so
+                // each page's rows can be counted once and added up.
                 rowsSoFar += runner.countBeforeLimit(plan.stages, rows: keptRows)
                 if rowsSoFar >= wanted { return fetched }
             case .all:
                 break
             }
-            let timestamps = page.compactMap { $0["timestamp"]?.intValue }
-            guard fresh > 0, let oldest = timestamps.min() else {
-                fetched.warnings.append("more than \(Self.pageSize) activities share one second at \(call.redactedPath); paging stopped there, so older activity was not fetched")
+            if let stuck = pager.advance(after: page, fresh: fresh) {
+                fetched.warnings.append(stuck)
                 break
             }
             if pages >= pageBudget {
-                fetched.warnings.append("stopped after \(pages) calls to \(template.endpoint.name) (max_pages); older activity was not fetched, so the result covers only the newest \(seen.count) activities. Raise the bound with 'set max_pages = N' or narrow the query with since:")
+                fetched.warnings.append("stopped after \(pages) calls to \(pager.name) (max_pages); older activity was not fetched, so the result covers only the newest \(seen.count) activities. Raise the bound with 'set max_pages = N' or narrow the query with since:")
                 break
             }
-            // end_ts returns activity strictly before it: oldest + 1 keeps the oldest second,
-            // whose other activities may not have fit in this page; duplicates are dropped.
-            call = template.withEndTimestamp(oldest + 1, instant: plan.convention.instant(forAPITimestamp: oldest + 1))
-            progress?("fetched \(fetched.items.count) activities in \(pages) calls…")
+            session.progress?("fetched \(fetched.items.count) activities in \(pages) calls…")
         }
         return fetched
     }
@@ -176,29 +169,24 @@ struct Executor: Sendable {
     /// such bodies come from failing proxies and connections more often than from the API.
     static let bodyAttempts = 3
 
-    private func fetchPage(_ call: PlannedCall, fetched: inout Fetched) async throws(TraktQLError) -> [Value] {
-        let shown = call.redactedPath
-        let key = shown
-        if let body = await cache.body(for: key, ttl: cacheTTL), let items = try? decode(body, status: 200, shown: shown) {
+    private func fetchPage(_ pager: any CallPager, fetched: inout Fetched) async throws(TraktQLError) -> (items: [Value], isLast: Bool) {
+        let shown = pager.shown
+        if let cached = await session.cache.response(for: shown, ttl: session.cacheTTL), let page = try? pager.read(cached) {
             fetched.cached += 1
-            return items
+            return page
         }
-        guard let url = call.url(base: baseURL, apiKey: apiKey) else {
-            throw .usage("cannot build a URL from the API address \(baseURL.absoluteString)")
+        guard let request = pager.request() else {
+            throw .usage("cannot build a URL for \(shown)")
         }
         var attempt = 1
         while true {
-            let response = try await send(url, shown: shown)
+            let response = try await send(request, shown: shown)
             fetched.calls += 1
-            guard response.isSuccess else {
-                throw .api(status: response.status,
-                           message: response.apiErrorMessage.map { TransportError.redactKey(in: $0, key: apiKey) } ?? HTTPStatus.reason(response.status),
-                           call: "GET " + shown)
-            }
+            guard response.isSuccess else { throw pager.failure(response) }
             do {
-                let items = try decode(response.body, status: response.status, shown: shown)
-                await cache.store(response.body, for: key)
-                return items
+                let page = try pager.read(response)
+                await session.cache.store(response, for: shown)
+                return page
             } catch {
                 guard case .network = error, attempt < Self.bodyAttempts, !Task.isCancelled else { throw error }
                 attempt += 1
@@ -206,58 +194,32 @@ struct Executor: Sendable {
         }
     }
 
-    private func send(_ url: URL, shown: String) async throws(TraktQLError) -> HTTPResponse {
+    private func send(_ request: HTTPRequest, shown: String) async throws(TraktQLError) -> HTTPResponse {
         do {
-            let transport = self.transport
-            return try await limiter.withPermit {
-                try await transport.send(HTTPRequest(method: "GET", url: url))
+            let transport = session.transport
+            return try await session.limiter.withPermit {
+                try await transport.send(request)
             }
         } catch let error as TransportError {
-            throw Self.translate(error.redactingKey(apiKey), shown: shown)
+            throw Self.translate(error, shown: shown, redact: redact)
         } catch is CancellationError {
-            throw .network(message: "cancelled", call: "GET " + shown)
+            throw .network(message: "cancelled", call: shown)
         } catch {
-            throw .network(message: TransportError.redactKey(in: "\(error)", key: apiKey), call: "GET " + shown)
+            throw .network(message: redact("\(error)"), call: shown)
         }
     }
 
-    private func decode(_ body: Data, status: Int, shown: String) throws(TraktQLError) -> [Value] {
-        do {
-            return try ActivityPage.decode(body, status: status, url: shown).items
-        } catch {
-            throw Self.translate(error.redactingKey(apiKey), shown: shown)
-        }
-    }
-
-    static func translate(_ error: TransportError, shown: String) -> TraktQLError {
+    /// A transport failure as the error a statement ends with; `shown` is the redacted call.
+    static func translate(_ error: TransportError, shown: String, redact: (String) -> String) -> TraktQLError {
         switch error {
         case let .http(status, message, _):
-            return .api(status: status, message: message ?? HTTPStatus.reason(status), call: "GET " + shown)
+            return .api(status: status, message: redact(message ?? HTTPStatus.reason(status)), call: shown)
         case let .network(text):
-            return .network(message: "network error: \(text)", call: "GET " + shown)
+            return .network(message: "network error: \(redact(text))", call: shown)
         case let .timeout(_, seconds):
-            return .network(message: "no answer within \(Int(seconds.rounded(.up))) s", call: "GET " + shown)
+            return .network(message: "no answer within \(Int(seconds.rounded(.up))) s", call: shown)
         case let .malformedBody(text):
-            return .network(message: "the server sent an unreadable response: \(text)", call: "GET " + shown)
-        }
-    }
-}
-
-/// Activities are unique by (type, id); `id` alone is only unique within a type.
-struct ItemKey: Hashable, Sendable {
-    var type: String
-    var id: Int64
-    /// Items without an id (min=1 from some servers) fall back to their whole content.
-    var content: Int
-
-    init(_ item: Value) {
-        type = item["type"]?.stringValue ?? ""
-        if let id = item["id"]?.intValue {
-            self.id = id
-            content = 0
-        } else {
-            id = .min
-            content = item.hashValue
+            return .network(message: "the server sent an unreadable response: \(redact(text))", call: shown)
         }
     }
 }

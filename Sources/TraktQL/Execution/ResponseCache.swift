@@ -1,10 +1,10 @@
 import Foundation
 
-/// Response bodies of this session, keyed by the call without the API key.
+/// Responses of this session (status, headers, body), keyed by the call as printed (no secrets).
 actor ResponseCache {
     private struct Entry {
         var stored: Date
-        var body: Data
+        var response: HTTPResponse
     }
 
     private var entries: [String: Entry] = [:]
@@ -14,24 +14,25 @@ actor ResponseCache {
     private let byteCapacity = 16 << 20
     private var bytes = 0
 
-    func body(for key: String, ttl: TimeInterval, now: Date = Date()) -> Data? {
+    func response(for key: String, ttl: TimeInterval, now: Date = Date()) -> HTTPResponse? {
         guard ttl > 0, let entry = entries[key] else { return nil }
         guard now.timeIntervalSince(entry.stored) < ttl else {
-            bytes -= entry.body.count
+            bytes -= entry.response.body.count
             entries[key] = nil
             return nil
         }
-        return entry.body
+        return entry.response
     }
 
-    func store(_ body: Data, for key: String, now: Date = Date()) {
+    func store(_ response: HTTPResponse, for key: String, now: Date = Date()) {
+        let body = response.body
         guard body.count <= byteCapacity / 4 else { return }
-        if let replaced = entries.removeValue(forKey: key) { bytes -= replaced.body.count }
+        if let replaced = entries.removeValue(forKey: key) { bytes -= replaced.response.body.count }
         while !entries.isEmpty, entries.count >= capacity || bytes + body.count > byteCapacity,
               let oldest = entries.min(by: { $0.value.stored < $1.value.stored })?.key {
-            bytes -= entries.removeValue(forKey: oldest)!.body.count
+            bytes -= entries.removeValue(forKey: oldest)!.response.body.count
         }
-        entries[key] = Entry(stored: now, body: body)
+        entries[key] = Entry(stored: now, response: response)
         bytes += body.count
     }
 

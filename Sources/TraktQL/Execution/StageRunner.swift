@@ -31,46 +31,52 @@ struct StageRunner: Sendable {
             }
         }
         guard episodeLevel else { return true }
-        let episodes = Self.episodes(of: item)
+        let schema = fields.schema
+        let episodes = schema.episodes(of: item)
         // An item about no episode (a movie, a show) is outside every season and episode.
-        if episodes.isEmpty { return filters.allSatisfy { Self.episodeMatches(nil, $0) } }
-        return episodes.contains { episode in filters.allSatisfy { Self.episodeMatches(episode, $0) } }
+        if episodes.isEmpty { return filters.allSatisfy { episodeMatches(nil, $0) } }
+        return episodes.contains { episode in
+            let numbers = schema.seasonAndNumber(of: episode)
+            return filters.allSatisfy { episodeMatches(numbers, $0) }
+        }
     }
 
-    /// One episode (`nil`: none) against a season or episode filter; other filters pass.
-    private static func episodeMatches(_ episode: Value?, _ filter: ResidualFilter) -> Bool {
+    /// One episode's season and number (`nil`: none) against a season or episode filter;
+    /// other filters pass.
+    private func episodeMatches(_ episode: (season: Int64, number: Int64)?, _ filter: ResidualFilter) -> Bool {
         switch filter {
         case .seasons(let f):
-            guard let season = episode?["season"]?.intValue else { return f.negated }
-            return f.matches(Int(season))
+            guard let episode else { return f.negated }
+            return f.matches(Int(episode.season))
         case .episodes(let f):
-            guard let number = (episode?["episode"] ?? episode?["number"])?.intValue else { return f.negated }
-            return f.matches(Int(number))
+            guard let episode else { return f.negated }
+            return f.matches(Int(episode.number))
         default:
             return true
         }
     }
 
     func matches(_ item: Value, _ filter: ResidualFilter) -> Bool {
+        let schema = fields.schema
         switch filter {
         case .types(let f):
-            let type = item["type"]?.stringValue ?? ""
-            return f.values.map(\.rawValue).contains(type) != f.negated
+            let type = schema.type(of: item) ?? ""
+            return f.values.contains { $0.rawValue == type } != f.negated
         case .actions(let f):
-            let action = item["action"]?.stringValue ?? ""
-            return f.values.map(\.rawValue).contains(action) != f.negated
+            let action = schema.action(of: item) ?? ""
+            return f.values.contains { $0.rawValue == action } != f.negated
         case .shows(let f):
-            return Self.anyMatches(f, candidates: Self.identifiers(of: item["show"], keys: ["tvdb_id"]))
+            return schema.showIdentifiers(of: item).contains { f.values.contains($0) } != f.negated
         case .movies(let f):
-            return Self.anyMatches(f, candidates: Self.identifiers(of: item["movie"], keys: ["imdb_id", "tmdb_id"]))
+            return schema.movieIdentifiers(of: item).contains { f.values.contains($0) } != f.negated
         case .users(let f):
-            let name = item["user"]?["username"]?.stringValue ?? ""
+            let name = schema.who(item).stringValue ?? ""
             return f.values.contains(name) != f.negated
         case .seasons, .episodes:
             return passes(item, [filter])
         case .rating(let f):
-            let simple = item["rating"]?.stringValue
-            let advanced = item["rating_advanced"]?.intValue
+            let simple = schema.simpleRating(of: item)
+            let advanced = schema.advancedRating(of: item)
             let hit = f.terms.contains { term in
                 switch term {
                 case .love: return simple == "love"
@@ -80,30 +86,6 @@ struct StageRunner: Sendable {
             }
             return hit != f.negated
         }
-    }
-
-    /// The slug (from `url` or `ids.slug`) and the named id fields of a show or movie object.
-    static func identifiers(of object: Value?, keys: [String]) -> [String] {
-        guard let object, !object.isNull else { return [] }
-        var out: [String] = []
-        if let slug = object["slug"]?.stringValue ?? object["ids"]?["slug"]?.stringValue { out.append(slug) }
-        if let url = object["url"]?.stringValue, let last = url.split(separator: "/").last { out.append(String(last)) }
-        for key in keys {
-            if let v = object[key], !v.isNull {
-                if let s = v.stringValue { out.append(s) } else if let i = v.intValue { out.append(String(i)) }
-            }
-        }
-        return out
-    }
-
-    private static func anyMatches(_ f: TermFilter<String>, candidates: [String]) -> Bool {
-        candidates.contains { f.values.contains($0) } != f.negated
-    }
-
-    static func episodes(of item: Value) -> [Value] {
-        if case .array(let list)? = item["episodes"] { return list }
-        if let episode = item["episode"], !episode.isNull { return [episode] }
-        return []
     }
 
     // MARK: - Stages
@@ -160,18 +142,15 @@ struct StageRunner: Sendable {
                 rows = out
                 columns = names
             case .flatten:
+                // A multi-episode item matched because one of its episodes did; the others
+                // must not come through as rows of their own.
                 rows = rows.flatMap { row -> [Row] in
-                    guard case .item(let item) = row, case .array(let episodes)? = item["episodes"], case .object(var members) = item else { return [row] }
-                    // A multi-episode item matched because one of its episodes did; the
-                    // others must not come through as rows of their own.
-                    let wanted = episodeFilters.isEmpty ? episodes : episodes.filter { episode in
-                        passes(.object([(key: "episode", value: episode)]), episodeFilters)
-                    }
-                    return wanted.map { episode in
-                        members.removeAll { $0.key == "episode" }
-                        members.append((key: "episode", value: episode))
-                        return .item(.object(members))
-                    }
+                    guard case .item(let item) = row,
+                          let flattened = fields.schema.flattened(item, keeping: { episode in
+                              episodeFilters.isEmpty || passes(.object([(key: "episode", value: episode)]), episodeFilters)
+                          })
+                    else { return [row] }
+                    return flattened.map { .item($0) }
                 }
             }
         }

@@ -28,16 +28,15 @@ public struct CheckedQuery: Sendable, Equatable {
     /// ``possibleTypes`` as bits (what the checker and planner use).
     var possibleTypeSet: ItemTypeSet
     public var stages: [CheckedStage]
-    /// The settings the query was checked under (explain shows instants in this zone).
+    /// The zone the query was checked in (explain shows instants in it). Times are instants:
+    /// how an API writes them is the backend's business.
     public var timeZone: TimeZone
-    public var convention: TimestampConvention
 
-    public init(timeZone: TimeZone, convention: TimestampConvention) {
+    public init(timeZone: TimeZone) {
         self.minimal = false
         self.possibleTypeSet = .all
         self.stages = []
         self.timeZone = timeZone
-        self.convention = convention
     }
 }
 

@@ -17,10 +17,10 @@ public struct Checker {
 
     public mutating func check(_ query: Query) -> (query: CheckedQuery?, diagnostics: [Diagnostic]) {
         diagnostics = []
-        var checked = CheckedQuery(timeZone: context.timeZone, convention: context.convention)
+        var checked = CheckedQuery(timeZone: context.timeZone)
         // Negated qualifiers land here first; `applyNegations` then subtracts them from the
         // positive list of the same key (or keeps them as filters where there is none).
-        var negated = CheckedQuery(timeZone: context.timeZone, convention: context.convention)
+        var negated = CheckedQuery(timeZone: context.timeZone)
         // Which keys were given, plain and negated (a key may appear once each way).
         var seen = QualifierKeySet()
         var seenNegated = QualifierKeySet()

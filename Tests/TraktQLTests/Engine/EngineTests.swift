@@ -34,7 +34,7 @@ enum TestServer {
         for item in items {
             #expect(["seen", "rating"].contains(item["action"]?.stringValue ?? ""))
             #expect(item["show"]?["title"]?.stringValue == "The Walking Dead")
-            let seasons = StageRunner.episodes(of: item).compactMap { $0["season"]?.intValue }
+            let seasons = V1ItemSchema(convention: .pacific).episodes(of: item).compactMap { $0["season"]?.intValue }
             #expect(!seasons.isEmpty && seasons.allSatisfy { $0 == 1 || $0 == 2 })
             let ts = try #require(item["timestamp"]?.intValue)
             #expect(TimestampConvention.pacific.instant(forAPITimestamp: ts) >= since)
@@ -167,6 +167,6 @@ enum TestServer {
         let result = try await engine.run("let s = the-walking-dead\nset convention = utc\nexplain activity show:$s since:1d")
         #expect(result.rows.isEmpty)
         let plan = try await engine.plan("activity show:$s since:1d")
-        #expect(plan.calls[0].redactedPath == "/activity/shows.json/<key>/the-walking-dead/all/\(Int(TestServer.now.timeIntervalSince1970) - 86_400)")
+        #expect(plan.v1!.calls[0].redactedPath == "/activity/shows.json/<key>/the-walking-dead/all/\(Int(TestServer.now.timeIntervalSince1970) - 86_400)")
     }
 }

@@ -29,8 +29,8 @@ import Testing
         #expect(result.calls >= 1)
         #expect(result.rows == [[.string(second)]])
         let plan = try await engine.plan("activity user:\(first),\(second) -user:\(first) since:30d")
-        #expect(plan.calls.count == 1)
-        #expect(plan.calls[0].endpoint.name == "activity/user")
+        #expect(plan.v1!.calls.count == 1)
+        #expect(plan.v1!.calls[0].endpoint.name == "activity/user")
         #expect(plan.explanation().contains("-user:\(first) removes \(first) from user:\(first),\(second)"))
     }
 

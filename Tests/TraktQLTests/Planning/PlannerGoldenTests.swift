@@ -5,7 +5,7 @@ import Testing
 /// Query → HTTP calls, pinned in Golden/plans.golden.
 @Suite struct PlannerGoldenTests {
     static func render(_ plan: Plan) -> [String] {
-        var lines = plan.calls.map { "GET " + $0.redactedPath }
+        var lines = plan.v1!.calls.map { "GET " + $0.redactedPath }
         for note in plan.negationNotes { lines.append("negation \(note)") }
         for filter in plan.residual { lines.append("residual \(filter.origin.text) ⇒ \(filter.meaning)") }
         switch plan.fetch {

@@ -55,7 +55,7 @@ struct StreamingReaderTests {
     ]
 
     static func plan(_ text: String, input: String = "fixture") throws -> Plan {
-        try QueryCompiler.planLocal(text, context: context, input: input)
+        try QueryCompiler.plan(text, context: context, backend: LocalBackend(path: input, convention: context.convention))
     }
 
     static func run(_ plan: Plan, _ bytes: [UInt8], reader: LocalExecutor.Reader, wholeItems: Bool, chunkSize: Int = 1 << 20) -> Result<QueryResult, TraktQLError> {

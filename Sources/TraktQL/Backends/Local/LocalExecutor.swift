@@ -39,7 +39,7 @@ struct LocalExecutor {
                 if !pipeline.accept(item) { break }
             }
         case .streaming:
-            let projection = Projection.forPlan(plan, wholeItems: wholeItems)
+            let projection = LocalBackend.projection(for: plan, schema: V1ItemSchema(convention: local.convention), wholeItems: wholeItems)
             var forced: JSONParseError?
             while true {
                 let fd = try openInput()
@@ -78,7 +78,7 @@ struct LocalExecutor {
             }
             return pipeline.finish()
         case .streaming:
-            let projection = Projection.forPlan(plan, wholeItems: wholeItems)
+            let projection = LocalBackend.projection(for: plan, schema: V1ItemSchema(convention: local.convention), wholeItems: wholeItems)
             return try bytes.withUnsafeBytes { raw -> Result<QueryResult, TraktQLError> in
                 var forced: JSONParseError?
                 while true {
@@ -124,7 +124,7 @@ struct LocalPipeline {
     let runner: StageRunner
     let residual: [ResidualFilter]
     let local: LocalSource
-    let convention: TimestampConvention
+    let schema: any ItemSchema
     let prefix: [CheckedStage]
     let rest: [CheckedStage]
     let prefixColumns: [String]?
@@ -133,10 +133,10 @@ struct LocalPipeline {
     private(set) var rows: [Row] = []
 
     init(plan: Plan, local: LocalSource, now: Date) {
-        runner = StageRunner(fields: FieldEvaluator(convention: plan.convention, now: now), stages: plan.stages, episodeFilters: plan.episodeFilters)
+        schema = V1ItemSchema(convention: local.convention)
+        runner = StageRunner(fields: FieldEvaluator(schema: schema, now: now), stages: plan.stages, episodeFilters: plan.episodeFilters)
         residual = plan.residual
         self.local = local
-        convention = plan.convention
         let split = plan.stages.firstIndex { stage in
             switch stage {
             case .filter, .select, .flatten: return false
@@ -160,7 +160,7 @@ struct LocalPipeline {
         let failures = ItemNormalizer.normalize(&item)
         if !failures.isEmpty { conversionFailures += failures }
         if local.since != nil || local.until != nil {
-            guard let ts = item["timestamp"]?.intValue, local.contains(convention.instant(forAPITimestamp: ts)) else { return true }
+            guard let time = schema.time(of: item), local.contains(time) else { return true }
         }
         if !residual.isEmpty, !runner.passes(item, residual) { return true }
         if prefix.isEmpty {
@@ -178,23 +178,5 @@ struct LocalPipeline {
         return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items,
                            warnings: ItemNormalizer.warning(for: conversionFailures).map { [$0] } ?? [],
                            calls: 0, cachedCalls: 0)
-    }
-}
-
-extension Engine {
-    /// Runs a plan over the configured local input.
-    func executeLocal(_ plan: Plan, _ local: LocalSource) throws(TraktQLError) -> QueryResult {
-        if local.path == "-" {
-            guard !standardInputConsumed else {
-                throw .usage("standard input was already read by an earlier query; save the data to a file to query it more than once")
-            }
-            standardInputConsumed = true
-        }
-        let format = settings.format.flatMap(OutputFormat.init(rawValue:))
-        let executor = LocalExecutor(
-            plan: plan, local: local, now: configuration.clock(),
-            wholeItems: format == nil || format == .json || format == .ndjson,
-            reader: configuration.streamingInput ? .streaming : .plain)
-        return try executor.run()
     }
 }

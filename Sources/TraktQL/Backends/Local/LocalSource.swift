@@ -8,9 +8,11 @@ import Foundation
 /// `start_ts`/`end_ts` select. `scope:` is an error (a file has no streams); `min` is ignored
 /// (the file holds whatever was saved) and `explain` says so. Items are taken in file order
 /// and not de-duplicated.
-public struct LocalSource: Sendable, Hashable {
+public struct LocalSource: BackendPlan, Hashable {
     /// The file, or `-` for standard input.
     public var path: String
+    /// How the items' `timestamp`s are read.
+    public var convention: TimestampConvention
     public var since: TimeBound?
     public var until: TimeBound?
     /// Where `min` was written, when it was (it is ignored).
@@ -44,115 +46,63 @@ enum LocalInput {
     }
 }
 
-extension Planner {
-    /// The plan for a query over a local input: no calls, every qualifier a residual filter,
-    /// the time bounds checked on each item's timestamp.
-    static func planLocal(_ query: CheckedQuery, input: String) -> Plan {
-        var residual: [ResidualFilter] = []
-        if let shows = query.shows { residual.append(.shows(shows)) }
-        if let seasons = query.seasons { residual.append(.seasons(seasons)) }
-        if let episodes = query.episodes { residual.append(.episodes(episodes)) }
-        if let movies = query.movies { residual.append(.movies(movies)) }
-        if let users = query.users { residual.append(.users(users)) }
-        if let types = query.types { residual.append(.types(types)) }
-        if let actions = query.actions { residual.append(.actions(actions)) }
-        if let rating = query.rating { residual.append(.rating(rating)) }
-        residual += query.exclusions
-        var plan = Plan(calls: [], residual: residual, stages: query.stages, fetch: .all,
-                        since: query.since?.instant, timeZone: query.timeZone, convention: query.convention,
-                        negationNotes: query.negationNotes, episodeFilters: Planner.episodeFilters(query))
-        plan.local = LocalSource(path: input, since: query.since, until: query.until, ignoredMinimal: query.minimal)
-        return plan
-    }
-}
-
-extension QueryCompiler {
-    /// Checks one parsed query and plans it over a local input. `scope:` is refused there.
-    public static func planLocal(_ query: Query, source: String, context: SessionContext, input: String) throws(TraktQLError) -> Plan {
-        var checker = Checker(context: context)
-        let (checked, diagnostics) = checker.check(query)
-        guard let checked else { throw .query(diagnostics: diagnostics, source: source) }
-        if let scope = checked.scope, let origin = checked.scopeOrigin {
-            throw .query(diagnostics: [.error(
-                "'scope:' picks an API stream; a local input (--input) has no streams",
-                at: origin.span,
-                help: "remove \(origin.text); to keep some users' activity write user:NAME,… or '| where who in [\"…\"]' (\(scope.rawValue) is not recorded in saved items)")],
-                source: source)
-        }
-        return Planner.planLocal(checked, input: input)
-    }
-
-    /// Parses, checks and plans a text holding one query, over a local input.
-    public static func planLocal(_ source: String, context: SessionContext, input: String) throws(TraktQLError) -> Plan {
-        let script = try parse(source)
-        let queries = script.statements.compactMap { statement -> Query? in
-            switch statement.kind {
-            case .query(let q), .explain(let q): return q
-            default: return nil
-            }
-        }
-        guard queries.count == 1, script.statements.count == 1 else {
-            let span = script.statements.first?.span ?? SourceSpan(start: .start, end: .start)
-            throw .query(diagnostics: [.error("expected exactly one query", at: span)], source: source)
-        }
-        return try planLocal(queries[0], source: source, context: context, input: input)
-    }
-}
-
-extension Plan {
+extension LocalSource {
     /// `explain` for a local input.
-    func localExplanation(_ local: LocalSource) -> String {
+    public func explanation(of plan: Plan, base: String) -> String {
+        let local = self
         var lines: [String] = []
         lines.append("plan: local input: \(local.displayName); all qualifiers are filters (no HTTP calls)")
         if local.ignoredMinimal {
             lines.append("  min: ignored (a saved response holds whatever was saved)")
         }
         lines.append("")
-        let time = localTimeFilters(local)
-        if residual.isEmpty && time.isEmpty {
+        lines += plan.negationLines
+        let time = timeFilters(in: plan)
+        if plan.residual.isEmpty && time.isEmpty {
             lines.append("filter: none")
         } else {
             lines.append("filter (checked on each item of the input):")
-            for filter in residual { lines.append("  \(filter.origin.text)  ⇒  \(filter.meaning)") }
+            lines += plan.residualLines
             for line in time { lines.append("  " + line) }
         }
-        lines.append("stages: " + (stages.isEmpty ? "none" : stages.map(Self.describe).joined(separator: " | ")))
-        lines.append("read: " + localReadDescription)
+        lines.append(plan.stagesLine)
+        lines.append("read: " + readDescription(of: plan))
         return lines.joined(separator: "\n")
     }
 
-    func localExplanationValue(_ local: LocalSource) -> Value {
-        var filters: [Value] = residual.map { .object([("from", .string($0.origin.text)), ("check", .string($0.meaning))]) }
+    public func explanationValue(of plan: Plan, base: String) -> Value {
+        let local = self
+        var filters = plan.residualValues
         for bound in [local.since.map { ($0, ">=") }, local.until.map { ($0, "<") }].compactMap({ $0 }) {
             filters.append(.object([("from", .string(bound.0.origin.text)),
-                                    ("check", .string("time \(bound.1) \(isoString(bound.0.instant))"))]))
+                                    ("check", .string("time \(bound.1) \(plan.isoString(bound.0.instant))"))]))
         }
         return .object([
             ("input", .string(local.displayName)),
             ("calls", .array([])),
             ("residual", .array(filters)),
-            ("stages", .array(stages.map { .string(Self.describe($0)) })),
+            ("stages", .array(plan.stages.map { .string(Plan.describe($0)) })),
             ("min_ignored", .bool(local.ignoredMinimal)),
-            ("read", .string(localReadDescription)),
+            ("read", .string(readDescription(of: plan))),
             ("convention", .string(convention.rawValue)),
-            ("time_zone", .string(timeZone.identifier)),
+            ("time_zone", .string(plan.timeZone.identifier)),
         ])
     }
 
-    private func localTimeFilters(_ local: LocalSource) -> [String] {
+    private func timeFilters(in plan: Plan) -> [String] {
         var out: [String] = []
-        if let since = local.since {
-            out.append("\(since.origin.text)  ⇒  time >= \(isoString(since.instant)) (timestamp read as \(convention.rawValue) time)")
+        if let since {
+            out.append("\(since.origin.text)  ⇒  time >= \(plan.isoString(since.instant)) (timestamp read as \(convention.rawValue) time)")
         }
-        if let until = local.until {
-            out.append("\(until.origin.text)  ⇒  time < \(isoString(until.instant)) (timestamp read as \(convention.rawValue) time)")
+        if let until {
+            out.append("\(until.origin.text)  ⇒  time < \(plan.isoString(until.instant)) (timestamp read as \(convention.rawValue) time)")
         }
         return out
     }
 
-    private var localReadDescription: String {
-        let projection = Projection.forPlan(self, wholeItems: false)
-        let reshaped = stages.contains { stage in
+    private func readDescription(of plan: Plan) -> String {
+        let projection = LocalBackend.projection(for: plan, schema: V1ItemSchema(convention: convention), wholeItems: false)
+        let reshaped = plan.stages.contains { stage in
             switch stage {
             case .select, .count, .distinct: return true
             default: return false

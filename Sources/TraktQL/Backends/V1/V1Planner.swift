@@ -1,12 +1,12 @@
 import Foundation
 
-/// Turns a checked query into a ``Plan``: the most specific endpoint that can carry the
+/// Turns a checked query into a v1 ``Plan``: the most specific endpoint that can carry the
 /// qualifiers (reading ``EndpointCatalog``), its positional segments, fan-out, and the residue.
 ///
 /// When a query has `until:` but no `since:`, `start_ts` must still be sent (segments are
 /// positional); it is filled with `0`, the Unix epoch, which bounds nothing.
-public enum Planner {
-    public static func plan(_ query: CheckedQuery) -> Plan {
+public enum V1Planner {
+    public static func plan(_ query: CheckedQuery, convention: TimestampConvention) -> Plan {
         let endpoint = chooseEndpoint(query)
         let carried = endpoint.carriedKeys
         var residual: [ResidualFilter] = []
@@ -71,10 +71,10 @@ public enum Planner {
             set(.actions, commaList(pushed) { $0.rawValue }, actions.origin)
         }
         if let since = query.since {
-            set(.startTimestamp, String(query.convention.apiTimestamp(for: since.instant)), since.origin, instant: since.instant)
+            set(.startTimestamp, String(convention.apiTimestamp(for: since.instant)), since.origin, instant: since.instant)
         }
         if let until = query.until {
-            set(.endTimestamp, String(query.convention.apiTimestamp(for: until.instant)), until.origin, instant: until.instant)
+            set(.endTimestamp, String(convention.apiTimestamp(for: until.instant)), until.origin, instant: until.instant)
         }
         if let rating = query.rating {
             residual.append(.rating(rating))
@@ -113,23 +113,9 @@ public enum Planner {
             }
         }
 
-        return Plan(calls: calls, residual: residual, stages: query.stages, fetch: fetchPolicy(query),
-                    since: query.since?.instant, timeZone: query.timeZone, convention: query.convention,
-                    negationNotes: query.negationNotes, episodeFilters: episodeFilters(query))
-    }
-
-    /// The season and episode conditions that `flatten episodes` applies to each episode.
-    static func episodeFilters(_ query: CheckedQuery) -> [ResidualFilter] {
-        var filters: [ResidualFilter] = []
-        if let seasons = query.seasons { filters.append(.seasons(seasons)) }
-        if let episodes = query.episodes { filters.append(.episodes(episodes)) }
-        for filter in query.exclusions {
-            switch filter {
-            case .seasons, .episodes: filters.append(filter)
-            default: break
-            }
-        }
-        return filters
+        return Plan(backendPlan: V1Plan(calls: calls, convention: convention), residual: residual, stages: query.stages,
+                    fetch: query.fetchPolicy, since: query.since?.instant, timeZone: query.timeZone,
+                    negationNotes: query.negationNotes, episodeFilters: query.episodeFilters)
     }
 
     /// `items` joined with `,` as a path segment: the same text as `map(text).joined(separator: ",")`
@@ -158,25 +144,6 @@ public enum Planner {
         }
         if let movies = query.movies, !movies.negated { pushable.insert(QualifierKeySet(.movie)) }
         return EndpointCatalog.mostSpecific(carrying: pushable)
-    }
-
-    /// One page unless a `limit`, a `since:` window, or a stage that reads every row
-    /// (`sort`, `count`, `distinct`) asks for more.
-    static func fetchPolicy(_ query: CheckedQuery) -> FetchPolicy {
-        for stage in query.stages {
-            switch stage {
-            case .filter, .select, .flatten:
-                continue  // streaming: rows can be counted as they come
-            case .limit(let n):
-                guard let n else { return .all }
-                return .rows(n)
-            case .sort, .count, .distinct:
-                // They read every row: a count of one page would be a count of the newest 100.
-                // Paging stops at max_pages, with a warning that the result is partial.
-                return .all
-            }
-        }
-        return query.since != nil ? .all : .onePage
     }
 
     /// A value per segment kind, held inline: a dictionary, or even an array, cost an

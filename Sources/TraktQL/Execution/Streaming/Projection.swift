@@ -73,14 +73,14 @@ public final class Projection: Sendable, CustomStringConvertible {
 
     // MARK: - Building
 
-    /// The projection a local plan needs. `wholeItems` when whole items may be printed
-    /// (json/ndjson output and no stage that reshapes rows).
-    static func forPlan(_ plan: Plan, wholeItems: Bool, alsoKeeping extra: [[String]] = []) -> Projection {
-        var builder = Builder()
+    /// The projection a plan needs: what its filters and stages read of each item, through
+    /// the backend's `schema`. `wholeItems` when whole items may be printed (json/ndjson
+    /// output and no stage that reshapes rows); `extra` members are kept in any case.
+    static func forPlan(_ plan: Plan, schema: any ItemSchema, wholeItems: Bool, alsoKeeping extra: [[String]] = []) -> Projection {
+        var builder = Builder(schema: schema)
         for path in extra { builder.add(path) }
         var reshaped = false
         for filter in plan.residual { builder.add(filter) }
-        if plan.local?.since != nil || plan.local?.until != nil { builder.add(["timestamp"]) }
         for stage in plan.stages {
             switch stage {
             case .filter(let e): builder.add(e)
@@ -96,9 +96,9 @@ public final class Projection: Sendable, CustomStringConvertible {
                 fields.forEach { builder.add($0) }
                 reshaped = true
             case .flatten:
-                // `flatten` moves each element of `episodes` to `episode`: keep both whole.
-                builder.add(["episodes"])
-                builder.add(["episode"])
+                schema.flattenMembers.forEach { builder.add($0) }
+                // Flatten keeps the episodes the season/episode conditions accept.
+                plan.episodeFilters.forEach { builder.add($0) }
             }
             if reshaped { break }  // later stages read columns, not items
         }
@@ -132,6 +132,7 @@ public final class Projection: Sendable, CustomStringConvertible {
             }
         }
 
+        var schema: any ItemSchema
         var root = Node()
 
         /// A path of member names; indices are dropped (elements share their array's node).
@@ -146,55 +147,8 @@ public final class Projection: Sendable, CustomStringConvertible {
             node.children = []
         }
 
-        mutating func add(_ components: [FieldPath.Component]) {
-            // FieldEvaluator answers `episode` with `number` (and the reverse) when the object
-            // has a `season`: keep all three wherever either is read.
-            var prefixes: [[String]] = [[]]
-            var rest = components[...]
-            if case .key("episode")? = rest.first {
-                // `episode.*` reads `episodes[0].*` on items without `episode` (FieldEvaluator.lookup).
-                prefixes = [["episode"], ["episodes"]]
-                rest = rest.dropFirst()
-            }
-            for component in rest {
-                guard case .key(let key) = component else { continue }
-                if key == "episode" || key == "number" {
-                    for prefix in prefixes { add(prefix + ["season"]) }
-                    prefixes = prefixes.flatMap { [$0 + ["episode"], $0 + ["number"]] }
-                } else {
-                    prefixes = prefixes.map { $0 + [key] }
-                }
-            }
-            for path in prefixes { add(path) }
-        }
-
         mutating func add(_ reference: FieldReference) {
-            switch reference.target {
-            case .item(let components):
-                add(components)
-            case .virtual(let name):
-                switch name {
-                case "time", "ago":
-                    add(["timestamp"])
-                case "title":
-                    for object in ["show", "movie", "list"] {
-                        add([object, "title"])
-                        add([object, "name"])
-                    }
-                case "sxe":
-                    for object in ["episode", "episodes"] {
-                        add([object, "season"])
-                        add([object, "episode"])
-                        add([object, "number"])
-                    }
-                case "who":
-                    add(["user", "username"])
-                default:
-                    break
-                }
-            case .column:
-                break
-            }
+            for path in schema.members(readBy: reference) { add(path) }
         }
 
         mutating func add(_ expression: CheckedExpression) {
@@ -210,26 +164,7 @@ public final class Projection: Sendable, CustomStringConvertible {
         }
 
         mutating func add(_ filter: ResidualFilter) {
-            switch filter {
-            case .types: add(["type"])
-            case .actions: add(["action"])
-            case .users: add(["user", "username"])
-            case .shows:
-                for key in ["slug", "url", "tvdb_id"] { add(["show", key]) }
-                add(["show", "ids", "slug"])
-            case .movies:
-                for key in ["slug", "url", "imdb_id", "tmdb_id"] { add(["movie", key]) }
-                add(["movie", "ids", "slug"])
-            case .seasons, .episodes:
-                for object in ["episode", "episodes"] {
-                    add([object, "season"])
-                    add([object, "episode"])
-                    add([object, "number"])
-                }
-            case .rating:
-                add(["rating"])
-                add(["rating_advanced"])
-            }
+            for path in schema.members(readBy: filter) { add(path) }
         }
     }
 }

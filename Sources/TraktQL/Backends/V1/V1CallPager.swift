@@ -1,0 +1,70 @@
+import Foundation
+
+/// Pages one v1 call backwards: the API answers at most the 100 newest matches, so the next
+/// page is the same call with `end_ts` at the oldest timestamp seen (+1 s, so that the rest of
+/// that second is not lost; the executor drops the duplicates).
+struct V1CallPager: CallPager {
+    let template: PlannedCall
+    var call: PlannedCall
+    let base: URL
+    let apiKey: String
+    let credentials: BasicCredentials?
+    let convention: TimestampConvention
+
+    init(_ call: PlannedCall, base: URL, apiKey: String, credentials: BasicCredentials?, convention: TimestampConvention) {
+        template = call
+        self.call = call
+        self.base = base
+        self.apiKey = apiKey
+        self.credentials = credentials
+        self.convention = convention
+    }
+
+    var shown: String { "GET " + call.redactedPath }
+
+    var name: String { template.endpoint.name }
+
+    func request() -> HTTPRequest? {
+        guard let url = call.url(base: base, apiKey: apiKey) else { return nil }
+        var request = HTTPRequest(method: "GET", url: url)
+        V1Auth.decorate(&request, endpoint: call.endpoint, credentials: credentials)
+        return request
+    }
+
+    func read(_ response: HTTPResponse) throws(TraktQLError) -> (items: [Value], isLast: Bool) {
+        do {
+            let items = try ActivityPage.decode(response.body, status: response.status, url: call.redactedPath).items
+            return (items, items.count < Executor.pageSize)
+        } catch {
+            throw Executor.translate(error.redactingKey(apiKey), shown: shown, redact: { TransportError.redactKey(in: $0, key: apiKey) })
+        }
+    }
+
+    func failure(_ response: HTTPResponse) -> TraktQLError {
+        .api(status: response.status,
+             message: response.apiErrorMessage.map { TransportError.redactKey(in: $0, key: apiKey) } ?? HTTPStatus.reason(response.status),
+             call: shown)
+    }
+
+    mutating func advance(after items: [Value], fresh: Int) -> String? {
+        let timestamps = items.compactMap { $0["timestamp"]?.intValue }
+        guard fresh > 0, let oldest = timestamps.min() else {
+            return "more than \(Executor.pageSize) activities share one second at \(call.redactedPath); paging stopped there, so older activity was not fetched"
+        }
+        // end_ts returns activity strictly before it: oldest + 1 keeps the oldest second,
+        // whose other activities may not have fit in this page; duplicates are dropped.
+        call = template.withEndTimestamp(oldest + 1, instant: convention.instant(forAPITimestamp: oldest + 1))
+        return nil
+    }
+}
+
+/// v1 authentication, a request decorator: HTTP Basic with the SHA-1 of the password, sent on
+/// the streams that need it (friends and the like) and on a user's own streams, where it shows
+/// protected users one is friends with; never on other calls.
+enum V1Auth {
+    static func decorate(_ request: inout HTTPRequest, endpoint: Endpoint, credentials: BasicCredentials?) {
+        guard let credentials, request.header("Authorization") == nil else { return }
+        guard endpoint.auth == .required || endpoint.segments.contains(.username) else { return }
+        request.headers["Authorization"] = credentials.authorizationHeader
+    }
+}
