@@ -13,7 +13,7 @@ import Foundation
 /// }
 /// ```
 public actor Engine {
-    public let configuration: EngineConfiguration
+    public nonisolated let configuration: EngineConfiguration
     public private(set) var settings: Settings
     public private(set) var variables: [String: QualifierValue] = [:]
     private let cache = ResponseCache()
@@ -96,16 +96,42 @@ public actor Engine {
             cacheTTL: settings.cacheTTL, maxPages: settings.maxPages, limiter: limiter, now: configuration.clock(),
             progress: configuration.progress)
         do {
-            return try await executor.run(plan)
+            return try await Self.withinBudget(settings.timeout) { () async throws(TraktQLError) -> QueryResult in
+                try await executor.run(plan)
+            }
         } catch {
             // The streams that need auth answer 401 to anonymous calls: say what to do.
             if case .api(401, let message, let call) = error, configuration.credentials == nil,
                let endpoint = plan.calls.first?.endpoint, endpoint.auth == .required {
-                throw .api(status: 401, message: message + " (\(endpoint.name) needs your Trakt username and password: "
-                           + "--username/--password or TRAKT_USERNAME/TRAKT_PASSWORD)", call: call)
+                throw TraktQLError.api(status: 401, message: message + " (\(endpoint.name) needs your Trakt username and password: "
+                           + "--username/--password or TRAKT_USERNAME/TRAKT_PASSWORD)", call: call).redacted(by: configuration.redactor)
             }
-            throw error
+            throw error.redacted(by: configuration.redactor)
         }
+    }
+
+    /// Runs `body`, cancelling it when it takes longer than `seconds`: then it fails with a
+    /// message naming the `timeout` setting (no partial result).
+    static func withinBudget<T: Sendable>(_ seconds: TimeInterval, _ body: @escaping @Sendable () async throws(TraktQLError) -> T) async throws(TraktQLError) -> T {
+        let outcome: Result<T, TraktQLError>? = await withTaskGroup(of: Result<T, TraktQLError>?.self) { group in
+            group.addTask {
+                do throws(TraktQLError) { return .success(try await body()) } catch { return .failure(error) }
+            }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+                return nil  // nil: the budget ran out (or the statement was cancelled)
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let outcome else {
+            if Task.isCancelled { throw .network(message: "cancelled", call: "") }
+            let shown = seconds.rounded() == seconds ? "\(Int(seconds)) s" : "\(seconds) s"
+            throw .network(message: "the statement took longer than its time budget (timeout = \(shown)) and was stopped; no result",
+                           call: "raise it with 'set timeout = …' or narrow the query")
+        }
+        return try outcome.get()
     }
 
     /// Changes a setting as `set name = value` would.
@@ -170,6 +196,9 @@ public struct EngineConfiguration: Sendable {
     public var input: String?
     /// Read `input` streamed and projected (the default) or whole, with the plain decoder.
     public var streamingInput = true
+    /// What errors must never show: by default the API key and the credentials. A caller that
+    /// knows more (the password itself, tokens) passes its own.
+    public var redactor: Redactor
 
     public init(
         apiURL: URL,
@@ -197,5 +226,6 @@ public struct EngineConfiguration: Sendable {
         self.requestTimeout = requestTimeout
         self.progress = progress
         self.input = input
+        self.redactor = Redactor(apiKey: apiKey.isEmpty ? nil : apiKey, credentials: credentials)
     }
 }

@@ -11,7 +11,13 @@ import Foundation
 /// connections, chunked bodies, connections kept open or closed after each answer.
 final class LoopbackServer: @unchecked Sendable {
     struct Reply: Sendable {
-        enum Mode: Sendable { case normal, dropConnection, truncate(bytes: Int), chunked(size: Int) }
+        enum Mode: Sendable {
+            case normal, dropConnection, truncate(bytes: Int), chunked(size: Int)
+            /// A chunked body that never ends (64 KiB chunks as fast as the client reads).
+            case endless
+            /// The body one byte per `interval` seconds, for ever (a Content-Length it never reaches).
+            case trickle(interval: TimeInterval)
+        }
         var status: Int = 200
         var headers: [String: String] = ["Content-Type": "application/json"]
         var body: String = ""
@@ -142,16 +148,37 @@ final class LoopbackServer: @unchecked Sendable {
     private func write(_ reply: Reply, to client: Int32) -> Bool {
         let body = Array(reply.body.utf8)
         var text = "HTTP/1.1 \(reply.status) \(reply.status == 200 ? "OK" : "Status")\r\n"
-        if case .chunked = reply.mode {
+        switch reply.mode {
+        case .chunked, .endless:
             text += "Transfer-Encoding: chunked\r\n"
-        } else {
+        case .trickle:
+            text += "Content-Length: 1000000\r\n"
+        default:
             text += "Content-Length: \(body.count)\r\n"
         }
         if !keepAlive { text += "Connection: close\r\n" }
         for (name, value) in reply.headers { text += "\(name): \(value)\r\n" }
         text += "\r\n"
         var bytes = Array(text.utf8)
+        func sendAll(_ bytes: [UInt8]) -> Bool {
+            var sent = 0
+            while sent < bytes.count {
+                let n = bytes[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { return false }
+                sent += n
+            }
+            return true
+        }
         switch reply.mode {
+        case .endless:
+            guard sendAll(bytes) else { return false }
+            let chunk = Array("10000\r\n".utf8) + [UInt8](repeating: UInt8(ascii: " "), count: 0x10000) + [13, 10]
+            while sendAll(chunk) {}
+            return false
+        case .trickle(let interval):
+            guard sendAll(bytes) else { return false }
+            while sendAll([UInt8(ascii: " ")]) { Thread.sleep(forTimeInterval: interval) }
+            return false
         case .dropConnection: return false
         case .truncate(let keep): bytes += body.prefix(keep)
         case .normal: bytes += body
