@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TraktQL
 
 /// Issue 12 items 3, 4 and 8 at the library level: one sanitiser, whole-token redaction, and

@@ -9,26 +9,35 @@ import Foundation
 /// connection, `Connection: close` on every answer unless `keepAlive`. Enough to test the real
 /// transports without any external server: canned answers, delays, dropped and truncated
 /// connections, chunked bodies, connections kept open or closed after each answer.
-final class LoopbackServer: @unchecked Sendable {
-    struct Reply: Sendable {
-        enum Mode: Sendable {
+public final class LoopbackServer: @unchecked Sendable {
+    public struct Reply: Sendable {
+        public enum Mode: Sendable {
             case normal, dropConnection, truncate(bytes: Int), chunked(size: Int)
             /// A chunked body that never ends (64 KiB chunks as fast as the client reads).
             case endless
             /// The body one byte per `interval` seconds, for ever (a Content-Length it never reaches).
             case trickle(interval: TimeInterval)
         }
-        var status: Int = 200
-        var headers: [String: String] = ["Content-Type": "application/json"]
-        var body: String = ""
-        var delay: TimeInterval = 0
-        var mode: Mode = .normal
+        public var status: Int = 200
+        public var headers: [String: String] = ["Content-Type": "application/json"]
+        public var body: String = ""
+        public var delay: TimeInterval = 0
+        public var mode: Mode = .normal
+
+        public init(status: Int = 200, headers: [String: String] = ["Content-Type": "application/json"], body: String = "",
+                    delay: TimeInterval = 0, mode: Mode = .normal) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+            self.mode = mode
+        }
     }
 
     /// Gets the request head (request line + headers) and the number of the request (0-based).
-    typealias Handler = @Sendable (_ head: String, _ index: Int) -> Reply
+    public typealias Handler = @Sendable (_ head: String, _ index: Int) -> Reply
 
-    let port: Int
+    public let port: Int
     private let listener: Int32
     private let handler: Handler
     private let keepAlive: Bool
@@ -37,14 +46,14 @@ final class LoopbackServer: @unchecked Sendable {
     private var connections = 0
     private var stopped = false
 
-    var requests: [String] { lock.withLock { heads } }
+    public var requests: [String] { lock.withLock { heads } }
     /// Connections accepted so far.
-    var connectionCount: Int { lock.withLock { connections } }
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var connectionCount: Int { lock.withLock { connections } }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// - Parameter keepAlive: answer every request on a connection until the client closes it,
     ///   instead of closing after the first answer.
-    init(keepAlive: Bool = false, handler: @escaping Handler) throws {
+    public init(keepAlive: Bool = false, handler: @escaping Handler) throws {
         self.handler = handler
         self.keepAlive = keepAlive
         #if canImport(Glibc)
@@ -75,7 +84,7 @@ final class LoopbackServer: @unchecked Sendable {
     /// Idempotent. Only shuts the listener down: the accept loop closes it on its way out, so
     /// the loop can never call `accept` on a descriptor number that another test's socket has
     /// reused meanwhile (that would steal its connections).
-    func stop() {
+    public func stop() {
         let first: Bool = lock.withLock {
             defer { stopped = true }
             return !stopped
