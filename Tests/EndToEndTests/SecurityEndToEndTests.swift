@@ -107,6 +107,24 @@ import TraktProtocol
         #expect(out.stderr.contains("<key>") || out.stderr.contains("<password>"), "\(out.stderr)")
     }
 
+    @Test func theConfigFileSetsMaxPagesCacheTTLAndTimeoutAndNamesItsMistakes() async throws {
+        let home = try Self.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.createDirectory(atPath: home + "/traktql", withIntermediateDirectories: true)
+        let config = home + "/traktql/config.json"
+        try Data(#"{"max_pages": 7, "cache_ttl": "90s", "timeout": "30s", "apikey": "x"}"#.utf8).write(to: URL(fileURLWithPath: config))
+        chmod(config, 0o600)
+        let out = try await BinaryRunner.run("traktql", ["-c", ".settings"], environment: ["XDG_CONFIG_HOME": home])
+        #expect(out.status == 0)
+        #expect(out.stdout.contains("max_pages   = 7 "), "\(out.stdout)")
+        #expect(out.stdout.contains("cache_ttl   = 90s "))
+        #expect(out.stdout.contains("timeout     = 30s "))
+        #expect(out.stderr.contains("unknown key 'apikey' ignored; did you mean 'api_key'?"), "\(out.stderr)")
+        try Data("{\n  \"tz\": \"UTC\",\n  oops\n}".utf8).write(to: URL(fileURLWithPath: config))
+        let bad = try await BinaryRunner.run("traktql", ["-c", ".settings"], environment: ["XDG_CONFIG_HOME": home])
+        #expect(bad.stderr.contains("\(config):3:3: it is not valid JSON"), "\(bad.stderr)")
+    }
+
     @Test func userinfoInTheAPIURLIsRefusedWithoutShowingIt() async throws {
         for url in ["http://bob:s3cret-pw@127.0.0.1:9", "http://s3cret-pw@127.0.0.1:9"] {
             let out = try await BinaryRunner.run("traktql", ["--api-url", url, "-c", "explain activity"])
