@@ -37,6 +37,9 @@ public struct Redactor: Sendable, Hashable {
         let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, !secrets.contains(where: { $0.text == trimmed }) else { return }
         secrets.append(Secret(text: trimmed, label: label))
+        // A secret holding control characters is also looked for as the sanitiser shows it.
+        let shown = TerminalText.sanitizeForTerminal(trimmed)
+        if shown != trimmed, !secrets.contains(where: { $0.text == shown }) { secrets.append(Secret(text: shown, label: label)) }
         // Longest first, so a secret that contains another is replaced whole.
         secrets.sort { $0.text.count > $1.text.count }
     }
@@ -50,6 +53,12 @@ public struct Redactor: Sendable, Hashable {
     }
 
     public func callAsFunction(_ text: String) -> String { redact(text) }
+
+    /// `text` fit for a terminal: no secret, no control character (``TerminalSafety``). Redacts
+    /// before and after sanitising, so that neither a raw secret nor its sanitised form is shown.
+    public func terminalSafe(_ text: String) -> String {
+        redact(TerminalSafety.sanitize(redact(text)))
+    }
 
     /// Whether `text` holds one of the configured secrets (as ``redact(_:)`` would find it).
     public func containsSecret(_ text: String) -> Bool {
@@ -67,7 +76,9 @@ public struct Redactor: Sendable, Hashable {
             while searchFrom < text.endIndex,
                   let range = text.range(of: secret.text, options: [.caseInsensitive], range: searchFrom..<text.endIndex) {
                 searchFrom = range.upperBound
-                if found.contains(where: { $0.0.overlaps(range) }) || labels.contains(where: { $0.overlaps(range) }) { continue }
+                if found.contains(where: { $0.0.overlaps(range) }) { continue }
+                // (A secret that itself holds `<` or `>` is not a label's text: always redacted.)
+                if !secret.text.contains(where: { $0 == "<" || $0 == ">" }), labels.contains(where: { $0.overlaps(range) }) { continue }
                 if secret.text.count < Self.substringLength && !Self.isWholeToken(range, in: text) { continue }
                 found.append((range, secret.label))
             }
@@ -89,19 +100,24 @@ public struct Redactor: Sendable, Hashable {
         return out
     }
 
-    /// Ranges like `<key>` and `<password-sha1>`: `<`, lower-case letters and dashes, `>`.
+    /// What redaction writes in place of a secret.
+    public static let labels = ["<key>", "<password>", "<password-sha1>", "<credentials>", "<token>", "<userinfo>"]
+
+    /// Whether `secret` occurs inside one of the ``labels`` (a key "key" or a password "token"):
+    /// such a secret is redacted where it stands alone, but a label showing it cannot be avoided.
+    public static func isInsideALabel(_ secret: String) -> Bool {
+        labels.contains { $0.range(of: secret, options: .caseInsensitive) != nil }
+    }
+
+    /// Where ``labels`` occur in `text`.
     private static func labelRanges(in text: String) -> [Range<String.Index>] {
         guard text.utf8.contains(0x3C) else { return [] }
         var ranges: [Range<String.Index>] = []
-        var index = text.startIndex
-        while let open = text[index...].firstIndex(of: "<") {
-            var end = text.index(after: open)
-            while end < text.endIndex, text[end] == "-" || ("a"..."z").contains(text[end]) { end = text.index(after: end) }
-            if end < text.endIndex, text[end] == ">", end > text.index(after: open) {
-                ranges.append(open..<text.index(after: end))
-                index = text.index(after: end)
-            } else {
-                index = text.index(after: open)
+        for label in labels {
+            var from = text.startIndex
+            while let range = text.range(of: label, range: from..<text.endIndex) {
+                ranges.append(range)
+                from = range.upperBound
             }
         }
         return ranges
@@ -132,14 +148,14 @@ public struct Redactor: Sendable, Hashable {
         // OAuth token fields in JSON, forms and query strings
         #"(?i)\b(refresh_token|access_token|id_token)(["']?\s*[:=]\s*["']?)[^"'&\s,;}<]+"#,
     ].map { try! NSRegularExpression(pattern: $0) }
-    private static let labels = ["<userinfo>@", "<token>", "<credentials>", "<token>"]
+    private static let patternLabels = ["<userinfo>@", "<token>", "<credentials>", "<token>"]
 
     static func redactPatterns(in text: String) -> String {
         // Cheap pre-check: most messages hold none of these.
         let lower = text.lowercased()
         guard lower.contains("://") || lower.contains("bearer") || lower.contains("basic") || lower.contains("_token") else { return text }
         var out = text
-        for (regex, label) in zip(patterns, labels) {
+        for (regex, label) in zip(patterns, patternLabels) {
             let range = NSRange(out.startIndex..., in: out)
             out = regex.stringByReplacingMatches(in: out, range: range, withTemplate: "$1$2" + NSRegularExpression.escapedTemplate(for: label))
         }
