@@ -127,9 +127,12 @@ private func fuzzRedaction(_ input: String) {
     precondition(TerminalSafety.isSafe(shown), "control character survived: \(shown.debugDescription)")
     // A secret that is part of a label ("password", "token") shows up in the labels themselves.
     let checkable = redactor.secrets.filter { !Redactor.isInsideALabel($0.text) }
-    for secret in checkable where secret.text.count >= Redactor.substringLength {
-        precondition(shown.range(of: secret.text, options: .caseInsensitive) == nil,
-                     "secret \(secret.text.debugDescription) survived in \(shown.debugDescription)")
+    let shownScalars = Array(shown.unicodeScalars)
+    for secret in checkable where secret.text.unicodeScalars.count >= Redactor.substringLength {
+        let needle = Array(secret.text.unicodeScalars)
+        let survived = needle.count <= shownScalars.count
+            && (0...(shownScalars.count - needle.count)).contains { Array(shownScalars[$0..<($0 + needle.count)]) == needle }
+        precondition(!survived, "secret \(secret.text.debugDescription) survived in \(shown.debugDescription)")
     }
     // Redaction is idempotent.
     if checkable.count == redactor.secrets.count {

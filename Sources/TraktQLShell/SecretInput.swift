@@ -57,8 +57,8 @@ enum SecretInput {
         silent.c_lflag |= tcflag_t(ECHONL)
         let prompt = Array("Trakt password for \(TerminalSafety.sanitize(username)): ".utf8)
         _ = prompt.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard tcsetattr(fd, TCSAFLUSH, &silent) == 0 else { return nil }
-        defer { _ = tcsetattr(fd, TCSAFLUSH, &original) }
+        guard tcsetattr(fd, TCSANOW, &silent) == 0 else { return nil }  // keeps what was typed ahead
+        defer { _ = tcsetattr(fd, TCSANOW, &original) }
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         while bytes.count < maximumBytes {

@@ -168,6 +168,34 @@ import TraktProtocol
         #expect(missing.status == 1 && missing.stderr.contains("cannot read the API key file"))
     }
 
+    @Test func thePasswordIsAskedForOnATerminal() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 5, size: DatasetScale.small.size))
+        defer { Task { await server.stop() } }
+        let home = try Self.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let command = "\(BinaryRunner.binary("traktql").path) --api-url \(server.baseURL.absoluteString) --username justin -c 'activity scope:friends | limit 1' -c 'explain activity'"
+        let out = try await Self.onATerminal(command, stdin: Dataset.password(forUsername: "justin") + "\n", home: home)
+        #expect(out.stdout.contains("Trakt password for justin: "), "\(out.stdout)")
+        #expect(!out.stdout.contains("failed authentication"), "\(out.stdout)")
+        #expect(out.status == 0, "\(out.stdout)")
+    }
+
+    @Test func theEmulatorTakesItsKeyFromAFile() async throws {
+        let home = try Self.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try Data("file-key-123\n".utf8).write(to: URL(fileURLWithPath: home + "/key"))
+        guard let child = Spawn.start(BinaryRunner.binary("trakt-emulator").path, ["--port", "0", "--scale", "small", "--api-key-file", home + "/key"],
+                                      captureOutput: true) else { Issue.record("cannot start trakt-emulator"); return }
+        defer { kill(child.pid, SIGTERM); Spawn.wait(child, timeout: 5); close(child.output) }
+        let url = Spawn.readOutput(child, timeout: 30, untilNewline: true).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(url.hasPrefix("http://127.0.0.1:"))
+        let right = try await BinaryRunner.run("traktql", ["--api-url", url, "--api-key-file", home + "/key", "-c", "activity | limit 1"])
+        #expect(right.status == 0, "\(right.stderr)")
+        let wrong = try await BinaryRunner.run("traktql", ["--api-url", url, "-c", "activity | limit 1"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("invalid API key"))
+    }
+
     /// Peak RSS (VmHWM) and wall time of one traktql run.
     static func measure(_ arguments: [String]) throws -> (status: Int32, stderr: String, rssMiB: Double, seconds: Double) {
         let process = Process()

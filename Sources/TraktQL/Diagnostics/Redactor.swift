@@ -41,7 +41,7 @@ public struct Redactor: Sendable, Hashable {
         let shown = TerminalText.sanitizeForTerminal(trimmed)
         if shown != trimmed, !secrets.contains(where: { $0.text == shown }) { secrets.append(Secret(text: shown, label: label)) }
         // Longest first, so a secret that contains another is replaced whole.
-        secrets.sort { $0.text.count > $1.text.count }
+        secrets.sort { $0.text.unicodeScalars.count > $1.text.unicodeScalars.count }
     }
 
     /// `text` with every secret, and everything shaped like a credential, replaced by a label.
@@ -62,24 +62,48 @@ public struct Redactor: Sendable, Hashable {
 
     /// Whether `text` holds one of the configured secrets (as ``redact(_:)`` would find it).
     public func containsSecret(_ text: String) -> Bool {
-        !matches(in: text).isEmpty
+        !matches(in: Array(text.unicodeScalars)).isEmpty
     }
 
     // MARK: - Literal secrets
 
-    private func matches(in text: String) -> [(Range<String.Index>, String)] {
-        var found: [(Range<String.Index>, String)] = []
+    /// Matching works on Unicode scalars, ASCII letters compared without case (keys, hex
+    /// digests and base64 are ASCII); indices never fall inside a scalar, whatever the text.
+    @inline(__always) private static func folded(_ s: Unicode.Scalar) -> UInt32 {
+        let v = s.value
+        return (0x41...0x5A).contains(v) ? v + 0x20 : v
+    }
+
+    private static func occurrences(of needle: [UInt32], in haystack: [Unicode.Scalar]) -> [Range<Int>] {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return [] }
+        var found: [Range<Int>] = []
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            var j = 0
+            while j < needle.count && folded(haystack[i + j]) == needle[j] { j += 1 }
+            if j == needle.count {
+                found.append(i..<(i + needle.count))
+                i += needle.count
+            } else {
+                i += 1
+            }
+        }
+        return found
+    }
+
+    private func matches(in scalars: [Unicode.Scalar]) -> [(Range<Int>, String)] {
+        var found: [(Range<Int>, String)] = []
         // Labels of earlier redactions (`<key>`, `<token>`) are not searched again.
-        let labels = Self.labelRanges(in: text)
+        let labels = Self.labelRanges(in: scalars)
         for secret in secrets {
-            var searchFrom = text.startIndex
-            while searchFrom < text.endIndex,
-                  let range = text.range(of: secret.text, options: [.caseInsensitive], range: searchFrom..<text.endIndex) {
-                searchFrom = range.upperBound
+            let needle = secret.text.unicodeScalars.map(Self.folded)
+            let isShort = needle.count < Self.substringLength
+            for range in Self.occurrences(of: needle, in: scalars) {
                 if found.contains(where: { $0.0.overlaps(range) }) { continue }
                 // (A secret that itself holds `<` or `>` is not a label's text: always redacted.)
                 if !secret.text.contains(where: { $0 == "<" || $0 == ">" }), labels.contains(where: { $0.overlaps(range) }) { continue }
-                if secret.text.count < Self.substringLength && !Self.isWholeToken(range, in: text) { continue }
+                if isShort && !Self.isWholeToken(range, in: scalars) { continue }
                 found.append((range, secret.label))
             }
         }
@@ -87,17 +111,18 @@ public struct Redactor: Sendable, Hashable {
     }
 
     func replacingSecrets(in text: String) -> String {
-        let found = matches(in: text)
+        let scalars = Array(text.unicodeScalars)
+        let found = matches(in: scalars)
         guard !found.isEmpty else { return text }
-        var out = ""
-        var index = text.startIndex
+        var out = String.UnicodeScalarView()
+        var index = 0
         for (range, label) in found {
-            out += text[index..<range.lowerBound]
-            out += label
+            out.append(contentsOf: scalars[index..<range.lowerBound])
+            out.append(contentsOf: label.unicodeScalars)
             index = range.upperBound
         }
-        out += text[index...]
-        return out
+        out.append(contentsOf: scalars[index...])
+        return String(out)
     }
 
     /// What redaction writes in place of a secret.
@@ -106,34 +131,20 @@ public struct Redactor: Sendable, Hashable {
     /// Whether `secret` occurs inside one of the ``labels`` (a key "key" or a password "token"):
     /// such a secret is redacted where it stands alone, but a label showing it cannot be avoided.
     public static func isInsideALabel(_ secret: String) -> Bool {
-        labels.contains { $0.range(of: secret, options: .caseInsensitive) != nil }
+        let needle = secret.unicodeScalars.map(folded)
+        return labels.contains { !occurrences(of: needle, in: Array($0.unicodeScalars)).isEmpty }
     }
 
-    /// Where ``labels`` occur in `text`.
-    private static func labelRanges(in text: String) -> [Range<String.Index>] {
-        guard text.utf8.contains(0x3C) else { return [] }
-        var ranges: [Range<String.Index>] = []
-        for label in labels {
-            var from = text.startIndex
-            while let range = text.range(of: label, range: from..<text.endIndex) {
-                ranges.append(range)
-                from = range.upperBound
-            }
-        }
-        return ranges
+    /// Where ``labels`` occur in `scalars`.
+    private static func labelRanges(in scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        guard scalars.contains("<") else { return [] }
+        return labels.flatMap { occurrences(of: $0.unicodeScalars.map(folded), in: scalars) }
     }
 
-    private static func isWholeToken(_ range: Range<String.Index>, in text: String) -> Bool {
+    private static func isWholeToken(_ range: Range<Int>, in scalars: [Unicode.Scalar]) -> Bool {
         func isWordScalar(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || ("0"..."9").contains(s) }
-        let scalars = text.unicodeScalars
-        if range.lowerBound > text.startIndex {
-            let before = scalars[scalars.index(before: range.lowerBound)]
-            if isWordScalar(before) { return false }
-        }
-        if range.upperBound < text.endIndex {
-            let after = scalars[range.upperBound]
-            if isWordScalar(after) { return false }
-        }
+        if range.lowerBound > 0, isWordScalar(scalars[range.lowerBound - 1]) { return false }
+        if range.upperBound < scalars.count, isWordScalar(scalars[range.upperBound]) { return false }
         return true
     }
 
