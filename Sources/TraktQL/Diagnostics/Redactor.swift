@@ -45,7 +45,19 @@ public struct Redactor: Sendable, Hashable {
     }
 
     /// `text` with every secret, and everything shaped like a credential, replaced by a label.
+    /// Replacing one secret can turn a short neighbour into a whole token (`M` + password becomes
+    /// `M<password>`), so this goes on until nothing changes (a few passes at most).
     public func redact(_ text: String) -> String {
+        var out = redactOnce(text)
+        for _ in 0..<8 {
+            let again = redactOnce(out)
+            if again == out { break }
+            out = again
+        }
+        return out
+    }
+
+    private func redactOnce(_ text: String) -> String {
         var out = text
         if !secrets.isEmpty { out = replacingSecrets(in: out) }
         out = Self.redactPatterns(in: out)

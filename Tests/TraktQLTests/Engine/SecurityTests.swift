@@ -34,6 +34,30 @@ import TestSupport
         #expect(!redactor.containsSecret("activity show:lost"))
     }
 
+    /// Found by the fuzzer (mode 0xF8): Foundation's case-insensitive `range(of:)` returned an
+    /// index that trapped when searched from again.
+    @Test func fuzzRegressionIndexOutOfBounds() {
+        let bytes: [UInt8] = [0x4D, 0x0A, 0x89, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0A, 0x92, 0x2A, 0x6C, 0x61, 0x72, 0x67, 0x65, 0x72, 0x70, 0x77, 0x0A, 0x92, 0x6C, 0x61, 0x72, 0x23, 0x65, 0x72, 0x20, 0x74, 0x68, 0x20, 0x92, 0x1B, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x74, 0x68, 0x6E, 0x61, 0x20, 0x31, 0xD2, 0x20, 0xDB, 0x69, 0x00, 0x00, 0x00, 0x05, 0x74, 0x68, 0x61, 0x6E, 0x20, 0x31, 0x36, 0x20, 0x4D, 0x69, 0x42, 0x9B, 0x42, 0x9B]
+        let parts = String(decoding: bytes, as: UTF8.self).split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        let redactor = Redactor(apiKey: parts[0], password: parts[1], credentials: BasicCredentials(username: "u", password: parts[1]))
+        let shown = redactor.terminalSafe(parts[2])
+        #expect(TerminalSafety.isSafe(shown))
+        #expect(redactor.terminalSafe(shown) == shown)
+    }
+
+    /// Found by the fuzzer (mode 0xF8): a password holding NUL bytes.
+    @Test func fuzzRegressionControlCharactersInAPassword() {
+        let bytes: [UInt8] = [0x4D, 0x0A, 0x6E, 0xF8, 0x00, 0x00, 0x00, 0x0A, 0x6E, 0xF8, 0x4D, 0x6E, 0xF8, 0x00, 0x00, 0x00, 0x0A, 0x6E, 0xF8, 0x4D, 0x0A, 0x0A, 0x61, 0x21, 0x0A, 0xFB, 0x9E, 0x0A, 0x0A, 0x61, 0x21, 0x0A, 0xFB, 0x9E, 0xDE, 0x61, 0x21, 0x0A, 0xFB, 0x9E, 0xDE, 0x07]
+        let parts = String(decoding: bytes, as: UTF8.self).split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        let redactor = Redactor(apiKey: parts[0], password: parts[1], credentials: BasicCredentials(username: "u", password: parts[1]))
+        let shown = redactor.terminalSafe(parts[2])
+        #expect(TerminalSafety.isSafe(shown))
+        #expect(redactor.terminalSafe(shown) == shown, "\(shown.debugDescription) then \(redactor.terminalSafe(shown).debugDescription); secrets \(redactor.secrets.map(\.text.debugDescription))")
+        for secret in redactor.secrets where secret.text.unicodeScalars.count >= 8 {
+            #expect(!shown.contains(secret.text), "\(secret.text.debugDescription) in \(shown.debugDescription)")
+        }
+    }
+
     @Test func plainWordsAreLeftAlone() {
         let redactor = Redactor(apiKey: "ab")
         #expect(redactor.redact("HTTP Basic authentication failed for about a minute") == "HTTP Basic authentication failed for about a minute")
