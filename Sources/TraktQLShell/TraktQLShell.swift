@@ -25,6 +25,10 @@ public enum TraktQLShell {
             Console.err("traktql: error: standard input can be read for only one thing ('-' is given twice)\n")
             return ExitStatus.usage.rawValue
         }
+        if [configuration.apiKeyFile, configuration.passwordFile].contains("-"), configuration.commands.isEmpty, configuration.files.isEmpty {
+            Console.err("traktql: error: '-' reads the secret from standard input; give the statements with -c or a script FILE\n")
+            return ExitStatus.usage.rawValue
+        }
         do throws(SecretInput.Failure) {
             if let path = configuration.apiKeyFile {
                 let (key, warning) = try SecretInput.readSecret(path, what: "API key")
