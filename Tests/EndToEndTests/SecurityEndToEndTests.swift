@@ -232,7 +232,7 @@ import TraktProtocol
         #expect(big.status == 2)
         #expect(big.stderr.contains("larger than 16 MiB"), "\(big.stderr)")
         #expect(big.rssMiB < 200, "peak RSS \(big.rssMiB) MiB")
-        #expect(big.seconds < 20)
+        #expect(big.seconds < 60)  // ~0.4 s alone
 
         let trickle = try LoopbackServer { _, _ in LoopbackServer.Reply(mode: .trickle(interval: 0.5)) }
         defer { trickle.stop() }
@@ -240,7 +240,7 @@ import TraktProtocol
         print("trickling body, timeout 3 s: exit \(slow.status), peak RSS \(String(format: "%.1f", slow.rssMiB)) MiB, \(String(format: "%.2f", slow.seconds)) s")
         #expect(slow.status == 2)
         #expect(slow.stderr.contains("timeout = 3 s"), "\(slow.stderr)")
-        #expect(slow.seconds < 8, "\(slow.seconds) s")
+        #expect(slow.seconds < 20, "\(slow.seconds) s")  // 3 s budget; 82 s per call before
         #expect(slow.rssMiB < 100)
     }
 }

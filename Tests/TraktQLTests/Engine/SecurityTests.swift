@@ -116,7 +116,7 @@ import TestSupport
             #expect(error.description.contains("larger than 16 MiB"), "\(error)")
         }
         #expect(server.requests.count == 1, "a body too large is not fetched again")
-        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(Date().timeIntervalSince(started) < 60)  // ~0.1 s alone; generous for a loaded shared machine
     }
 
     @Test func aTrickleEndsWithinTheStatementsTimeBudget() async throws {
@@ -131,7 +131,8 @@ import TestSupport
             #expect(error.description.contains("timeout = 2 s"), "\(error)")
         }
         let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed >= 1.9 && elapsed < 5, "\(elapsed) s")
+        // 2 s budget; without one: 4 attempts × the 20 s request limit. Generous upper bound for load.
+        #expect(elapsed >= 1.9 && elapsed < 20, "\(elapsed) s")
     }
 
     @Test func theTimeoutSettingIsChecked() {
