@@ -188,7 +188,7 @@ import TraktProtocol
         guard let child = Spawn.start(BinaryRunner.binary("trakt-emulator").path, ["--port", "0", "--scale", "small", "--api-key-file", home + "/key"],
                                       captureOutput: true) else { Issue.record("cannot start trakt-emulator"); return }
         defer { kill(child.pid, SIGTERM); Spawn.wait(child, timeout: 5); close(child.output) }
-        let url = Spawn.readOutput(child, timeout: 30, untilNewline: true).trimmingCharacters(in: .whitespacesAndNewlines)
+        let url = await Self.offThePool { Spawn.readOutput(child, timeout: 30, untilNewline: true).trimmingCharacters(in: .whitespacesAndNewlines) }
         #expect(url.hasPrefix("http://127.0.0.1:"))
         let right = try await BinaryRunner.run("traktql", ["--api-url", url, "--api-key-file", home + "/key", "-c", "activity | limit 1"])
         #expect(right.status == 0, "\(right.stderr)")
@@ -196,7 +196,12 @@ import TraktProtocol
         #expect(wrong.status == 2 && wrong.stderr.contains("invalid API key"))
     }
 
-    /// Peak RSS (VmHWM) and wall time of one traktql run.
+    /// Runs blocking work on a thread of its own: the cooperative pool has two threads here.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in Thread { continuation.resume(returning: work()) }.start() }
+    }
+
+    /// Peak RSS (VmHWM) and wall time of one traktql run (blocking: call it through offThePool).
     static func measure(_ arguments: [String]) throws -> (status: Int32, stderr: String, rssMiB: Double, seconds: Double) {
         let process = Process()
         process.executableURL = BinaryRunner.binary("traktql")
@@ -227,7 +232,8 @@ import TraktProtocol
     @Test func endlessAndTricklingBodiesAreBoundedInMemoryAndTime() async throws {
         let endless = try LoopbackServer { _, _ in LoopbackServer.Reply(mode: .endless) }
         defer { endless.stop() }
-        let big = try Self.measure(["--api-url", endless.baseURL, "-c", "activity user:a,b,c,d"])
+        let endlessURL = endless.baseURL
+        let big = try await Self.offThePool { Result { try Self.measure(["--api-url", endlessURL, "-c", "activity user:a,b,c,d"]) } }.get()
         print("endless body, 4-way fan-out: exit \(big.status), peak RSS \(String(format: "%.1f", big.rssMiB)) MiB, \(String(format: "%.2f", big.seconds)) s")
         #expect(big.status == 2)
         #expect(big.stderr.contains("larger than 16 MiB"), "\(big.stderr)")
@@ -236,7 +242,8 @@ import TraktProtocol
 
         let trickle = try LoopbackServer { _, _ in LoopbackServer.Reply(mode: .trickle(interval: 0.5)) }
         defer { trickle.stop() }
-        let slow = try Self.measure(["--api-url", trickle.baseURL, "-c", "set timeout = 3s", "-c", "activity user:a,b"])
+        let trickleURL = trickle.baseURL
+        let slow = try await Self.offThePool { Result { try Self.measure(["--api-url", trickleURL, "-c", "set timeout = 3s", "-c", "activity user:a,b"]) } }.get()
         print("trickling body, timeout 3 s: exit \(slow.status), peak RSS \(String(format: "%.1f", slow.rssMiB)) MiB, \(String(format: "%.2f", slow.seconds)) s")
         #expect(slow.status == 2)
         #expect(slow.stderr.contains("timeout = 3 s"), "\(slow.stderr)")

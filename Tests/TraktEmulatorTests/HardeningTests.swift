@@ -55,8 +55,13 @@ import TraktProtocol
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(trickleClosedAt != nil, "a request head sent one byte per 100 ms was never cut off")
-        if let trickleClosedAt { #expect(trickleClosedAt < 3) }
-        #expect(silent.waitClosed(timeout: 3), "a silent connection stayed open")
+        if let trickleClosedAt { #expect(trickleClosedAt < 6) }  // 0.8 s idle timeout; generous for a loaded machine
+        var silentClosed = false
+        for _ in 0..<100 where !silentClosed {  // polled without blocking the cooperative pool
+            silentClosed = silent.isClosed()
+            if !silentClosed { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(silentClosed, "a silent connection stayed open")
         #expect(try await fetch(server, "/activity/community.json/KEY").status == 200)
     }
 }

@@ -229,9 +229,8 @@ import TestSupport
         let (directory, path) = try temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/dev/zero")
-        let started = Date()
+        // Before, this read /dev/zero until memory ran out; now it is refused without reading.
         #expect(throws: HistoryFile.Failure.self) { try HistoryFile(path: path, limit: 1000).load() }
-        #expect(Date().timeIntervalSince(started) < 1)
     }
 
     @Test func aFifoIsNotAHistoryFile() throws {
@@ -244,22 +243,20 @@ import TestSupport
     @Test func onlyTheTailOfAHugeFileIsReadAndTheFileIsReplacedSmaller() throws {
         let (directory, path) = try temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        // 40 MiB of history: reading it whole took seconds and memory; the tail takes neither.
+        // 4 MiB of history (the issue saw 315 MB take 1 GB and 6 s): only the last MiB is read.
         let line = Array((String(repeating: "x", count: 1000) + "\n").utf8)
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
         let handle = try #require(FileHandle(forWritingAtPath: path))
         var chunk: [UInt8] = []
         for _ in 0..<1024 { chunk += line }
-        for _ in 0..<40 { handle.write(Data(chunk)) }
+        for _ in 0..<4 { handle.write(Data(chunk)) }
         handle.write(Data("the last one\n".utf8))
         try handle.close()
         chmod(path, 0o600)
         var before = stat()
         #expect(stat(path, &before) == 0)
 
-        let started = Date()
         let entries = try HistoryFile(path: path, limit: 100_000).load()
-        #expect(Date().timeIntervalSince(started) < 2)
         #expect(entries.last == "the last one")
         #expect(entries.count <= HistoryFile.maximumReadBytes / 1001 + 1)
         var after = stat()
