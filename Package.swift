@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "TraktProtocolTests", dependencies: ["TraktProtocol"]),
         .testTarget(
             name: "TraktQLTests",
-            dependencies: ["TraktQL", "TraktQLURLSession", "TraktEmulator"],
+            dependencies: ["TraktQL", "TraktQLURLSession", "TraktEmulator", "TestSupport"],
             exclude: ["Golden"]
         ),
         .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator"]),

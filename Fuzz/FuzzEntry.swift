@@ -6,6 +6,9 @@
 //   0xF5 + bytes          a JSON page: JSONReader and ActivityPage
 //   0xF6 + "query\nJSON"   residual filter and stages over the page's items, then every format
 //   0xF7 + bytes          an HTTP response off the wire: HTTPResponseParser, whole and split
+//   0xF8 + "key\npassword\ntext"  the sanitiser and the redactor: no control character and no
+//                         configured secret (8 characters or more: shorter ones are redacted as
+//                         whole tokens only) may survive Redactor.terminalSafe
 //   anything else         query text: lex → parse → check → plan → explain, and print → reparse
 import Foundation
 
@@ -16,7 +19,9 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let body = UnsafeBufferPointer(start: data + 1, count: size - 1)
     if mode == 0xF7 {
         fuzzHTTPResponse(Array(body))
-    } else if mode != 0xF5 && mode != 0xF6 {
+    } else if mode == 0xF8 {
+        fuzzRedaction(String(decoding: body, as: UTF8.self))
+    } else if mode != 0xF5 && mode != 0xF6 && mode != 0xF8 {
         fuzzQuery(String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self))
     } else if mode == 0xF5 {
         _ = try? JSONReader.parse(Array(body))
@@ -107,5 +112,30 @@ private func fuzzHTTPResponse(_ bytes: [UInt8]) {
     for pieceSize in [1, 3, 17] where pieceSize < bytes.count {
         let split = parse(pieceSize: pieceSize)
         precondition(split == whole, "split reads differ: \(whole) vs \(split)")
+    }
+}
+
+/// Whatever the text and the secrets, what reaches a terminal holds no control character and
+/// none of the configured secrets (nor the password's SHA-1 or the Basic credentials).
+private func fuzzRedaction(_ input: String) {
+    let parts = input.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+    guard parts.count == 3 else { return }
+    let key = parts[0], password = parts[1], text = parts[2]
+    let credentials = password.isEmpty ? nil : BasicCredentials(username: "u", password: password)
+    let redactor = Redactor(apiKey: key.isEmpty ? nil : key, password: password.isEmpty ? nil : password, credentials: credentials)
+    let shown = redactor.terminalSafe(text)
+    precondition(TerminalSafety.isSafe(shown), "control character survived: \(shown.debugDescription)")
+    // A secret that is part of a label ("password", "token") shows up in the labels themselves.
+    let checkable = redactor.secrets.filter { !Redactor.isInsideALabel($0.text) }
+    let shownScalars = Array(shown.unicodeScalars)
+    for secret in checkable where secret.text.unicodeScalars.count >= Redactor.substringLength {
+        let needle = Array(secret.text.unicodeScalars)
+        let survived = needle.count <= shownScalars.count
+            && (0...(shownScalars.count - needle.count)).contains { Array(shownScalars[$0..<($0 + needle.count)]) == needle }
+        precondition(!survived, "secret \(secret.text.debugDescription) survived in \(shown.debugDescription)")
+    }
+    // Redaction is idempotent.
+    if checkable.count == redactor.secrets.count {
+        precondition(redactor.terminalSafe(shown) == shown, "redacting twice differs: \(shown.debugDescription)")
     }
 }

@@ -27,13 +27,21 @@ public struct EmulatorConfiguration: Sendable {
     /// Put terminal-attacking text (escape sequences, OSC 52, bidi overrides, NUL, very long
     /// titles) into every printable string, to test clients' output hygiene.
     public var hostileText: Bool
+    /// Honour `X-Emulator-Fault` request headers (tests); off by default, since any client
+    /// could then make the server stall or drop connections.
+    public var allowFaultHeader: Bool
+    /// A connection that has not sent a complete request head within this time of opening (or
+    /// of its last answer) is closed: silent and trickling (slowloris) connections alike.
+    public var idleTimeout: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, size: DatasetSize = DatasetScale.default.size,
         apiKey: String? = nil, faults: FaultSpec = .none, now: Date? = nil, convention: TimestampConvention = .pacific,
-        hostileText: Bool = false
+        hostileText: Bool = false, allowFaultHeader: Bool = false, idleTimeout: Duration = .seconds(15)
     ) {
         self.hostileText = hostileText
+        self.allowFaultHeader = allowFaultHeader
+        self.idleTimeout = idleTimeout
         self.host = host
         self.port = port
         self.seed = seed
@@ -44,9 +52,15 @@ public struct EmulatorConfiguration: Sendable {
         self.convention = convention
     }
 
-    /// True for 127.0.0.0/8, ::1 and "localhost".
-    public var isLoopback: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    /// True for 127.0.0.0/8, ::1 and "localhost" (the address parsed, not matched by prefix).
+    public var isLoopback: Bool { Loopback.isLoopback(host) }
+
+    /// What stderr says when the server listens beyond this machine.
+    public var exposureWarning: String {
+        let keys = apiKey == nil ? "any API key is accepted" : "only the configured API key is accepted"
+        return "trakt-emulator: listening on non-loopback address \(host): reachable from the network; \(keys), "
+            + "and every user's password is \"password-\" followed by the username (sent as its SHA-1): anyone who can connect can read every user's activity"
+            + (allowFaultHeader ? ", and X-Emulator-Fault lets any client stall or reset the server" : "")
     }
 }
 
@@ -118,6 +132,8 @@ public final class EmulatorServer: Sendable {
         let (finished, finishedContinuation) = AsyncStream<Void>.makeStream()
         let app = Application(
             responder: responder,
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
+                                                                      + configuration.idleTimeout.components.attoseconds / 1_000_000_000))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 continuation.yield(.success(channel.localAddress?.port ?? configuration.port))

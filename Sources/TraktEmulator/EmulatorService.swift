@@ -21,7 +21,7 @@ final class EmulatorService: Sendable {
         engine = QueryEngine(dataset: dataset)
         renderer = PageRenderer(dataset: dataset)
         dice = FaultDice(seed: dataset.seed)
-        catalogBody = ByteBuffer(bytes: Self.renderCatalog(dataset))
+        catalogBody = ByteBuffer(bytes: Self.renderCatalog(dataset, hostile: configuration.hostileText))
     }
 
     /// Server clock in real Unix seconds.
@@ -53,9 +53,11 @@ final class EmulatorService: Sendable {
             return response(Reply(status: .ok, body: catalogBody), head: head)
         }
 
-        // Faults: the header forces exactly one; otherwise the seeded dice decide.
+        // Faults: the header forces exactly one (only when the server was started with
+        // --allow-fault-header: anyone who can reach it could otherwise stall or reset it);
+        // otherwise the seeded dice decide.
         var fault: Fault?
-        if let forced = request.headers[Self.faultHeader] {
+        if configuration.allowFaultHeader, let forced = request.headers[Self.faultHeader] {
             guard let f = Fault(header: forced) else {
                 return response(
                     failure(.badRequest("invalid X-Emulator-Fault '\(forced)' (expected 503, 429, latency=MSms, truncate, malformed or reset)")),
@@ -165,7 +167,8 @@ final class EmulatorService: Sendable {
     func failure(_ f: APIFailure) -> Reply {
         var out = JSONBytes()
         out.raw("{\"status\":\"failure\",\"error\":")
-        out.string(f.message)
+        // With --hostile-text, error messages carry every terminal attack too (clients print them).
+        out.string(configuration.hostileText ? HostileText.payloads.reduce(f.message) { $0 + $1.prefix + $1.suffix } : f.message)
         out.byte(UInt8(ascii: "}"))
         return Reply(status: HTTPResponse.Status(code: f.status), body: ByteBuffer(bytes: out.bytes))
     }
@@ -182,9 +185,18 @@ final class EmulatorService: Sendable {
 
     /// `GET /emulator/catalog.json` (an emulator extension, no API key): shows, movies and
     /// users, for clients' completion.
-    static func renderCatalog(_ ds: Dataset) -> [UInt8] {
+    static func renderCatalog(_ ds: Dataset, hostile: Bool = false) -> [UInt8] {
         var out = JSONBytes()
         out.raw("{\"shows\":[")
+        if hostile {
+            // Slugs that extend real ones with a terminal attack: a client that completes
+            // `show:the-walking-d` from this catalog must not put them on the screen or the line.
+            for payload in HostileText.payloads {
+                out.raw("{\"slug\":")
+                out.string("the-walking-dead" + payload.prefix + payload.suffix)
+                out.raw(",\"title\":\"hostile\",\"year\":2024,\"tvdb_id\":0,\"imdb_id\":\"\",\"seasons\":[]},")
+            }
+        }
         for (i, s) in ds.catalogShows.enumerated() {
             if i > 0 { out.byte(UInt8(ascii: ",")) }
             out.raw("{\"slug\":")
@@ -224,6 +236,13 @@ final class EmulatorService: Sendable {
             out.byte(UInt8(ascii: "}"))
         }
         out.raw("],\"users\":[")
+        if hostile {
+            for payload in HostileText.payloads {
+                out.raw("{\"username\":")
+                out.string("justin" + payload.prefix + payload.suffix)
+                out.raw(",\"protected\":false},")
+            }
+        }
         for (i, u) in ds.catalogUsers.enumerated() {
             if i > 0 { out.byte(UInt8(ascii: ",")) }
             out.raw("{\"username\":")

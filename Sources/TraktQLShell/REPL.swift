@@ -17,7 +17,7 @@ struct REPL {
         let (limit, warning) = HistoryFile.limit(environment: environment)
         if let warning { Console.err(warning + "\n") }
         let file = limit > 0 ? HistoryFile.defaultPath(environment: environment).map { HistoryFile(path: $0, limit: limit) } : nil
-        let history = History(file: file) { Console.err($0) }
+        let history = History(file: file, redactor: session.engine.configuration.redactor) { Console.err($0) }
 
         let source: VocabularyStore.CatalogSource = embedded.map { .embedded($0) } ?? session.baseURL.map { .remote($0) } ?? .none
         let vocabulary = VocabularyStore(source: source, announces: session.printer.terminal.stderrIsTTY)
@@ -72,7 +72,7 @@ struct REPL {
         let renderer = DiagnosticRenderer(fileName: nil, colors: session.printer.colors(settings, stream: 2))
         let (script, diagnostics) = Parser.parse(text)
         if !diagnostics.isEmpty {
-            Console.err(renderer.render(diagnostics, source: text))
+            Console.err(session.redact(renderer.render(diagnostics, source: text)))
             return false
         }
         let session = self.session

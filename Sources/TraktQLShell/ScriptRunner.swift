@@ -12,7 +12,7 @@ struct ScriptRunner {
         let renderer = DiagnosticRenderer(fileName: name, colors: session.printer.colors(Settings(), stream: 2))
         let (script, diagnostics) = Parser.parse(source)
         if !diagnostics.isEmpty {
-            Console.err(renderer.render(diagnostics, source: source))
+            Console.err(session.redact(renderer.render(diagnostics, source: source)))
             return .query
         }
         var worst = ExitStatus.ok
@@ -31,11 +31,12 @@ struct ScriptRunner {
     func report(_ error: TraktQLError, statement: Statement, source: String, renderer: DiagnosticRenderer, name: String?) {
         switch error {
         case .query(let diagnostics, let errorSource), .notFound(let diagnostics, let errorSource):
-            Console.err(renderer.render(diagnostics, source: errorSource))
+            // A diagnostic quotes a line of its source: `.read config.json` would show the key.
+            Console.err(session.redact(renderer.render(diagnostics, source: errorSource)))
         default:
             let start = statement.span.start
-            let location = "\(name.map { "\($0):" } ?? "")\(start.line):\(start.column)"
-            Console.err("\(location): \(error.description)\n")
+            let location = "\(name.map { "\(TerminalSafety.sanitize($0)):" } ?? "")\(start.line):\(start.column)"
+            Console.err(session.redact("\(location): \(error.redacted(by: session.engine.configuration.redactor).description)\n"))
         }
     }
 }

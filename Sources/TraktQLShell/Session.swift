@@ -23,6 +23,9 @@ final class Session: Sendable {
         self.progress = progress
     }
 
+    /// `text` without the session's secrets (key, password, its SHA-1, credentials, tokens).
+    func redact(_ text: String) -> String { engine.configuration.redactor.redact(text) }
+
     /// What a script runner or REPL should do after a statement.
     enum Continuation {
         case next

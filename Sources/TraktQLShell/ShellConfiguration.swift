@@ -12,6 +12,12 @@ public struct ShellConfiguration: Sendable {
     public var apiKey: String?
     public var username: String?
     public var password: String?
+    /// `--api-key-file`/`--password-file`: read the secret from this file (`-`: standard input).
+    public var apiKeyFile: String?
+    public var passwordFile: String?
+    /// The flags that put a secret on the command line (`--api-key`, `--password`): warned
+    /// about once, since every local user can read argv.
+    public var secretsOnCommandLine: [String] = []
     public var format: String?
     public var timeZone: String?
     public var convention: String?

@@ -13,12 +13,50 @@ public enum TraktQLShell {
         let terminal = Terminal.current()
         var configuration = configuration
 
+        // Secrets on argv can be read by every local user (ps, /proc): say so, once.
+        if !configuration.secretsOnCommandLine.isEmpty {
+            let flags = configuration.secretsOnCommandLine.joined(separator: " and ")
+            Console.err("traktql: warning: \(flags) on the command line can be seen by other local users (ps); "
+                        + "use --api-key-file/--password-file, TRAKT_API_KEY/TRAKT_PASSWORD or the config file\n")
+        }
+        // Secret files (`-` is standard input).
+        if [configuration.apiKeyFile, configuration.passwordFile].filter({ $0 == "-" }).count > 1
+            || ([configuration.apiKeyFile, configuration.passwordFile].contains("-") && (configuration.files.contains("-") || configuration.input == "-")) {
+            Console.err("traktql: error: standard input can be read for only one thing ('-' is given twice)\n")
+            return ExitStatus.usage.rawValue
+        }
+        if [configuration.apiKeyFile, configuration.passwordFile].contains("-"), configuration.commands.isEmpty, configuration.files.isEmpty {
+            Console.err("traktql: error: '-' reads the secret from standard input; give the statements with -c or a script FILE\n")
+            return ExitStatus.usage.rawValue
+        }
+        do throws(SecretInput.Failure) {
+            if let path = configuration.apiKeyFile {
+                let (key, warning) = try SecretInput.readSecret(path, what: "API key")
+                if let warning { Console.err(warning + "\n") }
+                configuration.apiKey = key
+            }
+            if let path = configuration.passwordFile {
+                let (password, warning) = try SecretInput.readSecret(path, what: "password")
+                if let warning { Console.err(warning + "\n") }
+                configuration.password = password
+            }
+        } catch {
+            Console.err("traktql: error: \(error.description)\n")
+            return ExitStatus.usage.rawValue
+        }
+
         // Config file (flags and environment already won in `main`).
         let location = configuration.configFile ?? ConfigFile.defaultLocation()
         let (file, warnings) = ConfigFile.load(from: location)
-        for warning in warnings { Console.err(warning + "\n") }
+        for warning in warnings { Console.err(TerminalSafety.sanitize(warning) + "\n") }
         if let file {
-            if configuration.apiURL == nil, let url = file.apiURL { configuration.apiURL = URL(string: url) }
+            if configuration.apiURL == nil, let url = file.apiURL {
+                guard let parsed = URL(string: url) else {
+                    Console.err("traktql: error: api_url in \(location.path) is not a URL\n")
+                    return ExitStatus.usage.rawValue
+                }
+                configuration.apiURL = parsed
+            }
             configuration.apiKey = configuration.apiKey ?? file.apiKey
             configuration.username = configuration.username ?? file.username
             configuration.password = configuration.password ?? file.password
@@ -35,8 +73,27 @@ public enum TraktQLShell {
                 return ExitStatus.usage.rawValue
             }
         }
+        for (name, value) in [("max_pages", file?.maxPages), ("cache_ttl", file?.cacheTTL), ("timeout", file?.timeout)] {
+            guard let value else { continue }
+            if let failure = settings.apply(name: name, value: value) {
+                Console.err("traktql: error: \(location.path): \(name): \(failure.message)" + (failure.help.map { " (\($0))" } ?? "") + "\n")
+                return ExitStatus.usage.rawValue
+            }
+        }
         if configuration.password != nil && configuration.username == nil {
             Console.err("traktql: error: --password needs --username\n")
+            return ExitStatus.usage.rawValue
+        }
+        // A username without a password: ask on the terminal (never echoed, never in argv).
+        if let username = configuration.username, configuration.password == nil, terminal.stdinIsTTY, terminal.stderrIsTTY {
+            configuration.password = SecretInput.promptPassword(for: username)
+        }
+
+        // A URL's userinfo would be shown in errors and explain, and is not how v1 takes
+        // credentials: refuse it rather than ignore it.
+        if let url = configuration.apiURL, url.user != nil || url.password != nil {
+            Console.err("traktql: error: the API URL must not hold a username or password (\(Redactor().redact(url.absoluteString))): "
+                        + "traktql would not use them and could show them; give --username with --password-file, TRAKT_PASSWORD or the config file\n")
             return ExitStatus.usage.rawValue
         }
 
@@ -48,6 +105,8 @@ public enum TraktQLShell {
         var engineConfiguration = EngineConfiguration(
             apiURL: EmbeddedServer.placeholderURL, apiKey: configuration.apiKey ?? "traktql", credentials: credentials,
             settings: settings, clock: clock, progress: progress)
+        // The default key "traktql" is not a secret (and is this program's name).
+        engineConfiguration.redactor = Redactor(apiKey: configuration.apiKey, password: configuration.password, credentials: credentials)
 
         engineConfiguration.input = configuration.input
         engineConfiguration.streamingInput = configuration.streamingInput
@@ -56,7 +115,7 @@ public enum TraktQLShell {
         var shownURL: URL?
         if let url = configuration.apiURL {
             guard let scheme = url.scheme?.lowercased(), scheme == "http", url.host != nil else {
-                var message = "traktql: error: --api-url must be an http:// URL, not '\(url.absoluteString)'\n"
+                var message = "traktql: error: --api-url must be an http:// URL, not '\(TerminalSafety.sanitize(engineConfiguration.redactor.redact(url.absoluteString)))'\n"
                 if url.scheme?.lowercased() == "https" {
                     message += "help: traktql speaks plain HTTP (no TLS); use trakt-emulator or an http:// mirror, or a local TLS proxy in front of an https server\n"
                 }
@@ -65,6 +124,10 @@ public enum TraktQLShell {
             }
             engineConfiguration.apiURL = url
             shownURL = url
+            if credentials != nil, let host = url.host, !Loopback.isLoopback(host) {
+                Console.err("traktql: warning: your username and password's SHA-1 go to \(TerminalSafety.sanitize(host)) over plain http://, "
+                            + "readable by anyone on the network path (and the SHA-1 of a password is as good as the password to v1)\n")
+            }
         } else {
             let quiet = configuration.quiet || !terminal.stderrIsTTY
             let server = EmbeddedServer(seed: configuration.emulatorSeed, now: configuration.emulatorNow ?? configuration.now) { banner in

@@ -27,8 +27,17 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Dataset preset: small (5k activities), default (100k), large (1M), huge (5M).")
     var scale: String = "default"
 
-    @Option(name: .customLong("api-key"), help: "Accept only this API key (default: any key).")
+    @Option(name: .customLong("api-key"), help: "Accept only this API key (default: any key). Visible to other local users: prefer --api-key-file.")
     var apiKey: String?
+
+    @Option(name: .customLong("api-key-file"), help: ArgumentHelp("Accept only the API key on the first line of FILE ('-' reads standard input).", valueName: "FILE"))
+    var apiKeyFile: String?
+
+    @Flag(name: .customLong("allow-fault-header"), help: "Honour X-Emulator-Fault request headers (for tests: any client can then stall or reset the server).")
+    var allowFaultHeader = false
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a connection that sends no complete request head for this many seconds (default 15).", valueName: "SECONDS"))
+    var idleTimeout: Double = 15
 
     @Option(help: "Random faults, e.g. 503:0.1,429:0.05,latency:50ms,truncate:0.01,malformed:0.01,reset:0.01")
     var faults: String = ""
@@ -44,6 +53,8 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard idleTimeout.isFinite, idleTimeout > 0, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be more than 0 and at most 3600 seconds") }
+        if apiKey != nil && apiKeyFile != nil { throw ValidationError("--api-key and --api-key-file contradict each other") }
         guard DatasetScale(rawValue: scale) != nil else { throw ValidationError("--scale must be small, default, large or huge") }
         if let activities, !(0...16_000_000).contains(activities) {
             throw ValidationError("--activities must be 0...16000000")
@@ -65,13 +76,37 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         return f.date(from: s)
     }
 
+    /// The first line of `path` (`-`: standard input), trimmed.
+    static func readKeyFile(_ path: String) throws -> String {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readData(ofLength: 65_537)
+        } else {
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw ValidationError("--api-key-file: cannot read \(path)") }
+            data = handle.readData(ofLength: 65_537)
+            try? handle.close()
+        }
+        guard data.count <= 65_536, let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("--api-key-file: \(path) is not a one-line text file")
+        }
+        let key = (text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !key.isEmpty else { throw ValidationError("--api-key-file: \(path) is empty") }
+        return key
+    }
+
     func run() async throws {
         let size = activities.map { DatasetSize(activities: $0) } ?? DatasetScale(rawValue: scale)!.size
+        let key = try apiKeyFile.map(Self.readKeyFile) ?? apiKey
+        if apiKey != nil {
+            FileHandle.standardError.write(Data("trakt-emulator: warning: --api-key on the command line can be seen by other local users (ps); use --api-key-file\n".utf8))
+        }
         let config = EmulatorConfiguration(
-            host: host, port: port, seed: seed, size: size, apiKey: apiKey, faults: try FaultSpec(parsing: faults),
-            now: now.flatMap(Self.parseNow), convention: TimestampConvention(rawValue: convention)!, hostileText: hostileText)
+            host: host, port: port, seed: seed, size: size, apiKey: key, faults: try FaultSpec(parsing: faults),
+            now: now.flatMap(Self.parseNow), convention: TimestampConvention(rawValue: convention)!, hostileText: hostileText,
+            allowFaultHeader: allowFaultHeader, idleTimeout: .milliseconds(Int64((idleTimeout * 1000).rounded())))
         if !config.isLoopback {
-            FileHandle.standardError.write(Data("trakt-emulator: listening on non-loopback address \(host): reachable from the network\n".utf8))
+            FileHandle.standardError.write(Data((config.exposureWarning + "\n").utf8))
         }
         let server = try await EmulatorServer.start(config)
         FileHandle.standardOutput.write(Data((server.baseURL.absoluteString + "\n").utf8))

@@ -15,7 +15,8 @@ struct TraktQLCommand: AsyncParsableCommand {
 
         Settings come from flags, then environment variables (TRAKT_API_URL, TRAKT_API_KEY,
         TRAKT_USERNAME, TRAKT_PASSWORD), then $XDG_CONFIG_HOME/traktql/config.json (a JSON object with
-        api_url, api_key, username, password, tz, format, convention; keep it chmod 600).
+        api_url, api_key, username, password, tz, format, convention, max_pages, cache_ttl, timeout;
+        keep it chmod 600). Secrets are best given with --api-key-file and --password-file.
 
         A script stops at its first failing statement unless --keep-going is given.
 
@@ -53,14 +54,20 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Option(help: "API server URL, http:// (env TRAKT_API_URL). Without one, the built-in emulator runs.")
     var apiURL: String?
 
-    @Option(help: "API key (env TRAKT_API_KEY). Never printed.")
+    @Option(help: "API key (env TRAKT_API_KEY). Never printed. Other local users can see command-line flags: prefer --api-key-file.")
     var apiKey: String?
+
+    @Option(name: .customLong("api-key-file"), help: ArgumentHelp("Read the API key from the first line of FILE ('-' reads standard input).", valueName: "FILE"))
+    var apiKeyFile: String?
 
     @Option(help: "Trakt username for authenticated streams (env TRAKT_USERNAME).")
     var username: String?
 
-    @Option(help: "Trakt password, sent as its SHA-1 (env TRAKT_PASSWORD). Never printed.")
+    @Option(help: "Trakt password, sent as its SHA-1 (env TRAKT_PASSWORD). Never printed. Prefer --password-file, or leave it out to be asked on a terminal.")
     var password: String?
+
+    @Option(name: .customLong("password-file"), help: ArgumentHelp("Read the password from the first line of FILE ('-' reads standard input).", valueName: "FILE"))
+    var passwordFile: String?
 
     @Flag(name: .customLong("keep-going"), help: "Run every statement even after one fails; exit with the worst status.")
     var keepGoing = false
@@ -79,7 +86,9 @@ struct TraktQLCommand: AsyncParsableCommand {
 
     func validate() throws {
         if keepGoing && bail { throw ValidationError("--keep-going and --bail contradict each other") }
-        if let apiURL, URL(string: apiURL) == nil { throw ValidationError("--api-url '\(apiURL)' is not a URL") }
+        if let apiURL, URL(string: apiURL) == nil { throw ValidationError("--api-url is not a URL") }
+        if apiKey != nil && apiKeyFile != nil { throw ValidationError("--api-key and --api-key-file contradict each other") }
+        if password != nil && passwordFile != nil { throw ValidationError("--password and --password-file contradict each other") }
         if input == "-" && (commands.isEmpty && files.isEmpty || files.contains("-")) {
             throw ValidationError("--input - reads the data from standard input; give the statements with -c or a script FILE")
         }
@@ -124,7 +133,11 @@ struct TraktQLCommand: AsyncParsableCommand {
         configuration.apiURL = (apiURL ?? env("TRAKT_API_URL")).flatMap(URL.init(string:))
         configuration.apiKey = apiKey ?? env("TRAKT_API_KEY")
         configuration.username = username ?? env("TRAKT_USERNAME")
-        configuration.password = password ?? env("TRAKT_PASSWORD")
+        configuration.password = password ?? (passwordFile == nil ? env("TRAKT_PASSWORD") : nil)
+        if apiKeyFile != nil { configuration.apiKey = nil }
+        configuration.apiKeyFile = apiKeyFile
+        configuration.passwordFile = passwordFile
+        configuration.secretsOnCommandLine = (apiKey != nil ? ["--api-key"] : []) + (password != nil ? ["--password"] : [])
         configuration.format = format
         configuration.timeZone = tz
         configuration.convention = convention

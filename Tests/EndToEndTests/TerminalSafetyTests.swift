@@ -47,6 +47,11 @@ import TraktEmulator
             if format != "csv" {
                 // A raw carriage return would let a cell overwrite its own line.
                 #expect(!out.stdout.unicodeScalars.contains("\r"), "\(format): raw CR")
+            } else {
+                // In CSV a CR may only end a line (CRLF), never stand alone inside a field.
+                let scalars = Array(out.stdout.unicodeScalars)
+                let lone = scalars.indices.filter { scalars[$0] == "\r" && ($0 + 1 == scalars.count || scalars[$0 + 1] != "\n") }
+                #expect(lone.isEmpty, "csv: \(lone.count) lone CR")
             }
             #expect(Self.dangerous(out.stderr).isEmpty)
             switch format {

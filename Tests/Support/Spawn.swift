@@ -10,7 +10,7 @@ import Foundation
 /// (Foundation's `Process.waitUntilExit()` was seen to hang here: a child that exited stayed a
 /// zombie and was never reaped, so a test hung for good. This helper polls `waitpid` itself.)
 public enum Spawn {
-    public struct Child {
+    public struct Child: Sendable {
         public let pid: pid_t
         /// The read end of the child's stdout, or -1 when it goes to /dev/null.
         public let output: Int32

@@ -11,9 +11,10 @@ import TraktProtocol
 /// The pinned clock all small-dataset tests use: 2025-06-01T12:00:00Z.
 let pinnedNow = Date(timeIntervalSince1970: 1_748_779_200)
 
-/// A small dataset served once per test process (pacific convention, any API key).
+/// A small dataset served once per test process (pacific convention, any API key,
+/// X-Emulator-Fault honoured).
 let smallServer: Task<EmulatorServer, any Error> = Task {
-    try await EmulatorServer.start(EmulatorConfiguration(seed: 7, size: DatasetSize(activities: 6_000), now: pinnedNow))
+    try await EmulatorServer.start(EmulatorConfiguration(seed: 7, size: DatasetSize(activities: 6_000), now: pinnedNow, allowFaultHeader: true))
 }
 
 /// The same small dataset under the UTC convention.

@@ -194,3 +194,101 @@ import TestSupport
         #expect(StatementBuffer.compact("activity | where title == \"a\nb\"") == "activity | where title == \"a\nb\"")
     }
 }
+
+/// Issue 12 item 1: the history file is never followed through a link, never read whole, and
+/// trimmed by replacing it.
+@Suite struct HistoryFileSafetyTests {
+    private func temporaryPath() throws -> (directory: String, path: String) {
+        let directory = NSTemporaryDirectory() + "traktql-history-safety-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/traktql", withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        return (directory, directory + "/traktql/history")
+    }
+
+    @Test func aSymlinkedHistoryLeavesItsTargetUnchanged() throws {
+        let (directory, path) = try temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let target = directory + "/precious.txt"
+        let original = (1...1500).map { "line \($0)\n" }.joined()
+        try Data(original.utf8).write(to: URL(fileURLWithPath: target))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: target)
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+
+        var warnings: [String] = []
+        let history = History(file: HistoryFile(path: path, limit: 1000)) { warnings.append($0) }
+        #expect(history.entries.isEmpty)
+        history.record("activity show:lost")
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("symbolic link") == true, "\(warnings)")
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == original)
+        #expect(try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int == 0o644)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: path) == target)
+    }
+
+    @Test func aLinkToADeviceIsRefusedAtOnce() throws {
+        let (directory, path) = try temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/dev/zero")
+        // Before, this read /dev/zero until memory ran out; now it is refused without reading.
+        #expect(throws: HistoryFile.Failure.self) { try HistoryFile(path: path, limit: 1000).load() }
+    }
+
+    @Test func aFifoIsNotAHistoryFile() throws {
+        let (directory, path) = try temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(mkfifo(path, 0o600) == 0)
+        #expect(throws: HistoryFile.Failure.self) { try HistoryFile(path: path, limit: 1000).load() }
+    }
+
+    @Test func onlyTheTailOfAHugeFileIsReadAndTheFileIsReplacedSmaller() throws {
+        let (directory, path) = try temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // 4 MiB of history (the issue saw 315 MB take 1 GB and 6 s): only the last MiB is read.
+        let line = Array((String(repeating: "x", count: 1000) + "\n").utf8)
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        var chunk: [UInt8] = []
+        for _ in 0..<1024 { chunk += line }
+        for _ in 0..<4 { handle.write(Data(chunk)) }
+        handle.write(Data("the last one\n".utf8))
+        try handle.close()
+        chmod(path, 0o600)
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+
+        let entries = try HistoryFile(path: path, limit: 100_000).load()
+        #expect(entries.last == "the last one")
+        #expect(entries.count <= HistoryFile.maximumReadBytes / 1001 + 1)
+        var after = stat()
+        #expect(stat(path, &after) == 0)
+        #expect(after.st_size <= off_t(HistoryFile.maximumReadBytes))
+        #expect(after.st_ino != before.st_ino, "trimmed by a new file renamed over the old")
+        #expect(after.st_mode & 0o777 == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: path + ".tmp-\(getpid())"))
+    }
+
+    @Test func trimmingReplacesTheFileAndLaterAppendsLand() throws {
+        let (directory, path) = try temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let writer = HistoryFile(path: path, limit: 1000)
+        for i in 1...30 { try writer.append("s \(i)") }
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+        #expect(try HistoryFile(path: path, limit: 5).load() == (26...30).map { "s \($0)" })
+        var after = stat()
+        #expect(stat(path, &after) == 0)
+        #expect(after.st_ino != before.st_ino)
+        try writer.append("s 31")
+        #expect(try writer.load() == (26...31).map { "s \($0)" })
+    }
+
+    @Test func aDirectoryWritableByOthersIsWarnedAbout() throws {
+        let (directory, path) = try temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(HistoryFile(path: path, limit: 10).directoryWarning() == nil)
+        chmod(directory + "/traktql", 0o777)
+        var warnings: [String] = []
+        _ = History(file: HistoryFile(path: path, limit: 10)) { warnings.append($0) }
+        #expect(warnings.first?.contains("writable by other users") == true, "\(warnings)")
+    }
+}

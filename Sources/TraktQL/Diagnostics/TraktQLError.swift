@@ -33,11 +33,29 @@ public enum TraktQLError: Error, Sendable, Equatable, CustomStringConvertible {
         case .query(let diagnostics, let source), .notFound(let diagnostics, let source):
             return DiagnosticRenderer().render(diagnostics, source: source)
         case .api(let status, let message, let call):
-            return "error: the API answered \(status): \(message)\n  in \(call)"
+            return "error: the API answered \(status): \(TerminalSafety.sanitize(message))" + Self.callLine(call)
         case .network(let message, let call):
-            return "error: \(message)\n  in \(call)"
+            return "error: \(TerminalSafety.sanitize(message))" + Self.callLine(call)
         case .usage(let message):
-            return "error: \(message)"
+            return "error: \(TerminalSafety.sanitizeKeepingLines(message))"
+        }
+    }
+
+    /// Server text is sanitised when shown (``TerminalSafety``); the call is ours but holds
+    /// user-typed slugs, so it is too.
+    private static func callLine(_ call: String) -> String {
+        call.isEmpty ? "" : "\n  in \(TerminalSafety.sanitize(call))"
+    }
+
+    /// The same error with every secret `redactor` knows (and every credential-shaped text)
+    /// removed from its messages. Query diagnostics are left alone: their spans point into
+    /// the source, which is the user's own text.
+    public func redacted(by redactor: Redactor) -> TraktQLError {
+        switch self {
+        case .query, .notFound: return self
+        case .api(let status, let message, let call): return .api(status: status, message: redactor.redact(message), call: redactor.redact(call))
+        case .network(let message, let call): return .network(message: redactor.redact(message), call: redactor.redact(call))
+        case .usage(let message): return .usage(redactor.redact(message))
         }
     }
 }

@@ -13,7 +13,7 @@ import Foundation
 /// }
 /// ```
 public actor Engine {
-    public let configuration: EngineConfiguration
+    public nonisolated let configuration: EngineConfiguration
     public private(set) var settings: Settings
     public private(set) var variables: [String: QualifierValue] = [:]
     private let cache = ResponseCache()
@@ -108,7 +108,16 @@ public actor Engine {
             transport: transport, cache: cache, cacheTTL: settings.cacheTTL, maxPages: settings.maxPages,
             limiter: limiter, now: configuration.clock(), progress: configuration.progress,
             wholeItems: format == nil || format == .json || format == .ndjson)
-        return try await backend().execute(plan, in: session)
+        let backend = backend()
+        do {
+            // A local input has no calls to bound; a remote statement gets the time budget.
+            if plan.local != nil { return try await backend.execute(plan, in: session) }
+            return try await Self.withinBudget(settings.timeout) { () async throws(TraktQLError) -> QueryResult in
+                try await backend.execute(plan, in: session)
+            }
+        } catch {
+            throw error.redacted(by: configuration.redactor)
+        }
     }
 
     /// The server's catalog: nil until asked for, then loaded or known to be missing.
@@ -132,6 +141,30 @@ public actor Engine {
         guard configuration.checksNamesWithServerCatalog, ServerCatalog.namesAnything(query), let catalog = await catalog() else { return }
         let diagnostics = catalog.diagnostics(for: query, variables: variables)
         if !diagnostics.isEmpty { throw .notFound(diagnostics: diagnostics, source: source) }
+    }
+
+    /// Runs `body`, cancelling it when it takes longer than `seconds`: then it fails with a
+    /// message naming the `timeout` setting (no partial result).
+    static func withinBudget<T: Sendable>(_ seconds: TimeInterval, _ body: @escaping @Sendable () async throws(TraktQLError) -> T) async throws(TraktQLError) -> T {
+        let outcome: Result<T, TraktQLError>? = await withTaskGroup(of: Result<T, TraktQLError>?.self) { group in
+            group.addTask {
+                do throws(TraktQLError) { return .success(try await body()) } catch { return .failure(error) }
+            }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+                return nil  // nil: the budget ran out (or the statement was cancelled)
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let outcome else {
+            if Task.isCancelled { throw .network(message: "cancelled", call: "") }
+            let shown = seconds.rounded() == seconds ? "\(Int(seconds)) s" : "\(seconds) s"
+            throw .network(message: "the statement took longer than its time budget (timeout = \(shown)) and was stopped; no result",
+                           call: "raise it with 'set timeout = …' or narrow the query")
+        }
+        return try outcome.get()
     }
 
     /// Changes a setting as `set name = value` would.
@@ -199,6 +232,9 @@ public struct EngineConfiguration: Sendable {
     /// Check the shows, movies and users a query names against the server's catalog
     /// (``ServerCatalog``) before calling, when the server has one.
     public var checksNamesWithServerCatalog = true
+    /// What errors must never show: by default the API key and the credentials. A caller that
+    /// knows more (the password itself, tokens) passes its own.
+    public var redactor: Redactor
 
     public init(
         apiURL: URL,
@@ -226,5 +262,6 @@ public struct EngineConfiguration: Sendable {
         self.requestTimeout = requestTimeout
         self.progress = progress
         self.input = input
+        self.redactor = Redactor(apiKey: apiKey.isEmpty ? nil : apiKey, credentials: credentials)
     }
 }

@@ -16,6 +16,9 @@ public struct Settings: Sendable, Equatable {
     public var timing = false
     /// The most calls one query may make while paging; reaching it is reported.
     public var maxPages = 100
+    /// The most time one statement may take over the API, calls, retries and paging included;
+    /// past it the statement fails (exit 2) with no result.
+    public var timeout: TimeInterval = 120
 
     public init() {}
 
@@ -28,6 +31,7 @@ public struct Settings: Sendable, Equatable {
         ("cache_ttl", "reuse identical responses this long (60s, 5min; 0 = off)"),
         ("timing", "on or off: report each statement's time on stderr"),
         ("max_pages", "the most calls one query may make while paging (default 100)"),
+        ("timeout", "the most time one statement may take, retries and paging included (default 120s)"),
     ]
 
     public static var names: [String] { descriptions.map(\.name) }
@@ -40,6 +44,7 @@ public struct Settings: Sendable, Equatable {
         case "color": return ColorMode.allCases.map(\.rawValue)
         case "timing": return ["on", "off"]
         case "cache_ttl": return ["0", "60s", "5min"]
+        case "timeout": return ["30s", "120s", "10min"]
         case "tz": return ["UTC", "America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Berlin", "Asia/Tokyo"]
         default: return []
         }
@@ -82,6 +87,11 @@ public struct Settings: Sendable, Equatable {
         case "max_pages":
             guard let n = Int(text), n >= 1, n <= 100_000 else { return ("max_pages is a whole number from 1 to 100000", nil) }
             maxPages = n
+        case "timeout":
+            guard let seconds = Self.seconds(text) ?? Double(text).flatMap({ $0.isFinite ? $0 : nil }), seconds > 0, seconds <= 86_400 else {
+                return ("'\(text)' is not a usable timeout", "write 30s, 2min or 1h (more than 0, at most 24h)")
+            }
+            timeout = seconds
         default:
             return ("unknown setting '\(name)'", Suggestion.didYouMean(name, in: Self.names) ?? "settings are \(Self.names.joined(separator: ", "))")
         }
@@ -98,6 +108,7 @@ public struct Settings: Sendable, Equatable {
         case "cache_ttl": return cacheTTL == 0 ? "0" : "\(Int(cacheTTL))s"
         case "timing": return timing ? "on" : "off"
         case "max_pages": return String(maxPages)
+        case "timeout": return timeout.rounded() == timeout ? "\(Int(timeout))s" : "\(timeout)s"
         default: return nil
         }
     }

@@ -220,6 +220,8 @@ struct Executor: Sendable {
             return .network(message: "no answer within \(Int(seconds.rounded(.up))) s", call: shown)
         case let .malformedBody(text):
             return .network(message: "the server sent an unreadable response: \(redact(text))", call: shown)
+        case let .tooLarge(_, limit):
+            return .network(message: "the response is larger than \(TransportError.formatBytes(limit)), the limit for one call (a v1 page is about 200 KB); reading stopped", call: shown)
         }
     }
 }

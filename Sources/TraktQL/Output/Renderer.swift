@@ -114,8 +114,10 @@ public struct RowWriter {
     private static let csvKeep: Set<UInt32> = [0x09, 0x0A, 0x0D]
 
     /// RFC 4180: quoted (with `"` doubled) when it holds a comma, quote, CR or LF.
+    /// A CR is kept only as part of CRLF: a lone CR would move a terminal's cursor back over
+    /// the line and let a field overwrite the ones before it.
     private func csvField(_ text: String) -> String {
-        let s = TerminalText.replacingDangerous(text, keep: Self.csvKeep)
+        let s = TerminalText.replacingLoneCarriageReturns(TerminalText.replacingDangerous(text, keep: Self.csvKeep))
         let mustQuote = s.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
         guard mustQuote else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -45,6 +45,21 @@ enum TerminalText {
         return out
     }
 
+    /// `s` with every CR that is not followed by LF replaced by U+FFFD.
+    static func replacingLoneCarriageReturns(_ s: String) -> String {
+        guard s.utf8.contains(0x0D) else { return s }
+        var out = String.UnicodeScalarView()
+        let scalars = Array(s.unicodeScalars)
+        for (i, scalar) in scalars.enumerated() {
+            if scalar == "\r", i + 1 >= scalars.count || scalars[i + 1] != "\n" {
+                out.append("\u{FFFD}")
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
     /// Printable ASCII only (0x20–0x7E): nothing to escape and width = byte count.
     @inline(__always) static func isPlainASCII(_ s: String) -> Bool {
         s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }

@@ -1,3 +1,5 @@
+import TraktQL
+
 /// The REPL's statement history: what `.history` lists and Up recalls, backed by a
 /// ``HistoryFile`` that is written right after each statement (not only at exit).
 final class History {
@@ -6,11 +8,15 @@ final class History {
     /// Problems are reported once, not at every statement.
     private var warned = false
     private let warn: (String) -> Void
+    /// Statements holding one of its secrets are never recorded.
+    let redactor: Redactor
 
-    init(file: HistoryFile?, warn: @escaping (String) -> Void) {
+    init(file: HistoryFile?, redactor: Redactor = Redactor(), warn: @escaping (String) -> Void) {
         self.file = file
+        self.redactor = redactor
         self.warn = warn
         guard let file else { return }
+        if let warning = file.directoryWarning() { warn(warning) }
         do {
             entries = try file.load()
         } catch {
@@ -25,7 +31,7 @@ final class History {
     /// as the previous entry).
     @discardableResult
     func record(_ statement: String) -> String? {
-        guard HistoryPolicy.shouldRecord(statement) else { return nil }
+        guard HistoryPolicy.shouldRecord(statement), !redactor.containsSecret(statement) else { return nil }
         let entry = Substring(StatementBuffer.compact(statement)).trimmingSpaces
         guard entry != entries.last else { return nil }
         entries.append(entry)
@@ -41,13 +47,14 @@ final class History {
     }
 
     /// `.history [N]`: the entries (or the last N), numbered; continuation lines indented.
+    /// Entries come from a file others may have written to: each line is sanitised.
     func listing(last count: Int? = nil) -> String {
         let start = max(0, entries.count - (count ?? entries.count))
         let width = String(entries.count).count
         var out = ""
         for index in start..<entries.count {
             let number = String(index + 1)
-            let lines = entries[index].split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = entries[index].split(separator: "\n", omittingEmptySubsequences: false).map { TerminalSafety.sanitize(String($0)) }
             out += String(repeating: " ", count: width - number.count) + number + "  " + lines[0] + "\n"
             for line in lines.dropFirst() {
                 out += String(repeating: " ", count: width + 2) + line + "\n"

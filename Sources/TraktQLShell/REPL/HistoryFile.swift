@@ -10,8 +10,10 @@ import Foundation
 ///
 /// Every read and write holds an advisory `flock` on the file, and entries are appended with
 /// `O_APPEND`, so two shells writing at once neither corrupt the file nor lose entries. The file
-/// is trimmed to ``limit`` entries when loaded (in place, under the lock, so a concurrent
-/// appender's descriptor stays valid).
+/// is opened without following symbolic links and must be a regular file owned by the user;
+/// only its last MiB is read. It is trimmed to ``limit`` entries when loaded by writing a new
+/// file and renaming it over the old one (an appender that was waiting for the lock notices
+/// the new file and appends there).
 struct HistoryFile: Sendable {
     let path: String
     /// The most entries kept; 0 turns the file off.
@@ -87,17 +89,23 @@ struct HistoryFile: Sendable {
 
     // MARK: - File access
 
-    /// Every entry, oldest first; trims the file to ``limit`` entries when it has grown past it.
+    /// At most this much of the file's end is read at start-up (whole entries only); a file
+    /// larger than that is trimmed to what was read.
+    static let maximumReadBytes = 1 << 20
+
+    /// Every entry, oldest first (from the file's last ``maximumReadBytes`` at most); trims the
+    /// file, by writing a new one and renaming it over the old, when it holds more than
+    /// ``limit`` entries or more bytes than were read.
     func load() throws(Failure) -> [String] {
         guard limit > 0 else { return [] }
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        return try withLockedFile { fd throws(Failure) in
-            var entries = Self.parse(try readAll(fd))
-            if entries.count > limit {
-                entries.removeFirst(entries.count - limit)
-                let text = entries.map { Self.escape($0) + "\n" }.joined()
-                guard ftruncate(fd, 0) == 0 else { throw Failure(description: "cannot trim \(path): \(errnoText())") }
-                try writeAll(fd, Array(text.utf8))
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return [] }  // not there yet: created on first append
+        return try withLockedFile { fd, size throws(Failure) in
+            let (data, cut) = try readTail(fd, size: size)
+            var entries = Self.parse(data)
+            if entries.count > limit || cut {
+                if entries.count > limit { entries.removeFirst(entries.count - limit) }
+                try replace(with: entries)
             }
             return entries
         }
@@ -107,33 +115,58 @@ struct HistoryFile: Sendable {
     /// (mode 0700) and the file (mode 0600) as needed.
     func append(_ entry: String) throws(Failure) {
         guard limit > 0, !entry.isEmpty else { return }
-        try withLockedFile { fd throws(Failure) in
+        try withLockedFile { fd, _ throws(Failure) in
             if lastEntry(fd) == entry { return }
             try writeAll(fd, Array((Self.escape(entry) + "\n").utf8))
         }
     }
 
+    /// A warning when the file's directory can be written by others (they could replace the
+    /// file, or plant a link in its place); nil when it is private or does not exist.
+    func directoryWarning() -> String? {
+        let directory = (path as NSString).deletingLastPathComponent
+        var info = stat()
+        guard !directory.isEmpty, stat(directory, &info) == 0 else { return nil }
+        guard info.st_mode & 0o022 != 0 else { return nil }
+        // A sticky directory such as /tmp still lets others create files, so it warns too.
+        return "traktql: warning: \(directory) is writable by other users, who could replace your history file; run: chmod 700 \(directory)\n"
+    }
+
     // MARK: - Internals
 
-    private func withLockedFile<T>(_ body: (Int32) throws(Failure) -> T) throws(Failure) -> T {
+    /// Opens the file without following a symbolic link, requires a regular file owned by this
+    /// user, locks it, and passes its descriptor and size. When the file was replaced by a
+    /// trim while this waited for the lock, opens the new one.
+    private func withLockedFile<T>(_ body: (Int32, off_t) throws(Failure) -> T) throws(Failure) -> T {
         try createDirectories()
-        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(errnoText())") }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0, info.st_uid == getuid(), info.st_mode & 0o077 != 0 {
-            _ = fchmod(fd, 0o600)
-        }
-        // Wait at most two seconds for another shell; never hang the prompt on a stuck lock.
-        let deadline = Date().addingTimeInterval(2)
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
-                throw Failure(description: "cannot lock \(path): \(errnoText())")
+        for _ in 0..<8 {
+            let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
+            guard fd >= 0 else {
+                if errno == ELOOP { throw Failure(description: "\(path) is a symbolic link; refusing to follow it") }
+                throw Failure(description: "cannot open \(path): \(errnoText())")
             }
-            usleep(10_000)
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw Failure(description: "cannot read \(path): \(errnoText())") }
+            guard info.st_mode & 0o170000 == 0o100000 else { throw Failure(description: "\(path) is not a regular file") }
+            guard info.st_uid == getuid() else { throw Failure(description: "\(path) belongs to another user") }
+            if info.st_mode & 0o077 != 0 { _ = fchmod(fd, 0o600) }
+            // Wait at most two seconds for another shell; never hang the prompt on a stuck lock.
+            let deadline = Date().addingTimeInterval(2)
+            while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
+                    throw Failure(description: "cannot lock \(path): \(errnoText())")
+                }
+                usleep(10_000)
+            }
+            defer { flock(fd, LOCK_UN) }
+            // Still the file at `path`? (A trim renames a new file over it.)
+            var current = stat()
+            guard lstat(path, &current) == 0, current.st_ino == info.st_ino, current.st_dev == info.st_dev else { continue }
+            guard fstat(fd, &info) == 0 else { throw Failure(description: "cannot read \(path): \(errnoText())") }
+            return try body(fd, info.st_size)
         }
-        defer { flock(fd, LOCK_UN) }
-        return try body(fd)
+        throw Failure(description: "\(path) keeps being replaced")
     }
 
     private func createDirectories() throws(Failure) {
@@ -151,19 +184,54 @@ struct HistoryFile: Sendable {
         }
     }
 
-    private func readAll(_ fd: Int32) throws(Failure) -> Data {
+    /// The last ``maximumReadBytes`` of the file, starting at a whole line; and whether
+    /// anything before them was left unread.
+    private func readTail(_ fd: Int32, size: off_t) throws(Failure) -> (Data, cut: Bool) {
+        let start = max(0, size - off_t(Self.maximumReadBytes))
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        var offset: off_t = 0
-        while true {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+        var offset = start
+        while offset < size {
+            let want = min(buffer.count, Int(size - offset))
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, offset) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw Failure(description: "cannot read \(path): \(errnoText())")
             }
-            if n == 0 { return data }
+            if n == 0 { break }
             data.append(contentsOf: buffer[0..<n])
             offset += off_t(n)
+        }
+        guard start > 0 else { return (data, false) }
+        // The first line may be the end of an entry that started before the window.
+        if let newline = data.firstIndex(of: 10) {
+            data = data[(newline + 1)...]
+        } else {
+            data = Data()
+        }
+        return (Data(data), true)
+    }
+
+    /// Writes `entries` to a new private file next to the history and renames it over the
+    /// history (atomic: a reader sees the old file or the new one, never a half-written one).
+    private func replace(with entries: [String]) throws(Failure) {
+        let temporary = path + ".tmp-\(getpid())"
+        _ = unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw Failure(description: "cannot trim \(path): cannot create \(temporary): \(errnoText())") }
+        do throws(Failure) {
+            try writeAll(fd, Array(entries.map { Self.escape($0) + "\n" }.joined().utf8))
+            guard fsync(fd) == 0 else { throw Failure(description: "cannot trim \(path): \(errnoText())") }
+        } catch {
+            close(fd)
+            _ = unlink(temporary)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let text = errnoText()
+            _ = unlink(temporary)
+            throw Failure(description: "cannot trim \(path): \(text)")
         }
     }
 

@@ -50,7 +50,7 @@ final class VocabularyStore: @unchecked Sendable {
         let names = await engine.variables.keys.sorted()
         lock.withLock { variables = names }
         if case .embedded(let embedded) = source, lock.withLock({ catalog == nil }), await embedded.server != nil {
-            let loaded = await embedded.catalog()
+            let loaded = Self.completable(await embedded.catalog())
             lock.withLock { catalog = loaded }
         }
     }
@@ -60,9 +60,9 @@ final class VocabularyStore: @unchecked Sendable {
         guard let items = result.items, !items.isEmpty else { return }
         var shows: [String] = [], movies: [String] = [], users: [String] = []
         for item in items {
-            if let slug = item["show"]?["ids"]?["slug"]?.stringValue { shows.append(slug) }
-            if let slug = item["movie"]?["ids"]?["slug"]?.stringValue { movies.append(slug) }
-            if let name = item["user"]?["username"]?.stringValue { users.append(name) }
+            if let slug = item["show"]?["ids"]?["slug"]?.stringValue, Self.isCompletable(slug) { shows.append(slug) }
+            if let slug = item["movie"]?["ids"]?["slug"]?.stringValue, Self.isCompletable(slug) { movies.append(slug) }
+            if let name = item["user"]?["username"]?.stringValue, Self.isCompletable(name) { users.append(name) }
         }
         lock.withLock {
             learned.shows.formUnion(shows)
@@ -113,7 +113,8 @@ final class VocabularyStore: @unchecked Sendable {
             case .none:
                 loaded = nil
             }
-            self.lock.withLock { self.catalog = loaded ?? ([], [], []) }
+            let safe = Self.completable(loaded)
+            self.lock.withLock { self.catalog = safe ?? ([], [], []) }
             semaphore.signal()
         }
         _ = semaphore.wait(timeout: .now() + Self.catalogWait)
@@ -127,9 +128,21 @@ final class VocabularyStore: @unchecked Sendable {
         guard let body = try? await transport.fetch(HTTPRequest(url: url)),
               let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
         func names(_ list: String, _ field: String) -> [String] {
-            (object[list] as? [[String: Any]] ?? []).compactMap { $0[field] as? String }
+            (object[list] as? [[String: Any]] ?? []).compactMap { $0[field] as? String }.filter(isCompletable)
         }
         return (names("shows", "slug"), names("movies", "slug"), names("users", "username"))
+    }
+
+    /// Only text that is safe on a terminal and fits in a qualifier value is ever offered:
+    /// completion inserts it into the line as typed (a candidate with an escape sequence would
+    /// put it on the screen and in the statement).
+    static func isCompletable(_ word: String) -> Bool {
+        !word.isEmpty && word.utf8.count <= 200 && TerminalSafety.isSafe(word)
+            && !word.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "\\" || $0.properties.isWhitespace }
+    }
+
+    static func completable(_ catalog: Catalog?) -> Catalog? {
+        catalog.map { ($0.shows.filter(isCompletable), $0.movies.filter(isCompletable), $0.users.filter(isCompletable)) }
     }
 
     private static func merged(_ catalog: [String], _ learned: Set<String>) -> [String] {

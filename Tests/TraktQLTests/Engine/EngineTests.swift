@@ -7,7 +7,8 @@ import Testing
 enum TestServer {
     static let now = ISO8601DateFormatter().date(from: "2024-11-24T12:00:00Z")!
     static let small: Task<EmulatorServer, any Error> = Task {
-        try await EmulatorServer.start(EmulatorConfiguration(seed: 7, size: DatasetScale.small.size, now: now))
+        // The fault tests force faults with X-Emulator-Fault, which needs allowFaultHeader.
+        try await EmulatorServer.start(EmulatorConfiguration(seed: 7, size: DatasetScale.small.size, now: now, allowFaultHeader: true))
     }
     static let keyed: Task<EmulatorServer, any Error> = Task {
         try await EmulatorServer.start(EmulatorConfiguration(seed: 7, size: DatasetScale.small.size, apiKey: "right-key", now: now))

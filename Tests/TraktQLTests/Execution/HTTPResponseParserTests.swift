@@ -76,8 +76,26 @@ struct HTTPResponseParserTests {
     }
 
     @Test func hugeContentLengthIsRefusedBeforeReading() {
-        #expect(throws: HTTPResponseParser.Failure(reason: "response body larger than 256 MiB")) {
+        #expect(throws: HTTPResponseParser.Failure(reason: "response body larger than 16 MiB", isTooLarge: true)) {
             _ = try Self.parse("HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n")
+        }
+        // 16 MiB + 1 announced: refused; a chunked body passing the limit: refused as it arrives.
+        #expect(throws: HTTPResponseParser.Failure(reason: "response body larger than 16 MiB", isTooLarge: true)) {
+            _ = try Self.parse("HTTP/1.1 200 OK\r\nContent-Length: \(16 * 1024 * 1024 + 1)\r\n\r\n")
+        }
+        let chunk = String(repeating: "x", count: 1 << 20)
+        let endless = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "100000\r\n\(chunk)\r\n", count: 17)
+        #expect(throws: HTTPResponseParser.Failure(reason: "response body larger than 16 MiB", isTooLarge: true)) {
+            _ = try Self.parse(endless, piece: 1 << 16)
+        }
+    }
+
+    @Test func headerValuesEchoedInErrorsAreMadePrintable() {
+        #expect(throws: HTTPResponseParser.Failure(reason: "unsupported transfer coding \"?[2J?]52;c;cHduZWQ=?\"")) {
+            _ = try Self.parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: \u{1B}[2J\u{1B}]52;c;cHduZWQ=\u{07}\r\n\r\n")
+        }
+        #expect(throws: HTTPResponseParser.Failure(reason: "bad Content-Length \"??[31m\"")) {
+            _ = try Self.parse("HTTP/1.1 200 OK\r\nContent-Length: \u{9B}[31m\r\n\r\n")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TraktQL
 
 /// What only the engine's own client does: keep-alive reuse, chunked bodies, refusing what it

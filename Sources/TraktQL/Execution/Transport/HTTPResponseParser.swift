@@ -11,12 +11,17 @@ struct HTTPResponseParser {
     /// Why the bytes are not an acceptable response.
     struct Failure: Error, Equatable {
         let reason: String
+        /// The body passed ``maximumBodyBytes``: not worth retrying.
+        var isTooLarge = false
     }
 
     /// The longest status line plus header block accepted; real servers send well under 8 KiB.
     static let maximumHeadBytes = 64 * 1024
-    /// The largest body accepted. A v1 page is ~170 KB; this only stops a runaway server.
-    static let maximumBodyBytes = 256 * 1024 * 1024
+    /// The largest body accepted by default. A v1 page is at most about 200 KB; this stops a
+    /// runaway (or endless) body long before it costs real memory.
+    static let defaultMaximumBodyBytes = 16 * 1024 * 1024
+    /// The largest body this parser accepts.
+    let maximumBodyBytes: Int
 
     private enum State {
         case head
@@ -42,8 +47,9 @@ struct HTTPResponseParser {
     private var pending: [UInt8] = []
 
     /// - Parameter requestMethod: `HEAD` responses carry no body whatever their headers say.
-    init(requestMethod: String) {
+    init(requestMethod: String, maximumBodyBytes: Int = HTTPResponseParser.defaultMaximumBodyBytes) {
         expectsBody = requestMethod != "HEAD"
+        self.maximumBodyBytes = maximumBodyBytes
     }
 
     var isComplete: Bool {
@@ -69,7 +75,7 @@ struct HTTPResponseParser {
             case .chunkSizeLine:
                 guard let line = try takeLine(&input, limit: 1024) else { continue }
                 let size = try Self.chunkSize(line)
-                guard body.count + size <= Self.maximumBodyBytes else { throw tooLarge() }
+                guard body.count + size <= maximumBodyBytes else { throw tooLarge() }
                 state = size == 0 ? .trailers : .chunkData(remaining: size)
             case .chunkData(let remaining):
                 let left = takeBody(&input, upTo: remaining)
@@ -82,7 +88,7 @@ struct HTTPResponseParser {
                 guard let line = try takeLine(&input, limit: Self.maximumHeadBytes) else { continue }
                 if line.isEmpty { state = .complete }
             case .untilClose:
-                guard body.count + input.count <= Self.maximumBodyBytes else { throw tooLarge() }
+                guard body.count + input.count <= maximumBodyBytes else { throw tooLarge() }
                 body.append(contentsOf: input)
                 input = input.dropFirst(input.count)
             case .complete:
@@ -200,7 +206,7 @@ struct HTTPResponseParser {
             state = .complete
         } else if let coding = fields["transfer-encoding"] {
             guard coding.lowercased().split(separator: ",").last?.trimmingCharacters(in: .whitespaces) == "chunked" else {
-                throw Failure(reason: "unsupported transfer coding \"\(coding)\"")
+                throw Failure(reason: "unsupported transfer coding \(Self.printable(coding.utf8.prefix(40)))")
             }
             state = .chunkSizeLine
         } else if let lengthText = fields["content-length"] {
@@ -208,9 +214,9 @@ struct HTTPResponseParser {
             let values = Set(lengthText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             guard values.count == 1, let only = values.first, !only.isEmpty, only.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                   let length = Int(only) else {
-                throw Failure(reason: "bad Content-Length \"\(lengthText)\"")
+                throw Failure(reason: "bad Content-Length \(Self.printable(lengthText.utf8.prefix(40)))")
             }
-            guard length <= Self.maximumBodyBytes else { throw tooLarge() }
+            guard length <= maximumBodyBytes else { throw tooLarge() }
             body.reserveCapacity(length)
             state = length == 0 ? .complete : .fixedBody(remaining: length)
         } else {
@@ -264,7 +270,8 @@ struct HTTPResponseParser {
     }
 
     private func tooLarge() -> Failure {
-        Failure(reason: "response body larger than \(Self.maximumBodyBytes / (1024 * 1024)) MiB")
+        let limit = maximumBodyBytes >= 1 << 20 ? "\(maximumBodyBytes >> 20) MiB" : "\(maximumBodyBytes) bytes"
+        return Failure(reason: "response body larger than \(limit)", isTooLarge: true)
     }
 
     private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {

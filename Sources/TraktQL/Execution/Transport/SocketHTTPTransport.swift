@@ -9,13 +9,17 @@ public struct HTTPTransportConfiguration: Sendable {
     public var userAgent: String
     /// Sent as HTTP Basic auth unless the request has its own `Authorization` header.
     public var credentials: BasicCredentials?
+    /// The largest response body read; a longer one fails with ``TransportError/tooLarge(url:limit:)``.
+    public var maximumBodyBytes: Int
 
     public init(
         connectTimeout: TimeInterval = 10,
         requestTimeout: TimeInterval = 30,
         userAgent: String = HTTPTransportConfiguration.defaultUserAgent,
-        credentials: BasicCredentials? = nil
+        credentials: BasicCredentials? = nil,
+        maximumBodyBytes: Int = 16 * 1024 * 1024
     ) {
+        self.maximumBodyBytes = maximumBodyBytes
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.userAgent = userAgent
@@ -73,6 +77,7 @@ private final class Exchange: @unchecked Sendable {
     private var redactedURL: String { TransportError.redactKey(in: request.url.absoluteString) }
     private let limit: TimeInterval
     private let inactivity: TimeInterval
+    private let maximumBodyBytes: Int
     private let pool: ConnectionPool
     private let lock = NSLock()
     private var current: HTTPConnection?
@@ -90,6 +95,7 @@ private final class Exchange: @unchecked Sendable {
         self.pool = pool
         self.limit = request.timeout ?? configuration.requestTimeout
         self.inactivity = configuration.connectTimeout
+        self.maximumBodyBytes = configuration.maximumBodyBytes
         self.head = try Self.requestHead(for: request, host: host, port: url.port, configuration: configuration)
     }
 
@@ -148,7 +154,7 @@ private final class Exchange: @unchecked Sendable {
             if reusable { pool.put(connection) } else { connection.close() }
         }
 
-        var parser = HTTPResponseParser(requestMethod: request.method)
+        var parser = HTTPResponseParser(requestMethod: request.method, maximumBodyBytes: maximumBodyBytes)
         do {
             try connection.write(head, deadline: deadline)
             if let body = request.body, !body.isEmpty { try connection.write(Array(body), deadline: deadline) }
@@ -174,6 +180,7 @@ private final class Exchange: @unchecked Sendable {
             if error is CancellationError { throw error }
             throw StaleConnection(error: error, retryable: !parser.hasStarted && !isTimeout(error))
         } catch let failure as HTTPResponseParser.Failure {
+            if failure.isTooLarge { throw StaleConnection(error: TransportError.tooLarge(url: redactedURL, limit: maximumBodyBytes), retryable: false) }
             let error = TransportError.network("\(failure.reason) from \(redactedURL)")
             throw StaleConnection(error: error, retryable: !parser.hasStarted)
         }

@@ -12,6 +12,8 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     case timeout(url: String, seconds: TimeInterval)
     /// A 2xx answer whose body cannot be read (truncated, not JSON, wrong shape).
     case malformedBody(String)
+    /// The body passed the transport's size limit (`limit` bytes); reading stopped there.
+    case tooLarge(url: String, limit: Int)
 
     /// A failure status, with the URL and message redacted on the way in: even `dump(error)`
     /// cannot show the key.
@@ -30,6 +32,8 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
             return "timed out after \(Self.formatSeconds(seconds)) s: \(Self.redactKey(in: url))"
         case let .malformedBody(text):
             return "malformed response: \(Self.redactKey(in: text))"
+        case let .tooLarge(url, limit):
+            return "response body larger than \(Self.formatBytes(limit)): \(Self.redactKey(in: url))"
         }
     }
 
@@ -42,6 +46,7 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .network(text): return .network(r(text))
         case let .timeout(url, seconds): return .timeout(url: r(url), seconds: seconds)
         case let .malformedBody(text): return .malformedBody(r(text))
+        case let .tooLarge(url, limit): return .tooLarge(url: r(url), limit: limit)
         }
     }
 
@@ -50,20 +55,18 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .network, .timeout: return true
         case .http(let status, _, _): return status == 503 || status == 429
-        case .malformedBody: return false
+        case .malformedBody, .tooLarge: return false
         }
     }
 
     /// `text` with the path segment after every `<method>.json/` replaced by `<key>`, and, when
-    /// `key` is given and non-empty, every literal occurrence of it too.
+    /// `key` is given and non-empty, every occurrence of it too (as ``Redactor`` finds it).
     public static func redactKey(in text: String, key: String? = nil) -> String {
         var out = text
-        if let key, !key.isEmpty, out.contains(key) {
-            // Leave earlier redactions alone, so redacting twice changes nothing (a key such as
-            // "k" or "ey" also occurs inside "<key>").
-            out = out.components(separatedBy: "<key>")
-                .map { $0.replacingOccurrences(of: key, with: "<key>") }
-                .joined(separator: "<key>")
+        if let key, !key.isEmpty {
+            // Whole tokens only for a short key (a key "M" must not turn "MiB" into "<key>iB");
+            // earlier redactions are left alone, so redacting twice changes nothing.
+            out = Redactor(apiKey: key).replacingSecrets(in: out)
         }
         guard out.contains(".json/") else { return out }
         var result = ""
@@ -94,6 +97,13 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
               case .string(let message)? = value["error"] else { return nil }
         if let status = value["status"]?.stringValue, status != "failure" { return nil }
         return message
+    }
+
+    /// `16 MiB`, `512 KiB`, `100 bytes`.
+    static func formatBytes(_ n: Int) -> String {
+        if n >= 1 << 20, n % (1 << 20) == 0 { return "\(n >> 20) MiB" }
+        if n >= 1 << 10, n % (1 << 10) == 0 { return "\(n >> 10) KiB" }
+        return "\(n) bytes"
     }
 
     private static func formatSeconds(_ s: TimeInterval) -> String {

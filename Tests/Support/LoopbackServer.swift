@@ -9,20 +9,35 @@ import Foundation
 /// connection, `Connection: close` on every answer unless `keepAlive`. Enough to test the real
 /// transports without any external server: canned answers, delays, dropped and truncated
 /// connections, chunked bodies, connections kept open or closed after each answer.
-final class LoopbackServer: @unchecked Sendable {
-    struct Reply: Sendable {
-        enum Mode: Sendable { case normal, dropConnection, truncate(bytes: Int), chunked(size: Int) }
-        var status: Int = 200
-        var headers: [String: String] = ["Content-Type": "application/json"]
-        var body: String = ""
-        var delay: TimeInterval = 0
-        var mode: Mode = .normal
+public final class LoopbackServer: @unchecked Sendable {
+    public struct Reply: Sendable {
+        public enum Mode: Sendable {
+            case normal, dropConnection, truncate(bytes: Int), chunked(size: Int)
+            /// A chunked body that never ends (64 KiB chunks as fast as the client reads).
+            case endless
+            /// The body one byte per `interval` seconds, for ever (a Content-Length it never reaches).
+            case trickle(interval: TimeInterval)
+        }
+        public var status: Int = 200
+        public var headers: [String: String] = ["Content-Type": "application/json"]
+        public var body: String = ""
+        public var delay: TimeInterval = 0
+        public var mode: Mode = .normal
+
+        public init(status: Int = 200, headers: [String: String] = ["Content-Type": "application/json"], body: String = "",
+                    delay: TimeInterval = 0, mode: Mode = .normal) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+            self.mode = mode
+        }
     }
 
     /// Gets the request head (request line + headers) and the number of the request (0-based).
-    typealias Handler = @Sendable (_ head: String, _ index: Int) -> Reply
+    public typealias Handler = @Sendable (_ head: String, _ index: Int) -> Reply
 
-    let port: Int
+    public let port: Int
     private let listener: Int32
     private let handler: Handler
     private let keepAlive: Bool
@@ -31,14 +46,14 @@ final class LoopbackServer: @unchecked Sendable {
     private var connections = 0
     private var stopped = false
 
-    var requests: [String] { lock.withLock { heads } }
+    public var requests: [String] { lock.withLock { heads } }
     /// Connections accepted so far.
-    var connectionCount: Int { lock.withLock { connections } }
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var connectionCount: Int { lock.withLock { connections } }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// - Parameter keepAlive: answer every request on a connection until the client closes it,
     ///   instead of closing after the first answer.
-    init(keepAlive: Bool = false, handler: @escaping Handler) throws {
+    public init(keepAlive: Bool = false, handler: @escaping Handler) throws {
         self.handler = handler
         self.keepAlive = keepAlive
         #if canImport(Glibc)
@@ -69,7 +84,7 @@ final class LoopbackServer: @unchecked Sendable {
     /// Idempotent. Only shuts the listener down: the accept loop closes it on its way out, so
     /// the loop can never call `accept` on a descriptor number that another test's socket has
     /// reused meanwhile (that would steal its connections).
-    func stop() {
+    public func stop() {
         let first: Bool = lock.withLock {
             defer { stopped = true }
             return !stopped
@@ -142,16 +157,37 @@ final class LoopbackServer: @unchecked Sendable {
     private func write(_ reply: Reply, to client: Int32) -> Bool {
         let body = Array(reply.body.utf8)
         var text = "HTTP/1.1 \(reply.status) \(reply.status == 200 ? "OK" : "Status")\r\n"
-        if case .chunked = reply.mode {
+        switch reply.mode {
+        case .chunked, .endless:
             text += "Transfer-Encoding: chunked\r\n"
-        } else {
+        case .trickle:
+            text += "Content-Length: 1000000\r\n"
+        default:
             text += "Content-Length: \(body.count)\r\n"
         }
         if !keepAlive { text += "Connection: close\r\n" }
         for (name, value) in reply.headers { text += "\(name): \(value)\r\n" }
         text += "\r\n"
         var bytes = Array(text.utf8)
+        func sendAll(_ bytes: [UInt8]) -> Bool {
+            var sent = 0
+            while sent < bytes.count {
+                let n = bytes[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { return false }
+                sent += n
+            }
+            return true
+        }
         switch reply.mode {
+        case .endless:
+            guard sendAll(bytes) else { return false }
+            let chunk = Array("10000\r\n".utf8) + [UInt8](repeating: UInt8(ascii: " "), count: 0x10000) + [13, 10]
+            while sendAll(chunk) {}
+            return false
+        case .trickle(let interval):
+            guard sendAll(bytes) else { return false }
+            while sendAll([UInt8(ascii: " ")]) { Thread.sleep(forTimeInterval: interval) }
+            return false
         case .dropConnection: return false
         case .truncate(let keep): bytes += body.prefix(keep)
         case .normal: bytes += body
