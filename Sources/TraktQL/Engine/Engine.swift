@@ -56,8 +56,7 @@ public actor Engine {
         switch statement.kind {
         case .query(let query):
             let plan = try compile(query, source: source)
-            if plan.local == nil { try await checkNames(in: query, source: source) }
-            return .rows(try await execute(plan))
+            return .rows(try await execute(plan, checkingNamesIn: (query, source)))
         case .explain(let query):
             return .plan(try compile(query, source: source))
         case .let(let name, let value):
@@ -97,6 +96,12 @@ public actor Engine {
 
     /// Runs a plan.
     public func execute(_ plan: Plan) async throws(TraktQLError) -> QueryResult {
+        try await execute(plan, checkingNamesIn: nil)
+    }
+
+    /// Runs a plan; first, for a remote plan, checks the names `query` gives against the
+    /// server's catalog. Both count against the statement's time budget.
+    private func execute(_ plan: Plan, checkingNamesIn query: (Query, String)?) async throws(TraktQLError) -> QueryResult {
         if let local = plan.local, local.path == "-" {
             guard !standardInputConsumed else {
                 throw .usage("standard input was already read by an earlier query; save the data to a file to query it more than once")
@@ -113,7 +118,8 @@ public actor Engine {
             // A local input has no calls to bound; a remote statement gets the time budget.
             if plan.local != nil { return try await backend.execute(plan, in: session) }
             return try await Self.withinBudget(settings.timeout) { () async throws(TraktQLError) -> QueryResult in
-                try await backend.execute(plan, in: session)
+                if let (query, source) = query { try await self.checkNames(in: query, source: source) }
+                return try await backend.execute(plan, in: session)
             }
         } catch {
             throw error.redacted(by: configuration.redactor)
