@@ -27,6 +27,10 @@ public struct EmulatorConfiguration: Sendable {
     /// Put terminal-attacking text (escape sequences, OSC 52, bidi overrides, NUL, very long
     /// titles) into every printable string, to test clients' output hygiene.
     public var hostileText: Bool
+    /// The Trakt API v2 side: client id/secret, tokens, device flow, rate limit (V2/, OAuth/).
+    public var v2: V2Settings = V2Settings()
+    /// Serve HTTPS with this certificate and key (the base URL becomes https://).
+    public var tls: TLSFiles?
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, size: DatasetSize = DatasetScale.default.size,
@@ -64,7 +68,7 @@ public struct EmulatorError: Error, CustomStringConvertible {
 /// await server.stop()
 /// ```
 public final class EmulatorServer: Sendable {
-    /// `http://host:port` (no trailing slash).
+    /// `http://host:port` (`https://` with ``EmulatorConfiguration/tls``; no trailing slash).
     public let baseURL: URL
     public let port: Int
     public let dataset: Dataset
@@ -116,8 +120,10 @@ public final class EmulatorServer: Sendable {
         logger.logLevel = .critical
         let (events, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let (finished, finishedContinuation) = AsyncStream<Void>.makeStream()
+        let serverBuilder = try EmulatorTLS.serverBuilder(configuration.tls)
         let app = Application(
             responder: responder,
+            server: serverBuilder,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 continuation.yield(.success(channel.localAddress?.port ?? configuration.port))
@@ -142,7 +148,8 @@ public final class EmulatorServer: Sendable {
         switch first {
         case .success(let port):
             let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-            guard let url = URL(string: "http://\(host):\(port)") else {
+            let scheme = configuration.tls == nil ? "http" : "https"
+            guard let url = URL(string: "\(scheme)://\(host):\(port)") else {
                 task.cancel()
                 throw EmulatorError(description: "cannot form a URL for host \(configuration.host)")
             }
