@@ -34,6 +34,7 @@ let package = Package(
             dependencies: [
                 "TraktProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
             ]
         ),
 

@@ -54,27 +54,36 @@ done
 
 echo
 echo "## throughput: wrk -t1 -c$CONNECTIONS -d${DURATION}s"
+V2H=(-H "trakt-api-version: 2" -H "trakt-api-key: bench")
+# bench PATH [wrk/curl header args...]
+bench() {
+  local path=$1; shift
+  bytes=$(curl -s "$@" "$URL$path" | wc -c)
+  echo "### scale=$scale path=$path body_bytes=$bytes"
+  c0=$(cpu_ticks "$PID")
+  out=$( { /usr/bin/time -f "wrk_cpu_s=%U %S" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$@" "$URL$path"; } 2>&1)
+  c1=$(cpu_ticks "$PID")
+  wrk_s=$(echo "$out" | awk '/wrk_cpu_s=/ { split($1, a, "="); print a[2] + $2 }')
+  echo "$out" | grep -E 'Requests/sec|Transfer/sec|Latency|requests in|Non-2xx'
+  n=$(echo "$out" | awk '/requests in/ { print $1 }')
+  # Server CPU per request: robust to other load on the machine; 2 cores / this = capacity.
+  # Throughput on a shared machine swings with other load; CPU per request does not (much).
+  # Capacity on 2 otherwise idle cores ~ 2 s / (server + wrk CPU per request).
+  awk -v t="$((c1 - c0))" -v hz="$TICK" -v n="$n" -v w="$wrk_s" 'BEGIN {
+    us = t * 1e6 / hz / n; wus = w * 1e6 / n
+    printf "cpu_us_per_request: server=%.0f wrk=%.0f  -> 2-core capacity ~%.0f req/s\n", us, wus, 2e6 / (us + wus) }'
+}
 for scale in default large; do
-  start --scale "$scale"
-  for path in \
-    "/activity/seasons.json/KEY/the-walking-dead/1,2" \
-    "/activity/community.json/KEY" \
-    "/activity/community.json/KEY?min=1"; do
-    bytes=$(curl -s "$URL$path" | wc -c)
-    echo "### scale=$scale path=$path body_bytes=$bytes"
-    c0=$(cpu_ticks "$PID")
-    out=$( { /usr/bin/time -f "wrk_cpu_s=%U %S" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$URL$path"; } 2>&1)
-    c1=$(cpu_ticks "$PID")
-    wrk_s=$(echo "$out" | awk '/wrk_cpu_s=/ { split($1, a, "="); print a[2] + $2 }')
-    echo "$out" | grep -E 'Requests/sec|Transfer/sec|Latency|requests in'
-    n=$(echo "$out" | awk '/requests in/ { print $1 }')
-    # Server CPU per request: robust to other load on the machine; 2 cores / this = capacity.
-    # Throughput on a shared machine swings with other load; CPU per request does not (much).
-    # Capacity on 2 otherwise idle cores ~ 2 s / (server + wrk CPU per request).
-    awk -v t="$((c1 - c0))" -v hz="$TICK" -v n="$n" -v w="$wrk_s" 'BEGIN {
-      us = t * 1e6 / hz / n; wus = w * 1e6 / n
-      printf "cpu_us_per_request: server=%.0f wrk=%.0f  -> 2-core capacity ~%.0f req/s\n", us, wus, 2e6 / (us + wus) }'
-  done
+  # v2 needs the rate limit off (default 1000/300s) and a token for /sync.
+  start --scale "$scale" --rate-limit 0 --access-token bench
+  bench "/activity/seasons.json/KEY/the-walking-dead/1,2"
+  bench "/activity/community.json/KEY"
+  bench "/activity/community.json/KEY?min=1"
+  # v2: 100-item history pages (default limit), minimal and extended=full, and /sync/history.
+  bench "/users/justin/history" "${V2H[@]}"
+  bench "/users/justin/history?extended=full" "${V2H[@]}"
+  bench "/sync/history?page=2" "${V2H[@]}" -H "Authorization: Bearer bench"
+  bench "/users/justin/watchlist" "${V2H[@]}"
   echo "peak_rss_mib_after_load=$(rss_mib "$PID")"
   stop
 done

@@ -33,6 +33,10 @@ public struct EmulatorConfiguration: Sendable {
     /// A connection that has not sent a complete request head within this time of opening (or
     /// of its last answer) is closed: silent and trickling (slowloris) connections alike.
     public var idleTimeout: Duration
+    /// The Trakt API v2 side: client id/secret, tokens, device flow, rate limit (V2/, OAuth/).
+    public var v2: V2Settings = V2Settings()
+    /// Serve HTTPS with this certificate and key (the base URL becomes https://).
+    public var tls: TLSFiles?
 
     public init(
         host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, size: DatasetSize = DatasetScale.default.size,
@@ -78,7 +82,7 @@ public struct EmulatorError: Error, CustomStringConvertible {
 /// await server.stop()
 /// ```
 public final class EmulatorServer: Sendable {
-    /// `http://host:port` (no trailing slash).
+    /// `http://host:port` (`https://` with ``EmulatorConfiguration/tls``; no trailing slash).
     public let baseURL: URL
     public let port: Int
     public let dataset: Dataset
@@ -130,10 +134,11 @@ public final class EmulatorServer: Sendable {
         logger.logLevel = .critical
         let (events, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let (finished, finishedContinuation) = AsyncStream<Void>.makeStream()
+        let idle = configuration.idleTimeout.components
+        let serverBuilder = try EmulatorTLS.serverBuilder(configuration.tls, idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))
         let app = Application(
             responder: responder,
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
-                                                                      + configuration.idleTimeout.components.attoseconds / 1_000_000_000))),
+            server: serverBuilder,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 continuation.yield(.success(channel.localAddress?.port ?? configuration.port))
@@ -158,7 +163,8 @@ public final class EmulatorServer: Sendable {
         switch first {
         case .success(let port):
             let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-            guard let url = URL(string: "http://\(host):\(port)") else {
+            let scheme = configuration.tls == nil ? "http" : "https"
+            guard let url = URL(string: "\(scheme)://\(host):\(port)") else {
                 task.cancel()
                 throw EmulatorError(description: "cannot form a URL for host \(configuration.host)")
             }

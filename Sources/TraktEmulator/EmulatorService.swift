@@ -11,6 +11,8 @@ final class EmulatorService: Sendable {
     let renderer: PageRenderer
     let dice: FaultDice
     let catalogBody: ByteBuffer
+    /// The Trakt API v2 view (V2/, OAuth/): paths under /users, /sync, /shows, /movies, /search, /oauth.
+    let v2: V2Service
 
     static let faultHeader = HTTPField.Name("X-Emulator-Fault")!
     static let retryAfter = HTTPField.Name("Retry-After")!
@@ -22,6 +24,7 @@ final class EmulatorService: Sendable {
         renderer = PageRenderer(dataset: dataset)
         dice = FaultDice(seed: dataset.seed)
         catalogBody = ByteBuffer(bytes: Self.renderCatalog(dataset, hostile: configuration.hostileText))
+        v2 = V2Service(dataset: dataset, settings: configuration.v2, pinnedClock: configuration.now != nil)
     }
 
     /// Server clock in real Unix seconds.
@@ -43,13 +46,16 @@ final class EmulatorService: Sendable {
         }
         let head = request.method == .head
         let path = request.uri.path
-        let route: Route
-        do {
-            route = try RequestParser.parse(path: path, query: request.uri.query, acceptKey: acceptKey)
-        } catch {
-            return response(failure(error), head: head)
+        let isV2 = V2Service.owns(path: path)
+        var route = Route.catalog
+        if !isV2 {
+            do {
+                route = try RequestParser.parse(path: path, query: request.uri.query, acceptKey: acceptKey)
+            } catch {
+                return response(failure(error), head: head)
+            }
         }
-        if route == .catalog {
+        if !isV2 && route == .catalog {
             return response(Reply(status: .ok, body: catalogBody), head: head)
         }
 
@@ -92,7 +98,10 @@ final class EmulatorService: Sendable {
 
         var reply: Reply
         do {
-            switch route {
+            if isV2 {
+                reply = await v2.respond(to: request, nowUnix: nowUnix)
+            } else {
+                switch route {
             case .catalog:
                 reply = Reply(status: .ok, body: catalogBody)
             case .serverTime:
@@ -110,6 +119,7 @@ final class EmulatorService: Sendable {
                 if req.endpoint.requiresAuth && viewer == nil { throw APIFailure.failedAuth }
                 let positions = try engine.run(req, viewer: engine.viewer(viewer))
                 reply = Reply(status: .ok, body: renderer.page(positions: positions, request: req, nowUnix: nowUnix))
+                }
             }
         } catch let error as APIFailure {
             reply = failure(error)

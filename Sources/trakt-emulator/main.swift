@@ -51,7 +51,51 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
     @Flag(name: .customLong("hostile-text"), help: "Put terminal-attacking text (escape sequences, OSC 52, bidi overrides, NUL) into every title, name and comment.")
     var hostileText = false
 
+    // Trakt API v2 (docs/EMULATOR.md, "API v2").
+    @Option(name: .customLong("client-id"), help: "v2: the app's client id (trakt-api-key). Default: any client id is accepted and printed.")
+    var clientID: String?
+
+    @Option(name: .customLong("client-secret"), help: "v2: the app's client secret for /oauth/* (default: any).")
+    var clientSecret: String?
+
+    @Option(name: .customLong("access-token"), help: "v2: a pre-issued bearer token for --token-user (never expires).")
+    var accessToken: String?
+
+    @Option(name: .customLong("token-user"), help: "v2: the user pre-issued and device-flow tokens belong to (default: justin).")
+    var tokenUser: String?
+
+    @Option(name: .customLong("device-approval"), help: "v2 device flow: auto (approved on the poll after the first), manual (POST /emulator/approve/{user_code}) or deny.")
+    var deviceApproval: String = "auto"
+
+    @Option(name: .customLong("token-ttl"), help: "v2: lifetime of issued access tokens, e.g. 7d, 24h, 3600s (default 7d).")
+    var tokenTTL: String = "7d"
+
+    @Option(name: .customLong("rate-limit"), help: "v2: requests per token (or client) and period, e.g. 1000/300s (default); 0 = off.")
+    var rateLimit: String = "1000/300s"
+
+    @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate chain (needs --tls-key).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
+    /// "7d", "24h", "30m", "3600s" or plain seconds.
+    static func seconds(_ s: String) -> Int? {
+        let v = s.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Int)] = [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
+        for (suffix, unit) in units where v.hasSuffix(suffix) {
+            guard let n = Int(v.dropLast()), n > 0, n <= 3650 * 86_400 / unit else { return nil }
+            return n * unit
+        }
+        guard let n = Int(v), n > 0 else { return nil }
+        return n
+    }
+
     func validate() throws {
+        guard DeviceApproval(rawValue: deviceApproval) != nil else { throw ValidationError("--device-approval must be auto, manual or deny") }
+        guard Self.seconds(tokenTTL) != nil else { throw ValidationError("--token-ttl must be a duration such as 7d, 24h or 3600s") }
+        do { _ = try RateLimit(parsing: rateLimit) } catch { throw ValidationError("--rate-limit: \(error.description)") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard idleTimeout.isFinite, idleTimeout > 0, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be more than 0 and at most 3600 seconds") }
         if apiKey != nil && apiKeyFile != nil { throw ValidationError("--api-key and --api-key-file contradict each other") }
@@ -101,14 +145,24 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         if apiKey != nil {
             FileHandle.standardError.write(Data("trakt-emulator: warning: --api-key on the command line can be seen by other local users (ps); use --api-key-file\n".utf8))
         }
-        let config = EmulatorConfiguration(
+        var config = EmulatorConfiguration(
             host: host, port: port, seed: seed, size: size, apiKey: key, faults: try FaultSpec(parsing: faults),
             now: now.flatMap(Self.parseNow), convention: TimestampConvention(rawValue: convention)!, hostileText: hostileText,
             allowFaultHeader: allowFaultHeader, idleTimeout: .milliseconds(Int64((idleTimeout * 1000).rounded())))
+        config.v2 = V2Settings(
+            clientID: clientID, clientSecret: clientSecret, accessToken: accessToken, tokenUser: tokenUser,
+            deviceApproval: DeviceApproval(rawValue: deviceApproval)!, tokenTTL: Self.seconds(tokenTTL)!,
+            rateLimit: try RateLimit(parsing: rateLimit),
+            onNewClient: { id in FileHandle.standardError.write(Data("trakt-emulator: v2 client id '\(id)' accepted (no --client-id set)\n".utf8)) })
+        if let tlsCert, let tlsKey { config.tls = TLSFiles(certificatePath: tlsCert, keyPath: tlsKey) }
         if !config.isLoopback {
             FileHandle.standardError.write(Data((config.exposureWarning + "\n").utf8))
         }
         let server = try await EmulatorServer.start(config)
+        if let tokenUser, !server.dataset.catalogUsers.contains(where: { $0.username.lowercased() == tokenUser.lowercased() }) {
+            FileHandle.standardError.write(Data("trakt-emulator: --token-user '\(tokenUser)' is not a user of this dataset\n".utf8))
+            throw ExitCode(64)
+        }
         FileHandle.standardOutput.write(Data((server.baseURL.absoluteString + "\n").utf8))
         FileHandle.standardError.write(
             Data(

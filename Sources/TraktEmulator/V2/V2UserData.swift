@@ -1,0 +1,749 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Ratings, watchlist, collection, watched, comments, lists, network, stats, watching and
+/// last activities: views of a user's v1 activity (rules in docs/EMULATOR.md).
+extension V2Service {
+    /// `movies|shows|seasons|episodes|all` → v1 types (seasons: none in the dataset).
+    static func types(_ segment: String?) -> Set<ActivityType>? {
+        switch segment ?? "all" {
+        case "all": [.movie, .show, .episode]
+        case "movies": [.movie]
+        case "shows": [.show]
+        case "episodes": [.episode]
+        case "seasons": []
+        default: nil
+        }
+    }
+
+    /// Identity of an activity's item: (type, movie/show index or episode index).
+    @inline(__always)
+    static func itemKey(_ a: Activity) -> Int {
+        switch a.kind.type {
+        case .episode: Int(a.item) << 2
+        case .show: Int(a.subject) << 2 | 1
+        case .movie: Int(a.subject) << 2 | 2
+        case .list: Int(a.subject) << 2 | 3
+        }
+    }
+
+    // MARK: ratings
+
+    func ratings(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+        guard rest.count <= 2, let types = Self.types(rest.first) else { throw V2Error.notFound("unknown ratings type") }
+        var wanted = Set(1...10)
+        if rest.count == 2 {
+            let values = rest[1].split(separator: ",").compactMap { Int($0) }.filter { (1...10).contains($0) }
+            guard !values.isEmpty else { throw V2Error.badRequest("invalid rating filter '\(rest[1])' (1–10, comma-separated)") }
+            wanted = Set(values)
+        }
+        let kinds = [Kind(.episode, .rating)!, Kind(.show, .rating)!, Kind(.movie, .rating)!].filter { types.contains($0.type) }
+        var seen = Set<Int>()
+        var keep: [Activity] = []
+        for p in positions(user: u, kinds: kinds) {
+            let a = dataset.activities[p]
+            guard seen.insert(Self.itemKey(a)).inserted else { continue }
+            if wanted.contains(Int(a.extra)) { keep.append(a) }
+        }
+        let paging = Paging(c.query, defaultLimit: 10, optional: true)
+        let full = c.extendedFull
+        var out = JSONBytes()
+        out.byte(UInt8(ascii: "["))
+        for (n, a) in keep[paging.window(total: keep.count)].enumerated() {
+            if n > 0 { out.byte(UInt8(ascii: ",")) }
+            out.raw("{\"rated_at\":")
+            ISOTime.write(a.time, into: &out)
+            out.raw(",\"rating\":")
+            out.int(a.extra)
+            out.byte(UInt8(ascii: ","))
+            writeItem(a, episode: Int(a.item), full, &out)
+            out.byte(UInt8(ascii: "}"))
+        }
+        out.byte(UInt8(ascii: "]"))
+        return Self.ok(out, headers: paging.headers(total: keep.count))
+    }
+
+    // MARK: watchlist
+
+    struct WatchlistEntry {
+        let a: Activity
+        var rank: Int
+    }
+
+    /// The user's watchlist: the latest listing of each item, unless the user watched it
+    /// afterwards (an episode watch removes that episode and its show), ranked by listing time.
+    func watchlistEntries(_ u: Int) -> [WatchlistEntry] {
+        let ds = dataset
+        var lastMovieWatch: [Int: Int64] = [:]
+        var lastShowWatch: [Int: Int64] = [:]
+        var lastEpisodeWatch: [Int: Int64] = [:]
+        for p in positions(user: u, kinds: Self.historyKinds) {
+            let a = ds.activities[p]
+            if a.kind.type == .movie {
+                lastMovieWatch[Int(a.subject)] = max(lastMovieWatch[Int(a.subject)] ?? .min, a.time)
+            } else {
+                lastShowWatch[Int(a.subject)] = max(lastShowWatch[Int(a.subject)] ?? .min, a.time)
+                for k in 0..<ActivityIndex.episodeSpan(a) {
+                    lastEpisodeWatch[Int(a.item) + k] = max(lastEpisodeWatch[Int(a.item) + k] ?? .min, a.time)
+                }
+            }
+        }
+        var seen = Set<Int>()
+        var entries: [WatchlistEntry] = []
+        let kinds = [Kind(.episode, .watchlist)!, Kind(.show, .watchlist)!, Kind(.movie, .watchlist)!]
+        for p in positions(user: u, kinds: kinds) {
+            let a = ds.activities[p]
+            guard seen.insert(Self.itemKey(a)).inserted else { continue }
+            let watched: Int64?
+            switch a.kind.type {
+            case .movie: watched = lastMovieWatch[Int(a.subject)]
+            case .show: watched = lastShowWatch[Int(a.subject)]
+            default: watched = lastEpisodeWatch[Int(a.item)]
+            }
+            if let w = watched, w >= a.time { continue }
+            entries.append(WatchlistEntry(a: a, rank: 0))
+        }
+        // Rank 1 = listed first.
+        for i in entries.indices { entries[i].rank = entries.count - i }
+        return entries
+    }
+
+    static let sortBy = HTTPField.Name("X-Sort-By")!
+    static let sortHow = HTTPField.Name("X-Sort-How")!
+    static let appliedSortBy = HTTPField.Name("X-Applied-Sort-By")!
+    static let appliedSortHow = HTTPField.Name("X-Applied-Sort-How")!
+
+    func watchlist(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+        guard rest.count <= 3, rest.count != 2, let types = Self.types(rest.first) else { throw V2Error.notFound("unknown watchlist route") }
+        var sortBy = rest.count == 3 ? rest[1] : "rank"
+        let sortHow = rest.count == 3 ? rest[2] : "asc"
+        guard sortHow == "asc" || sortHow == "desc" else { throw V2Error.badRequest("sort_how must be asc or desc") }
+        var entries = watchlistEntries(u).filter { types.contains($0.a.kind.type) }
+        let ds = dataset
+        func title(_ e: WatchlistEntry) -> String {
+            e.a.kind.type == .movie ? ds.movies[Int(e.a.subject)].seed.title : ds.shows[Int(e.a.subject)].seed.title
+        }
+        func released(_ e: WatchlistEntry) -> Int64 {
+            switch e.a.kind.type {
+            case .movie: ds.movies[Int(e.a.subject)].released
+            case .show: ds.shows[Int(e.a.subject)].premiere
+            default: ds.episodes[Int(e.a.item)].firstAired
+            }
+        }
+        func runtime(_ e: WatchlistEntry) -> Int {
+            e.a.kind.type == .movie ? ds.movies[Int(e.a.subject)].seed.runtime : ds.shows[Int(e.a.subject)].seed.runtime
+        }
+        switch sortBy {
+        case "added": entries.sort { $0.a.time != $1.a.time ? $0.a.time < $1.a.time : $0.rank < $1.rank }
+        case "title": entries.sort { (title($0), $0.rank) < (title($1), $1.rank) }
+        case "released": entries.sort { (released($0), $0.rank) < (released($1), $1.rank) }
+        case "runtime": entries.sort { (runtime($0), $0.rank) < (runtime($1), $1.rank) }
+        default:
+            sortBy = "rank"
+            entries.sort { $0.rank < $1.rank }
+        }
+        if sortHow == "desc" { entries.reverse() }
+        let paging = Paging(c.query, defaultLimit: 100)
+        let full = c.extendedFull
+        var out = JSONBytes()
+        out.byte(UInt8(ascii: "["))
+        for (n, e) in entries[paging.window(total: entries.count)].enumerated() {
+            if n > 0 { out.byte(UInt8(ascii: ",")) }
+            let id = V2IDs.entry(e.a)
+            out.raw("{\"rank\":")
+            out.int(e.rank)
+            out.raw(",\"id\":")
+            out.int(id)
+            out.raw(",\"listed_at\":")
+            ISOTime.write(e.a.time, into: &out)
+            out.raw(id % 5 == 0 ? ",\"notes\":\"Recommended by a friend.\"," : ",\"notes\":null,")
+            writeItem(e.a, episode: Int(e.a.item), full, &out)
+            out.byte(UInt8(ascii: "}"))
+        }
+        out.byte(UInt8(ascii: "]"))
+        var headers = paging.headers(total: entries.count)
+        headers[Self.sortBy] = "rank"
+        headers[Self.sortHow] = "asc"
+        headers[Self.appliedSortBy] = sortBy
+        headers[Self.appliedSortHow] = sortHow
+        return Self.ok(out, headers: headers)
+    }
+
+    // MARK: collection and watched
+
+    /// Per show: season number → episode number → (count, latest time), from entries of `kinds`.
+    private func perEpisode(_ u: Int, kinds: [Kind]) -> [Int: [Int: [Int: (n: Int, last: Int64)]]] {
+        var out: [Int: [Int: [Int: (n: Int, last: Int64)]]] = [:]
+        for p in positions(user: u, kinds: kinds) {
+            let a = dataset.activities[p]
+            for k in 0..<ActivityIndex.episodeSpan(a) {
+                let e = dataset.episodes[Int(a.item) + k]
+                let old = out[Int(a.subject), default: [:]][Int(e.season), default: [:]][Int(e.number)]
+                out[Int(a.subject), default: [:]][Int(e.season), default: [:]][Int(e.number)] = ((old?.n ?? 0) + 1, max(old?.last ?? .min, a.time))
+            }
+        }
+        return out
+    }
+
+    private func perMovie(_ u: Int, kinds: [Kind]) -> [(movie: Int, n: Int, last: Int64)] {
+        var m: [Int: (n: Int, last: Int64)] = [:]
+        for p in positions(user: u, kinds: kinds) {
+            let a = dataset.activities[p]
+            let old = m[Int(a.subject)]
+            m[Int(a.subject)] = ((old?.n ?? 0) + 1, max(old?.last ?? .min, a.time))
+        }
+        return m.map { (movie: $0.key, n: $0.value.n, last: $0.value.last) }.sorted { ($0.last, -$0.movie) > ($1.last, -$1.movie) }
+    }
+
+    func collection(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+        guard rest.count == 1, rest[0] == "movies" || rest[0] == "shows" else { throw V2Error.notFound("collection type must be movies or shows") }
+        return showsOrMovies(u, rest[0] == "movies", collection: true, c)
+    }
+
+    func watched(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+        guard rest.count == 1, rest[0] == "movies" || rest[0] == "shows" else { throw V2Error.notFound("watched type must be movies or shows") }
+        return showsOrMovies(u, rest[0] == "movies", collection: false, c)
+    }
+
+    private func showsOrMovies(_ u: Int, _ movies: Bool, collection: Bool, _ c: V2Call) -> EmulatorService.Reply {
+        let full = c.extendedFull
+        let paging = Paging(c.query, defaultLimit: 10, optional: true)
+        var out = JSONBytes()
+        out.byte(UInt8(ascii: "["))
+        var total = 0
+        if movies {
+            let kinds = collection ? [Kind(.movie, .collection)!] : Self.movieHistoryKinds
+            let rows = perMovie(u, kinds: kinds)
+            total = rows.count
+            for (n, r) in rows[paging.window(total: rows.count)].enumerated() {
+                if n > 0 { out.byte(UInt8(ascii: ",")) }
+                if collection {
+                    out.raw("{\"collected_at\":")
+                    ISOTime.write(r.last, into: &out)
+                    out.raw(",\"updated_at\":")
+                    ISOTime.write(r.last, into: &out)
+                } else {
+                    out.raw("{\"plays\":")
+                    out.int(r.n)
+                    out.raw(",\"last_watched_at\":")
+                    ISOTime.write(r.last, into: &out)
+                    out.raw(",\"last_updated_at\":")
+                    ISOTime.write(r.last, into: &out)
+                }
+                out.raw(",\"movie\":")
+                writeMovie(r.movie, full, &out)
+                out.byte(UInt8(ascii: "}"))
+            }
+        } else {
+            let kinds = collection ? [Kind(.episode, .collection)!] : Self.episodeHistoryKinds
+            let tree = perEpisode(u, kinds: kinds)
+            let rows = tree.map { entry -> (Int, Int, Int64) in
+                let (show, seasons) = (entry.key, entry.value)
+                var n = 0
+                var last = Int64.min
+                for (_, eps) in seasons {
+                    for (_, v) in eps {
+                        n += v.n
+                        last = max(last, v.last)
+                    }
+                }
+                return (show, n, last)
+            }.sorted { ($0.2, -$0.0) > ($1.2, -$1.0) }
+            total = rows.count
+            let noSeasons = c.extendedValues.contains("noseasons")
+            for (n, r) in rows[paging.window(total: rows.count)].enumerated() {
+                if n > 0 { out.byte(UInt8(ascii: ",")) }
+                if collection {
+                    out.raw("{\"last_collected_at\":")
+                    ISOTime.write(r.2, into: &out)
+                    out.raw(",\"last_updated_at\":")
+                    ISOTime.write(r.2, into: &out)
+                } else {
+                    out.raw("{\"plays\":")
+                    out.int(r.1)
+                    out.raw(",\"last_watched_at\":")
+                    ISOTime.write(r.2, into: &out)
+                    out.raw(",\"last_updated_at\":")
+                    ISOTime.write(r.2, into: &out)
+                    out.raw(",\"reset_at\":null")
+                }
+                out.raw(",\"show\":")
+                writeShow(r.0, full, &out)
+                if !noSeasons {
+                    out.raw(",\"seasons\":[")
+                    for (i, season) in tree[r.0]!.keys.sorted().enumerated() {
+                        if i > 0 { out.byte(UInt8(ascii: ",")) }
+                        out.raw("{\"number\":")
+                        out.int(season)
+                        out.raw(",\"episodes\":[")
+                        let eps = tree[r.0]![season]!
+                        for (j, e) in eps.keys.sorted().enumerated() {
+                            if j > 0 { out.byte(UInt8(ascii: ",")) }
+                            out.raw("{\"number\":")
+                            out.int(e)
+                            if collection {
+                                out.raw(",\"collected_at\":")
+                                ISOTime.write(eps[e]!.last, into: &out)
+                                out.raw(",\"metadata\":{}")
+                            } else {
+                                out.raw(",\"plays\":")
+                                out.int(eps[e]!.n)
+                                out.raw(",\"last_watched_at\":")
+                                ISOTime.write(eps[e]!.last, into: &out)
+                            }
+                            out.byte(UInt8(ascii: "}"))
+                        }
+                        out.raw("]}")
+                    }
+                    out.byte(UInt8(ascii: "]"))
+                }
+                out.byte(UInt8(ascii: "}"))
+            }
+        }
+        out.byte(UInt8(ascii: "]"))
+        return Self.ok(out, headers: paging.headers(total: total))
+    }
+
+    // MARK: comments
+
+    /// `{type, comment{…}, show|episode+show|movie}` or, `bare`, only the comment object.
+    func writeComment(_ a: Activity, bare: Bool, _ full: Bool, _ out: inout JSONBytes) {
+        let ds = dataset
+        let title = a.kind.type == .movie ? ds.movies[Int(a.subject)].seed.title : ds.shows[Int(a.subject)].seed.title
+        var text = PageRenderer.commentText(a, title: title)
+        if ds.hostileText { text = HostileText.decorate(text, index: Int(a.id)) }
+        if !bare {
+            out.raw("{\"type\":")
+            out.string(a.kind.type.name)
+            out.raw(",\"comment\":")
+        }
+        out.raw("{\"id\":")
+        out.int(PageRenderer.commentID(a))
+        out.raw(",\"parent_id\":0,\"created_at\":")
+        ISOTime.write(a.time, into: &out)
+        out.raw(",\"updated_at\":")
+        ISOTime.write(a.time, into: &out)
+        out.raw(",\"comment\":")
+        out.string(text)
+        out.raw(a.extra & 1 == 1 ? ",\"spoiler\":true" : ",\"spoiler\":false")
+        out.raw(a.kind.action == .review ? ",\"review\":true" : ",\"review\":false")
+        out.raw(",\"replies\":0,\"likes\":0,\"user_rating\":null,\"user_stats\":{\"rating\":null,\"play_count\":0,\"completed_count\":0},\"user\":")
+        writeUser(Int(a.user), false, &out)
+        out.byte(UInt8(ascii: "}"))
+        if !bare {
+            out.byte(UInt8(ascii: ","))
+            // `"type":…` again would duplicate the key: write only the objects.
+            switch a.kind.type {
+            case .episode:
+                out.raw("\"episode\":")
+                writeEpisode(Int(a.item), full, &out)
+                out.raw(",\"show\":")
+                writeShow(Int(a.subject), full, &out)
+            case .show:
+                out.raw("\"show\":")
+                writeShow(Int(a.subject), full, &out)
+            default:
+                out.raw("\"movie\":")
+                writeMovie(Int(a.subject), full, &out)
+            }
+            out.byte(UInt8(ascii: "}"))
+        }
+    }
+
+    static let commentKinds: [Kind] = [
+        Kind(.episode, .shout)!, Kind(.episode, .review)!, Kind(.show, .shout)!, Kind(.show, .review)!,
+        Kind(.movie, .shout)!, Kind(.movie, .review)!,
+    ]
+
+    func userComments(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+        guard rest.count <= 2 else { throw V2Error.notFound("unknown comments route") }
+        let commentType = rest.first ?? "all"
+        guard ["all", "reviews", "shouts"].contains(commentType) else { throw V2Error.notFound("comment_type must be all, reviews or shouts") }
+        let typeSegment = rest.count == 2 ? rest[1] : "all"
+        var types: Set<ActivityType>
+        if typeSegment == "lists" {
+            types = []
+        } else {
+            guard let t = Self.types(typeSegment) else { throw V2Error.notFound("unknown comment media type '\(typeSegment)'") }
+            types = t
+        }
+        let kinds = Self.commentKinds.filter {
+            types.contains($0.type) && (commentType == "all" || (commentType == "reviews") == ($0.action == .review))
+        }
+        let all = positions(user: u, kinds: kinds)
+        return commentPage(all, bare: false, c)
+    }
+
+    func commentPage(_ all: [Int], bare: Bool, _ c: V2Call) -> EmulatorService.Reply {
+        let paging = Paging(c.query, defaultLimit: 10)
+        let full = c.extendedFull
+        var out = JSONBytes()
+        out.byte(UInt8(ascii: "["))
+        for (n, p) in all[paging.window(total: all.count)].enumerated() {
+            if n > 0 { out.byte(UInt8(ascii: ",")) }
+            writeComment(dataset.activities[p], bare: bare, full, &out)
+        }
+        out.byte(UInt8(ascii: "]"))
+        return Self.ok(out, headers: paging.headers(total: all.count))
+    }
+
+    // MARK: lists
+
+    /// Item-added activities of list `l`, oldest first (rank order).
+    func listItems(_ l: Int) -> [Activity] {
+        let owner = Int(dataset.lists[l].owner)
+        return positions(user: owner, kinds: [Kind(.list, .itemAdded)!]).reversed().map { dataset.activities[$0] }.filter { Int($0.subject) == l }
+    }
+
+    func writeList(_ l: Int, _ out: inout JSONBytes) {
+        let rec = dataset.lists[l]
+        let items = listItems(l)
+        let owner = dataset.users[Int(rec.owner)].username
+        out.raw("{\"name\":")
+        out.string(dataset.hostileText ? HostileText.decorate(rec.name, index: l) : rec.name)
+        out.raw(",\"description\":")
+        out.string(rec.description)
+        out.raw(",\"privacy\":\"public\",\"share_link\":")
+        out.string("https://trakt.tv/lists/\(V2IDs.list(l))")
+        out.raw(",\"type\":\"personal\",\"display_numbers\":")
+        out.bool(rec.showNumbers)
+        out.raw(",\"allow_comments\":")
+        out.bool(rec.allowShouts)
+        out.raw(",\"sort_by\":\"rank\",\"sort_how\":\"asc\",\"created_at\":")
+        ISOTime.write(rec.created, into: &out)
+        out.raw(",\"updated_at\":")
+        ISOTime.write(items.last?.time ?? rec.created, into: &out)
+        out.raw(",\"item_count\":")
+        out.int(items.count)
+        out.raw(",\"comment_count\":0,\"likes\":0,\"ids\":{\"trakt\":")
+        out.int(V2IDs.list(l))
+        out.raw(",\"slug\":")
+        out.string(rec.slug)
+        out.raw("},\"user\":")
+        writeUser(Int(rec.owner), false, &out)
+        _ = owner
+        out.byte(UInt8(ascii: "}"))
+    }
+
+    func lists(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+        let owned = listsByOwner[u]
+        if rest.isEmpty {
+            var out = JSONBytes()
+            out.byte(UInt8(ascii: "["))
+            for (n, l) in owned.enumerated() {
+                if n > 0 { out.byte(UInt8(ascii: ",")) }
+                writeList(l, &out)
+            }
+            out.byte(UInt8(ascii: "]"))
+            return Self.ok(out)
+        }
+        let key = rest[0]
+        guard let l = owned.first(where: { String(V2IDs.list($0)) == key || dataset.lists[$0].slug == key.lowercased() }) else {
+            throw V2Error.notFound("list '\(key)' not found")
+        }
+        if rest.count == 1 {
+            var out = JSONBytes()
+            writeList(l, &out)
+            return Self.ok(out)
+        }
+        guard rest[1] == "items", rest.count <= 3 else { throw V2Error.notFound("unknown list route") }
+        var wanted: Set<Int> = [0, 1, 2]
+        if rest.count == 3 {
+            switch rest[2] {
+            case "movie", "movies": wanted = [0]
+            case "show", "shows": wanted = [1]
+            case "episode", "episodes": wanted = [2]
+            case "season", "seasons", "person", "people": wanted = []
+            default:
+                let parts = rest[2].split(separator: ",")
+                wanted = Set(parts.compactMap { ["movie": 0, "show": 1, "episode": 2][String($0)] })
+            }
+        }
+        let items = listItems(l).enumerated().filter { wanted.contains(ListItemCode.decode($0.element.item).type) }
+        let paging = Paging(c.query, defaultLimit: 10, optional: true)
+        let full = c.extendedFull
+        var out = JSONBytes()
+        out.byte(UInt8(ascii: "["))
+        for (n, pair) in items[paging.window(total: items.count)].enumerated() {
+            if n > 0 { out.byte(UInt8(ascii: ",")) }
+            let a = pair.element
+            out.raw("{\"rank\":")
+            out.int(pair.offset + 1)
+            out.raw(",\"id\":")
+            out.int(V2IDs.entry(a))
+            out.raw(",\"listed_at\":")
+            ISOTime.write(a.time, into: &out)
+            out.raw(",\"notes\":null,")
+            let (type, index) = ListItemCode.decode(a.item)
+            switch type {
+            case 0:
+                out.raw("\"type\":\"movie\",\"movie\":")
+                writeMovie(index, full, &out)
+            case 1:
+                out.raw("\"type\":\"show\",\"show\":")
+                writeShow(index, full, &out)
+            default:
+                out.raw("\"type\":\"episode\",\"episode\":")
+                writeEpisode(index, full, &out)
+                out.raw(",\"show\":")
+                writeShow(Int(dataset.episodes[index].show), full, &out)
+            }
+            out.byte(UInt8(ascii: "}"))
+        }
+        out.byte(UInt8(ascii: "]"))
+        return Self.ok(out, headers: paging.headers(total: items.count))
+    }
+
+    // MARK: network
+
+    /// When `a` started following `b` (or became friends): derived, after both joined.
+    func followedAt(_ a: Int, _ b: Int) -> Int64 {
+        let lo = max(dataset.users[a].joined, dataset.users[b].joined)
+        let span = max(1, dataset.nowUnix - lo)
+        let (x, y) = (min(a, b), max(a, b))
+        return lo + Int64(SplitMix64.mix(UInt64(x) << 32 | UInt64(y)) % UInt64(span))
+    }
+
+    func network(_ u: Int, _ which: String, _ c: V2Call) -> EmulatorService.Reply {
+        let rec = dataset.users[u]
+        let others: [UInt32] = which == "followers" ? rec.followers : which == "following" ? rec.following : rec.friends
+        let rows = others.map { other -> (Int, Int64) in
+            let o = Int(other)
+            return (o, which == "followers" ? followedAt(o, u) : followedAt(u, o))
+        }.sorted { ($0.1, $0.0) > ($1.1, $1.0) }
+        let full = c.extendedFull
+        var out = JSONBytes()
+        out.byte(UInt8(ascii: "["))
+        for (n, r) in rows.enumerated() {
+            if n > 0 { out.byte(UInt8(ascii: ",")) }
+            out.raw(which == "friends" ? "{\"friends_at\":" : "{\"followed_at\":")
+            ISOTime.write(r.1, into: &out)
+            out.raw(",\"user\":")
+            writeUser(r.0, full, &out)
+            out.byte(UInt8(ascii: "}"))
+        }
+        out.byte(UInt8(ascii: "]"))
+        return Self.ok(out)
+    }
+
+    // MARK: stats
+
+    func stats(_ u: Int, _ c: V2Call) -> EmulatorService.Reply {
+        let ds = dataset
+        let p = ds.index.user
+        func count(_ t: ActivityType, _ a: ActivityAction) -> Int { p.range(key: u, kind: Kind(t, a)!).count }
+        var moviePlays = 0
+        var movieMinutes = 0
+        var moviesWatched = Set<Int>()
+        var episodePlays = 0
+        var episodeMinutes = 0
+        var episodesWatched = Set<Int>()
+        var showsWatched = Set<Int>()
+        for pos in positions(user: u, kinds: Self.historyKinds) {
+            let a = ds.activities[pos]
+            if a.kind.type == .movie {
+                moviePlays += 1
+                movieMinutes += ds.movies[Int(a.subject)].seed.runtime
+                moviesWatched.insert(Int(a.subject))
+            } else {
+                let n = ActivityIndex.episodeSpan(a)
+                episodePlays += n
+                episodeMinutes += n * ds.shows[Int(a.subject)].seed.runtime
+                for k in 0..<n { episodesWatched.insert(Int(a.item) + k) }
+                showsWatched.insert(Int(a.subject))
+            }
+        }
+        var collectedEpisodes = Set<Int>()
+        var collectedShows = Set<Int>()
+        for pos in positions(user: u, kinds: [Kind(.episode, .collection)!]) {
+            let a = ds.activities[pos]
+            collectedShows.insert(Int(a.subject))
+            for k in 0..<ActivityIndex.episodeSpan(a) { collectedEpisodes.insert(Int(a.item) + k) }
+        }
+        let collectedMovies = Set(positions(user: u, kinds: [Kind(.movie, .collection)!]).map { Int(ds.activities[$0].subject) })
+        // Ratings: the latest rating per item (as /ratings serves them).
+        var distribution = [Int](repeating: 0, count: 11)
+        var rated = Set<Int>()
+        var ratingsByType: [ActivityType: Int] = [:]
+        for pos in positions(user: u, kinds: [Kind(.episode, .rating)!, Kind(.show, .rating)!, Kind(.movie, .rating)!]) {
+            let a = ds.activities[pos]
+            guard rated.insert(Self.itemKey(a)).inserted else { continue }
+            distribution[Int(a.extra)] += 1
+            ratingsByType[a.kind.type, default: 0] += 1
+        }
+        func comments(_ t: ActivityType) -> Int { count(t, .shout) + count(t, .review) }
+        let rec = ds.users[u]
+        var out = JSONBytes()
+        out.text("{\"movies\":{\"plays\":\(moviePlays),\"watched\":\(moviesWatched.count),\"minutes\":\(movieMinutes),\"collected\":\(collectedMovies.count),\"ratings\":\(ratingsByType[.movie] ?? 0),\"comments\":\(comments(.movie))}")
+        out.text(",\"shows\":{\"watched\":\(showsWatched.count),\"collected\":\(collectedShows.count),\"ratings\":\(ratingsByType[.show] ?? 0),\"comments\":\(comments(.show))}")
+        out.raw(",\"seasons\":{\"ratings\":0,\"comments\":0}")
+        out.text(",\"episodes\":{\"plays\":\(episodePlays),\"watched\":\(episodesWatched.count),\"minutes\":\(episodeMinutes),\"collected\":\(collectedEpisodes.count),\"ratings\":\(ratingsByType[.episode] ?? 0),\"comments\":\(comments(.episode))}")
+        out.text(",\"network\":{\"friends\":\(rec.friends.count),\"followers\":\(rec.followers.count),\"following\":\(rec.following.count)}")
+        out.text(",\"ratings\":{\"total\":\(rated.count),\"distribution\":{")
+        out.text((1...10).map { "\"\($0)\":\(distribution[$0])" }.joined(separator: ","))
+        out.raw("}}}")
+        return Self.ok(out)
+    }
+
+    // MARK: watching
+
+    /// Runtime in seconds of an activity's item.
+    func runtimeSeconds(_ a: Activity) -> Int64 {
+        Int64(a.kind.type == .movie ? dataset.movies[Int(a.subject)].seed.runtime : dataset.shows[Int(a.subject)].seed.runtime) * 60
+    }
+
+    static let watchingKinds: [Kind] = [Kind(.episode, .watching)!, Kind(.movie, .watching)!]
+
+    /// The user's current `watching` activity: the latest one still within its runtime at `now`.
+    func currentlyWatching(_ u: Int, now: Int64) -> Activity? {
+        guard let p = positions(user: u, kinds: Self.watchingKinds).first(where: { dataset.activities[$0].time <= now }) else { return nil }
+        let a = dataset.activities[p]
+        return a.time + runtimeSeconds(a) > now ? a : nil
+    }
+
+    func watching(_ u: Int, _ c: V2Call) -> EmulatorService.Reply {
+        guard let a = currentlyWatching(u, now: c.nowUnix) else {
+            return EmulatorService.Reply(status: .noContent, body: ByteBuffer())
+        }
+        var out = JSONBytes()
+        out.raw("{\"expires_at\":")
+        ISOTime.write(a.time + runtimeSeconds(a), into: &out)
+        out.raw(",\"started_at\":")
+        ISOTime.write(a.time, into: &out)
+        out.raw(",\"action\":\"scrobble\",")
+        writeItem(a, episode: Int(a.item), c.extendedFull, &out)
+        out.byte(UInt8(ascii: "}"))
+        return Self.ok(out)
+    }
+
+    // MARK: favorites (recommendations)
+
+    /// The user's favourites: items they rated 10 (latest rating per item), newest first.
+    func favorites(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+        guard rest.count <= 2, let types = Self.types(rest.first) else { throw V2Error.notFound("unknown favorites route") }
+        let kinds = [Kind(.show, .rating)!, Kind(.movie, .rating)!].filter { types.contains($0.type) }
+        var seen = Set<Int>()
+        var keep: [Activity] = []
+        for p in positions(user: u, kinds: kinds) {
+            let a = dataset.activities[p]
+            guard seen.insert(Self.itemKey(a)).inserted else { continue }
+            if a.extra == 10 { keep.append(a) }
+        }
+        let paging = Paging(c.query, defaultLimit: 10)
+        var out = JSONBytes()
+        out.byte(UInt8(ascii: "["))
+        for (n, a) in keep[paging.window(total: keep.count)].enumerated() {
+            if n > 0 { out.byte(UInt8(ascii: ",")) }
+            out.raw("{\"rank\":")
+            out.int(paging.window(total: keep.count).lowerBound + n + 1)
+            out.raw(",\"id\":")
+            out.int(V2IDs.entry(a))
+            out.raw(",\"listed_at\":")
+            ISOTime.write(a.time, into: &out)
+            out.raw(",\"notes\":null,")
+            writeItem(a, episode: 0, c.extendedFull, &out)
+            out.byte(UInt8(ascii: "}"))
+        }
+        out.byte(UInt8(ascii: "]"))
+        return Self.ok(out, headers: paging.headers(total: keep.count))
+    }
+
+    // MARK: last activities
+
+    func lastActivities(_ u: Int, _ c: V2Call) -> EmulatorService.Reply {
+        let ds = dataset
+        let p = ds.index.user
+        let floor = ds.users[u].joined
+        func latest(_ kinds: [Kind]) -> Int64 {
+            var best = floor
+            for k in kinds {
+                let r = p.range(key: u, kind: k)
+                if let first = r.first { best = max(best, ds.activities[Int(p.items[first])].time) }
+            }
+            return best
+        }
+        var values: [Int64] = []
+        func stamp(_ out: inout JSONBytes, _ key: StaticString, _ t: Int64) {
+            out.key(key)
+            ISOTime.write(t, into: &out)
+            values.append(t)
+        }
+        var out = JSONBytes()
+        var body = JSONBytes()
+        let sections: [(String, ActivityType)] = [("movies", .movie), ("episodes", .episode)]
+        for (name, t) in sections {
+            body.raw(",\"")
+            body.raw(Array(name.utf8))
+            body.raw("\":{")
+            stamp(&body, "watched_at", latest(t == .movie ? Self.movieHistoryKinds : Self.episodeHistoryKinds))
+            body.byte(UInt8(ascii: ","))
+            stamp(&body, "collected_at", latest([Kind(t, .collection)!]))
+            body.byte(UInt8(ascii: ","))
+            stamp(&body, "rated_at", latest([Kind(t, .rating)!]))
+            body.byte(UInt8(ascii: ","))
+            stamp(&body, "watchlisted_at", latest([Kind(t, .watchlist)!]))
+            body.byte(UInt8(ascii: ","))
+            stamp(&body, "commented_at", latest([Kind(t, .shout)!, Kind(t, .review)!]))
+            body.byte(UInt8(ascii: ","))
+            stamp(&body, "paused_at", floor)
+            body.byte(UInt8(ascii: ","))
+            stamp(&body, "hidden_at", floor)
+            body.byte(UInt8(ascii: "}"))
+        }
+        body.raw(",\"shows\":{")
+        stamp(&body, "rated_at", latest([Kind(.show, .rating)!]))
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "watchlisted_at", latest([Kind(.show, .watchlist)!]))
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "commented_at", latest([Kind(.show, .shout)!, Kind(.show, .review)!]))
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "hidden_at", floor)
+        body.raw("},\"seasons\":{")
+        stamp(&body, "rated_at", floor)
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "watchlisted_at", floor)
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "commented_at", floor)
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "hidden_at", floor)
+        body.raw("},\"comments\":{")
+        stamp(&body, "liked_at", floor)
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "blocked_at", floor)
+        body.raw("},\"lists\":{")
+        stamp(&body, "liked_at", floor)
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "updated_at", latest([Kind(.list, .created)!, Kind(.list, .itemAdded)!]))
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "commented_at", floor)
+        body.raw("},\"watchlist\":{")
+        stamp(&body, "updated_at", latest([Kind(.episode, .watchlist)!, Kind(.show, .watchlist)!, Kind(.movie, .watchlist)!]))
+        body.raw("},\"favorites\":{")
+        stamp(&body, "updated_at", floor)
+        body.raw("},\"recommendations\":{")
+        stamp(&body, "updated_at", floor)
+        body.raw("},\"collaborations\":{")
+        stamp(&body, "updated_at", floor)
+        body.raw("},\"account\":{")
+        stamp(&body, "settings_at", floor)
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "followed_at", floor)
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "following_at", floor)
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "pending_at", floor)
+        body.byte(UInt8(ascii: ","))
+        stamp(&body, "requested_at", floor)
+        body.raw("},\"saved_filters\":{")
+        stamp(&body, "updated_at", floor)
+        body.raw("},\"notes\":{")
+        stamp(&body, "updated_at", floor)
+        body.byte(UInt8(ascii: "}"))
+        out.raw("{\"all\":")
+        ISOTime.write(values.max() ?? floor, into: &out)
+        out.raw(body.bytes)
+        out.byte(UInt8(ascii: "}"))
+        return Self.ok(out)
+    }
+}
