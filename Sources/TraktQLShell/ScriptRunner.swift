@@ -20,6 +20,8 @@ struct ScriptRunner {
             do {
                 if try await session.run(statement, source: source, sourceName: name, readDepth: readDepth) == .quit { break }
             } catch {
+                // Ctrl-C cancelled the script (see `TraktQLShell.interruptibly`), which says so.
+                if Task.isCancelled { return max(worst, ExitStatus(error)) }
                 report(error, statement: statement, source: source, renderer: renderer, name: name)
                 worst = max(worst, ExitStatus(error))
                 if !keepGoing { break }

@@ -74,6 +74,12 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Pin the clock (ISO-8601 or Unix seconds) for the engine and the built-in emulator.", visibility: .hidden))
     var now: String?
 
+    @Option(name: .customLong("emulator-faults"), help: ArgumentHelp("Faults for the built-in emulator, as trakt-emulator --faults takes them (tests).", visibility: .hidden))
+    var emulatorFaults: String?
+
+    @Option(name: .customLong("emulator-scale"), help: ArgumentHelp("Dataset scale of the built-in emulator: small, default, large, huge (tests).", visibility: .hidden))
+    var emulatorScale: String?
+
     @Flag(name: .shortAndLong, help: "Do not print the emulator banner.")
     var quiet = false
 
@@ -132,6 +138,8 @@ struct TraktQLCommand: AsyncParsableCommand {
         configuration.emulatorSeed = seed
         configuration.now = now.flatMap(Self.parseInstant)
         configuration.quiet = quiet
+        configuration.emulatorFaults = emulatorFaults
+        configuration.emulatorScale = emulatorScale
         configuration.input = input
         configuration.streamingInput = inputReader == "streaming"
         let status = await TraktQLShell.run(configuration)
