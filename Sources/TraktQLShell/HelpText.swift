@@ -16,6 +16,10 @@ enum HelpText {
             explain <query> shows the HTTP calls without making them. let NAME = value defines $NAME.
             set OPTION = value changes a setting. Statements continue on lines that start with '|'.
 
+            The API returns 100 activities a call; traktql pages back by whole seconds (end_ts). When a
+            server puts more than 100 matching activities in one second, paging cannot get past it: the
+            rows are printed with "warning: incomplete result", and a script exits with status 2.
+
             Topics: .help \(topics.joined(separator: " | "))
 
             """

@@ -27,6 +27,9 @@ final class Session: Sendable {
     enum Continuation {
         case next
         case quit
+        /// The statement printed rows that the API could not complete (see
+        /// ``QueryResult/isIncomplete``): a script goes on like after a failure, exit status 2.
+        case incomplete
     }
 
     /// Runs one statement and prints what it produced. Errors are thrown for the caller to
@@ -55,6 +58,7 @@ final class Session: Sendable {
             if interactive { Console.err("$\(variable) defined\n") }
         default:
             printer.print(outcome, settings: settings, baseURL: baseURL)
+            if case .rows(let result) = outcome, result.isIncomplete { continuation = .incomplete }
         }
         if settings.timing, case .rows(let result) = outcome {
             let elapsed = ContinuousClock.now - started

@@ -29,6 +29,8 @@ struct Executor: Sendable {
         var calls = 0
         var cached = 0
         var warnings: [String] = []
+        /// Paging could not get past a second with more than a page of activities.
+        var incomplete = false
     }
 
     func run(_ plan: Plan) async throws(TraktQLError) -> QueryResult {
@@ -67,6 +69,7 @@ struct Executor: Sendable {
         var result = QueryResult(columns: [], rows: [], items: nil, warnings: fetched.flatMap(\.warnings),
                                  calls: fetched.reduce(0) { $0 + $1.calls }, cachedCalls: fetched.reduce(0) { $0 + $1.cached })
         let assembled = Self.assemble(columns: columns, rows: rows, fields: runner.fields)
+        result.isIncomplete = fetched.contains { $0.incomplete }
         result.columns = assembled.columns
         result.rows = assembled.rows
         result.items = assembled.items
@@ -117,7 +120,13 @@ struct Executor: Sendable {
             }
             let timestamps = page.compactMap { $0["timestamp"]?.intValue }
             guard !fresh.isEmpty, let oldest = timestamps.min() else {
-                fetched.warnings.append("more than \(Self.pageSize) activities share one second at \(call.redactedPath); paging stopped there, so older activity was not fetched")
+                // A whole page of activities we already have: the server holds more than a page
+                // within the second `end_ts` points at, and whole-second paging cannot get past
+                // it. The rows are right as far as they go, but not the whole answer.
+                let second = timestamps.min().map { " (API timestamp \($0))" } ?? ""
+                fetched.warnings.append("incomplete result: more than \(Self.pageSize) activities share one second\(second) in \(call.redactedPath); "
+                                        + "the v1 API pages by whole seconds, so older activity could not be fetched")
+                fetched.incomplete = true
                 break
             }
             if pages >= maxPages {
