@@ -46,7 +46,7 @@ enum HelpText {
             for key in QualifierKey.allCases {
                 out += "  \((key.rawValue + (key.isFlag ? "" : ":")).padding(toLength: 9, withPad: " ", startingAt: 0)) \(key.summary)\n"
             }
-            out += "\nExamples:\n  activity user:justin,sean type:movie since:30d\n  activity show:breaking-bad season:>=4 -action:watchlist\n"
+            out += "\nExamples:\n  activity user:justin,serialkevin type:movie since:30d\n  activity show:breaking-bad season:>=4 -action:watchlist\n"
             return out
         case "stages", "stage":
             return """
@@ -82,7 +82,7 @@ enum HelpText {
 
             Examples:
               activity on:yesterday
-              activity since:2024-11-01 until:2024-11-30 | count by action
+              activity since:30d until:yesterday | count by action
 
             """
         case "formats", "format":
@@ -132,7 +132,7 @@ enum HelpText {
               activity scope:friends since:yesterday | select time, who, action, title
               activity user:justin since:30d | count by action | sort count desc
               activity movie:inception-2010 action:rating | select who, rating_advanced | sort rating_advanced desc
-              explain activity user:justin,sean show:breaking-bad
+              explain activity user:justin,serialkevin show:breaking-bad
 
             """
         default:

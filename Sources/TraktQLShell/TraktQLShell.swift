@@ -9,6 +9,9 @@ import TraktQL
 /// emulator), builds the session, and runs `-c` statements, script files, standard input or
 /// the interactive shell. Returns the process exit status.
 public enum TraktQLShell {
+    /// `traktql --version`.
+    public static let version = HTTPTransportConfiguration.clientVersion
+
     public static func run(_ configuration: ShellConfiguration) async -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let terminal = Terminal.current()
