@@ -118,7 +118,7 @@ enum HelpText {
               .timing on|off      report each query's time on stderr
               .cache [clear|off]  the response cache
               .history            statements entered in the shell
-              .read FILE          run a script
+              .read FILE          run a script (~/ is your home directory)
               .explain QUERY      the plan for a query (like explain)
               .settings           all settings
               .quit               leave (Ctrl-D too)

@@ -112,7 +112,8 @@ final class Session: Sendable {
                 throw fail("unknown cache command '\(other)'", help: ".cache, .cache clear or .cache off")
             }
         case "read":
-            guard let path = arguments.first else { throw fail(".read needs a file", help: ".read FILE") }
+            guard let written = arguments.first else { throw fail(".read needs a file", help: ".read FILE") }
+            let path = Self.expandingTilde(written)
             guard readDepth < 16 else { throw fail(".read is nested too deeply (limit 16)") }
             let text: String
             do {
@@ -135,6 +136,15 @@ final class Session: Sendable {
             throw fail("unknown command '.\(name)'", help: Suggestion.closest(to: name, in: Self.metaCommands).map { "did you mean '.\($0)'?" } ?? "commands: " + Self.metaCommands.map { "." + $0 }.joined(separator: " "))
         }
         return .next
+    }
+}
+
+extension Session {
+    /// `~` and `~/…` are the home directory (`$HOME`), as in a shell; `~user` is left alone.
+    static func expandingTilde(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        guard path == "~" || path.hasPrefix("~/") else { return path }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.homeDirectoryForCurrentUser.path
+        return home + path.dropFirst()
     }
 }
 
