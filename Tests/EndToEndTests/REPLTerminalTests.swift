@@ -182,8 +182,8 @@ struct REPLTerminalTests {
         try tmux.expect("traktql> activity action:seen | limit 3", "the typed query")
         Thread.sleep(forTimeInterval: 1)  // the emulator starts; its answer takes 3 s
         tmux.send("C-c")
-        try tmux.expect("^C query cancelled", "the cancellation", timeout: 10)
-        try tmux.expectLastLine("traktql>", "a fresh prompt")
+        try tmux.expect("^C query cancelled", "the cancellation", timeout: 30)
+        try tmux.expectLastLine("traktql>", "a fresh prompt", timeout: 30)
         tmux.send(".quit", "Enter")
         try tmux.expect("EXIT=", "the shell's exit", timeout: 30)
         #expect(tmux.screen.contains("EXIT=0"), "\(tmux.screen)")
