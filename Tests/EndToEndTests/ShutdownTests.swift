@@ -36,17 +36,23 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let endings = Endings()
-        await offThePool {
-            DispatchQueue.concurrentPerform(iterations: Self.concurrent) { worker in
-                for run in stride(from: worker, to: Self.runs, by: Self.concurrent) {
-                    let errorFile = "\(directory)/\(run).err"
-                    // Niced: the other suites run at the same time, and some of them measure time.
-                    guard let child = Spawn.start("/usr/bin/nice", ["-n", "10", "/usr/bin/env"] + arguments, errorFile: errorFile) else {
-                        endings.add(.timedOut, stderr: "cannot start traktql")
-                        continue
+        // One thread per worker, not Dispatch's shared pool: the suites running beside this one
+        // need those threads (their loopback servers, pipe readers and timers run there).
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<Self.concurrent {
+                group.addTask {
+                    await offThePool {
+                        for run in stride(from: worker, to: Self.runs, by: Self.concurrent) {
+                            let errorFile = "\(directory)/\(run).err"
+                            // Niced: the other suites run at the same time, and some of them measure time.
+                            guard let child = Spawn.start("/usr/bin/nice", ["-n", "10", "/usr/bin/env"] + arguments, errorFile: errorFile) else {
+                                endings.add(.timedOut, stderr: "cannot start traktql")
+                                continue
+                            }
+                            let ending = Spawn.ending(child, timeout: 60)
+                            endings.add(ending, stderr: ending == .exited(2) ? "" : (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "")
+                        }
                     }
-                    let ending = Spawn.ending(child, timeout: 60)
-                    endings.add(ending, stderr: ending == .exited(2) ? "" : (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "")
                 }
             }
         }
