@@ -5,10 +5,16 @@ import TraktProtocol
 public struct DatasetSize: Sendable, Equatable, CustomStringConvertible {
     public var activities: Int
     public var users: Int
+    /// Extra activities that all share one second, an hour before the dataset's end: more than
+    /// the v1 page cap (100) lets a client page past, as a real server might serve. For testing
+    /// clients only; 0 (the default) keeps every second's run at most
+    /// ``Dataset/maximumPerSecond``.
+    public var sameSecondBurst: Int
 
-    public init(activities: Int, users: Int? = nil) {
+    public init(activities: Int, users: Int? = nil, sameSecondBurst: Int = 0) {
         self.activities = max(0, activities)
         self.users = users ?? Self.defaultUsers(forActivities: activities)
+        self.sameSecondBurst = max(0, sameSecondBurst)
     }
 
     /// Users scale with the square root of the activity count (about 400 for 100,000).
@@ -16,7 +22,9 @@ public struct DatasetSize: Sendable, Equatable, CustomStringConvertible {
         min(20_000, max(40, Int((1.3 * Double(max(n, 1)).squareRoot()).rounded())))
     }
 
-    public var description: String { "\(activities) activities, \(users) users" }
+    public var description: String {
+        "\(activities) activities, \(users) users" + (sameSecondBurst > 0 ? ", \(sameSecondBurst) more in one second" : "")
+    }
 }
 
 /// Named dataset presets for `--scale`.

@@ -17,6 +17,13 @@ extension Dataset {
         (Kind(.movie, .watchlist)!, 30), (Kind(.movie, .shout)!, 12), (Kind(.movie, .review)!, 4),
     ]
     static let listShare = 0.046
+    /// At most this many activities share one second anywhere in the dataset, so in every stream
+    /// (community, a show, a user, …: each is a subset) — well under the v1 page cap of 100,
+    /// which `end_ts` paging by whole seconds cannot get past. Activity is densest just before
+    /// the dataset's end (ages are drawn as span·u²): without the cap the large scale (1M) puts
+    /// ~126 activities into its last second. The default scale peaks near 13 in its last second,
+    /// so the cap almost never moves anything there.
+    public static let maximumPerSecond = 25
     /// Rating 1...10 weights (skewed high, as real ratings are).
     static let ratingWeights: [Double] = [2, 2, 3, 4, 6, 9, 15, 22, 20, 17]
 
@@ -264,6 +271,11 @@ extension Dataset {
         sorted.reserveCapacity(raw.count)
         for k in keys.reversed() { sorted.append(raw[Int(k & 0xFF_FFFF)]) }
         raw = []
+        capSameSecondRuns(&sorted)
+        if size.sameSecondBurst > 0 {
+            insertBurst(into: &sorted, count: size.sameSecondBurst, at: nowUnix - 3600, seed: seed, users: userCount,
+                        movieSampler: movieSampler)
+        }
         var counters = [UInt32](repeating: 0, count: ActivityType.allCases.count)
         let idBase: [UInt32] = [100_000, 20_000, 50_000, 1_000]
         for p in stride(from: sorted.count - 1, through: 0, by: -1) {
@@ -275,6 +287,38 @@ extension Dataset {
         return Dataset(
             seed: seed, nowUnix: nowUnix, convention: convention, activities: sorted, shows: shows, seasons: seasons,
             episodes: episodes, movies: movies, users: users, lists: lists, hostileText: hostileText)
+    }
+
+    /// Moves activities back a second at a time (newest first) so that no second holds more than
+    /// ``maximumPerSecond``; the order, and so the ids, stay as generated.
+    static func capSameSecondRuns(_ sorted: inout [Activity]) {
+        var second = Int64.max
+        var count = 0
+        for p in sorted.indices {
+            let time = sorted[p].time
+            if time < second {
+                second = time
+                count = 1
+            } else if count < maximumPerSecond {
+                count += 1
+            } else {
+                second -= 1
+                count = 1
+            }
+            sorted[p].time = second
+        }
+    }
+
+    /// `count` movie-seen activities at `time`, before every older activity (newest first).
+    static func insertBurst(into sorted: inout [Activity], count: Int, at time: Int64, seed: UInt64, users: Int,
+                            movieSampler: WeightedSampler) {
+        var rng = SplitMix64(seed: seed, stream: 7)
+        let burst = (0..<count).map { _ in
+            Activity(time: time, id: 0, user: UInt32(rng.below(users)), subject: UInt32(movieSampler.sample(&rng)), item: 0, extra: 0,
+                     kind: Kind(.movie, .seen)!)
+        }
+        let index = sorted.firstIndex { $0.time < time } ?? sorted.endIndex
+        sorted.insert(contentsOf: burst, at: index)
     }
 
     static func slugify(_ s: String) -> String {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import TraktProtocol
 
 /// Everything needed to start an emulator.
@@ -90,11 +91,16 @@ public final class EmulatorServer: Sendable {
     /// Wall-clock milliseconds spent generating the dataset (0 when one was passed in).
     public let generationMilliseconds: Double
     private let task: Task<Void, Never>
+    private let group: ServiceGroup
     private let finished: AsyncStream<Void>
+
+    /// How long ``stop()`` lets requests in flight finish (an injected latency, say) before it
+    /// cancels them. The listening socket is closed first, so no connection arrives after that.
+    static let gracefulShutdownBound: Duration = .seconds(5)
 
     private init(
         baseURL: URL, port: Int, dataset: Dataset, configuration: EmulatorConfiguration, generationMilliseconds: Double,
-        task: Task<Void, Never>, finished: AsyncStream<Void>
+        task: Task<Void, Never>, group: ServiceGroup, finished: AsyncStream<Void>
     ) {
         self.baseURL = baseURL
         self.port = port
@@ -102,6 +108,7 @@ public final class EmulatorServer: Sendable {
         self.configuration = configuration
         self.generationMilliseconds = generationMilliseconds
         self.task = task
+        self.group = group
         self.finished = finished
     }
 
@@ -145,9 +152,18 @@ public final class EmulatorServer: Sendable {
             },
             logger: logger
         )
+        // The application runs in a service group of its own so that `stop()` can shut it down
+        // gracefully: stop accepting, let every accepted connection be handled and closed, then
+        // return. Cancelling the task instead races with the accept loop: a connection accepted
+        // after the loop was cancelled is dropped unhandled, and NIO traps on that
+        // ("Deinited NIOAsyncWriter without calling finish()", SIGILL) on an event-loop thread,
+        // often while the process is exiting after a failed fan-out.
+        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = gracefulShutdownBound
+        let group = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
             do {
-                try await app.run()
+                try await group.run()
                 continuation.yield(.failure(EmulatorError(description: "server stopped")))
             } catch {
                 continuation.yield(.failure(error))
@@ -165,20 +181,25 @@ public final class EmulatorServer: Sendable {
             let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
             let scheme = configuration.tls == nil ? "http" : "https"
             guard let url = URL(string: "\(scheme)://\(host):\(port)") else {
-                task.cancel()
+                await group.triggerGracefulShutdown()
+                await task.value
                 throw EmulatorError(description: "cannot form a URL for host \(configuration.host)")
             }
             return EmulatorServer(
                 baseURL: url, port: port, dataset: dataset, configuration: configuration,
-                generationMilliseconds: generationMilliseconds, task: task, finished: finished)
+                generationMilliseconds: generationMilliseconds, task: task, group: group, finished: finished)
         case .failure(let error):
             throw EmulatorError(description: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
     }
 
-    /// Stops the server and waits until it has shut down.
+    /// Stops the server gracefully and waits until it has shut down: the listening socket is
+    /// closed, connections already accepted are served (or closed when idle), and only then
+    /// does this return, so the process can exit with no channel left on NIO's event loops.
+    /// Requests still running after ``gracefulShutdownBound`` are cancelled. Safe to call
+    /// more than once.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         await task.value
     }
 

@@ -13,21 +13,29 @@ actor EmbeddedServer {
 
     private let seed: UInt64
     private let now: Date?
+    private let faults: FaultSpec
+    private let size: DatasetSize
     private let announce: @Sendable (String) -> Void
     private var starting: Task<EmulatorServer, any Error>?
     private(set) var server: EmulatorServer?
+    /// Set by ``stop()``: a statement still winding down (after Ctrl-C) cannot start it again.
+    private var stopped = false
 
-    init(seed: UInt64, now: Date?, announce: @escaping @Sendable (String) -> Void) {
+    init(seed: UInt64, now: Date?, faults: FaultSpec = .none, size: DatasetSize = DatasetScale.default.size,
+         announce: @escaping @Sendable (String) -> Void) {
         self.seed = seed
         self.now = now
+        self.faults = faults
+        self.size = size
         self.announce = announce
     }
 
     /// The running server, starting it on the first call.
     func running() async throws -> EmulatorServer {
         if let server { return server }
+        if stopped { throw StoppedError() }
         if starting == nil {
-            let configuration = EmulatorConfiguration(host: "127.0.0.1", port: 0, seed: seed, now: now)
+            let configuration = EmulatorConfiguration(host: "127.0.0.1", port: 0, seed: seed, size: size, faults: faults, now: now)
             starting = Task { try await EmulatorServer.start(configuration) }
         }
         let server = try await starting!.value
@@ -46,10 +54,26 @@ actor EmbeddedServer {
         return (dataset.catalogShows.map(\.slug), dataset.catalogMovies.map(\.slug), dataset.catalogUsers.map(\.username))
     }
 
+    /// Shuts the server down gracefully and waits until it has (see ``EmulatorServer/stop()``);
+    /// the process must not exit before this returns. A server still starting is awaited and
+    /// stopped too.
     func stop() async {
-        await server?.stop()
+        stopped = true
+        let running: EmulatorServer?
+        if let server {
+            running = server
+        } else {
+            running = try? await starting?.value
+        }
         server = nil
+        starting = nil
+        await running?.stop()
     }
+}
+
+/// ``EmbeddedServer/running()`` after ``EmbeddedServer/stop()``.
+struct StoppedError: Error, CustomStringConvertible {
+    var description: String { "the built-in emulator has been stopped" }
 }
 
 /// Sends requests for ``EmbeddedServer/placeholderURL`` to the embedded server.

@@ -18,6 +18,10 @@ enum HelpText {
             Commands start with '.': .quit leaves (so does Ctrl-D), .help TOPIC explains a part.
             Strings take double quotes ("seen"); not equal is !=.
 
+            The API returns 100 activities a call; traktql pages back by whole seconds (end_ts). When a
+            server puts more than 100 matching activities in one second, paging cannot get past it: the
+            rows are printed with "warning: incomplete result", and a script exits with status 2.
+
             Topics: .help \(topics.joined(separator: " | "))
 
             """
@@ -46,7 +50,8 @@ enum HelpText {
             }
             out += """
 
-            -key:v removes v from the same key's list: user:justin,sean -user:justin asks for sean only, and
+            -key:v removes v from the same key's list: user:justin,serialkevin -user:justin asks for serialkevin
+            only, and
             explain says what each negation did. Removing every value is an error (nothing left to query).
             Without a list of the same key, -key:v is a filter: every value but v.
 
@@ -54,7 +59,7 @@ enum HelpText {
             episodes does, and '| flatten episodes' keeps only the episodes that match.
 
             Examples:
-              activity user:justin,sean type:movie since:30d
+              activity user:justin,serialkevin type:movie since:30d
               activity show:breaking-bad season:>=4 -action:watchlist
               activity action:seen,rating -action:rating since:7d
 
@@ -110,7 +115,7 @@ enum HelpText {
 
             Examples:
               activity on:yesterday
-              activity since:2024-11-01 until:2024-11-30 | count by action
+              activity since:30d until:yesterday | count by action
 
             """
         case "formats", "format":
@@ -146,7 +151,7 @@ enum HelpText {
               .timing on|off      report each query's time on stderr
               .cache [clear|off]  the response cache
               .history            statements entered in the shell
-              .read FILE          run a script
+              .read FILE          run a script (~/ is your home directory)
               .explain QUERY      the plan for a query (like explain)
               .settings           all settings
               .quit               leave (Ctrl-D too)
@@ -160,7 +165,7 @@ enum HelpText {
               activity scope:friends since:yesterday | select time, who, action, title
               activity user:justin since:30d | count by action | sort count desc
               activity movie:inception-2010 action:rating | select who, rating_advanced | sort rating_advanced desc
-              explain activity user:justin,sean show:breaking-bad
+              explain activity user:justin,serialkevin show:breaking-bad
 
             """
         default:

@@ -95,8 +95,8 @@ struct REPL {
                 return false
             case .finished(.success(.quit)):
                 return true
-            case .finished(.success(.next)):
-                continue
+            case .finished(.success(.next)), .finished(.success(.incomplete)):
+                continue  // an incomplete result's warning is printed with it
             case .finished(.failure(let error)):
                 ScriptRunner(session: session, keepGoing: false).report(error, statement: statement, source: text, renderer: renderer, name: nil)
                 return false

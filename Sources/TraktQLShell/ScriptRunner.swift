@@ -18,8 +18,19 @@ struct ScriptRunner {
         var worst = ExitStatus.ok
         for statement in script.statements {
             do {
-                if try await session.run(statement, source: source, sourceName: name, readDepth: readDepth) == .quit { break }
+                switch try await session.run(statement, source: source, sourceName: name, readDepth: readDepth) {
+                case .next:
+                    continue
+                case .quit:
+                    return worst
+                case .incomplete:
+                    // The rows and the warning are printed; the status says the answer is partial.
+                    worst = max(worst, .api)
+                    if !keepGoing { return worst }
+                }
             } catch {
+                // Ctrl-C cancelled the script (see `TraktQLShell.interruptibly`), which says so.
+                if Task.isCancelled { return max(worst, ExitStatus(error)) }
                 report(error, statement: statement, source: source, renderer: renderer, name: name)
                 worst = max(worst, ExitStatus(error))
                 if !keepGoing { break }

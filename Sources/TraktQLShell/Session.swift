@@ -30,6 +30,9 @@ final class Session: Sendable {
     enum Continuation {
         case next
         case quit
+        /// The statement printed rows that the API could not complete (see
+        /// ``QueryResult/isIncomplete``): a script goes on like after a failure, exit status 2.
+        case incomplete
     }
 
     /// Runs one statement and prints what it produced. Errors are thrown for the caller to
@@ -58,6 +61,7 @@ final class Session: Sendable {
             if interactive { Console.err("$\(variable) defined\n") }
         default:
             printer.print(outcome, settings: settings, baseURL: baseURL)
+            if case .rows(let result) = outcome, result.isIncomplete { continuation = .incomplete }
         }
         if settings.timing, case .rows(let result) = outcome {
             let elapsed = ContinuousClock.now - started
@@ -111,7 +115,8 @@ final class Session: Sendable {
                 throw fail("unknown cache command '\(other)'", help: ".cache, .cache clear or .cache off")
             }
         case "read":
-            guard let path = arguments.first else { throw fail(".read needs a file", help: ".read FILE") }
+            guard let written = arguments.first else { throw fail(".read needs a file", help: ".read FILE") }
+            let path = Self.expandingTilde(written)
             guard readDepth < 16 else { throw fail(".read is nested too deeply (limit 16)") }
             let text: String
             do {
@@ -134,6 +139,15 @@ final class Session: Sendable {
             throw fail("unknown command '.\(name)'", help: Suggestion.closest(to: name, in: Self.metaCommands).map { "did you mean '.\($0)'?" } ?? "commands: " + Self.metaCommands.map { "." + $0 }.joined(separator: " "))
         }
         return .next
+    }
+}
+
+extension Session {
+    /// `~` and `~/…` are the home directory (`$HOME`), as in a shell; `~user` is left alone.
+    static func expandingTilde(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        guard path == "~" || path.hasPrefix("~/") else { return path }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.homeDirectoryForCurrentUser.path
+        return home + path.dropFirst()
     }
 }
 

@@ -26,6 +26,12 @@ public struct ShellConfiguration: Sendable {
     /// Seed and clock for the embedded emulator (tests pin both).
     public var emulatorSeed: UInt64 = 1
     public var emulatorNow: Date?
+    /// Faults for the embedded emulator (tests: a slow query to interrupt).
+    public var emulatorFaults: String?
+    /// Dataset scale of the embedded emulator (tests: `small` starts faster).
+    public var emulatorScale: String?
+    /// Check the names a query gives against the server's catalog before calling (tests turn it off).
+    public var checksNames = true
     /// Pins the engine's clock too (tests and golden examples).
     public var now: Date?
     /// Where `.read` and the config file are looked up.
@@ -45,6 +51,8 @@ public enum ExitStatus: Int32, Sendable, Comparable {
     case usage = 1
     case api = 2
     case query = 3
+    /// Ctrl-C (SIGINT) stopped a script: 128 + SIGINT, as shells report it.
+    case interrupted = 130
 
     public static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.rawValue < rhs.rawValue }
 

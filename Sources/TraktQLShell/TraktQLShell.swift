@@ -2,12 +2,16 @@
 import Glibc
 #endif
 import Foundation
+import TraktEmulator
 import TraktQL
 
 /// The `traktql` program after argument parsing: picks the API (or starts the embedded
 /// emulator), builds the session, and runs `-c` statements, script files, standard input or
 /// the interactive shell. Returns the process exit status.
 public enum TraktQLShell {
+    /// `traktql --version`.
+    public static let version = HTTPTransportConfiguration.clientVersion
+
     public static func run(_ configuration: ShellConfiguration) async -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let terminal = Terminal.current()
@@ -130,12 +134,31 @@ public enum TraktQLShell {
             }
         } else {
             let quiet = configuration.quiet || !terminal.stderrIsTTY
-            let server = EmbeddedServer(seed: configuration.emulatorSeed, now: configuration.emulatorNow ?? configuration.now) { banner in
+            var faults = FaultSpec.none
+            if let spec = configuration.emulatorFaults {
+                do {
+                    faults = try FaultSpec(parsing: spec)
+                } catch {
+                    Console.err("traktql: error: --emulator-faults: \(error.description)\n")
+                    return ExitStatus.usage.rawValue
+                }
+            }
+            var scale = DatasetScale.default
+            if let name = configuration.emulatorScale {
+                guard let named = DatasetScale(rawValue: name) else {
+                    Console.err("traktql: error: --emulator-scale must be one of \(DatasetScale.allCases.map(\.rawValue).joined(separator: ", "))\n")
+                    return ExitStatus.usage.rawValue
+                }
+                scale = named
+            }
+            let server = EmbeddedServer(seed: configuration.emulatorSeed, now: configuration.emulatorNow ?? configuration.now,
+                                        faults: faults, size: scale.size) { banner in
                 if !quiet { Console.err(banner + "\n") }
             }
             embedded = server
             engineConfiguration.transport = EmbeddedServerTransport(server: server, inner: Engine.defaultTransport(for: engineConfiguration))
         }
+        engineConfiguration.checksNamesWithServerCatalog = configuration.checksNames
         let engine = Engine(configuration: engineConfiguration)
         let printer = OutputPrinter(terminal: terminal)
 
@@ -162,16 +185,65 @@ public enum TraktQLShell {
                     status = .usage
                 }
             }
-            for source in sources {
-                let result = await runner.run(source: source.text, name: source.name)
-                status = max(status, result)
-                if result != .ok && !configuration.keepGoing { break }
+            let keepGoing = configuration.keepGoing
+            let ran = await Self.interruptibly { [sources] in
+                var status = ExitStatus.ok
+                for source in sources {
+                    let result = await runner.run(source: source.text, name: source.name)
+                    status = max(status, result)
+                    if result != .ok && !keepGoing { break }
+                }
+                return status
             }
+            status = max(status, ran)
         } else {
             let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: true, progress: progressLine)
             status = await REPL(session: session, embedded: embedded).run()
         }
+        // The built-in server shuts down before the process exits, whatever happened: exiting
+        // with connections still on its event loops is what used to crash (SIGILL).
         await embedded?.stop()
         return status.rawValue
+    }
+
+    /// Runs the statements of a script with Ctrl-C (SIGINT) cancelling them: the statement under
+    /// way stops, nothing after it runs, and the status is ``ExitStatus/interrupted`` (130), so
+    /// the caller still stops the built-in server cleanly before the process exits. A second
+    /// Ctrl-C while that winds down leaves at once.
+    static func interruptibly(_ work: @escaping @Sendable () async -> ExitStatus) async -> ExitStatus {
+        let interrupted = InterruptFlag()
+        let task = Task { await work() }
+        InterruptSignal.shared.install()
+        InterruptSignal.shared.setHandler {
+            interrupted.set()
+            task.cancel()
+            InterruptSignal.shared.setHandler {
+                Console.err("traktql: interrupted twice; leaving now\n")
+                _exit(ExitStatus.interrupted.rawValue)
+            }
+        }
+        let status = await task.value
+        InterruptSignal.shared.uninstall()
+        guard interrupted.isSet else { return status }
+        Console.err("traktql: interrupted\n")
+        return .interrupted
+    }
+}
+
+/// Whether Ctrl-C was pressed, shared with the signal's handler.
+private final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
+    }
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
     }
 }

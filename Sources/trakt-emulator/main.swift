@@ -48,6 +48,9 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Timestamp convention for start_ts/end_ts and timestamps: pacific (default) or utc.")
     var convention: String = "pacific"
 
+    @Option(name: .customLong("same-second-burst"), help: ArgumentHelp("Add N activities that share one second, an hour before the end: more than the 100-item page lets a client page past (to test clients; the generator otherwise keeps every second under 25).", valueName: "N"))
+    var sameSecondBurst = 0
+
     @Flag(name: .customLong("hostile-text"), help: "Put terminal-attacking text (escape sequences, OSC 52, bidi overrides, NUL) into every title, name and comment.")
     var hostileText = false
 
@@ -100,6 +103,7 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         guard idleTimeout.isFinite, idleTimeout > 0, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be more than 0 and at most 3600 seconds") }
         if apiKey != nil && apiKeyFile != nil { throw ValidationError("--api-key and --api-key-file contradict each other") }
         guard DatasetScale(rawValue: scale) != nil else { throw ValidationError("--scale must be small, default, large or huge") }
+        guard (0...100_000).contains(sameSecondBurst) else { throw ValidationError("--same-second-burst must be 0...100000") }
         if let activities, !(0...16_000_000).contains(activities) {
             throw ValidationError("--activities must be 0...16000000")
         }
@@ -140,7 +144,8 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let size = activities.map { DatasetSize(activities: $0) } ?? DatasetScale(rawValue: scale)!.size
+        var size = activities.map { DatasetSize(activities: $0) } ?? DatasetScale(rawValue: scale)!.size
+        size.sameSecondBurst = sameSecondBurst
         let key = try apiKeyFile.map(Self.readKeyFile) ?? apiKey
         if apiKey != nil {
             FileHandle.standardError.write(Data("trakt-emulator: warning: --api-key on the command line can be seen by other local users (ps); use --api-key-file\n".utf8))

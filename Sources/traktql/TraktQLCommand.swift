@@ -9,26 +9,22 @@ struct TraktQLCommand: AsyncParsableCommand {
         commandName: "traktql",
         abstract: "Query Trakt v1 activity with a small language; an interactive shell and a script runner.",
         discussion: """
-        With no FILE and no -c, traktql starts the interactive shell on a terminal, or runs the
-        statements piped to standard input. With no API configured it starts the built-in v1
-        emulator on 127.0.0.1 (a deterministic dataset) and says so on stderr.
+        With no FILE and no -c, traktql starts the interactive shell on a terminal, or runs the statements piped to standard input. With no API configured it starts the built-in v1 emulator on 127.0.0.1 (a deterministic dataset) and says so on stderr.
 
-        Settings come from flags, then environment variables (TRAKT_API_URL, TRAKT_API_KEY,
-        TRAKT_USERNAME, TRAKT_PASSWORD), then $XDG_CONFIG_HOME/traktql/config.json (a JSON object with
-        api_url, api_key, username, password, tz, format, convention, max_pages, cache_ttl, timeout;
-        keep it chmod 600). Secrets are best given with --api-key-file and --password-file.
+        Settings come from flags, then environment variables (TRAKT_API_URL, TRAKT_API_KEY, TRAKT_USERNAME, TRAKT_PASSWORD), then $XDG_CONFIG_HOME/traktql/config.json (a JSON object with api_url, api_key, username, password, tz, format, convention, max_pages, cache_ttl, timeout; keep it chmod 600). Secrets are best given with --api-key-file and --password-file.
 
         A script stops at its first failing statement unless --keep-going is given.
 
-        Exit status: 0 ok; 1 usage (bad flag, unreadable file); 2 network, authentication or API
-        error; 3 query error (parse or check). With --keep-going, the worst status seen.
+        Exit status: 0 ok; 1 usage (bad flag, unreadable file); 2 network, authentication or API error, or an incomplete result (more than 100 activities in one second, which paging cannot get past; the rows are printed); 3 query error (parse or check); 130 interrupted (Ctrl-C). With --keep-going, the worst status seen.
 
         Examples:
-          traktql -c 'activity show:the-walking-dead season:1 action:seen since:30d | select time, who, sxe | limit 5'
-          traktql -c 'explain activity user:justin,sean since:7d'
+          traktql -c 'activity user:justin since:7d | count by action'
+          traktql -c 'activity show:the-walking-dead season:1 since:30d | limit 5'
+          traktql -c 'explain activity user:justin,serialkevin since:7d'
           traktql --format csv Examples/ratings-export.tql > ratings.csv
-          traktql --input dump.json -c 'activity action:seen since:2024-01-01 | count by show.title'
-        """)
+          traktql --input dump.json -c 'activity action:seen | count by show.title'
+        """,
+        version: TraktQLShell.version)
 
     @Argument(help: ArgumentHelp("Script files to run ('-' reads standard input).", valueName: "FILE"))
     var files: [String] = []
@@ -78,8 +74,17 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Option(help: "Seed of the built-in emulator's dataset (the same default as trakt-emulator).")
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Pin the clock (ISO-8601 or Unix seconds) for the engine and the built-in emulator.", visibility: .hidden))
+    @Option(help: ArgumentHelp("Pin the clock: times like since:7d and today, and the built-in emulator's dataset, count from it (ISO-8601 like 2024-11-24T12:00:00Z, or Unix seconds); for reproducible output.", valueName: "TIME"))
     var now: String?
+
+    @Option(name: .customLong("emulator-faults"), help: ArgumentHelp("Faults for the built-in emulator, as trakt-emulator --faults takes them (tests).", visibility: .hidden))
+    var emulatorFaults: String?
+
+    @Option(name: .customLong("emulator-scale"), help: ArgumentHelp("Dataset scale of the built-in emulator: small, default, large, huge (tests).", visibility: .hidden))
+    var emulatorScale: String?
+
+    @Flag(name: .customLong("no-name-check"), help: ArgumentHelp("Do not check shows, movies and users against the server's catalog before calling (tests).", visibility: .hidden))
+    var noNameCheck = false
 
     @Flag(name: .shortAndLong, help: "Do not print the emulator banner.")
     var quiet = false
@@ -145,6 +150,9 @@ struct TraktQLCommand: AsyncParsableCommand {
         configuration.emulatorSeed = seed
         configuration.now = now.flatMap(Self.parseInstant)
         configuration.quiet = quiet
+        configuration.emulatorFaults = emulatorFaults
+        configuration.emulatorScale = emulatorScale
+        configuration.checksNames = !noNameCheck
         configuration.input = input
         configuration.streamingInput = inputReader == "streaming"
         let status = await TraktQLShell.run(configuration)

@@ -190,6 +190,40 @@ struct REPLTerminalTests {
         try tmux.expect("EXIT=0", "Ctrl-D exits 0")
     }
 
+    /// Ctrl-C while a query waits on the built-in emulator, then `.quit`: the server shuts
+    /// down cleanly and the shell exits 0 (issue 11, item 7).
+    @Test func ctrlCOnTheBuiltInEmulatorThenQuitExits0() throws {
+        let home = try TemporaryDirectory()
+        let tmux = try Tmux.start(REPLTerminalTests.traktql(home: home, arguments: ["--emulator-faults", "latency:3000ms"]))
+        defer { tmux.stop() }
+        try tmux.expect("traktql>", "the prompt")
+        tmux.send("activity action:seen | limit 3", "Enter")
+        try tmux.expect("traktql> activity action:seen | limit 3", "the typed query")
+        Thread.sleep(forTimeInterval: 1)  // the emulator starts; its answer takes 3 s
+        tmux.send("C-c")
+        try tmux.expect("^C query cancelled", "the cancellation", timeout: 30)
+        // (The emulator's banner may still arrive after the prompt when its start was slow.)
+        tmux.send(".quit", "Enter")
+        try tmux.expect("EXIT=", "the shell's exit", timeout: 30)
+        #expect(tmux.screen.contains("EXIT=0"), "\(tmux.screen)")
+    }
+
+    /// `.quit` with the built-in server running and a keep-alive connection to it: exit 0.
+    @Test func quitWithTheBuiltInEmulatorRunningExits0() throws {
+        let home = try TemporaryDirectory()
+        let tmux = try Tmux.start(REPLTerminalTests.traktql(home: home))
+        defer { tmux.stop() }
+        try tmux.expect("traktql>", "the prompt")
+        tmux.send("activity user:justin,nosuch1 | limit 3", "Enter")
+        try tmux.expectLastLine("traktql>", "the prompt after the fan-out's error", timeout: 30)
+        #expect(tmux.screen.contains("error:"))
+        tmux.send("activity user:justin | limit 3", "Enter")
+        try tmux.expect("(3 rows)", "the query's table", timeout: 30)
+        tmux.send(".quit", "Enter")
+        try tmux.expect("EXIT=", "the shell's exit", timeout: 30)
+        #expect(tmux.screen.contains("EXIT=0"), "\(tmux.screen)")
+    }
+
     // MARK: - Helpers
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

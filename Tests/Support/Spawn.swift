@@ -16,8 +16,9 @@ public enum Spawn {
         public let output: Int32
     }
 
-    /// Starts `path` with `arguments`; stdin and stderr are /dev/null, stdout a pipe when asked.
-    public static func start(_ path: String, _ arguments: [String], captureOutput: Bool = false) -> Child? {
+    /// Starts `path` with `arguments`; stdin is /dev/null, stdout a pipe when asked, stderr
+    /// `errorFile` when given (else /dev/null).
+    public static func start(_ path: String, _ arguments: [String], captureOutput: Bool = false, errorFile: String? = nil) -> Child? {
         var fds: [Int32] = [-1, -1]
         if captureOutput {
             guard pipe(&fds) == 0 else { return nil }
@@ -33,7 +34,11 @@ public enum Spawn {
         } else {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        if let errorFile {
+            posix_spawn_file_actions_addopen(&actions, 2, errorFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -80,6 +85,40 @@ public enum Spawn {
             usleep(5_000)
         }
         return status & 0x7f == 0 ? (status >> 8) & 0xff : nil
+    }
+
+    /// How a child ended.
+    public enum Ending: Hashable, Sendable, CustomStringConvertible {
+        case exited(Int32)
+        case signalled(Int32)
+        /// Still running at the deadline (it was killed then).
+        case timedOut
+
+        public var description: String {
+            switch self {
+            case .exited(let status): "exit status \(status)"
+            case .signalled(let signal): "killed by signal \(signal)\(signal == SIGILL ? " (SIGILL: a Swift trap)" : "")"
+            case .timedOut: "still running at the deadline"
+            }
+        }
+    }
+
+    /// Waits for the child like ``wait(_:timeout:)``, and says how it ended.
+    public static func ending(_ child: Child, timeout: TimeInterval) -> Ending {
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(child.pid, &status, WNOHANG)
+            if result == child.pid { break }
+            if result < 0 && errno != EINTR { return .timedOut }
+            if Date() >= deadline {
+                kill(child.pid, SIGKILL)
+                _ = waitpid(child.pid, &status, 0)
+                return .timedOut
+            }
+            usleep(5_000)
+        }
+        return status & 0x7f == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
     }
 
     /// Reads the child's stdout until end of file or the deadline.

@@ -18,6 +18,6 @@ protocol CallPager: Sendable {
     func failure(_ response: HTTPResponse) -> TraktQLError
     /// Makes the next page current after a full page of `items`, `fresh` of them new. Returns
     /// a warning instead when the stream cannot be paged further (v1: more than a page of
-    /// activity in one second).
+    /// activity in one second): the result is then incomplete.
     mutating func advance(after items: [Value], fresh: Int) -> String?
 }

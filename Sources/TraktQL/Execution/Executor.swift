@@ -31,6 +31,8 @@ struct Executor: Sendable {
         var warnings: [String] = []
         /// Values that could not be read as their field's type (``ItemNormalizer``).
         var conversionFailures: [ItemNormalizer.Failure] = []
+        /// Paging could not get past a second with more than a page of activities.
+        var incomplete = false
     }
 
     func run(_ plan: Plan, pagers: [any CallPager]) async throws(TraktQLError) -> QueryResult {
@@ -82,6 +84,7 @@ struct Executor: Sendable {
         var result = QueryResult(columns: [], rows: [], items: nil, warnings: warnings,
                                  calls: fetched.reduce(0) { $0 + $1.calls }, cachedCalls: fetched.reduce(0) { $0 + $1.cached })
         let assembled = Self.assemble(columns: columns, rows: rows, fields: runner.fields)
+        result.isIncomplete = fetched.contains { $0.incomplete }
         result.columns = assembled.columns
         result.rows = assembled.rows
         result.items = assembled.items
@@ -144,7 +147,9 @@ struct Executor: Sendable {
                 break
             }
             if let stuck = pager.advance(after: page, fresh: fresh) {
+                // The rows are right as far as they go, but not the whole answer.
                 fetched.warnings.append(stuck)
+                fetched.incomplete = true
                 break
             }
             if pages >= pageBudget {

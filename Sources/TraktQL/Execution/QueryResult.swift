@@ -11,6 +11,11 @@ public struct QueryResult: Sendable, Equatable {
     /// HTTP calls made (not counting cache hits), and calls answered from the cache.
     public var calls: Int
     public var cachedCalls: Int
+    /// True when the API served more than a page (100) of activities within one second: v1
+    /// pages backwards by whole seconds (`end_ts`), so nothing older than that second could be
+    /// fetched, and the rows miss activity the query asked for. ``warnings`` says where. The
+    /// `traktql` command prints the rows, the warning, and exits 2 from a script.
+    public var isIncomplete = false
 
     /// The columns shown for whole items: when, who, what.
     public static let defaultColumns = ["time", "who", "action", "type", "title", "sxe"]

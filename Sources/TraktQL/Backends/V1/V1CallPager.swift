@@ -49,7 +49,11 @@ struct V1CallPager: CallPager {
     mutating func advance(after items: [Value], fresh: Int) -> String? {
         let timestamps = items.compactMap { $0["timestamp"]?.intValue }
         guard fresh > 0, let oldest = timestamps.min() else {
-            return "more than \(Executor.pageSize) activities share one second at \(call.redactedPath); paging stopped there, so older activity was not fetched"
+            // A whole page of activities we already have: the server holds more than a page
+            // within the second `end_ts` points at, and whole-second paging cannot get past it.
+            let second = timestamps.min().map { " (API timestamp \($0))" } ?? ""
+            return "incomplete result: more than \(Executor.pageSize) activities share one second\(second) in \(call.redactedPath); "
+                + "the v1 API pages by whole seconds, so older activity could not be fetched"
         }
         // end_ts returns activity strictly before it: oldest + 1 keeps the oldest second,
         // whose other activities may not have fit in this page; duplicates are dropped.

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import TraktEmulator
+
+/// v1 pages backwards by whole seconds (`end_ts`), so a second holding more than a page (100)
+/// of activities cannot be paged past (issue 11, item 6). The generator keeps every second's run
+/// well under that; a test-only burst breaks the rule on purpose.
+@Suite struct SameSecondTests {
+    static func largestRun(_ activities: [Activity]) -> (count: Int, time: Int64) {
+        var best = (count: 0, time: Int64(0))
+        var current = (count: 0, time: Int64.min)
+        for a in activities {
+            current = a.time == current.time ? (current.count + 1, a.time) : (1, a.time)
+            if current.count > best.count { best = current }
+        }
+        return best
+    }
+
+    /// The large scale (1M activities) used to put ~126 into its last second. Every stream
+    /// (community, a show, a user, …) is a subset of all activities, so this bounds them all.
+    @Test func noSecondHoldsMoreThanTheCapAtTheLargeScale() {
+        let ds = Dataset.generate(seed: 1, size: DatasetScale.large.size, now: pinnedNow)
+        #expect(ds.activityCount == DatasetScale.large.size.activities)
+        let run = Self.largestRun(ds.activities)
+        #expect(run.count <= Dataset.maximumPerSecond, "\(run.count) activities at \(run.time)")
+        #expect(Dataset.maximumPerSecond <= 25)
+        // Still newest first, ids still ascending with time within a type.
+        #expect(zip(ds.activities, ds.activities.dropFirst()).allSatisfy { $0.time >= $1.time })
+        // The cap only nudges the densest seconds: the newest activity is within minutes of the end.
+        #expect(ds.nowUnix - ds.activities.first!.time < 60)
+        #expect(ds.activities.filter { $0.time >= ds.nowUnix - 86_400 }.count > 30_000)
+    }
+
+    @Test func theDefaultScaleKeepsItsSecondsUnderTheCap() {
+        let ds = Dataset.generate(seed: 42, size: DatasetScale.default.size, now: pinnedNow)
+        #expect(Self.largestRun(ds.activities).count <= Dataset.maximumPerSecond)
+    }
+
+    @Test func aBurstPutsMoreThanAPageIntoOneSecond() {
+        let ds = Dataset.generate(seed: 3, size: DatasetSize(activities: 3_000, sameSecondBurst: 150), now: pinnedNow)
+        #expect(ds.activityCount == 3_150)
+        let run = Self.largestRun(ds.activities)
+        #expect(run.count >= 150)
+        #expect(run.time == ds.nowUnix - 3600)
+        #expect(zip(ds.activities, ds.activities.dropFirst()).allSatisfy { $0.time >= $1.time })
+        // Ids stay unique within a type.
+        let movieIDs = ds.activities.filter { $0.kind.type == .movie }.map(\.id)
+        #expect(Set(movieIDs).count == movieIDs.count)
+    }
+}
