@@ -91,6 +91,12 @@ public actor Engine {
 
     /// Runs a plan.
     public func execute(_ plan: Plan) async throws(TraktQLError) -> QueryResult {
+        var result = try await executeUncharted(plan)
+        result.chart = plan.chartStyle
+        return result
+    }
+
+    private func executeUncharted(_ plan: Plan) async throws(TraktQLError) -> QueryResult {
         if let local = plan.local { return try executeLocal(plan, local) }
         let executor = Executor(
             transport: transport, baseURL: configuration.apiURL, apiKey: configuration.apiKey, cache: cache,

@@ -7,6 +7,7 @@ struct FieldEvaluator: Sendable {
     var now: Date
 
     func value(of reference: FieldReference, in row: Row) -> Value {
+        if let bucket = reference.bucket { return bucket.apply(to: unbucketed(reference, in: row)) }
         switch (reference.target, row) {
         case (.item(let components), .item(let item)):
             return Self.lookup(components, in: item)
@@ -81,6 +82,8 @@ struct FieldEvaluator: Sendable {
                 : text + "–" + Self.sxe(end))
         case "who":
             return item["user"]?["username"] ?? .null
+        case "runtime":
+            return Self.runtime(of: item)
         default:
             return .null
         }

@@ -11,6 +11,8 @@ public struct QueryResult: Sendable, Equatable {
     /// HTTP calls made (not counting cache hits), and calls answered from the cache.
     public var calls: Int
     public var cachedCalls: Int
+    /// Set by a final `chart` stage: how a terminal shows the rows (machine formats ignore it).
+    public var chart: ChartStyle? = nil
 
     /// The columns shown for whole items: when, who, what.
     public static let defaultColumns = ["time", "who", "action", "type", "title", "sxe"]

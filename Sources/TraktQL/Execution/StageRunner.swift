@@ -159,6 +159,11 @@ struct StageRunner: Sendable {
                 }
                 rows = out
                 columns = names
+            case .stats(let spec):
+                rows = Stats.run(spec, on: rows, fields: fields)
+                columns = spec.columns
+            case .chart:
+                break  // drawn by the output, rows unchanged
             case .flatten:
                 rows = rows.flatMap { row -> [Row] in
                     guard case .item(let item) = row, case .array(let episodes)? = item["episodes"], case .object(var members) = item else { return [row] }

@@ -95,6 +95,11 @@ public final class Projection: Sendable, CustomStringConvertible {
             case .distinct(let fields):
                 fields.forEach { builder.add($0) }
                 reshaped = true
+            case .stats(let spec):
+                spec.fieldsRead.forEach { builder.add($0) }
+                reshaped = true
+            case .chart:
+                break
             case .flatten:
                 // `flatten` moves each element of `episodes` to `episode`: keep both whole.
                 builder.add(["episodes"])
@@ -189,6 +194,8 @@ public final class Projection: Sendable, CustomStringConvertible {
                     }
                 case "who":
                     add(["user", "username"])
+                case "runtime":
+                    FieldEvaluator.runtimeReads.forEach { add($0) }
                 default:
                     break
                 }
