@@ -162,7 +162,7 @@ import TraktQL
 extension CompleterTests {
     @Test func statsAggregatesBucketsAndChart() {
         #expect(offer("activity | sta").candidates == ["stats"])
-        #expect(offer("activity | stats ").candidates == ["count", "sum(", "avg(", "min(", "max(", "distinct(", "first(", "last("])
+        #expect(offer("activity | stats ").candidates == ["count", "sum(", "avg(", "min(", "max(", "distinct(", "first(", "last(", "hours("])
         #expect(offer("activity | stats su").replacement == "sum(")
         #expect(offer("activity | stats sum(runt").replacement == "runtime ")
         #expect(offer("activity | stats count, di").replacement == "distinct(")

@@ -66,7 +66,7 @@ enum Stats {
             switch function {
             case .count:
                 count += 1
-            case .sum, .avg:
+            case .sum, .avg, .hours:
                 switch value {
                 case .int(let i):
                     let (sum, overflow) = intSum.addingReportingOverflow(i)
@@ -117,6 +117,9 @@ enum Stats {
                 guard count > 0 else { return .null }
                 if sawDuration { return .duration(doubleSum) }
                 return allIntegers ? .int(intSum) : .double(doubleSum)
+            case .hours:
+                guard count > 0 else { return .null }
+                return .double((doubleSum / 60 * 10).rounded() / 10)
             case .avg:
                 guard count > 0 else { return .null }
                 let mean = doubleSum / Double(count)

@@ -22,7 +22,7 @@ extension Checker {
             let written = item.function.name
             guard let function = AggregateFunction(rawValue: ASCIICase.lowercased(written)) else {
                 var help = Suggestion.didYouMean(written, in: AggregateFunction.names)
-                    ?? "aggregates are: count, sum(f), avg(f), min(f), max(f), distinct(f), first(f), last(f)"
+                    ?? "aggregates are: count, sum(f), avg(f), min(f), max(f), distinct(f), first(f), last(f), hours(f)"
                 if item.field == nil, Suggestion.closest(to: written, in: AggregateFunction.names) == nil {
                     help += "; to group by '\(written)', write 'stats count by \(written)'"
                 }
@@ -47,7 +47,7 @@ extension Checker {
                 continue
             }
             guard let field = resolve(path, schema: schema) else { failed = true; continue }
-            if function == .sum || function == .avg, let kind = fieldKind(path, schema: schema), !Self.isNumeric(kind) {
+            if function == .sum || function == .avg || function == .hours, let kind = fieldKind(path, schema: schema), !Self.isNumeric(kind) {
                 error("'\(function.rawValue)' needs a number, but '\(path.source)' is \(Self.describe(kind))", at: path.span,
                       help: Suggestion.didYouMean(path.description, in: Self.numericPaths(schema: schema))
                         ?? "numeric fields include runtime, rating_advanced, show.year, movie.runtime; or use count, distinct(\(path.source)), min or max")

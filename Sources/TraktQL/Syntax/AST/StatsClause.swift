@@ -59,7 +59,7 @@ public struct AggregateItem: Sendable, Hashable {
 
 /// The aggregate functions of `stats`.
 public enum AggregateFunction: String, Sendable, Hashable, CaseIterable {
-    case count, sum, avg, min, max, distinct, first, last
+    case count, sum, avg, min, max, distinct, first, last, hours
 
     public static let names: [String] = allCases.map(\.rawValue)
 
@@ -76,6 +76,7 @@ public enum AggregateFunction: String, Sendable, Hashable, CaseIterable {
         case .distinct: return "number of distinct non-null values"
         case .first: return "value on the earliest row (by time)"
         case .last: return "value on the latest row (by time)"
+        case .hours: return "sum of a field in minutes, in hours (1 decimal): hours(runtime)"
         }
     }
 }
