@@ -96,16 +96,14 @@ public enum ChartRenderer {
 
     // MARK: - Bars
 
-    /// The (label, value) pairs to draw, gaps filled for a time bucket.
+    /// The (label, value) pairs to draw: for a time bucket, in time order with the empty buckets
+    /// filled in (when each label occurs once and all are that bucket's).
     static func series(rows: [[Value]], valueIndex: Int, bucket: TimeBucket?) -> [(label: Value, value: Value)] {
         let pairs = rows.map { (label: $0.first ?? .null, value: valueIndex < $0.count ? $0[valueIndex] : .null) }
-        guard let bucket, pairs.count >= 1 else { return pairs }
+        guard let bucket, !pairs.isEmpty else { return pairs }
         let labels = pairs.map(\.label)
         guard Set(labels).count == labels.count, !labels.contains(where: \.isNull) else { return pairs }
-        let ascending = zip(labels, labels.dropFirst()).allSatisfy { Value.sortOrder($0, $1) == .orderedAscending }
-        let descending = zip(labels, labels.dropFirst()).allSatisfy { Value.sortOrder($0, $1) == .orderedDescending }
-        guard ascending || descending else { return pairs }
-        let ordered = ascending ? pairs : pairs.reversed()
+        let ordered = pairs.sorted { Value.sortOrder($0.label, $1.label) == .orderedAscending }
         let first = bucket == .hour ? Value.int(0) : ordered.first!.label
         let last = bucket == .hour ? Value.int(23) : ordered.last!.label
         guard let all = TimeBucket.fill(bucket, from: first, to: last), Set(all).isSuperset(of: labels) else { return ordered }

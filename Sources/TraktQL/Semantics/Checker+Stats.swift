@@ -138,6 +138,8 @@ extension Checker {
     }
 
     /// `chart`: the last stage, after a stage that made columns; heatmaps need two groups.
+    /// The style names the time buckets of the first two columns (the renderer orders and fills
+    /// those axes).
     mutating func checkChart(_ kind: ChartKind, stage: Stage, isLast: Bool, schema: Schema, checked: [CheckedStage]) -> ChartStyle? {
         guard isLast else {
             error("'chart' must be the last stage", at: stage.keyword.span, help: "move '| chart' to the end of the query")
@@ -157,7 +159,15 @@ extension Checker {
                   help: kind == .heatmap ? "write '| stats count by weekday(time), hour(time) | chart heatmap'" : "write '| stats count by month(time) | chart'")
             return nil
         }
-        return ChartStyle(kind: kind, labelBucket: Self.bucket(ofColumn: columns[0], in: checked),
+        // Bars are put in time order with gaps filled only straight after the stats or count that
+        // made the buckets: after a sort, limit or where the rows' order and selection are the point.
+        let grouped: Bool
+        switch checked.last {
+        case .stats?, .count?: grouped = true
+        default: grouped = false
+        }
+        let fillsBars = kind == .heatmap || grouped
+        return ChartStyle(kind: kind, labelBucket: fillsBars ? Self.bucket(ofColumn: columns[0], in: checked) : nil,
                           columnBucket: Self.bucket(ofColumn: columns[1], in: checked))
     }
 

@@ -27,7 +27,8 @@ public struct StatsSpecification: Sendable, Hashable {
 /// How `chart` draws the rows.
 public struct ChartStyle: Sendable, Hashable {
     public var kind: ChartKind
-    /// The bucket of the first column, when it is one: empty buckets are filled in.
+    /// The bucket of the first column, when bars come straight from the stats or count that made
+    /// it (or for a heatmap): the rows are drawn in time order with empty buckets filled in.
     public var labelBucket: TimeBucket?
     /// The bucket of the second column (heatmaps: `weekday` × `hour`).
     public var columnBucket: TimeBucket?

@@ -263,4 +263,15 @@ import Testing
         #expect(a.columns == b.columns)
         #expect(a.rows == b.rows)
     }
+
+    @Test func chartFillsTimeBucketsOnlyStraightAfterTheGrouping() async throws {
+        #expect(try await Self.run("activity | stats count by month(time) | chart").chart == ChartStyle(kind: .bar, labelBucket: .month))
+        #expect(try await Self.run("activity | count by hour(time) | chart").chart?.labelBucket == .hour)
+        #expect(try await Self.run("activity | stats count by month(time) | sort count desc | limit 2 | chart").chart == ChartStyle(kind: .bar))
+        let heat = try await Self.run("activity | stats count by weekday(time), hour(time) | chart heatmap").chart
+        #expect(heat == ChartStyle(kind: .heatmap, labelBucket: .weekday, columnBucket: .hour))
+        // chart passes the rows through unchanged.
+        let plain = try await Self.run("activity | stats count by month(time)")
+        #expect(try await Self.run("activity | stats count by month(time) | chart").rows == plain.rows)
+    }
 }
