@@ -4,7 +4,8 @@ extension BucketSpecification {
     /// The bucket of an instant in the zone: `2026`, `"2026-03"`, `"2026-W11"`, `"2026-03-14"`,
     /// `"Mon"`, `20`. Anything but an instant is null.
     func apply(to value: Value) -> Value {
-        guard case .instant(let date) = value else { return .null }
+        // Beyond ±3 million years an instant has no calendar here (and would overflow Int).
+        guard case .instant(let date) = value, abs(date.timeIntervalSince1970) < 1e14 else { return .null }
         return bucket.value(of: date, in: timeZone)
     }
 }

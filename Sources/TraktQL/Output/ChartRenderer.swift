@@ -52,9 +52,11 @@ public enum ChartRenderer {
         }
     }
 
-    /// The last column (not the first) with a number in some row and nothing but numbers and nulls.
+    /// The last column (not the first) with a number in some row and nothing but numbers and nulls
+    /// (the last column when there are no rows).
     static func valueColumn(columns: [String], rows: [[Value]]) -> Int? {
         guard columns.count >= 2 else { return nil }
+        if rows.isEmpty { return columns.count - 1 }  // an empty chart: just the header
         for index in stride(from: columns.count - 1, through: 1, by: -1) {
             var sawNumber = false
             var onlyNumbers = true
@@ -218,7 +220,7 @@ public enum ChartRenderer {
         // Legend: what each shade stands for.
         var legend = String(repeating: " ", count: labelWidth + 1)
         let name = columns[valueIndex]
-        let format: (Double) -> String = { $0.rounded() == $0 ? String(Int64($0)) : String(format: "%.1f", $0) }
+        let format: (Double) -> String = { abs($0) < 1e15 && $0.rounded() == $0 ? String(Int64($0)) : String(format: "%.4g", $0) }
         var parts: [String] = []
         if maximum > 0 {
             for level in 1...4 {

@@ -111,3 +111,19 @@ import Testing
         #expect(!out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
     }
 }
+
+extension ChartRendererTests {
+    @Test func extremeValuesNeitherCrashNorOverflow() {
+        let rows: [[Value]] = [[.string("Mon"), .int(1), .int(.max)], [.string("Tue"), .int(2), .double(-3)], [.string("Wed"), .int(3), .null]]
+        let heat = ChartRenderer.render(columns: ["weekday", "hour", "n"], rows: rows,
+                                        style: ChartStyle(kind: .heatmap, labelBucket: .weekday, columnBucket: .hour), options: ChartOptions(width: 10))
+        #expect(heat != nil)
+        let bars = ChartRenderer.render(columns: ["d", "n"], rows: [[.string("2024-13-40"), .int(.max)], [.string("x"), .double(1e308)]],
+                                        style: ChartStyle(kind: .bar, labelBucket: .date), options: ChartOptions(width: 5))
+        #expect(bars?.contains("x") == true)
+        let far = BucketSpecification(bucket: .year, timeZone: TimeZone(identifier: "UTC")!)
+        #expect(far.apply(to: .instant(Date(timeIntervalSince1970: 9.2e18))) == .null)
+        #expect(far.apply(to: .string("2024")) == .null)
+        #expect(ChartRenderer.render(columns: ["m", "n"], rows: [], style: ChartStyle(kind: .bar, labelBucket: .month), options: ChartOptions()) == "m │ n\n")
+    }
+}
