@@ -1,63 +1,41 @@
-#!/bin/sh
+#!/bin/bash
 # `stats … by title` against a plain `count` over the same 100,000 rows read with --input
 # (issue 16: stats may cost at most 1.5× the count).
 #
-#   Benchmarks/stats/run.sh [RUNS]        (default 5 runs each; best and median reported)
+#   Benchmarks/stats/run.sh [RUNS]        (default 7 runs each, alternating; best and median)
 #
-# 1. Builds the release traktql (swift build -c release --product traktql).
+# 1. Compiles TraktProtocol + TraktQL + Benchmarks/stats/main.swift with swiftc -O -wmo (the
+#    library is Foundation-only, as for Fuzz/build.sh), so no release build of the whole package
+#    (NIO, Hummingbird) is needed.
 # 2. Generates 100,000 items once, deterministically, into $TRAKTQL_BENCH_DIR (default
 #    ${TMPDIR:-/tmp}/traktql-bench): the built-in emulator's dataset (seed 42, clock pinned to
-#    2024-06-01T12:00:00Z) paged backwards by traktql itself, whole items as NDJSON.
-# 3. Runs both queries alternately, RUNS times each, and prints wall and CPU (user+sys) seconds
-#    from /usr/bin/time, the ratios, and the machine's load.
-set -eu
+#    2024-06-01T12:00:00Z) paged backwards by traktql itself (the debug build is enough:
+#    generation is not timed), whole items as NDJSON.
+# 3. Runs both queries in one process through Engine with --input's streaming reader,
+#    alternating, and prints wall and CPU seconds and the ratios.
+set -euo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=${1:-5}
+RUNS=${1:-7}
 DIR=${TRAKTQL_BENCH_DIR:-${TMPDIR:-/tmp}/traktql-bench}
-mkdir -p "$DIR"
-[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time (GNU time) is not installed" >&2; exit 1; }
+OUT="$DIR/stats-bench-build"
+mkdir -p "$DIR" "$OUT"
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-    echo "== building release traktql"
-    swift build -c release --product traktql 2>&1 | grep -E "error:|Build complete" | tail -3
-fi
-T=$(swift build -c release --product traktql --show-bin-path)/traktql
+echo "== compiling (swiftc -O -wmo)"
+swiftc -O -wmo -parse-as-library -module-name TraktProtocol -emit-module -emit-module-path "$OUT/TraktProtocol.swiftmodule" \
+    -emit-object -o "$OUT/TraktProtocol.o" Sources/TraktProtocol/*.swift -swift-version 6
+mapfile -t sources < <(find Sources/TraktQL -name '*.swift' | sort)
+swiftc -O -wmo -parse-as-library -module-name TraktQL -I "$OUT" -emit-module -emit-module-path "$OUT/TraktQL.swiftmodule" \
+    -emit-object -o "$OUT/TraktQL.o" "${sources[@]}" -swift-version 6
+swiftc -O -parse-as-library -I "$OUT" Benchmarks/stats/main.swift "$OUT/TraktQL.o" "$OUT/TraktProtocol.o" -o "$OUT/stats-bench" -swift-version 6
 
 ITEMS="$DIR/stats-100000.ndjson"
 if [ ! -s "$ITEMS" ]; then
     echo "== generating $ITEMS (deterministic: emulator seed 42, clock 2024-06-01T12:00:00Z)"
-    "$T" -q --seed 42 --now 2024-06-01T12:00:00Z --tz UTC --format ndjson \
+    [ -x .build/debug/traktql ] || swift build --product traktql
+    .build/debug/traktql -q --seed 42 --now 2024-06-01T12:00:00Z --tz UTC --format ndjson \
         -c 'set max_pages = 2000' -c 'activity | limit 100000' > "$ITEMS.tmp"
     mv "$ITEMS.tmp" "$ITEMS"
 fi
-echo "== input: $(wc -l < "$ITEMS") items, $(wc -c < "$ITEMS") bytes"
-
-COUNT='activity | count'
-STATS='activity | stats count, sum(runtime), avg(runtime), max(runtime) by title'
-echo "== count: $("$T" -q --input "$ITEMS" --format csv -c "$COUNT" | tail -1)"
-echo "== stats: $("$T" -q --input "$ITEMS" --format csv -c "$STATS" | wc -l) lines of csv (one per title + header)"
-
-measure() {  # $1 = query; prints "wall cpu"
-    /usr/bin/time -f "%e %U %S" "$T" -q --input "$ITEMS" --format csv -c "$1" 2>&1 >/dev/null | tail -1 |
-        awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }'
-}
-
-: > "$DIR/count.times"
-: > "$DIR/stats.times"
-i=0
-while [ $i -lt "$RUNS" ]; do
-    measure "$COUNT" >> "$DIR/count.times"
-    measure "$STATS" >> "$DIR/stats.times"
-    i=$((i + 1))
-done
-
-summary() {  # $1 = file, $2 = column (1 wall, 2 cpu): "best median"
-    sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f\n", v[1], m }'
-}
-set -- $(summary "$DIR/count.times" 1) $(summary "$DIR/count.times" 2) $(summary "$DIR/stats.times" 1) $(summary "$DIR/stats.times" 2)
-echo "== $RUNS runs each, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "                       wall best  wall median  cpu best  cpu median"
-printf "count                  %9s  %11s  %8s  %10s\n" "$1" "$2" "$3" "$4"
-printf "stats … by title       %9s  %11s  %8s  %10s\n" "$5" "$6" "$7" "$8"
-awk -v a="$1" -v b="$5" -v c="$2" -v d="$6" -v e="$3" -v f="$7" -v g="$4" -v h="$8" 'BEGIN {
-    printf "ratio stats/count      %9.2f  %11.2f  %8.2f  %10.2f   (target <= 1.5)\n", b / a, d / c, f / e, h / g }'
+echo "== input: $(wc -l < "$ITEMS") items, $(wc -c < "$ITEMS") bytes; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+"$OUT/stats-bench" "$ITEMS" "$RUNS"
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
