@@ -11,7 +11,7 @@ import TraktQL
 struct StatsBenchmark {
     static func cpuSeconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
@@ -29,16 +29,18 @@ struct StatsBenchmark {
         settings.format = "csv"
         let engine = Engine(configuration: EngineConfiguration(apiURL: URL(string: "http://127.0.0.1:9")!, settings: settings,
                                                                clock: { Date(timeIntervalSince1970: 1_717_243_200) }, input: path))
-        let queries = [
+        var queries = [
             ("count", "activity | count"),
             ("stats by title", "activity | stats count, sum(runtime), avg(runtime), max(runtime) by title"),
         ]
+        // More queries to compare (each against the first): stats-bench FILE RUNS QUERY…
+        for (n, extra) in arguments.dropFirst(3).enumerated() { queries.append(("extra \(n + 1)", extra)) }
         for (name, query) in queries {
             let result = try await engine.run(query)
             print("\(name): \(result.rows.count) rows; first \(result.rows.first.map { $0.map(\.description).joined(separator: ", ") } ?? "-")")
         }
-        var wall: [[Double]] = [[], []]
-        var cpu: [[Double]] = [[], []]
+        var wall = [[Double]](repeating: [], count: queries.count)
+        var cpu = [[Double]](repeating: [], count: queries.count)
         for _ in 0..<runs {
             for (i, (_, query)) in queries.enumerated() {
                 let start = Date(), startCPU = cpuSeconds()
@@ -59,8 +61,11 @@ struct StatsBenchmark {
             print(name.padding(toLength: 20, withPad: " ", startingAt: 0), f(best(wall[i])).leftPad(10), f(median(wall[i])).leftPad(12),
                   f(best(cpu[i])).leftPad(9), f(median(cpu[i])).leftPad(11))
         }
-        print("ratio stats/count    ", f(best(wall[1]) / best(wall[0])).leftPad(9), f(median(wall[1]) / median(wall[0])).leftPad(12),
-              f(best(cpu[1]) / best(cpu[0])).leftPad(9), f(median(cpu[1]) / median(cpu[0])).leftPad(11), "  (target <= 1.5)")
+        for i in 1..<queries.count {
+            print("ratio \(i == 1 ? "stats" : "extra \(i - 1)")/count".padding(toLength: 20, withPad: " ", startingAt: 0),
+                  f(best(wall[i]) / best(wall[0])).leftPad(10), f(median(wall[i]) / median(wall[0])).leftPad(12),
+                  f(best(cpu[i]) / best(cpu[0])).leftPad(9), f(median(cpu[i]) / median(cpu[0])).leftPad(11), i == 1 ? "  (target <= 1.5)" : "")
+        }
     }
 }
 

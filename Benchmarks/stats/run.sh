@@ -28,14 +28,17 @@ swiftc -O -wmo -parse-as-library -module-name TraktQL -I "$OUT" -emit-module -em
     -emit-object -o "$OUT/TraktQL.o" "${sources[@]}" -swift-version 6
 swiftc -O -parse-as-library -I "$OUT" Benchmarks/stats/main.swift "$OUT/TraktQL.o" "$OUT/TraktProtocol.o" -o "$OUT/stats-bench" -swift-version 6
 
-ITEMS="$DIR/stats-100000.ndjson"
-if [ ! -s "$ITEMS" ]; then
-    echo "== generating $ITEMS (deterministic: emulator seed 42, clock 2024-06-01T12:00:00Z)"
+ALL="$DIR/stats-100000.ndjson"
+if [ ! -s "$ALL" ]; then
+    echo "== generating $ALL (deterministic: emulator seed 42, clock 2024-06-01T12:00:00Z)"
     [ -x .build/debug/traktql ] || swift build --product traktql
     .build/debug/traktql -q --seed 42 --now 2024-06-01T12:00:00Z --tz UTC --format ndjson \
-        -c 'set max_pages = 2000' -c 'activity | limit 100000' > "$ITEMS.tmp"
-    mv "$ITEMS.tmp" "$ITEMS"
+        -c 'set max_pages = 2000' -c 'activity | limit 100000' > "$ALL.tmp"
+    mv "$ALL.tmp" "$ALL"
 fi
+# The dataset holds 83,078 public activities before that clock: the first 16,922 come twice.
+ITEMS="$DIR/stats-100k-rows.ndjson"
+cat "$ALL" "$ALL" | head -n 100000 > "$ITEMS"
 echo "== input: $(wc -l < "$ITEMS") items, $(wc -c < "$ITEMS") bytes; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$OUT/stats-bench" "$ITEMS" "$RUNS"
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,26 +6,61 @@ enum Stats {
     static func run(_ spec: StatsSpecification, on rows: [Row], fields: FieldEvaluator) -> [Row] {
         let names = spec.columns
         let template = spec.aggregates.map { Accumulator(function: $0.function) }
-        var slots: [[Value]: Int] = [:]
+        let groups = spec.groups.map(\.field)
+        // Each distinct field is read once per row (sum, avg and max of runtime share one read).
+        var reads: [FieldReference] = []
+        let readIndex: [Int?] = spec.aggregates.map { aggregate in
+            guard let field = aggregate.field else { return nil }
+            if let i = reads.firstIndex(of: field) { return i }
+            reads.append(field)
+            return reads.count - 1
+        }
+        let timeIndex: Int? = spec.time.map { time in
+            if let i = reads.firstIndex(of: time) { return i }
+            reads.append(time)
+            return reads.count - 1
+        }
         var keys: [[Value]] = []
         var accumulators: [[Accumulator]] = []
-        let groups = spec.groups.map(\.field)
-        let aggregates = spec.aggregates
-        for row in rows {
-            let key = groups.map { fields.value(of: $0, in: row) }
-            let slot: Int
-            if let existing = slots[key] {
-                slot = existing
-            } else {
-                slot = keys.count
-                slots[key] = slot
-                keys.append(key)
-                accumulators.append(template)
+        var values = [Value](repeating: .null, count: reads.count)
+        func accumulate(_ slot: Int, _ row: Row) {
+            for r in reads.indices { values[r] = fields.value(of: reads[r], in: row) }
+            let time = timeIndex.map { values[$0] } ?? .null
+            for a in readIndex.indices {
+                accumulators[slot][a].add(readIndex[a].map { values[$0] }, time: time)
             }
-            let time = spec.time.map { fields.value(of: $0, in: row) } ?? .null
-            for a in aggregates.indices {
-                let value = aggregates[a].field.map { fields.value(of: $0, in: row) }
-                accumulators[slot][a].add(value, time: time)
+        }
+        if groups.count == 1 {
+            // One group: keyed by the value itself, without an array per row.
+            let group = groups[0]
+            var slots: [Value: Int] = [:]
+            for row in rows {
+                let key = fields.value(of: group, in: row)
+                let slot: Int
+                if let existing = slots[key] {
+                    slot = existing
+                } else {
+                    slot = keys.count
+                    slots[key] = slot
+                    keys.append([key])
+                    accumulators.append(template)
+                }
+                accumulate(slot, row)
+            }
+        } else {
+            var slots: [[Value]: Int] = [:]
+            for row in rows {
+                let key = groups.map { fields.value(of: $0, in: row) }
+                let slot: Int
+                if let existing = slots[key] {
+                    slot = existing
+                } else {
+                    slot = keys.count
+                    slots[key] = slot
+                    keys.append(key)
+                    accumulators.append(template)
+                }
+                accumulate(slot, row)
             }
         }
         if groups.isEmpty && keys.isEmpty {
