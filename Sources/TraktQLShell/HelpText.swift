@@ -2,7 +2,7 @@ import TraktQL
 
 /// `.help [topic]`.
 enum HelpText {
-    static let topics = ["qualifiers", "stages", "time", "formats", "settings", "commands", "input", "examples"]
+    static let topics = ["qualifiers", "stages", "stats", "chart", "time", "formats", "settings", "commands", "input", "examples"]
 
     static func text(for topic: String?) -> String {
         switch topic?.lowercased() {
@@ -76,9 +76,12 @@ enum HelpText {
               count [by f, …]       count rows, per group
               distinct f, …         unique combinations
               flatten episodes      one row per episode of a seen/collection item
+              stats AGG, … [by f, …] aggregates per group: count, sum avg min max distinct first last (.help stats)
+              chart [heatmap]       draw the rows: bars, or a grid of two group columns (.help chart)
 
             Virtual fields: time (in the session zone), ago, title, sxe (S01E05; S11E23–E24 for an item of
-            several episodes), who. episode.* on such an item reads its first episode.
+            several episodes), who, runtime (minutes). episode.* on such an item reads its first episode.
+            Time buckets: year(time) month(time) week(time) date(time) weekday(time) hour(time).
             Text is quoted: action == "seen" (a bare word is a field name). time compares with times:
             time >= yesterday, time < 2024-11-01, time >= 7d (7d = now − 7 days, as in since:7d).
 
@@ -168,6 +171,8 @@ enum HelpText {
               explain activity user:justin,serialkevin show:breaking-bad
 
             """
+        case "stats", "chart", "buckets", "runtime":
+            return statsHelp(topic!.lowercased())
         default:
             return "no help on '\(topic ?? "")'; topics: \(topics.joined(separator: ", "))\n"
         }

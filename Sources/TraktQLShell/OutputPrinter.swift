@@ -49,7 +49,12 @@ struct OutputPrinter: Sendable {
             } else {
                 Console.out("[" + items.map { $0.jsonText(timeZone: settings.timeZone) }.joined(separator: ",\n") + "]\n")
             }
+        } else if format == .table, let chart = chartText(result, settings: settings) {
+            Console.out(chart)
         } else {
+            if format == .table, result.chart != nil {
+                Console.err(paint("warning:", "1;33", settings) + " chart: no numeric column to draw; showing the table\n")
+            }
             Console.out(Renderer.render(columns: result.columns, rows: result.rows, options: options))
             if format == .table {
                 Console.out("(\(result.rows.count) row\(result.rows.count == 1 ? "" : "s"))\n")

@@ -24,7 +24,9 @@ import Testing
     func examplePrintsItsExpectedOutput(_ script: String) async throws {
         let name = String(script.dropLast(4))
         let out = try await BinaryRunner.run("traktql", ["--now", Self.pinnedNow(script), "--seed", "42", "--tz", "UTC", "--format", "table",
-                                                   Self.folder.appendingPathComponent(script).path])
+                                                   Self.folder.appendingPathComponent(script).path],
+                                          // Charts: block characters in a UTF-8 locale, 80 columns when stdout is not a terminal.
+                                          environment: ["LC_ALL": "C.UTF-8", "COLUMNS": ""])
         #expect(out.status == 0, "\(script): \(out.stderr)")
         let expectedURL = Self.folder.appendingPathComponent("expected/\(name).out")
         if ProcessInfo.processInfo.environment["EXAMPLES_RECORD"] == "1" {

@@ -109,7 +109,8 @@ import TraktQL
     }
 
     @Test func metaCommandArguments() {
-        #expect(offer(".help st").replacement == "stages ")
+        #expect(offer(".help sta").candidates == ["stages", "stats"])  // .help stats came with issue 16
+        #expect(offer(".help stag").replacement == "stages ")
         #expect(offer(".format c").replacement == "csv ")
         #expect(offer(".cache c").replacement == "clear ")
         #expect(offer(".read q").candidates == ["queries/", "quick.tql"])
@@ -155,5 +156,20 @@ import TraktQL
         #expect(text == "show     since\nseason   episode\nscope\n")
         #expect(Completer.columns(["a", "b"], width: 1) == "a\nb\n")
         #expect(Completer.columns([], width: 80) == "")
+    }
+}
+
+extension CompleterTests {
+    @Test func statsAggregatesBucketsAndChart() {
+        #expect(offer("activity | sta").candidates == ["stats"])
+        #expect(offer("activity | stats ").candidates == ["count", "sum(", "avg(", "min(", "max(", "distinct(", "first(", "last(", "hours("])
+        #expect(offer("activity | stats su").replacement == "sum(")
+        #expect(offer("activity | stats sum(runt").replacement == "runtime ")
+        #expect(offer("activity | stats count, di").replacement == "distinct(")
+        #expect(offer("activity | stats count ").candidates == ["as", "by"])
+        #expect(offer("activity | stats count by week").candidates == ["week(time)", "weekday(time)"])
+        #expect(offer("activity | stats count by mon").replacement == "month(time) ")
+        #expect(offer("activity | select hou").replacement == "hour(time) ")
+        #expect(offer("activity | stats count by title | chart h").replacement == "heatmap ")
     }
 }

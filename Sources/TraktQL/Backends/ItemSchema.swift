@@ -32,6 +32,9 @@ public protocol ItemSchema: Sendable {
     func simpleRating(of item: Value) -> String?
     /// The 1–10 rating.
     func advancedRating(of item: Value) -> Int64?
+    /// `runtime`: the minutes of the episode or movie the item is about; null where the API
+    /// has none (no 42- or 90-minute default is assumed).
+    func runtime(of item: Value) -> Value
     /// A field path of the item, with the API's quirks (synonyms) applied.
     func lookup(_ components: [FieldPath.Component], in item: Value) -> Value
     /// `flatten episodes`: one item per episode that `keep` accepts; `nil` when the item is

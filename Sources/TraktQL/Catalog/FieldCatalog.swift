@@ -21,6 +21,8 @@ public enum FieldCatalog {
         Field(path: "title", kind: .string, itemTypes: all, summary: "the show, movie or list name"),
         Field(path: "sxe", kind: .string, itemTypes: [.episode], summary: "season and episode, like S01E05 (first of episodes[])"),
         Field(path: "who", kind: .string, itemTypes: all, summary: "the username"),
+        Field(path: "runtime", kind: .integer, itemTypes: [.episode, .movie],
+              summary: "minutes: the show's runtime for an episode, the movie's for a movie; null when the API has none"),
     ]
 
     private static let all = Set(ItemType.allCases)

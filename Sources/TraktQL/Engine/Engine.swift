@@ -116,11 +116,18 @@ public actor Engine {
         let backend = backend()
         do {
             // A local input has no calls to bound; a remote statement gets the time budget.
-            if plan.local != nil { return try await backend.execute(plan, in: session) }
-            return try await Self.withinBudget(settings.timeout) { () async throws(TraktQLError) -> QueryResult in
-                if let (query, source) = query { try await self.checkNames(in: query, source: source) }
-                return try await backend.execute(plan, in: session)
+            var result: QueryResult
+            if plan.local != nil {
+                result = try await backend.execute(plan, in: session)
+            } else {
+                result = try await Self.withinBudget(settings.timeout) { () async throws(TraktQLError) -> QueryResult in
+                    if let (query, source) = query { try await self.checkNames(in: query, source: source) }
+                    return try await backend.execute(plan, in: session)
+                }
             }
+            // A final `chart` stage: how a terminal shows the rows.
+            result.chart = plan.chartStyle
+            return result
         } catch {
             throw error.redacted(by: configuration.redactor)
         }

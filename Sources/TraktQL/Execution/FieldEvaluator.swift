@@ -8,6 +8,7 @@ struct FieldEvaluator: Sendable {
     var now: Date
 
     func value(of reference: FieldReference, in row: Row) -> Value {
+        if let bucket = reference.bucket { return bucket.apply(to: unbucketed(reference, in: row)) }
         switch (reference.target, row) {
         case (.item(let components), .item(let item)):
             return schema.lookup(components, in: item)
@@ -33,6 +34,8 @@ struct FieldEvaluator: Sendable {
             return schema.sxe(of: item)
         case "who":
             return schema.who(item)
+        case "runtime":
+            return schema.runtime(of: item)
         default:
             return .null
         }

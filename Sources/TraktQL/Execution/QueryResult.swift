@@ -16,6 +16,8 @@ public struct QueryResult: Sendable, Equatable {
     /// fetched, and the rows miss activity the query asked for. ``warnings`` says where. The
     /// `traktql` command prints the rows, the warning, and exits 2 from a script.
     public var isIncomplete = false
+    /// Set by a final `chart` stage: how a terminal shows the rows (machine formats ignore it).
+    public var chart: ChartStyle? = nil
 
     /// The columns shown for whole items: when, who, what.
     public static let defaultColumns = ["time", "who", "action", "type", "title", "sxe"]

@@ -141,6 +141,11 @@ struct StageRunner: Sendable {
                 }
                 rows = out
                 columns = names
+            case .stats(let spec):
+                rows = Stats.run(spec, on: rows, fields: fields)
+                columns = spec.columns
+            case .chart:
+                break  // drawn by the output, rows unchanged
             case .flatten:
                 // A multi-episode item matched because one of its episodes did; the others
                 // must not come through as rows of their own.

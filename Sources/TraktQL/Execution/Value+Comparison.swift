@@ -15,6 +15,7 @@ extension Value {
         case (.null, _), (_, .null):
             return nil
         case let (.string(x), .string(y)):
+            if let order = TimeBucket.weekdayOrder(x, y) { return order }
             return x == y ? .orderedSame : (x < y ? .orderedAscending : .orderedDescending)
         case let (.instant(x), .instant(y)):
             return x.compare(y)

@@ -26,7 +26,9 @@ extension CheckedQuery {
             case .limit(let n):
                 guard let n else { return .all }
                 return .rows(n)
-            case .sort, .count, .distinct:
+            case .chart:
+                continue  // drawn from the rows, changes none
+            case .sort, .count, .distinct, .stats:
                 // They read every row: a count of one page would be a count of the newest 100.
                 // Paging stops at max_pages, with a warning that the result is partial.
                 return .all

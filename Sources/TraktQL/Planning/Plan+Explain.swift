@@ -49,6 +49,8 @@ extension Plan {
         case .count(let by): return by.isEmpty ? "count" : "count by " + by.map(\.name).joined(separator: ", ")
         case .distinct(let fields): return "distinct " + fields.map(\.name).joined(separator: ", ")
         case .flatten(let field): return "flatten " + field.name
+        case .stats(let spec): return spec.explanation
+        case .chart(let style): return style.kind == .bar ? "chart" : "chart " + style.kind.rawValue
         }
     }
 

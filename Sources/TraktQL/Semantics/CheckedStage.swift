@@ -8,6 +8,10 @@ public enum CheckedStage: Sendable, Hashable {
     case count(by: [FieldReference])
     case distinct([FieldReference])
     case flatten(FieldReference)
+    /// `stats … by …` (Stats.swift).
+    case stats(StatsSpecification)
+    /// `chart`: rows pass through; the result is drawn (ChartRenderer).
+    case chart(ChartStyle)
 }
 
 /// A field a stage reads: an item path, a virtual field, or (after `select`/`count`) a column.
@@ -24,6 +28,8 @@ public struct FieldReference: Sendable, Hashable, CustomStringConvertible {
     public var target: Target
     /// The path as written, used as the default column name.
     public var name: String
+    /// `month(time)`: the target's instant put in a bucket, in a zone (TimeBucket+Evaluation.swift).
+    public var bucket: BucketSpecification? = nil
 
     public var description: String { name }
 }

@@ -463,7 +463,7 @@ public struct Checker {
     // MARK: - Stages
 
     /// The shape rows have at a point in the pipeline.
-    private enum Schema {
+    enum Schema {
         case items(ItemTypeSet)
         case columns([String])
     }
@@ -526,6 +526,14 @@ public struct Checker {
                     continue
                 }
                 checked.append(.flatten(FieldReference(target: .item(field.components), name: "episodes")))
+            case .stats(let clause):
+                let result = checkStats(clause, schema: schema)
+                if let stage = result.stage { checked.append(stage) }
+                schema = .columns(result.columns)
+            case .chart(let kind):
+                if let style = checkChart(kind, stage: stage, isLast: stage.span == stages.last?.span, schema: schema, checked: checked) {
+                    checked.append(.chart(style))
+                }
             }
         }
         return checked
@@ -549,13 +557,15 @@ public struct Checker {
     }
 
     /// Resolves a field path against the current row shape.
-    private mutating func resolve(_ path: FieldPath, schema: Schema) -> FieldReference? {
+    mutating func resolve(_ path: FieldPath, schema: Schema) -> FieldReference? {
+        if path.bucket != nil { return resolveBucket(path, schema: schema) }
         let name = path.description
         switch schema {
         case .columns(let columns):
             if columns.contains(name) { return FieldReference(target: .column(name), name: name) }
             error("unknown column '\(name)'", at: path.span,
-                  help: Suggestion.didYouMean(name, in: columns) ?? "the previous stage produced: \(columns.joined(separator: ", "))")
+                  help: Suggestion.didYouMean(name, in: columns) ?? Self.renamedColumnHint(name, columns: columns)
+                    ?? "the previous stage produced: \(columns.joined(separator: ", "))")
             return nil
         case .items(let types):
             let hasIndex = path.components.contains { if case .index = $0 { return true } else { return false } }
@@ -671,7 +681,7 @@ public struct Checker {
 
     /// Whether a checked operand is the instant of the activity (`time`, or a column of that name).
     private static func isTime(_ expression: CheckedExpression) -> Bool {
-        guard case .field(let field) = expression else { return false }
+        guard case .field(let field) = expression, field.bucket == nil else { return false }
         switch field.target {
         case .virtual(let name): return name == "time"
         case .column(let name): return name == "time"

@@ -6,12 +6,12 @@ public struct Parser {
     /// Statement keywords, for messages and completion.
     public static let statementKeywords = ["activity", "explain", "let", "set"]
     /// Stage keywords, for messages and completion.
-    public static let stageKeywords = ["where", "select", "sort", "limit", "count", "distinct", "flatten"]
+    public static let stageKeywords = ["where", "select", "sort", "limit", "count", "distinct", "flatten", "stats", "chart"]
     /// Nesting deeper than this in a `where` expression is an error, not a stack overflow.
     public static let maximumExpressionDepth = 64
 
-    private var tokens: [Token]
-    private var position = 0
+    var tokens: [Token]
+    var position = 0
     private var depth = 0
     private(set) public var diagnostics: [Diagnostic] = []
 
@@ -31,36 +31,36 @@ public struct Parser {
     // MARK: - Token stream
 
     /// The token at the cursor, borrowed (a copy would retain its text at every look).
-    private var current: Token {
+    var current: Token {
         _read { yield tokens[position] }
     }
 
-    private func peekKind(_ ahead: Int = 1) -> Token.Kind {
+    func peekKind(_ ahead: Int = 1) -> Token.Kind {
         let i = min(position + ahead, tokens.count - 1)
         return tokens[i].kind
     }
 
     @discardableResult
-    private mutating func advance() -> Token {
+    mutating func advance() -> Token {
         let token = tokens[position]
         if position < tokens.count - 1 { position += 1 }
         return token
     }
 
-    private var atStatementBoundary: Bool {
+    var atStatementBoundary: Bool {
         current.kind == .statementEnd || current.kind == .endOfInput
     }
 
-    private func isKeyword(_ word: StaticString) -> Bool {
+    func isKeyword(_ word: StaticString) -> Bool {
         current.kind == .identifier && ASCIICase.equals(current.text, word)
     }
 
-    private mutating func error(_ message: String, at span: SourceSpan, help: String? = nil) {
+    mutating func error(_ message: String, at span: SourceSpan, help: String? = nil) {
         diagnostics.append(.error(message, at: span, help: help))
     }
 
     /// Describes the current token for "expected …, found …" messages.
-    private var found: String {
+    var found: String {
         switch current.kind {
         case .endOfInput: return "end of input"
         case .statementEnd: return current.text == ";" ? "';'" : "end of line"
@@ -82,7 +82,7 @@ public struct Parser {
     }
 
     /// An upper bound on the length of the comma list the stage at the cursor holds.
-    private var listLengthAhead: Int {
+    var listLengthAhead: Int {
         1 + countAhead(while: { $0 != .pipe && $0 != .statementEnd && $0 != .endOfInput }, counting: .comma)
     }
 
@@ -90,7 +90,7 @@ public struct Parser {
         while !atStatementBoundary { advance() }
     }
 
-    private mutating func skipToStageEnd() {
+    mutating func skipToStageEnd() {
         while !atStatementBoundary && current.kind != .pipe { advance() }
     }
 
@@ -477,6 +477,12 @@ public struct Parser {
         case "flatten":
             guard let field = parseFieldPath(context: "flatten") else { skipToStageEnd(); return nil }
             kind = .flatten(field)
+        case "stats":
+            guard let clause = parseStats(keyword: keyword) else { skipToStageEnd(); return nil }
+            kind = .stats(clause)
+        case "chart":
+            guard let chart = parseChart() else { skipToStageEnd(); return nil }
+            kind = .chart(chart)
         default:
             error("unknown stage '\(keyword.name)'", at: keyword.span,
                   help: Suggestion.didYouMean(keyword.name, in: Self.stageKeywords) ?? "stages are: \(Self.stageKeywords.joined(separator: ", "))")
@@ -487,14 +493,15 @@ public struct Parser {
         return Stage(kind: kind, keyword: keyword, span: keyword.span.merged(with: end))
     }
 
-    private mutating func consumeComma() -> Bool {
+    mutating func consumeComma() -> Bool {
         guard current.kind == .comma else { return false }
         advance()
         return true
     }
 
     /// `name ( .name | [index] )*`
-    private mutating func parseFieldPath(context: String) -> FieldPath? {
+    mutating func parseFieldPath(context: String) -> FieldPath? {
+        if current.kind == .identifier, peekKind() == .leftParen { return parseBucket(context: context) }
         guard current.kind == .identifier else {
             error("expected a field after '\(context)', found \(found)", at: current.span, help: "fields look like show.title, episode.season or time")
             return nil

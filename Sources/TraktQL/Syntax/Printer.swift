@@ -67,13 +67,15 @@ public enum Printer {
         switch stage.kind {
         case .where(let e): return "where " + print(e)
         case .select(let items):
-            return "select " + items.map { $0.field.description + ($0.alias.map { " as \($0.name)" } ?? "") }.joined(separator: ", ")
-        case .sort(let keys): return "sort " + keys.map { $0.field.description + ($0.descending ? " desc" : "") }.joined(separator: ", ")
+            return "select " + items.map { $0.field.source + ($0.alias.map { " as \($0.name)" } ?? "") }.joined(separator: ", ")
+        case .sort(let keys): return "sort " + keys.map { $0.field.source + ($0.descending ? " desc" : "") }.joined(separator: ", ")
         case .limit(let n): return "limit " + (n.map(String.init) ?? "all")
         case .limitVariable(let variable): return "limit $" + variable.name
-        case .count(let by): return by.isEmpty ? "count" : "count by " + by.map(\.description).joined(separator: ", ")
-        case .distinct(let fields): return "distinct " + fields.map(\.description).joined(separator: ", ")
+        case .count(let by): return by.isEmpty ? "count" : "count by " + by.map(\.source).joined(separator: ", ")
+        case .distinct(let fields): return "distinct " + fields.map(\.source).joined(separator: ", ")
         case .flatten(let field): return "flatten " + field.description
+        case .stats(let clause): return printStats(clause)
+        case .chart(let kind): return kind == .bar ? "chart" : "chart " + kind.rawValue
         }
     }
 
@@ -91,7 +93,7 @@ public enum Printer {
 
     private static func print(_ expression: Expression, parentPrecedence: Int) -> String {
         switch expression.kind {
-        case .field(let path): return path.description
+        case .field(let path): return path.source
         case .variable(let name): return "$" + name
         case .list(let elements): return "[" + elements.map { print($0, parentPrecedence: 0) }.joined(separator: ", ") + "]"
         case .literal(let literal):

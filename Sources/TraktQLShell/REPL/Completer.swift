@@ -165,7 +165,8 @@ struct Completer {
             return match(fragment, Parser.stageKeywords.map { Completion.Candidate($0) })
         }
         let previous = stage.last!
-        let fieldCompletion = fields(fragment)
+        var fieldCompletion = fields(fragment)
+        fieldCompletion.candidates += bucketCandidates(fragment)
         switch keyword.text.lowercased() {
         case "where":
             switch previous.kind {
@@ -187,6 +188,8 @@ struct Completer {
         case "count":
             if stage.count == 1 { return match(fragment, [Completion.Candidate("by")]) }
             return fieldCompletion
+        case "stats", "chart":
+            return statsStage(keyword.text.lowercased(), stage: stage, fragment: fragment, fieldCompletion: fieldCompletion)
         case "limit":
             if stage.count == 1 { return match(fragment, [Completion.Candidate("all")]) }
             return Completion(fragment: fragment, candidates: [])
@@ -302,7 +305,7 @@ struct Completer {
 
     // MARK: - Matching
 
-    private func match(_ fragment: String, _ candidates: [Completion.Candidate]) -> Completion {
+    func match(_ fragment: String, _ candidates: [Completion.Candidate]) -> Completion {
         var found = candidates.filter { $0.text.hasPrefix(fragment) }
         if found.isEmpty { found = candidates.filter { $0.text.lowercased().hasPrefix(fragment.lowercased()) } }
         return Completion(fragment: fragment, candidates: found)

@@ -57,6 +57,20 @@ public struct V1ItemSchema: ItemSchema {
 
     public func advancedRating(of item: Value) -> Int64? { item.advancedRating }
 
+    /// The show's runtime for an episode item (after `flatten episodes`, each episode row), the
+    /// movie's for a movie. Null for shows, seasons and lists, and where the API has none
+    /// (absent, null or 0).
+    public func runtime(of item: Value) -> Value {
+        let object: Value?
+        switch item["type"]?.stringValue {
+        case "episode": object = item["show"]
+        case "movie": object = item["movie"]
+        default: return .null
+        }
+        guard let minutes = object?["runtime"]?.intValue, minutes > 0 else { return .null }
+        return .int(minutes)
+    }
+
     public func lookup(_ components: [FieldPath.Component], in item: Value) -> Value {
         var current = item
         var components = components[...]
@@ -115,6 +129,8 @@ public struct V1ItemSchema: ItemSchema {
                 return Self.episodeMembers
             case "who":
                 return [["user", "username"]]
+            case "runtime":
+                return [["type"], ["show", "runtime"], ["movie", "runtime"]]
             default:
                 return []
             }

@@ -95,6 +95,11 @@ public final class Projection: Sendable, CustomStringConvertible {
             case .distinct(let fields):
                 fields.forEach { builder.add($0) }
                 reshaped = true
+            case .stats(let spec):
+                spec.fieldsRead.forEach { builder.add($0) }
+                reshaped = true
+            case .chart:
+                break
             case .flatten:
                 schema.flattenMembers.forEach { builder.add($0) }
                 // Flatten keeps the episodes the season/episode conditions accept.

@@ -7,13 +7,23 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
 
     public var components: [Component]
     public var span: SourceSpan
+    /// `month(time)`: the bucket applied to the path in ``components`` (see Stats.swift).
+    public var bucket: TimeBucket?
 
-    public init(components: [Component], span: SourceSpan) {
+    public init(components: [Component], span: SourceSpan, bucket: TimeBucket? = nil) {
         self.components = components
         self.span = span
+        self.bucket = bucket
     }
 
-    public var description: String { text(indexPlaceholder: false) }
+    /// The column name: the path, or a bucket's name (`month` for `month(time)`).
+    public var description: String { bucket?.rawValue ?? text(indexPlaceholder: false) }
+
+    /// The path as written: `month(time)` for a bucket.
+    public var source: String {
+        guard let bucket else { return text(indexPlaceholder: false) }
+        return bucket.rawValue + "(" + text(indexPlaceholder: false) + ")"
+    }
 
     /// The path with indices written as `[]`, as the field catalog declares array elements.
     var catalogKey: String { text(indexPlaceholder: true) }

@@ -12,6 +12,10 @@ public struct Stage: Sendable, Hashable {
         case count(by: [FieldPath])
         case distinct([FieldPath])
         case flatten(FieldPath)
+        /// `stats AGG, … by EXPR, …` (StatsClause.swift).
+        case stats(StatsClause)
+        /// `chart` / `chart heatmap`.
+        case chart(ChartKind)
     }
 
     public var kind: Kind

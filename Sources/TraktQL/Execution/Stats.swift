@@ -1,0 +1,205 @@
+import Foundation
+
+/// Runs a `stats` stage: one output row per group, groups in the order they first appear
+/// (newest first, as `count by` does), group columns then aggregates.
+enum Stats {
+    static func run(_ spec: StatsSpecification, on rows: [Row], fields: FieldEvaluator) -> [Row] {
+        let names = spec.columns
+        let template = spec.aggregates.map { Accumulator(function: $0.function) }
+        let groups = spec.groups.map(\.field)
+        // Each distinct field is read once per row (sum, avg and max of runtime share one read).
+        var reads: [FieldReference] = []
+        let readIndex: [Int?] = spec.aggregates.map { aggregate in
+            guard let field = aggregate.field else { return nil }
+            if let i = reads.firstIndex(of: field) { return i }
+            reads.append(field)
+            return reads.count - 1
+        }
+        let timeIndex: Int? = spec.time.map { time in
+            if let i = reads.firstIndex(of: time) { return i }
+            reads.append(time)
+            return reads.count - 1
+        }
+        var keys: [[Value]] = []
+        var accumulators: [[Accumulator]] = []
+        var values = [Value](repeating: .null, count: reads.count)
+        func accumulate(_ slot: Int, _ row: Row) {
+            for r in reads.indices { values[r] = fields.value(of: reads[r], in: row) }
+            let time = timeIndex.map { values[$0] } ?? .null
+            for a in readIndex.indices {
+                accumulators[slot][a].add(readIndex[a].map { values[$0] }, time: time)
+            }
+        }
+        if groups.count == 1 {
+            // One group: keyed by the value itself, without an array per row.
+            let group = groups[0]
+            var slots: [Value: Int] = [:]
+            for row in rows {
+                let key = fields.value(of: group, in: row)
+                let slot: Int
+                if let existing = slots[key] {
+                    slot = existing
+                } else {
+                    slot = keys.count
+                    slots[key] = slot
+                    keys.append([key])
+                    accumulators.append(template)
+                }
+                accumulate(slot, row)
+            }
+        } else {
+            var slots: [[Value]: Int] = [:]
+            for row in rows {
+                let key = groups.map { fields.value(of: $0, in: row) }
+                let slot: Int
+                if let existing = slots[key] {
+                    slot = existing
+                } else {
+                    slot = keys.count
+                    slots[key] = slot
+                    keys.append(key)
+                    accumulators.append(template)
+                }
+                accumulate(slot, row)
+            }
+        }
+        if groups.isEmpty && keys.isEmpty {
+            keys = [[]]
+            accumulators = [template]
+        }
+        var out: [Row] = []
+        out.reserveCapacity(keys.count)
+        for (key, accs) in zip(keys, accumulators) {
+            out.append(.columns(names: names, values: key + accs.map(\.result)))
+        }
+        return out
+    }
+
+    /// One aggregate of one group.
+    struct Accumulator {
+        let function: AggregateFunction
+        var count = 0
+        var intSum: Int64 = 0
+        var doubleSum = 0.0
+        var allIntegers = true
+        var sawDuration = false
+        var best: Value = .null
+        var bestTime: Value = .null
+        var seen: Set<Value> = []
+
+        init(function: AggregateFunction) {
+            self.function = function
+        }
+
+        /// `value` is nil for a bare `count`; `time` orders `first`/`last`.
+        mutating func add(_ value: Value?, time: Value) {
+            guard let value else {
+                count += 1
+                return
+            }
+            if value.isNull { return }
+            switch function {
+            case .count:
+                count += 1
+            case .sum, .avg, .hours:
+                switch value {
+                case .int(let i):
+                    let (sum, overflow) = intSum.addingReportingOverflow(i)
+                    if overflow { allIntegers = false } else { intSum = sum }
+                    doubleSum += Double(i)
+                case .duration(let d):
+                    sawDuration = true
+                    allIntegers = false
+                    doubleSum += d
+                default:
+                    guard let d = value.doubleValue, d.isFinite else { return }
+                    if let i = value.intValue, Double(i) == d {
+                        let (sum, overflow) = intSum.addingReportingOverflow(i)
+                        if overflow { allIntegers = false } else { intSum = sum }
+                    } else {
+                        allIntegers = false
+                    }
+                    doubleSum += d
+                }
+                count += 1
+            case .min, .max:
+                guard !best.isNull else { best = value; return }
+                let order = Value.sortOrder(value, best)
+                if function == .min ? order == .orderedAscending : order == .orderedDescending { best = value }
+            case .distinct:
+                seen.insert(value)
+            case .first, .last:
+                if time.isNull { return }
+                guard !bestTime.isNull else {
+                    best = value
+                    bestTime = time
+                    return
+                }
+                let order = Value.sortOrder(time, bestTime)
+                // Rows arrive newest first: on a tie, `first` takes the later-seen row, `last` keeps the earlier.
+                if function == .first ? order != .orderedDescending : order == .orderedDescending {
+                    best = value
+                    bestTime = time
+                }
+            }
+        }
+
+        var result: Value {
+            switch function {
+            case .count:
+                return .int(Int64(count))
+            case .sum:
+                guard count > 0 else { return .null }
+                if sawDuration { return .duration(doubleSum) }
+                return allIntegers ? .int(intSum) : .double(doubleSum)
+            case .hours:
+                guard count > 0 else { return .null }
+                return .double((doubleSum / 60 * 10).rounded() / 10)
+            case .avg:
+                guard count > 0 else { return .null }
+                let mean = doubleSum / Double(count)
+                if sawDuration { return .duration(mean) }
+                return .double((mean * 100).rounded() / 100)
+            case .min, .max, .first, .last:
+                return best
+            case .distinct:
+                return .int(Int64(seen.count))
+            }
+        }
+    }
+}
+
+extension StatsSpecification {
+    /// Every field the stage reads from an item (for ``Projection``).
+    var fieldsRead: [FieldReference] {
+        groups.map(\.field) + aggregates.compactMap(\.field) + (time.map { [$0] } ?? [])
+    }
+
+    /// `stats count, sum(runtime) as minutes by title`, for `explain`.
+    var explanation: String {
+        let aggregateText = aggregates.map { aggregate -> String in
+            var text = aggregate.function.rawValue
+            if let field = aggregate.field { text += "(" + Self.source(field) + ")" }
+            let defaultName = aggregate.function.rawValue
+                + (aggregate.field.map { "_" + $0.name.replacingOccurrences(of: ".", with: "_") } ?? "")
+            if aggregate.name != defaultName { text += " as " + aggregate.name }
+            return text
+        }.joined(separator: ", ")
+        guard !groups.isEmpty else { return "stats " + aggregateText }
+        return "stats " + aggregateText + " by " + groups.map { column in
+            let source = Self.source(column.field)
+            return column.name == column.field.name ? source : source + " as " + column.name
+        }.joined(separator: ", ")
+    }
+
+    /// `month(time)` for a bucket, else the field's name.
+    static func source(_ field: FieldReference) -> String {
+        guard let bucket = field.bucket else { return field.name }
+        var plain = field
+        plain.bucket = nil
+        switch plain.target {
+        case .virtual(let name), .column(let name): return bucket.bucket.rawValue + "(" + name + ")"
+        case .item: return bucket.bucket.rawValue + "(…)"
+        }
+    }
+}
