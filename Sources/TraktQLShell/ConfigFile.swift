@@ -27,8 +27,11 @@ struct ConfigFile {
     var maxPages: String?
     var cacheTTL: String?
     var timeout: String?
+    /// The Trakt v2 app (`traktql auth login`).
+    var clientID: String?
+    var clientSecret: String?
 
-    static let keys = ["api_url", "api_key", "username", "password", "tz", "format", "convention", "max_pages", "cache_ttl", "timeout"]
+    static let keys = ["api_url", "api_key", "username", "password", "tz", "format", "convention", "max_pages", "cache_ttl", "timeout", "client_id", "client_secret"]
 
     /// The largest config file read (a config is a few hundred bytes).
     static let maximumBytes = 1 << 20
@@ -118,6 +121,8 @@ struct ConfigFile {
             case "max_pages": file.maxPages = text
             case "cache_ttl": file.cacheTTL = text
             case "timeout": file.timeout = text
+            case "client_id": file.clientID = text
+            case "client_secret": file.clientSecret = text
             default: break
             }
         }

@@ -15,6 +15,8 @@ actor EmbeddedServer {
     private let now: Date?
     private let faults: FaultSpec
     private let size: DatasetSize
+    /// The v2 side (`auth login` approves device codes automatically).
+    private let v2: V2Settings
     private let announce: @Sendable (String) -> Void
     private var starting: Task<EmulatorServer, any Error>?
     private(set) var server: EmulatorServer?
@@ -22,7 +24,8 @@ actor EmbeddedServer {
     private var stopped = false
 
     init(seed: UInt64, now: Date?, faults: FaultSpec = .none, size: DatasetSize = DatasetScale.default.size,
-         announce: @escaping @Sendable (String) -> Void) {
+         v2: V2Settings = EmbeddedServer.v2Defaults, announce: @escaping @Sendable (String) -> Void) {
+        self.v2 = v2
         self.seed = seed
         self.now = now
         self.faults = faults
@@ -30,12 +33,16 @@ actor EmbeddedServer {
         self.announce = announce
     }
 
+    /// Any client id, device codes approved as justin on the second poll, polled every second.
+    static let v2Defaults = V2Settings(deviceApproval: .auto, deviceInterval: 1)
+
     /// The running server, starting it on the first call.
     func running() async throws -> EmulatorServer {
         if let server { return server }
         if stopped { throw StoppedError() }
         if starting == nil {
-            let configuration = EmulatorConfiguration(host: "127.0.0.1", port: 0, seed: seed, size: size, faults: faults, now: now)
+            var configuration = EmulatorConfiguration(host: "127.0.0.1", port: 0, seed: seed, size: size, faults: faults, now: now)
+            configuration.v2 = v2
             starting = Task { try await EmulatorServer.start(configuration) }
         }
         let server = try await starting!.value

@@ -14,8 +14,12 @@ final class Session: Sendable {
     let interactive: Bool
     /// Paging progress on a terminal, erased before results print.
     let progress: ProgressLine?
+    /// `.login`, `.whoami`, `.logout`: the login session, or why there cannot be one.
+    let auth: Result<AuthSession, AuthSession.Failure>?
 
-    init(engine: Engine, baseURL: URL?, printer: OutputPrinter, interactive: Bool, progress: ProgressLine? = nil) {
+    init(engine: Engine, baseURL: URL?, printer: OutputPrinter, interactive: Bool, progress: ProgressLine? = nil,
+         auth: Result<AuthSession, AuthSession.Failure>? = nil) {
+        self.auth = auth
         self.engine = engine
         self.baseURL = baseURL
         self.printer = printer
@@ -72,7 +76,7 @@ final class Session: Sendable {
         return continuation
     }
 
-    static let metaCommands = ["help", "format", "tz", "timing", "cache", "history", "read", "explain", "settings", "quit", "exit"]
+    static let metaCommands = ["help", "format", "tz", "timing", "cache", "history", "read", "explain", "settings", "login", "whoami", "logout", "quit", "exit"]
 
     private func meta(_ name: String, _ arguments: [String], statement: Statement, source: String, sourceName: String?, readDepth: Int) async throws(TraktQLError) -> Continuation {
         func fail(_ message: String, help: String? = nil) -> TraktQLError {
@@ -133,6 +137,8 @@ final class Session: Sendable {
         case "history":
             if !interactive { throw fail(".history is only available in the interactive shell") }
             return .next  // the REPL lists history itself before handing over
+        case "login", "whoami", "logout":
+            try await authCommand(name.lowercased())
         case "quit", "exit", "q":
             return .quit
         default:
@@ -143,6 +149,27 @@ final class Session: Sendable {
 }
 
 extension Session {
+    /// `.login`, `.whoami`, `.logout`, as `traktql auth login|status|logout` do them.
+    private func authCommand(_ name: String) async throws(TraktQLError) {
+        let auth: AuthSession
+        switch self.auth {
+        case .success(let session)?: auth = session
+        case .failure(let failure)?: throw failure.status == .usage ? .usage(failure.message) : .network(message: failure.message, call: "")
+        case nil: throw .usage(".\(name) is not available here")
+        }
+        do {
+            switch name {
+            case "login": try await auth.login()
+            case "logout": try await auth.logout()
+            default: try await auth.status()
+            }
+        } catch is CancellationError {
+            throw .usage("login cancelled; nothing saved")
+        } catch {
+            throw await auth.traktQLError(for: error)
+        }
+    }
+
     /// `~` and `~/…` are the home directory (`$HOME`), as in a shell; `~user` is left alone.
     static func expandingTilde(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         guard path == "~" || path.hasPrefix("~/") else { return path }

@@ -41,6 +41,8 @@ public struct ShellConfiguration: Sendable {
     public var input: String?
     /// `--input-reader plain` reads the input whole with the plain decoder (the reference).
     public var streamingInput = true
+    /// Trakt v2 login (`.login`, `.whoami`, `.logout`): client id and secret, `TRAKT_ACCESS_TOKEN`.
+    public var auth = AuthOptions()
 
     public init() {}
 }

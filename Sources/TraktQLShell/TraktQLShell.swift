@@ -111,6 +111,9 @@ public enum TraktQLShell {
             settings: settings, clock: clock, progress: progress)
         // The default key "traktql" is not a secret (and is this program's name).
         engineConfiguration.redactor = Redactor(apiKey: configuration.apiKey, password: configuration.password, credentials: credentials)
+        for secret in [configuration.auth.accessTokenOverride, configuration.auth.clientSecret].compactMap({ $0 }) {
+            engineConfiguration.redactor.add(secret, label: "<token>")
+        }
 
         engineConfiguration.input = configuration.input
         engineConfiguration.streamingInput = configuration.streamingInput
@@ -161,11 +164,18 @@ public enum TraktQLShell {
         engineConfiguration.checksNamesWithServerCatalog = configuration.checksNames
         let engine = Engine(configuration: engineConfiguration)
         let printer = OutputPrinter(terminal: terminal)
+        // `.login`, `.whoami`, `.logout` use the same server (or the built-in one).
+        var authOptions = configuration.auth
+        authOptions.apiURL = configuration.apiURL
+        authOptions.configFile = configuration.configFile
+        let auth = Result<AuthSession, AuthSession.Failure> { () throws(AuthSession.Failure) in
+            try AuthSession(options: authOptions, embedded: embedded, terminal: terminal)
+        }
 
         var status = ExitStatus.ok
         let scripted = !configuration.commands.isEmpty || !configuration.files.isEmpty || !terminal.stdinIsTTY
         if scripted {
-            let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: false, progress: progressLine)
+            let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: false, progress: progressLine, auth: auth)
             let runner = ScriptRunner(session: session, keepGoing: configuration.keepGoing)
             var sources: [(text: String, name: String?)] = configuration.commands.map { ($0, nil) }
             for file in configuration.files {
@@ -197,7 +207,7 @@ public enum TraktQLShell {
             }
             status = max(status, ran)
         } else {
-            let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: true, progress: progressLine)
+            let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: true, progress: progressLine, auth: auth)
             status = await REPL(session: session, embedded: embedded).run()
         }
         // The built-in server shuts down before the process exits, whatever happened: exiting

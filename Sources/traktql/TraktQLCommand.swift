@@ -24,7 +24,8 @@ struct TraktQLCommand: AsyncParsableCommand {
           traktql --format csv Examples/ratings-export.tql > ratings.csv
           traktql --input dump.json -c 'activity action:seen | count by show.title'
         """,
-        version: TraktQLShell.version)
+        version: TraktQLShell.version,
+        subcommands: [AuthCommand.self])
 
     @Argument(help: ArgumentHelp("Script files to run ('-' reads standard input).", valueName: "FILE"))
     var files: [String] = []
@@ -155,6 +156,7 @@ struct TraktQLCommand: AsyncParsableCommand {
         configuration.checksNames = !noNameCheck
         configuration.input = input
         configuration.streamingInput = inputReader == "streaming"
+        configuration.auth = AuthOptions.fromEnvironment(environment)
         let status = await TraktQLShell.run(configuration)
         if status != 0 { throw ExitCode(status) }
     }

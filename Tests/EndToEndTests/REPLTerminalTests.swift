@@ -254,7 +254,7 @@ struct REPLTerminalTests {
 }
 
 /// A directory removed when the value goes away.
-private final class TemporaryDirectory: Sendable {
+final class TemporaryDirectory: Sendable {
     let path: String
 
     init() throws {
@@ -266,7 +266,7 @@ private final class TemporaryDirectory: Sendable {
 }
 
 /// One private tmux server with one 120×40 session.
-private struct Tmux {
+struct Tmux {
     static let executable: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     let socket: String
@@ -336,7 +336,7 @@ private struct Tmux {
 }
 
 /// A `trakt-emulator` process on a free port.
-private struct Emulator {
+struct Emulator {
     let child: Spawn.Child
     let url: String
 

@@ -51,7 +51,7 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static let loginHint = "run `traktql auth login`"
 
-    static func notLoggedIn(_ why: String) -> OAuthError {
+    public static func notLoggedIn(_ why: String) -> OAuthError {
         OAuthError(.notLoggedIn, "not logged in to Trakt v2 (\(why)); \(loginHint)")
     }
 }

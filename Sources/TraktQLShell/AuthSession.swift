@@ -1,0 +1,231 @@
+import Foundation
+import TraktEmulator
+import TraktQL
+
+/// `traktql auth login|status|logout` and the shell's `.login`, `.whoami`, `.logout`: the
+/// device-flow login of Trakt API v2, its saved token (``TokenStore``), and who it belongs to.
+///
+/// With no API configured it logs in to the built-in emulator (device codes approved at once);
+/// such a login lives only as long as the process and is not saved. Nothing it prints holds a
+/// token, the device code or the client secret (everything goes through ``redactor``).
+actor AuthSession {
+    let apiURL: URL?
+    let clientID: String
+    let clientSecret: String?
+    let accessTokenOverride: String?
+    /// Where logins are saved; nil for the built-in emulator.
+    let store: TokenStore?
+    let embedded: EmbeddedServer?
+    let terminal: Terminal
+    private(set) var redactor: Redactor
+    /// The built-in emulator's login (not saved).
+    private var sessionToken: OAuthToken?
+    /// Seconds added to the interval on a slow-down (tests shorten it).
+    var slowDownStep: TimeInterval = 5
+
+    /// A failure to report (`traktql: error: …`) with its exit status.
+    struct Failure: Error {
+        var message: String
+        var status: ExitStatus
+    }
+
+    init(options: AuthOptions, embedded: EmbeddedServer?, terminal: Terminal) throws(Failure) {
+        let location = options.configFile ?? ConfigFile.defaultLocation()
+        let file = ConfigFile.load(from: location).0
+        var apiURL = options.apiURL
+        if apiURL == nil, let text = file?.apiURL {
+            guard let url = URL(string: text) else { throw Failure(message: "api_url in \(location.path) is not a URL", status: .usage) }
+            apiURL = url
+        }
+        let clientID = options.clientID ?? file?.clientID
+        clientSecret = options.clientSecret ?? file?.clientSecret
+        accessTokenOverride = options.accessTokenOverride
+        var redactor = Redactor(tokens: [options.accessTokenOverride].compactMap { $0 })
+        if let clientSecret { redactor.add(clientSecret, label: "<client-secret>") }
+        self.redactor = redactor
+        self.terminal = terminal
+        if let apiURL {
+            guard apiURL.scheme?.lowercased() == "http" else {
+                throw Failure(message: "traktql speaks plain HTTP (no TLS), so it cannot log in to \(redactor.redact(apiURL.absoluteString)); "
+                              + "use an http:// server on this machine (trakt-emulator, or a local TLS proxy in front of an https server)", status: .usage)
+            }
+            do {
+                try OAuthClient.checkSafeForTokens(apiURL)
+            } catch {
+                throw Failure(message: redactor.redact(error.message), status: .usage)
+            }
+            guard let clientID else {
+                throw Failure(message: "logging in needs the app's client id: --client-id, TRAKT_CLIENT_ID or client_id in \(location.path)", status: .usage)
+            }
+            self.apiURL = apiURL
+            self.clientID = clientID
+            self.embedded = nil
+            store = TokenStore(url: options.tokenFile ?? TokenStore.defaultLocation())
+        } else {
+            self.apiURL = nil
+            self.clientID = clientID ?? "traktql"
+            store = nil
+            let quiet = options.quiet
+            self.embedded = embedded ?? EmbeddedServer(seed: 1, now: nil, size: DatasetScale.small.size) { banner in
+                if !quiet { Console.err(banner + "\n") }
+            }
+        }
+    }
+
+    /// Stops a built-in emulator this session started (call before the process exits).
+    func stop() async {
+        await embedded?.stop()
+    }
+
+    private func client() async throws -> OAuthClient {
+        var base = apiURL
+        if base == nil, let embedded {
+            base = try await embedded.running().baseURL
+        }
+        guard let base else { throw OAuthError(.network, "no server") }
+        return try OAuthClient(baseURL: base, clientID: clientID, clientSecret: clientSecret, transport: SocketHTTPTransport())
+    }
+
+    private func say(_ text: String) { Console.out(redactor.terminalSafe(text) + "\n") }
+    private func note(_ text: String) { Console.err(redactor.terminalSafe(text) + "\n") }
+
+    /// What a failure says, without secrets.
+    func message(for error: any Error) -> String {
+        if let error = error as? OAuthError { return redactor.redact(error.message) }
+        return redactor.redact("\(error)")
+    }
+
+    // MARK: - login
+
+    /// The device flow: shows the code (and a QR code on a terminal), polls, saves the token.
+    /// Cancelling (Ctrl-C) stops it with nothing saved.
+    func login() async throws {
+        let client = try await client()
+        var flow = DeviceFlow(client: client)
+        flow.slowDownStep = slowDownStep
+        if embedded != nil {
+            note("traktql: no API configured; logging in to the built-in emulator at \(client.baseURL.absoluteString), which approves codes by itself. "
+                 + "The login lasts while this traktql runs and is not saved. Use --api-url (or TRAKT_API_URL) and --client-id for a real server.")
+        }
+        let code = try await flow.start()
+        redactor.add(code.deviceCode, label: "<device-code>")
+        var text = "To log in, open \(code.verificationURL) and enter the code:\n\n    \(code.userCode)\n\n"
+        if terminal.stdoutIsTTY, let qr = QRCode(code.prefilledURL, errorCorrection: .low) {
+            text += "or scan this code (it opens \(code.prefilledURL)):\n\n" + qr.terminalText() + "\n"
+        }
+        text += "The code expires in \(Self.duration(code.expiresIn)). Waiting for approval (Ctrl-C cancels)…"
+        say(text)
+        let progress = terminal.stderrIsTTY ? ProgressLine() : nil
+        let token: OAuthToken
+        do {
+            token = try await flow.waitForApproval(code) { event in
+                switch event {
+                case .pending(let poll, let remaining):
+                    progress?.show("waiting for approval of \(code.userCode)… \(AuthSession.duration(remaining)) left (poll \(poll))")
+                case .slowDown(let interval):
+                    progress?.clear()
+                    Console.err("traktql: the server asked to poll less often; now every \(Int(interval.rounded())) s\n")
+                }
+            }
+            progress?.clear()
+        } catch {
+            progress?.clear()
+            throw error
+        }
+        redactor.add(token)
+        try Task.checkCancellation()  // Ctrl-C after approval: still nothing saved
+        if let store {
+            try store.save(token)
+        } else {
+            sessionToken = token
+        }
+        let who = try? await client.account(accessToken: token.accessToken)
+        var done = "Logged in" + (who.map { " as \($0.username)" } ?? "") + " (scope \(token.scope.isEmpty ? "-" : token.scope); the token expires \(Self.date(token.expiresAt)))."
+        if let store { done += "\nSaved to \(store.url.path) (mode 0600)." }
+        say(done)
+    }
+
+    // MARK: - status
+
+    /// Who the login belongs to (`GET /users/settings`), its scope and expiry. A login about
+    /// to expire is refreshed (and saved) first. Not logged in: ``OAuthError/Kind/notLoggedIn``.
+    func status() async throws {
+        let client = try await client()
+        if let override = accessTokenOverride {
+            let account = try await client.account(accessToken: override)
+            say("Logged in to \(client.serverIdentity) as \(Self.describe(account)) with TRAKT_ACCESS_TOKEN (it overrides the saved login; its expiry is unknown).")
+            return
+        }
+        guard let token = try await currentToken(client: client) else {
+            throw OAuthError.notLoggedIn(store == nil ? "no login in this session of the built-in emulator" : "no saved login")
+        }
+        let account = try await client.account(accessToken: token.accessToken)
+        var lines = ["Logged in to \(client.serverIdentity) as \(Self.describe(account))."]
+        lines.append("  scope:   \(token.scope.isEmpty ? "-" : token.scope)")
+        lines.append("  expires: \(Self.date(token.expiresAt)) (in \(Self.duration(token.expiresAt.timeIntervalSinceNow)); renewed automatically)")
+        if let store { lines.append("  saved:   \(store.url.path) (mode 0600)") } else { lines.append("  saved:   no (the built-in emulator's login lasts while traktql runs)") }
+        say(lines.joined(separator: "\n"))
+    }
+
+    /// The valid login (refreshed when near expiry), or nil when there is none.
+    private func currentToken(client: OAuthClient) async throws -> OAuthToken? {
+        let source = RefreshingTokenSource(client: client, store: store, token: sessionToken, requiresLogin: false)
+        let token = try await source.validToken()
+        if let token {
+            redactor.add(token)
+            if store == nil { sessionToken = token }
+        }
+        return token
+    }
+
+    // MARK: - logout
+
+    /// Revokes the login at the server that issued it and deletes it. A revoke that fails
+    /// still deletes the local copy, with a warning.
+    func logout() async throws {
+        let saved: OAuthToken?
+        if let store { saved = try store.load() } else { saved = sessionToken }
+        guard let token = saved else {
+            say("Not logged in; nothing to do.")
+            return
+        }
+        redactor.add(token)
+        var client = try await client()
+        if let issuer = token.server, issuer != client.serverIdentity, let url = URL(string: issuer) {
+            client = try OAuthClient(baseURL: url, clientID: clientID, clientSecret: clientSecret, transport: SocketHTTPTransport())
+        }
+        var revoked = true
+        do {
+            try await client.revoke(token)
+        } catch let error as OAuthError {
+            revoked = false
+            note("traktql: warning: could not revoke the token at \(client.serverIdentity): \(message(for: error)); it stays valid there until it expires")
+        }
+        if let store { try store.delete() }
+        sessionToken = nil
+        say(revoked ? "Logged out: the token was revoked and deleted." : "Logged out locally: the token was deleted.")
+    }
+
+    // MARK: - Formatting
+
+    static func describe(_ account: OAuthClient.Account) -> String {
+        account.username + (account.name.map { $0.isEmpty ? "" : " (\($0))" } ?? "") + (account.isVIP ? ", VIP" : "")
+    }
+
+    static func date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return formatter.string(from: date)
+    }
+
+    /// `9 min 55 s`, `6 d 23 h`.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let s = max(0, Int(seconds.rounded()))
+        if s >= 86_400 { return "\(s / 86_400) d \(s % 86_400 / 3600) h" }
+        if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
+        if s >= 60 { return "\(s / 60) min" + (s % 60 == 0 ? "" : " \(s % 60) s") }
+        return "\(s) s"
+    }
+}
