@@ -124,14 +124,23 @@ import TraktEmulator
         let flow = try await Self.flow(Self.manual, every: 0.1)
         let code = try await flow.start()
         let server = try await Self.manual.value
+        let other = try #require(server.dataset.catalogUsers.map(\.username).first { $0 != "justin" })
         let waiting = Task { try await flow.waitForApproval(code) }
+        // Never wait for ever: a failed approval would leave the flow polling.
+        let guardTask = Task {
+            try await Task.sleep(for: .seconds(30))
+            waiting.cancel()
+        }
+        defer { guardTask.cancel() }
         try await Task.sleep(for: .milliseconds(300))
-        var request = HTTPRequest(method: "POST", url: server.baseURL.appendingPathComponent("emulator/approve/\(code.userCode)"),
-                                  headers: ["Content-Type": "application/json"], body: Data("{\"user\":\"serialkevin\"}".utf8))
-        request.timeout = 10
-        #expect(try await SocketHTTPTransport().send(request).status == 200)
+        let body = try JSONSerialization.data(withJSONObject: ["user": other])
+        let request = HTTPRequest(method: "POST", url: server.baseURL.appendingPathComponent("emulator/approve/\(code.userCode)"),
+                                  headers: ["Content-Type": "application/json"], body: body, timeout: 10)
+        let approved = try await SocketHTTPTransport().send(request)
+        #expect(approved.status == 200, "\(String(decoding: approved.body, as: UTF8.self))")
+        if approved.status != 200 { waiting.cancel() }
         let token = try await waiting.value
-        #expect(try await flow.client.account(accessToken: token.accessToken).username == "serialkevin")
+        #expect(try await flow.client.account(accessToken: token.accessToken).username == other)
     }
 
     @Test func wrongSecretIsAnInvalidClient() async throws {
@@ -153,8 +162,6 @@ import TraktEmulator
         var token = try await Self.login()
         token.expiresAt = Date().addingTimeInterval(60)  // within the 5-minute margin
         try store.save(token)
-        let seen = Events()
-        _ = seen
         let source = RefreshingTokenSource(client: client, store: store)
         let fresh = try #require(try await source.accessToken())
         #expect(fresh != token.accessToken)
