@@ -86,8 +86,9 @@ actor AuthSession {
         return try OAuthClient(baseURL: base, clientID: clientID, clientSecret: clientSecret, transport: SocketHTTPTransport())
     }
 
-    private func say(_ text: String) { Console.out(redactor.terminalSafe(text) + "\n") }
-    private func note(_ text: String) { Console.err(redactor.terminalSafe(text) + "\n") }
+    /// Server text (usernames, URLs) is sanitised for the terminal; line breaks are kept.
+    private func say(_ text: String) { Console.out(redactor.redact(TerminalSafety.sanitizeKeepingLines(redactor.redact(text))) + "\n") }
+    private func note(_ text: String) { Console.err(redactor.redact(TerminalSafety.sanitizeKeepingLines(redactor.redact(text))) + "\n") }
 
     /// What a failure says, without secrets.
     func message(for error: any Error) -> String {
@@ -109,12 +110,15 @@ actor AuthSession {
         }
         let code = try await flow.start()
         redactor.add(code.deviceCode, label: "<device-code>")
-        var text = "To log in, open \(code.verificationURL) and enter the code:\n\n    \(code.userCode)\n\n"
-        if terminal.stdoutIsTTY, let qr = QRCode(code.prefilledURL, errorCorrection: .low) {
-            text += "or scan this code (it opens \(code.prefilledURL)):\n\n" + qr.terminalText() + "\n"
+        say("To log in, open \(code.verificationURL) and enter the code:\n\n    \(code.userCode)\n")
+        // Drawn only on a terminal: in a pipe or a file the blocks are noise. The server's URL
+        // is sanitised before it is encoded; the drawing itself is ours (colour escapes).
+        let target = TerminalSafety.sanitize(code.prefilledURL)
+        if terminal.stdoutIsTTY, let qr = QRCode(target, errorCorrection: .low) {
+            say("or scan this code (it opens \(target)):\n")
+            Console.out(qr.terminalText() + "\n")
         }
-        text += "The code expires in \(Self.duration(code.expiresIn)). Waiting for approval (Ctrl-C cancels)…"
-        say(text)
+        say("The code expires in \(Self.duration(code.expiresIn)). Waiting for approval (Ctrl-C cancels)…")
         let progress = terminal.stderrIsTTY ? ProgressLine() : nil
         let token: OAuthToken
         do {

@@ -5,7 +5,7 @@ import TraktQLShell
 /// `traktql auth login|status|logout`: the Trakt API v2 login (OAuth device flow).
 struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "auth",
+        commandName: "traktql auth",
         abstract: "Log in to Trakt API v2 (OAuth device flow), show the login, log out.",
         discussion: """
         The login is saved in $XDG_CONFIG_HOME/traktql/token.json (default ~/.config/traktql/token.json), mode 0600, and renewed automatically before it expires. TRAKT_ACCESS_TOKEN, when set, is used instead of it.

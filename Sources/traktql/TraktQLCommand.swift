@@ -15,6 +15,8 @@ struct TraktQLCommand: AsyncParsableCommand {
 
         A script stops at its first failing statement unless --keep-going is given.
 
+        Trakt API v2 login: traktql auth login|status|logout (see traktql auth --help); in the shell, .login, .whoami and .logout.
+
         Exit status: 0 ok; 1 usage (bad flag, unreadable file); 2 network, authentication or API error, or an incomplete result (more than 100 activities in one second, which paging cannot get past; the rows are printed); 3 query error (parse or check); 130 interrupted (Ctrl-C). With --keep-going, the worst status seen.
 
         Examples:
@@ -24,8 +26,7 @@ struct TraktQLCommand: AsyncParsableCommand {
           traktql --format csv Examples/ratings-export.tql > ratings.csv
           traktql --input dump.json -c 'activity action:seen | count by show.title'
         """,
-        version: TraktQLShell.version,
-        subcommands: [AuthCommand.self])
+        version: TraktQLShell.version)
 
     @Argument(help: ArgumentHelp("Script files to run ('-' reads standard input).", valueName: "FILE"))
     var files: [String] = []
@@ -111,21 +112,26 @@ struct TraktQLCommand: AsyncParsableCommand {
 
     /// Like ArgumentParser's `main`, but usage errors exit 1 (its default is 64), as documented.
     static func main() async {
+        // `traktql auth …` is dispatched here: ArgumentParser would take `auth` for a script FILE
+        // (the root command's positional argument). A script named auth runs as ./auth.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let root: any ParsableCommand.Type = arguments.first == "auth" ? AuthCommand.self : TraktQLCommand.self
         do {
-            var command = try parseAsRoot()
+            var command = try root == AuthCommand.self ? AuthCommand.parseAsRoot(Array(arguments.dropFirst())) : parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
         } catch {
-            let code = exitCode(for: error)
+            let code = root.exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                print(root.fullMessage(for: error))
                 Foundation.exit(0)
             }
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
-            FileHandle.standardError.write(Data(("traktql: " + fullMessage(for: error) + "\n" + "Run 'traktql --help' for usage.\n").utf8))
+            let help = root == AuthCommand.self ? "traktql auth --help" : "traktql --help"
+            FileHandle.standardError.write(Data(("traktql: " + root.fullMessage(for: error) + "\n" + "Run '\(help)' for usage.\n").utf8))
             Foundation.exit(1)
         }
     }

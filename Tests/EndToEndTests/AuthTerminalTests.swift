@@ -163,7 +163,7 @@ struct AuthTerminalTests {
         let run = try await BinaryRunner.run("traktql", ["--emulator-scale", "small", "-c", ".login", "-c", ".whoami", "-c", ".logout", "-c", ".whoami"],
                                              environment: environment, timeout: 60)
         #expect(run.stdout.contains("Logged in as justin"), "\(run.stdout)\(run.stderr)")
-        #expect(run.stdout.contains("as justin."))
+        #expect(run.stdout.contains("Logged in to http://127.0.0.1:") && run.stdout.contains(" as justin ("))
         #expect(run.stdout.contains("saved:   no"))
         #expect(run.stdout.contains("Logged out: the token was revoked and deleted."))
         #expect(run.stderr.contains("not logged in to Trakt v2"), "\(run.stderr)")
