@@ -157,6 +157,9 @@ enum HelpText {
               .read FILE          run a script (~/ is your home directory)
               .explain QUERY      the plan for a query (like explain)
               .settings           all settings
+              .login              log in to Trakt API v2 (device code; like traktql auth login)
+              .whoami             who is logged in, the token's scope and expiry
+              .logout             revoke the login and delete it
               .quit               leave (Ctrl-D too)
 
             """
