@@ -17,6 +17,8 @@ actor AuthSession {
     let store: TokenStore?
     let embedded: EmbeddedServer?
     let terminal: Terminal
+    /// No note about the built-in emulator.
+    private var quiet = false
     private(set) var redactor: Redactor
     /// The built-in emulator's login (not saved).
     private var sessionToken: OAuthToken?
@@ -65,10 +67,9 @@ actor AuthSession {
             self.apiURL = nil
             self.clientID = clientID ?? "traktql"
             store = nil
-            let quiet = options.quiet
-            self.embedded = embedded ?? EmbeddedServer(seed: 1, now: nil, size: DatasetScale.small.size) { banner in
-                if !quiet { Console.err(banner + "\n") }
-            }
+            // Its own banner would speak of v1; login() says what it is used for.
+            self.embedded = embedded ?? EmbeddedServer(seed: 1, now: nil, size: DatasetScale.small.size) { _ in }
+            self.quiet = options.quiet
         }
     }
 
@@ -104,7 +105,7 @@ actor AuthSession {
         let client = try await client()
         var flow = DeviceFlow(client: client)
         flow.slowDownStep = slowDownStep
-        if embedded != nil {
+        if embedded != nil && !quiet {
             note("traktql: no API configured; logging in to the built-in emulator at \(client.baseURL.absoluteString), which approves codes by itself. "
                  + "The login lasts while this traktql runs and is not saved. Use --api-url (or TRAKT_API_URL) and --client-id for a real server.")
         }

@@ -168,6 +168,7 @@ public enum TraktQLShell {
         var authOptions = configuration.auth
         authOptions.apiURL = configuration.apiURL
         authOptions.configFile = configuration.configFile
+        authOptions.quiet = configuration.quiet
         let auth = Result<AuthSession, AuthSession.Failure> { () throws(AuthSession.Failure) in
             try AuthSession(options: authOptions, embedded: embedded, terminal: terminal)
         }
