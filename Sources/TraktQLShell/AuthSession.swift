@@ -17,6 +17,8 @@ actor AuthSession {
     let store: TokenStore?
     let embedded: EmbeddedServer?
     let terminal: Terminal
+    /// What the config file's checks found (`traktql auth` prints them; the shell already has).
+    let configWarnings: [String]
     /// No note about the built-in emulator.
     private var quiet = false
     private(set) var redactor: Redactor
@@ -33,7 +35,8 @@ actor AuthSession {
 
     init(options: AuthOptions, embedded: EmbeddedServer?, terminal: Terminal) throws(Failure) {
         let location = options.configFile ?? ConfigFile.defaultLocation()
-        let file = ConfigFile.load(from: location).0
+        let (file, warnings) = ConfigFile.load(from: location)
+        configWarnings = warnings
         var apiURL = options.apiURL
         if apiURL == nil, let text = file?.apiURL {
             guard let url = URL(string: text) else { throw Failure(message: "api_url in \(location.path) is not a URL", status: .usage) }

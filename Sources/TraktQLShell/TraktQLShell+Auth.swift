@@ -21,6 +21,7 @@ extension TraktQLShell {
             Console.err("traktql: error: \(TerminalSafety.sanitize(error.message))\n")
             return error.status.rawValue
         }
+        for warning in session.configWarnings { Console.err(TerminalSafety.sanitize(warning) + "\n") }
         let status = await interruptibly {
             do {
                 switch action {

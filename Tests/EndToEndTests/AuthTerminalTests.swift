@@ -136,6 +136,36 @@ struct AuthTerminalTests {
         }
     }
 
+    /// A login about to expire is renewed by `auth status`; the new pair is on disk, the old
+    /// tokens are dead.
+    @Test func statusRenewsAnExpiringLogin() async throws {
+        let emulator = try Emulator.start(arguments: ["--scale", "small", "--client-id", Self.clientID, "--token-ttl", "60s"])
+        defer { emulator.stop() }
+        let home = try TemporaryDirectory()
+        let tokenFile = home.path + "/config/traktql/token.json"
+        let login = try await BinaryRunner.run("traktql", ["auth", "login", "--api-url", emulator.url], environment: Self.environment(home), timeout: 60)
+        #expect(login.status == 0, "\(login.stderr)")
+        func saved() throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tokenFile))) as? [String: Any] ?? [:]
+        }
+        let first = try saved()
+        let oldAccess = try #require(first["access_token"] as? String)
+        let status = try await BinaryRunner.run("traktql", ["auth", "status", "--api-url", emulator.url], environment: Self.environment(home))
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("as justin"))
+        let second = try saved()
+        let newAccess = try #require(second["access_token"] as? String)
+        #expect(newAccess != oldAccess, "renewed (60 s is inside the 5-minute margin)")
+        #expect(second["refresh_token"] as? String != first["refresh_token"] as? String)
+        var info = stat()
+        #expect(stat(tokenFile, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(try await Self.settingsStatus(emulator.url, token: oldAccess) == 401)
+        #expect(try await Self.settingsStatus(emulator.url, token: newAccess) == 200)
+        for secret in [oldAccess, newAccess, first["refresh_token"] as? String ?? "?", second["refresh_token"] as? String ?? "?"] {
+            #expect(!(login.stdout + login.stderr + status.stdout + status.stderr).contains(secret))
+        }
+    }
+
     @Test func deniedLoginSavesNothing() async throws {
         let emulator = try Emulator.start(arguments: ["--scale", "small", "--client-id", Self.clientID, "--device-approval", "deny"])
         defer { emulator.stop() }

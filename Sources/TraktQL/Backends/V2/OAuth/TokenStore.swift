@@ -151,6 +151,8 @@ public struct TokenStore: Sendable {
         if info.st_mode & 0o022 != 0 {
             throw OAuthError(.tokenFile, "refusing to save the token in \(directory): other users can write it and could replace the file; run: chmod 700 \(directory)")
         }
+        // Ours and not writable by others, but listable: traktql's own directory becomes 0700.
+        if info.st_mode & 0o077 != 0 { chmod(directory, 0o700) }
     }
 
     /// Deletes the saved token; false when there was none.

@@ -116,6 +116,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: store.url.path))
     }
 
+    @Test func tightensAnExistingDirectory() throws {
+        let (store, base) = Self.freshStore()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let directory = store.url.deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        chmod(directory, 0o755)
+        try store.save(Self.sample())
+        #expect(Self.mode(directory) == 0o700)
+    }
+
     @Test func refusesGarbage() throws {
         let (store, base) = Self.freshStore()
         defer { try? FileManager.default.removeItem(atPath: base) }
