@@ -18,16 +18,14 @@ public actor RefreshingTokenSource: BearerTokenSource {
     /// Sees every token pair obtained (the session registers it with its ``Redactor``).
     private let onNewToken: (@Sendable (OAuthToken) -> Void)?
     private var current: OAuthToken?
-    private var loaded = false
     private var refreshing: Task<(OAuthToken, OAuthError?), any Error>?
 
-    /// - Parameter token: the login to start from; nil loads it from `store` on first use.
+    /// - Parameter token: the login to use when there is no `store` (with one, the store's wins).
     public init(client: OAuthClient, store: TokenStore?, token: OAuthToken? = nil, margin: TimeInterval = 300, requiresLogin: Bool = true,
                 clock: @escaping @Sendable () -> Date = { Date() }, onNewToken: (@Sendable (OAuthToken) -> Void)? = nil) {
         self.client = client
         self.store = store
         self.current = token
-        self.loaded = token != nil
         self.margin = margin
         self.requiresLogin = requiresLogin
         self.clock = clock
@@ -47,13 +45,17 @@ public actor RefreshingTokenSource: BearerTokenSource {
     }
 
     /// The current token pair (refreshed if needed), or nil when not logged in and not required.
+    ///
+    /// With a store, the file is the truth and is read on every call (a few hundred bytes): a
+    /// login, logout or refresh by another traktql — or by `.login`/`.logout` in this shell —
+    /// takes effect at once.
     public func validToken() async throws -> OAuthToken? {
-        if !loaded {
-            current = try store?.load()
-            loaded = true
-            if let current { onNewToken?(current) }
+        if let store {
+            let onDisk = try store.load()
+            if onDisk != current, let onDisk { onNewToken?(onDisk) }
+            current = onDisk
         }
-        guard var token = current else {
+        guard let token = current else {
             if requiresLogin { throw OAuthError.notLoggedIn("no saved login") }
             return nil
         }
@@ -61,14 +63,7 @@ public actor RefreshingTokenSource: BearerTokenSource {
             throw OAuthError.notLoggedIn("the saved login is for \(server), not \(client.serverIdentity)")
         }
         guard token.needsRefresh(at: clock(), margin: margin) else { return token }
-        // Another traktql may have refreshed already (the pair on disk is then newer).
-        if let stored = try? store?.load(), stored.refreshToken != token.refreshToken, !stored.needsRefresh(at: clock(), margin: margin) {
-            current = stored
-            onNewToken?(stored)
-            return stored
-        }
-        token = try await refreshOnce(token)
-        return token
+        return try await refreshOnce(token)
     }
 
     private func refreshOnce(_ token: OAuthToken) async throws -> OAuthToken {
@@ -107,9 +102,8 @@ public actor RefreshingTokenSource: BearerTokenSource {
         return fresh
     }
 
-    /// Forgets the token in memory (after logout).
+    /// Forgets the token in memory (after logout, without a store).
     public func reset() {
         current = nil
-        loaded = true
     }
 }

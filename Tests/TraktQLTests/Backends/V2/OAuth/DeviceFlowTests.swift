@@ -215,6 +215,20 @@ import TraktEmulator
         } throws: { ($0 as? TraktQLError)?.description.contains("the saved login is for http://127.0.0.1:9") == true }
     }
 
+    /// A source that lives across `.login` and `.logout` sees both: the store is read each time.
+    @Test func sourceFollowsTheStore() async throws {
+        let (store, base) = TokenStoreTests.freshStore()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let client = try await Self.client(Self.auto)
+        let source = RefreshingTokenSource(client: client, store: store, requiresLogin: false)
+        #expect(try await source.accessToken() == nil)
+        let token = try await Self.login()
+        try store.save(token)
+        #expect(try await source.accessToken() == token.accessToken)
+        try store.delete()
+        #expect(try await source.accessToken() == nil)
+    }
+
     @Test func revokeEndsTheToken() async throws {
         let client = try await Self.client(Self.auto)
         let token = try await Self.login()
