@@ -93,6 +93,7 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell", "TestSupport"]),
+        .testTarget(name: "TraktQLHTTPClientTests", dependencies: ["TraktQLHTTPClient", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulator", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
