@@ -67,6 +67,9 @@ public final class HTTPClientTransport: HTTPTransport {
 final class ClientCache: @unchecked Sendable {
     private let lock = NSLock()
     private var clients: [String: HTTPClient] = [:]
+    /// Set by a shutdown: a late call (a background fetch racing the exit) must not start a
+    /// client that nobody would shut down.
+    private var closed = false
     /// The extra CAs, read once.
     private var trust: Result<[NIOSSLCertificate], TransportError>?
 
@@ -75,6 +78,7 @@ final class ClientCache: @unchecked Sendable {
         let key = proxy ?? ""
         lock.lock()
         defer { lock.unlock() }
+        if closed { throw .network("the HTTP client is shut down (traktql is exiting)") }
         if trust == nil {
             do throws(TransportError) { trust = .success(try TrustRoots.load(configuration.additionalTrustRootFiles)) } catch { trust = .failure(error) }
         }
@@ -98,6 +102,7 @@ final class ClientCache: @unchecked Sendable {
         lock.withLock {
             let all = Array(clients.values)
             clients = [:]
+            closed = true
             return all
         }
     }

@@ -43,6 +43,9 @@ struct HTTPClientTransportTests {
         #expect(transport.hasStarted)
         await transport.shutdown()
         #expect(!transport.hasStarted)
+        // A call after the shutdown fails rather than starting a client nobody would stop.
+        await #expect(throws: TransportError.self) { try await transport.send(HTTPRequest(url: URL(string: server.baseURL + "/x")!)) }
+        #expect(!transport.hasStarted)
     }
 
     @Test func anUnreadableCAFileFailsHTTPSCallsWithATLSError() async throws {
