@@ -2,55 +2,38 @@ import Foundation
 import TraktProtocol
 
 /// An ``ItemType`` (the wire vocabulary TraktProtocol shares with the engine) as the dense code
-/// a 32-byte ``Activity`` stores; same cases, same order.
+/// a 32-byte ``Activity`` stores: the code is the shared case's index (a unit test checks).
 public enum ActivityType: UInt8, Sendable, CaseIterable {
     case episode, show, movie, list
 
+    private static let shared = ItemType.allCases
+
     /// The shared type this code stands for.
-    public var itemType: ItemType {
-        switch self {
-        case .episode: .episode
-        case .show: .show
-        case .movie: .movie
-        case .list: .list
-        }
-    }
+    public var itemType: ItemType { Self.shared[Int(rawValue)] }
 
     public var name: String { itemType.rawValue }
 
     public init?(name: String) {
-        guard let type = ItemType(rawValue: name) else { return nil }
-        self = Self.allCases.first { $0.itemType == type }!
+        guard let index = ItemType(rawValue: name).flatMap(Self.shared.firstIndex(of:)) else { return nil }
+        self.init(rawValue: UInt8(index))
     }
 }
 
-/// An ``Action`` (the eleven of the v1 activity API, reference §1.4) as a dense code; same
-/// cases, same order.
+/// An ``Action`` (the eleven of the v1 activity API, reference §1.4) as a dense code: the shared
+/// case's index.
 public enum ActivityAction: UInt8, Sendable, CaseIterable {
     case watching, scrobble, checkin, seen, collection, rating, watchlist, shout, review, created, itemAdded
 
+    private static let shared = Action.allCases
+
     /// The shared action this code stands for.
-    public var action: Action {
-        switch self {
-        case .watching: .watching
-        case .scrobble: .scrobble
-        case .checkin: .checkin
-        case .seen: .seen
-        case .collection: .collection
-        case .rating: .rating
-        case .watchlist: .watchlist
-        case .shout: .shout
-        case .review: .review
-        case .created: .created
-        case .itemAdded: .itemAdded
-        }
-    }
+    public var action: Action { Self.shared[Int(rawValue)] }
 
     public var name: String { action.rawValue }
 
     public init?(name: String) {
-        guard let action = Action(rawValue: name) else { return nil }
-        self = Self.allCases.first { $0.action == action }!
+        guard let index = Action(rawValue: name).flatMap(Self.shared.firstIndex(of:)) else { return nil }
+        self.init(rawValue: UInt8(index))
     }
 }
 
