@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "TraktQL", targets: ["TraktQL"]),
         .library(name: "TraktQLURLSession", targets: ["TraktQLURLSession"]),
+        .library(name: "TraktQLHTTPClient", targets: ["TraktQLHTTPClient"]),
         .library(name: "TraktEmulator", targets: ["TraktEmulator"]),
         .executable(name: "traktql", targets: ["traktql"]),
         .executable(name: "trakt-emulator", targets: ["trakt-emulator"]),
@@ -14,6 +15,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // https:// and proxies for the traktql command (TLS through swift-nio-ssl/BoringSSL). NIO
+        // is in the binary anyway through the embedded emulator; see BENCHMARKS.md, "Transport".
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // What both sides of the v1 API agree on: the "PST" timestamp convention and the
@@ -27,6 +33,22 @@ let package = Package(
         // An optional URLSession transport (https:// for embedders). Kept out of TraktQL and the
         // traktql command: FoundationNetworking and libcurl add ~10 ms to every start.
         .target(name: "TraktQLURLSession", dependencies: ["TraktQL"]),
+
+        // The https:// and proxy transport of the traktql command: AsyncHTTPClient, the system
+        // trust store plus SSL_CERT_FILE/--cacert, HTTPS_PROXY/HTTP_PROXY/NO_PROXY. Kept out of
+        // TraktQL, which stays Foundation-only; plain http:// stays on TraktQL's socket client.
+        .target(
+            name: "TraktQLHTTPClient",
+            dependencies: [
+                "TraktQL",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
 
         // The v1 activity API server over a deterministic generated dataset.
         .target(
@@ -42,7 +64,7 @@ let package = Package(
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // The REPL and script runner.
-        .target(name: "TraktQLShell", dependencies: ["TraktQL", "TraktEmulator", "CEditLine"]),
+        .target(name: "TraktQLShell", dependencies: ["TraktQL", "TraktQLHTTPClient", "TraktEmulator", "CEditLine"]),
 
         .executableTarget(
             name: "traktql",
@@ -60,9 +82,18 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator"]),
-        // Helpers shared by test targets (child processes with bounded waits).
-        .target(name: "TestSupport", path: "Tests/Support"),
+        // Helpers shared by test targets (child processes with bounded waits, throwaway
+        // certificate authorities made by openssl, a CONNECT proxy).
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/Support"
+        ),
         .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell", "TestSupport"]),
+        .testTarget(name: "TraktQLHTTPClientTests", dependencies: ["TraktQLHTTPClient", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulator", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

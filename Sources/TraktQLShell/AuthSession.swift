@@ -1,6 +1,7 @@
 import Foundation
 import TraktEmulator
 import TraktQL
+import TraktQLHTTPClient
 
 /// `traktql auth login|status|logout` and the shell's `.login`, `.whoami`, `.logout`: the
 /// device-flow login of Trakt API v2, its saved token (``TokenStore``), and who it belongs to.
@@ -24,6 +25,12 @@ actor AuthSession {
     private(set) var redactor: Redactor
     /// The built-in emulator's login (not saved).
     private var sessionToken: OAuthToken?
+    /// Plain http:// on the socket client, https:// (and proxies) on AsyncHTTPClient; no
+    /// retries: a refresh sent twice would spend its refresh token and log the user out.
+    private let transport: any HTTPTransport
+    private let secure: HTTPClientTransport
+    /// Whether ``stop()`` stops ``embedded`` (the shell stops its own).
+    private let ownsEmbedded: Bool
     /// Seconds added to the interval on a slow-down (tests shorten it).
     var slowDownStep: TimeInterval = 5
 
@@ -49,11 +56,16 @@ actor AuthSession {
         if let clientSecret { redactor.add(clientSecret, label: "<client-secret>") }
         self.redactor = redactor
         self.terminal = terminal
+        var settings = HTTPTransportConfiguration()
+        let proxies = ProxySettings.environment()
+        if case .success(let files) = ShellTransport.trustRootFiles(caCertificateFile: nil, server: apiURL) {
+            settings.additionalTrustRootFiles = files
+        }
+        settings.proxies = proxies
+        secure = HTTPClientTransport(configuration: settings)
+        transport = RoutingTransport(direct: SocketHTTPTransport(), general: secure, proxies: proxies)
+        ownsEmbedded = embedded == nil
         if let apiURL {
-            guard apiURL.scheme?.lowercased() == "http" else {
-                throw Failure(message: "traktql speaks plain HTTP (no TLS), so it cannot log in to \(redactor.redact(apiURL.absoluteString)); "
-                              + "use an http:// server on this machine (trakt-emulator, or a local TLS proxy in front of an https server)", status: .usage)
-            }
             do {
                 try OAuthClient.checkSafeForTokens(apiURL)
             } catch {
@@ -76,9 +88,11 @@ actor AuthSession {
         }
     }
 
-    /// Stops a built-in emulator this session started (call before the process exits).
+    /// Stops the HTTPS client and a built-in emulator this session started (call before the
+    /// process exits).
     func stop() async {
-        await embedded?.stop()
+        await secure.shutdown()
+        if ownsEmbedded { await embedded?.stop() }
     }
 
     private func client() async throws -> OAuthClient {
@@ -87,7 +101,7 @@ actor AuthSession {
             base = try await embedded.running().baseURL
         }
         guard let base else { throw OAuthError(.network, "no server") }
-        return try OAuthClient(baseURL: base, clientID: clientID, clientSecret: clientSecret, transport: SocketHTTPTransport())
+        return try OAuthClient(baseURL: base, clientID: clientID, clientSecret: clientSecret, transport: transport)
     }
 
     /// Server text (usernames, URLs) is sanitised for the terminal; line breaks are kept.
@@ -200,7 +214,7 @@ actor AuthSession {
         redactor.add(token)
         var client = try await client()
         if let issuer = token.server, issuer != client.serverIdentity, let url = URL(string: issuer) {
-            client = try OAuthClient(baseURL: url, clientID: clientID, clientSecret: clientSecret, transport: SocketHTTPTransport())
+            client = try OAuthClient(baseURL: url, clientID: clientID, clientSecret: clientSecret, transport: transport)
         }
         var revoked = true
         do {

@@ -9,6 +9,8 @@ public struct ShellConfiguration: Sendable {
     public var files: [String] = []
     /// `--api-url`; `nil` starts the embedded emulator.
     public var apiURL: URL?
+    /// `--cacert`: a PEM file of extra certificate authorities for `https://`.
+    public var caCertificateFile: String?
     public var apiKey: String?
     public var username: String?
     public var password: String?

@@ -118,20 +118,28 @@ public enum TraktQLShell {
         engineConfiguration.input = configuration.input
         engineConfiguration.streamingInput = configuration.streamingInput
 
+        let trustRootFiles: [String]
+        switch ShellTransport.trustRootFiles(caCertificateFile: configuration.caCertificateFile, server: configuration.apiURL) {
+        case .success(let files): trustRootFiles = files
+        case .failure(let problem):
+            Console.err("traktql: error: \(problem.message)\n")
+            return ExitStatus.usage.rawValue
+        }
+
         var embedded: EmbeddedServer?
         var shownURL: URL?
+        var network: ShellTransport?
         if let url = configuration.apiURL {
-            guard let scheme = url.scheme?.lowercased(), scheme == "http", url.host != nil else {
-                var message = "traktql: error: --api-url must be an http:// URL, not '\(TerminalSafety.sanitize(engineConfiguration.redactor.redact(url.absoluteString)))'\n"
-                if url.scheme?.lowercased() == "https" {
-                    message += "help: traktql speaks plain HTTP (no TLS); use trakt-emulator or an http:// mirror, or a local TLS proxy in front of an https server\n"
-                }
-                Console.err(message)
+            guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+                Console.err("traktql: error: --api-url must be an http:// or https:// URL, not '\(TerminalSafety.sanitize(engineConfiguration.redactor.redact(url.absoluteString)))'\n")
                 return ExitStatus.usage.rawValue
             }
             engineConfiguration.apiURL = url
             shownURL = url
-            if credentials != nil, let host = url.host, !Loopback.isLoopback(host) {
+            let transport = ShellTransport(engine: engineConfiguration, trustRootFiles: trustRootFiles, proxies: .environment())
+            engineConfiguration.transport = transport.transport
+            network = transport
+            if credentials != nil, scheme == "http", let host = url.host, !Loopback.isLoopback(host) {
                 Console.err("traktql: warning: your username and password's SHA-1 go to \(TerminalSafety.sanitize(host)) over plain http://, "
                             + "readable by anyone on the network path (and the SHA-1 of a password is as good as the password to v1)\n")
             }
@@ -159,6 +167,7 @@ public enum TraktQLShell {
                 if !quiet { Console.err(banner + "\n") }
             }
             embedded = server
+            // The built-in emulator is in this process: plain http://, never through a proxy.
             engineConfiguration.transport = EmbeddedServerTransport(server: server, inner: Engine.defaultTransport(for: engineConfiguration))
         }
         engineConfiguration.checksNamesWithServerCatalog = configuration.checksNames
@@ -213,7 +222,9 @@ public enum TraktQLShell {
         }
         // The built-in server shuts down before the process exits, whatever happened: exiting
         // with connections still on its event loops is what used to crash (SIGILL).
+        if case .success(let session) = auth { await session.stop() }
         await embedded?.stop()
+        await network?.shutdown()
         return status.rawValue
     }
 

@@ -49,8 +49,11 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Option(name: .customLong("input-reader"), help: ArgumentHelp("streaming (default) or plain (whole input in memory; the reference).", visibility: .hidden))
     var inputReader: String = "streaming"
 
-    @Option(help: "API server URL, http:// (env TRAKT_API_URL). Without one, the built-in emulator runs.")
+    @Option(help: "API server URL, http:// or https:// (env TRAKT_API_URL). Without one, the built-in emulator runs.")
     var apiURL: String?
+
+    @Option(name: .customLong("cacert"), help: ArgumentHelp("Also trust the certificate authorities in this PEM FILE for https:// (besides the system's and SSL_CERT_FILE's). Proxies: HTTPS_PROXY, HTTP_PROXY, NO_PROXY.", valueName: "FILE"))
+    var caCertificateFile: String?
 
     @Option(help: "API key (env TRAKT_API_KEY). Never printed. Other local users can see command-line flags: prefer --api-key-file.")
     var apiKey: String?
@@ -149,6 +152,7 @@ struct TraktQLCommand: AsyncParsableCommand {
         if apiKeyFile != nil { configuration.apiKey = nil }
         configuration.apiKeyFile = apiKeyFile
         configuration.passwordFile = passwordFile
+        configuration.caCertificateFile = caCertificateFile
         configuration.secretsOnCommandLine = (apiKey != nil ? ["--api-key"] : []) + (password != nil ? ["--password"] : [])
         configuration.format = format
         configuration.timeZone = tz

@@ -111,12 +111,18 @@ import TraktEmulator
         #expect(out.stderr.contains("error"))
     }
 
-    @Test func httpsURLIsAUsageErrorWithAHint() async throws {
-        let out = try await BinaryRunner.run("traktql", ["--api-url", "https://api.trakt.tv", "-c", "activity"])
+    @Test func otherSchemesAreAUsageError() async throws {
+        let out = try await BinaryRunner.run("traktql", ["--api-url", "ftp://api.trakt.tv", "-c", "activity"])
         #expect(out.status == 1)
-        #expect(out.stderr.contains("--api-url must be an http:// URL, not 'https://api.trakt.tv'"))
-        #expect(out.stderr.contains("help: traktql speaks plain HTTP (no TLS)"))
+        #expect(out.stderr.contains("--api-url must be an http:// or https:// URL, not 'ftp://api.trakt.tv'"), "\(out.stderr)")
         #expect(out.stdout.isEmpty)
+    }
+
+    /// An https:// server is accepted; `explain` makes no call, so no TLS is needed to plan.
+    @Test func httpsURLIsAcceptedAndExplainMakesNoCall() async throws {
+        let out = try await BinaryRunner.run("traktql", ["--api-url", "https://127.0.0.1:9", "-c", "explain activity"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("https://127.0.0.1:9/activity/community.json/<key>"), "\(out.stdout)")
     }
 
     @Test func unreachableServerSaysCouldNotConnect() async throws {

@@ -63,6 +63,17 @@ struct UnitTests {
         #expect(Kind(.list, .rating) == nil)
     }
 
+    @Test("the dense codes stand for the shared types and actions, in their order and with their names")
+    func codesFollowTheSharedVocabulary() {
+        #expect(ActivityType.allCases.map(\.itemType) == ItemType.allCases)
+        #expect(ActivityAction.allCases.map(\.action) == Action.allCases)
+        #expect(ActivityAction.itemAdded.name == "item_added" && ActivityAction(name: "item_added") == .itemAdded)
+        #expect(ActivityType(name: "list") == .list && ActivityType(name: "lists") == nil)
+        // The generated kinds are exactly the pairs the shared §1.4 table allows.
+        let allowed = Action.allCases.reduce(0) { $0 + $1.itemTypes.count }
+        #expect(Kind.count == allowed)
+    }
+
     @Test("JSON writer escapes and integers")
     func jsonBytes() {
         var b = JSONBytes()

@@ -128,6 +128,24 @@ struct V2HeaderTests {
         #expect(!t.isValidJSON)
     }
 
+    @Test("420, 423 and 426 answers carry the real API's headers", arguments: [
+        (420, ["X-Upgrade-URL": "https://trakt.tv/vip", "X-VIP-User": "false", "X-Account-Limit": "100"]),
+        (423, ["X-Account-Locked": "true", "X-Account-Deactivated": "false"]),
+        (426, ["X-Upgrade-URL": "https://trakt.tv/vip", "X-VIP-User": "false"]),
+    ])
+    func accountAnswers(status: Int, headers expected: [String: String]) async throws {
+        let s = try await v2Server.value
+        var h = v2Headers()
+        h["X-Emulator-Fault"] = String(status)
+        let r = try await fetch(s, "/users/justin/history", headers: h)
+        #expect(r.status == status)
+        for (name, value) in expected {
+            #expect(r.response.value(forHTTPHeaderField: name) == value, "\(name)")
+        }
+        #expect(r.response.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("application/json") == true)
+        #expect(r.error?.isEmpty == false)
+    }
+
     @Test("rate limit: N per period per token or client, then 429 with Retry-After and X-Ratelimit")
     func rateLimit() async throws {
         var c = EmulatorConfiguration(seed: 3, size: DatasetSize(activities: 500), now: pinnedNow)

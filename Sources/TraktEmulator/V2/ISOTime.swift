@@ -1,29 +1,18 @@
+import TraktProtocol
+
 /// ISO 8601 UTC times for the v2 API: written `2026-03-14T20:15:00.000Z` (always milliseconds),
 /// read from `start_at`/`end_at` in the forms clients send.
 enum ISOTime {
-    /// Days since 1970-01-01 → (year, month, day) (Howard Hinnant's civil_from_days).
+    /// Days since 1970-01-01 → (year, month, day).
     @inline(__always)
     static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
+        let date = GregorianDate(daysSinceEpoch: Int(days))
+        return (Int64(date.year), Int64(date.month), Int64(date.day))
     }
 
     /// (year, month, day) → days since 1970-01-01.
     static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        Int64(GregorianDate(year: Int(year), month: Int(month), day: Int(day)).daysSinceEpoch)
     }
 
     /// Writes `"2026-03-14T20:15:00.000Z"` (with the quotes).

@@ -79,6 +79,8 @@ final class V2Service: Sendable {
     /// Prefix sums of episode spans over `index.user.items` (count history entries in O(1)).
     let spanPrefix: [UInt32]
     let started = ContinuousClock.now
+    /// Each user's watchlist, derived on first use (see ``PerUserMemo``).
+    let watchlists = PerUserMemo<[WatchlistEntry]>()
 
     static let pPage = HTTPField.Name("X-Pagination-Page")!
     static let pLimit = HTTPField.Name("X-Pagination-Limit")!

@@ -66,7 +66,7 @@ extension V2Service {
 
     // MARK: watchlist
 
-    struct WatchlistEntry {
+    struct WatchlistEntry: Sendable {
         let a: Activity
         var rank: Int
     }
@@ -74,6 +74,10 @@ extension V2Service {
     /// The user's watchlist: the latest listing of each item, unless the user watched it
     /// afterwards (an episode watch removes that episode and its show), ranked by listing time.
     func watchlistEntries(_ u: Int) -> [WatchlistEntry] {
+        watchlists.value(for: u) { computeWatchlistEntries(u) }
+    }
+
+    private func computeWatchlistEntries(_ u: Int) -> [WatchlistEntry] {
         let ds = dataset
         var lastMovieWatch: [Int: Int64] = [:]
         var lastShowWatch: [Int: Int64] = [:]

@@ -28,3 +28,8 @@ struct ItemTypeSet: OptionSet, Sendable, Hashable {
 
     func contains(_ type: ItemType) -> Bool { contains(ItemTypeSet(type)) }
 }
+
+extension Action {
+    /// ``itemTypes`` as bits, for the checker and planner.
+    var itemTypeSet: ItemTypeSet { ItemTypeSet(itemTypes) }
+}

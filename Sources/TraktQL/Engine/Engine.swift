@@ -228,8 +228,9 @@ public struct EngineConfiguration: Sendable {
     public var settings: Settings
     /// "Now", read once per statement; tests pin it.
     public var clock: @Sendable () -> Date
-    /// `nil`: ``SocketHTTPTransport`` (plain HTTP) with retries. Tests and embedders may pass
-    /// their own, e.g. `URLSessionTransport` from `TraktQLURLSession` for `https://`.
+    /// `nil`: ``SocketHTTPTransport`` (plain HTTP) with retries. The `traktql` command passes a
+    /// ``RoutingTransport`` that adds `https://` and proxies (`HTTPClientTransport` from
+    /// `TraktQLHTTPClient`); embedders may pass their own, e.g. `URLSessionTransport`.
     public var transport: (any HTTPTransport)?
     public var retryPolicy: RetryPolicy
     public var maximumConcurrentCalls: Int

@@ -8,6 +8,11 @@ actor ResponseCache {
     }
 
     private var entries: [String: Entry] = [:]
+    /// Keys in the order they were stored, oldest at `oldestIndex`: eviction takes the oldest in
+    /// O(1) instead of scanning every entry. A key stored again (or expired) leaves a stale
+    /// record behind, recognised by its time and skipped.
+    private var storeOrder: [(key: String, stored: Date)] = []
+    private var oldestIndex = 0
     /// Bounds memory: the oldest entries go first past this many, or past this many bytes
     /// (a `limit all` over the default dataset fetches about 80 MB of pages; 16 MiB is a hundred full pages).
     private let capacity = 2_000
@@ -28,16 +33,34 @@ actor ResponseCache {
         let body = response.body
         guard body.count <= byteCapacity / 4 else { return }
         if let replaced = entries.removeValue(forKey: key) { bytes -= replaced.response.body.count }
-        while !entries.isEmpty, entries.count >= capacity || bytes + body.count > byteCapacity,
-              let oldest = entries.min(by: { $0.value.stored < $1.value.stored })?.key {
-            bytes -= entries.removeValue(forKey: oldest)!.response.body.count
+        while !entries.isEmpty, entries.count >= capacity || bytes + body.count > byteCapacity {
+            evictOldest()
         }
         entries[key] = Entry(stored: now, response: response)
+        storeOrder.append((key, now))
         bytes += body.count
+    }
+
+    private func evictOldest() {
+        while oldestIndex < storeOrder.count {
+            let (key, stored) = storeOrder[oldestIndex]
+            oldestIndex += 1
+            if let entry = entries[key], entry.stored == stored {
+                bytes -= entry.response.body.count
+                entries[key] = nil
+                break
+            }
+        }
+        if oldestIndex > 64, oldestIndex * 2 > storeOrder.count {
+            storeOrder.removeFirst(oldestIndex)
+            oldestIndex = 0
+        }
     }
 
     func clear() {
         entries = [:]
+        storeOrder = []
+        oldestIndex = 0
         bytes = 0
     }
 

@@ -42,42 +42,17 @@ extension TimeBucket {
         let seconds = Int(floor(date.timeIntervalSince1970)) + zone.secondsFromGMT(for: date)
         let days = Int(floor(Double(seconds) / 86_400))
         let secondOfDay = seconds - days * 86_400
-        let (y, m, d) = civilFromDays(days)
+        let date = GregorianDate(daysSinceEpoch: days)
         // 1970-01-01 was a Thursday (index 3).
         let weekday = ((days % 7) + 7 + 3) % 7
-        return Civil(year: y, month: m, day: d, hour: secondOfDay / 3600, dayNumber: days, weekday: weekday)
-    }
-
-    /// Howard Hinnant's days → (year, month, day), proleptic Gregorian.
-    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
-
-    /// Days since 1970-01-01 of a civil date.
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        return Civil(year: date.year, month: date.month, day: date.day, hour: secondOfDay / 3600, dayNumber: days, weekday: weekday)
     }
 
     /// ISO 8601 week-numbering year and week of a local day.
     static func isoWeek(dayNumber: Int, weekday: Int) -> (year: Int, week: Int) {
         let thursday = dayNumber - weekday + 3
-        let (year, _, _) = civilFromDays(thursday)
-        let ordinal = thursday - daysFromCivil(year, 1, 1)
+        let year = GregorianDate(daysSinceEpoch: thursday).year
+        let ordinal = thursday - GregorianDate(year: year, month: 1, day: 1).daysSinceEpoch
         return (year, ordinal / 7 + 1)
     }
 
@@ -113,8 +88,8 @@ extension TimeBucket {
         case .date:
             guard let a = parseDate(first), let b = parseDate(last), a <= b, b - a < limit else { return nil }
             return (a...b).map { day in
-                let (y, m, d) = civilFromDays(day)
-                return .string(pad4(y) + "-" + pad2(m) + "-" + pad2(d))
+                let date = GregorianDate(daysSinceEpoch: day)
+                return .string(pad4(date.year) + "-" + pad2(date.month) + "-" + pad2(date.day))
             }
         case .month:
             guard let a = parseMonth(first), let b = parseMonth(last), a <= b, b - a < limit else { return nil }
@@ -138,7 +113,7 @@ extension TimeBucket {
     /// "2026-03-14" → day number.
     static func parseDate(_ value: Value) -> Int? {
         guard let p = numbers(value, separator: "-"), p.count == 3, (1...12).contains(p[1]), (1...31).contains(p[2]) else { return nil }
-        return daysFromCivil(p[0], p[1], p[2])
+        return GregorianDate(year: p[0], month: p[1], day: p[2]).daysSinceEpoch
     }
 
     /// "2026-03" → year × 12 + month − 1.
@@ -153,7 +128,7 @@ extension TimeBucket {
               let year = Int(text[..<dash]), text[text.index(after: dash)...].hasPrefix("W"),
               let week = Int(text[text.index(dash, offsetBy: 2)...]), (1...53).contains(week) else { return nil }
         // The Monday of week 1 is the Monday of the week holding January 4th.
-        let jan4 = daysFromCivil(year, 1, 4)
+        let jan4 = GregorianDate(year: year, month: 1, day: 4).daysSinceEpoch
         let jan4Weekday = ((jan4 % 7) + 7 + 3) % 7
         return jan4 - jan4Weekday + (week - 1) * 7
     }

@@ -21,17 +21,8 @@ enum ValueText {
         let s = Int64(seconds)
         let days = s >= 0 ? s / 86_400 : (s - 86_399) / 86_400
         let secondOfDay = Int(s - days * 86_400)
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = Int(doy - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return Civil(year: year, month: month, day: day, hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60,
+        let date = GregorianDate(daysSinceEpoch: Int(days))
+        return Civil(year: Int64(date.year), month: date.month, day: date.day, hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60,
                      second: secondOfDay % 60, millisecond: millis, offsetSeconds: offset)
     }
 

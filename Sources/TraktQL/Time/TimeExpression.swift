@@ -167,11 +167,11 @@ public enum TimeExpression: Sendable, Hashable {
             return Date(timeIntervalSince1970: bound == .upper ? start + day : start)
         case .date(let year, let month, let day_):
             guard year >= 1600, let offset = Self.fixedOffset(of: zone) else { return nil }
-            let start = Double(Self.daysSinceEpoch(year: year, month: month, day: day_)) * day - Double(offset)
+            let start = Double(GregorianDate(year: year, month: month, day: day_).daysSinceEpoch) * day - Double(offset)
             return Date(timeIntervalSince1970: bound == .upper ? start + day : start)
         case .dateTime(let year, let month, let day_, let hour, let minute, let second, let explicitOffset):
             guard year >= 1600, let offset = explicitOffset ?? Self.fixedOffset(of: zone) else { return nil }
-            let seconds = Self.daysSinceEpoch(year: year, month: month, day: day_) * 86_400 + hour * 3600 + minute * 60 + second - offset
+            let seconds = GregorianDate(year: year, month: month, day: day_).daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second - offset
             return Date(timeIntervalSince1970: Double(seconds))
         }
     }
@@ -186,16 +186,6 @@ public enum TimeExpression: Sendable, Hashable {
               let sign = utf8.next(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")
         else { return nil }
         return zone.secondsFromGMT()
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// Whether this denotes a whole day (so `until:` means the end of it).

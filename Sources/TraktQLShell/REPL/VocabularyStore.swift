@@ -11,7 +11,8 @@ import TraktQL
 final class VocabularyStore: @unchecked Sendable {
     enum CatalogSource: Sendable {
         case embedded(EmbeddedServer)
-        case remote(URL)
+        /// A server, and the transport that reaches it (`nil`: a plain-HTTP socket client).
+        case remote(URL, transport: (any HTTPTransport)? = nil)
         case none
     }
 
@@ -108,8 +109,8 @@ final class VocabularyStore: @unchecked Sendable {
                     printed.set()
                 }
                 loaded = await embedded.catalog()
-            case .remote(let url):
-                loaded = await Self.fetchCatalog(from: url)
+            case .remote(let url, let transport):
+                loaded = await Self.fetchCatalog(from: url, via: transport)
             case .none:
                 loaded = nil
             }
@@ -122,10 +123,10 @@ final class VocabularyStore: @unchecked Sendable {
     }
 
     /// `GET /emulator/catalog.json` of a `trakt-emulator`; nil for any other server.
-    static func fetchCatalog(from base: URL) async -> Catalog? {
+    static func fetchCatalog(from base: URL, via given: (any HTTPTransport)? = nil) async -> Catalog? {
         let url = base.appendingPathComponent("emulator").appendingPathComponent("catalog.json")
-        let transport = SocketHTTPTransport(configuration: .init(connectTimeout: 2, requestTimeout: catalogWait))
-        guard let body = try? await transport.fetch(HTTPRequest(url: url)),
+        let transport = given ?? SocketHTTPTransport(configuration: .init(connectTimeout: 2, requestTimeout: catalogWait))
+        guard let body = try? await transport.fetch(HTTPRequest(url: url, timeout: catalogWait)),
               let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
         func names(_ list: String, _ field: String) -> [String] {
             (object[list] as? [[String: Any]] ?? []).compactMap { $0[field] as? String }.filter(isCompletable)

@@ -103,7 +103,7 @@ import Testing
 
     @Test func withoutACatalogTheQueryRunsAsBefore() async throws {
         let server = try await TestServer.small.value
-        var configuration = await TestServer.engine(server).configuration
+        var configuration = TestServer.engine(server).configuration
         configuration.checksNamesWithServerCatalog = false
         let engine = Engine(configuration: configuration)
         let result = try await engine.run("activity show:breaking-bda since:7d")

@@ -4,17 +4,34 @@ public struct Endpoint: Sendable, Hashable {
     public enum Segment: Sendable, Hashable {
         case username, showTitle, movieTitle, season, episode, types, actions, startTimestamp, endTimestamp
 
-        /// The segment's name in the API documentation.
-        public var apiName: String {
+        /// The segment as the shared method table (``ActivityMethod``) names it.
+        public var wire: ActivityMethod.Segment {
             switch self {
-            case .username: return "username"
-            case .showTitle, .movieTitle: return "title"
-            case .season: return "season"
-            case .episode: return "episode"
-            case .types: return "types"
-            case .actions: return "actions"
-            case .startTimestamp: return "start_ts"
-            case .endTimestamp: return "end_ts"
+            case .username: return .username
+            case .showTitle, .movieTitle: return .title
+            case .season: return .season
+            case .episode: return .episode
+            case .types: return .types
+            case .actions: return .actions
+            case .startTimestamp: return .start
+            case .endTimestamp: return .end
+            }
+        }
+
+        /// The segment's name in the API documentation.
+        public var apiName: String { wire.apiName }
+
+        /// The engine's reading of a shared segment: a `title` is a show's or a movie's.
+        init(_ wire: ActivityMethod.Segment, movie: Bool) {
+            switch wire {
+            case .username: self = .username
+            case .title: self = movie ? .movieTitle : .showTitle
+            case .season: self = .season
+            case .episode: self = .episode
+            case .types: self = .types
+            case .actions: self = .actions
+            case .start: self = .startTimestamp
+            case .end: self = .endTimestamp
             }
         }
 
@@ -78,30 +95,20 @@ public struct Endpoint: Sendable, Hashable {
         requiredKeys = QualifierKeySet(segments.prefix(requiredCount).map(\.source))
         carriedKeys = QualifierKeySet(segments.map(\.source))
     }
+
+    /// The engine's view of a method from the shared table: a `title` segment becomes the show
+    /// or movie it names, and the five streams become the `scope:` values.
+    public init(_ method: ActivityMethod) {
+        self.init(name: method.path, segments: method.segments.map { Segment($0, movie: method.isMovieScoped) },
+                  requiredCount: method.requiredCount, auth: method.requiresAuth ? .required : .optional,
+                  scope: Scope(rawValue: method.rawValue))
+    }
 }
 
-/// The declarative table of v1 activity endpoints (trakt-api.md §1.2). The planner reads it;
-/// adding an endpoint is adding one entry.
+/// The v1 activity endpoints as the planner reads them: the shared table (``ActivityMethod``,
+/// trakt-api.md §1.2) in its order, so adding an endpoint is adding one case there.
 public enum EndpointCatalog {
-    private static let streamTail: [Endpoint.Segment] = [.types, .actions, .startTimestamp, .endTimestamp]
-    private static let itemTail: [Endpoint.Segment] = [.actions, .startTimestamp, .endTimestamp]
-
-    public static let endpoints: [Endpoint] = [
-        Endpoint(name: "activity/community", segments: streamTail, requiredCount: 0, auth: .optional, scope: .community),
-        Endpoint(name: "activity/friends", segments: streamTail, requiredCount: 0, auth: .required, scope: .friends),
-        Endpoint(name: "activity/friendsme", segments: streamTail, requiredCount: 0, auth: .required, scope: .friendsme),
-        Endpoint(name: "activity/following", segments: streamTail, requiredCount: 0, auth: .required, scope: .following),
-        Endpoint(name: "activity/followers", segments: streamTail, requiredCount: 0, auth: .required, scope: .followers),
-        Endpoint(name: "activity/shows", segments: [.showTitle] + itemTail, requiredCount: 1, auth: .optional),
-        Endpoint(name: "activity/seasons", segments: [.showTitle, .season] + itemTail, requiredCount: 2, auth: .optional),
-        Endpoint(name: "activity/episodes", segments: [.showTitle, .season, .episode] + itemTail, requiredCount: 3, auth: .optional),
-        Endpoint(name: "activity/movies", segments: [.movieTitle] + itemTail, requiredCount: 1, auth: .optional),
-        Endpoint(name: "activity/user", segments: [.username] + streamTail, requiredCount: 1, auth: .optional),
-        Endpoint(name: "activity/user/shows", segments: [.username, .showTitle] + itemTail, requiredCount: 2, auth: .optional),
-        Endpoint(name: "activity/user/seasons", segments: [.username, .showTitle, .season] + itemTail, requiredCount: 3, auth: .optional),
-        Endpoint(name: "activity/user/episodes", segments: [.username, .showTitle, .season, .episode] + itemTail, requiredCount: 4, auth: .optional),
-        Endpoint(name: "activity/user/movies", segments: [.username, .movieTitle] + itemTail, requiredCount: 2, auth: .optional),
-    ]
+    public static let endpoints: [Endpoint] = ActivityMethod.allCases.map(Endpoint.init)
 
     public static func endpoint(named name: String) -> Endpoint? {
         endpoints.first { $0.name == name }

@@ -37,6 +37,105 @@ enum JSONBytes {
         return nil
     }
 
+    /// How decoding a string with escapes ended.
+    enum EscapedString {
+        /// The decoded text, and the index just past the closing quote.
+        case decoded(String, next: Int)
+        case malformed(Failure)
+        /// The bytes ran out; `failure` is the error if the input really ends there (a reader
+        /// over a window asks for more instead).
+        case endOfInput(Failure)
+    }
+
+    /// Decodes the string whose content starts at `p[start]` and whose first `\` is at
+    /// `firstEscape`, up to its closing quote: escapes, surrogate pairs, raw control characters
+    /// and (when `asciiSoFar` is false or a byte ≥ 0x80 follows) UTF-8 well-formedness of the
+    /// whole string. Both readers take this path; it is off the hot loop (few strings have
+    /// escapes), so one copy costs nothing measurable.
+    static func decodeEscapedString(_ p: UnsafePointer<UInt8>, count: Int, start: Int, firstEscape: Int, asciiSoFar: Bool) -> EscapedString {
+        var out: [UInt8] = []
+        out.reserveCapacity(firstEscape - start + 16)
+        out.append(contentsOf: UnsafeBufferPointer(start: p + start, count: firstEscape - start))
+        var j = firstEscape
+        // Non-ASCII anywhere in the string means the whole of it is validated at the end.
+        var ascii = asciiSoFar
+        while j < count {
+            let b = p[j]
+            if b == UInt8(ascii: "\"") {
+                if !ascii, let failure = validateUTF8(p, from: start, to: j) { return .malformed(failure) }
+                return .decoded(String(decoding: out, as: UTF8.self), next: j + 1)
+            }
+            if b < 0x20 { return .malformed(Failure(offset: j, message: "raw control character \(describe(b)) in a string (must be escaped)")) }
+            if b != UInt8(ascii: "\\") {
+                if b >= 0x80 { ascii = false }
+                out.append(b)
+                j += 1
+                continue
+            }
+            guard j + 1 < count else { return .endOfInput(Failure(offset: count, message: "unexpected end of input in an escape")) }
+            let e = p[j + 1]
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var unit: UInt16 = 0
+                if let stop = hex4(p, at: j + 2, count: count, into: &unit) { return stop }
+                var scalar = UInt32(unit)
+                var length = 6
+                if (0xD800...0xDBFF).contains(unit) {
+                    // With fewer than two bytes after the high surrogate, the input may simply
+                    // have ended: a lone surrogate if it has, more to read in a window.
+                    let lone = Failure(offset: j, message: "lone high surrogate \\u\(hexString(unit)) (no low surrogate follows)")
+                    guard j + 7 < count else { return .endOfInput(lone) }
+                    guard p[j + 6] == UInt8(ascii: "\\"), p[j + 7] == UInt8(ascii: "u") else { return .malformed(lone) }
+                    var low: UInt16 = 0
+                    if let stop = hex4(p, at: j + 8, count: count, into: &low) { return stop }
+                    guard (0xDC00...0xDFFF).contains(low) else {
+                        return .malformed(Failure(offset: j + 6, message: "high surrogate \\u\(hexString(unit)) followed by \\u\(hexString(low)), not a low surrogate"))
+                    }
+                    scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
+                    length = 12
+                } else if (0xDC00...0xDFFF).contains(unit) {
+                    return .malformed(Failure(offset: j, message: "lone low surrogate \\u\(hexString(unit))"))
+                }
+                appendUTF8(scalar, to: &out)
+                j += length
+                continue
+            default:
+                return .malformed(Failure(offset: j, message: "invalid escape '\\\(describeRaw(e))'"))
+            }
+            j += 2
+        }
+        return .endOfInput(Failure(offset: count, message: "unexpected end of input in a string"))
+    }
+
+    /// Reads the four hex digits of a `\u` escape at `p[k...]` into `value`; what stopped it
+    /// otherwise.
+    private static func hex4(_ p: UnsafePointer<UInt8>, at k: Int, count: Int, into value: inout UInt16) -> EscapedString? {
+        var v: UInt16 = 0
+        for n in 0..<4 {
+            guard k + n < count else {
+                return .endOfInput(Failure(offset: count, message: "unexpected end of input in a \\u escape"))
+            }
+            let c = p[k + n]
+            let d: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
+            default:
+                return .malformed(Failure(offset: k + n, message: "invalid hex digit \(describe(c)) in a \\u escape"))
+            }
+            v = v << 4 | UInt16(d)
+        }
+        value = v
+        return nil
+    }
+
     @inline(__always) static func appendUTF8(_ s: UInt32, to out: inout [UInt8]) {
         switch s {
         case 0..<0x80: out.append(UInt8(s))

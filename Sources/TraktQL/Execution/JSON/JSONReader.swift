@@ -124,6 +124,12 @@ struct JSONByteParser {
         while i < count, isWhitespace(p[i]) { i += 1 }
     }
 
+    /// The value dispatch, the unescaped-string scan and the container loops are written again
+    /// in the streaming `ProjectingParser` rather than shared: they are the hot loop of both
+    /// readers, and that copy differs at every step (a window that may end with more to come,
+    /// offsets from its base, a projection to follow). The parts off the hot path (escapes,
+    /// `\u`, UTF-8 validation, number grammar) are shared in ``JSONBytes``, and the differential
+    /// tests (StreamingReaderTests) keep the two in step.
     private mutating func parseValue(depth: Int) throws(JSONParseError) -> Value {
         skipWhitespace()
         guard i < count else { throw error("unexpected end of input, expected a value") }
@@ -222,80 +228,14 @@ struct JSONByteParser {
     /// `asciiSoFar`: whether the bytes before the first escape were all ASCII; if not, the whole
     /// string is validated as UTF-8 at its end like any other non-ASCII string.
     private mutating func parseEscapedString(start: Int, firstEscape: Int, asciiSoFar: Bool) throws(JSONParseError) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(firstEscape - start + 16)
-        out.append(contentsOf: UnsafeBufferPointer(start: p + start, count: firstEscape - start))
-        var j = firstEscape
-        var ascii = asciiSoFar
-        while j < count {
-            let b = p[j]
-            if b == UInt8(ascii: "\"") {
-                if !ascii { try validateUTF8(from: start, to: j) }
-                i = j + 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            if b < 0x20 { throw JSONParseError(offset: j, message: "raw control character \(describe(b)) in a string (must be escaped)") }
-            if b != UInt8(ascii: "\\") {
-                if b >= 0x80 { ascii = false }
-                out.append(b)
-                j += 1
-                continue
-            }
-            guard j + 1 < count else { throw JSONParseError(offset: count, message: "unexpected end of input in an escape") }
-            let e = p[j + 1]
-            switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                let unit = try hex4(at: j + 2)
-                var scalar = UInt32(unit)
-                var length = 6
-                if (0xD800...0xDBFF).contains(unit) {
-                    guard j + 7 < count, p[j + 6] == UInt8(ascii: "\\"), p[j + 7] == UInt8(ascii: "u") else {
-                        throw JSONParseError(offset: j, message: "lone high surrogate \\u\(JSONBytes.hexString(unit)) (no low surrogate follows)")
-                    }
-                    let low = try hex4(at: j + 8)
-                    guard (0xDC00...0xDFFF).contains(low) else {
-                        throw JSONParseError(offset: j + 6, message: "high surrogate \\u\(JSONBytes.hexString(unit)) followed by \\u\(JSONBytes.hexString(low)), not a low surrogate")
-                    }
-                    scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
-                    length = 12
-                } else if (0xDC00...0xDFFF).contains(unit) {
-                    throw JSONParseError(offset: j, message: "lone low surrogate \\u\(JSONBytes.hexString(unit))")
-                }
-                JSONBytes.appendUTF8(scalar, to: &out)
-                j += length
-                continue
-            default:
-                throw JSONParseError(offset: j, message: "invalid escape '\\\(describeRaw(e))'")
-            }
-            j += 2
+        switch JSONBytes.decodeEscapedString(p, count: count, start: start, firstEscape: firstEscape, asciiSoFar: asciiSoFar) {
+        case .decoded(let text, let next):
+            i = next
+            return text
+        case .malformed(let failure), .endOfInput(let failure):
+            throw JSONParseError(offset: failure.offset, message: failure.message)
         }
-        throw JSONParseError(offset: count, message: "unexpected end of input in a string")
     }
-
-    private func hex4(at k: Int) throws(JSONParseError) -> UInt16 {
-        var v: UInt16 = 0
-        for n in 0..<4 {
-            guard k + n < count else { throw JSONParseError(offset: count, message: "unexpected end of input in a \\u escape") }
-            let c = p[k + n]
-            let d: UInt8
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
-            default: throw JSONParseError(offset: k + n, message: "invalid hex digit \(describe(c)) in a \\u escape")
-            }
-            v = v << 4 | UInt16(d)
-        }
-        return v
-    }
-
-
 
     /// RFC 3629 well-formedness of the raw bytes `p[from..<to]` (no overlongs, no surrogates,
     /// nothing above U+10FFFF). Escapes are ASCII, so checking the raw input is enough.
@@ -326,7 +266,6 @@ struct JSONByteParser {
 
     private func describe(_ b: UInt8) -> String { JSONBytes.describe(b) }
 
-    private func describeRaw(_ b: UInt8) -> String { JSONBytes.describeRaw(b) }
 }
 
 /// Short ASCII strings (keys, actions, types, usernames) repeat on every item: remember the last

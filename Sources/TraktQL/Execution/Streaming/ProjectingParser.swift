@@ -87,6 +87,13 @@ struct ProjectingParser {
 
     // MARK: values (built whole)
 
+    /// The value dispatch, the unescaped-string scan and the container loops are written again
+    /// here rather than shared with ``JSONReader``: they are the hot loop of both readers, and
+    /// this copy differs at every step (a window that may end with more to come, offsets from
+    /// `base`, a projection to follow), so a shared version would need a branch or a generic
+    /// parameter on every byte. The parts off the hot path (escapes, `\u`, UTF-8 validation,
+    /// number grammar) are shared in ``JSONBytes``; the differential tests (StreamingReaderTests)
+    /// keep the two in step.
     mutating func parseValue(depth: Int) throws(StreamFault) -> Value {
         skipWhitespace()
         guard i < count else { throw end("unexpected end of input, expected a value") }
@@ -364,98 +371,25 @@ struct ProjectingParser {
     }
 
     private mutating func parseEscapedString(start: Int, firstEscape: Int, asciiSoFar: Bool) throws(StreamFault) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(firstEscape - start + 16)
-        out.append(contentsOf: UnsafeBufferPointer(start: p + start, count: firstEscape - start))
-        var j = firstEscape
-        // As in JSONReader: non-ASCII anywhere in the string means the whole of it is validated.
-        var ascii = asciiSoFar
-        while j < count {
-            let b = p[j]
-            if b == UInt8(ascii: "\"") {
-                if !ascii { try validateUTF8(from: start, to: j) }
-                i = j + 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            if b < 0x20 { throw fail(at: j, "raw control character \(describe(b)) in a string (must be escaped)") }
-            if b != UInt8(ascii: "\\") {
-                if b >= 0x80 { ascii = false }
-                out.append(b)
-                j += 1
-                continue
-            }
-            guard j + 1 < count else { throw end("unexpected end of input in an escape") }
-            let e = p[j + 1]
-            switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                let unit = try hex4(at: j + 2)
-                var scalar = UInt32(unit)
-                var length = 6
-                if (0xD800...0xDBFF).contains(unit) {
-                    // JSONReader checks for "\u" after a high surrogate only when both bytes
-                    // are in the input; with fewer it reports a lone surrogate.
-                    guard j + 7 < count else {
-                        if !final { throw .needMore }
-                        throw fail(at: j, "lone high surrogate \\u\(JSONBytes.hexString(unit)) (no low surrogate follows)")
-                    }
-                    guard p[j + 6] == UInt8(ascii: "\\"), p[j + 7] == UInt8(ascii: "u") else {
-                        throw fail(at: j, "lone high surrogate \\u\(JSONBytes.hexString(unit)) (no low surrogate follows)")
-                    }
-                    let low = try hex4(at: j + 8)
-                    guard (0xDC00...0xDFFF).contains(low) else {
-                        throw fail(at: j + 6, "high surrogate \\u\(JSONBytes.hexString(unit)) followed by \\u\(JSONBytes.hexString(low)), not a low surrogate")
-                    }
-                    scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
-                    length = 12
-                } else if (0xDC00...0xDFFF).contains(unit) {
-                    throw fail(at: j, "lone low surrogate \\u\(JSONBytes.hexString(unit))")
-                }
-                JSONBytes.appendUTF8(scalar, to: &out)
-                j += length
-                continue
-            default:
-                throw fail(at: j, "invalid escape '\\\(describeRaw(e))'")
-            }
-            j += 2
+        switch JSONBytes.decodeEscapedString(p, count: count, start: start, firstEscape: firstEscape, asciiSoFar: asciiSoFar) {
+        case .decoded(let text, let next):
+            i = next
+            return text
+        case .malformed(let failure):
+            throw fail(at: failure.offset, failure.message)
+        case .endOfInput(let failure):
+            // The window ended: more input may follow; if not, JSONReader's error.
+            if !final { throw .needMore }
+            throw fail(at: failure.offset, failure.message)
         }
-        throw end("unexpected end of input in a string")
     }
-
-    private func hex4(at k: Int) throws(StreamFault) -> UInt16 {
-        var v: UInt16 = 0
-        for n in 0..<4 {
-            guard k + n < count else { throw end("unexpected end of input in a \\u escape") }
-            let c = p[k + n]
-            let d: UInt8
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
-            default: throw fail(at: k + n, "invalid hex digit \(describe(c)) in a \\u escape")
-            }
-            v = v << 4 | UInt16(d)
-        }
-        return v
-    }
-
-
-    private func describeRaw(_ b: UInt8) -> String { JSONBytes.describeRaw(b) }
-
-
-    /// RFC 3629 well-formedness of `p[from..<to]`, as JSONReader checks it.
 
     /// RFC 3629 well-formedness of the raw bytes `p[from..<to]` (see ``JSONBytes``).
     private func validateUTF8(from: Int, to end: Int) throws(StreamFault) {
         if let failure = JSONBytes.validateUTF8(p, from: from, to: end) { throw fail(at: failure.offset, failure.message) }
     }
-    // MARK: numbers
 
+    // MARK: numbers
 
     @inline(__always) private func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
 

@@ -1,35 +1,5 @@
 import Foundation
 
-/// Timeouts, identity and credentials shared by every real transport.
-public struct HTTPTransportConfiguration: Sendable {
-    /// Bounds the connect, and any stall between bytes of the answer.
-    public var connectTimeout: TimeInterval
-    /// Bounds the whole exchange unless the request carries its own `timeout`.
-    public var requestTimeout: TimeInterval
-    public var userAgent: String
-    /// Sent as HTTP Basic auth unless the request has its own `Authorization` header.
-    public var credentials: BasicCredentials?
-    /// The largest response body read; a longer one fails with ``TransportError/tooLarge(url:limit:)``.
-    public var maximumBodyBytes: Int
-
-    public init(
-        connectTimeout: TimeInterval = 10,
-        requestTimeout: TimeInterval = 30,
-        userAgent: String = HTTPTransportConfiguration.defaultUserAgent,
-        credentials: BasicCredentials? = nil,
-        maximumBodyBytes: Int = 16 * 1024 * 1024
-    ) {
-        self.maximumBodyBytes = maximumBodyBytes
-        self.connectTimeout = connectTimeout
-        self.requestTimeout = requestTimeout
-        self.userAgent = userAgent
-        self.credentials = credentials
-    }
-
-    public static let clientVersion = "0.1.0"
-    public static let defaultUserAgent = "traktql/\(clientVersion)"
-}
-
 /// The engine's own HTTP/1.1 client for `http://` servers (the emulator, or a mirror of the v1
 /// API): plain POSIX sockets, keep-alive connections reused between calls, exact timeouts and
 /// cancellation.
@@ -37,9 +7,13 @@ public struct HTTPTransportConfiguration: Sendable {
 /// Why not URLSession: on Linux it comes with FoundationNetworking and libcurl, and loading
 /// those costs a command-line run ~10 ms before it does anything — more than a whole query
 /// against a local server. Each exchange runs on one of the ``BlockingWorkers`` threads with
-/// blocking calls bounded by `poll`, so it never blocks Swift's cooperative pool. It does not speak TLS: an `https://`
-/// URL fails with a clear error (embedders who need TLS can pass the `URLSessionTransport` of
-/// the `TraktQLURLSession` library instead).
+/// blocking calls bounded by `poll`, so it never blocks Swift's cooperative pool.
+///
+/// It does not speak TLS and knows no proxies: an `https://` URL fails with a clear error. The
+/// `traktql` command puts it behind a ``RoutingTransport`` that sends `https://` and proxied
+/// calls to `HTTPClientTransport` (AsyncHTTPClient, target `TraktQLHTTPClient`) and keeps this
+/// client for plain `http://`, where it is 60% faster on a one-query run (BENCHMARKS.md,
+/// "Transport").
 ///
 /// Timeouts: `connectTimeout` bounds the connect and any stall between bytes; the request's
 /// `timeout` (or `requestTimeout`) bounds the whole exchange. Both surface as

@@ -14,6 +14,9 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     case malformedBody(String)
     /// The body passed the transport's size limit (`limit` bytes); reading stopped there.
     case tooLarge(url: String, limit: Int)
+    /// The TLS handshake with `host` failed: its certificate is not trusted, expired, not for
+    /// that host, or the two sides share no protocol. Never retried, never skipped.
+    case tls(host: String, problem: String)
 
     /// A failure status, with the URL and message redacted on the way in: even `dump(error)`
     /// cannot show the key.
@@ -34,6 +37,8 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
             return "malformed response: \(Self.redactKey(in: text))"
         case let .tooLarge(url, limit):
             return "response body larger than \(Self.formatBytes(limit)): \(Self.redactKey(in: url))"
+        case let .tls(host, problem):
+            return "TLS error with \(host): \(Self.redactKey(in: problem))"
         }
     }
 
@@ -47,6 +52,7 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .timeout(url, seconds): return .timeout(url: r(url), seconds: seconds)
         case let .malformedBody(text): return .malformedBody(r(text))
         case let .tooLarge(url, limit): return .tooLarge(url: r(url), limit: limit)
+        case let .tls(host, problem): return .tls(host: host, problem: r(problem))
         }
     }
 
@@ -55,7 +61,7 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .network, .timeout: return true
         case .http(let status, _, _): return status == 503 || status == 429
-        case .malformedBody, .tooLarge: return false
+        case .malformedBody, .tooLarge, .tls: return false
         }
     }
 

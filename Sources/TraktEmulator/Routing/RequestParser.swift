@@ -1,4 +1,5 @@
 import Foundation
+import TraktProtocol
 
 /// A v1 failure: `{"status":"failure","error":message}` with an HTTP status.
 struct APIFailure: Error, Equatable {
@@ -11,34 +12,8 @@ struct APIFailure: Error, Equatable {
     static func notFound(_ m: String) -> APIFailure { APIFailure(status: 404, message: m) }
 }
 
-/// The activity methods (reference §1.2 plus MP1's friendsme/following/followers).
-enum Endpoint: String, CaseIterable, Sendable {
-    case community, friends, friendsme, following, followers
-    case shows, seasons, episodes, movies, user
-    case userShows = "user/shows"
-    case userSeasons = "user/seasons"
-    case userEpisodes = "user/episodes"
-    case userMovies = "user/movies"
-
-    enum Segment: Equatable { case username, title, season, episode, types, actions, start, end }
-
-    /// Positional segments after the API key; the first `required` are mandatory.
-    var layout: (segments: [Segment], required: Int) {
-        let tail: [Segment] = [.actions, .start, .end]
-        switch self {
-        case .community, .friends, .friendsme, .following, .followers: return ([.types] + tail, 0)
-        case .shows, .movies: return ([.title] + tail, 1)
-        case .seasons: return ([.title, .season] + tail, 2)
-        case .episodes: return ([.title, .season, .episode] + tail, 3)
-        case .user: return ([.username, .types] + tail, 1)
-        case .userShows, .userMovies: return ([.username, .title] + tail, 2)
-        case .userSeasons: return ([.username, .title, .season] + tail, 3)
-        case .userEpisodes: return ([.username, .title, .season, .episode] + tail, 4)
-        }
-    }
-
-    var requiresAuth: Bool { [.friends, .friendsme, .following, .followers].contains(self) }
-
+/// What the emulator adds to the shared table of activity methods.
+extension ActivityMethod {
     /// Types an endpoint without a types segment covers.
     var impliedTypes: Set<ActivityType> {
         switch self {
@@ -48,13 +23,11 @@ enum Endpoint: String, CaseIterable, Sendable {
         default: Set(ActivityType.allCases)
         }
     }
-
-    var isMovieScoped: Bool { self == .movies || self == .userMovies }
 }
 
 /// One parsed activity call.
 struct ActivityRequest: Sendable, Equatable {
-    var endpoint: Endpoint
+    var endpoint: ActivityMethod
     var apiKey: String
     var username: String?
     var titles: [String] = []
@@ -97,22 +70,22 @@ enum RequestParser {
             name = "user/" + next
             rest.removeFirst()
         }
-        guard name.hasSuffix(".json"), let endpoint = Endpoint(rawValue: String(name.dropLast(5))) else {
+        guard name.hasSuffix(".json"), let endpoint = ActivityMethod(rawValue: String(name.dropLast(5))) else {
             throw .notFound("unknown method 'activity/\(name)'")
         }
         guard let key = rest.first, !key.isEmpty, acceptKey(key) else { throw .invalidKey }
         let segments = Array(rest.dropFirst())
-        let layout = endpoint.layout
-        guard segments.count <= layout.segments.count else {
-            throw .badRequest("too many path segments for activity/\(endpoint.rawValue) (at most \(layout.segments.count) after the API key)")
+        let layout = endpoint.segments
+        guard segments.count <= layout.count else {
+            throw .badRequest("too many path segments for activity/\(endpoint.rawValue) (at most \(layout.count) after the API key)")
         }
-        if segments.count < layout.required {
-            let missing = layout.segments[segments.count]
-            throw .badRequest("missing \(describe(missing)) segment for activity/\(endpoint.rawValue)")
+        if segments.count < endpoint.requiredCount {
+            let missing = layout[segments.count]
+            throw .badRequest("missing \(missing.apiName) segment for activity/\(endpoint.rawValue)")
         }
 
         var req = ActivityRequest(endpoint: endpoint, apiKey: key, types: endpoint.impliedTypes)
-        for (seg, raw) in zip(layout.segments, segments) {
+        for (seg, raw) in zip(layout, segments) {
             switch seg {
             case .username:
                 guard !raw.isEmpty, !raw.contains(",") else { throw .badRequest("invalid username '\(raw)' (one username only)") }
@@ -167,19 +140,6 @@ enum RequestParser {
             }
         }
         return .activity(req)
-    }
-
-    private static func describe(_ s: Endpoint.Segment) -> String {
-        switch s {
-        case .username: "username"
-        case .title: "title"
-        case .season: "season"
-        case .episode: "episode"
-        case .types: "types"
-        case .actions: "actions"
-        case .start: "start_ts"
-        case .end: "end_ts"
-        }
     }
 
     private static func isAll(_ raw: String) -> Bool { list(raw).contains("all") }

@@ -66,7 +66,7 @@ final class EmulatorService: Sendable {
         if configuration.allowFaultHeader, let forced = request.headers[Self.faultHeader] {
             guard let f = Fault(header: forced) else {
                 return response(
-                    failure(.badRequest("invalid X-Emulator-Fault '\(forced)' (expected 503, 429, latency=MSms, truncate, malformed or reset)")),
+                    failure(.badRequest("invalid X-Emulator-Fault '\(forced)' (expected 503, 429, 420, 423, 426, latency=MSms, truncate, malformed or reset)")),
                     head: head)
             }
             fault = f
@@ -92,6 +92,8 @@ final class EmulatorService: Sendable {
         case .reset:
             try? await context.channel.close()
             throw CancellationError()
+        case .account(let status):
+            return response(accountFailure(status: status), head: head)
         default:
             break
         }
@@ -141,6 +143,32 @@ final class EmulatorService: Sendable {
         }
         return response(reply, head: head)
     }
+
+    /// The real API's account answers (420, 423, 426) with the headers it sends along.
+    func accountFailure(status: Int) -> Reply {
+        var reply: Reply
+        switch status {
+        case 420:
+            reply = failure(APIFailure(status: 420, message: "account limit exceeded: upgrade to VIP for higher limits"))
+            reply.headers[Self.upgradeURL] = "https://trakt.tv/vip"
+            reply.headers[Self.vipUser] = "false"
+            reply.headers[Self.accountLimit] = "100"
+        case 423:
+            reply = failure(APIFailure(status: 423, message: "the user account is locked"))
+            reply.headers[Self.accountLocked] = "true"
+            reply.headers[Self.accountDeactivated] = "false"
+        default:
+            reply = failure(APIFailure(status: 426, message: "VIP only: this feature needs a VIP account"))
+            reply.headers[Self.upgradeURL] = "https://trakt.tv/vip"
+            reply.headers[Self.vipUser] = "false"
+        }
+        return reply
+    }
+    static let upgradeURL = HTTPField.Name("X-Upgrade-URL")!
+    static let vipUser = HTTPField.Name("X-VIP-User")!
+    static let accountLimit = HTTPField.Name("X-Account-Limit")!
+    static let accountLocked = HTTPField.Name("X-Account-Locked")!
+    static let accountDeactivated = HTTPField.Name("X-Account-Deactivated")!
 
     private func acceptKey(_ key: String) -> Bool {
         guard let expected = configuration.apiKey else { return true }

@@ -15,9 +15,14 @@ public enum Fault: Sendable, Equatable {
     case malformed
     /// Close the connection without writing any response.
     case reset
+    /// One of the real v2 API's account answers, with its headers: 420 account limit exceeded
+    /// (`X-Upgrade-URL`, `X-VIP-User`, `X-Account-Limit`), 423 locked account
+    /// (`X-Account-Locked`, `X-Account-Deactivated`), 426 VIP only (`X-Upgrade-URL`, `X-VIP-User`).
+    /// The dataset has no such accounts, so a client meets them only through this fault.
+    case account(status: Int)
 
-    /// Parses an `X-Emulator-Fault` header value: `503`, `429`, `latency=2000ms`, `truncate`,
-    /// `malformed` or `reset`.
+    /// Parses an `X-Emulator-Fault` header value: `503`, `429`, `420`, `423`, `426`,
+    /// `latency=2000ms`, `truncate`, `malformed` or `reset`.
     public init?(header: String) {
         let v = header.trimmingCharacters(in: .whitespaces).lowercased()
         switch v {
@@ -26,6 +31,7 @@ public enum Fault: Sendable, Equatable {
         case "truncate": self = .truncate
         case "malformed": self = .malformed
         case "reset": self = .reset
+        case "420", "423", "426": self = .account(status: Int(v)!)
         default:
             guard v.hasPrefix("latency="), let ms = FaultSpec.milliseconds(String(v.dropFirst(8))) else { return nil }
             self = .latency(milliseconds: ms)

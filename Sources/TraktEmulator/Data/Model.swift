@@ -1,47 +1,39 @@
 import Foundation
+import TraktProtocol
 
-/// The four item types of the v1 activity API.
+/// An ``ItemType`` (the wire vocabulary TraktProtocol shares with the engine) as the dense code
+/// a 32-byte ``Activity`` stores: the code is the shared case's index (a unit test checks).
 public enum ActivityType: UInt8, Sendable, CaseIterable {
     case episode, show, movie, list
 
-    public var name: String {
-        switch self {
-        case .episode: "episode"
-        case .show: "show"
-        case .movie: "movie"
-        case .list: "list"
-        }
-    }
+    private static let shared = ItemType.allCases
+
+    /// The shared type this code stands for.
+    public var itemType: ItemType { Self.shared[Int(rawValue)] }
+
+    public var name: String { itemType.rawValue }
 
     public init?(name: String) {
-        guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
-        self = match
+        guard let index = ItemType(rawValue: name).flatMap(Self.shared.firstIndex(of:)) else { return nil }
+        self.init(rawValue: UInt8(index))
     }
 }
 
-/// The eleven actions of the v1 activity API (reference §1.4).
+/// An ``Action`` (the eleven of the v1 activity API, reference §1.4) as a dense code: the shared
+/// case's index.
 public enum ActivityAction: UInt8, Sendable, CaseIterable {
     case watching, scrobble, checkin, seen, collection, rating, watchlist, shout, review, created, itemAdded
 
-    public var name: String {
-        switch self {
-        case .watching: "watching"
-        case .scrobble: "scrobble"
-        case .checkin: "checkin"
-        case .seen: "seen"
-        case .collection: "collection"
-        case .rating: "rating"
-        case .watchlist: "watchlist"
-        case .shout: "shout"
-        case .review: "review"
-        case .created: "created"
-        case .itemAdded: "item_added"
-        }
-    }
+    private static let shared = Action.allCases
+
+    /// The shared action this code stands for.
+    public var action: Action { Self.shared[Int(rawValue)] }
+
+    public var name: String { action.rawValue }
 
     public init?(name: String) {
-        guard let match = Self.allCases.first(where: { $0.name == name }) else { return nil }
-        self = match
+        guard let index = Action(rawValue: name).flatMap(Self.shared.firstIndex(of:)) else { return nil }
+        self.init(rawValue: UInt8(index))
     }
 }
 
@@ -51,17 +43,11 @@ struct Kind: Hashable, Sendable {
 
     static let count = 24
 
-    /// The allowed pairs in code order.
-    static let table: [(ActivityType, ActivityAction)] = {
-        var pairs: [(ActivityType, ActivityAction)] = []
-        let media: [ActivityAction] = [.watching, .scrobble, .checkin, .seen, .collection, .rating, .watchlist, .shout, .review]
-        for a in media { pairs.append((.episode, a)) }
-        for a in [ActivityAction.rating, .watchlist, .shout, .review] { pairs.append((.show, a)) }
-        for a in media { pairs.append((.movie, a)) }
-        pairs.append((.list, .created))
-        pairs.append((.list, .itemAdded))
-        return pairs
-    }()
+    /// The allowed pairs in code order: by type, then by action, as the shared
+    /// ``Action/itemTypes`` table allows them.
+    static let table: [(ActivityType, ActivityAction)] = ActivityType.allCases.flatMap { type in
+        ActivityAction.allCases.filter { $0.action.itemTypes.contains(type.itemType) }.map { (type, $0) }
+    }
 
     static let all: [Kind] = (0..<count).map { Kind(raw: UInt8($0)) }
 
