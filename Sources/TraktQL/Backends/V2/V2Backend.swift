@@ -63,7 +63,8 @@ public struct V2Backend: Backend {
         for call in v2.calls {
             try await lookups.resolve(call)
             var context = V2Item.Context(username: call.username, subjectType: call.subjectType,
-                                         subject: call.subjectSlug.map { .object([("ids", .object([("slug", .string($0))]))]) })
+                                         subject: call.subjectSlug.map { .object([("ids", .object([("slug", .string($0))]))]) },
+                                         episode: call.subjectEpisode)
             if call.needsToken { context.username = try await lookups.me() }
             if call.pieces.contains(.eachList) {
                 for list in try await lookups.lists(of: call) {

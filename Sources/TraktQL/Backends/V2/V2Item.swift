@@ -38,6 +38,8 @@ enum V2Item {
         var subjectType: String?
         /// The subject's object as far as the query names it (`{ids: {slug}}`), or the list.
         var subject: Value?
+        /// The season (and episode) a show route was narrowed to.
+        var episode: [Int] = []
     }
 
     /// The items of one answer body: an array, one object (`watching`), or nothing (204).
@@ -105,6 +107,11 @@ enum V2Item {
             if let user = element["user"] { members.append(("user", user)) }
             if let subject = context.subject { members.append((context.subjectType == "movie" ? "movie" : "show", subject)) }
             hoistComment(element, review: review, set: set)
+        }
+        if context.episode.count == 2, route == .watchers || route == .itemComments {
+            members.append(("episode", .object([("season", .int(Int64(context.episode[0]))), ("number", .int(Int64(context.episode[1])))])))
+        } else if context.episode.count == 1, route == .watchers || route == .itemComments {
+            members.append(("season", .object([("number", .int(Int64(context.episode[0])))])))
         }
         if !has("user"), let username = context.username {
             set("user", .object([("username", .string(username))]))

@@ -34,11 +34,26 @@ public struct V2PlannedCall: Sendable, Hashable {
     /// For show/movie routes: `show`, `movie` or `episode`, and the slug the query names.
     public var subjectType: String?
     public var subjectSlug: String?
+    /// The season and episode a show route is narrowed to (`/shows/{id}/seasons/{n}/episodes/{e}/…`).
+    public var subjectEpisode: [Int] = []
     /// The route answers newest first: paging can stop once a page is older than `since:`.
     public var newestFirst: Bool
     /// `since:`/`until:` checked on each item, for routes without a time filter.
     public var localSince: Date?
     public var localUntil: Date?
+
+    init(route: V2Route, pieces: [Piece], parameters: [Parameter], paged: Bool, needsToken: Bool, username: String?,
+         subjectType: String?, subjectSlug: String?, newestFirst: Bool) {
+        self.route = route
+        self.pieces = pieces
+        self.parameters = parameters
+        self.paged = paged
+        self.needsToken = needsToken
+        self.username = username
+        self.subjectType = subjectType
+        self.subjectSlug = subjectSlug
+        self.newestFirst = newestFirst
+    }
 
     /// The path with run-time pieces shown as placeholders: `/users/justin/history/shows/{trakt id of the-walking-dead}`.
     public var shownPath: String {

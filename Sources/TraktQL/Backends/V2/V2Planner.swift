@@ -47,8 +47,11 @@ public enum V2Planner {
         let positiveMovies = query.movies.flatMap { $0.negated ? nil : $0 }
         if let shows = query.shows { residual.append(.shows(shows)) }
         if let movies = query.movies { residual.append(.movies(movies)) }
-        if let seasons = query.seasons { residual.append(.seasons(seasons)) }
-        if let episodes = query.episodes { residual.append(.episodes(episodes)) }
+        // Seasons and episodes: filters on each item, unless a show's own route carries them
+        // (below, without user:).
+        var episodeResidual: [ResidualFilter] = []
+        if let seasons = query.seasons { episodeResidual.append(.seasons(seasons)) }
+        if let episodes = query.episodes { episodeResidual.append(.episodes(episodes)) }
         if let rating = query.rating { residual.append(.rating(rating)) }
         residual += query.exclusions
 
@@ -72,7 +75,7 @@ public enum V2Planner {
             }
         } else {
             guard positiveShows != nil || positiveMovies != nil else {
-                let what = query.actions.map { $0.values.map(\.rawValue).joined(separator: ",") }.map { "actions:" + $0 } ?? "the community"
+                let what = query.actions.map { $0.values.map(\.rawValue).joined(separator: ", ") } ?? "a query without user:, show: or movie:"
                 throw .query(diagnostics: [.error("v2 has no community activity for \(what)", at: anchor,
                                                   help: "add user:NAME, or use --api v1")], source: "")
             }
@@ -84,7 +87,17 @@ public enum V2Planner {
                                                   help: "add user:NAME, or use --api v1 (without user:, v2 has watching, shout and review of a show or movie)")], source: "")
             }
             calls += itemCalls(query: query, actions: actions, shows: positiveShows, movies: positiveMovies, extended: extended)
+            // A season or episode the routes carry needs no filter (their comments and
+            // watchers are about the season or episode itself).
+            let carriedSeason = calls.allSatisfy { !$0.subjectEpisode.isEmpty }
+            let carriedEpisode = calls.allSatisfy { $0.subjectEpisode.count == 2 }
+            episodeResidual.removeAll { filter in
+                if case .seasons = filter { return carriedSeason }
+                if case .episodes = filter { return carriedEpisode }
+                return false
+            }
         }
+        residual.insert(contentsOf: episodeResidual, at: min(residual.count, residual.firstIndex { if case .rating = $0 { return true } else { return false } } ?? residual.count))
 
         // Time bounds: start_at/end_at where the route has them, else checked on each item.
         for index in calls.indices where calls[index].route != .history {
@@ -102,7 +115,7 @@ public enum V2Planner {
         if case .onePage = fetch { pageLimit = 100 } else { pageLimit = 250 }
         let v2 = V2Plan(calls: calls, pageLimit: pageLimit, extendedReason: extended, notes: notes)
         return Plan(backendPlan: v2, residual: residual, stages: query.stages, fetch: fetch, since: query.since?.instant,
-                    timeZone: query.timeZone, negationNotes: query.negationNotes, episodeFilters: query.episodeFilters)
+                    timeZone: query.timeZone, negationNotes: query.negationNotes, episodeFilters: [])
     }
 
     /// The calls of one action group for one user.
@@ -219,15 +232,19 @@ public enum V2Planner {
         for subject in subjects {
             var pieces: [V2PlannedCall.Piece] = [.literal(subject.kind), .value(subject.slug, from: subject.origin)]
             var subjectType = subject.kind == "movies" ? "movie" : "show"
+            var narrowed: [Int] = []
             if subject.kind == "shows", let seasons = query.seasons?.finiteValues, seasons.count == 1 {
                 pieces += [.literal("seasons"), .value(String(seasons[0]), from: query.seasons!.origin.text)]
+                narrowed = [seasons[0]]
                 if let episodes = query.episodes?.finiteValues, episodes.count == 1 {
                     pieces += [.literal("episodes"), .value(String(episodes[0]), from: query.episodes!.origin.text)]
                     subjectType = "episode"
+                    narrowed.append(episodes[0])
                 }
             }
             var base = V2PlannedCall(route: .watchers, pieces: pieces, parameters: [], paged: false, needsToken: false,
                                      username: nil, subjectType: subjectType, subjectSlug: subject.slug, newestFirst: false)
+            base.subjectEpisode = narrowed
             if let extended { base.parameters.append(.init(name: "extended", value: "full", from: extended)) }
             if actions.contains(.watching) {
                 var call = base
