@@ -50,7 +50,7 @@ struct V2CallPager: CallPager {
         case .object: count = 1
         default: throw .network(message: "the server sent an unexpected response (neither a JSON array nor an object)", call: shown)
         }
-        var items = V2Item.items(of: body, route: call.route, context: context)
+        var items = V2Item.items(ofBody: body, route: call.route, context: context)
         var isLast = Self.isLastPage(count: count, limit: pageLimit, paged: call.paged,
                                      page: response.header("x-pagination-page").flatMap { Int($0) },
                                      pageCount: response.header("x-pagination-page-count").flatMap { Int($0) })

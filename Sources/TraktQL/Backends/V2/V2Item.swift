@@ -43,7 +43,7 @@ enum V2Item {
     }
 
     /// The items of one answer body: an array, one object (`watching`), or nothing (204).
-    static func items(of body: Value?, route: V2Route, context: Context) -> [Value] {
+    static func items(ofBody body: Value?, route: V2Route, context: Context) -> [Value] {
         let elements: [Value]
         switch body {
         case .array(let list)?: elements = list
