@@ -10,6 +10,8 @@ extension V2Backend {
         let session: ExecutionSession
         /// `shows/the-walking-dead` → `1`.
         var ids: [String: String] = [:]
+        /// `shows/the-walking-dead` → the show object.
+        var objects: [String: Value] = [:]
         var username: String?
         var calls = 0
         var cached = 0
@@ -27,7 +29,19 @@ extension V2Backend {
                     throw .network(message: "the server's answer for \(kind)/\(slug) has no ids.trakt", call: "GET /\(kind)/\(slug)")
                 }
                 ids[kind + "/" + slug] = String(id)
+                objects[kind + "/" + slug] = body
             }
+        }
+
+        /// The show or movie a route without `user:` is about, as the API describes it (its
+        /// title for `title`); the slug alone when the lookup fails.
+        mutating func subject(of call: V2PlannedCall) async throws(TraktQLError) -> Value? {
+            guard let slug = call.subjectSlug else { return nil }
+            let kind = call.subjectType == "movie" ? "movies" : "shows"
+            if let known = objects[kind + "/" + slug] { return known }
+            let body = try await get("/\(kind)/\(V2PlannedCall.escape(slug))", call: call, notFound: "no \(kind == "shows" ? "show" : "movie") '\(slug)' on the server")
+            objects[kind + "/" + slug] = body
+            return body
         }
 
         /// The logged-in user's name (`/users/settings`).

@@ -12,6 +12,9 @@ public struct V2Backend: Backend {
     public var credentials: V2Credentials
     /// Shared by the statements of a session (the engine keeps one).
     let budget: V2RateBudget
+    /// Hosts besides loopback that may get the token over plain http (see
+    /// ``EngineConfiguration/plainHTTPSecretHosts``).
+    public var plainHTTPHosts: Set<String> = []
 
     public init(baseURL: URL, credentials: V2Credentials) {
         self.init(baseURL: baseURL, credentials: credentials, budget: V2RateBudget())
@@ -46,7 +49,7 @@ public struct V2Backend: Backend {
         } catch {
             throw error
         }
-        if let token, !token.isEmpty, let refusal = V2Auth.refusal(toSendSecretsTo: baseURL) {
+        if let token, !token.isEmpty, !plainHTTPHosts.contains(baseURL.host ?? ""), let refusal = V2Auth.refusal(toSendSecretsTo: baseURL) {
             throw .usage(refusal)
         }
         if token == nil, v2.calls.contains(where: \.needsToken) {
@@ -66,6 +69,7 @@ public struct V2Backend: Backend {
                                          subject: call.subjectSlug.map { .object([("ids", .object([("slug", .string($0))]))]) },
                                          episode: call.subjectEpisode)
             if call.needsToken { context.username = try await lookups.me() }
+            if let subject = try await lookups.subject(of: call) { context.subject = subject }
             if call.pieces.contains(.eachList) {
                 for list in try await lookups.lists(of: call) {
                     guard let id = list["ids"]?["trakt"]?.intValue, let path = call.path(ids: lookups.ids, list: String(id)) else { continue }

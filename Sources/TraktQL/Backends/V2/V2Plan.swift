@@ -19,6 +19,14 @@ public struct V2Plan: BackendPlan, Hashable {
             for case .traktID(let kind, let slug, let from) in call.pieces where seen.insert(kind + "/" + slug).inserted {
                 out.append((kind, slug, from))
             }
+            // A route without user: is about a show or movie: its title comes from a lookup.
+            if let slug = call.subjectSlug {
+                let kind = call.subjectType == "movie" ? "movies" : "shows"
+                if seen.insert(kind + "/" + slug).inserted,
+                   case .value(_, let from)? = call.pieces.first(where: { if case .value = $0 { return true } else { return false } }) {
+                    out.append((kind, slug, from))
+                }
+            }
         }
         return out
     }
@@ -45,7 +53,7 @@ extension V2Plan {
         let fanOut = calls.count > 1 ? ", merged newest first" : ""
         lines.append("plan: \(calls.count) call\(calls.count == 1 ? "" : "s") to Trakt API v2\(users.count > 1 ? " for \(users.count) users" : "")\(fanOut)")
         for lookup in lookups {
-            lines.append("lookup: GET \(base)/\(lookup.kind)/\(V2PlannedCall.escape(lookup.slug))  ← \(lookup.from) (its trakt id; once per session)")
+            lines.append("lookup: GET \(base)/\(lookup.kind)/\(V2PlannedCall.escape(lookup.slug))  ← \(lookup.from) (its trakt id and title; once per session)")
         }
         if calls.contains(where: { $0.pieces.contains(.eachList) }) {
             for user in calls.filter({ $0.pieces.contains(.eachList) }).compactMap(\.username) {
