@@ -11,7 +11,9 @@ struct TraktQLCommand: AsyncParsableCommand {
         discussion: """
         With no FILE and no -c, traktql starts the interactive shell on a terminal, or runs the statements piped to standard input. With no API configured it starts the built-in v1 emulator on 127.0.0.1 (a deterministic dataset) and says so on stderr.
 
-        Settings come from flags, then environment variables (TRAKT_API_URL, TRAKT_API_KEY, TRAKT_USERNAME, TRAKT_PASSWORD, TRAKT_API, TRAKT_CLIENT_ID, TRAKT_CLIENT_SECRET, TRAKT_ACCESS_TOKEN), then $XDG_CONFIG_HOME/traktql/config.json (a JSON object with api_url, api_key, username, password, tz, format, convention, max_pages, cache_ttl, timeout, api, client_id, client_secret; keep it chmod 600). Secrets are best given with --api-key-file and --password-file.
+        Settings come from flags, then environment variables (TRAKT_API_URL, TRAKT_API_KEY, TRAKT_USERNAME, TRAKT_PASSWORD), then $XDG_CONFIG_HOME/traktql/config.json (a JSON object with api_url, api_key, username, password, tz, format, convention, max_pages, cache_ttl, timeout, api, client_id, client_secret; keep it chmod 600). Secrets are best given with --api-key-file and --password-file.
+
+        Trakt API v2 (--api v2, env TRAKT_API) needs your app's client id (--client-id or TRAKT_CLIENT_ID) and, for your own data as user:me, a token (--access-token or TRAKT_ACCESS_TOKEN). With a client id the default is v2 at https://api.trakt.tv. With no API configured, --api v2 makes the built-in emulator speak v2, logged in as justin.
 
         A script stops at its first failing statement unless --keep-going is given.
 
