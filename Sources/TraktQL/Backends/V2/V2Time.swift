@@ -1,4 +1,5 @@
 import Foundation
+import TraktProtocol
 
 /// The ISO 8601 times of Trakt API v2: `2026-03-14T20:15:00.000Z` in answers, and what
 /// `start_at`/`end_at` send. Parsed by hand (no formatter per item: a history holds thousands).
@@ -18,7 +19,7 @@ enum V2Time {
         }
         guard b.count >= 10, let year = number(0, 4), b[4] == 45, let month = number(5, 2), b[7] == 45, let day = number(8, 2),
               (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let days = Double(TimeBucket.daysFromCivil(year, month, day))
+        let days = Double(GregorianDate(year: year, month: month, day: day).daysSinceEpoch)
         if b.count == 10 { return days * 86_400 }
         guard b.count >= 16, b[10] == 84 || b[10] == 32, let hour = number(11, 2), b[13] == 58, let minute = number(14, 2),
               hour < 24, minute < 60 else { return nil }
@@ -74,7 +75,8 @@ enum V2Time {
         var days = seconds / 86_400
         var secondOfDay = seconds % 86_400
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
-        let (year, month, day) = TimeBucket.civilFromDays(days)
+        let civil = GregorianDate(daysSinceEpoch: days)
+        let (year, month, day) = (civil.year, civil.month, civil.day)
         func pad(_ n: Int, _ width: Int) -> String {
             let s = String(n)
             return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
