@@ -9,7 +9,10 @@
 //   0xF8 + "key\npassword\ntext"  the sanitiser and the redactor: no control character and no
 //                         configured secret (8 characters or more: shorter ones are redacted as
 //                         whole tokens only) may survive Redactor.terminalSafe
-//   anything else         query text: lex → parse → check → plan → explain, and print → reparse
+//   0xF9 + bytes          saved v2 data and v2 headers: the --input shape detector and item reader
+//                         (V2Input, V2Item, V2ItemSchema), ISO times, X-Ratelimit/Retry-After,
+//                         the paging decision from X-Pagination-* values
+//   anything else         query text: lex → parse → check → plan (v1 and v2) → explain, and print → reparse
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -17,7 +20,9 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let mode = data[0]
     let body = UnsafeBufferPointer(start: data + 1, count: size - 1)
-    if mode == 0xF7 {
+    if mode == 0xF9 {
+        fuzzV2(Array(body))
+    } else if mode == 0xF7 {
         fuzzHTTPResponse(Array(body))
     } else if mode == 0xF8 {
         fuzzRedaction(String(decoding: body, as: UTF8.self))
@@ -60,6 +65,10 @@ private func fuzzQuery(_ text: String) {
                 _ = plan.explanation(baseURL: URL(string: "http://127.0.0.1:1"))
                 _ = plan.explanationValue().jsonText()
                 for call in plan.v1!.calls { _ = call.url(base: URL(string: "http://127.0.0.1:1")!, apiKey: "k") }
+                if let v2 = try? V2Planner.plan(checked) {
+                    _ = v2.explanation(baseURL: URL(string: "https://api.trakt.tv"))
+                    _ = v2.explanationValue().jsonText()
+                }
             }
         default:
             break
@@ -137,5 +146,30 @@ private func fuzzRedaction(_ input: String) {
     // Redaction is idempotent.
     if checkable.count == redactor.secrets.count {
         precondition(redactor.terminalSafe(shown) == shown, "redacting twice differs: \(shown.debugDescription)")
+    }
+}
+
+private func fuzzV2(_ bytes: [UInt8]) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    _ = V2Time.seconds(text)
+    _ = V2RateLimitedTransport.parse(text)
+    _ = V2RateLimitedTransport.wait(retryAfter: Double(text), rateLimit: text)
+    let numbers = text.split(separator: ",").prefix(4).map { Int($0) }
+    if numbers.count == 4 {
+        _ = V2CallPager.isLastPage(count: max(0, numbers[0] ?? 0), limit: 250, paged: true, page: numbers[1], pageCount: numbers[2])
+    }
+    _ = V2Input.looksLikeV2(prefix: bytes)
+    guard let value = try? JSONReader.parse(bytes) else { return }
+    let schema = V2ItemSchema()
+    var items = V2Input.read(value, name: "fuzz")?.items ?? []
+    for route in V2Route.allCases { items += V2Item.items(ofBody: value, route: route, context: .init(username: "u", subjectType: "show", subject: value, episode: [1, 2])) }
+    for item in items.prefix(200) {
+        _ = schema.time(of: item)
+        _ = schema.identity(of: item)
+        _ = schema.sxe(of: item)
+        _ = schema.title(item)
+        _ = schema.runtime(of: item)
+        _ = schema.showIdentifiers(of: item)
+        _ = schema.lookup([.key("show"), .key("tvdb_id")], in: item)
     }
 }

@@ -15,14 +15,16 @@ ls -l "$before" "$after" | awk '{print $5, $9}'
 dir=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
+# Sets `started` to the URL. Not called in $(…): the pid must reach this shell's `pids` for the trap.
 start_emulator() {  # LOG ARGS...
     local log=$1; shift
     "$emulator_bin" --port 0 --seed 42 --now 2024-06-01T12:00:00Z "$@" >"$log" 2>/dev/null &
     pids+=($!)
     for _ in $(seq 200); do [[ -s "$log" ]] && break; sleep 0.05; done
-    head -1 "$log"
+    started=$(head -1 "$log")
 }
-url=$(start_emulator "$dir/plain.log")
+start_emulator "$dir/plain.log"
+url=$started
 explain="-q -c 'explain activity show:the-walking-dead season:1,2 actions:seen,rating since:7d'"
 query="--api-url $url --api-key key --format ndjson --convention utc --tz UTC -c 'activity action:seen | select time, who, sxe'"
 paging="--api-url $url --api-key key --format ndjson -c 'activity | limit 10000'"
@@ -42,7 +44,8 @@ if command -v openssl >/dev/null; then
     printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$dir/ext"
     openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial \
         -out "$dir/server.pem" -days 2 -extfile "$dir/ext" 2>/dev/null
-    surl=$(start_emulator "$dir/tls.log" --tls-cert "$dir/server.pem" --tls-key "$dir/server.key")
+    start_emulator "$dir/tls.log" --tls-cert "$dir/server.pem" --tls-key "$dir/server.key"
+    surl=$started
     squery="--api-url $surl --cacert $dir/ca.pem --api-key key --format ndjson --convention utc --tz UTC -c 'activity action:seen | select time, who, sxe'"
     spaging="--api-url $surl --cacert $dir/ca.pem --api-key key --format ndjson -c 'activity | limit 10000'"
     echo "== after only: the same query over http:// and https://, $(load)"

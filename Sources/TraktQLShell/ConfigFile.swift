@@ -9,7 +9,8 @@ import TraktQL
 /// ```json
 /// {"api_url": "http://localhost:8080", "api_key": "…", "username": "…", "password": "…",
 ///  "tz": "Europe/Berlin", "format": "table", "convention": "pacific",
-///  "max_pages": 100, "cache_ttl": "5min", "timeout": "120s"}
+///  "max_pages": 100, "cache_ttl": "5min", "timeout": "120s",
+///  "api": "v2", "client_id": "…", "client_secret": "…"}
 /// ```
 ///
 /// Flags and environment variables win over it. It may hold secrets, so it must be private:
@@ -27,11 +28,12 @@ struct ConfigFile {
     var maxPages: String?
     var cacheTTL: String?
     var timeout: String?
-    /// The Trakt v2 app (`traktql auth login`).
+    var api: String?
     var clientID: String?
     var clientSecret: String?
 
-    static let keys = ["api_url", "api_key", "username", "password", "tz", "format", "convention", "max_pages", "cache_ttl", "timeout", "client_id", "client_secret"]
+    static let keys = ["api_url", "api_key", "username", "password", "tz", "format", "convention", "max_pages", "cache_ttl", "timeout",
+                       "api", "client_id", "client_secret"]
 
     /// The largest config file read (a config is a few hundred bytes).
     static let maximumBytes = 1 << 20
@@ -121,6 +123,7 @@ struct ConfigFile {
             case "max_pages": file.maxPages = text
             case "cache_ttl": file.cacheTTL = text
             case "timeout": file.timeout = text
+            case "api": file.api = text
             case "client_id": file.clientID = text
             case "client_secret": file.clientSecret = text
             default: break

@@ -18,13 +18,21 @@ actor EmbeddedServer {
     /// The v2 side (`auth login` approves device codes automatically).
     private let v2: V2Settings
     private let announce: @Sendable (String) -> Void
+    /// `--api v2`: the pre-issued token the emulator accepts for ``tokenUser``.
+    private let v2Token: String?
+    static let tokenUser = "justin"
     private var starting: Task<EmulatorServer, any Error>?
     private(set) var server: EmulatorServer?
     /// Set by ``stop()``: a statement still winding down (after Ctrl-C) cannot start it again.
     private var stopped = false
 
-    init(seed: UInt64, now: Date?, faults: FaultSpec = .none, size: DatasetSize = DatasetScale.default.size,
-         v2: V2Settings = EmbeddedServer.v2Defaults, announce: @escaping @Sendable (String) -> Void) {
+    /// The API the session starts with (the banner names it).
+    private let api: APIVersion
+
+    init(seed: UInt64, now: Date?, faults: FaultSpec = .none, size: DatasetSize = DatasetScale.default.size, v2Token: String? = nil,
+         api: APIVersion = .v1, v2: V2Settings = EmbeddedServer.v2Defaults, announce: @escaping @Sendable (String) -> Void) {
+        self.v2Token = v2Token
+        self.api = api
         self.v2 = v2
         self.seed = seed
         self.now = now
@@ -42,14 +50,22 @@ actor EmbeddedServer {
         if stopped { throw StoppedError() }
         if starting == nil {
             var configuration = EmulatorConfiguration(host: "127.0.0.1", port: 0, seed: seed, size: size, faults: faults, now: now)
+            var v2 = self.v2
+            if let v2Token {
+                // Any client id; the token stands for a logged-in default user (user:me).
+                v2.accessToken = v2Token
+                v2.tokenUser = Self.tokenUser
+            }
             configuration.v2 = v2
             starting = Task { try await EmulatorServer.start(configuration) }
         }
         let server = try await starting!.value
         if self.server == nil {
             self.server = server
-            announce("traktql: no API configured; using the built-in v1 emulator at \(server.baseURL.absoluteString) "
-                     + "(\(server.dataset.activityCount) activities, seed \(server.dataset.seed)). Use --api-url or TRAKT_API_URL for another server.")
+            let name = api == .v1 ? "Trakt API v1" : "Trakt API v2, logged in as \(Self.tokenUser) (user:me)"
+            announce("traktql: no API configured; using the built-in emulator (\(name)) at \(server.baseURL.absoluteString) "
+                     + "(\(server.dataset.activityCount) activities, seed \(server.dataset.seed)). Use --api-url or TRAKT_API_URL for another server"
+                     + (api == .v1 ? ", --api v2 for v2." : ", --client-id for your Trakt account."))
         }
         return server
     }

@@ -43,6 +43,13 @@ public struct ShellConfiguration: Sendable {
     public var input: String?
     /// `--input-reader plain` reads the input whole with the plain decoder (the reference).
     public var streamingInput = true
+    /// `--api`/`TRAKT_API`/config `api`: `v1` or `v2`; nil: v2 when a client id is configured, else v1.
+    public var api: String?
+    /// The v2 app (`--client-id`/`TRAKT_CLIENT_ID`, `--client-secret`/`TRAKT_CLIENT_SECRET`, config).
+    public var clientID: String?
+    public var clientSecret: String?
+    /// `--access-token`/`TRAKT_ACCESS_TOKEN`: a v2 bearer token used as it is.
+    public var accessToken: String?
     /// Trakt v2 login (`.login`, `.whoami`, `.logout`): client id and secret, `TRAKT_ACCESS_TOKEN`.
     public var auth = AuthOptions()
 

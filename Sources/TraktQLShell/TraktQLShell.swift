@@ -67,9 +67,29 @@ public enum TraktQLShell {
             configuration.timeZone = configuration.timeZone ?? file.tz
             configuration.format = configuration.format ?? file.format
             configuration.convention = configuration.convention ?? file.convention
+            configuration.api = configuration.api ?? file.api
+            configuration.clientID = configuration.clientID ?? file.clientID
+            configuration.clientSecret = configuration.clientSecret ?? file.clientSecret
+        }
+
+        // The API: as asked, else v2 when a v2 app is configured (at api.trakt.tv unless a
+        // URL is given), else v1 (and without a URL the embedded emulator speaks either).
+        var api = APIVersion.v1
+        if let name = configuration.api {
+            guard let chosen = APIVersion(rawValue: name.lowercased()) else {
+                Console.err("traktql: error: unknown API '\(TerminalSafety.sanitize(name))' (the APIs are v1 and v2)\n")
+                return ExitStatus.usage.rawValue
+            }
+            api = chosen
+        } else if configuration.clientID != nil {
+            api = .v2
+        }
+        if api == .v2, configuration.apiURL == nil, configuration.clientID != nil, configuration.input == nil {
+            configuration.apiURL = URL(string: "https://api.trakt.tv")
         }
 
         var settings = Settings()
+        settings.api = api
         for (name, value) in [("tz", configuration.timeZone), ("format", configuration.format), ("convention", configuration.convention)] {
             guard let value else { continue }
             if let failure = settings.apply(name: name, value: value) {
@@ -115,6 +135,21 @@ public enum TraktQLShell {
             engineConfiguration.redactor.add(secret, label: "<token>")
         }
 
+        // v2: the app's client id, and the token when one is given (the embedded emulator
+        // issues its own below).
+        var embeddedToken: String?
+        if api == .v2 || configuration.clientID != nil || configuration.apiURL == nil {
+            var token = configuration.accessToken
+            if configuration.apiURL == nil {
+                // `set api = v2` may come later: the embedded emulator always knows a token.
+                embeddedToken = token ?? "embedded-" + UUID().uuidString.lowercased()
+                token = embeddedToken
+            }
+            engineConfiguration.v2 = V2Credentials(clientID: configuration.clientID ?? "traktql", clientSecret: configuration.clientSecret,
+                                                   bearer: token.map(StaticBearerToken.init))
+            if let token = configuration.accessToken { engineConfiguration.redactor.add(token, label: "<token>") }
+            if let secret = configuration.clientSecret { engineConfiguration.redactor.add(secret, label: "<client-secret>") }
+        }
         engineConfiguration.input = configuration.input
         engineConfiguration.streamingInput = configuration.streamingInput
 
@@ -162,8 +197,11 @@ public enum TraktQLShell {
                 }
                 scale = named
             }
+            // The embedded emulator answers v2 with its own token for a default user, so
+            // `user:me` works; the token may go over http to it (it is this machine).
+            engineConfiguration.plainHTTPSecretHosts = [EmbeddedServer.placeholderURL.host ?? ""]
             let server = EmbeddedServer(seed: configuration.emulatorSeed, now: configuration.emulatorNow ?? configuration.now,
-                                        faults: faults, size: scale.size) { banner in
+                                        faults: faults, size: scale.size, v2Token: embeddedToken, api: api) { banner in
                 if !quiet { Console.err(banner + "\n") }
             }
             embedded = server
@@ -178,6 +216,9 @@ public enum TraktQLShell {
         authOptions.apiURL = configuration.apiURL
         authOptions.configFile = configuration.configFile
         authOptions.quiet = configuration.quiet
+        authOptions.clientID = configuration.clientID ?? authOptions.clientID
+        authOptions.clientSecret = configuration.clientSecret ?? authOptions.clientSecret
+        authOptions.accessTokenOverride = configuration.accessToken ?? authOptions.accessTokenOverride
         let auth = Result<AuthSession, AuthSession.Failure> { () throws(AuthSession.Failure) in
             try AuthSession(options: authOptions, embedded: embedded, terminal: terminal)
         }

@@ -11,7 +11,9 @@ struct TraktQLCommand: AsyncParsableCommand {
         discussion: """
         With no FILE and no -c, traktql starts the interactive shell on a terminal, or runs the statements piped to standard input. With no API configured it starts the built-in v1 emulator on 127.0.0.1 (a deterministic dataset) and says so on stderr.
 
-        Settings come from flags, then environment variables (TRAKT_API_URL, TRAKT_API_KEY, TRAKT_USERNAME, TRAKT_PASSWORD), then $XDG_CONFIG_HOME/traktql/config.json (a JSON object with api_url, api_key, username, password, tz, format, convention, max_pages, cache_ttl, timeout; keep it chmod 600). Secrets are best given with --api-key-file and --password-file.
+        Settings come from flags, then environment variables (TRAKT_API_URL, TRAKT_API_KEY, TRAKT_USERNAME, TRAKT_PASSWORD), then $XDG_CONFIG_HOME/traktql/config.json (a JSON object with api_url, api_key, username, password, tz, format, convention, max_pages, cache_ttl, timeout, api, client_id, client_secret; keep it chmod 600). Secrets are best given with --api-key-file and --password-file.
+
+        Trakt API v2 (--api v2, env TRAKT_API) needs your app's client id (--client-id or TRAKT_CLIENT_ID) and, for your own data as user:me, a token (--access-token or TRAKT_ACCESS_TOKEN). With a client id the default is v2 at https://api.trakt.tv. With no API configured, --api v2 makes the built-in emulator speak v2, logged in as justin.
 
         A script stops at its first failing statement unless --keep-going is given.
 
@@ -61,6 +63,18 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key-file"), help: ArgumentHelp("Read the API key from the first line of FILE ('-' reads standard input).", valueName: "FILE"))
     var apiKeyFile: String?
 
+    @Option(help: ArgumentHelp("Which Trakt API: v1 (the activity API) or v2 (env TRAKT_API, config 'api'). Default: v2 when a client id is configured, else v1.", valueName: "v1|v2"))
+    var api: String?
+
+    @Option(name: .customLong("client-id"), help: "Your Trakt v2 app's client id (env TRAKT_CLIENT_ID); with one, the default is v2 at https://api.trakt.tv.")
+    var clientID: String?
+
+    @Option(name: .customLong("client-secret"), help: "Your Trakt v2 app's client secret (env TRAKT_CLIENT_SECRET). Never printed; prefer the environment or the config file.")
+    var clientSecret: String?
+
+    @Option(name: .customLong("access-token"), help: "A Trakt v2 OAuth access token to use as it is (env TRAKT_ACCESS_TOKEN). Never printed; prefer the environment.")
+    var accessToken: String?
+
     @Option(help: "Trakt username for authenticated streams (env TRAKT_USERNAME).")
     var username: String?
 
@@ -105,6 +119,7 @@ struct TraktQLCommand: AsyncParsableCommand {
         if inputReader != "streaming" && inputReader != "plain" {
             throw ValidationError("--input-reader must be streaming or plain")
         }
+        if let api, !["v1", "v2"].contains(api.lowercased()) { throw ValidationError("--api must be v1 or v2") }
         if let now, Self.parseInstant(now) == nil { throw ValidationError("--now '\(now)' is not an ISO-8601 instant or Unix seconds") }
     }
 
@@ -154,6 +169,11 @@ struct TraktQLCommand: AsyncParsableCommand {
         configuration.passwordFile = passwordFile
         configuration.caCertificateFile = caCertificateFile
         configuration.secretsOnCommandLine = (apiKey != nil ? ["--api-key"] : []) + (password != nil ? ["--password"] : [])
+            + (clientSecret != nil ? ["--client-secret"] : []) + (accessToken != nil ? ["--access-token"] : [])
+        configuration.api = api ?? env("TRAKT_API")
+        configuration.clientID = clientID ?? env("TRAKT_CLIENT_ID")
+        configuration.clientSecret = clientSecret ?? env("TRAKT_CLIENT_SECRET")
+        configuration.accessToken = accessToken ?? env("TRAKT_ACCESS_TOKEN")
         configuration.format = format
         configuration.timeZone = tz
         configuration.convention = convention

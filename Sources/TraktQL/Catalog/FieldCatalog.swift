@@ -67,6 +67,40 @@ public enum FieldCatalog {
         ("show_numbers", .bool), ("allow_shouts", .bool), ("items", .integer),
     ]
 
+    /// Fields of Trakt API v2 items (``V2ItemSchema``): ISO times under each route's name,
+    /// `ids` objects, comments, watchlist ranks. (v1 items simply do not have them: null.)
+    private static let v2Fields: [Field] = {
+        let ids: [(String, Kind)] = [("ids.trakt", .integer), ("ids.slug", .string), ("ids.tvdb", .integer), ("ids.imdb", .string), ("ids.tmdb", .integer)]
+        var fields: [Field] = [
+            Field(path: "watched_at", kind: .string, itemTypes: [.episode, .movie], summary: "v2: when it was watched (ISO 8601)"),
+            Field(path: "rated_at", kind: .string, itemTypes: media, summary: "v2: when it was rated"),
+            Field(path: "listed_at", kind: .string, itemTypes: all, summary: "v2: when it was added to the watchlist or list"),
+            Field(path: "collected_at", kind: .string, itemTypes: [.episode, .movie], summary: "v2: when it was collected"),
+            Field(path: "created_at", kind: .string, itemTypes: all, summary: "v2: when the comment or list was made"),
+            Field(path: "started_at", kind: .string, itemTypes: [.episode, .movie], summary: "v2: when watching started"),
+            Field(path: "expires_at", kind: .string, itemTypes: [.episode, .movie], summary: "v2: when watching ends"),
+            Field(path: "rank", kind: .integer, itemTypes: all, summary: "v2: watchlist or list position"),
+            Field(path: "notes", kind: .string, itemTypes: all, summary: "v2: watchlist or list notes"),
+            Field(path: "comment.id", kind: .integer, itemTypes: media, summary: "v2 comment"),
+            Field(path: "comment.comment", kind: .string, itemTypes: media, summary: "v2: the comment's text"),
+            Field(path: "comment.spoiler", kind: .bool, itemTypes: media, summary: ""),
+            Field(path: "comment.review", kind: .bool, itemTypes: media, summary: ""),
+            Field(path: "comment.created_at", kind: .string, itemTypes: media, summary: ""),
+            Field(path: "comment.likes", kind: .integer, itemTypes: media, summary: ""),
+            Field(path: "comment.replies", kind: .integer, itemTypes: media, summary: ""),
+            Field(path: "season.number", kind: .integer, itemTypes: media, summary: "v2: a rated or commented season"),
+            Field(path: "user.ids.slug", kind: .string, itemTypes: all, summary: ""),
+            Field(path: "user.private", kind: .bool, itemTypes: all, summary: ""),
+            Field(path: "user.name", kind: .string, itemTypes: all, summary: ""),
+        ]
+        fields += group("show", ids + [("rating", .number), ("votes", .integer)], [.episode, .show])
+        fields += group("episode", ids + [("rating", .number), ("votes", .integer)], [.episode])
+        fields += group("movie", ids + [("rating", .number), ("votes", .integer)], [.movie])
+        fields += group("season", ids, media)
+        fields += group("list", ids + [("item_count", .integer), ("created_at", .string), ("updated_at", .string)], [.list])
+        return fields
+    }()
+
     /// Every declared item field (not the virtual ones).
     public static let itemFields: [Field] = {
         var fields: [Field] = [
@@ -91,6 +125,7 @@ public enum FieldCatalog {
         fields += group("review", commentFields, media)
         fields += group("list", listFields, [.list])
         fields += [Field(path: "list_item.type", kind: .string, itemTypes: [.list], summary: "")]
+        fields += v2Fields
         fields += group("list_item.show", showFields, [.list])
         fields += group("list_item.movie", movieFields, [.list])
         fields += group("list_item.episode", episodeFields, [.list])

@@ -138,7 +138,7 @@ public struct Redactor: Sendable, Hashable {
     }
 
     /// What redaction writes in place of a secret.
-    public static let labels = ["<key>", "<password>", "<password-sha1>", "<credentials>", "<token>", "<userinfo>"]
+    public static let labels = ["<key>", "<password>", "<password-sha1>", "<credentials>", "<token>", "<userinfo>", "<client-secret>"]
 
     /// Whether `secret` occurs inside one of the ``labels`` (a key "key" or a password "token"):
     /// such a secret is redacted where it stands alone, but a label showing it cannot be avoided.

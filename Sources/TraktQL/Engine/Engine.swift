@@ -19,6 +19,8 @@ public actor Engine {
     private let cache = ResponseCache()
     private let transport: any HTTPTransport
     private let limiter: ConcurrencyLimiter
+    /// The v2 rate limit as this session has met it (shared by its statements).
+    private let rateBudget = V2RateBudget()
     /// Standard input can be read once, by the first query over `--input -`.
     var standardInputConsumed = false
 
@@ -80,10 +82,15 @@ public actor Engine {
     }
 
     /// The backend statements run against now: the local input when one is configured,
-    /// otherwise the v1 API (with the session's current timestamp convention).
+    /// otherwise the API the `api` setting names (v1 with the session's timestamp convention).
     public func backend() -> any Backend {
         if let input = configuration.input {
             return LocalBackend(path: input, convention: settings.convention, streaming: configuration.streamingInput)
+        }
+        if settings.api == .v2 {
+            var backend = V2Backend(baseURL: configuration.apiURL, credentials: configuration.v2 ?? V2Credentials(clientID: ""), budget: rateBudget)
+            backend.plainHTTPHosts = configuration.plainHTTPSecretHosts
+            return backend
         }
         return V1Backend(baseURL: configuration.apiURL, apiKey: configuration.apiKey,
                          credentials: configuration.credentials, convention: settings.convention)
@@ -151,6 +158,8 @@ public actor Engine {
     /// Refuses a query that names a show, movie or user the server's catalog lacks (when the
     /// server has a catalog), naming every such value at once.
     private func checkNames(in query: Query, source: String) async throws(TraktQLError) {
+        // v2 names things through its own routes (`me`, slugs looked up, 404s that say which).
+        guard settings.api == .v1 || configuration.input != nil else { return }
         guard configuration.checksNamesWithServerCatalog, ServerCatalog.namesAnything(query), let catalog = await catalog() else { return }
         let diagnostics = catalog.diagnostics(for: query, variables: variables)
         if !diagnostics.isEmpty { throw .notFound(diagnostics: diagnostics, source: source) }
@@ -249,6 +258,17 @@ public struct EngineConfiguration: Sendable {
     /// What errors must never show: by default the API key and the credentials. A caller that
     /// knows more (the password itself, tokens) passes its own.
     public var redactor: Redactor
+    /// The v2 app and login (used when `settings.api` is v2). Setting it adds the client
+    /// secret and a static token to the ``redactor``.
+    /// Hosts besides loopback that may receive the v2 token over plain http: only a host the
+    /// caller's transport maps to this machine (the shell's embedded emulator).
+    public var plainHTTPSecretHosts: Set<String> = []
+    public var v2: V2Credentials? {
+        didSet {
+            if let secret = v2?.clientSecret { redactor.add(secret, label: "<client-secret>") }
+            if let token = (v2?.bearer as? StaticBearerToken)?.token { redactor.add(token, label: "<token>") }
+        }
+    }
 
     public init(
         apiURL: URL,

@@ -19,6 +19,8 @@ public struct Settings: Sendable, Equatable {
     /// The most time one statement may take over the API, calls, retries and paging included;
     /// past it the statement fails (exit 2) with no result.
     public var timeout: TimeInterval = 120
+    /// Which Trakt API statements use: the v1 activity API or v2 (``APIVersion``).
+    public var api: APIVersion = .v1
 
     public init() {}
 
@@ -32,6 +34,7 @@ public struct Settings: Sendable, Equatable {
         ("timing", "on or off: report each statement's time on stderr"),
         ("max_pages", "the most calls one query may make while paging (default 100)"),
         ("timeout", "the most time one statement may take, retries and paging included (default 120s)"),
+        ("api", "which Trakt API to use: v1 (the activity API) or v2 (users, history, OAuth)"),
     ]
 
     public static var names: [String] { descriptions.map(\.name) }
@@ -43,6 +46,7 @@ public struct Settings: Sendable, Equatable {
         case "format": return ["table", "json", "ndjson", "csv", "tsv"]
         case "color": return ColorMode.allCases.map(\.rawValue)
         case "timing": return ["on", "off"]
+        case "api": return APIVersion.allCases.map(\.rawValue)
         case "cache_ttl": return ["0", "60s", "5min"]
         case "timeout": return ["30s", "120s", "10min"]
         case "tz": return ["UTC", "America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Berlin", "Asia/Tokyo"]
@@ -92,6 +96,11 @@ public struct Settings: Sendable, Equatable {
                 return ("'\(text)' is not a usable timeout", "write 30s, 2min or 1h (more than 0, at most 24h)")
             }
             timeout = seconds
+        case "api":
+            guard let version = APIVersion(rawValue: text.lowercased()) else {
+                return ("unknown API '\(text)'", "the APIs are v1 and v2")
+            }
+            api = version
         default:
             return ("unknown setting '\(name)'", Suggestion.didYouMean(name, in: Self.names) ?? "settings are \(Self.names.joined(separator: ", "))")
         }
@@ -109,6 +118,7 @@ public struct Settings: Sendable, Equatable {
         case "timing": return timing ? "on" : "off"
         case "max_pages": return String(maxPages)
         case "timeout": return timeout.rounded() == timeout ? "\(Int(timeout))s" : "\(timeout)s"
+        case "api": return api.rawValue
         default: return nil
         }
     }
@@ -134,4 +144,12 @@ public struct Settings: Sendable, Equatable {
         default: return nil
         }
     }
+}
+
+/// The Trakt API a session speaks.
+public enum APIVersion: String, Sendable, CaseIterable {
+    /// The activity API (positional URLs, an API key in the path, "PST" timestamps).
+    case v1
+    /// Trakt API v2 (client id header, OAuth bearer tokens, ISO times, paged by number).
+    case v2
 }

@@ -25,6 +25,12 @@ struct LocalExecutor {
     var chunkSize = 1 << 20
 
     func run() throws(TraktQLError) -> QueryResult {
+        // A v2 file (an array from a v2 route, or an export object) is read whole and named.
+        // (Standard input stays v1 and streamed: it cannot be peeked at and read again.)
+        if local.path != "-", let head = try? FileHandle(forReadingFrom: URL(fileURLWithPath: local.path)).read(upToCount: 16_384), V2Input.looksLikeV2(prefix: head),
+           let result = try Self.runV2(plan: plan, local: local, data: try readAll(), now: now) {
+            return result
+        }
         var pipeline = LocalPipeline(plan: plan, local: local, now: now)
         switch reader {
         case .plain:
@@ -100,6 +106,19 @@ struct LocalExecutor {
         }
     }
 
+    /// The result over v2 data, or nil when `data` is not v2 data (then it is read as v1).
+    static func runV2(plan: Plan, local: LocalSource, data: Data, now: Date) throws(TraktQLError) -> QueryResult? {
+        guard V2Input.looksLikeV2(prefix: data.prefix(16_384)), let value = try? JSONReader.parse(data),
+              let reading = V2Input.read(value, name: local.displayName) else { return nil }
+        var pipeline = LocalPipeline(plan: plan, local: local, now: now, schema: V2ItemSchema())
+        for item in reading.items {
+            if !pipeline.accept(item) { break }
+        }
+        var result = pipeline.finish()
+        result.warnings.insert(reading.description, at: 0)
+        return result
+    }
+
     private func openInput() throws(TraktQLError) -> Int32 {
         if local.path == "-" { return 0 }
         let fd = open(local.path, O_RDONLY)
@@ -132,9 +151,9 @@ struct LocalPipeline {
     let earlyLimit: Int?
     private(set) var rows: [Row] = []
 
-    init(plan: Plan, local: LocalSource, now: Date) {
-        schema = V1ItemSchema(convention: local.convention)
-        runner = StageRunner(fields: FieldEvaluator(schema: schema, now: now), stages: plan.stages, episodeFilters: plan.episodeFilters)
+    init(plan: Plan, local: LocalSource, now: Date, schema: (any ItemSchema)? = nil) {
+        self.schema = schema ?? V1ItemSchema(convention: local.convention)
+        runner = StageRunner(fields: FieldEvaluator(schema: self.schema, now: now), stages: plan.stages, episodeFilters: plan.episodeFilters)
         residual = plan.residual
         self.local = local
         let split = plan.stages.firstIndex { stage in

@@ -1,0 +1,98 @@
+import Foundation
+
+extension V2Backend {
+    /// The calls a plan needs before its own: slug → trakt id, `me` → username, a user's
+    /// lists. Answers go through the session's response cache, so a session asks once
+    /// (within `cache_ttl`).
+    struct Lookups {
+        let base: String
+        let auth: V2Auth
+        let session: ExecutionSession
+        /// `shows/the-walking-dead` → `1`.
+        var ids: [String: String] = [:]
+        /// `shows/the-walking-dead` → the show object.
+        var objects: [String: Value] = [:]
+        var username: String?
+        var calls = 0
+        var cached = 0
+
+        init(base: String, auth: V2Auth, session: ExecutionSession) {
+            self.base = base
+            self.auth = auth
+            self.session = session
+        }
+
+        mutating func resolve(_ call: V2PlannedCall) async throws(TraktQLError) {
+            for case .traktID(let kind, let slug, _) in call.pieces where ids[kind + "/" + slug] == nil {
+                let body = try await get("/\(kind)/\(V2PlannedCall.escape(slug))", call: call, notFound: "no \(kind == "shows" ? "show" : "movie") '\(slug)' on the server")
+                guard let id = body["ids"]?["trakt"]?.intValue else {
+                    throw .network(message: "the server's answer for \(kind)/\(slug) has no ids.trakt", call: "GET /\(kind)/\(slug)")
+                }
+                ids[kind + "/" + slug] = String(id)
+                objects[kind + "/" + slug] = body
+            }
+        }
+
+        /// The show or movie a route without `user:` is about, as the API describes it (its
+        /// title for `title`); the slug alone when the lookup fails.
+        mutating func subject(of call: V2PlannedCall) async throws(TraktQLError) -> Value? {
+            guard let slug = call.subjectSlug else { return nil }
+            let kind = call.subjectType == "movie" ? "movies" : "shows"
+            if let known = objects[kind + "/" + slug] { return known }
+            let body = try await get("/\(kind)/\(V2PlannedCall.escape(slug))", call: call, notFound: "no \(kind == "shows" ? "show" : "movie") '\(slug)' on the server")
+            objects[kind + "/" + slug] = body
+            return body
+        }
+
+        /// The logged-in user's name (`/users/settings`).
+        mutating func me() async throws(TraktQLError) -> String? {
+            if let username { return username }
+            var call = V2PlannedCall(route: .watching, pieces: [], parameters: [], paged: false, needsToken: true, username: nil,
+                                     subjectType: nil, subjectSlug: nil, newestFirst: false)
+            call.needsToken = true
+            let body = try await get("/users/settings", call: call, notFound: "no settings for the logged-in user")
+            username = body["user"]?["username"]?.stringValue
+            return username
+        }
+
+        /// The lists of the user of an `item_added` call.
+        mutating func lists(of call: V2PlannedCall) async throws(TraktQLError) -> [Value] {
+            let user = call.username ?? "me"
+            let body = try await get("/users/\(V2PlannedCall.escape(user))/lists", call: call, notFound: "user '\(user)' not found")
+            if case .array(let lists) = body { return lists }
+            return []
+        }
+
+        private mutating func get(_ path: String, call: V2PlannedCall, notFound: String) async throws(TraktQLError) -> Value {
+            let shown = "GET " + path
+            let response: HTTPResponse
+            if let hit = await session.cache.response(for: shown, ttl: session.cacheTTL) {
+                cached += 1
+                response = hit
+            } else {
+                guard let url = URL(string: base + path) else { throw .usage("cannot build a URL for \(shown)") }
+                var request = HTTPRequest(method: "GET", url: url)
+                auth.decorate(&request, call: call)
+                let decorated = request
+                do {
+                    let transport = session.transport
+                    response = try await session.limiter.withPermit { try await transport.send(decorated) }
+                } catch let error as TransportError {
+                    throw Executor.translate(error, shown: shown, redact: { $0 })
+                } catch {
+                    throw .network(message: Task.isCancelled ? "cancelled" : "\(error)", call: shown)
+                }
+                calls += 1
+                if response.isSuccess { await session.cache.store(response, for: shown) }
+            }
+            if response.status == 404 { throw .api(status: 404, message: notFound, call: shown) }
+            let pager = V2CallPager(call, path: path, base: base, auth: auth, pageLimit: 1, context: .init())
+            guard response.isSuccess else { throw pager.failure(response) }
+            do {
+                return try JSONReader.parse(response.body)
+            } catch {
+                throw .network(message: "the server sent an unreadable response: \(error.description)", call: shown)
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Trakt API v2: JSON over HTTPS with `trakt-api-version: 2`, the app's client id as
+/// `trakt-api-key`, an OAuth bearer token for 🔒 routes and `me`, ISO 8601 times, pages by
+/// number with `X-Pagination-*` headers, and a rate limit (429, `Retry-After`).
+///
+/// Before the calls, the backend resolves what the plan left open: slugs to trakt ids
+/// (`/shows/{slug}`, cached for the session in the response cache), `me` to a username
+/// (`/users/settings`), and for `item_added` each list of the user (`/users/{id}/lists`).
+public struct V2Backend: Backend {
+    public var baseURL: URL
+    public var credentials: V2Credentials
+    /// Shared by the statements of a session (the engine keeps one).
+    let budget: V2RateBudget
+    /// Hosts besides loopback that may get the token over plain http (see
+    /// ``EngineConfiguration/plainHTTPSecretHosts``).
+    public var plainHTTPHosts: Set<String> = []
+
+    public init(baseURL: URL, credentials: V2Credentials) {
+        self.init(baseURL: baseURL, credentials: credentials, budget: V2RateBudget())
+    }
+
+    init(baseURL: URL, credentials: V2Credentials, budget: V2RateBudget) {
+        self.baseURL = baseURL
+        self.credentials = credentials
+        self.budget = budget
+    }
+
+    public var schema: any ItemSchema { V2ItemSchema() }
+
+    public func plan(_ query: CheckedQuery) throws(TraktQLError) -> Plan {
+        try V2Planner.plan(query)
+    }
+
+    var base: String {
+        var text = baseURL.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+
+    public func execute(_ plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult {
+        guard let v2 = plan.backendPlan as? V2Plan else { throw .usage("this plan was not made for the v2 API") }
+        guard !credentials.clientID.isEmpty else {
+            throw .usage("Trakt API v2 needs your app's client id: --client-id or TRAKT_CLIENT_ID (register an app at https://trakt.tv/oauth/applications)")
+        }
+        let token: String?
+        do {
+            token = try await credentials.bearer?.accessToken()
+        } catch {
+            throw error
+        }
+        if let token, !token.isEmpty, !plainHTTPHosts.contains(baseURL.host ?? ""), let refusal = V2Auth.refusal(toSendSecretsTo: baseURL) {
+            throw .usage(refusal)
+        }
+        if token == nil, v2.calls.contains(where: \.needsToken) {
+            throw .api(status: 401, message: "user:me needs you to be logged in: run `traktql auth login` (or set TRAKT_ACCESS_TOKEN)",
+                       call: v2.calls.first { $0.needsToken }.map { "GET " + $0.shownPath } ?? "")
+        }
+        let auth = V2Auth(clientID: credentials.clientID, token: token)
+        var session = session
+        session.transport = V2RateLimitedTransport(base: session.transport, budget: budget, progress: session.progress)
+        let redactor = Redactor(apiKey: credentials.clientID, tokens: [token, credentials.clientSecret].compactMap { $0 })
+
+        var lookups = Lookups(base: base, auth: auth, session: session)
+        var pagers: [any CallPager] = []
+        for call in v2.calls {
+            try await lookups.resolve(call)
+            var context = V2Item.Context(username: call.username, subjectType: call.subjectType,
+                                         subject: call.subjectSlug.map { .object([("ids", .object([("slug", .string($0))]))]) },
+                                         episode: call.subjectEpisode)
+            if call.needsToken { context.username = try await lookups.me() }
+            if let subject = try await lookups.subject(of: call) { context.subject = subject }
+            if call.pieces.contains(.eachList) {
+                for list in try await lookups.lists(of: call) {
+                    guard let id = list["ids"]?["trakt"]?.intValue, let path = call.path(ids: lookups.ids, list: String(id)) else { continue }
+                    var each = context
+                    each.subject = list
+                    pagers.append(V2CallPager(call, path: path, base: base, auth: auth, pageLimit: v2.pageLimit, context: each))
+                }
+                continue
+            }
+            guard let path = call.path(ids: lookups.ids) else { throw .usage("cannot build the path of \(call.shownPath)") }
+            pagers.append(V2CallPager(call, path: path, base: base, auth: auth, pageLimit: v2.pageLimit, context: context))
+        }
+        var result: QueryResult
+        if pagers.isEmpty {
+            let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now), stages: plan.stages, episodeFilters: plan.episodeFilters)
+            let (columns, rows) = runner.run(plan.stages, on: [])
+            let assembled = Executor.assemble(columns: columns, rows: rows, fields: runner.fields)
+            result = QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items, warnings: [], calls: 0, cachedCalls: 0)
+        } else {
+            let executor = Executor(session: session, schema: V2ItemSchema(), redact: { redactor.redact($0) })
+            result = try await executor.run(plan, pagers: pagers)
+        }
+        result.calls += lookups.calls
+        result.cachedCalls += lookups.cached
+        return result
+    }
+}

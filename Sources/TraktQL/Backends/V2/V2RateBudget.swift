@@ -1,0 +1,84 @@
+import Foundation
+
+/// The session's share of the API's rate limit: after a 429, every call waits until the
+/// window the server named (`Retry-After`, `X-Ratelimit.until`) has passed, instead of each
+/// call finding out again.
+actor V2RateBudget {
+    /// No call is sent before this instant.
+    private(set) var blockedUntil: Date?
+    /// The last `X-Ratelimit` the server sent (`{"name","period","limit","remaining","until"}`).
+    private(set) var lastLimit: String?
+    /// How many 429 answers this session has waited out.
+    private(set) var waits = 0
+
+    init() {}
+
+    /// How long to wait before the next call (0: go).
+    func delay(now: Date = Date()) -> TimeInterval {
+        guard let blockedUntil else { return 0 }
+        return max(0, blockedUntil.timeIntervalSince(now))
+    }
+
+    /// A 429: the window ends `seconds` from now.
+    func limited(for seconds: TimeInterval, header: String?, now: Date = Date()) {
+        let until = now.addingTimeInterval(seconds)
+        if blockedUntil.map({ until > $0 }) ?? true { blockedUntil = until }
+        lastLimit = header ?? lastLimit
+        waits += 1
+    }
+}
+
+/// Waits out rate limits: a 429 waits `Retry-After` (or until `X-Ratelimit.until`) and tries
+/// again, as long as the statement runs (its `timeout` bounds it; Ctrl-C cancels the wait).
+/// Waits longer than a second are reported through `progress`. A 429 is never turned into a
+/// partial answer: either the call succeeds after waiting or the statement fails.
+struct V2RateLimitedTransport: HTTPTransport {
+    let base: any HTTPTransport
+    let budget: V2RateBudget
+    let progress: (@Sendable (String) -> Void)?
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        while true {
+            let pause = await budget.delay()
+            if pause > 0 { try await Task.sleep(nanoseconds: UInt64(pause * 1e9)) }
+            let response = try await base.send(request)
+            guard response.status == 429 else { return response }
+            let header = response.header("x-ratelimit")
+            let wait = Self.wait(retryAfter: response.retryAfter, rateLimit: header)
+            await budget.limited(for: wait, header: header)
+            if wait > 1 {
+                progress?("rate limited by the API\(Self.describe(header)): waiting \(Int(wait.rounded(.up))) s before trying again (Ctrl-C stops)")
+            }
+        }
+    }
+
+    /// `Retry-After` (seconds), else the time left until `X-Ratelimit.until`, else 1 s; at
+    /// most 5 minutes (Trakt's window).
+    static func wait(retryAfter: TimeInterval?, rateLimit: String?, now: Date = Date()) -> TimeInterval {
+        if let retryAfter, retryAfter.isFinite { return min(max(retryAfter, 0.05), 300) }
+        if let info = rateLimit.flatMap(parse), let until = info.until {
+            return min(max(until.timeIntervalSince(now), 0.05), 300)
+        }
+        return 1
+    }
+
+    /// The fields of an `X-Ratelimit` header.
+    struct RateLimit: Equatable {
+        var name: String?
+        var limit: Int64?
+        var remaining: Int64?
+        var period: Int64?
+        var until: Date?
+    }
+
+    static func parse(_ header: String) -> RateLimit? {
+        guard header.utf8.count <= 4096, let value = try? JSONReader.parse(header), case .object = value else { return nil }
+        return RateLimit(name: value["name"]?.stringValue, limit: value["limit"]?.intValue, remaining: value["remaining"]?.intValue,
+                         period: value["period"]?.intValue, until: value["until"]?.stringValue.flatMap(V2Time.date))
+    }
+
+    static func describe(_ header: String?) -> String {
+        guard let info = header.flatMap(parse), let limit = info.limit, let period = info.period else { return "" }
+        return " (\(limit) calls per \(period) s)"
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import TraktProtocol
+
+/// The ISO 8601 times of Trakt API v2: `2026-03-14T20:15:00.000Z` in answers, and what
+/// `start_at`/`end_at` send. Parsed by hand (no formatter per item: a history holds thousands).
+enum V2Time {
+    /// Seconds since the epoch of `2026-03-14T20:15:00.000Z`, `…T20:15:00Z`, `…T20:15:00+01:00`
+    /// or a date alone (`2026-03-14`, midnight UTC); nil for anything else.
+    static func seconds(_ text: String) -> Double? {
+        let b = Array(text.utf8)
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var n = 0
+            for i in from..<(from + count) {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                n = n * 10 + Int(b[i] - 48)
+            }
+            return n
+        }
+        guard b.count >= 10, let year = number(0, 4), b[4] == 45, let month = number(5, 2), b[7] == 45, let day = number(8, 2),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        let days = Double(GregorianDate(year: year, month: month, day: day).daysSinceEpoch)
+        if b.count == 10 { return days * 86_400 }
+        guard b.count >= 16, b[10] == 84 || b[10] == 32, let hour = number(11, 2), b[13] == 58, let minute = number(14, 2),
+              hour < 24, minute < 60 else { return nil }
+        var i = 16
+        var second = 0.0
+        if i < b.count, b[i] == 58 {
+            guard let s = number(17, 2), s < 61 else { return nil }
+            second = Double(s)
+            i = 19
+            if i < b.count, b[i] == 46 {
+                i += 1
+                var scale = 0.1
+                let start = i
+                while i < b.count, b[i] >= 48, b[i] <= 57 {
+                    if i - start < 9 { second += Double(b[i] - 48) * scale; scale /= 10 }
+                    i += 1
+                }
+                guard i > start else { return nil }
+            }
+        }
+        var offset = 0
+        if i < b.count {
+            if b[i] == 90, i + 1 == b.count {
+                offset = 0
+            } else if b[i] == 43 || b[i] == 45 {
+                let sign = b[i] == 45 ? -1 : 1
+                guard let h = number(i + 1, 2) else { return nil }
+                var m = 0
+                if i + 3 < b.count {
+                    let mStart = b[i + 3] == 58 ? i + 4 : i + 3
+                    guard let mm = number(mStart, 2), mStart + 2 == b.count else { return nil }
+                    m = mm
+                } else if i + 3 != b.count {
+                    return nil
+                }
+                guard h < 24, m < 60 else { return nil }
+                offset = sign * (h * 3600 + m * 60)
+            } else {
+                return nil
+            }
+        }
+        return days * 86_400 + Double(hour * 3600 + minute * 60) + second - Double(offset)
+    }
+
+    static func date(_ text: String) -> Date? { seconds(text).map { Date(timeIntervalSince1970: $0) } }
+
+    /// `2026-03-14T20:15:00.000Z`: what `start_at`/`end_at` send (UTC, milliseconds).
+    static func string(_ date: Date) -> String {
+        let total = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        var millis = Int(total.truncatingRemainder(dividingBy: 1000))
+        var seconds = Int((total - Double(millis)) / 1000)
+        if millis < 0 { millis += 1000; seconds -= 1 }
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
+        let civil = GregorianDate(daysSinceEpoch: days)
+        let (year, month, day) = (civil.year, civil.month, civil.day)
+        func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
+    }
+}

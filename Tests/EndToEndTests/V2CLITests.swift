@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// `traktql --api v2` on the built binary: the embedded emulator speaks v2 with a token for
+/// justin (`user:me`), the answers equal v1's (one play per episode), and neither the token
+/// nor the client secret appears in any output, error or explain.
+@Suite(.serialized) struct V2CLITests {
+    static let pinned = ["--emulator-scale", "small", "--now", "2024-11-24T12:00:00Z", "--seed", "7"]
+
+    @Test func userMeOnTheEmbeddedV2EmulatorEqualsV1Justin() async throws {
+        let v2 = try await BinaryRunner.run("traktql", ["--api", "v2"] + Self.pinned + ["-c", "activity user:me actions:seen,scrobble,checkin since:2024-06-01 | count"])
+        #expect(v2.status == 0, "\(v2.stderr)")
+        let v1 = try await BinaryRunner.run("traktql", Self.pinned + ["-c", "activity user:justin actions:seen,scrobble,checkin since:2024-06-01 | flatten episodes | count"])
+        #expect(v1.status == 0, "\(v1.stderr)")
+        #expect(!v1.stdout.isEmpty && v2.stdout == v1.stdout, "v2 \(v2.stdout) v1 \(v1.stdout)")
+        // `set api` switches within one run.
+        let switched = try await BinaryRunner.run("traktql", Self.pinned + ["-c", "set api = v2", "-c", "activity user:me actions:seen,scrobble,checkin since:2024-06-01 | count"])
+        #expect(switched.status == 0, "\(switched.stderr)")
+        #expect(switched.stdout.hasSuffix(v1.stdout), "\(switched.stdout)")
+    }
+
+    @Test func theTokenAndTheClientSecretNeverShow() async throws {
+        let token = "cli-token-9f8e7d6c5b4a"
+        let secret = "cli-secret-0a1b2c3d4e5f"
+        let environment = ["TRAKT_ACCESS_TOKEN": token, "TRAKT_CLIENT_SECRET": secret]
+        let runs = [
+            ["--api", "v2", "--keep-going"] + Self.pinned + ["-c", "explain activity user:me show:the-walking-dead", "-c", "activity user:me | limit 3",
+                                                              "-c", "activity user:nobody-at-all action:seen", "-c", "activity user:me show:no-such-show action:seen",
+                                                              "-c", "explain activity user:me action:rating"],
+            ["--api", "v2", "--format", "json"] + Self.pinned + ["-c", "activity user:me action:seen | limit 2", "-c", "explain activity user:me since:7d"],
+            ["--api", "v2", "--client-id", "someone", "--api-url", "http://192.0.2.1:9", "-c", "activity user:justin action:seen"],
+        ]
+        var statuses: [Int32] = []
+        for arguments in runs {
+            let out = try await BinaryRunner.run("traktql", arguments, environment: environment)
+            statuses.append(out.status)
+            for text in [out.stdout, out.stderr] {
+                #expect(!text.contains(token), "the token shows in: \(text)")
+                #expect(!text.contains(secret), "the client secret shows in: \(text)")
+            }
+            if arguments.contains("http://192.0.2.1:9") {
+                #expect(out.stderr.contains("refusing to send the OAuth token over plain http"), "\(out.stderr)")
+            }
+        }
+        #expect(statuses == [2, 0, 1], "\(statuses)")
+    }
+}
