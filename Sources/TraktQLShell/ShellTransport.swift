@@ -10,6 +10,9 @@ import TraktQLHTTPClient
 struct ShellTransport: Sendable {
     /// What the engine is given.
     let transport: any HTTPTransport
+    /// The same routes without retries: for OAuth token refreshes, which must not be sent
+    /// twice (a refresh token works once).
+    let unretried: any HTTPTransport
     private let secure: HTTPClientTransport
 
     /// `trustRootFiles`: `--cacert` and `SSL_CERT_FILE`, already checked.
@@ -19,8 +22,8 @@ struct ShellTransport: Sendable {
         settings.additionalTrustRootFiles = trustRootFiles
         settings.proxies = proxies
         secure = HTTPClientTransport(configuration: settings)
-        transport = RetryingTransport(base: RoutingTransport(direct: direct, general: secure, proxies: proxies),
-                                      policy: configuration.retryPolicy)
+        unretried = RoutingTransport(direct: direct, general: secure, proxies: proxies)
+        transport = RetryingTransport(base: unretried, policy: configuration.retryPolicy)
     }
 
     /// Stops AsyncHTTPClient's connections, if a call started it.

@@ -19,9 +19,17 @@ public enum TraktQLShell {
 
         // Secrets on argv can be read by every local user (ps, /proc): say so, once.
         if !configuration.secretsOnCommandLine.isEmpty {
-            let flags = configuration.secretsOnCommandLine.joined(separator: " and ")
-            Console.err("traktql: warning: \(flags) on the command line can be seen by other local users (ps); "
-                        + "use --api-key-file/--password-file, TRAKT_API_KEY/TRAKT_PASSWORD or the config file\n")
+            let flags = configuration.secretsOnCommandLine
+            // Name the safer place for each secret given: v1's have files, v2's have env vars.
+            var instead: [String] = []
+            if flags.contains(where: { $0 == "--api-key" || $0 == "--password" }) {
+                instead.append("--api-key-file/--password-file, TRAKT_API_KEY/TRAKT_PASSWORD")
+            }
+            if flags.contains("--access-token") { instead.append("TRAKT_ACCESS_TOKEN (or traktql auth login)") }
+            if flags.contains("--client-secret") { instead.append("TRAKT_CLIENT_SECRET") }
+            instead.append("the config file")
+            Console.err("traktql: warning: \(flags.joined(separator: " and ")) on the command line can be seen by other local users (ps); "
+                        + "use \(instead.joined(separator: ", ")) instead\n")
         }
         // Secret files (`-` is standard input).
         if [configuration.apiKeyFile, configuration.passwordFile].filter({ $0 == "-" }).count > 1
@@ -174,6 +182,12 @@ public enum TraktQLShell {
             let transport = ShellTransport(engine: engineConfiguration, trustRootFiles: trustRootFiles, proxies: .environment())
             engineConfiguration.transport = transport.transport
             network = transport
+            if let v2 = engineConfiguration.v2, v2.bearer == nil {
+                var redactor = engineConfiguration.redactor
+                engineConfiguration.v2?.bearer = savedLogin(for: url, credentials: v2, tokenFile: configuration.auth.tokenFile,
+                                                            transport: transport.unretried, redactor: &redactor)
+                engineConfiguration.redactor = redactor
+            }
             if credentials != nil, scheme == "http", let host = url.host, !Loopback.isLoopback(host) {
                 Console.err("traktql: warning: your username and password's SHA-1 go to \(TerminalSafety.sanitize(host)) over plain http://, "
                             + "readable by anyone on the network path (and the SHA-1 of a password is as good as the password to v1)\n")

@@ -110,6 +110,17 @@ struct AuthTerminalTests {
         #expect(status.stdout.contains("expires: "))
         #expect(status.stdout.contains("saved:   \(tokenFile) (mode 0600)"))
 
+        // A query as user:me goes out with the saved login (the v2 backend's bearer token),
+        // and answers what user:justin answers.
+        let me = try await BinaryRunner.run("traktql", ["--api", "v2", "--api-url", emulator.url, "-c", "activity user:me | count"],
+                                            environment: Self.environment(home))
+        let justin = try await BinaryRunner.run("traktql", ["--api", "v2", "--api-url", emulator.url, "-c", "activity user:justin | count"],
+                                                environment: Self.environment(home))
+        everything += me.stdout + me.stderr + justin.stdout + justin.stderr
+        #expect(me.status == 0, "\(me.stderr)")
+        #expect(me.stdout.contains("\"count\":") && me.stdout == justin.stdout, "\(me.stdout) vs \(justin.stdout)")
+        #expect(!me.stdout.contains("\"count\":0"))
+
         // TRAKT_ACCESS_TOKEN wins, and status says so.
         var overridden = Self.environment(home)
         overridden["TRAKT_ACCESS_TOKEN"] = access
@@ -129,6 +140,11 @@ struct AuthTerminalTests {
         everything += after.stdout + after.stderr
         #expect(after.status == 2)
         #expect(after.stderr.contains("not logged in to Trakt v2 (no saved login); run `traktql auth login`"), "\(after.stderr)")
+        let loggedOut = try await BinaryRunner.run("traktql", ["--api", "v2", "--api-url", emulator.url, "-c", "activity user:me | count"],
+                                                   environment: Self.environment(home))
+        everything += loggedOut.stdout + loggedOut.stderr
+        #expect(loggedOut.status == 2)
+        #expect(loggedOut.stderr.contains("traktql auth login"), "\(loggedOut.stderr)")
 
         // Nothing printed anywhere holds a secret.
         for secret in [access, refresh, Self.secret] {
