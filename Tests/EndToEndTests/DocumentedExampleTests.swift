@@ -102,6 +102,8 @@ import Testing
     @Test func theReadmeExamplesReturnRows() async throws {
         let readme = try String(contentsOf: BinaryRunner.root.appendingPathComponent("README.md"), encoding: .utf8)
         var statements: [String] = []
+        /// Statements whose command line chose v2 (`traktql --api v2 -c '…'`): run the same way.
+        var onV2: Set<String> = []
         var open: String?
         for line in readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             // Shell transcripts: traktql> lines and their ...> continuations.
@@ -121,6 +123,7 @@ import Testing
                     let after = rest[start.upperBound...]
                     guard let end = after.firstIndex(of: "'") else { break }
                     statements.append(String(after[..<end]))
+                    if line.contains("--api v2 ") { onV2.insert(String(after[..<end])) }
                     rest = after[after.index(after: end)...]
                 }
             }
@@ -128,6 +131,6 @@ import Testing
         if let open { statements.append(open) }
         let runnable = statements.filter { $0.hasPrefix("activity") || $0.hasPrefix("explain") }
         #expect(runnable.count >= 6, "\(runnable)")
-        try await Self.check(runnable.map { ("README: \($0)", ["-c", $0]) })
+        try await Self.check(runnable.map { ("README: \($0)", (onV2.contains($0) ? ["--api", "v2"] : []) + ["-c", $0]) })
     }
 }
