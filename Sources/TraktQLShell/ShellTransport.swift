@@ -23,7 +23,7 @@ struct ShellTransport: Sendable {
         settings.proxies = proxies
         secure = HTTPClientTransport(configuration: settings)
         unretried = RoutingTransport(direct: direct, general: secure, proxies: proxies)
-        transport = RetryingTransport(base: unretried, policy: configuration.retryPolicy)
+        transport = RetryingTransport(base: unretried, policy: configuration.retryPolicy, onRetry: configuration.onRetry)
     }
 
     /// Stops AsyncHTTPClient's connections, if a call started it.

@@ -137,6 +137,13 @@ public enum TraktQLShell {
         var engineConfiguration = EngineConfiguration(
             apiURL: EmbeddedServer.placeholderURL, apiKey: configuration.apiKey ?? "traktql", credentials: credentials,
             settings: settings, clock: clock, progress: progress)
+        // A rate limit's wait (429 Retry-After) or a retry's backoff longer than a second is
+        // said on stderr, so a pause is never silent; Ctrl-C stops it.
+        engineConfiguration.onRetry = { event in
+            guard event.delay > 1 else { return }
+            Console.err("traktql: \(event.reason) for \(TerminalSafety.sanitize(event.request)); waiting \(String(format: "%.0f", event.delay.rounded(.up))) s "
+                        + "before trying again (retry \(event.attempt); Ctrl-C stops)\n")
+        }
         // The default key "traktql" is not a secret (and is this program's name).
         engineConfiguration.redactor = Redactor(apiKey: configuration.apiKey, password: configuration.password, credentials: credentials)
         for secret in [configuration.auth.accessTokenOverride, configuration.auth.clientSecret].compactMap({ $0 }) {

@@ -65,3 +65,28 @@ struct V2OverTLSTests {
         #expect(!out.stderr.contains(Self.token))
     }
 }
+
+/// A rate limit's wait is said on stderr (not a silent pause), and the answer is the one an
+/// unlimited server gives.
+@Suite("v2 rate-limit waits are shown")
+struct V2RateLimitNoticeTests {
+    @Test func aWaitLongerThanASecondIsSaidOnStderr() async throws {
+        let now = ISO8601DateFormatter().date(from: "2024-06-01T12:00:00Z")
+        var limited = EmulatorConfiguration(seed: 3, size: DatasetScale.small.size, now: now)
+        limited.v2 = V2Settings(accessToken: "t", tokenUser: "justin", rateLimit: RateLimit(limit: 1, period: 4))
+        var unlimited = EmulatorConfiguration(seed: 3, size: DatasetScale.small.size, now: now)
+        unlimited.v2 = V2Settings(accessToken: "t", tokenUser: "justin", rateLimit: .off)
+        let slow = try await EmulatorServer.start(limited)
+        let fast = try await EmulatorServer.start(unlimited)
+        let query = ["--api", "v2", "--client-id", "c", "--now", "2024-06-01T12:00:00Z", "--format", "ndjson",
+                     "-c", "activity user:justin action:seen,rating since:60d | count"]
+        let waited = try await BinaryRunner.run("traktql", ["--api-url", slow.baseURL.absoluteString] + query, timeout: 60)
+        let reference = try await BinaryRunner.run("traktql", ["--api-url", fast.baseURL.absoluteString] + query)
+        await slow.stop()
+        await fast.stop()
+        #expect(waited.status == 0, "\(waited.stderr)")
+        #expect(waited.stderr.contains("HTTP 429") && waited.stderr.contains("waiting"), "\(waited.stderr)")
+        #expect(reference.status == 0 && !reference.stderr.contains("HTTP 429"), "\(reference.stderr)")
+        #expect(waited.stdout == reference.stdout && !waited.stdout.isEmpty)
+    }
+}

@@ -38,7 +38,7 @@ public actor Engine {
         let base = SocketHTTPTransport(configuration: .init(
             connectTimeout: configuration.connectTimeout,
             requestTimeout: configuration.requestTimeout))
-        return RetryingTransport(base: base, policy: configuration.retryPolicy)
+        return RetryingTransport(base: base, policy: configuration.retryPolicy, onRetry: configuration.onRetry)
     }
 
     /// Runs every statement of `text` and returns the last query's result (an empty result
@@ -242,6 +242,9 @@ public struct EngineConfiguration: Sendable {
     /// `TraktQLHTTPClient`); embedders may pass their own, e.g. `URLSessionTransport`.
     public var transport: (any HTTPTransport)?
     public var retryPolicy: RetryPolicy
+    /// Told before each retry (a 429's `Retry-After` wait, a 503, a network error): the shell
+    /// shows waits longer than a second on stderr.
+    public var onRetry: (@Sendable (RetryingTransport.RetryEvent) -> Void)?
     public var maximumConcurrentCalls: Int
     public var connectTimeout: TimeInterval
     public var requestTimeout: TimeInterval
