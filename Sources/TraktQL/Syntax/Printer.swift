@@ -100,7 +100,7 @@ public enum Printer {
             switch literal {
             case .string(let s): return quote(s)
             case .integer(let i): return String(i)
-            case .number(let d): return d.rounded() == d && abs(d) < 1e15 ? String(format: "%.1f", d) : "\(d)"
+            case .number(let d): return d.rounded() == d && abs(d) < 1e15 ? String(format: "%.1f", d) : Self.plainDecimal(d)
             case .bool(let b): return b ? "true" : "false"
             case .null: return "null"
             case .duration(let text), .dateTime(let text): return text
@@ -144,5 +144,37 @@ public enum Printer {
                 || scalar == "\"" || scalar == ";" || scalar == "#" || scalar == "\\"
         }
         return needsQuotes ? quote(text) : text
+    }
+}
+
+extension Printer {
+    /// `d` in the plain decimal form the lexer reads back (digits and one `.`), with Swift's
+    /// shortest round-tripping digits: `2.5000000001e+19` prints as `25000000001000000000.0` and
+    /// `1e-07` as `0.0000001`, so a printed statement parses to the same number.
+    static func plainDecimal(_ d: Double) -> String {
+        let text = "\(d)"
+        guard d.isFinite, let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), let exponent = Int(text[text.index(after: e)...]) else {
+            return text
+        }
+        var mantissa = String(text[..<e])
+        let negative = mantissa.hasPrefix("-")
+        if negative { mantissa.removeFirst() }
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        let digits = String(parts[0]) + (parts.count > 1 ? String(parts[1]) : "")
+        let point = parts[0].count + exponent  // where the decimal point falls within `digits`
+        var integer: String, fraction: String
+        if point <= 0 {
+            integer = "0"
+            fraction = String(repeating: "0", count: -point) + digits
+        } else if point >= digits.count {
+            integer = digits + String(repeating: "0", count: point - digits.count)
+            fraction = "0"
+        } else {
+            integer = String(digits.prefix(point))
+            fraction = String(digits.dropFirst(point))
+        }
+        while fraction.count > 1 && fraction.hasSuffix("0") { fraction.removeLast() }
+        if integer.count > 1 { integer = String(integer.drop { $0 == "0" }); if integer.isEmpty { integer = "0" } }
+        return (negative ? "-" : "") + integer + "." + fraction
     }
 }

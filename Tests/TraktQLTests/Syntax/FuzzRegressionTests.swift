@@ -16,6 +16,25 @@ import Testing
         "activity show:\"a\\u{1F600}b\" | where title == \"\\u{7}\"",
     ]
 
+    /// A decimal too large for Int64 (or very small) printed in exponent form (`2.5e+19`), which
+    /// the lexer does not read: the printer now writes plain digits.
+    @Test(arguments: [
+        ("activity | where teP > 25000000001000000001", "25000000001000000000.0"),
+        ("activity | where rating > 0.0000001", "0.0000001"),
+        ("activity | where rating > 123456789012345678.5", "123456789012345680.0"),
+        ("activity | where rating < 1000000000000000.25", "1000000000000000.2"),
+    ])
+    func numbersOutsideInt64PrintAsPlainDecimals(input: String, printedNumber: String) throws {
+        let (script, diagnostics) = Parser.parse(input)
+        #expect(diagnostics.isEmpty)
+        let statement = try #require(script.statements.first)
+        let printed = Printer.print(statement)
+        #expect(printed.hasSuffix(printedNumber), "\(printed)")
+        let (again, againDiagnostics) = Parser.parse(printed)
+        #expect(againDiagnostics.isEmpty, "\(printed)")
+        #expect(again.statements.map(Printer.print) == [printed])
+    }
+
     @Test(arguments: FuzzRegressionTests.inputs)
     func printedStatementsParseBackToTheSameText(_ input: String) {
         let (script, diagnostics) = Parser.parse(input)
