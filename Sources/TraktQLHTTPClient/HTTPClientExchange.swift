@@ -41,21 +41,7 @@ struct HTTPClientExchange: Sendable {
         self.maximumBodyBytes = configuration.maximumBodyBytes
 
         let hostField = self.host.contains(":") ? "[\(self.host)]" : self.host
-        var fields: [(String, String)] = [
-            ("Host", url.port.map { "\(hostField):\($0)" } ?? hostField),
-            ("User-Agent", configuration.userAgent),
-            ("Accept", "application/json"),
-        ]
-        if let credentials = configuration.credentials, request.header("Authorization") == nil {
-            fields.append(("Authorization", credentials.authorizationHeader))
-        }
-        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
-            if let index = fields.firstIndex(where: { $0.0.caseInsensitiveCompare(name) == .orderedSame }) {
-                fields[index].1 = value
-            } else {
-                fields.append((name, value))
-            }
-        }
+        let fields = configuration.headerFields(for: request, host: url.port.map { "\(hostField):\($0)" } ?? hostField)
         var headers = HTTPHeaders()
         for (name, value) in fields {
             try HTTPTransportConfiguration.checkHeader(name: name, value: value)

@@ -69,3 +69,27 @@ extension HTTPTransportConfiguration {
         }
     }
 }
+
+extension HTTPTransportConfiguration {
+    /// The header fields both transports send, in order: `Host` (given as it goes on the wire),
+    /// `User-Agent`, `Accept`, the configured credentials unless the request carries its own
+    /// `Authorization`, then the request's headers (sorted; one named like a default replaces it).
+    public func headerFields(for request: HTTPRequest, host: String) -> [(String, String)] {
+        var fields: [(String, String)] = [
+            ("Host", host),
+            ("User-Agent", userAgent),
+            ("Accept", "application/json"),
+        ]
+        if let credentials, request.header("Authorization") == nil {
+            fields.append(("Authorization", credentials.authorizationHeader))
+        }
+        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+            if let index = fields.firstIndex(where: { $0.0.caseInsensitiveCompare(name) == .orderedSame }) {
+                fields[index].1 = value
+            } else {
+                fields.append((name, value))
+            }
+        }
+        return fields
+    }
+}

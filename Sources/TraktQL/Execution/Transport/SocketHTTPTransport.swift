@@ -201,21 +201,7 @@ private final class Exchange: @unchecked Sendable {
         if target.isEmpty { target = "/" }
         if let query = components?.percentEncodedQuery { target += "?" + query }
         let hostField = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        var fields: [(String, String)] = [
-            ("Host", port.map { "\(hostField):\($0)" } ?? hostField),
-            ("User-Agent", configuration.userAgent),
-            ("Accept", "application/json"),
-        ]
-        if let credentials = configuration.credentials, request.header("Authorization") == nil {
-            fields.append(("Authorization", credentials.authorizationHeader))
-        }
-        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
-            if let index = fields.firstIndex(where: { $0.0.caseInsensitiveCompare(name) == .orderedSame }) {
-                fields[index].1 = value
-            } else {
-                fields.append((name, value))
-            }
-        }
+        var fields = configuration.headerFields(for: request, host: port.map { "\(hostField):\($0)" } ?? hostField)
         // A body's length, and an explicit 0 for methods that normally carry one.
         let bodyLength = request.body?.count ?? 0
         if bodyLength > 0 || ["POST", "PUT", "PATCH"].contains(request.method) {
