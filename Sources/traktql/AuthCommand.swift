@@ -42,33 +42,30 @@ struct AuthCommand: AsyncParsableCommand {
             options.quiet = quiet
             return options
         }
+
+        /// Runs `action` with these options; a failure's status becomes the exit code.
+        func run(_ action: AuthAction) async throws {
+            let status = await TraktQLShell.auth(action, options: authOptions)
+            if status != 0 { throw ExitCode(status) }
+        }
     }
 
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Log in: shows a code (and a QR code on a terminal) to approve at the verification URL, then saves the token.")
         @OptionGroup var options: Options
-        func run() async throws {
-            let status = await TraktQLShell.auth(.login, options: options.authOptions)
-            if status != 0 { throw ExitCode(status) }
-        }
+        func run() async throws { try await options.run(.login) }
     }
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Who is logged in (GET /users/settings), the token's scope and expiry.")
         @OptionGroup var options: Options
-        func run() async throws {
-            let status = await TraktQLShell.auth(.status, options: options.authOptions)
-            if status != 0 { throw ExitCode(status) }
-        }
+        func run() async throws { try await options.run(.status) }
     }
 
     struct Logout: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke the saved token at the server and delete it.")
         @OptionGroup var options: Options
-        func run() async throws {
-            let status = await TraktQLShell.auth(.logout, options: options.authOptions)
-            if status != 0 { throw ExitCode(status) }
-        }
+        func run() async throws { try await options.run(.logout) }
     }
 }
