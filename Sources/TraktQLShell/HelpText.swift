@@ -160,6 +160,7 @@ enum HelpText {
               .login              log in to Trakt API v2 (device code; like traktql auth login)
               .whoami             who is logged in, the token's scope and expiry
               .logout             revoke the login and delete it
+              .auth login|status|logout   the same three, spelled as traktql auth spells them
               .quit               leave (Ctrl-D too)
 
             """

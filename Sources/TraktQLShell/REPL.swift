@@ -84,7 +84,7 @@ struct REPL {
             }
             let outcome = await Interruptible.run { () async -> Result<Session.Continuation, TraktQLError> in
                 do throws(TraktQLError) {
-                    return .success(try await session.run(statement, source: text, sourceName: nil, onResult: { vocabulary.learn(from: $0) }))
+                    return .success(try await session.run(statement, source: text, sourceName: nil, onResult: { vocabulary.learn(from: $0, statement: $1) }))
                 } catch {
                     return .failure(error)
                 }

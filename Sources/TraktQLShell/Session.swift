@@ -43,7 +43,7 @@ final class Session: Sendable {
     /// report with the statement's location.
     /// `onResult` sees every query result (the REPL learns slugs and usernames from them).
     func run(_ statement: Statement, source: String, sourceName: String?, readDepth: Int = 0,
-             onResult: (@Sendable (QueryResult) -> Void)? = nil) async throws(TraktQLError) -> Continuation {
+             onResult: (@Sendable (QueryResult, Statement) -> Void)? = nil) async throws(TraktQLError) -> Continuation {
         let started = ContinuousClock.now
         let outcome: StatementOutcome
         do {
@@ -53,7 +53,7 @@ final class Session: Sendable {
             progress?.clear()
             throw error
         }
-        if case .rows(let result) = outcome { onResult?(result) }
+        if case .rows(let result) = outcome { onResult?(result, statement) }
         let settings = await engine.settings
         var continuation = Continuation.next
         switch outcome {
@@ -76,7 +76,7 @@ final class Session: Sendable {
         return continuation
     }
 
-    static let metaCommands = ["help", "format", "tz", "timing", "cache", "history", "read", "explain", "settings", "login", "whoami", "logout", "quit", "exit"]
+    static let metaCommands = ["help", "format", "tz", "timing", "cache", "history", "read", "explain", "settings", "login", "whoami", "logout", "auth", "quit", "exit"]
 
     private func meta(_ name: String, _ arguments: [String], statement: Statement, source: String, sourceName: String?, readDepth: Int) async throws(TraktQLError) -> Continuation {
         func fail(_ message: String, help: String? = nil) -> TraktQLError {
@@ -139,6 +139,15 @@ final class Session: Sendable {
             return .next  // the REPL lists history itself before handing over
         case "login", "whoami", "logout":
             try await authCommand(name.lowercased())
+        case "auth":
+            // `.auth login|status|logout`: the subcommands of `traktql auth`, spelled as there.
+            switch arguments.first?.lowercased() {
+            case "login"?: try await authCommand("login")
+            case "status"?, "whoami"?: try await authCommand("whoami")
+            case "logout"?: try await authCommand("logout")
+            case let other:
+                throw fail(other.map { "unknown auth command '\($0)'" } ?? ".auth needs a command", help: ".auth login, .auth status or .auth logout")
+            }
         case "quit", "exit", "q":
             return .quit
         default:

@@ -113,6 +113,9 @@ import TraktQL
         #expect(offer(".help stag").replacement == "stages ")
         #expect(offer(".format c").replacement == "csv ")
         #expect(offer(".cache c").replacement == "clear ")
+        #expect(offer(".au").replacement == ".auth ")
+        #expect(offer(".auth ").candidates == ["login", "status", "logout"])
+        #expect(offer(".auth st").replacement == "status ")
         #expect(offer(".read q").candidates == ["queries/", "quick.tql"])
         #expect(offer(".read que").replacement == "queries/")  // a directory: no space, TAB again goes in
         #expect(offer(".read queries/w").replacement == "queries/weekly.tql ")

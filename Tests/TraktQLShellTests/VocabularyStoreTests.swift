@@ -38,4 +38,32 @@ import Testing
         #expect(await complete(store, "activity show:brea") == ["show:breaking-bad"])
         #expect(await complete(store, "activity user:se") == ["user:sean"])
     }
+
+    /// Against a server without a catalog (api.trakt.tv), selected rows and the names a query
+    /// was asked with are what completion has: `who` and slug columns, and the literal
+    /// `user:`/`show:`/`movie:` values of a query that returned rows (not `me`, not negated
+    /// ones, nothing from a query that returned no rows).
+    @Test func selectedRowsAndTheQueryThatReturnedThemAreLearned() async throws {
+        let store = VocabularyStore(source: .none, announces: false)
+        func statement(_ text: String) throws -> Statement {
+            let (script, diagnostics) = Parser.parse(text)
+            #expect(diagnostics.isEmpty)
+            return try #require(script.statements.first)
+        }
+        let nothing = QueryResult(columns: ["who"], rows: [], items: nil, warnings: [], calls: 1, cachedCalls: 0)
+        store.learn(from: nothing, statement: try statement("activity user:nobody-home show:no-such-show"))
+        #expect(await complete(store, "activity user:nob").isEmpty)
+        #expect(await complete(store, "activity show:no-such").isEmpty)
+
+        let rows = QueryResult(columns: ["who", "count"], rows: [[.string("sean"), .int(3)], [.string("emily_jackson"), .int(1)]],
+                               items: nil, warnings: [], calls: 1, cachedCalls: 0)
+        store.learn(from: rows, statement: try statement("activity user:me,justin -user:ghost show:the-wire movie:tron | count by who"))
+        #expect(await complete(store, "activity user:se") == ["user:sean"])
+        #expect(await complete(store, "activity user:emi") == ["user:emily_jackson"])
+        #expect(await complete(store, "activity user:jus") == ["user:justin"])
+        #expect(await complete(store, "activity user:gh").isEmpty)
+        #expect(await complete(store, "activity user:m").isEmpty)
+        #expect(await complete(store, "activity show:the-w") == ["show:the-wire"])
+        #expect(await complete(store, "activity movie:tr") == ["movie:tron"])
+    }
 }

@@ -159,7 +159,10 @@ public struct Parser {
     /// shells (`exit`, `quit`, `help`) are meta-commands here.
     static func unknownStatementHelp(_ word: String) -> String {
         switch ASCIICase.lowercased(word) {
-        case "exit", "quit", "bye", "logout": return "commands start with '.': type .quit to leave, or press Ctrl-D"
+        case "exit", "quit", "bye": return "commands start with '.': type .quit to leave, or press Ctrl-D"
+        case "logout": return "commands start with '.': .logout signs out of Trakt; .quit leaves the shell (so does Ctrl-D)"
+        case "auth", "login", "whoami":
+            return "commands start with '.': .login, .whoami and .logout do what `traktql auth login|status|logout` does (or .auth login|status|logout)"
         case "help", "man", "usage": return "commands start with '.': type .help, or .help TOPIC"
         default:
             return Suggestion.didYouMean(word, in: statementKeywords) ?? "a statement starts with activity, explain, let, set or a .command"

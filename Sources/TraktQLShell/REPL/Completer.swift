@@ -273,6 +273,7 @@ struct Completer {
         case "tz": values = Settings.suggestedValues(for: "tz")
         case "timing": values = ["on", "off"]
         case "cache": values = ["clear", "off"]
+        case "auth": values = ["login", "status", "logout"]
         case "read": return files(fragment)
         default: values = []
         }

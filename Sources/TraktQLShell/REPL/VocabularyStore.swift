@@ -56,19 +56,57 @@ final class VocabularyStore: @unchecked Sendable {
         }
     }
 
-    /// Remembers the shows, movies and users of the items a query returned.
-    func learn(from result: QueryResult) {
-        guard let items = result.items, !items.isEmpty else { return }
+    /// Remembers the shows, movies and users a query returned: from whole items (`show.ids.slug`,
+    /// `movie.ids.slug`, `user.username` — v2 items carry the user of their call), from the
+    /// `who` column and slug columns of selected rows, and, when the query returned rows, the
+    /// literal `show:`/`movie:`/`user:` values it was asked with (against a server without a
+    /// catalog, such as api.trakt.tv, a name that worked once is the best guess there is).
+    func learn(from result: QueryResult, statement: Statement? = nil) {
         var shows: [String] = [], movies: [String] = [], users: [String] = []
-        for item in items {
-            if let slug = item["show"]?["ids"]?["slug"]?.stringValue, Self.isCompletable(slug) { shows.append(slug) }
-            if let slug = item["movie"]?["ids"]?["slug"]?.stringValue, Self.isCompletable(slug) { movies.append(slug) }
-            if let name = item["user"]?["username"]?.stringValue, Self.isCompletable(name) { users.append(name) }
+        for item in result.items ?? [] {
+            if let slug = item["show"]?["ids"]?["slug"]?.stringValue { shows.append(slug) }
+            if let slug = item["movie"]?["ids"]?["slug"]?.stringValue { movies.append(slug) }
+            if let name = item["user"]?["username"]?.stringValue { users.append(name) }
         }
+        let columns: [(index: Int, kind: QualifierKey)] = result.columns.enumerated().compactMap { index, column in
+            switch column {
+            case "who", "user.username": return (index, .user)
+            case "show.ids.slug": return (index, .show)
+            case "movie.ids.slug": return (index, .movie)
+            default: return nil
+            }
+        }
+        if !columns.isEmpty {
+            for row in result.rows {
+                for (index, kind) in columns where index < row.count {
+                    guard let text = row[index].stringValue else { continue }
+                    switch kind {
+                    case .show: shows.append(text)
+                    case .movie: movies.append(text)
+                    default: users.append(text)
+                    }
+                }
+            }
+        }
+        if !result.rows.isEmpty || !(result.items ?? []).isEmpty, case .query(let query)? = statement?.kind {
+            for qualifier in query.qualifiers where !qualifier.negated {
+                let values = qualifier.value?.terms.compactMap { term -> String? in
+                    if case .scalar(let scalar) = term.kind { return scalar.text }
+                    return nil
+                } ?? []
+                switch QualifierKey(spelling: qualifier.key.name) {
+                case .show?: shows += values
+                case .movie?: movies += values
+                case .user?: users += values.filter { $0.lowercased() != "me" }
+                default: break
+                }
+            }
+        }
+        guard !shows.isEmpty || !movies.isEmpty || !users.isEmpty else { return }
         lock.withLock {
-            learned.shows.formUnion(shows)
-            learned.movies.formUnion(movies)
-            learned.users.formUnion(users)
+            learned.shows.formUnion(shows.filter(Self.isCompletable))
+            learned.movies.formUnion(movies.filter(Self.isCompletable))
+            learned.users.formUnion(users.filter(Self.isCompletable))
         }
     }
 
