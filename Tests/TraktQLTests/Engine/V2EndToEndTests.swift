@@ -69,6 +69,49 @@ enum V2TestServer {
         #expect(both == separate)
     }
 
+    /// `season:`/`episode:` with a user's show narrow the history call to the season's or the
+    /// episode's trakt id (looked up under /shows/{slug}/seasons): the rows are the ones the
+    /// show's whole history gives, filtered on each item.
+    @Test func seasonsAndEpisodesNarrowTheHistoryCallToTheSameAnswer() async throws {
+        let server = try await V2TestServer.unlimited.value
+        let user = V2TestServer.busyUsers(server, count: 1)[0]
+        let v2 = V2TestServer.engine(server, api: .v2)
+        let top = try await v2.run("activity user:\(user) action:seen type:episode | limit all | stats count by show.ids.slug | sort count desc | limit 1")
+        let show = try #require(top.rows.first?.first?.stringValue)
+        let seasons = try await v2.run("activity user:\(user) action:seen show:\(show) | limit all | stats count by episode.season | sort count desc | limit 2")
+        let (s1, s2) = (try #require(seasons.rows.first?.first?.intValue), try #require(seasons.rows.last?.first?.intValue))
+        #expect(s1 != s2, "\(show) has plays in one season only: pick a show with more")
+        let episodes = try await v2.run("activity user:\(user) action:seen show:\(show) season:\(s1) | limit all | stats count by episode.number | sort count desc | limit 2")
+        let (e1, e2) = (try #require(episodes.rows.first?.first?.intValue), try #require(episodes.rows.last?.first?.intValue))
+        let columns = "| limit all | select time, sxe, title, action"
+        let cases: [(narrowed: String, filtered: String, route: String)] = [
+            ("season:\(s1)", "| where episode.season == \(s1)", "/history/seasons/"),
+            ("season:\(s1),\(s2)", "| where episode.season in [\(s1), \(s2)]", "/history/seasons/"),
+            ("season:\(s1) episode:\(e1),\(e2)", "| where episode.season == \(s1) and episode.number in [\(e1), \(e2)]", "/history/episodes/"),
+        ]
+        for c in cases {
+            let explained = try await v2.plan("activity user:\(user) action:seen show:\(show) \(c.narrowed)").explanation()
+            #expect(explained.contains(c.route), "\(c.narrowed): \(explained)")
+            let narrowed = try await v2.run("activity user:\(user) action:seen show:\(show) \(c.narrowed) \(columns)")
+            let filtered = try await v2.run("activity user:\(user) action:seen show:\(show) \(c.filtered) \(columns)")
+            #expect(!narrowed.rows.isEmpty, "\(c.narrowed)")
+            #expect(narrowed.rows == filtered.rows, "\(c.narrowed): \(narrowed.rows.count) rows, filtered \(filtered.rows.count)")
+        }
+        // A season or episode the show does not have: no rows, and no history call (only lookups).
+        let noSeason = try await v2.run("activity user:\(user) action:seen show:\(show) season:97 | limit all | select time")
+        #expect(noSeason.rows.isEmpty)
+        #expect(noSeason.calls + noSeason.cachedCalls == 1, "only the seasons lookup: \(noSeason.calls) calls")
+        let noEpisode = try await v2.run("activity user:\(user) action:seen show:\(show) season:\(s1) episode:998 | limit all | select time")
+        #expect(noEpisode.rows.isEmpty)
+        // A show the server does not have is still an error that names it.
+        do {
+            _ = try await v2.run("activity user:\(user) action:seen show:no-such-show-here season:1 | limit 5")
+            Issue.record("an unknown show gave no error")
+        } catch {
+            #expect("\(error)".contains("no-such-show-here"), "\(error)")
+        }
+    }
+
     @Test func itemsReadThroughTheV2Schema() async throws {
         let server = try await V2TestServer.unlimited.value
         let user = V2TestServer.busyUsers(server, count: 1)[0]

@@ -9,7 +9,7 @@ import Testing
     static func render(_ plan: Plan) -> [String] {
         guard let v2 = plan.backendPlan as? V2Plan else { return ["not a v2 plan"] }
         var lines: [String] = []
-        for lookup in v2.lookups { lines.append("lookup GET /\(lookup.kind)/\(lookup.slug) ← \(lookup.from)") }
+        for lookup in v2.lookups { lines.append("lookup GET \(lookup.path) ← \(lookup.from)") }
         for call in v2.calls {
             var line = "GET " + call.shownPath + call.queryString(page: 1, limit: v2.pageLimit)
             if call.needsToken { line += "  [bearer]" }

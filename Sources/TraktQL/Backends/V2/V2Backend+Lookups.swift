@@ -12,6 +12,8 @@ extension V2Backend {
         var ids: [String: String] = [:]
         /// `shows/the-walking-dead` → the show object.
         var objects: [String: Value] = [:]
+        /// Seasons and episodes (``V2PlannedCall/idKey(_:_:_:)``) the server does not have.
+        var missing: Set<String> = []
         var username: String?
         var calls = 0
         var cached = 0
@@ -22,7 +24,9 @@ extension V2Backend {
             self.session = session
         }
 
-        mutating func resolve(_ call: V2PlannedCall) async throws(TraktQLError) {
+        /// Fills ``ids`` for the call's path. False when a season or episode it names does not
+        /// exist on the server: such a call would answer nothing, and is not made.
+        mutating func resolve(_ call: V2PlannedCall) async throws(TraktQLError) -> Bool {
             for case .traktID(let kind, let slug, _) in call.pieces where ids[kind + "/" + slug] == nil {
                 let body = try await get("/\(kind)/\(V2PlannedCall.escape(slug))", call: call, notFound: "no \(kind == "shows" ? "show" : "movie") '\(slug)' on the server")
                 guard let id = body["ids"]?["trakt"]?.intValue else {
@@ -31,6 +35,36 @@ extension V2Backend {
                 ids[kind + "/" + slug] = String(id)
                 objects[kind + "/" + slug] = body
             }
+            for case .seasonOrEpisodeID(let show, let season, let episode, _) in call.pieces {
+                let seasonKey = V2PlannedCall.idKey(show, season, nil)
+                if ids[seasonKey] == nil, !missing.contains(seasonKey) {
+                    let path = "/shows/\(V2PlannedCall.escape(show))/seasons"
+                    for entry in try await list(path, call: call, notFound: "no show '\(show)' on the server") {
+                        if let number = entry["number"]?.intValue, let id = entry["ids"]?["trakt"]?.intValue { ids[V2PlannedCall.idKey(show, Int(number), nil)] = String(id) }
+                    }
+                    if ids[seasonKey] == nil { missing.insert(seasonKey) }
+                }
+                if missing.contains(seasonKey) { return false }
+                guard let episode else { continue }
+                let episodeKey = V2PlannedCall.idKey(show, season, episode)
+                if ids[episodeKey] == nil, !missing.contains(episodeKey) {
+                    let path = "/shows/\(V2PlannedCall.escape(show))/seasons/\(season)"
+                    for entry in try await list(path, call: call, notFound: "no season \(season) of '\(show)' on the server") {
+                        if let number = entry["number"]?.intValue, let id = entry["ids"]?["trakt"]?.intValue { ids[V2PlannedCall.idKey(show, season, Int(number))] = String(id) }
+                    }
+                    if ids[episodeKey] == nil { missing.insert(episodeKey) }
+                }
+                if missing.contains(episodeKey) { return false }
+            }
+            return true
+        }
+
+        /// A lookup whose answer is a JSON array (seasons, episodes).
+        private mutating func list(_ path: String, call: V2PlannedCall, notFound: String) async throws(TraktQLError) -> [Value] {
+            guard case .array(let entries) = try await get(path, call: call, notFound: notFound) else {
+                throw .network(message: "the server's answer for \(path) is not a list", call: "GET " + path)
+            }
+            return entries
         }
 
         /// The show or movie a route without `user:` is about, as the API describes it (its

@@ -64,7 +64,7 @@ public struct V2Backend: Backend {
         var lookups = Lookups(base: base, auth: auth, session: session)
         var pagers: [any CallPager] = []
         for call in v2.calls {
-            try await lookups.resolve(call)
+            guard try await lookups.resolve(call) else { continue }
             var context = V2Item.Context(username: call.username, subjectType: call.subjectType,
                                          subject: call.subjectSlug.map { .object([("ids", .object([("slug", .string($0))]))]) },
                                          episode: call.subjectEpisode)

@@ -11,20 +11,42 @@ public struct V2Plan: BackendPlan, Hashable {
     /// What explain adds: time bounds checked locally and the like.
     public var notes: [String]
 
-    /// The slug lookups the calls need, in order, without repeats.
-    public var lookups: [(kind: String, slug: String, from: String)] {
+    /// A call made before the plan's own, to learn an id or a title.
+    public struct Lookup: Sendable, Hashable {
+        /// `/shows/the-walking-dead`, `/shows/the-walking-dead/seasons/2`.
+        public var path: String
+        /// The qualifier that asks for it.
+        public var from: String
+        /// What the answer gives.
+        public var gives: String
+    }
+
+    /// The lookups the calls need, in order, without repeats.
+    public var lookups: [Lookup] {
         var seen: Set<String> = []
-        var out: [(kind: String, slug: String, from: String)] = []
+        var out: [Lookup] = []
         for call in calls {
-            for case .traktID(let kind, let slug, let from) in call.pieces where seen.insert(kind + "/" + slug).inserted {
-                out.append((kind, slug, from))
+            for piece in call.pieces {
+                switch piece {
+                case .traktID(let kind, let slug, let from):
+                    let path = "/\(kind)/\(V2PlannedCall.escape(slug))"
+                    if seen.insert(path).inserted { out.append(Lookup(path: path, from: from, gives: "its trakt id and title")) }
+                case .seasonOrEpisodeID(let show, let season, let episode, let from):
+                    // The seasons (is there a season N, and its id), then that season's episodes.
+                    let seasons = "/shows/\(V2PlannedCall.escape(show))/seasons"
+                    if seen.insert(seasons).inserted { out.append(Lookup(path: seasons, from: from, gives: "the seasons' trakt ids")) }
+                    if episode != nil, seen.insert(seasons + "/\(season)").inserted {
+                        out.append(Lookup(path: seasons + "/\(season)", from: from, gives: "the episodes' trakt ids"))
+                    }
+                default: break
+                }
             }
             // A route without user: is about a show or movie: its title comes from a lookup.
             if let slug = call.subjectSlug {
-                let kind = call.subjectType == "movie" ? "movies" : "shows"
-                if seen.insert(kind + "/" + slug).inserted,
+                let path = "/\(call.subjectType == "movie" ? "movies" : "shows")/\(V2PlannedCall.escape(slug))"
+                if seen.insert(path).inserted,
                    case .value(_, let from)? = call.pieces.first(where: { if case .value = $0 { return true } else { return false } }) {
-                    out.append((kind, slug, from))
+                    out.append(Lookup(path: path, from: from, gives: "its trakt id and title"))
                 }
             }
         }
@@ -53,7 +75,7 @@ extension V2Plan {
         let fanOut = calls.count > 1 ? ", merged newest first" : ""
         lines.append("plan: \(calls.count) call\(calls.count == 1 ? "" : "s") to Trakt API v2\(users.count > 1 ? " for \(users.count) users" : "")\(fanOut)")
         for lookup in lookups {
-            lines.append("lookup: GET \(base)/\(lookup.kind)/\(V2PlannedCall.escape(lookup.slug))  ← \(lookup.from) (its trakt id and title; once per session)")
+            lines.append("lookup: GET \(base)\(lookup.path)  ← \(lookup.from) (\(lookup.gives); once per session)")
         }
         if calls.contains(where: { $0.pieces.contains(.eachList) }) {
             for user in calls.filter({ $0.pieces.contains(.eachList) }).compactMap(\.username) {
@@ -70,6 +92,10 @@ extension V2Plan {
                 case .value(let text, let from): lines.append("  " + Self.pad("path", 10) + Self.pad(text, 24) + " ← " + from)
                 case .traktID(let kind, let slug, let from):
                     lines.append("  " + Self.pad("path", 10) + Self.pad("{trakt id of \(slug)}", 24) + " ← " + from + " (GET /\(kind)/\(slug))")
+                case .seasonOrEpisodeID(let show, let season, let episode, let from):
+                    let source = "/shows/\(show)/seasons" + (episode == nil ? "" : "/\(season)")
+                    lines.append("  " + Self.pad("path", 10) + Self.pad("{trakt id of \(V2PlannedCall.describe(show, season, episode))}", 24)
+                                 + " ← " + from + " (GET \(source))")
                 case .eachList: lines.append("  " + Self.pad("path", 10) + Self.pad("{each list}", 24) + " ← item_added")
                 case .literal: break
                 }
@@ -115,7 +141,7 @@ extension V2Plan {
         }
         var members: [(key: String, value: Value)] = [
             ("api", .string("v2")),
-            ("lookups", .array(lookups.map { .object([("url", .string("\(base)/\($0.kind)/\($0.slug)")), ("from", .string($0.from))]) })),
+            ("lookups", .array(lookups.map { .object([("url", .string(base + $0.path)), ("from", .string($0.from)), ("gives", .string($0.gives))]) })),
             ("calls", .array(callValues)),
             ("residual", .array(plan.residualValues + notes.map { .object([("from", .string("v2")), ("check", .string($0))]) })),
             ("stages", .array(plan.stages.map { .string(Plan.describe($0)) })),

@@ -11,6 +11,9 @@ public struct V2PlannedCall: Sendable, Hashable {
         case value(String, from: String)
         /// A show's or movie's trakt id, looked up by slug at run time (`/shows/{slug}`).
         case traktID(kind: String, slug: String, from: String)
+        /// The trakt id of a season of a show (`episode` nil: from `/shows/{slug}/seasons`) or
+        /// of one episode (from `/shows/{slug}/seasons/{season}`), looked up at run time.
+        case seasonOrEpisodeID(show: String, season: Int, episode: Int?, from: String)
         /// Each of the user's lists (`/users/{id}/lists` first).
         case eachList
     }
@@ -62,9 +65,20 @@ public struct V2PlannedCall: Sendable, Hashable {
             case .literal(let text): return text
             case .value(let text, _): return Self.escape(text)
             case .traktID(_, let slug, _): return "{trakt id of \(slug)}"
+            case .seasonOrEpisodeID(let show, let season, let episode, _): return "{trakt id of \(Self.describe(show, season, episode))}"
             case .eachList: return "{each list}"
             }
         }.joined(separator: "/")
+    }
+
+    /// `the-walking-dead season 2`, `the-walking-dead 2x03`.
+    static func describe(_ show: String, _ season: Int, _ episode: Int?) -> String {
+        episode.map { "\(show) \(season)x\($0 < 10 ? "0" : "")\($0)" } ?? "\(show) season \(season)"
+    }
+
+    /// The key of a season's or episode's trakt id in the lookups' `ids`.
+    static func idKey(_ show: String, _ season: Int, _ episode: Int?) -> String {
+        "shows/\(show)/seasons/\(season)" + (episode.map { "/episodes/\($0)" } ?? "")
     }
 
     /// The path with every piece known: `ids` maps `shows/slug` to the trakt id.
@@ -76,6 +90,9 @@ public struct V2PlannedCall: Sendable, Hashable {
             case .value(let text, _): parts.append(Self.escape(text))
             case .traktID(let kind, let slug, _):
                 guard let id = ids[kind + "/" + slug] else { return nil }
+                parts.append(Self.escape(id))
+            case .seasonOrEpisodeID(let show, let season, let episode, _):
+                guard let id = ids[Self.idKey(show, season, episode)] else { return nil }
                 parts.append(Self.escape(id))
             case .eachList:
                 guard let list else { return nil }

@@ -143,9 +143,11 @@ public enum V2Planner {
             // A named show or movie narrows the route to its trakt id (one call each).
             var narrowed: [V2PlannedCall] = []
             for slug in shows?.values ?? [] {
-                var each = call
-                each.pieces = prefix + [.literal("shows"), .traktID(kind: "shows", slug: slug, from: shows!.origin.text)]
-                narrowed.append(each)
+                for (segment, piece) in showHistorySubjects(slug, origin: shows!.origin.text, query: query) {
+                    var each = call
+                    each.pieces = prefix + [.literal(segment), piece]
+                    narrowed.append(each)
+                }
             }
             for slug in movies?.values ?? [] {
                 var each = call
@@ -219,6 +221,25 @@ public enum V2Planner {
             call.pieces = userPieces + [.literal("watching")]
             return [call]
         }
+    }
+
+    /// At most this many seasons (or episodes of one season) get a history call each; more
+    /// read the show's whole history once, checked on each item.
+    static let narrowedHistoryCalls = 4
+
+    /// What a user's history of one show is read through: `/history/episodes/{id}` for each
+    /// named episode, `/history/seasons/{id}` for each named season, or `/history/shows/{id}`.
+    /// (v2 history routes take trakt ids: a season's or episode's is looked up at run time.)
+    static func showHistorySubjects(_ slug: String, origin: String, query: CheckedQuery) -> [(segment: String, piece: V2PlannedCall.Piece)] {
+        guard let seasons = query.seasons?.finiteValues, (1...narrowedHistoryCalls).contains(seasons.count) else {
+            return [("shows", .traktID(kind: "shows", slug: slug, from: origin))]
+        }
+        let seasonOrigin = origin + " " + query.seasons!.origin.text
+        if seasons.count == 1, let episodes = query.episodes?.finiteValues, (1...narrowedHistoryCalls).contains(episodes.count) {
+            let episodeOrigin = seasonOrigin + " " + query.episodes!.origin.text
+            return episodes.map { ("episodes", .seasonOrEpisodeID(show: slug, season: seasons[0], episode: $0, from: episodeOrigin)) }
+        }
+        return seasons.map { ("seasons", .seasonOrEpisodeID(show: slug, season: $0, episode: nil, from: seasonOrigin)) }
     }
 
     /// Without `user:`: the watchers and comments of each named show or movie (and of a
