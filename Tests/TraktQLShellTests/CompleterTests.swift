@@ -88,6 +88,9 @@ import TraktQL
         #expect(offer("activity show:lost | select time, wh").candidates == ["when", "who"])
         #expect(offer("activity show:lost | select time, tit").replacement == "title ")
         #expect(offer("activity show:lost | where episode.sea").replacement == "episode.season ")
+        // Fields only v2 items have (issue 15).
+        #expect(offer("activity user:me | select watched").replacement == "watched_at ")
+        #expect(offer("activity user:me | sort listed").replacement == "listed_at ")
         #expect(offer("activity show:lost | sort ag").replacement == "ago ")
         #expect(offer("activity show:lost | sort ago ").candidates == ["asc", "desc"])
         #expect(offer("activity show:lost | count ").candidates == ["by"])
