@@ -179,6 +179,13 @@ actor AuthSession {
             return
         }
         guard let token = try await currentToken(client: client) else {
+            if store == nil, let builtIn = embedded?.preIssuedToken {
+                // `--api v2` on the built-in emulator: user:me works without a login.
+                let account = try await client.account(accessToken: builtIn)
+                say("Logged in to the built-in emulator as \(Self.describe(account)) with its own token (user:me uses it on Trakt API v2; nothing is saved).\n"
+                    + "  .login runs the device flow against it; with --client-id, traktql talks to your Trakt account instead.")
+                return
+            }
             throw OAuthError.notLoggedIn(store == nil ? "no login in this session of the built-in emulator" : "no saved login")
         }
         let account = try await client.account(accessToken: token.accessToken)
@@ -208,7 +215,11 @@ actor AuthSession {
         let saved: OAuthToken?
         if let store { saved = try store.load() } else { saved = sessionToken }
         guard let token = saved else {
-            say("Not logged in; nothing to do.")
+            if store == nil, embedded?.preIssuedToken != nil {
+                say("Nothing to log out: user:me uses the built-in emulator's own token, which stays while traktql runs.")
+            } else {
+                say("Not logged in; nothing to do.")
+            }
             return
         }
         redactor.add(token)

@@ -21,6 +21,8 @@ actor EmbeddedServer {
     /// `--api v2`: the pre-issued token the emulator accepts for ``tokenUser``.
     private let v2Token: String?
     static let tokenUser = "justin"
+    /// The token `user:me` uses on the built-in v2 emulator (``tokenUser``'s), if any.
+    nonisolated var preIssuedToken: String? { v2Token }
     private var starting: Task<EmulatorServer, any Error>?
     private(set) var server: EmulatorServer?
     /// Set by ``stop()``: a statement still winding down (after Ctrl-C) cannot start it again.

@@ -19,6 +19,20 @@ import Testing
         #expect(switched.stdout.hasSuffix(v1.stdout), "\(switched.stdout)")
     }
 
+    /// On the built-in v2 emulator `user:me` works with no login: `.whoami` says whose token it
+    /// uses rather than "not logged in", and `.logout` does not pretend to log it out.
+    @Test func whoamiOnTheBuiltInEmulatorNamesItsOwnLogin() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-whoami-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let out = try await BinaryRunner.run("traktql", ["-q", "--api", "v2"] + Self.pinned + ["-c", ".whoami", "-c", ".auth logout", "-c", ".auth status"],
+                                             environment: ["HOME": home, "XDG_CONFIG_HOME": home + "/config"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("Logged in to the built-in emulator as justin") }.count == 2, "\(out.stdout)")
+        #expect(out.stdout.contains("Nothing to log out: user:me uses the built-in emulator's own token"), "\(out.stdout)")
+        #expect(!out.stdout.contains("not logged in") && !out.stderr.contains("not logged in"), "\(out.stdout)\(out.stderr)")
+    }
+
     @Test func theTokenAndTheClientSecretNeverShow() async throws {
         let token = "cli-token-9f8e7d6c5b4a"
         let secret = "cli-secret-0a1b2c3d4e5f"
