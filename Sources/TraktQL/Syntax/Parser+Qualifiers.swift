@@ -35,21 +35,41 @@ extension Parser {
                 error("missing value after '\(keyText):'", at: token.span, help: "write \(keyText):VALUE")
                 return nil
             }
-            guard let value = parseValue(text, from: colon + 1, keyName: keyText) else { return nil }
+            guard let value = parseValue(text, from: colon + 1, keyName: keyText, written: text.string(0..<(colon + 1))) else { return nil }
             return Qualifier(key: key, negated: negated, value: value, span: token.span)
         }
     }
 
-    /// Parses a `let`/`set` value word.
-    mutating func parseValue(of token: Token, keyName: String) -> QualifierValue? {
+    /// Parses a `let`/`set` value word; `written` is what precedes it (`let crew = `).
+    mutating func parseValue(of token: Token, keyName: String, written: String) -> QualifierValue? {
         var source = token.text
         return source.withUTF8 { bytes in
-            parseValue(QualifierText(bytes, token: token), from: 0, keyName: keyName)
+            parseValue(QualifierText(bytes, token: token), from: 0, keyName: keyName, written: written)
         }
     }
 
-    /// Parses `term(,term)*` in `text[start...]`.
-    mutating func parseValue(_ text: QualifierText, from start: Int, keyName: String) -> QualifierValue? {
+    /// Parses `term(,term)*` in `text[start...]`. `written` is what precedes the value
+    /// (`user:`, `let crew = `), for the fix a hint shows.
+    mutating func parseValue(_ text: QualifierText, from start: Int, keyName: String, written: String) -> QualifierValue? {
+        let count = text.bytes.count
+        // `[a,b]` and `a, b` are how lists are written after `where … in`, not here: one error
+        // for the whole list (its words after a space too), with the list as it is written here.
+        if count > start, text.isCharacter(start, "[") || (text.isCharacter(count - 1, ",") && continuesWithWord) {
+            let bracketed = text.isCharacter(start, "[")
+            var words = [text.string(start..<count)]
+            var span = text.span(start..<count)
+            var open = bracketed && !words[0].contains("]")
+            while !atStatementBoundary && current.kind != .pipe && (open || words.last!.hasSuffix(",")) {
+                let next = advance()
+                words.append(next.text)
+                span = span.merged(with: next.span)
+                if next.text.contains("]") { open = false }
+            }
+            let list = words.joined().filter { $0 != "[" && $0 != "]" && $0 != " " }
+            error(bracketed ? "a list after '\(written.trimmingCharacters(in: .whitespaces))' is written without brackets" : "a list has no spaces after its commas",
+                  at: span, help: "write \(written)\(list.isEmpty ? "a,b" : list)")
+            return nil
+        }
         var terms: [QualifierTerm] = []
         // One more term than commas (quoted commas make this an overestimate, which is harmless).
         terms.reserveCapacity(1 + text.bytes[start...].reduce(0) { $1 == UInt8(ascii: ",") ? $0 + 1 : $0 })
@@ -67,7 +87,6 @@ extension Parser {
                 failed = true
             }
         }
-        let count = text.bytes.count
         while i < count {
             if inQuotes {
                 if text.isCharacter(i, "\\") {
@@ -87,6 +106,12 @@ extension Parser {
         finishTerm(&self, count)
         guard !failed else { return nil }
         return QualifierValue(terms: terms, span: text.span(start..<count))
+    }
+
+    /// Whether the next token is a word of the same statement (a list's next element, written
+    /// after a space).
+    private var continuesWithWord: Bool {
+        [.qualifier, .rawWord, .identifier, .number, .variable].contains(current.kind)
     }
 
     /// One term: a comparison, a range or a scalar.

@@ -195,9 +195,11 @@ public struct Parser {
         if valueToken.kind == .string {
             value = QualifierValue(terms: [QualifierTerm(kind: .scalar(Scalar(kind: .quoted(valueToken.text), span: valueToken.span)), span: valueToken.span)], span: valueToken.span)
         } else {
-            value = parseValue(of: valueToken, keyName: name.name)
+            value = parseValue(of: valueToken, keyName: name.name, written: "\(keyword.text) \(name.name) = ")
         }
-        if !atStatementBoundary {
+        if !atStatementBoundary, value == nil {
+            skipToStatementEnd()  // the value's own error says what is wrong
+        } else if !atStatementBoundary {
             error("expected one value after '=', found \(found)", at: current.span, help: "quote a value that contains spaces")
             skipToStatementEnd()
         }
