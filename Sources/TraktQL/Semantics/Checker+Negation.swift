@@ -10,7 +10,10 @@ extension Checker {
                                  into: &checked, residual: ResidualFilter.shows)
         checked.movies = subtract(negated.movies, from: checked.movies, key: "movie", aliases: true,
                                   into: &checked, residual: ResidualFilter.movies)
-        checked.users = subtract(negated.users, from: checked.users, key: "user", aliases: false,
+        // `me` is another name of the logged-in user (v2): `user:me,justin -user:justin` may
+        // leave justin's activity under `me`, so the negated names are checked on each item.
+        let meIsListed = checked.users.map { !$0.negated && $0.values.contains { ASCIICase.equals($0, "me") } } ?? false
+        checked.users = subtract(negated.users, from: checked.users, key: "user", aliases: meIsListed, everyNegatedValueMayAlias: meIsListed,
                                  into: &checked, residual: ResidualFilter.users)
         checked.types = subtract(negated.types, from: checked.types, key: "type", aliases: false,
                                  into: &checked, residual: ResidualFilter.types)
@@ -33,15 +36,18 @@ extension Checker {
     /// The positive list without the negated values. `aliases`: a value may name an item that a
     /// different value of the list also names (a slug and its TVDB id), so a negated value the
     /// list does not hold is still checked on each item; without aliases it can match nothing
-    /// the list asks for and is dropped.
+    /// the list asks for and is dropped. `everyNegatedValueMayAlias`: a remaining value may
+    /// stand for a removed one too (`me`), so every negated value is checked on each item.
     private mutating func subtract<T>(
-        _ negative: TermFilter<T>?, from positive: TermFilter<T>?, key: String, aliases: Bool,
+        _ negative: TermFilter<T>?, from positive: TermFilter<T>?, key: String, aliases: Bool, everyNegatedValueMayAlias: Bool = false,
         into checked: inout CheckedQuery, residual: (TermFilter<T>) -> ResidualFilter
     ) -> TermFilter<T>? {
         guard let negative else { return positive }
         guard var positive else { return negative }
         let removed = positive.values.filter { negative.values.contains($0) }
-        let unmatched = negative.values.filter { !positive.values.contains($0) }
+        // Values checked on each item: those the list does not hold (they may be another id of
+        // a listed value), or all of them when a listed value may stand for any (`me`).
+        let unmatched = everyNegatedValueMayAlias ? negative.values : negative.values.filter { !positive.values.contains($0) }
         positive.values.removeAll { negative.values.contains($0) }
         if positive.values.isEmpty {
             error("nothing left to query: '\(negative.origin.text)' removes every value of '\(positive.origin.text)'",
