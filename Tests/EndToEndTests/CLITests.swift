@@ -51,9 +51,9 @@ import TraktEmulator
     }
 
     @Test func aBadScriptNamesFileLineColumnAndExitsThree() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let file = dir.appendingPathComponent("broken.tql")
+        let directory = try TemporaryDirectory()
+        defer { withExtendedLifetime(directory) {} }  // removed at the end of the test, not after its last use
+        let file = URL(fileURLWithPath: directory.path).appendingPathComponent("broken.tql")
         try "# a saved query\nactivity show:the-walking-dead sesaon:1\n".write(to: file, atomically: true, encoding: .utf8)
         let out = try await BinaryRunner.run("traktql", [file.path] + Self.pinned)
         #expect(out.status == 3)

@@ -22,7 +22,9 @@ struct InputTests {
     ]
 
     static let directory: URL = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-input-\(getpid())")
+        // One fixed place, rewritten by each run (the files never change): a directory per run
+        // would be left behind, since a suite has no teardown.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-input-fixtures")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let envelope = #"{"timestamps":{"start":1716872400,"current":1717218000},"activity":["# + items.joined(separator: ",") + "]}"
         try? Data(envelope.utf8).write(to: dir.appendingPathComponent("envelope.json"))

@@ -3,16 +3,17 @@ import Testing
 import TraktEmulator
 
 @Suite(.serialized) struct SecretsAndInputTests {
-    static func temporaryFile(_ name: String, _ data: Data) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let file = dir.appendingPathComponent(name)
+    /// `name` holding `data` in `directory` (removed with it).
+    static func temporaryFile(_ name: String, _ data: Data, in directory: TemporaryDirectory) throws -> URL {
+        let file = URL(fileURLWithPath: directory.path).appendingPathComponent(name)
         try data.write(to: file)
         return file
     }
 
     @Test func nulBytesInAScriptAreAClearUsageError() async throws {
-        let file = try Self.temporaryFile("nul.tql", Data("explain activity\nactivity\u{0}\n".utf8))
+        let directory = try TemporaryDirectory()
+        defer { withExtendedLifetime(directory) {} }  // removed at the end of the test, not after its last use
+        let file = try Self.temporaryFile("nul.tql", Data("explain activity\nactivity\u{0}\n".utf8), in: directory)
         let out = try await BinaryRunner.run("traktql", [file.path])
         #expect(out.status == 1)
         #expect(out.stderr.contains("NUL byte on line 2"))
@@ -20,7 +21,9 @@ import TraktEmulator
     }
 
     @Test func invalidUTF8InAScriptIsAClearUsageError() async throws {
-        let file = try Self.temporaryFile("latin1.tql", Data([0x61, 0x0A, 0x62, 0xE9, 0x0A]))
+        let directory = try TemporaryDirectory()
+        defer { withExtendedLifetime(directory) {} }  // removed at the end of the test, not after its last use
+        let file = try Self.temporaryFile("latin1.tql", Data([0x61, 0x0A, 0x62, 0xE9, 0x0A]), in: directory)
         let out = try await BinaryRunner.run("traktql", [file.path])
         #expect(out.status == 1)
         #expect(out.stderr.contains("not valid UTF-8 (first bad byte on line 2)"))
@@ -52,7 +55,9 @@ import TraktEmulator
     }
 
     @Test func aConfigFileReadableByOthersGetsAWarning() async throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-config-\(UUID().uuidString)")
+        let directory = try TemporaryDirectory()
+        defer { withExtendedLifetime(directory) {} }  // removed at the end of the test, not after its last use
+        let home = URL(fileURLWithPath: directory.path)
         let folder = home.appendingPathComponent("traktql")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("config.json")

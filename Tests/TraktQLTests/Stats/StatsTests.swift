@@ -68,7 +68,9 @@ import Testing
     }
 
     static let file: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-stats-\(UUID().uuidString).json")
+        // A fixed name, rewritten atomically by each run with the same bytes: a file per run
+        // would be left behind, since a suite has no teardown.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-stats-fixture.json")
         let body = "[" + items.enumerated().map { json($1, id: $0 + 1) }.joined(separator: ",\n") + "]"
         try! body.write(to: url, atomically: true, encoding: .utf8)
         return url
