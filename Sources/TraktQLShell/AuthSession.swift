@@ -157,7 +157,10 @@ actor AuthSession {
         redactor.add(token)
         try Task.checkCancellation()  // Ctrl-C after approval: still nothing saved
         if let store {
+            // Not in the middle of another traktql's refresh, which would save its pair over this one.
+            let lock = try await TokenFileLock.acquire(for: store, timeout: Self.lockTimeout)
             try store.save(token)
+            lock.release()
         } else {
             sessionToken = token
         }
@@ -212,8 +215,24 @@ actor AuthSession {
     /// Revokes the login at the server that issued it and deletes it. A revoke that fails
     /// still deletes the local copy, with a warning.
     func logout() async throws {
-        let saved: OAuthToken?
-        if let store { saved = try store.load() } else { saved = sessionToken }
+        guard let store else { return try await logout(sessionToken) }
+        // Under the lock: a refresh by another traktql finishes first, and this revokes and
+        // deletes the pair it saved (rather than the old one, leaving the new pair behind).
+        let lock = try await TokenFileLock.acquire(for: store, timeout: Self.lockTimeout)
+        let outcome: Result<Void, any Error>
+        do {
+            outcome = .success(try await logout(try store.load()))
+        } catch {
+            outcome = .failure(error)
+        }
+        lock.release()
+        try outcome.get()
+    }
+
+    /// How long login and logout wait for another traktql's refresh: its HTTP timeout and more.
+    static let lockTimeout: TimeInterval = 40
+
+    private func logout(_ saved: OAuthToken?) async throws {
         guard let token = saved else {
             if store == nil, embedded?.preIssuedToken != nil {
                 say("Nothing to log out: user:me uses the built-in emulator's own token, which stays while traktql runs.")

@@ -7,9 +7,10 @@ extension TraktQLShell {
     /// `--access-token`/`TRAKT_ACCESS_TOKEN`. Without a saved login, calls go out without a
     /// token and `user:me` says to log in.
     ///
-    /// The saved pair is registered with the redactor now; a pair obtained by a refresh during
-    /// the session never reaches output either (explain shows `<token>`, errors carry no headers),
-    /// but the redactor, a value fixed at start, does not learn it.
+    /// The saved pair is added to the redactor now; a pair obtained later — by a refresh during
+    /// the session, by this traktql or another one, or by `.login` — is learned by it when the
+    /// source first sees it (``Redactor/learn(_:)``), so every copy of the redactor (errors,
+    /// warnings, history, explain) redacts it from then on.
     static func savedLogin(for server: URL, credentials: V2Credentials, tokenFile: URL?, transport: any HTTPTransport,
                            redactor: inout Redactor) -> (any BearerTokenSource)? {
         // A server the token must not go to (plain http:// to another machine) gets none; the
@@ -18,9 +19,9 @@ extension TraktQLShell {
                                             transport: transport) else { return nil }
         let store = TokenStore(url: tokenFile ?? TokenStore.defaultLocation())
         if let saved = try? store.load() {
-            redactor.add(saved.accessToken, label: "<token>")
-            redactor.add(saved.refreshToken, label: "<token>")
+            redactor.add(saved)
         }
-        return RefreshingTokenSource(client: client, store: store, requiresLogin: false)
+        let learner = redactor
+        return RefreshingTokenSource(client: client, store: store, requiresLogin: false, onNewToken: { learner.learn($0) })
     }
 }

@@ -76,6 +76,9 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "v2: requests per token (or client) and period, e.g. 1000/300s (default); 0 = off.")
     var rateLimit: String = "1000/300s"
 
+    @Flag(name: .customLong("echo-token-in-errors"), help: "v2, for tests of clients' redaction: every error message ends with the request's bearer token.")
+    var echoTokenInErrors = false
+
     @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate chain (needs --tls-key).")
     var tlsCert: String?
 
@@ -159,6 +162,7 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
             deviceApproval: DeviceApproval(rawValue: deviceApproval)!, tokenTTL: Self.seconds(tokenTTL)!,
             rateLimit: try RateLimit(parsing: rateLimit),
             onNewClient: { id in FileHandle.standardError.write(Data("trakt-emulator: v2 client id '\(id)' accepted (no --client-id set)\n".utf8)) })
+        config.v2.echoTokenInErrors = echoTokenInErrors
         if let tlsCert, let tlsKey { config.tls = TLSFiles(certificatePath: tlsCert, keyPath: tlsKey) }
         if !config.isLoopback {
             FileHandle.standardError.write(Data((config.exposureWarning + "\n").utf8))

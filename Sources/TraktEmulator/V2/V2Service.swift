@@ -175,11 +175,22 @@ final class V2Service: Sendable {
             }
             let call = V2Call(segments: segments, query: query, viewer: viewer, nowUnix: nowUnix)
             return try route(call)
-        } catch let e as V2Error {
+        } catch var e as V2Error {
+            if settings.echoTokenInErrors, let token = Self.bearerToken(request.headers) {
+                e = V2Error(status: e.status, code: e.code, message: e.message + " (request token \(token))", headers: e.headers)
+            }
             return Self.failure(e)
         } catch {
             return Self.failure(V2Error(status: 500, code: "server_error", message: "\(error)"))
         }
+    }
+
+    /// The token of `Authorization: Bearer …`, if any.
+    static func bearerToken(_ headers: HTTPFields) -> String? {
+        guard let auth = headers[.authorization] else { return nil }
+        let parts = auth.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
     }
 
     static func failure(_ e: V2Error) -> EmulatorService.Reply {

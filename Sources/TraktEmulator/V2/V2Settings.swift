@@ -85,6 +85,10 @@ public struct V2Settings: Sendable {
     public var deviceCodeLifetime: Int
     /// Called once for each client id seen while ``clientID`` is nil (the CLI prints it).
     public var onNewClient: (@Sendable (String) -> Void)?
+    /// For tests of clients' redaction: every v2 error message ends with the bearer token the
+    /// request carried, bare (`… (request token 3f9a…)`), as a careless server might echo it.
+    /// Off by default (`--echo-token-in-errors`).
+    public var echoTokenInErrors = false
 
     public init(
         clientID: String? = nil, clientSecret: String? = nil, accessToken: String? = nil, tokenUser: String? = nil,

@@ -16,7 +16,18 @@ public struct Redactor: Sendable, Hashable {
         public var label: String
     }
 
-    public private(set) var secrets: [Secret] = []
+    /// The secrets given to this value (``add(_:label:)``), longest first.
+    private var added: [Secret] = []
+    /// The secrets learned during the session (``learn(_:label:)``), shared with every copy.
+    private let learned = LearnedSecrets()
+
+    /// Every secret known now, longest first: those added to this value and those learned by
+    /// it or any copy of it.
+    public var secrets: [Secret] {
+        let more = learned.snapshot
+        if more.isEmpty { return added }
+        return (added + more.filter { secret in !added.contains { $0.text == secret.text } }).sorted(by: Self.longestFirst)
+    }
 
     /// Below this length a secret is only redacted as a whole token.
     static let substringLength = 8
@@ -32,16 +43,45 @@ public struct Redactor: Sendable, Hashable {
         for token in tokens { add(token, label: "<token>") }
     }
 
-    /// Adds one more secret (for example a token obtained during the session).
+    /// Adds one more secret to this value (copies made before do not see it; see ``learn(_:label:)``).
     public mutating func add(_ secret: String, label: String) {
+        var changed = false
+        for entry in Self.entries(for: secret, label: label) where !added.contains(where: { $0.text == entry.text }) {
+            added.append(entry)
+            changed = true
+        }
+        if changed { added.sort(by: Self.longestFirst) }
+    }
+
+    /// Learns a secret during the session (a token renewed mid-session): unlike
+    /// ``add(_:label:)`` it needs no `var`, and every copy of this redactor — including those
+    /// already handed out, to the engine or the history — redacts it from now on.
+    public func learn(_ secret: String, label: String) {
+        learned.learn(Self.entries(for: secret, label: label))
+    }
+
+    /// What to look for: the trimmed secret, and — when it holds control characters — the
+    /// secret as the sanitiser shows it.
+    private static func entries(for secret: String, label: String) -> [Secret] {
         let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, !secrets.contains(where: { $0.text == trimmed }) else { return }
-        secrets.append(Secret(text: trimmed, label: label))
-        // A secret holding control characters is also looked for as the sanitiser shows it.
+        guard !trimmed.isEmpty else { return [] }
         let shown = TerminalText.sanitizeForTerminal(trimmed)
-        if shown != trimmed, !secrets.contains(where: { $0.text == shown }) { secrets.append(Secret(text: shown, label: label)) }
-        // Longest first, so a secret that contains another is replaced whole.
-        secrets.sort { $0.text.unicodeScalars.count > $1.text.unicodeScalars.count }
+        return shown == trimmed ? [Secret(text: trimmed, label: label)] : [Secret(text: trimmed, label: label), Secret(text: shown, label: label)]
+    }
+
+    /// Longest first, so a secret that contains another is replaced whole.
+    static func longestFirst(_ a: Secret, _ b: Secret) -> Bool {
+        a.text.unicodeScalars.count > b.text.unicodeScalars.count
+    }
+
+    /// Equal when they redact the same secrets now (learned ones included).
+    public static func == (a: Redactor, b: Redactor) -> Bool {
+        a.added == b.added && a.learned.snapshot == b.learned.snapshot
+    }
+
+    /// The added secrets only: learning must not change a value's hash.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(added)
     }
 
     /// `text` with every secret, and everything shaped like a credential, replaced by a label.
@@ -59,7 +99,8 @@ public struct Redactor: Sendable, Hashable {
 
     private func redactOnce(_ text: String) -> String {
         var out = text
-        if !secrets.isEmpty { out = replacingSecrets(in: out) }
+        let known = secrets
+        if !known.isEmpty { out = replacingSecrets(in: out, known: known) }
         out = Self.redactPatterns(in: out)
         return TransportError.redactKey(in: out)
     }
@@ -74,7 +115,7 @@ public struct Redactor: Sendable, Hashable {
 
     /// Whether `text` holds one of the configured secrets (as ``redact(_:)`` would find it).
     public func containsSecret(_ text: String) -> Bool {
-        !matches(in: Array(text.unicodeScalars)).isEmpty
+        !matches(in: Array(text.unicodeScalars), known: secrets).isEmpty
     }
 
     // MARK: - Literal secrets
@@ -104,11 +145,11 @@ public struct Redactor: Sendable, Hashable {
         return found
     }
 
-    private func matches(in scalars: [Unicode.Scalar]) -> [(Range<Int>, String)] {
+    private func matches(in scalars: [Unicode.Scalar], known: [Secret]) -> [(Range<Int>, String)] {
         var found: [(Range<Int>, String)] = []
         // Labels of earlier redactions (`<key>`, `<token>`) are not searched again.
         let labels = Self.labelRanges(in: scalars)
-        for secret in secrets {
+        for secret in known {
             let needle = secret.text.unicodeScalars.map(Self.folded)
             let isShort = needle.count < Self.substringLength
             for range in Self.occurrences(of: needle, in: scalars) {
@@ -122,9 +163,9 @@ public struct Redactor: Sendable, Hashable {
         return found.sorted { $0.0.lowerBound < $1.0.lowerBound }
     }
 
-    func replacingSecrets(in text: String) -> String {
+    func replacingSecrets(in text: String, known: [Secret]? = nil) -> String {
         let scalars = Array(text.unicodeScalars)
-        let found = matches(in: scalars)
+        let found = matches(in: scalars, known: known ?? secrets)
         guard !found.isEmpty else { return text }
         var out = String.UnicodeScalarView()
         var index = 0

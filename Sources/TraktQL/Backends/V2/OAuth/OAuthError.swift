@@ -23,6 +23,8 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
         case insecureURL
         /// The token file is unsafe or unreadable (permissions, owner, not JSON).
         case tokenFile
+        /// Another traktql held the saved login's lock (``TokenFileLock``) for longer than the wait.
+        case lockTimeout
         /// Any other answer from the server.
         case server(status: Int)
         /// The server could not be reached, or answered something that is not the expected JSON.

@@ -82,6 +82,12 @@ extension Redactor {
     public mutating func add(_ token: OAuthToken) {
         for secret in token.secrets { add(secret, label: "<token>") }
     }
+
+    /// Learns both tokens of `token` for this redactor and all its copies (``learn(_:label:)``):
+    /// a pair obtained by a refresh during the session.
+    public func learn(_ token: OAuthToken) {
+        for secret in token.secrets { learn(secret, label: "<token>") }
+    }
 }
 
 extension OAuthToken: CustomStringConvertible, CustomReflectable {

@@ -131,7 +131,7 @@ public struct TokenStore: Sendable {
     }
 
     /// Creates the directory 0700; refuses one that others may write (they could replace the file).
-    private func prepareDirectory() throws(OAuthError) {
+    func prepareDirectory() throws(OAuthError) {
         var info = stat()
         if lstat(directory, &info) != 0 {
             do {
