@@ -201,7 +201,11 @@ actor AuthSession {
 
     /// The valid login (refreshed when near expiry), or nil when there is none.
     private func currentToken(client: OAuthClient) async throws -> OAuthToken? {
-        let source = RefreshingTokenSource(client: client, store: store, token: sessionToken, requiresLogin: false)
+        // Copies of a redactor share what it learns: a pair renewed here is redacted at once,
+        // even in the message of a failure that follows.
+        let learner = redactor
+        let source = RefreshingTokenSource(client: client, store: store, token: sessionToken, requiresLogin: false,
+                                           onNewToken: { learner.learn($0) })
         let token = try await source.validToken()
         if let token {
             redactor.add(token)
