@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import TraktQL
 @testable import TraktQLShell
 
 @Suite struct HistoryFileTests {
@@ -141,6 +142,18 @@ import TestSupport
             #expect(HistoryPolicy.shouldRecord(statement), "\(statement)")
         }
         #expect(!HistoryPolicy.shouldRecord("   "))
+    }
+
+    /// The history holds a copy of the session's redactor made at start; a token the session
+    /// learns later (a renewed login) still keeps a statement holding it out of the history.
+    @Test func aTokenLearnedAfterStartIsNotRecorded() {
+        let redactor = Redactor(apiKey: "key-at-start-1234")
+        let history = History(file: nil, redactor: redactor) { _ in }
+        let renewed = "4f1c0d9e8b7a6f5e4d3c2b1a09f8e7d6"
+        #expect(history.record("activity user:\(renewed)") != nil, "not a secret yet")
+        redactor.learn(renewed, label: "<token>")
+        #expect(history.record("activity user:justin | where title == \"\(renewed)\"") == nil)
+        #expect(history.record("activity user:key-at-start-1234") == nil)
     }
 
     @Test func aSessionRecordsWithoutTheFile() {
