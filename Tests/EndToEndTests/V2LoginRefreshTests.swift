@@ -119,14 +119,15 @@ struct V2LoginRefreshTests {
     }
 
     /// "Refresh on expiry" over https: the saved login has really expired (the server's tokens
-    /// live 6 s here, and the test waits them out), and a query as `user:me` renews it and
-    /// answers what a valid token gets.
+    /// live 10 s here, and the test waits them out; the renewed token must outlive the query
+    /// on a loaded machine), and a query as `user:me` renews it and answers what a valid token
+    /// gets.
     @Test func anExpiredLoginIsRenewedOverHTTPSByTheQuery() async throws {
         let certificates = try await TestCertificates.make()
         defer { certificates.remove() }
         var configuration = EmulatorConfiguration(seed: 3, size: DatasetScale.small.size)
         configuration.tls = TLSFiles(certificatePath: certificates.serverCertificate, keyPath: certificates.serverKey)
-        configuration.v2 = Self.settings(ttl: 6)
+        configuration.v2 = Self.settings(ttl: 10)
         let reference = "tls-reference-token-0b7e21"
         configuration.v2.accessToken = reference
         let server = try await EmulatorServer.start(configuration)
