@@ -88,7 +88,7 @@ import TraktEmulator
             return e?.exitCode == 2 && e!.description.contains("another traktql has been renewing the saved login")
                 && e!.description.contains(store.lockPath)
         }
-        #expect(ContinuousClock.now - started < .seconds(5), "the wait is bounded")
+        #expect(ContinuousClock.now - started < .seconds(15), "the wait is bounded (0.5 s asked; the default is 40 s; 2 busy cores)")
         #expect(try store.load() == old, "nothing was refreshed")
         held.release()
         // Released: the same source now refreshes.
