@@ -34,20 +34,24 @@ struct ItemNormalizer: Sendable {
     /// Normalises `item` in place; returns the values that could not be converted.
     static func normalize(_ item: inout Value) -> [Failure] {
         var failures: [Failure] = []
-        if let fixed = normalized(item, node: root, path: "", failures: &failures) { item = fixed }
+        var path: [String] = []
+        if let fixed = normalized(item, node: root, path: &path, failures: &failures) { item = fixed }
         return failures
     }
 
-    /// `nil` when nothing changed, so untouched items are never copied.
-    private static func normalized(_ value: Value, node: Node, path: String, failures: inout [Failure]) -> Value? {
+    /// `nil` when nothing changed, so untouched items are never copied. `path` holds the
+    /// member names down to `value` (`"[]"` for an array's elements); it is joined into text
+    /// only for a failure, since nearly every value converts.
+    private static func normalized(_ value: Value, node: Node, path: inout [String], failures: inout [Failure]) -> Value? {
         switch value {
         case .object(let members):
             guard !node.members.isEmpty else { return nil }
             var changed: [(key: String, value: Value)]?
             for (index, member) in members.enumerated() {
                 guard let child = node.members[member.key] else { continue }
-                let childPath = path.isEmpty ? member.key : path + "." + member.key
-                if let fixed = normalized(member.value, node: child, path: childPath, failures: &failures) {
+                path.append(member.key)
+                defer { path.removeLast() }
+                if let fixed = normalized(member.value, node: child, path: &path, failures: &failures) {
                     if changed == nil { changed = members }
                     changed![index].value = fixed
                 }
@@ -56,8 +60,10 @@ struct ItemNormalizer: Sendable {
         case .array(let elements):
             guard let element = node.element else { return nil }
             var changed: [Value]?
+            path.append("[]")
+            defer { path.removeLast() }
             for (index, item) in elements.enumerated() {
-                if let fixed = normalized(item, node: element, path: path + "[]", failures: &failures) {
+                if let fixed = normalized(item, node: element, path: &path, failures: &failures) {
                     if changed == nil { changed = elements }
                     changed![index] = fixed
                 }
@@ -72,10 +78,20 @@ struct ItemNormalizer: Sendable {
             case .converted(let fixed): return fixed
             case .impossible:
                 let text = ValueText.json(value, zone: TimeZone(identifier: "UTC")!)
-                failures.append(Failure(path: path, value: text.count > 40 ? String(text.prefix(40)) + "…" : text))
+                failures.append(Failure(path: joined(path), value: text.count > 40 ? String(text.prefix(40)) + "…" : text))
                 return .null
             }
         }
+    }
+
+    /// `show.runtime`, `episodes[].season`.
+    private static func joined(_ path: [String]) -> String {
+        var text = ""
+        for component in path {
+            if component != "[]" && !text.isEmpty { text += "." }
+            text += component
+        }
+        return text
     }
 
     enum Conversion: Equatable {

@@ -177,7 +177,7 @@ struct JSONByteParser {
             guard i < count else { throw error("unexpected end of input in an object, expected ',' or '}'") }
             switch p[i] {
             case UInt8(ascii: ","): i += 1
-            case UInt8(ascii: "}"): i += 1; return .object(Array(memberStack[base...]))
+            case UInt8(ascii: "}"): i += 1; return .object(Array(ownedCopyOf: memberStack[base...]))
             case let b: throw error("unexpected \(describe(b)) in an object, expected ',' or '}'")
             }
         }
@@ -197,7 +197,7 @@ struct JSONByteParser {
             guard i < count else { throw error("unexpected end of input in an array, expected ',' or ']'") }
             switch p[i] {
             case UInt8(ascii: ","): i += 1
-            case UInt8(ascii: "]"): i += 1; return .array(Array(elementStack[base...]))
+            case UInt8(ascii: "]"): i += 1; return .array(Array(ownedCopyOf: elementStack[base...]))
             case let b: throw error("unexpected \(describe(b)) in an array, expected ',' or ']'")
             }
         }

@@ -36,7 +36,7 @@ struct ProjectingParser {
         self.maxDepth = max(1, maxDepth)
     }
 
-    /// Moves to a new window, keeping the caches.
+    /// Moves to a new window, keeping the caches and the stacks' buffers.
     mutating func rebase(_ p: UnsafePointer<UInt8>, count: Int, offset: Int, final: Bool) {
         self = ProjectingParser(moving: self, p: p, count: count, offset: offset, final: final)
     }
@@ -48,6 +48,10 @@ struct ProjectingParser {
         self.final = final
         self.maxDepth = old.maxDepth
         self.strings = old.strings
+        // Empty between units (each container drops its part, even when it throws), but
+        // keeping their buffers spares a regrowth per window.
+        self.memberStack = old.memberStack
+        self.elementStack = old.elementStack
     }
 
     // MARK: errors
@@ -127,7 +131,7 @@ struct ProjectingParser {
             let key = try parseKey()
             let value = try parseValue(depth: depth)
             memberStack.append((key: key, value: value))
-            if try endOfMember() { return .object(Array(memberStack[stackBase...])) }
+            if try endOfMember() { return .object(Array(ownedCopyOf: memberStack[stackBase...])) }
         }
     }
 
@@ -138,7 +142,7 @@ struct ProjectingParser {
         while true {
             let element = try parseValue(depth: depth)
             elementStack.append(element)
-            if try endOfElement() { return .array(Array(elementStack[stackBase...])) }
+            if try endOfElement() { return .array(Array(ownedCopyOf: elementStack[stackBase...])) }
         }
     }
 
@@ -223,7 +227,7 @@ struct ProjectingParser {
             } else {
                 try skipValue(depth: depth)
             }
-            if try endOfMember() { return .object(Array(memberStack[stackBase...])) }
+            if try endOfMember() { return .object(Array(ownedCopyOf: memberStack[stackBase...])) }
         }
     }
 
@@ -234,7 +238,7 @@ struct ProjectingParser {
         while true {
             let element = try projectValue(projection, depth: depth)
             elementStack.append(element)
-            if try endOfElement() { return .array(Array(elementStack[stackBase...])) }
+            if try endOfElement() { return .array(Array(ownedCopyOf: elementStack[stackBase...])) }
         }
     }
 
