@@ -153,6 +153,8 @@ struct LocalPipeline {
     /// A `stats` stage right after the row-by-row stages takes the rows as they come, so they
     /// are not kept: memory holds the groups, not the input.
     private var aggregator: Stats.Aggregator?
+    /// Whether `aggregator` is set (tested per item without touching the optional, which copied it).
+    private let aggregates: Bool
 
     init(plan: Plan, local: LocalSource, now: Date, schema: (any ItemSchema)? = nil) {
         self.schema = schema ?? V1ItemSchema(convention: local.convention)
@@ -172,6 +174,7 @@ struct LocalPipeline {
         prefixColumns = columns
         if case .limit(let n?)? = rest.first { earlyLimit = n } else { earlyLimit = nil }
         if case .stats(let spec)? = rest.first { aggregator = Stats.Aggregator(spec, fields: runner.fields) }
+        aggregates = aggregator != nil
     }
 
     /// Values that could not be read as their field's type (``ItemNormalizer``).
@@ -186,7 +189,7 @@ struct LocalPipeline {
             guard let time = schema.time(of: item), local.contains(time) else { return true }
         }
         if !residual.isEmpty, !runner.passes(item, residual) { return true }
-        if aggregator != nil {
+        if aggregates {
             if prefix.isEmpty {
                 aggregator!.add(.item(item))
             } else {

@@ -24,8 +24,12 @@ struct ProjectingParser {
     let final: Bool
     let maxDepth: Int
     var i = 0
-    private var memberStack: [(key: String, value: Value)] = []
-    private var elementStack: [Value] = []
+    /// Containers are built on these stacks, each from its own part. Each starts with one
+    /// placeholder that no container owns: `Array(stack[k...])` hands back the stack's own
+    /// buffer when the part is the whole stack (k = 0), so the stack would lose it (a new one
+    /// on the next push) and the value would hold the stack's spare capacity.
+    private var memberStack: [(key: String, value: Value)] = [(key: "", value: .null)]
+    private var elementStack: [Value] = [.null]
     var strings = ShortStringCache()
 
     init(base p: UnsafePointer<UInt8>, count: Int, offset: Int, final: Bool, maxDepth: Int) {
@@ -131,7 +135,7 @@ struct ProjectingParser {
             let key = try parseKey()
             let value = try parseValue(depth: depth)
             memberStack.append((key: key, value: value))
-            if try endOfMember() { return .object(Array(ownedCopyOf: memberStack[stackBase...])) }
+            if try endOfMember() { return .object(Array(memberStack[stackBase...])) }
         }
     }
 
@@ -142,7 +146,7 @@ struct ProjectingParser {
         while true {
             let element = try parseValue(depth: depth)
             elementStack.append(element)
-            if try endOfElement() { return .array(Array(ownedCopyOf: elementStack[stackBase...])) }
+            if try endOfElement() { return .array(Array(elementStack[stackBase...])) }
         }
     }
 
@@ -214,8 +218,9 @@ struct ProjectingParser {
     /// An object whose `{` is at `i`, keeping the members `projection` lists.
     mutating func projectObject(_ projection: Projection, depth: Int) throws(StreamFault) -> Value {
         if try openContainer(closedBy: UInt8(ascii: "}"), depth: depth) { return .object([]) }
-        let stackBase = memberStack.count
-        defer { memberStack.removeSubrange(stackBase...) }
+        // Kept members go straight into the object's own array (not the stack): few are kept,
+        // and the array needs no copy at the end. Most objects keep none and allocate nothing.
+        var members: [(key: String, value: Value)] = []
         while true {
             try expectKeyStart()
             let wanted = try matchKey(projection)
@@ -223,11 +228,12 @@ struct ProjectingParser {
             if let wanted {
                 let child = projection.children[wanted]
                 let value = try projectValue(child.node, depth: depth)
-                memberStack.append((key: child.key, value: value))
+                if members.isEmpty { members.reserveCapacity(projection.children.count) }
+                members.append((key: child.key, value: value))
             } else {
                 try skipValue(depth: depth)
             }
-            if try endOfMember() { return .object(Array(ownedCopyOf: memberStack[stackBase...])) }
+            if try endOfMember() { return .object(members) }
         }
     }
 
@@ -238,7 +244,7 @@ struct ProjectingParser {
         while true {
             let element = try projectValue(projection, depth: depth)
             elementStack.append(element)
-            if try endOfElement() { return .array(Array(ownedCopyOf: elementStack[stackBase...])) }
+            if try endOfElement() { return .array(Array(elementStack[stackBase...])) }
         }
     }
 
@@ -254,6 +260,7 @@ struct ProjectingParser {
         }
         i = end + 1
         let length = end - start
+        if projection.lengthMask & Projection.lengthBit(length) == 0 { return nil }
         // The key's first (up to) eight bytes as a little-endian word, zero-padded.
         var word: UInt64 = 0
         let head = min(length, 8)
