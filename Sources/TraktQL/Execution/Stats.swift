@@ -13,11 +13,11 @@ enum Stats {
     /// (``LocalPipeline``): only the groups and their accumulators are kept.
     struct Aggregator {
         private let names: [String]
-        private let fields: FieldEvaluator
-        private let groups: [FieldReference]
+        /// How each group expression is read (``FieldEvaluator/reader(for:)``).
+        private let groups: [(Row) -> Value]
         private let template: [Accumulator]
         /// Each distinct field is read once per row (sum, avg and max of runtime share one read).
-        private let reads: [FieldReference]
+        private let reads: [(Row) -> Value]
         /// For each aggregate, its field's index in `reads` (nil for a bare `count`).
         private let readIndex: [Int?]
         private let timeIndex: Int?
@@ -31,8 +31,7 @@ enum Stats {
 
         init(_ spec: StatsSpecification, fields: FieldEvaluator) {
             names = spec.columns
-            self.fields = fields
-            groups = spec.groups.map(\.field)
+            groups = spec.groups.map { fields.reader(for: $0.field) }
             template = spec.aggregates.map { Accumulator(function: $0.function) }
             var reads: [FieldReference] = []
             readIndex = spec.aggregates.map { aggregate in
@@ -46,14 +45,14 @@ enum Stats {
                 reads.append(time)
                 return reads.count - 1
             }
-            self.reads = reads
+            self.reads = reads.map { fields.reader(for: $0) }
             values = [Value](repeating: .null, count: reads.count)
         }
 
         mutating func add(_ row: Row) {
             let slot: Int
             if groups.count == 1 {
-                let key = fields.value(of: groups[0], in: row)
+                let key = groups[0](row)
                 if let existing = singleSlots[key] {
                     slot = existing
                 } else {
@@ -61,7 +60,7 @@ enum Stats {
                     singleSlots[key] = slot
                 }
             } else {
-                let key = groups.map { fields.value(of: $0, in: row) }
+                let key = groups.map { $0(row) }
                 if let existing = slots[key] {
                     slot = existing
                 } else {
@@ -69,7 +68,7 @@ enum Stats {
                     slots[key] = slot
                 }
             }
-            for r in reads.indices { values[r] = fields.value(of: reads[r], in: row) }
+            for r in reads.indices { values[r] = reads[r](row) }
             let time = timeIndex.map { values[$0] } ?? .null
             let first = slot * template.count
             for a in readIndex.indices {
