@@ -77,11 +77,12 @@ private func fuzzQuery(_ text: String) {
 }
 
 private func fuzzStages(_ query: String, page: Data) {
-    guard let items = try? ActivityPage.decode(page).items else { return }
     let (script, _) = Parser.parse(query)
     guard case .query(let parsed)? = script.statements.first?.kind else { return }
     var checker = Checker(context: context)
     guard let checked = checker.check(parsed).query else { return }
+    compareReaders(checked, page: [UInt8](page))
+    guard let items = try? ActivityPage.decode(page).items else { return }
     let plan = V1Planner.plan(checked, convention: .pacific)
     let runner = StageRunner(fields: FieldEvaluator(schema: V1ItemSchema(convention: .pacific), now: context.now), stages: plan.stages, episodeFilters: plan.episodeFilters)
     let kept = items.filter { runner.passes($0, plan.residual) }
@@ -93,6 +94,26 @@ private func fuzzStages(_ query: String, page: Data) {
     }
     for format in OutputFormat.allCases {
         _ = Renderer.render(columns: columns ?? ["item"], rows: values, options: RenderOptions(format: format, terminalWidth: 40))
+    }
+}
+
+/// `--input`'s streaming, projecting reader (with `stats` aggregated as rows arrive) must give
+/// the plain reader's columns and rows, or its error word for word, whatever the chunk size.
+private func compareReaders(_ checked: CheckedQuery, page: [UInt8]) {
+    guard let plan = try? LocalBackend(path: "fuzz", convention: .pacific).plan(checked), let local = plan.local else { return }
+    func run(_ reader: LocalExecutor.Reader, chunk: Int) -> String {
+        do {
+            let result = try LocalExecutor.run(plan: plan, local: local, bytes: page, now: context.now, wholeItems: false,
+                                               reader: reader, chunkSize: chunk)
+            return "\(result.columns) \(result.rows)"
+        } catch {
+            return "error: \(error)"
+        }
+    }
+    let plain = run(.plain, chunk: 1 << 20)
+    for chunk in [64, 1 << 20] {
+        let streamed = run(.streaming, chunk: chunk)
+        precondition(streamed == plain, "streaming (chunk \(chunk)) differs from plain:\n\(streamed)\n\(plain)")
     }
 }
 

@@ -22,6 +22,34 @@ struct FieldEvaluator: Sendable {
         }
     }
 
+    /// ``value(of:in:)`` for one field, with the choice of how to read it made once: for
+    /// reading the same fields from many rows (``Stats/Aggregator``) without matching the
+    /// field's name on every row.
+    func reader(for reference: FieldReference) -> (Row) -> Value {
+        if reference.bucket != nil { return { row in self.value(of: reference, in: row) } }
+        let schema = self.schema
+        func onItems(_ read: @escaping (Value) -> Value) -> (Row) -> Value {
+            return { row in
+                guard case .item(let item) = row else { return .null }
+                return read(item)
+            }
+        }
+        switch reference.target {
+        case .item(let components):
+            return onItems { schema.lookup(components, in: $0) }
+        case .virtual(let name):
+            switch name {
+            case "title": return onItems { schema.title($0) }
+            case "runtime": return onItems { schema.runtime(of: $0) }
+            case "who": return onItems { schema.who($0) }
+            case "sxe": return onItems { schema.sxe(of: $0) }
+            default: return { row in self.value(of: reference, in: row) }
+            }
+        case .column:
+            return { row in self.value(of: reference, in: row) }
+        }
+    }
+
     func virtual(_ name: String, of item: Value) -> Value {
         switch name {
         case "time":

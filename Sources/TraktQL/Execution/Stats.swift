@@ -4,75 +4,98 @@ import Foundation
 /// (newest first, as `count by` does), group columns then aggregates.
 enum Stats {
     static func run(_ spec: StatsSpecification, on rows: [Row], fields: FieldEvaluator) -> [Row] {
-        let names = spec.columns
-        let template = spec.aggregates.map { Accumulator(function: $0.function) }
-        let groups = spec.groups.map(\.field)
-        // Each distinct field is read once per row (sum, avg and max of runtime share one read).
-        var reads: [FieldReference] = []
-        let readIndex: [Int?] = spec.aggregates.map { aggregate in
-            guard let field = aggregate.field else { return nil }
-            if let i = reads.firstIndex(of: field) { return i }
-            reads.append(field)
-            return reads.count - 1
+        var aggregator = Aggregator(spec, fields: fields)
+        for row in rows { aggregator.add(row) }
+        return aggregator.rows()
+    }
+
+    /// The stage fed one row at a time, so that a streamed input need not keep its rows
+    /// (``LocalPipeline``): only the groups and their accumulators are kept.
+    struct Aggregator {
+        private let names: [String]
+        /// How each group expression is read (``FieldEvaluator/reader(for:)``).
+        private let groups: [(Row) -> Value]
+        private let template: [Accumulator]
+        /// Each distinct field is read once per row (sum, avg and max of runtime share one read).
+        private let reads: [(Row) -> Value]
+        /// For each aggregate, its field's index in `reads` (nil for a bare `count`).
+        private let readIndex: [Int?]
+        private let timeIndex: Int?
+        private var keys: [[Value]] = []
+        /// The groups' accumulators, `template.count` per group, group after group.
+        private var accumulators: [Accumulator] = []
+        /// One group: keyed by the value itself, without an array per row.
+        private var singleSlots: [Value: Int] = [:]
+        private var slots: [[Value]: Int] = [:]
+        private var values: [Value]
+
+        init(_ spec: StatsSpecification, fields: FieldEvaluator) {
+            names = spec.columns
+            groups = spec.groups.map { fields.reader(for: $0.field) }
+            template = spec.aggregates.map { Accumulator(function: $0.function) }
+            var reads: [FieldReference] = []
+            readIndex = spec.aggregates.map { aggregate in
+                guard let field = aggregate.field else { return nil }
+                if let i = reads.firstIndex(of: field) { return i }
+                reads.append(field)
+                return reads.count - 1
+            }
+            timeIndex = spec.time.map { time in
+                if let i = reads.firstIndex(of: time) { return i }
+                reads.append(time)
+                return reads.count - 1
+            }
+            self.reads = reads.map { fields.reader(for: $0) }
+            values = [Value](repeating: .null, count: reads.count)
         }
-        let timeIndex: Int? = spec.time.map { time in
-            if let i = reads.firstIndex(of: time) { return i }
-            reads.append(time)
-            return reads.count - 1
-        }
-        var keys: [[Value]] = []
-        var accumulators: [[Accumulator]] = []
-        var values = [Value](repeating: .null, count: reads.count)
-        func accumulate(_ slot: Int, _ row: Row) {
-            for r in reads.indices { values[r] = fields.value(of: reads[r], in: row) }
+
+        mutating func add(_ row: Row) {
+            let slot: Int
+            if groups.count == 1 {
+                let key = groups[0](row)
+                if let existing = singleSlots[key] {
+                    slot = existing
+                } else {
+                    slot = newGroup([key])
+                    singleSlots[key] = slot
+                }
+            } else {
+                let key = groups.map { $0(row) }
+                if let existing = slots[key] {
+                    slot = existing
+                } else {
+                    slot = newGroup(key)
+                    slots[key] = slot
+                }
+            }
+            for r in reads.indices { values[r] = reads[r](row) }
             let time = timeIndex.map { values[$0] } ?? .null
+            let first = slot * template.count
             for a in readIndex.indices {
-                accumulators[slot][a].add(readIndex[a].map { values[$0] }, time: time)
+                accumulators[first + a].add(readIndex[a].map { values[$0] }, time: time)
             }
         }
-        if groups.count == 1 {
-            // One group: keyed by the value itself, without an array per row.
-            let group = groups[0]
-            var slots: [Value: Int] = [:]
-            for row in rows {
-                let key = fields.value(of: group, in: row)
-                let slot: Int
-                if let existing = slots[key] {
-                    slot = existing
-                } else {
-                    slot = keys.count
-                    slots[key] = slot
-                    keys.append([key])
-                    accumulators.append(template)
-                }
-                accumulate(slot, row)
+
+        private mutating func newGroup(_ key: [Value]) -> Int {
+            keys.append(key)
+            accumulators += template
+            return keys.count - 1
+        }
+
+        /// One row per group, in the order the groups first appeared; one row of empty
+        /// aggregates when there are no groups and no rows.
+        func rows() -> [Row] {
+            if groups.isEmpty && keys.isEmpty {
+                return [.columns(names: names, values: template.map(\.result))]
             }
-        } else {
-            var slots: [[Value]: Int] = [:]
-            for row in rows {
-                let key = groups.map { fields.value(of: $0, in: row) }
-                let slot: Int
-                if let existing = slots[key] {
-                    slot = existing
-                } else {
-                    slot = keys.count
-                    slots[key] = slot
-                    keys.append(key)
-                    accumulators.append(template)
-                }
-                accumulate(slot, row)
+            var out: [Row] = []
+            out.reserveCapacity(keys.count)
+            let width = template.count
+            for (slot, key) in keys.enumerated() {
+                out.append(.columns(names: names, values: key + accumulators[slot * width ..< slot * width + width].map(\.result)))
             }
+            return out
         }
-        if groups.isEmpty && keys.isEmpty {
-            keys = [[]]
-            accumulators = [template]
-        }
-        var out: [Row] = []
-        out.reserveCapacity(keys.count)
-        for (key, accs) in zip(keys, accumulators) {
-            out.append(.columns(names: names, values: key + accs.map(\.result)))
-        }
-        return out
     }
 
     /// One aggregate of one group.

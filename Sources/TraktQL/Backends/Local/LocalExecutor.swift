@@ -150,6 +150,11 @@ struct LocalPipeline {
     /// `limit N` right after the row-by-row stages: once N rows are kept, no more are needed.
     let earlyLimit: Int?
     private(set) var rows: [Row] = []
+    /// A `stats` stage right after the row-by-row stages takes the rows as they come, so they
+    /// are not kept: memory holds the groups, not the input.
+    private var aggregator: Stats.Aggregator?
+    /// Whether `aggregator` is set (tested per item without touching the optional, which copied it).
+    private let aggregates: Bool
 
     init(plan: Plan, local: LocalSource, now: Date, schema: (any ItemSchema)? = nil) {
         self.schema = schema ?? V1ItemSchema(convention: local.convention)
@@ -168,6 +173,8 @@ struct LocalPipeline {
         for case .select(let selected) in prefix { columns = selected.map(\.name) }
         prefixColumns = columns
         if case .limit(let n?)? = rest.first { earlyLimit = n } else { earlyLimit = nil }
+        if case .stats(let spec)? = rest.first { aggregator = Stats.Aggregator(spec, fields: runner.fields) }
+        aggregates = aggregator != nil
     }
 
     /// Values that could not be read as their field's type (``ItemNormalizer``).
@@ -182,6 +189,14 @@ struct LocalPipeline {
             guard let time = schema.time(of: item), local.contains(time) else { return true }
         }
         if !residual.isEmpty, !runner.passes(item, residual) { return true }
+        if aggregates {
+            if prefix.isEmpty {
+                aggregator!.add(.item(item))
+            } else {
+                for row in runner.run(prefix, on: [.item(item)]).rows { aggregator!.add(row) }
+            }
+            return true
+        }
         if prefix.isEmpty {
             rows.append(.item(item))
         } else {
@@ -192,7 +207,13 @@ struct LocalPipeline {
     }
 
     func finish() -> QueryResult {
-        let (restColumns, finalRows) = runner.run(rest, on: rows)
+        var (restColumns, finalRows): ([String]?, [Row])
+        if let aggregator, case .stats(let spec)? = rest.first {
+            (restColumns, finalRows) = runner.run(Array(rest.dropFirst()), on: aggregator.rows())
+            restColumns = restColumns ?? spec.columns
+        } else {
+            (restColumns, finalRows) = runner.run(rest, on: rows)
+        }
         let assembled = Executor.assemble(columns: restColumns ?? prefixColumns, rows: finalRows, fields: runner.fields)
         return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items,
                            warnings: ItemNormalizer.warning(for: conversionFailures).map { [$0] } ?? [],

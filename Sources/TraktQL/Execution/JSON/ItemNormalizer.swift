@@ -12,14 +12,36 @@ struct ItemNormalizer: Sendable {
     /// One node of the catalog's path tree.
     final class Node: Sendable {
         let kind: FieldCatalog.Kind?
-        let members: [String: Node]
+        /// The members' names and nodes, ordered by the names' UTF-8 length: a key is compared
+        /// only with the few names of its length (`firstOfLength[n]..<firstOfLength[n + 1]`),
+        /// which is cheaper than hashing it, on every member of every item.
+        let names: [String]
+        let children: [Node]
+        let firstOfLength: [Int]
         /// The node of an array's elements (`episodes[]`).
         let element: Node?
+        /// `show.runtime`, `episodes[].season`: how a failure names the field.
+        let path: String
 
-        init(kind: FieldCatalog.Kind?, members: [String: Node], element: Node?) {
+        var hasMembers: Bool { !names.isEmpty }
+
+        init(kind: FieldCatalog.Kind?, members: [String: Node], element: Node?, path: String) {
             self.kind = kind
-            self.members = members
+            let sorted = members.sorted { ($0.key.utf8.count, $0.key) < ($1.key.utf8.count, $1.key) }
+            let names = sorted.map(\.key)
+            self.names = names
+            self.children = sorted.map(\.value)
+            let longest = names.last?.utf8.count ?? 0
+            self.firstOfLength = (0...longest + 1).map { length in names.firstIndex { $0.utf8.count >= length } ?? names.count }
             self.element = element
+            self.path = path
+        }
+
+        @inline(__always) func member(_ key: String) -> Node? {
+            let length = key.utf8.count
+            guard length + 1 < firstOfLength.count else { return nil }
+            for n in firstOfLength[length] ..< firstOfLength[length + 1] where names[n] == key { return children[n] }
+            return nil
         }
     }
 
@@ -34,20 +56,19 @@ struct ItemNormalizer: Sendable {
     /// Normalises `item` in place; returns the values that could not be converted.
     static func normalize(_ item: inout Value) -> [Failure] {
         var failures: [Failure] = []
-        if let fixed = normalized(item, node: root, path: "", failures: &failures) { item = fixed }
+        if let fixed = normalized(item, node: root, failures: &failures) { item = fixed }
         return failures
     }
 
     /// `nil` when nothing changed, so untouched items are never copied.
-    private static func normalized(_ value: Value, node: Node, path: String, failures: inout [Failure]) -> Value? {
+    private static func normalized(_ value: Value, node: Node, failures: inout [Failure]) -> Value? {
         switch value {
         case .object(let members):
-            guard !node.members.isEmpty else { return nil }
+            guard node.hasMembers else { return nil }
             var changed: [(key: String, value: Value)]?
             for (index, member) in members.enumerated() {
-                guard let child = node.members[member.key] else { continue }
-                let childPath = path.isEmpty ? member.key : path + "." + member.key
-                if let fixed = normalized(member.value, node: child, path: childPath, failures: &failures) {
+                guard let child = node.member(member.key) else { continue }
+                if let fixed = normalized(member.value, node: child, failures: &failures) {
                     if changed == nil { changed = members }
                     changed![index].value = fixed
                 }
@@ -57,7 +78,7 @@ struct ItemNormalizer: Sendable {
             guard let element = node.element else { return nil }
             var changed: [Value]?
             for (index, item) in elements.enumerated() {
-                if let fixed = normalized(item, node: element, path: path + "[]", failures: &failures) {
+                if let fixed = normalized(item, node: element, failures: &failures) {
                     if changed == nil { changed = elements }
                     changed![index] = fixed
                 }
@@ -72,7 +93,7 @@ struct ItemNormalizer: Sendable {
             case .converted(let fixed): return fixed
             case .impossible:
                 let text = ValueText.json(value, zone: TimeZone(identifier: "UTC")!)
-                failures.append(Failure(path: path, value: text.count > 40 ? String(text.prefix(40)) + "…" : text))
+                failures.append(Failure(path: node.path, value: text.count > 40 ? String(text.prefix(40)) + "…" : text))
                 return .null
             }
         }
@@ -135,8 +156,13 @@ struct ItemNormalizer: Sendable {
         var members: [String: Builder] = [:]
         var element: Builder?
 
-        func freeze() -> Node {
-            Node(kind: kind, members: members.mapValues { $0.freeze() }, element: element?.freeze())
+        /// `path`: this node's, as the normaliser has always named it (`episodes[]` for the
+        /// elements, `episodes[].season` below them).
+        func freeze(path: String) -> Node {
+            Node(kind: kind, members: Dictionary(uniqueKeysWithValues: members.map { key, child in
+                     (key, child.freeze(path: path.isEmpty ? key : path + "." + key))
+                 }),
+                 element: element?.freeze(path: path + "[]"), path: path)
         }
     }
 
@@ -158,6 +184,6 @@ struct ItemNormalizer: Sendable {
             }
             node.kind = kind
         }
-        return root.freeze()
+        return root.freeze(path: "")
     }
 }

@@ -74,8 +74,12 @@ struct JSONByteParser {
     var i = 0
     /// Members and elements of the containers being read, shared by all nesting levels, so that
     /// each finished container is copied out once at its exact size instead of growing.
-    private var memberStack: [(key: String, value: Value)] = []
-    private var elementStack: [Value] = []
+    /// Containers are built on these stacks, each from its own part. Each starts with one
+    /// placeholder that no container owns: `Array(stack[k...])` hands back the stack's own
+    /// buffer when the part is the whole stack (k = 0), so the stack would lose it (a new one
+    /// on the next push) and the value would hold the stack's spare capacity.
+    private var memberStack: [(key: String, value: Value)] = [(key: "", value: .null)]
+    private var elementStack: [Value] = [.null]
     private var strings = ShortStringCache()
 
     init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {

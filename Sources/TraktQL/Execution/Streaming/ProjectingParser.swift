@@ -24,8 +24,12 @@ struct ProjectingParser {
     let final: Bool
     let maxDepth: Int
     var i = 0
-    private var memberStack: [(key: String, value: Value)] = []
-    private var elementStack: [Value] = []
+    /// Containers are built on these stacks, each from its own part. Each starts with one
+    /// placeholder that no container owns: `Array(stack[k...])` hands back the stack's own
+    /// buffer when the part is the whole stack (k = 0), so the stack would lose it (a new one
+    /// on the next push) and the value would hold the stack's spare capacity.
+    private var memberStack: [(key: String, value: Value)] = [(key: "", value: .null)]
+    private var elementStack: [Value] = [.null]
     var strings = ShortStringCache()
 
     init(base p: UnsafePointer<UInt8>, count: Int, offset: Int, final: Bool, maxDepth: Int) {
@@ -36,7 +40,7 @@ struct ProjectingParser {
         self.maxDepth = max(1, maxDepth)
     }
 
-    /// Moves to a new window, keeping the caches.
+    /// Moves to a new window, keeping the caches and the stacks' buffers.
     mutating func rebase(_ p: UnsafePointer<UInt8>, count: Int, offset: Int, final: Bool) {
         self = ProjectingParser(moving: self, p: p, count: count, offset: offset, final: final)
     }
@@ -48,6 +52,10 @@ struct ProjectingParser {
         self.final = final
         self.maxDepth = old.maxDepth
         self.strings = old.strings
+        // Empty between units (each container drops its part, even when it throws), but
+        // keeping their buffers spares a regrowth per window.
+        self.memberStack = old.memberStack
+        self.elementStack = old.elementStack
     }
 
     // MARK: errors
@@ -210,8 +218,9 @@ struct ProjectingParser {
     /// An object whose `{` is at `i`, keeping the members `projection` lists.
     mutating func projectObject(_ projection: Projection, depth: Int) throws(StreamFault) -> Value {
         if try openContainer(closedBy: UInt8(ascii: "}"), depth: depth) { return .object([]) }
-        let stackBase = memberStack.count
-        defer { memberStack.removeSubrange(stackBase...) }
+        // Kept members go straight into the object's own array (not the stack): few are kept,
+        // and the array needs no copy at the end. Most objects keep none and allocate nothing.
+        var members: [(key: String, value: Value)] = []
         while true {
             try expectKeyStart()
             let wanted = try matchKey(projection)
@@ -219,11 +228,12 @@ struct ProjectingParser {
             if let wanted {
                 let child = projection.children[wanted]
                 let value = try projectValue(child.node, depth: depth)
-                memberStack.append((key: child.key, value: value))
+                if members.isEmpty { members.reserveCapacity(projection.children.count) }
+                members.append((key: child.key, value: value))
             } else {
                 try skipValue(depth: depth)
             }
-            if try endOfMember() { return .object(Array(memberStack[stackBase...])) }
+            if try endOfMember() { return .object(members) }
         }
     }
 
@@ -250,6 +260,7 @@ struct ProjectingParser {
         }
         i = end + 1
         let length = end - start
+        if projection.lengthMask & Projection.lengthBit(length) == 0 { return nil }
         // The key's first (up to) eight bytes as a little-endian word, zero-padded.
         var word: UInt64 = 0
         let head = min(length, 8)

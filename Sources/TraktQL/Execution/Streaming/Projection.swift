@@ -20,18 +20,24 @@ public final class Projection: Sendable, CustomStringConvertible {
     /// comparison rejects almost every member name.
     let keyWords: [UInt64]
     let keyLengths: [Int]
+    /// Bit `min(length, 63)` set for each key's length: most member names are rejected by
+    /// their length alone, before any key is compared.
+    let lengthMask: UInt64
 
     init(whole: Bool, children: [(key: String, node: Projection)]) {
         self.whole = whole
         self.children = whole ? [] : children
         self.keyBytes = self.children.map { Array($0.key.utf8) }
         self.keyLengths = keyBytes.map(\.count)
+        self.lengthMask = keyLengths.reduce(0) { $0 | Self.lengthBit($1) }
         self.keyWords = keyBytes.map { bytes in
             var word: UInt64 = 0
             for (n, b) in bytes.prefix(8).enumerated() { word |= UInt64(b) << UInt64(8 * n) }
             return word
         }
     }
+
+    @inline(__always) static func lengthBit(_ length: Int) -> UInt64 { 1 << UInt64(min(length, 63)) }
 
     /// Everything (json/ndjson output of whole items).
     public static let everything = Projection(whole: true, children: [])
