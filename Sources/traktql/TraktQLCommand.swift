@@ -149,7 +149,11 @@ struct TraktQLCommand: AsyncParsableCommand {
             }
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
             let help = root == AuthCommand.self ? "traktql auth --help" : "traktql --help"
-            FileHandle.standardError.write(Data(("traktql: " + root.fullMessage(for: error) + "\n" + "Run '\(help)' for usage.\n").utf8))
+            // One "error:" prefix, as everywhere else in traktql, and one pointer to --help.
+            var message = root.fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+            if !message.contains("--help") { message += "\nRun '\(help)' for usage." }
+            FileHandle.standardError.write(Data(("traktql: " + message + "\n").utf8))
             Foundation.exit(1)
         }
     }

@@ -12,6 +12,16 @@ import Testing
         #expect(!help.stdout.contains("--emulator-faults"))
     }
 
+    /// A bad flag: one "error:" line, the usage, one pointer to --help, exit 1.
+    @Test func aBadFlagPointsToHelpOnce() async throws {
+        for (arguments, help) in [(["--bogus"], "traktql --help"), (["--api", "v3", "-c", "activity"], "traktql --help"), (["auth", "bogus"], "traktql auth --help")] {
+            let out = try await BinaryRunner.run("traktql", arguments)
+            #expect(out.status == 1, "\(arguments)")
+            #expect(out.stderr.hasPrefix("traktql: error: "), "\(out.stderr)")
+            #expect(out.stderr.components(separatedBy: "--help").count == 2 && out.stderr.contains("'\(help)'"), "\(out.stderr)")
+        }
+    }
+
     @Test func versionPrintsTheVersion() async throws {
         let out = try await BinaryRunner.run("traktql", ["--version"])
         #expect(out.status == 0)

@@ -136,6 +136,8 @@ public actor Engine {
             result.chart = plan.chartStyle
             return result
         } catch {
+            var error = error
+            if let (query, source) = query { error = Self.pointingAtTheNamedValue(error, in: query, source: source, variables: variables) }
             throw error.redacted(by: configuration.redactor)
         }
     }
@@ -163,6 +165,33 @@ public actor Engine {
         guard configuration.checksNamesWithServerCatalog, ServerCatalog.namesAnything(query), let catalog = await catalog() else { return }
         let diagnostics = catalog.diagnostics(for: query, variables: variables)
         if !diagnostics.isEmpty { throw .notFound(diagnostics: diagnostics, source: source) }
+    }
+
+    /// The API's 404 for a user, show or movie the query names ("user 'x' not found", which v2
+    /// says where v1 has the catalog check) points at that value, with the call as the hint.
+    /// A `$variable` points there when one of its values is the one named.
+    static func pointingAtTheNamedValue(_ error: TraktQLError, in query: Query, source: String,
+                                        variables: [String: QualifierValue] = [:]) -> TraktQLError {
+        guard case .api(404, let message, let call) = error else { return error }
+        func names(_ scalar: Scalar) -> Bool {
+            switch scalar.kind {
+            case .word(let text), .quoted(let text): return message.contains("'\(text)'")
+            case .variable(let name):
+                return variables[name]?.terms.contains { term in
+                    if case .scalar(let value) = term.kind, let text = value.text { return message.contains("'\(text)'") }
+                    return false
+                } ?? false
+            }
+        }
+        for qualifier in query.qualifiers where !qualifier.negated {
+            guard let key = QualifierKey(spelling: qualifier.key.name), [.user, .show, .movie].contains(key) else { continue }
+            for term in qualifier.value?.terms ?? [] {
+                if case .scalar(let scalar) = term.kind, names(scalar) {
+                    return .notFound(diagnostics: [.error(message, at: term.span, help: call.isEmpty ? nil : "the API answered 404 to \(call)")], source: source)
+                }
+            }
+        }
+        return error
     }
 
     /// Runs `body`, cancelling it when it takes longer than `seconds`: then it fails with a

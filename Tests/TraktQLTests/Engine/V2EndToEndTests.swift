@@ -112,6 +112,34 @@ enum V2TestServer {
         }
     }
 
+    /// v2 has no catalog check: its 404 for a name the query gives points at that name (a
+    /// literal, or the `$variable` that holds it), exit 2 as before.
+    @Test func aNotFoundNamePointsAtItsQualifierValue() async throws {
+        let server = try await V2TestServer.unlimited.value
+        let user = V2TestServer.busyUsers(server, count: 1)[0]
+        let v2 = V2TestServer.engine(server, api: .v2)
+        let cases: [(statements: [String], column: Int, name: String)] = [
+            (["activity user:\(user),nobody-at-all action:seen | limit 1"], "activity user:\(user),".count + 1, "nobody-at-all"),
+            (["activity user:\(user) show:no-such-show-here season:1 | limit 1"], "activity user:\(user) show:".count + 1, "no-such-show-here"),
+            (["let crew = \(user),nobody-at-all", "activity user:$crew action:seen | limit 1"], "activity user:".count + 1, "nobody-at-all"),
+        ]
+        for c in cases {
+            do {
+                _ = try await v2.run(c.statements.joined(separator: "\n"))
+                Issue.record("\(c.statements): no error")
+            } catch {
+                guard case .notFound(let diagnostics, _) = error else {
+                    Issue.record("\(c.statements): \(error)")
+                    continue
+                }
+                #expect(error.exitCode == 2)
+                #expect(diagnostics.count == 1 && diagnostics[0].message.contains("'\(c.name)'"), "\(diagnostics)")
+                #expect(diagnostics.first?.span.start.line == c.statements.count, "\(diagnostics)")
+                #expect(diagnostics.first?.span.start.column == c.column, "\(diagnostics)")
+            }
+        }
+    }
+
     @Test func itemsReadThroughTheV2Schema() async throws {
         let server = try await V2TestServer.unlimited.value
         let user = V2TestServer.busyUsers(server, count: 1)[0]
