@@ -137,7 +137,10 @@ public actor Engine {
             return result
         } catch {
             var error = error
-            if let (query, source) = query { error = Self.pointingAtTheNamedValue(error, in: query, source: source, variables: variables) }
+            // v1 checks names against the catalog first, and its fan-out 404 names every unknown user.
+            if settings.api == .v2, configuration.input == nil, let (query, source) = query {
+                error = Self.pointingAtTheNamedValue(error, in: query, source: source, variables: variables)
+            }
             throw error.redacted(by: configuration.redactor)
         }
     }
