@@ -176,22 +176,10 @@ public actor Engine {
     static func pointingAtTheNamedValue(_ error: TraktQLError, in query: Query, source: String,
                                         variables: [String: QualifierValue] = [:]) -> TraktQLError {
         guard case .api(404, let message, let call) = error else { return error }
-        func names(_ scalar: Scalar) -> Bool {
-            switch scalar.kind {
-            case .word(let text), .quoted(let text): return message.contains("'\(text)'")
-            case .variable(let name):
-                return variables[name]?.terms.contains { term in
-                    if case .scalar(let value) = term.kind, let text = value.text { return message.contains("'\(text)'") }
-                    return false
-                } ?? false
-            }
-        }
         for qualifier in query.qualifiers where !qualifier.negated {
-            guard let key = QualifierKey(spelling: qualifier.key.name), [.user, .show, .movie].contains(key) else { continue }
-            for term in qualifier.value?.terms ?? [] {
-                if case .scalar(let scalar) = term.kind, names(scalar) {
-                    return .notFound(diagnostics: [.error(message, at: term.span, help: call.isEmpty ? nil : "the API answered 404 to \(call)")], source: source)
-                }
+            guard let key = QualifierKey(spelling: qualifier.key.name), [.user, .show, .movie].contains(key), let value = qualifier.value else { continue }
+            for (name, span) in ServerCatalog.names(in: value, variables: variables) where message.contains("'\(name)'") {
+                return .notFound(diagnostics: [.error(message, at: span, help: call.isEmpty ? nil : "the API answered 404 to \(call)")], source: source)
             }
         }
         return error

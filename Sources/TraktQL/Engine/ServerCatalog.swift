@@ -95,7 +95,7 @@ public struct ServerCatalog: Sendable, Hashable {
 
     /// The plain names of a value (words and quoted strings), a variable's at the variable's
     /// position; comparisons and ranges are the checker's to refuse.
-    private static func names(in value: QualifierValue, variables: [String: QualifierValue]) -> [(String, SourceSpan)] {
+    static func names(in value: QualifierValue, variables: [String: QualifierValue]) -> [(String, SourceSpan)] {
         var out: [(String, SourceSpan)] = []
         for term in value.terms {
             guard case .scalar(let scalar) = term.kind else { continue }
