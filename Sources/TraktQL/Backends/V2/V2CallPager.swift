@@ -89,6 +89,11 @@ struct V2CallPager: CallPager {
         return .api(status: response.status, message: message, call: shown)
     }
 
+    func totalItems(in response: HTTPResponse) -> Int? {
+        guard let text = response.header("x-pagination-item-count"), let total = Int(text.trimmingCharacters(in: .whitespaces)), total >= 0 else { return nil }
+        return total
+    }
+
     mutating func advance(after items: [Value], fresh: Int) -> String? {
         page += 1
         return nil
