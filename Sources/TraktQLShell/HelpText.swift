@@ -2,7 +2,7 @@ import TraktQL
 
 /// `.help [topic]`.
 enum HelpText {
-    static let topics = ["qualifiers", "stages", "stats", "chart", "time", "formats", "settings", "commands", "input", "examples"]
+    static let topics = ["qualifiers", "stages", "stats", "chart", "time", "on", "let", "formats", "settings", "commands", "input", "examples"]
 
     static func text(for topic: String?) -> String {
         switch topic?.lowercased() {
@@ -13,7 +13,8 @@ enum HelpText {
               activity show:the-walking-dead season:1,2 actions:seen,rating since:7d
                 | where who != "justin" | select time, who, sxe, rating_advanced | sort time desc | limit 20
 
-            explain <query> shows the HTTP calls without making them. let NAME = value defines $NAME.
+            explain <query> shows the HTTP calls without making them. let NAME = value defines $NAME, and
+            let NAME = activity … | distinct FIELD keeps a query's answer in $NAME (.help let).
             set OPTION = value changes a setting. Statements continue on lines that start with '|'.
             Commands start with '.': .quit leaves (so does Ctrl-D), .help TOPIC explains a part.
             Strings take double quotes ("seen"); not equal is !=.
@@ -117,12 +118,13 @@ enum HelpText {
               durations   30min 6h 7d 2w 3mo 1y   (since:7d = at or after now − 7 days; 'm' alone is refused)
               dates       2024-01-01              (a day in the session zone; until: a date = the end of that day)
               date-times  2024-01-01T20:00  2024-01-01T20:00:00-05:00  2024-01-01T20:00Z
-              words       now today yesterday
+              periods     2024  2024-03  2024-W10 (a year, a month, an ISO week: Monday to Sunday)
+              words       now today yesterday this-week last-week this-month last-month this-year last-year
 
-            on: takes exactly one day: on:2024-11-01, on:today or on:yesterday (for a span of days, use
-            since: and until:). Times must fall between 1970-01-01 and 9999-12-31 in the session zone.
-            In where, a day (2024-11-01, today, yesterday) is its first instant and a duration compared
-            with time is that long ago: where time >= yesterday, where time >= 7d.
+            on: takes one period, whole (.help on). since: a period is its first instant, until: a period
+            its end. Times must fall between 1970-01-01 and 9999-12-31 in the session zone.
+            In where, a day (2024-11-01, today, yesterday) is its first instant, a duration compared with
+            a time is that long ago, and 'in' takes a period: where time >= 7d, where time in last-month.
 
             The v1 API reads timestamps as Unix seconds "in PST". set convention = pacific (default) treats
             them as Los Angeles wall-clock time written as if UTC; set convention = utc as plain Unix time.
@@ -131,6 +133,52 @@ enum HelpText {
             Examples:
               activity on:yesterday
               activity since:30d until:yesterday | count by action
+              activity user:justin on:last-month | count by action
+
+            """
+        case "on", "period", "periods":
+            return """
+            on: takes one calendar period and covers all of it, in the session time zone (set tz):
+
+              a day      on:2024-03-14   on:today   on:yesterday
+              a week     on:2024-W10     on:this-week   on:last-week     (ISO weeks: Monday to Sunday)
+              a month    on:2024-03      on:this-month  on:last-month
+              a year     on:2024         on:this-year   on:last-year
+
+            It means since: the period's first instant and until: the next period's first instant, with
+            daylight saving time taken into account (a day can have 23 or 25 hours); explain shows both
+            instants. on: cannot be combined with since: or until:.
+
+            The same periods work in where, after 'in' or 'not in':
+              activity user:justin | limit all | where time in this-year | count
+              activity user:justin | limit all | where time not in 2024-12 | count by month(time)
+
+            """
+        case "let", "variables", "vars":
+            return """
+            let NAME = value defines $NAME, usable wherever a value goes:
+
+              let crew = justin,serialkevin
+              activity user:$crew since:7d | count by who
+              activity since:7d | where who in $crew | count by action
+
+            let NAME = activity … keeps a query's answer: the values of its one column, with their kind
+            (titles and slugs are text, seasons and ids numbers, times times). The query runs once, when
+            the let runs (its calls are cached like any other); end it with | distinct FIELD to keep each
+            value once:
+
+              let seen = activity user:marco96 action:seen,scrobble,checkin | distinct title
+              activity user:marco96 action:watchlist | limit all | where title not in $seen | select time, title
+              activity since:7d type:episode,movie | where title not in $seen | count by title | sort count desc | limit 5
+              let shows = activity user:justin action:seen type:episode | distinct show.tvdb_id
+              activity user:justin action:rating -show:$shows | select time, title, rating_advanced
+
+            Use it after 'in' / 'not in' in where, or as a qualifier's values (show:$shows, -show:$shows,
+            user:$friends). A qualifier makes one call per value, so it takes at most 500 values (a negated
+            one, which only filters, takes all); a variable holds at most 10,000 values. A let whose answer
+            would be partial (only the newest page, or max_pages reached) or larger is an error that says
+            so: nothing is cut silently. explain shows the plan of every variable a query uses; .vars lists
+            the variables and their sizes.
 
             """
         case "formats", "format":
@@ -169,6 +217,7 @@ enum HelpText {
               .read FILE          run a script (~/ is your home directory)
               .explain QUERY      the plan for a query (like explain)
               .settings           all settings
+              .vars               the variables: values as written, query answers by size and kind
               .login              log in to Trakt API v2 (device code; like traktql auth login)
               .whoami             who is logged in, the token's scope and expiry
               .logout             revoke the login and delete it

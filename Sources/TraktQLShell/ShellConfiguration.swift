@@ -23,6 +23,8 @@ public struct ShellConfiguration: Sendable {
     public var format: String?
     public var timeZone: String?
     public var convention: String?
+    /// `--runtime-fallback`: `none` or `trakt` (42 min per episode, 90 per movie where the API has no runtime).
+    public var runtimeFallback: String?
     /// Stop at the first failing statement (the default) or run the rest and exit with the worst code.
     public var keepGoing = false
     /// Seed and clock for the embedded emulator (tests pin both).

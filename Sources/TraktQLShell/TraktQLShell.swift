@@ -98,7 +98,8 @@ public enum TraktQLShell {
 
         var settings = Settings()
         settings.api = api
-        for (name, value) in [("tz", configuration.timeZone), ("format", configuration.format), ("convention", configuration.convention)] {
+        for (name, value) in [("tz", configuration.timeZone), ("format", configuration.format), ("convention", configuration.convention),
+                              ("runtime_fallback", configuration.runtimeFallback)] {
             guard let value else { continue }
             if let failure = settings.apply(name: name, value: value) {
                 Console.err("traktql: error: \(failure.message)" + (failure.help.map { " (\($0))" } ?? "") + "\n")

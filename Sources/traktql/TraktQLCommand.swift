@@ -63,6 +63,9 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key-file"), help: ArgumentHelp("Read the API key from the first line of FILE ('-' reads standard input).", valueName: "FILE"))
     var apiKeyFile: String?
 
+    @Option(name: .customLong("runtime-fallback"), help: ArgumentHelp("What runtime is where the API has none: none (default: it stays empty) or trakt (42 min per episode, 90 per movie, as Trakt's own statistics); set runtime_fallback in the shell.", valueName: "none|trakt"))
+    var runtimeFallback: String?
+
     @Option(help: ArgumentHelp("Which Trakt API: v1 (the activity API) or v2 (env TRAKT_API, config 'api'). Default: v2 when a client id is configured, else v1.", valueName: "v1|v2"))
     var api: String?
 
@@ -181,6 +184,7 @@ struct TraktQLCommand: AsyncParsableCommand {
         configuration.format = format
         configuration.timeZone = tz
         configuration.convention = convention
+        configuration.runtimeFallback = runtimeFallback
         configuration.keepGoing = keepGoing
         configuration.emulatorSeed = seed
         configuration.now = now.flatMap(Self.parseInstant)

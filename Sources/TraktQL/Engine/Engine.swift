@@ -16,6 +16,8 @@ public actor Engine {
     public nonisolated let configuration: EngineConfiguration
     public private(set) var settings: Settings
     public private(set) var variables: [String: QualifierValue] = [:]
+    /// The variables that hold a query's answer (`let seen = activity …`).
+    public private(set) var results: [String: VariableResult] = [:]
     private let cache = ResponseCache()
     private let transport: any HTTPTransport
     private let limiter: ConcurrencyLimiter
@@ -63,6 +65,12 @@ public actor Engine {
             return .plan(try compile(query, source: source))
         case .let(let name, let value):
             variables[name.name] = value
+            results[name.name] = nil
+            return .defined(variable: name.name)
+        case .letQuery(let name, let query):
+            let result = try await answer(query, for: name, source: source)
+            results[name.name] = result
+            variables[name.name] = nil
             return .defined(variable: name.name)
         case .set(let name, let value):
             let text = value.terms.count == 1 ? (Self.scalarText(value.terms[0]) ?? Printer.print(value)) : Printer.print(value)
@@ -76,9 +84,37 @@ public actor Engine {
         }
     }
 
+    /// Runs the query of `let NAME = activity …` and keeps its one column: every value, or an
+    /// error that says why the answer cannot be a variable (several columns, a partial answer,
+    /// more than ``VariableResult/maximumValues`` values).
+    private func answer(_ query: Query, for name: Identifier, source: String) async throws(TraktQLError) -> VariableResult {
+        let plan = try compile(query, source: source)
+        let result = try await execute(plan, checkingNamesIn: (query, source))
+        func refuse(_ message: String, help: String) -> TraktQLError {
+            .query(diagnostics: [.error(message, at: query.span, help: help)], source: source)
+        }
+        guard result.items == nil, result.columns.count == 1 else {
+            throw refuse("$\(name.name) holds one column, but this query's answer has \(result.items != nil ? "whole items" : "\(result.columns.count) columns")",
+                         help: "end the query with '| distinct FIELD' (each value once) or '| select FIELD'")
+        }
+        guard !result.isPartial, !result.isIncomplete else {
+            throw refuse("$\(name.name) would hold part of the answer: \(result.warnings.first ?? "the API's answer was cut short")",
+                         help: "read the whole answer: '| distinct FIELD' and '| limit all' page through everything (raise 'set max_pages' if needed)")
+        }
+        guard result.rows.count <= VariableResult.maximumValues else {
+            throw refuse("$\(name.name) would hold \(result.rows.count) values; a variable holds at most \(VariableResult.maximumValues)",
+                         help: "narrow the query (since:, type:, a where), or use '| distinct FIELD' so each value counts once")
+        }
+        return VariableResult(values: result.rows.map { $0[0] }, kind: plan.resultColumnKinds?.first ?? .any, column: result.columns[0],
+                              query: Printer.print(query), explanation: plan.explanation(),
+                              calls: result.calls, cachedCalls: result.cachedCalls)
+    }
+
     /// The plan for a query, without running it.
     public func plan(_ text: String) throws(TraktQLError) -> Plan {
-        try QueryCompiler.plan(text, context: context(), backend: backend())
+        var plan = try QueryCompiler.plan(text, context: context(), backend: backend())
+        plan.runtimeFallback = settings.runtimeFallback
+        return plan
     }
 
     /// The backend statements run against now: the local input when one is configured,
@@ -96,9 +132,11 @@ public actor Engine {
                          credentials: configuration.credentials, convention: settings.convention)
     }
 
-    /// Checks and plans a query for the current backend.
+    /// Checks and plans a query for the current backend, with the session's runtime fallback.
     private func compile(_ query: Query, source: String) throws(TraktQLError) -> Plan {
-        try QueryCompiler.plan(query, source: source, context: context(), backend: backend())
+        var plan = try QueryCompiler.plan(query, source: source, context: context(), backend: backend())
+        plan.runtimeFallback = settings.runtimeFallback
+        return plan
     }
 
     /// Runs a plan.
@@ -235,8 +273,10 @@ public actor Engine {
     public func cachedResponses() async -> Int { await cache.count }
 
     private func context() -> SessionContext {
-        SessionContext(timeZone: settings.timeZone, convention: settings.convention, now: configuration.clock(), variables: variables,
-                       fields: backend().fields)
+        var context = SessionContext(timeZone: settings.timeZone, convention: settings.convention, now: configuration.clock(), variables: variables,
+                                     fields: backend().fields)
+        context.results = results
+        return context
     }
 
     private static func scalarText(_ term: QualifierTerm) -> String? {

@@ -33,10 +33,12 @@ struct Executor: Sendable {
         var conversionFailures: [ItemNormalizer.Failure] = []
         /// Paging could not get past a second with more than a page of activities.
         var incomplete = false
+        /// Older pages were left unread by the fetch policy or `max_pages`.
+        var partial = false
     }
 
     func run(_ plan: Plan, pagers: [any CallPager]) async throws(TraktQLError) -> QueryResult {
-        let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now), stages: plan.stages,
+        let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now, runtimeFallback: plan.runtimeFallback), stages: plan.stages,
                                  episodeFilters: plan.episodeFilters)
         // Once a stage reshapes rows (select, count, distinct), only what the stages read is
         // kept of each item: `limit all | count` over 80,000 items holds ids and times, not
@@ -80,11 +82,19 @@ struct Executor: Sendable {
         }
         let (columns, rows) = runner.run(plan.stages, on: kept)
         var warnings = fetched.flatMap(\.warnings)
+        if plan.runtimeFallback != .none {
+            let assumed = kept.reduce(0) { count, row in
+                if case .item(let item) = row, plan.runtimeFallback.applies(to: item, schema: schema) { return count + 1 }
+                return count
+            }
+            if let warning = RuntimeFallback.warning(count: assumed, of: kept.count) { warnings.append(warning) }
+        }
         if let warning = ItemNormalizer.warning(for: fetched.flatMap(\.conversionFailures)) { warnings.append(warning) }
         var result = QueryResult(columns: [], rows: [], items: nil, warnings: warnings,
                                  calls: fetched.reduce(0) { $0 + $1.calls }, cachedCalls: fetched.reduce(0) { $0 + $1.cached })
         let assembled = Self.assemble(columns: columns, rows: rows, fields: runner.fields)
         result.isIncomplete = fetched.contains { $0.incomplete }
+        result.isPartial = fetched.contains { $0.partial }
         result.columns = assembled.columns
         result.rows = assembled.rows
         result.items = assembled.items
@@ -140,6 +150,7 @@ struct Executor: Sendable {
                 // The default reads the newest page; the rows are right for it, but older
                 // activity (and its matches) was not read: say so, never a silent part.
                 fetched.warnings.append(Self.onePageNote(call: pager.name, read: fresh, total: total))
+                fetched.partial = true
                 return fetched
             case .rows(let wanted):
                 // The stages before the limit are streaming (see `V1Planner.fetchPolicy`), so
@@ -156,6 +167,7 @@ struct Executor: Sendable {
                 break
             }
             if pages >= pageBudget {
+                fetched.partial = true
                 fetched.warnings.append("stopped after \(pages) calls to \(pager.name) (max_pages); older activity was not fetched, so the result covers only the newest \(seen.count) activities. Raise the bound with 'set max_pages = N' or narrow the query with since:")
                 break
             }

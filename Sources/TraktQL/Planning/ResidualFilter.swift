@@ -29,7 +29,7 @@ public enum ResidualFilter: Sendable, Hashable, CustomStringConvertible {
     public func meaning(ratingField: String) -> String {
         func list<T>(_ values: [T], negated: Bool, field: String) -> String {
             let items = values.map { "\($0)" }
-            let set = items.count == 1 ? "== \(items[0])" : "in [\(items.joined(separator: ", "))]"
+            let set = items.count == 1 ? "== \(items[0])" : "in [\(Plan.abbreviated(items))]"
             return negated ? "not (\(field) \(set))" : "\(field) \(set)"
         }
         func numbers(_ f: NumberFilter, field: String) -> String {

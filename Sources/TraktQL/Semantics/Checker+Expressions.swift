@@ -45,6 +45,9 @@ extension Checker {
     /// A comparison, typed: both operands checked, durations next to a time made instants,
     /// and kinds that cannot compare reported at the operand that does not fit.
     private mutating func comparison(_ op: BinaryOperator, _ left: Expression, _ right: Expression, schema: Schema) -> CheckedExpression? {
+        if op == .in || op == .notIn, case .literal(.period(let text)) = right.kind {
+            return period(op, left, text, span: right.span, schema: schema)
+        }
         if reportBareWords(left, right, schema: schema) { return nil }
         let checkedLeft = checkExpression(left, schema: schema)
         let checkedRight = checkExpression(right, schema: schema)
@@ -94,16 +97,64 @@ extension Checker {
                 }
             }
         default:
+            // A list (a variable of several values) equals nothing and orders with nothing.
+            for (side, expression) in [(l, left), (r, right)] {
+                if case .list(let elements) = side {
+                    error("\(Self.quotedList(expression, count: elements.count)) is a list, which '\(op.rawValue)' cannot compare",
+                          at: expression.span, help: op == .equal ? "to test membership, write 'in' instead of '=='"
+                            : op == .notEqual ? "to test membership, write 'not in' instead of '!='" : "compare one value, or test membership with 'in'")
+                    return nil
+                }
+            }
             guard comparable(l, left.span, r, right.span, op: op, leftExpression: left) else { return nil }
         }
         return .binary(op, l, r)
     }
 
-    /// `$name` in an expression: its values (a number where a word is all digits).
+    private static func quotedList(_ expression: Expression, count: Int) -> String {
+        if case .variable(let name) = expression.kind { return "$\(name) (\(count) values)" }
+        return Printer.print(expression)
+    }
+
+    /// `time in this-year`, `time not in 2026-03`: the period's first instant up to the next
+    /// period's, in the session zone (as `on:` reads it).
+    private mutating func period(_ op: BinaryOperator, _ left: Expression, _ text: String, span: SourceSpan, schema: Schema) -> CheckedExpression? {
+        guard let l = checkExpression(left, schema: schema) else { return nil }
+        if let kind = Self.kind(of: l), kind != .instant {
+            error("'\(Self.subject(l))' is \(Self.article(kind)), so it is never in a period of time like \(text)", at: left.span,
+                  help: "periods contain times: time in \(text)")
+            return nil
+        }
+        let expression: TimeExpression
+        switch TimeExpression.parse(text) {
+        case .success(let parsed) where parsed.isPeriod:
+            expression = parsed
+        case .success:
+            error("'\(Lexer.printable(text))' is a point in time, not a period", at: span, help: "periods are " + Self.periodForms)
+            return nil
+        case .failure(let failure):
+            error(failure.message, at: span, help: failure.help)
+            return nil
+        }
+        guard isSupported(expression, text: text, span: span) else { return nil }
+        let (start, end) = expression.interval(now: context.now, in: context.timeZone)
+        let inside = CheckedExpression.binary(.and, .binary(.greaterEqual, l, .value(.instant(start))), .binary(.less, l, .value(.instant(end))))
+        return op == .notIn ? .not(inside) : inside
+    }
+
+    static let periodForms = "a day (2024-03-14, today, yesterday), a week (2024-W10, this-week, last-week), "
+        + "a month (2024-03, this-month, last-month) or a year (2024, this-year, last-year)"
+
+    /// `$name` in an expression: its values (a number where a word is all digits); a query
+    /// variable's values as its column had them (text, numbers, times), always a list.
     private mutating func variable(_ name: String, span: SourceSpan) -> CheckedExpression? {
+        if let result = context.results[name] {
+            return .list(result.values.map { .value($0) })
+        }
         guard let bound = context.variables[name] else {
             error("unknown variable '$\(name)'", at: span,
-                  help: Suggestion.closest(to: name, in: context.variables.keys).map { "did you mean '$\($0)'?" } ?? "define it first with 'let \(name) = …'")
+                  help: Suggestion.closest(to: name, in: Array(context.variables.keys) + Array(context.results.keys)).map { "did you mean '$\($0)'?" }
+                    ?? "define it first with 'let \(name) = …'")
             return nil
         }
         let values = bound.terms.compactMap { term -> Value? in
@@ -376,6 +427,9 @@ extension Checker {
                 error(failure.message, at: span, help: failure.help)
                 return nil
             }
+        case .period(let text):
+            error("a period like \(Lexer.printable(text)) goes after 'in'", at: span, help: "write time in \(text)")
+            return nil
         case .dateTime(let text):
             switch TimeExpression.parse(text) {
             case .success(let expression):

@@ -8,6 +8,8 @@ public struct SessionContext: Sendable {
     /// "Now" for relative times; the engine reads its clock once per statement.
     public var now: Date
     public var variables: [String: QualifierValue]
+    /// The variables that hold a query's answer (`let seen = activity …`).
+    public var results: [String: VariableResult] = [:]
     /// The fields the backend's items have, with their kinds (``Backend/fields``); by default
     /// every backend's, as for a saved file of either shape.
     public var fields: FieldCatalog

@@ -48,7 +48,7 @@ final class VocabularyStore: @unchecked Sendable {
 
     /// After each statement: the variables, and the built-in catalog once the emulator runs anyway.
     func refresh(from engine: Engine) async {
-        let names = await engine.variables.keys.sorted()
+        let names = Set(await engine.variables.keys).union(await engine.results.keys).sorted()
         lock.withLock { variables = names }
         if case .embedded(let embedded) = source, lock.withLock({ catalog == nil }), await embedded.server != nil {
             let loaded = Self.completable(await embedded.catalog())

@@ -17,7 +17,13 @@ import Testing
     }
 
     static func local(_ plan: Plan) -> [String] {
-        plan.residual.map { "filter \($0.origin.text) ⇒ \($0.meaning)" } + (plan.residual.isEmpty ? ["no filter"] : [])
+        var lines = plan.residual.map { "filter \($0.origin.text) ⇒ \($0.meaning)" }
+        if let source = plan.local {
+            let zone = plan.timeZone
+            if let since = source.since { lines.append("filter \(since.origin.text) ⇒ time >= \(ValueText.iso8601(since.instant, in: zone))") }
+            if let until = source.until { lines.append("filter \(until.origin.text) ⇒ time < \(ValueText.iso8601(until.instant, in: zone))") }
+        }
+        return lines.isEmpty ? ["no filter"] : lines
     }
 
     static func sideBySide(_ input: String, context: SessionContext) -> [String] {

@@ -163,7 +163,7 @@ struct LocalPipeline {
 
     init(plan: Plan, local: LocalSource, now: Date, schema: (any ItemSchema)? = nil) {
         self.schema = schema ?? V1ItemSchema(convention: local.convention)
-        runner = StageRunner(fields: FieldEvaluator(schema: self.schema, now: now), stages: plan.stages, episodeFilters: plan.episodeFilters)
+        runner = StageRunner(fields: FieldEvaluator(schema: self.schema, now: now, runtimeFallback: plan.runtimeFallback), stages: plan.stages, episodeFilters: plan.episodeFilters)
         residual = plan.residual
         self.local = local
         let split = plan.stages.firstIndex { stage in
@@ -180,10 +180,15 @@ struct LocalPipeline {
         if case .limit(let n?)? = rest.first { earlyLimit = n } else { earlyLimit = nil }
         if case .stats(let spec)? = rest.first { aggregator = Stats.Aggregator(spec, fields: runner.fields) }
         aggregates = aggregator != nil
+        runtimeFallback = plan.runtimeFallback
     }
 
     /// Values that could not be read as their field's type (``ItemNormalizer``).
     private(set) var conversionFailures: [ItemNormalizer.Failure] = []
+    /// The plan's ``RuntimeFallback``, and how many accepted items used it.
+    private let runtimeFallback: RuntimeFallback
+    private var accepted = 0
+    private var assumedRuntimes = 0
 
     /// Takes one item; answers whether more items are wanted.
     mutating func accept(_ item: Value) -> Bool {
@@ -194,6 +199,10 @@ struct LocalPipeline {
             guard let time = schema.time(of: item), local.contains(time) else { return true }
         }
         if !residual.isEmpty, !runner.passes(item, residual) { return true }
+        if runtimeFallback != .none {
+            accepted += 1
+            if runtimeFallback.applies(to: item, schema: schema) { assumedRuntimes += 1 }
+        }
         if aggregates {
             if prefix.isEmpty {
                 aggregator!.add(.item(item))
@@ -220,8 +229,8 @@ struct LocalPipeline {
             (restColumns, finalRows) = runner.run(rest, on: rows)
         }
         let assembled = Executor.assemble(columns: restColumns ?? prefixColumns, rows: finalRows, fields: runner.fields)
-        return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items,
-                           warnings: ItemNormalizer.warning(for: conversionFailures).map { [$0] } ?? [],
+        let warnings = [ItemNormalizer.warning(for: conversionFailures), RuntimeFallback.warning(count: assumedRuntimes, of: accepted)].compactMap { $0 }
+        return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items, warnings: warnings,
                            calls: 0, cachedCalls: 0)
     }
 }

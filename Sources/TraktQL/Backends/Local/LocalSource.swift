@@ -82,7 +82,7 @@ extension LocalSource {
             ("input", .string(local.displayName)),
             ("calls", .array([])),
             ("residual", .array(filters)),
-            ("stages", .array(plan.stages.map { .string(Plan.describe($0)) })),
+            ("stages", .array(plan.stages.map { .string(Plan.describe($0, zone: plan.timeZone)) })),
             ("min_ignored", .bool(local.ignoredMinimal)),
             ("read", .string(readDescription(of: plan))),
             ("convention", .string(convention.rawValue)),

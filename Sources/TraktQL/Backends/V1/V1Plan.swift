@@ -64,7 +64,7 @@ extension V1Plan {
         var members: [(key: String, value: Value)] = [
             ("calls", .array(callValues)),
             ("residual", .array(plan.residualValues())),
-            ("stages", .array(plan.stages.map { .string(Plan.describe($0)) })),
+            ("stages", .array(plan.stages.map { .string(Plan.describe($0, zone: plan.timeZone)) })),
             ("fetch", .string(fetchDescription(of: plan))),
             ("convention", .string(convention.rawValue)),
             ("time_zone", .string(plan.timeZone.identifier)),

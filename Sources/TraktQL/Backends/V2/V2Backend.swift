@@ -85,7 +85,7 @@ public struct V2Backend: Backend {
         }
         var result: QueryResult
         if pagers.isEmpty {
-            let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now), stages: plan.stages, episodeFilters: plan.episodeFilters)
+            let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now, runtimeFallback: plan.runtimeFallback), stages: plan.stages, episodeFilters: plan.episodeFilters)
             let (columns, rows) = runner.run(plan.stages, on: [])
             let assembled = Executor.assemble(columns: columns, rows: rows, fields: runner.fields)
             result = QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items, warnings: [], calls: 0, cachedCalls: 0)

@@ -144,7 +144,7 @@ extension V2Plan {
             ("lookups", .array(lookups.map { .object([("url", .string(base + $0.path)), ("from", .string($0.from)), ("gives", .string($0.gives))]) })),
             ("calls", .array(callValues)),
             ("residual", .array(plan.residualValues(ratingField: "rating") + notes.map { .object([("from", .string("v2")), ("check", .string($0))]) })),
-            ("stages", .array(plan.stages.map { .string(Plan.describe($0)) })),
+            ("stages", .array(plan.stages.map { .string(Plan.describe($0, zone: plan.timeZone)) })),
             ("fetch", .string(fetchDescription(of: plan))),
             ("time_zone", .string(plan.timeZone.identifier)),
         ]
