@@ -99,7 +99,7 @@ actor AuthSession {
 
     /// How messages name the server: its URL, or the built-in emulator.
     private func serverName(_ client: OAuthClient) -> String {
-        apiURL == nil ? "the built-in emulator" : client.serverIdentity
+        apiURL == nil ? "the built-in emulator at \(client.serverIdentity)" : client.serverIdentity
     }
 
     /// Server text (usernames, URLs) is sanitised for the terminal; line breaks are kept.
@@ -132,7 +132,7 @@ actor AuthSession {
         try store?.checkReadyForLogin()
         let code = try await flow.start()
         redactor.learn(code.deviceCode, label: "<device-code>")
-        say("To log in to \(serverName(client)), open \(code.verificationURL) and enter the code:\n\n    \(code.userCode)\n")
+        say("Logging in to \(serverName(client)).\nTo log in, open \(code.verificationURL) and enter the code:\n\n    \(code.userCode)\n")
         // Drawn only on a terminal: in a pipe or a file the blocks are noise. The server's URL
         // is sanitised before it is encoded; the drawing itself is ours (colour escapes).
         let target = TerminalSafety.sanitize(code.prefilledURL)

@@ -33,7 +33,9 @@ extension TraktQLShell {
         if let url = configuration.apiURL {
             switch ShellTransport.trustRootFiles(caCertificateFile: configuration.caCertificateFile, server: url) {
             case .success(let files):
-                network = ShellTransport(engine: EngineConfiguration(apiURL: url), trustRootFiles: files, proxies: .environment())
+                // The OAuth calls' own limits (30 s each), as for a query's calls otherwise.
+                let engine = EngineConfiguration(apiURL: url, connectTimeout: 10, requestTimeout: 30)
+                network = ShellTransport(engine: engine, trustRootFiles: files, proxies: .environment())
             case .failure(let problem):
                 Console.err("traktql: error: \(problem.message)\n")
                 return ExitStatus.usage.rawValue

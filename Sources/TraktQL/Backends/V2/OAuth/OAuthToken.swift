@@ -143,12 +143,14 @@ public struct OAuthToken: Codable, Sendable, Equatable {
         guard let refresh = object["refresh_token"]?.stringValue.flatMap({ $0.isEmpty ? nil : $0 }) ?? previousRefreshToken else {
             throw OAuthError(.network, "the server's token answer has no refresh_token")
         }
-        let lifetime = OutsideNumber.double(object["expires_in"]).map { OutsideNumber.clamp($0, to: 0...Self.longestLifetime) }
+        // Whole seconds, as the file keeps them: the pair in memory equals the pair read back.
+        let receivedAt = Date(timeIntervalSince1970: receivedAt.timeIntervalSince1970.rounded(.down))
+        let lifetime = OutsideNumber.double(object["expires_in"]).map { OutsideNumber.clamp($0, to: 0...Self.longestLifetime).rounded(.down) }
             ?? Self.assumedLifetime
         var created = receivedAt
         if let said = OutsideNumber.double(object["created_at"]),
            (receivedAt.timeIntervalSince1970 - Self.longestLifetime...receivedAt.timeIntervalSince1970 + 86_400).contains(said) {
-            created = Date(timeIntervalSince1970: said)
+            created = Date(timeIntervalSince1970: said.rounded())
         }
         self.init(accessToken: access, refreshToken: refresh, expiresAt: receivedAt.addingTimeInterval(lifetime),
                   scope: object["scope"]?.stringValue ?? "", createdAt: created, server: server)
