@@ -57,10 +57,11 @@ public struct OAuthToken: Codable, Sendable, Equatable {
         return date
     }
 
-    /// An instant of a token file: Unix seconds from 1970 to 9999, else nil.
+    /// An instant of a token file: Unix seconds from 1970 to 9999 (whole seconds, as the file
+    /// keeps them), else nil.
     static func savedInstant(_ seconds: Double) -> Date? {
         guard seconds.isFinite, (0...OutsideNumber.latestUnixTime).contains(seconds) else { return nil }
-        return Date(timeIntervalSince1970: seconds)
+        return Date(timeIntervalSince1970: min(seconds.rounded(), OutsideNumber.latestUnixTime))
     }
 
     static func outOfRange(_ seconds: Double, _ field: String) -> String {
