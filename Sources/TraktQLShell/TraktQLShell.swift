@@ -94,8 +94,10 @@ public enum TraktQLShell {
         // said on stderr, so a pause is never silent; Ctrl-C stops it.
         engineConfiguration.onRetry = { event in
             guard event.delay > 1 else { return }
-            Console.err("traktql: \(event.reason) for \(TerminalSafety.sanitize(event.request)); waiting \(String(format: "%.0f", event.delay.rounded(.up))) s "
-                        + "before trying again (retry \(event.attempt); Ctrl-C stops)\n")
+            let line = "traktql: \(event.reason) for \(TerminalSafety.sanitize(event.request)); waiting \(String(format: "%.0f", event.delay.rounded(.up))) s "
+                + "before trying again (retry \(event.attempt); Ctrl-C stops)\n"
+            // Never over the progress line: it is erased, and drawn again by the next update.
+            if let progressLine { progressLine.interject(line) } else { Console.err(line) }
         }
         // The default key "traktql" is not a secret (and is this program's name).
         engineConfiguration.redactor = Redactor(apiKey: configuration.apiKey, password: configuration.password, credentials: credentials)

@@ -116,10 +116,13 @@ public actor Engine {
             standardInputConsumed = true
         }
         let format = settings.format.flatMap(OutputFormat.init(rawValue:))
-        let session = ExecutionSession(
+        var bounded = ExecutionSession(
             transport: transport, cache: cache, cacheTTL: settings.cacheTTL, maxPages: settings.maxPages,
             limiter: limiter, now: configuration.clock(), progress: configuration.progress,
             wholeItems: format == nil || format == .json || format == .ndjson)
+        bounded.deadline = Date().addingTimeInterval(min(settings.timeout, Self.longestTimeout))
+        bounded.timeout = settings.timeout
+        let session = bounded
         let backend = backend()
         do {
             // A local input has no calls to bound; a remote statement gets the time budget.
@@ -140,6 +143,11 @@ public actor Engine {
             // v1 checks names against the catalog first, and its fan-out 404 names every unknown user.
             if settings.api == .v2, configuration.input == nil, let (query, source) = query {
                 error = Self.pointingAtTheNamedValue(error, in: query, source: source, variables: variables)
+            }
+            // A backend that finds a problem with a qualifier while running (a file that names
+            // no user) points into the statement's own text.
+            if case .query(let diagnostics, let text) = error, text.isEmpty, let (_, source) = query {
+                error = .query(diagnostics: diagnostics, source: source)
             }
             throw error.redacted(by: configuration.redactor)
         }
@@ -185,6 +193,10 @@ public actor Engine {
         return error
     }
 
+    /// No statement's budget is longer than this (a year): the sleep that bounds it counts
+    /// nanoseconds in 64 bits.
+    static let longestTimeout: TimeInterval = 365 * 86_400
+
     /// Runs `body`, cancelling it when it takes longer than `seconds`: then it fails with a
     /// message naming the `timeout` setting (no partial result).
     static func withinBudget<T: Sendable>(_ seconds: TimeInterval, _ body: @escaping @Sendable () async throws(TraktQLError) -> T) async throws(TraktQLError) -> T {
@@ -193,7 +205,7 @@ public actor Engine {
                 do throws(TraktQLError) { return .success(try await body()) } catch { return .failure(error) }
             }
             group.addTask {
-                try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+                try? await Task.sleep(nanoseconds: UInt64(min(max(0, seconds), Self.longestTimeout) * 1e9))
                 return nil  // nil: the budget ran out (or the statement was cancelled)
             }
             let first = await group.next() ?? nil
@@ -203,8 +215,8 @@ public actor Engine {
         guard let outcome else {
             if Task.isCancelled { throw .network(message: "cancelled", call: "") }
             let shown = seconds.rounded() == seconds ? "\(Int(seconds)) s" : "\(seconds) s"
-            throw .network(message: "the statement took longer than its time budget (timeout = \(shown)) and was stopped; no result",
-                           call: "raise it with 'set timeout = …' or narrow the query")
+            throw .network(message: "the statement took longer than its time budget (timeout = \(shown)) and was stopped, with no result; "
+                           + "raise it with 'set timeout = …' or narrow the query", call: "")
         }
         return try outcome.get()
     }
@@ -223,7 +235,8 @@ public actor Engine {
     public func cachedResponses() async -> Int { await cache.count }
 
     private func context() -> SessionContext {
-        SessionContext(timeZone: settings.timeZone, convention: settings.convention, now: configuration.clock(), variables: variables)
+        SessionContext(timeZone: settings.timeZone, convention: settings.convention, now: configuration.clock(), variables: variables,
+                       fields: backend().fields)
     }
 
     private static func scalarText(_ term: QualifierTerm) -> String? {

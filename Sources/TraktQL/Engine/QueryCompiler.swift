@@ -12,6 +12,9 @@ public enum QueryCompiler {
     /// Checks one parsed query and plans it for `backend` (by default the v1 API, with the
     /// session's timestamp convention).
     public static func plan(_ query: Query, source: String, context: SessionContext, backend: (any Backend)? = nil) throws(TraktQLError) -> Plan {
+        var context = context
+        // A field's kind is the backend's: `rating` is text on v1 and a number on v2.
+        if let backend { context.fields = backend.fields }
         var checker = Checker(context: context)
         let (checked, diagnostics) = checker.check(query)
         guard let checked else { throw .query(diagnostics: diagnostics, source: source) }

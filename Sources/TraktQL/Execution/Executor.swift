@@ -117,7 +117,7 @@ struct Executor: Sendable {
         var rowsSoFar = 0
         let pageBudget = Self.pageBudget(for: plan.fetch, maxPages: session.maxPages)
         while true {
-            var (page, isLast) = try await fetchPage(pager, fetched: &fetched)
+            var (page, isLast, total) = try await fetchPage(pager, fetched: &fetched)
             pages += 1
             for index in page.indices {
                 fetched.conversionFailures += ItemNormalizer.normalize(&page[index])
@@ -137,6 +137,10 @@ struct Executor: Sendable {
             guard !isLast else { break }  // the stream is exhausted
             switch plan.fetch {
             case .onePage:
+                // The default reads the newest page; the rows are right for it, but older
+                // activity (and its matches) was not read: say so, never a silent part.
+                fetched.warnings.append(Self.onePageNote(call: pager.name, read: fresh, total: total, kept: fetched.items.count,
+                                                         filtered: !plan.residual.isEmpty || plan.stages.contains { if case .filter = $0 { return true } else { return false } }))
                 return fetched
             case .rows(let wanted):
                 // The stages before the limit are streaming (see `V1Planner.fetchPolicy`), so
@@ -174,14 +178,23 @@ struct Executor: Sendable {
     /// such bodies come from failing proxies and connections more often than from the API.
     static let bodyAttempts = 3
 
-    private func fetchPage(_ pager: any CallPager, fetched: inout Fetched) async throws(TraktQLError) -> (items: [Value], isLast: Bool) {
+    /// What a one-page answer covers, and how to read more.
+    static func onePageNote(call: String, read: Int, total: Int?, kept: Int, filtered: Bool) -> String {
+        let covered = total.map { "the newest \(read) of \($0) items" } ?? "the newest \(read) items"
+        let matches = filtered ? " (\(kept) of them matched)" : ""
+        return "only one page of \(call) was read, \(covered)\(matches): without a limit or since:, a query reads the newest page; "
+            + "add '| limit all' to read everything, or '| limit N' or since: for more"
+    }
+
+    private func fetchPage(_ pager: any CallPager, fetched: inout Fetched) async throws(TraktQLError) -> (items: [Value], isLast: Bool, total: Int?) {
         let shown = pager.shown
-        if let cached = await session.cache.response(for: shown, ttl: session.cacheTTL), let page = try? pager.read(cached) {
-            fetched.cached += 1
-            return page
-        }
         guard let request = pager.request() else {
             throw .usage("cannot build a URL for \(shown)")
+        }
+        let key = ResponseCache.key(for: request, shown: shown)
+        if let cached = await session.cache.response(for: key, ttl: session.cacheTTL), let page = try? pager.read(cached) {
+            fetched.cached += 1
+            return (page.items, page.isLast, pager.totalItems(in: cached))
         }
         var attempt = 1
         while true {
@@ -190,8 +203,8 @@ struct Executor: Sendable {
             guard response.isSuccess else { throw pager.failure(response) }
             do {
                 let page = try pager.read(response)
-                await session.cache.store(response, for: shown)
-                return page
+                await session.cache.store(response, for: key)
+                return (page.items, page.isLast, pager.totalItems(in: response))
             } catch {
                 guard case .network = error, attempt < Self.bodyAttempts, !Task.isCancelled else { throw error }
                 attempt += 1
@@ -207,6 +220,10 @@ struct Executor: Sendable {
             }
         } catch let error as TransportError {
             throw Self.translate(error, shown: shown, redact: redact)
+        } catch let error as TraktQLError {
+            // A wrapper's own verdict (a rate limit that outlasts the statement's budget).
+            if case .api(let status, let message, let call) = error, call.isEmpty { throw .api(status: status, message: message, call: shown) }
+            throw error
         } catch is CancellationError {
             throw .network(message: "cancelled", call: shown)
         } catch {

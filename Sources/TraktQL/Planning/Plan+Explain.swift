@@ -23,13 +23,14 @@ extension Plan {
         negationNotes.isEmpty ? [] : ["negations:"] + negationNotes.map { "  " + $0 }
     }
 
-    /// Each residual filter as `origin  ⇒  meaning`.
-    var residualLines: [String] {
-        residual.map { "  \($0.origin.text)  ⇒  \($0.meaning)" }
+    /// Each residual filter as `origin  ⇒  meaning`, naming the 10-point rating as the
+    /// backend's items do.
+    func residualLines(ratingField: String = "rating_advanced") -> [String] {
+        residual.map { "  \($0.origin.text)  ⇒  \($0.meaning(ratingField: ratingField))" }
     }
 
-    var residualValues: [Value] {
-        residual.map { .object([("from", .string($0.origin.text)), ("check", .string($0.meaning))]) }
+    func residualValues(ratingField: String = "rating_advanced") -> [Value] {
+        residual.map { .object([("from", .string($0.origin.text)), ("check", .string($0.meaning(ratingField: ratingField)))]) }
     }
 
     var stagesLine: String {

@@ -31,6 +31,8 @@ struct LocalExecutor {
            let result = try Self.runV2(plan: plan, local: local, data: try readAll(), now: now) {
             return result
         }
+        // v1 items name their users; a v1 file names no account for `me`.
+        let plan = try Self.bindingUsers(in: plan, fileUser: nil, items: nil, schema: V1ItemSchema(convention: local.convention), name: local.displayName)
         var pipeline = LocalPipeline(plan: plan, local: local, now: now)
         switch reader {
         case .plain:
@@ -110,7 +112,10 @@ struct LocalExecutor {
     static func runV2(plan: Plan, local: LocalSource, data: Data, now: Date) throws(TraktQLError) -> QueryResult? {
         guard V2Input.looksLikeV2(prefix: data.prefix(16_384)), let value = try? JSONReader.parse(data),
               let reading = V2Input.read(value, name: local.displayName) else { return nil }
-        var pipeline = LocalPipeline(plan: plan, local: local, now: now, schema: V2ItemSchema())
+        if let refusal = reading.refusal { throw .usage(refusal) }
+        let schema = V2ItemSchema()
+        let plan = try bindingUsers(in: plan, fileUser: reading.username, items: reading.items, schema: schema, name: local.displayName)
+        var pipeline = LocalPipeline(plan: plan, local: local, now: now, schema: schema)
         for item in reading.items {
             if !pipeline.accept(item) { break }
         }

@@ -63,7 +63,7 @@ extension LocalSource {
             lines.append("filter: none")
         } else {
             lines.append("filter (checked on each item of the input):")
-            lines += plan.residualLines
+            lines += plan.residualLines()
             for line in time { lines.append("  " + line) }
         }
         lines.append(plan.stagesLine)
@@ -73,7 +73,7 @@ extension LocalSource {
 
     public func explanationValue(of plan: Plan, base: String) -> Value {
         let local = self
-        var filters = plan.residualValues
+        var filters = plan.residualValues()
         for bound in [local.since.map { ($0, ">=") }, local.until.map { ($0, "<") }].compactMap({ $0 }) {
             filters.append(.object([("from", .string(bound.0.origin.text)),
                                     ("check", .string("time \(bound.1) \(plan.isoString(bound.0.instant))"))]))

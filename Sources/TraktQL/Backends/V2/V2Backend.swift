@@ -59,7 +59,8 @@ public struct V2Backend: Backend {
         }
         let auth = V2Auth(clientID: credentials.clientID, token: token)
         var session = session
-        session.transport = V2RateLimitedTransport(base: session.transport, budget: budget, progress: session.progress)
+        session.transport = V2RateLimitedTransport(base: session.transport, budget: budget, progress: session.progress,
+                                                   deadline: session.deadline, timeout: session.timeout)
         let redactor = Redactor(apiKey: credentials.clientID, tokens: [token, credentials.clientSecret].compactMap { $0 })
 
         var lookups = Lookups(base: base, auth: auth, session: session)

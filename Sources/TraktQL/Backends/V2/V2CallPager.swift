@@ -89,6 +89,10 @@ struct V2CallPager: CallPager {
         return .api(status: response.status, message: message, call: shown)
     }
 
+    func totalItems(in response: HTTPResponse) -> Int? {
+        OutsideNumber.headerInteger(response.header("x-pagination-item-count"))
+    }
+
     mutating func advance(after items: [Value], fresh: Int) -> String? {
         page += 1
         return nil

@@ -36,16 +36,21 @@ struct V2RateLimitedTransport: HTTPTransport {
     let base: any HTTPTransport
     let budget: V2RateBudget
     let progress: (@Sendable (String) -> Void)?
+    /// When the statement's budget ends: a wait past it fails at once, saying when to retry.
+    var deadline: Date = .distantFuture
+    var timeout: TimeInterval = 0
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         while true {
             let pause = await budget.delay()
+            try refuseWaitingPastTheDeadline(pause, header: await budget.lastLimit)
             if pause > 0 { try await Task.sleep(nanoseconds: OutsideNumber.nanoseconds(seconds: pause, upTo: Self.longestWait)) }
             let response = try await base.send(request)
             guard response.status == 429 else { return response }
             let header = response.header("x-ratelimit")
             let wait = Self.wait(retryAfter: response.retryAfter, rateLimit: header)
             await budget.limited(for: wait, header: header)
+            try refuseWaitingPastTheDeadline(wait, header: header)
             if wait > 1 {
                 progress?("rate limited by the API\(Self.describe(header)): waiting \(OutsideNumber.wholeSeconds(wait, rounding: .up)) s before trying again (Ctrl-C stops)")
             }
@@ -54,6 +59,17 @@ struct V2RateLimitedTransport: HTTPTransport {
 
     /// The longest wait taken from a server: Trakt's window is 5 minutes.
     static let longestWait: TimeInterval = 300
+
+    /// A wait that would end after the statement's budget fails now, with the time to retry.
+    private func refuseWaitingPastTheDeadline(_ wait: TimeInterval, header: String?, now: Date = Date()) throws(TraktQLError) {
+        guard wait > 0, now.addingTimeInterval(wait) > deadline else { return }
+        let retryAt = now.addingTimeInterval(wait)
+        let clock = ValueText.iso8601(retryAt, in: .current)
+        let budget = timeout.rounded() == timeout ? "\(Int(timeout)) s" : "\(timeout) s"
+        throw .api(status: 429, message: "rate limited by the API\(Self.describe(header)): the next call is allowed in \(OutsideNumber.wholeSeconds(wait, rounding: .up)) s, "
+                   + "after this statement's time budget (timeout = \(budget)) ends; try again at \(clock), or raise 'set timeout = …'",
+                   call: "")
+    }
 
     /// `Retry-After` (seconds), else the time left until `X-Ratelimit.until`, else 1 s; at
     /// least 50 ms and at most ``longestWait`` (`Retry-After: 1e300` waits 5 minutes).
