@@ -89,7 +89,11 @@ struct V2CallPager: CallPager {
         return .api(status: response.status, message: message, call: shown)
     }
 
-    func totalItems(in response: HTTPResponse) -> Int? {
+    func totalItems(in response: HTTPResponse) -> Int? { Self.itemCount(in: response) }
+
+    /// `X-Pagination-Item-Count`: a whole number from 0, else nil (like every `X-Pagination-*`
+    /// header, through ``OutsideNumber/headerInteger(_:in:)``).
+    static func itemCount(in response: HTTPResponse) -> Int? {
         OutsideNumber.headerInteger(response.header("x-pagination-item-count"))
     }
 
