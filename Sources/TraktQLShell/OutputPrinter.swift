@@ -50,7 +50,23 @@ struct OutputPrinter: Sendable {
         }
     }
 
+    /// `value` with the known secrets replaced inside its text. Cells are redacted before they
+    /// are rendered: a table that cuts a long cell short could otherwise leave part of a secret.
+    private func redacted(_ value: Value) -> Value {
+        switch value {
+        case .string(let text): return .string(redactor.redactingKnownSecrets(in: text))
+        case .array(let elements): return .array(elements.map(redacted))
+        case .object(let members): return .object(members.map { ($0.key, redacted($0.value)) })
+        default: return value
+        }
+    }
+
     func printRows(_ result: QueryResult, settings: Settings) {
+        var result = result
+        if !redactor.secrets.isEmpty {
+            result.rows = result.rows.map { $0.map(redacted) }
+            result.items = result.items?.map(redacted)
+        }
         let format = format(settings)
         let options = RenderOptions(format: format, timeZone: settings.timeZone, terminalWidth: terminal.width(),
                                     color: colors(settings), csvLineEnding: .lf)
