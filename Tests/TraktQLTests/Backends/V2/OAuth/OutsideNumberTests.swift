@@ -116,6 +116,14 @@ import TraktProtocol
         #expect(OutsideNumber.unixSeconds(Date(timeIntervalSince1970: -1e300)) == 0)
     }
 
+    /// Sums of huge numbers from a server reach infinity; a chart of them must not trap (∞/∞).
+    @Test func chartsOfInfiniteSumsDoNotTrap() {
+        #expect(ChartRenderer.level(.infinity, maximum: .infinity) == 4)
+        #expect(ChartRenderer.level(1e308, maximum: .infinity) == 1)
+        #expect(ChartRenderer.barText(.infinity, maximum: .infinity, cells: 10, unicode: false) == String(repeating: "#", count: 10))
+        #expect(ChartRenderer.barText(.infinity, maximum: .infinity, cells: 10, unicode: true).count == 10)
+    }
+
     /// A v1 server's `timestamp` can be any integer: `Int64.max` and `Int64.min` used to overflow
     /// in the PST conversion (and in the pager's `end_ts = oldest + 1`).
     @Test func extremeV1TimestampsDoNotOverflow() {
