@@ -63,7 +63,7 @@ struct OutputPrinter: Sendable {
 
     func printRows(_ result: QueryResult, settings: Settings) {
         var result = result
-        if !redactor.secrets.isEmpty {
+        if redactor.secrets.contains(where: { $0.text.unicodeScalars.count >= Redactor.substringLength }) {
             result.rows = result.rows.map { $0.map(redacted) }
             result.items = result.items?.map(redacted)
         }

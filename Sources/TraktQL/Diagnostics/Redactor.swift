@@ -30,7 +30,7 @@ public struct Redactor: Sendable, Hashable {
     }
 
     /// Below this length a secret is only redacted as a whole token.
-    static let substringLength = 8
+    public static let substringLength = 8
 
     public init(apiKey: String? = nil, password: String? = nil, credentials: BasicCredentials? = nil, tokens: [String] = []) {
         if let apiKey { add(apiKey, label: "<key>") }
@@ -109,10 +109,12 @@ public struct Redactor: Sendable, Hashable {
 
     /// `text` with the secrets this redactor knows replaced, and nothing else: for data — titles,
     /// comments, whole items — where the *shape* of a credential (`Basic Instinct`, a URL with
-    /// `@`) is no secret, but a token the session holds, sent back by a server, is. Fast when
-    /// there is nothing to replace (one pass over the bytes per secret).
+    /// `@`) is no secret, but a token the session holds, sent back by a server, is. Only secrets
+    /// of ``substringLength`` characters or more: a one-letter test key `M` must not turn
+    /// `Dial M for Murder` into `Dial <key> for Murder` (tokens and real keys are far longer).
+    /// Fast when there is nothing to replace (one pass over the bytes per secret).
     public func redactingKnownSecrets(in text: String) -> String {
-        let known = secrets
+        let known = secrets.filter { $0.text.unicodeScalars.count >= Self.substringLength }
         guard !known.isEmpty, known.contains(where: { Self.mayOccur($0.text, in: text) }) else { return text }
         var out = replacingSecrets(in: text, known: known)
         for _ in 0..<8 {
