@@ -202,7 +202,14 @@ private func fuzzV2(_ bytes: [UInt8]) {
         _ = schema.title(item)
         _ = schema.runtime(of: item)
         _ = schema.showIdentifiers(of: item)
+        _ = schema.simpleRating(of: item)
         _ = schema.lookup([.key("show"), .key("tvdb_id")], in: item)
+    }
+    // The whole --input path over the same bytes: shapes (watched, playback, nested export
+    // parts, entries without a type), `user:`/`me` bound to the file's user, filters, stages.
+    for plan in v2InputPlans {
+        guard let local = plan.local else { continue }
+        _ = try? LocalExecutor.runV2(plan: plan, local: local, data: Data(bytes), now: context.now)
     }
 }
 
@@ -264,3 +271,10 @@ private func roundTrip(_ token: OAuthToken) {
     let again = try? OAuthToken(tokenFile: written)
     precondition(again == token, "the token file does not read back: \(String(decoding: written, as: UTF8.self))")
 }
+
+/// Queries run over every 0xF9 input read as a saved v2 file.
+private let v2InputPlans: [Plan] = [
+    "activity user:me type:movie rating:love | count by type",
+    "activity -user:somebody action:seen,rating | stats count, sum(plays), last(time) as last by title | where last < 30d",
+    "activity type:episode season:1 | select time, who, sxe, rating | sort time desc | limit 5",
+].compactMap { try? QueryCompiler.plan($0, context: context, backend: LocalBackend(path: "fuzz.json")) }

@@ -27,20 +27,32 @@ enum HelpText {
             """
         case "input":
             return """
-            traktql --input FILE queries a saved v1 response instead of the API ('-' reads standard input):
-            the envelope {"timestamps":…,"activity":[…]}, a JSON array of items, or NDJSON (one item a line).
+            traktql --input FILE queries saved data instead of the API ('-' reads standard input). The
+            shape is detected and named on stderr:
+              v1: the envelope {"timestamps":…,"activity":[…]}, a JSON array of items, or NDJSON;
+              v2: an array as a v2 route answers it (history, ratings, watchlist, collection, comments,
+                  lists, watching; watched/shows and watched/movies become one row per episode or
+                  movie, with its last time watched and its plays), or an export: one object whose
+                  parts hold those arrays (history, ratings, collection: {movies, shows}, watched …).
+                  Parts that are not activity (stats, followers, likes, playback progress) are named
+                  as skipped; a file of playback progress only is refused.
 
             There is no HTTP: every qualifier is a filter on the items (show:, season:, episode:, movie:,
-            user:, type:, action:, rating:), and since:/until:/on: compare each item's timestamp, read with
-            the session's convention (set convention = pacific | utc), as since <= time < until.
+            user:, type:, action:, rating:), and since:/until:/on: compare each item's time (v1
+            timestamps read with the session's convention, set convention = pacific | utc), as
+            since <= time < until. rating:love and hate are 6–10 and 1–5 on v2's 10-point ratings.
+            The rows of a v2 export belong to the user its profile names, and user:me is that user;
+            a v2 array names no user, so user: there is an error (remove it: the file is one account).
             scope: is an error (a file has no streams); min is ignored. Items keep the file's order and
             are not de-duplicated. explain shows the filters and the fields the reader builds.
 
-            The file is read once, in chunks, and only the fields the query uses are built, so memory
-            follows the result, not the input. Standard input can be read by one query only.
+            A v1 file is read once, in chunks, and only the fields the query uses are built, so memory
+            follows the result, not the input; a v2 file is read whole. Standard input is read as v1,
+            by one query only.
 
-            Example:
+            Examples:
               traktql --input dump.json -c 'activity action:seen since:2024-01-01 | count by show.title | sort count desc'
+              traktql --input export.json -c 'activity user:me action:rating rating:love | count by type'
 
             """
         case "qualifiers", "qualifier":

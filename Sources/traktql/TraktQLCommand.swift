@@ -45,7 +45,7 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Option(help: "How API timestamps map to instants: pacific (default) or utc.")
     var convention: String?
 
-    @Option(help: ArgumentHelp("Query a saved v1 response (envelope, JSON array of items or NDJSON) instead of the API; '-' reads standard input. No HTTP: every qualifier is a filter.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Query saved data instead of the API: a v1 response (envelope, JSON array of items or NDJSON), a v2 array (history, ratings, watched…) or a v2 export object; '-' reads standard input. No HTTP: every qualifier is a filter (.help input).", valueName: "FILE"))
     var input: String?
 
     @Option(name: .customLong("input-reader"), help: ArgumentHelp("streaming (default) or plain (whole input in memory; the reference).", visibility: .hidden))

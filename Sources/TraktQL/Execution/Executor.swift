@@ -139,8 +139,7 @@ struct Executor: Sendable {
             case .onePage:
                 // The default reads the newest page; the rows are right for it, but older
                 // activity (and its matches) was not read: say so, never a silent part.
-                fetched.warnings.append(Self.onePageNote(call: pager.name, read: fresh, total: total, kept: fetched.items.count,
-                                                         filtered: !plan.residual.isEmpty || plan.stages.contains { if case .filter = $0 { return true } else { return false } }))
+                fetched.warnings.append(Self.onePageNote(call: pager.name, read: fresh, total: total))
                 return fetched
             case .rows(let wanted):
                 // The stages before the limit are streaming (see `V1Planner.fetchPolicy`), so
@@ -179,18 +178,18 @@ struct Executor: Sendable {
     static let bodyAttempts = 3
 
     /// What a one-page answer covers, and how to read more.
-    static func onePageNote(call: String, read: Int, total: Int?, kept: Int, filtered: Bool) -> String {
+    static func onePageNote(call: String, read: Int, total: Int?) -> String {
         let covered = total.map { "the newest \(read) of \($0) items" } ?? "the newest \(read) items"
-        let matches = filtered ? " (\(kept) of them matched)" : ""
-        return "only one page of \(call) was read, \(covered)\(matches): without a limit or since:, a query reads the newest page; "
-            + "add '| limit all' to read everything, or '| limit N' or since: for more"
+        return "only one page of \(call) was read, \(covered), so the rows are what matched among those: without a limit "
+            + "or since:, a query reads the newest page; add '| limit all' to read everything, or '| limit N' or since: for more"
     }
 
     private func fetchPage(_ pager: any CallPager, fetched: inout Fetched) async throws(TraktQLError) -> (items: [Value], isLast: Bool, total: Int?) {
         let shown = pager.shown
-        guard let request = pager.request() else {
+        guard var request = pager.request() else {
             throw .usage("cannot build a URL for \(shown)")
         }
+        request.deadline = session.deadline
         let key = ResponseCache.key(for: request, shown: shown)
         if let cached = await session.cache.response(for: key, ttl: session.cacheTTL), let page = try? pager.read(cached) {
             fetched.cached += 1
@@ -200,7 +199,13 @@ struct Executor: Sendable {
         while true {
             let response = try await send(request, shown: shown)
             fetched.calls += 1
-            guard response.isSuccess else { throw pager.failure(response) }
+            guard response.isSuccess else {
+                // A rate limit's wait that the retries did not sit out: say how long it is.
+                if case .api(429, let message, let call) = pager.failure(response), let wait = response.retryAfter {
+                    throw .api(status: 429, message: message + " (the API asks to wait \(Int(min(wait, 1e9).rounded(.up))) s before the next call)", call: call)
+                }
+                throw pager.failure(response)
+            }
             do {
                 let page = try pager.read(response)
                 await session.cache.store(response, for: key)

@@ -70,7 +70,8 @@ struct ForcedFaultTransport: HTTPTransport {
         let query = "activity since:30d | limit 500 | select who, action, title, time"
         let expected = try await Self.engine(clean).run(query)
         var configuration = EngineConfiguration(apiURL: faulty.baseURL, apiKey: "k", clock: { TestServer.now },
-                                                retryPolicy: RetryPolicy(maxAttempts: 6, baseDelay: 0.01, maxDelay: 0.05, retryAfterCap: 0.05))
+                                                // The emulator's 429 says Retry-After: 1, which a cap below 1 s would not retry.
+                                                retryPolicy: RetryPolicy(maxAttempts: 6, baseDelay: 0.01, maxDelay: 0.05, retryAfterCap: 1))
         configuration.requestTimeout = 5
         let survived = try await Engine(configuration: configuration).run(query)
         #expect(survived.rows.count == 500)

@@ -100,7 +100,7 @@ extension V2Backend {
         private mutating func get(_ path: String, call: V2PlannedCall, notFound: String) async throws(TraktQLError) -> Value {
             let shown = "GET " + path
             guard let url = URL(string: base + path) else { throw .usage("cannot build a URL for \(shown)") }
-            var request = HTTPRequest(method: "GET", url: url)
+            var request = HTTPRequest(method: "GET", url: url, deadline: session.deadline)
             auth.decorate(&request, call: call)
             let decorated = request
             // `/users/me/lists` is whoever is logged in: the key names the credentials too.
