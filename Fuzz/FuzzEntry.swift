@@ -12,15 +12,22 @@
 //   0xF9 + bytes          saved v2 data and v2 headers: the --input shape detector and item reader
 //                         (V2Input, V2Item, V2ItemSchema), ISO times, X-Ratelimit/Retry-After,
 //                         the paging decision from X-Pagination-* values
+//   0xFA + bytes          logins and numbers from servers: the token answer, the token file, the device-code
+//                         answer, Retry-After, X-Ratelimit, X-Pagination-* and v1 timestamps; nothing may trap,
+//                         every number read lands in its documented range, and a token read is written and read
+//                         back unchanged
+//                         (TRAKTQL_FUZZ_MODE=login sends every input here, whatever its first byte)
 //   anything else         query text: lex → parse → check → plan (v1 and v2) → explain, and print → reparse
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
-    let mode = data[0]
+    let mode = onlyLogin ? 0xFA : data[0]
     let body = UnsafeBufferPointer(start: data + 1, count: size - 1)
-    if mode == 0xF9 {
+    if mode == 0xFA {
+        fuzzLogin(Array(body))
+    } else if mode == 0xF9 {
         fuzzV2(Array(body))
     } else if mode == 0xF7 {
         fuzzHTTPResponse(Array(body))
@@ -38,6 +45,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+/// `TRAKTQL_FUZZ_MODE=login`: every input goes to the login parsers (`0xFA`), for a run that
+/// spends all its executions there.
+private let onlyLogin = ProcessInfo.processInfo.environment["TRAKTQL_FUZZ_MODE"] == "login"
 
 private let context = SessionContext(timeZone: TimeZone(identifier: "America/New_York")!, convention: .pacific,
                                      now: Date(timeIntervalSince1970: 1_732_449_600),
@@ -200,6 +211,65 @@ private func fuzzV2(_ bytes: [UInt8]) {
         guard let local = plan.local else { continue }
         _ = try? LocalExecutor.runV2(plan: plan, local: local, data: Data(bytes), now: context.now)
     }
+}
+
+/// The login's parsers over hostile bytes (issue 22: `expires_in: 1e300`, `created_at: -1e300`,
+/// `Retry-After: 1e300`, `"expires_at": 1e300` in token.json used to trap).
+private func fuzzLogin(_ bytes: [UInt8]) {
+    let data = Data(bytes)
+    let text = String(decoding: bytes, as: UTF8.self)
+    let received = Date(timeIntervalSince1970: 1_732_449_600)
+    // The token answer: any token it gives lies in range and survives the file unchanged.
+    for previous in [nil, "old-refresh"] as [String?] {
+        if let token = try? OAuthToken(tokenResponse: data, server: "https://api.trakt.tv", receivedAt: received, previousRefreshToken: previous) {
+            let lifetime = token.expiresAt.timeIntervalSince(received)
+            precondition(lifetime >= 0 && lifetime <= OAuthToken.longestLifetime, "lifetime \(lifetime) out of range")
+            precondition(abs(token.createdAt.timeIntervalSince(received)) <= OAuthToken.longestLifetime + 1, "created_at out of range")
+            roundTrip(token)
+        }
+    }
+    // The token file: what is read is written back and read again unchanged; Codable agrees.
+    if let token = try? OAuthToken(tokenFile: data) {
+        roundTrip(token)
+    }
+    if let decoded = try? JSONDecoder().decode(OAuthToken.self, from: data) {
+        _ = try? JSONEncoder().encode(decoded)
+        _ = decoded.needsRefresh(at: received)
+        _ = decoded.description
+    }
+    // The device-code answer.
+    if let code = try? DeviceCode(answer: data) {
+        precondition((1...DeviceCode.longestLifetime).contains(code.expiresIn), "expires_in \(code.expiresIn)")
+        precondition(DeviceCode.intervalRange.contains(code.interval), "interval \(code.interval)")
+        _ = code.description
+    }
+    // Headers: Retry-After, X-Ratelimit, X-Pagination-*.
+    let response = HTTPResponse(status: 429, headers: ["Retry-After": text, "X-Ratelimit": text])
+    let wait = V2RateLimitedTransport.wait(retryAfter: response.retryAfter, rateLimit: response.header("x-ratelimit"), now: received)
+    precondition(wait >= 0.05 && wait <= V2RateLimitedTransport.longestWait, "wait \(wait)")
+    _ = V2RateLimitedTransport.describe(text)
+    for line in text.split(separator: "\n").prefix(8) {
+        if let n = OutsideNumber.headerInteger(String(line)) { precondition(n >= 0) }
+        if let d = Double(line) {
+            _ = OutsideNumber.wholeSeconds(d)
+            _ = OutsideNumber.duration(seconds: d)
+            _ = OutsideNumber.nanoseconds(seconds: d)
+            _ = OutsideNumber.unixSeconds(Date(timeIntervalSince1970: d))
+            _ = TimestampConvention.pacific.apiTimestamp(for: Date(timeIntervalSince1970: d))
+        }
+        if let i = Int64(line) {
+            for convention in TimestampConvention.allCases {
+                _ = convention.instant(forAPITimestamp: i)
+                _ = convention.apiTimestamp(forUnixTime: i)
+            }
+        }
+    }
+}
+
+private func roundTrip(_ token: OAuthToken) {
+    guard let written = try? JSONEncoder().encode(token) else { preconditionFailure("a token could not be encoded") }
+    let again = try? OAuthToken(tokenFile: written)
+    precondition(again == token, "the token file does not read back: \(String(decoding: written, as: UTF8.self))")
 }
 
 /// Queries run over every 0xF9 input read as a saved v2 file.

@@ -194,6 +194,10 @@ enum HelpText {
             Without select, json and ndjson print whole activity items; table, csv and tsv show
             time, who, action, type, title, sxe.
 
+            In csv and tsv, text that a spreadsheet would run as a formula (it starts with
+            =, +, -, @, a tab or a carriage return) gets a ' in front: '=HYPERLINK(…). Plain
+            numbers such as -5 are left as they are.
+
             Example:
               .format csv
               activity user:justin action:rating | select time, title, rating_advanced

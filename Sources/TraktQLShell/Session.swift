@@ -30,6 +30,15 @@ final class Session: Sendable {
     /// `text` without the session's secrets (key, password, its SHA-1, credentials, tokens).
     func redact(_ text: String) -> String { engine.configuration.redactor.redact(text) }
 
+    /// A message as this place spells its hints: in the interactive shell, `` `traktql auth login` ``
+    /// is `.login` (and logout `.logout`), which work right here.
+    func hintsForHere(_ text: String) -> String {
+        guard interactive else { return text }
+        return text.replacingOccurrences(of: "`\(OAuthError.loginCommand)`", with: "`.login`")
+            .replacingOccurrences(of: "`traktql auth logout`", with: "`.logout`")
+            .replacingOccurrences(of: "`traktql auth status`", with: "`.whoami`")
+    }
+
     /// What a script runner or REPL should do after a statement.
     enum Continuation {
         case next

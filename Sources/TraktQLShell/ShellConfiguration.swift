@@ -52,7 +52,10 @@ public struct ShellConfiguration: Sendable {
     public var clientSecret: String?
     /// `--access-token`/`TRAKT_ACCESS_TOKEN`: a v2 bearer token used as it is.
     public var accessToken: String?
-    /// Trakt v2 login (`.login`, `.whoami`, `.logout`): client id and secret, `TRAKT_ACCESS_TOKEN`.
+    /// Which of the two gave ``accessToken`` (`--access-token` or `TRAKT_ACCESS_TOKEN`).
+    public var accessTokenOrigin: String?
+    /// Trakt v2 login (`.login`, `.whoami`, `.logout`, `traktql auth`): where the login is saved
+    /// (the rest comes from the fields above, see ``authOptions``).
     public var auth = AuthOptions()
 
     public init() {}

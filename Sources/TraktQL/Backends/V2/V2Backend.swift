@@ -53,7 +53,8 @@ public struct V2Backend: Backend {
             throw .usage(refusal)
         }
         if token == nil, v2.calls.contains(where: \.needsToken) {
-            throw .api(status: 401, message: "user:me needs you to be logged in: run `traktql auth login` (or set TRAKT_ACCESS_TOKEN)",
+            let why = await credentials.bearer?.missingLoginReason
+            throw .api(status: 401, message: "user:me needs you to be logged in\(why.map { " (\($0))" } ?? ""): run `\(OAuthError.loginCommand)` (or set TRAKT_ACCESS_TOKEN)",
                        call: v2.calls.first { $0.needsToken }.map { "GET " + $0.shownPath } ?? "")
         }
         let auth = V2Auth(clientID: credentials.clientID, token: token)
