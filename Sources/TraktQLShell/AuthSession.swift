@@ -1,7 +1,7 @@
 import Foundation
 import TraktEmulator
 import TraktQL
-import TraktQLHTTPClient
+import TraktQLCurl
 
 /// `traktql auth login|status|logout` and the shell's `.login`, `.whoami`, `.logout`: the
 /// device-flow login of Trakt API v2, its saved token (``TokenStore``), and who it belongs to.
@@ -25,10 +25,10 @@ actor AuthSession {
     private(set) var redactor: Redactor
     /// The built-in emulator's login (not saved).
     private var sessionToken: OAuthToken?
-    /// Plain http:// on the socket client, https:// (and proxies) on AsyncHTTPClient; no
-    /// retries: a refresh sent twice would spend its refresh token and log the user out.
+    /// http:// and https:// (and proxies) on libcurl; no retries: a refresh sent twice would
+    /// spend its refresh token and log the user out.
     private let transport: any HTTPTransport
-    private let secure: HTTPClientTransport
+    private let client: CurlTransport
     /// Whether ``stop()`` stops ``embedded`` (the shell stops its own).
     private let ownsEmbedded: Bool
     /// Seconds added to the interval on a slow-down (tests shorten it).
@@ -57,13 +57,15 @@ actor AuthSession {
         self.redactor = redactor
         self.terminal = terminal
         var settings = HTTPTransportConfiguration()
-        let proxies = ProxySettings.environment()
         if case .success(let files) = ShellTransport.trustRootFiles(caCertificateFile: nil, server: apiURL) {
             settings.additionalTrustRootFiles = files
         }
-        settings.proxies = proxies
-        secure = HTTPClientTransport(configuration: settings)
-        transport = RoutingTransport(direct: SocketHTTPTransport(), general: secure, proxies: proxies)
+        if case .success(let directories) = ShellTransport.trustRootDirectories(server: apiURL) {
+            settings.additionalTrustRootDirectories = directories
+        }
+        settings.proxies = ProxySettings.environment()
+        client = CurlTransport(configuration: settings)
+        transport = client
         ownsEmbedded = embedded == nil
         if let apiURL {
             do {
@@ -88,10 +90,10 @@ actor AuthSession {
         }
     }
 
-    /// Stops the HTTPS client and a built-in emulator this session started (call before the
+    /// Stops the HTTP client and a built-in emulator this session started (call before the
     /// process exits).
     func stop() async {
-        await secure.shutdown()
+        await client.shutdown()
         if ownsEmbedded { await embedded?.stop() }
     }
 
