@@ -27,7 +27,7 @@ let name = "CurlTransport"
 
 func cpuSeconds() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }
 
@@ -45,8 +45,9 @@ for _ in 0..<calls {
     samples.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
 }
 let cpu = (cpuSeconds() - cpuStart) / Double(calls) * 1e6
-samples.sort()
-func percentile(_ p: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * p))] }
-let mean = samples.reduce(0, +) / Double(samples.count)
-print(String(format: "%@ %d calls of %d bytes: p50 %.0f µs, p90 %.0f µs, p99 %.0f µs, mean %.0f µs; CPU %.0f µs per call",
-             name, calls, bytes, percentile(0.5), percentile(0.9), percentile(0.99), mean, cpu))
+let sorted = samples.sorted()
+let percentile = { (p: Double) in sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+let mean = sorted.reduce(0, +) / Double(sorted.count)
+func micro(_ value: Double) -> String { String(Int(value.rounded())) }
+print("\(name) \(calls) calls of \(bytes) bytes: p50 \(micro(percentile(0.5))) µs, p90 \(micro(percentile(0.9))) µs, "
+      + "p99 \(micro(percentile(0.99))) µs, mean \(micro(mean)) µs; CPU \(micro(cpu)) µs per call")
