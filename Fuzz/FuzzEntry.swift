@@ -5,7 +5,9 @@
 // of plain query text stay readable):
 //   0xF5 + bytes          a JSON page: JSONReader and ActivityPage
 //   0xF6 + "query\nJSON"   residual filter and stages over the page's items, then every format
-//   0xF7 + bytes          an HTTP response off the wire: HTTPResponseParser, whole and split
+//   0xF7 + bytes          response header lines as libcurl hands them over: HTTPResponseHead, then
+//                         the proxy route of a request made from them (no credential in cleartext
+//                         through a proxy)
 //   0xF8 + "key\npassword\ntext"  the sanitiser and the redactor: no control character and no
 //                         configured secret (8 characters or more: shorter ones are redacted as
 //                         whole tokens only) may survive Redactor.terminalSafe
@@ -19,6 +21,7 @@
 //                         (TRAKTQL_FUZZ_MODE=login sends every input here, whatever its first byte)
 //   anything else         query text: lex → parse → check → plan (v1 and v2) → explain, and print → reparse
 import Foundation
+import TraktProtocol
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -30,7 +33,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     } else if mode == 0xF9 {
         fuzzV2(Array(body))
     } else if mode == 0xF7 {
-        fuzzHTTPResponse(Array(body))
+        fuzzResponseHead(Array(body))
     } else if mode == 0xF8 {
         fuzzRedaction(String(decoding: body, as: UTF8.self))
     } else if mode != 0xF5 && mode != 0xF6 && mode != 0xF8 {
@@ -128,32 +131,45 @@ private func compareReaders(_ checked: CheckedQuery, page: [UInt8]) {
     }
 }
 
-/// The parser must give the same answer however the bytes are split across reads.
-private func fuzzHTTPResponse(_ bytes: [UInt8]) {
-    func parse(pieceSize: Int) -> String {
-        var parser = HTTPResponseParser(requestMethod: "GET")
-        var offset = 0
-        do {
-            var complete = false
-            while offset < bytes.count && !complete {
-                let end = min(bytes.count, offset + pieceSize)
-                complete = try bytes[offset..<end].withUnsafeBytes { try parser.consume($0) }
-                offset = end
-            }
-            if offset < bytes.count {
-                _ = try bytes[offset...].withUnsafeBytes { try parser.consume($0) }
-            }
-            if !complete { try parser.finishAtEndOfStream() }
-            return "\(parser.status) \(parser.keepAlive) \(parser.headers.sorted { $0.key < $1.key }) \(parser.body)"
-        } catch {
-            return "error: \(error)"
-        }
+/// A response head as libcurl's header callback hands it over (one line per call, split after
+/// each LF), then the proxy route of a request made from the same bytes (first line: the URL;
+/// the fields: its headers; `x-http-proxy`/`x-no-proxy`: the proxy variables).
+///
+/// Must hold: header names are lower-case tokens and values carry no CR, LF or NUL; an interim
+/// `100 Continue` before the head changes nothing; and **a plain http:// request that goes
+/// through a proxy carries no credential**, and a loopback one never goes through one.
+private func fuzzResponseHead(_ bytes: [UInt8]) {
+    var lines: [ArraySlice<UInt8>] = []
+    var start = 0
+    for (index, byte) in bytes.enumerated() where byte == 0x0A {
+        lines.append(bytes[start...index])
+        start = index + 1
     }
-    let whole = parse(pieceSize: max(1, bytes.count))
-    for pieceSize in [1, 3, 17] where pieceSize < bytes.count {
-        let split = parse(pieceSize: pieceSize)
-        precondition(split == whole, "split reads differ: \(whole) vs \(split)")
+    if start < bytes.count { lines.append(bytes[start...]) }
+    var head = HTTPResponseHead()
+    for line in lines { head.consume(line: line) }
+    for (name, value) in head.headers {
+        precondition(!name.isEmpty && name == name.lowercased(), "name \(name)")
+        precondition(!name.utf8.contains { $0 <= 0x20 || $0 == 0x3A || $0 >= 0x7F }, "name \(name)")
+        precondition(!value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }, "value of \(name)")
     }
+    if let length = head.contentLength { precondition(length >= 0 && head.headers["content-length"] != nil) }
+    if let status = head.status { precondition((0...999).contains(status)) }
+    if lines.first?.starts(with: Array("HTTP/".utf8)) == true {
+        var prefixed = HTTPResponseHead()
+        for line in ["HTTP/1.1 100 Continue\r\n", "X-Interim: 1\r\n", "\r\n"] { prefixed.consume(line: Array(line.utf8)) }
+        for line in lines { prefixed.consume(line: line) }
+        precondition(prefixed == head, "an interim answer changed the head")
+    }
+
+    guard let first = lines.first, let url = URL(string: String(decoding: first, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else { return }
+    let proxies = ProxySettings.environment(["http_proxy": head.headers["x-http-proxy"] ?? "http://proxy.test:3128",
+                                             "https_proxy": "http://proxy.test:3128", "no_proxy": head.headers["x-no-proxy"] ?? ""])
+    let request = HTTPRequest(url: url, headers: head.headers)
+    let route = proxies.route(for: request)
+    guard case .proxy = route, url.scheme?.lowercased() == "http" else { return }
+    precondition(request.credentialsCarried.isEmpty, "credentials through a proxy in cleartext: \(url)")
+    precondition(!Loopback.isLoopback(url.host ?? ""), "loopback through a proxy: \(url)")
 }
 
 /// Whatever the text and the secrets, what reaches a terminal holds no control character and

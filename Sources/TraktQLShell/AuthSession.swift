@@ -1,6 +1,7 @@
 import Foundation
 import TraktEmulator
 import TraktQL
+import TraktQLCurl
 
 /// `traktql auth login|status|logout` and the shell's `.login`, `.whoami`, `.logout`: the
 /// device-flow login of Trakt API v2, its saved token (``TokenStore``), and who it belongs to.
@@ -30,6 +31,8 @@ actor AuthSession {
     /// would spend its refresh token and log the user out); to the built-in emulator, a direct
     /// socket.
     private let transport: any HTTPTransport
+    /// The direct client to the built-in emulator, which this session starts and stops.
+    private let ownClient: CurlTransport?
     /// Whether ``stop()`` stops ``embedded`` (the shell stops its own).
     private let ownsEmbedded: Bool
     /// Seconds added to the interval on a slow-down (tests shorten it).
@@ -67,13 +70,16 @@ actor AuthSession {
             }
             guard let transport else { throw Failure(message: "no connection to \(apiURL.absoluteString)", status: .usage) }
             self.transport = transport
+            self.ownClient = nil
             self.apiURL = apiURL
             self.clientID = clientID
             self.embedded = nil
             store = TokenStore(url: options.tokenFile ?? TokenStore.defaultLocation())
         } else {
             // The built-in emulator is in this process: reached directly, never through a proxy.
-            self.transport = SocketHTTPTransport()
+            let direct = CurlTransport(configuration: HTTPTransportConfiguration())
+            self.ownClient = direct
+            self.transport = direct
             self.apiURL = nil
             self.clientID = options.clientID ?? "traktql"
             store = nil
@@ -83,8 +89,10 @@ actor AuthSession {
         }
     }
 
-    /// Stops a built-in emulator this session started (call before the process exits).
+    /// Stops the HTTP client and a built-in emulator this session started (call before the
+    /// process exits).
     func stop() async {
+        await ownClient?.shutdown()
         if ownsEmbedded { await embedded?.stop() }
     }
 

@@ -31,12 +31,13 @@ extension TraktQLShell {
         for warning in resolved.warnings { Console.err(TerminalSafety.sanitize(warning) + "\n") }
         var network: ShellTransport?
         if let url = configuration.apiURL {
-            switch ShellTransport.trustRootFiles(caCertificateFile: configuration.caCertificateFile, server: url) {
-            case .success(let files):
+            switch (ShellTransport.trustRootFiles(caCertificateFile: configuration.caCertificateFile, server: url),
+                    ShellTransport.trustRootDirectories(server: url)) {
+            case (.success(let files), .success(let directories)):
                 // The OAuth calls' own limits (30 s each), as for a query's calls otherwise.
                 let engine = EngineConfiguration(apiURL: url, connectTimeout: 10, requestTimeout: 30)
-                network = ShellTransport(engine: engine, trustRootFiles: files, proxies: .environment())
-            case .failure(let problem):
+                network = ShellTransport(engine: engine, trustRootFiles: files, trustRootDirectories: directories, proxies: .environment())
+            case (.failure(let problem), _), (_, .failure(let problem)):
                 Console.err("traktql: error: \(problem.message)\n")
                 return ExitStatus.usage.rawValue
             }

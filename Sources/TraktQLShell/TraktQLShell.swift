@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import TraktEmulator
 import TraktQL
+import TraktQLCurl
 
 /// The `traktql` program after argument parsing: picks the API (or starts the embedded
 /// emulator), builds the session, and runs `-c` statements, script files, standard input or
@@ -131,6 +132,13 @@ public enum TraktQLShell {
             Console.err("traktql: error: \(problem.message)\n")
             return ExitStatus.usage.rawValue
         }
+        let trustRootDirectories: [String]
+        switch ShellTransport.trustRootDirectories(server: configuration.apiURL) {
+        case .success(let directories): trustRootDirectories = directories
+        case .failure(let problem):
+            Console.err("traktql: error: \(problem.message)\n")
+            return ExitStatus.usage.rawValue
+        }
 
         var embedded: EmbeddedServer?
         var shownURL: URL?
@@ -138,7 +146,8 @@ public enum TraktQLShell {
         if let url = configuration.apiURL, let scheme = url.scheme?.lowercased() {
             engineConfiguration.apiURL = url
             shownURL = url
-            let transport = ShellTransport(engine: engineConfiguration, trustRootFiles: trustRootFiles, proxies: .environment())
+            let transport = ShellTransport(engine: engineConfiguration, trustRootFiles: trustRootFiles,
+                                           trustRootDirectories: trustRootDirectories, proxies: .environment())
             engineConfiguration.transport = transport.transport
             network = transport
             if let v2 = engineConfiguration.v2, v2.bearer == nil {
@@ -180,8 +189,8 @@ public enum TraktQLShell {
                 if !quiet { Console.err(banner + "\n") }
             }
             embedded = server
-            // The built-in emulator is in this process: plain http://, never through a proxy.
-            engineConfiguration.transport = EmbeddedServerTransport(server: server, inner: Engine.defaultTransport(for: engineConfiguration))
+            // The built-in emulator is in this process: plain http:// to loopback, never through a proxy.
+            engineConfiguration.transport = EmbeddedServerTransport(server: server, inner: CurlTransport.retrying(for: engineConfiguration))
         }
         engineConfiguration.checksNamesWithServerCatalog = configuration.checksNames
         let engine = Engine(configuration: engineConfiguration)

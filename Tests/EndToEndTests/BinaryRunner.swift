@@ -37,7 +37,7 @@ struct BinaryRunner {
         env["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-e2e-noconfig").path
         for name in ["TRAKT_API_URL", "TRAKT_API_KEY", "TRAKT_USERNAME", "TRAKT_PASSWORD"] { env[name] = nil }
         // The machine's trust and proxy settings are not the test's: a test sets what it needs.
-        for name in ["SSL_CERT_FILE", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"] {
+        for name in ["SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"] {
             env[name] = nil
         }
         for (k, v) in environment { env[k] = v }

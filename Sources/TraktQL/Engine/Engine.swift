@@ -6,7 +6,9 @@ import Foundation
 /// between statements.
 ///
 /// ```swift
-/// let engine = Engine(configuration: EngineConfiguration(apiURL: serverURL, apiKey: "my-key"))
+/// var configuration = EngineConfiguration(apiURL: serverURL, apiKey: "my-key")
+/// configuration.transport = CurlTransport.retrying(for: configuration)  // import TraktQLCurl
+/// let engine = Engine(configuration: configuration)
 /// let result = try await engine.run("activity show:the-walking-dead season:1 since:30d | select time, who, sxe | limit 5")
 /// for row in result.rows {
 ///     print(row.map(\.description).joined(separator: "  "))
@@ -30,17 +32,10 @@ public actor Engine {
         self.configuration = configuration
         self.settings = configuration.settings
         self.limiter = ConcurrencyLimiter(limit: max(1, configuration.maximumConcurrentCalls))
-        self.transport = configuration.transport ?? Self.defaultTransport(for: configuration)
-    }
-
-    /// The engine's own HTTP client with the configuration's timeouts, wrapped in retries.
-    /// Credentials are not the transport's: the backend attaches them to the calls that need
-    /// them (``V1Auth``).
-    public static func defaultTransport(for configuration: EngineConfiguration) -> any HTTPTransport {
-        let base = SocketHTTPTransport(configuration: .init(
-            connectTimeout: configuration.connectTimeout,
-            requestTimeout: configuration.requestTimeout))
-        return RetryingTransport(base: base, policy: configuration.retryPolicy, onRetry: configuration.onRetry)
+        // The library has no HTTP client of its own (Foundation only): without one, statements
+        // that call the API fail with the reason. Credentials are not the transport's: the
+        // backend attaches them to the calls that need them (``V1Auth``).
+        self.transport = configuration.transport ?? UnconfiguredTransport()
     }
 
     /// Runs every statement of `text` and returns the last query's result (an empty result
@@ -310,9 +305,10 @@ public struct EngineConfiguration: Sendable {
     public var settings: Settings
     /// "Now", read once per statement; tests pin it.
     public var clock: @Sendable () -> Date
-    /// `nil`: ``SocketHTTPTransport`` (plain HTTP) with retries. The `traktql` command passes a
-    /// ``RoutingTransport`` that adds `https://` and proxies (`HTTPClientTransport` from
-    /// `TraktQLHTTPClient`); embedders may pass their own, e.g. `URLSessionTransport`.
+    /// How calls reach the server. The engine library has no HTTP client of its own: pass
+    /// `CurlTransport.retrying(for:)` from the `TraktQLCurl` library (http and https, proxies,
+    /// retries per ``retryPolicy``), or any ``HTTPTransport``. `nil`: ``UnconfiguredTransport``,
+    /// whose every call fails with that reason.
     public var transport: (any HTTPTransport)?
     public var retryPolicy: RetryPolicy
     /// Told before each retry (a 429's `Retry-After` wait, a 503, a network error): the shell

@@ -263,6 +263,8 @@ struct Executor: Sendable {
             return .network(message: "the response is larger than \(TransportError.formatBytes(limit)), the limit for one call (a v1 page is about 200 KB); reading stopped", call: shown)
         case let .tls(host, problem):
             return .network(message: "TLS error with \(host): \(redact(problem))", call: shown)
+        case let .refused(reason):
+            return .network(message: redact(reason), call: shown)
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TraktEmulator
 import TraktQL
+import TraktQLCurl
 
 /// The example in `Engine`'s doc comment (and the README), compiled and run as written.
 @Suite struct DocumentationExampleTests {
@@ -14,7 +15,9 @@ import TraktQL
         func print(_ line: String) { printed.append(line) }
 
         // --- from Engine.swift ---
-        let engine = Engine(configuration: EngineConfiguration(apiURL: serverURL, apiKey: "my-key"))
+        var configuration = EngineConfiguration(apiURL: serverURL, apiKey: "my-key")
+        configuration.transport = CurlTransport.retrying(for: configuration)  // import TraktQLCurl
+        let engine = Engine(configuration: configuration)
         let result = try await engine.run("activity show:the-walking-dead season:1 since:30d | select time, who, sxe | limit 5")
         for row in result.rows {
             print(row.map(\.description).joined(separator: "  "))

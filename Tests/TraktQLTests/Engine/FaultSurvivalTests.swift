@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TraktEmulator
 @testable import TraktQL
+import TraktQLCurl
 
 /// Adds the emulator's `X-Emulator-Fault` header to every request, to force one fault.
 struct ForcedFaultTransport: HTTPTransport {
@@ -23,10 +24,10 @@ struct ForcedFaultTransport: HTTPTransport {
     static func engine(_ server: EmulatorServer, fault: String? = nil, requestTimeout: TimeInterval = 5) -> Engine {
         var configuration = EngineConfiguration(apiURL: server.baseURL, apiKey: "k", clock: { TestServer.now },
                                                 retryPolicy: fastRetries, connectTimeout: requestTimeout, requestTimeout: requestTimeout)
-        let base = Engine.defaultTransport(for: configuration)
+        let base = CurlTransport.retrying(for: configuration)
         if let fault {
             // The fault header goes on every attempt, so retries cannot succeed: the query must fail cleanly.
-            configuration.transport = RetryingTransport(base: ForcedFaultTransport(inner: SocketHTTPTransport(configuration: .init(
+            configuration.transport = RetryingTransport(base: ForcedFaultTransport(inner: CurlTransport(configuration: .init(
                 connectTimeout: requestTimeout, requestTimeout: requestTimeout)), fault: fault), policy: fastRetries)
         } else {
             configuration.transport = base
@@ -73,6 +74,7 @@ struct ForcedFaultTransport: HTTPTransport {
                                                 // The emulator's 429 says Retry-After: 1, which a cap below 1 s would not retry.
                                                 retryPolicy: RetryPolicy(maxAttempts: 6, baseDelay: 0.01, maxDelay: 0.05, retryAfterCap: 1))
         configuration.requestTimeout = 5
+        configuration.transport = CurlTransport.retrying(for: configuration)
         let survived = try await Engine(configuration: configuration).run(query)
         #expect(survived.rows.count == 500)
         #expect(survived.rows == expected.rows)

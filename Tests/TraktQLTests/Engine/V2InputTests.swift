@@ -2,12 +2,13 @@ import Foundation
 import Testing
 @testable import TraktEmulator
 @testable import TraktQL
+import TraktQLCurl
 
 /// `--input` over saved v2 data: a history array and an export object, detected by shape and
 /// named in a message; the answers equal the v2 API's over the same data.
 @Suite(.serialized) struct V2InputTests {
     static func get(_ server: EmulatorServer, _ path: String) async throws -> Data {
-        let transport = Engine.defaultTransport(for: EngineConfiguration(apiURL: server.baseURL))
+        let transport = CurlTransport.retrying(for: EngineConfiguration(apiURL: server.baseURL))
         let response = try await transport.send(HTTPRequest(url: URL(string: server.baseURL.absoluteString + path)!,
                                                             headers: ["trakt-api-version": "2", "trakt-api-key": V2TestServer.clientID]))
         #expect(response.status == 200, "\(path)")

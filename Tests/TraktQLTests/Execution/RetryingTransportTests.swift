@@ -240,3 +240,8 @@ struct ConcurrencyLimiterTests {
         #expect(base.calls == 10)
     }
 }
+
+actor SleepRecorder {
+    private(set) var delays: [TimeInterval] = []
+    func record(_ d: TimeInterval) { delays.append(d) }
+}

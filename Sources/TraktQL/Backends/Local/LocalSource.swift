@@ -42,7 +42,7 @@ enum LocalInput {
         case let .malformedBody(text): return text
         case let .network(text): return text
         case let .timeout(url, _): return "timed out reading \(url)"
-        case .tooLarge, .tls: return error.description
+        case .tooLarge, .tls, .refused: return error.description
         }
     }
 }

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 @testable import TraktQL
+import TraktQLCurl
 
 /// Issue 22, finding 8 (and the device-poll half of finding 2): every wait of the device flow
 /// ends by the code's expiry, and the polling interval has a floor of 1 s. Against a loopback
@@ -20,7 +21,7 @@ import TestSupport
     }
 
     static func flow(_ server: LoopbackServer) throws -> DeviceFlow {
-        DeviceFlow(client: try OAuthClient(baseURL: URL(string: server.baseURL)!, clientID: "c", clientSecret: nil, transport: SocketHTTPTransport()))
+        DeviceFlow(client: try OAuthClient(baseURL: URL(string: server.baseURL)!, clientID: "c", clientSecret: nil, transport: CurlTransport()))
     }
 
     static func polls(_ server: LoopbackServer) -> Int { server.requests.filter { $0.hasPrefix("POST /oauth/device/token ") }.count }

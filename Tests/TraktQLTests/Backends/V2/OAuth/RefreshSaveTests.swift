@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 @testable import TraktQL
+import TraktQLCurl
 
 /// Issue 22, finding 4: a refresh is never sent unless its answer can be saved (the store's
 /// lock is held and the save's file is already open), and should the save still fail, the
@@ -58,7 +59,7 @@ struct RefreshSaveTests {
             server.stop()
             ReadOnlyDirectory.unlock(directory)
         }
-        let client = try OAuthClient(baseURL: URL(string: server.baseURL)!, clientID: "c", clientSecret: "s", transport: SocketHTTPTransport())
+        let client = try OAuthClient(baseURL: URL(string: server.baseURL)!, clientID: "c", clientSecret: "s", transport: CurlTransport())
         let old = OAuthToken(accessToken: "old-access-0123456789", refreshToken: "old-refresh-0123456789",
                              expiresAt: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 60).rounded()), scope: "public",
                              createdAt: Date(timeIntervalSince1970: 1_700_000_000), server: client.serverIdentity)
@@ -96,7 +97,7 @@ struct RefreshSaveTests {
             server.stop()
             ReadOnlyDirectory.unlock(directory)
         }
-        let client = try OAuthClient(baseURL: URL(string: server.baseURL)!, clientID: "c", clientSecret: nil, transport: SocketHTTPTransport())
+        let client = try OAuthClient(baseURL: URL(string: server.baseURL)!, clientID: "c", clientSecret: nil, transport: CurlTransport())
         try store.save(OAuthToken(accessToken: "old-a-0123456789", refreshToken: "old-r-0123456789", expiresAt: Date().addingTimeInterval(-5),
                                   scope: "", createdAt: Date(timeIntervalSince1970: 1_700_000_000), server: client.serverIdentity))
         let source = RefreshingTokenSource(client: client, store: store)

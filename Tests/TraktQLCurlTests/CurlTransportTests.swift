@@ -2,32 +2,25 @@ import Foundation
 import Testing
 import TestSupport
 @testable import TraktQL
-import TraktQLURLSession
+import TraktQLCurl
 
-/// The real transports, each against the same loopback server: the engine's own socket client
-/// and the optional URLSession one must behave alike.
-enum TransportKind: String, CaseIterable, CustomStringConvertible, Sendable {
-    case socket, urlSession
-
-    var description: String { rawValue }
-
-    func make(_ configuration: HTTPTransportConfiguration = HTTPTransportConfiguration()) -> any HTTPTransport {
-        switch self {
-        case .socket: return SocketHTTPTransport(configuration: configuration)
-        case .urlSession: return URLSessionTransport(configuration: configuration)
-        }
+/// Makes the client under test.
+enum TestClient {
+    static func make(_ configuration: HTTPTransportConfiguration = HTTPTransportConfiguration()) -> CurlTransport {
+        CurlTransport(configuration: configuration)
     }
 }
 
-@Suite("HTTP transports over loopback")
-struct HTTPTransportTests {
+/// The client against a loopback server: answers, retries, redaction, failures, limits, cancellation.
+@Suite("HTTP client over loopback")
+struct CurlTransportTests {
     static let pageBody = #"{"timestamps":{"start":1,"current":2},"activity":[{"type":"episode","action":"seen"}]}"#
 
-    @Test(arguments: TransportKind.allCases) func okWithBodyHeadersAndAuth(kind: TransportKind) async throws {
+    @Test func okWithBodyHeadersAndAuth() async throws {
         let server = try LoopbackServer { _, _ in .init(body: Self.pageBody) }
         defer { server.stop() }
         let credentials = BasicCredentials(username: "justin", password: "abc")
-        let transport = kind.make(.init(credentials: credentials))
+        let transport = TestClient.make(.init(credentials: credentials))
         let response = try await transport.send(HTTPRequest(url: URL(string: server.baseURL + "/activity/community.json/k123")!))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == Self.pageBody)
@@ -41,16 +34,16 @@ struct HTTPTransportTests {
         #expect(page.items.count == 1)
     }
 
-    @Test(arguments: TransportKind.allCases) func postSendsBody(kind: TransportKind) async throws {
+    @Test func postSendsBody() async throws {
         let server = try LoopbackServer { _, _ in .init(body: "[]") }
         defer { server.stop() }
-        let transport = kind.make()
+        let transport = TestClient.make()
         let response = try await transport.send(HTTPRequest(method: "POST", url: URL(string: server.baseURL + "/x")!, body: Data("{}".utf8)))
         #expect(response.status == 200)
         #expect(server.requests.first?.hasPrefix("POST /x") == true)
     }
 
-    @Test(arguments: TransportKind.allCases) func serviceUnavailableWithRetryAfterIsRetried(kind: TransportKind) async throws {
+    @Test func serviceUnavailableWithRetryAfterIsRetried() async throws {
         let server = try LoopbackServer { _, index in
             index < 2
                 ? .init(status: 503, headers: ["Retry-After": "2", "Content-Type": "application/json"],
@@ -58,7 +51,7 @@ struct HTTPTransportTests {
                 : .init(body: Self.pageBody)
         }
         defer { server.stop() }
-        let raw = kind.make()
+        let raw = TestClient.make()
         let url = URL(string: server.baseURL + "/activity/user.json/SECRETKEY42/justin")!
         let sleeps = SleepRecorder()
         let retrying = RetryingTransport(base: raw, sleep: { await sleeps.record($0) }, random: { 0.5 })
@@ -68,13 +61,13 @@ struct HTTPTransportTests {
         #expect(await sleeps.delays == [2, 2])
     }
 
-    @Test(arguments: TransportKind.allCases) func serviceUnavailableSurfacesTheAPIMessage(kind: TransportKind) async throws {
+    @Test func serviceUnavailableSurfacesTheAPIMessage() async throws {
         let server = try LoopbackServer { _, _ in
             .init(status: 503, headers: ["Retry-After": "7"], body: #"{"status":"failure","error":"server is over capacity"}"#)
         }
         defer { server.stop() }
         let request = HTTPRequest(url: URL(string: server.baseURL + "/activity/user.json/SECRETKEY42/justin")!)
-        let response = try await kind.make().send(request)
+        let response = try await TestClient.make().send(request)
         #expect(response.status == 503)
         #expect(response.retryAfter == 7)
         let error = #expect(throws: TransportError.self) { try response.validated(for: request) }
@@ -83,11 +76,11 @@ struct HTTPTransportTests {
         #expect(error?.description.contains("server is over capacity") == true)
     }
 
-    @Test(arguments: TransportKind.allCases) func unauthorizedIsNotRetriedAndKeyIsRedacted(kind: TransportKind) async throws {
+    @Test func unauthorizedIsNotRetriedAndKeyIsRedacted() async throws {
         let server = try LoopbackServer { _, _ in .init(status: 401, body: #"{"status":"failure","error":"invalid API key"}"#) }
         defer { server.stop() }
         let sleeps = SleepRecorder()
-        let transport = RetryingTransport(base: kind.make(), sleep: { await sleeps.record($0) })
+        let transport = RetryingTransport(base: TestClient.make(), sleep: { await sleeps.record($0) })
         let request = HTTPRequest(url: URL(string: server.baseURL + "/activity/community.json/SECRETKEY42")!)
         do {
             _ = try await transport.fetch(request)
@@ -100,34 +93,34 @@ struct HTTPTransportTests {
         #expect(await sleeps.delays.isEmpty)
     }
 
-    @Test(arguments: TransportKind.allCases) func droppedConnectionIsANetworkError(kind: TransportKind) async throws {
+    @Test func droppedConnectionIsANetworkError() async throws {
         let server = try LoopbackServer { _, _ in .init(mode: .dropConnection) }
         defer { server.stop() }
         let request = HTTPRequest(url: URL(string: server.baseURL + "/activity/shows.json/SECRETKEY42/x")!, timeout: 5)
         await #expect {
-            _ = try await kind.make().send(request)
+            _ = try await TestClient.make().send(request)
         } throws: { error in
             guard case TransportError.network(let text) = error else { return false }
             return !text.contains("SECRETKEY42") && text.contains("/activity/shows.json/<key>/x")
         }
     }
 
-    @Test(arguments: TransportKind.allCases) func truncatedBodyIsAnError(kind: TransportKind) async throws {
+    @Test func truncatedBodyIsAnError() async throws {
         let server = try LoopbackServer { _, _ in .init(body: Self.pageBody, mode: .truncate(bytes: 10)) }
         defer { server.stop() }
         let request = HTTPRequest(url: URL(string: server.baseURL + "/t")!, timeout: 5)
         await #expect {
-            _ = try await kind.make().send(request)
+            _ = try await TestClient.make().send(request)
         } throws: { error in
             if case TransportError.network = error { return true }
             return false
         }
     }
 
-    @Test(arguments: TransportKind.allCases) func slowResponseTimesOut(kind: TransportKind) async throws {
+    @Test func slowResponseTimesOut() async throws {
         let server = try LoopbackServer { _, _ in .init(body: "[]", delay: 3) }
         defer { server.stop() }
-        let transport = kind.make(.init(connectTimeout: 5, requestTimeout: 0.4))
+        let transport = TestClient.make(.init(connectTimeout: 5, requestTimeout: 0.4))
         let start = Date()
         await #expect {
             _ = try await transport.send(HTTPRequest(url: URL(string: server.baseURL + "/activity/user.json/SECRETKEY42/slow")!))
@@ -139,10 +132,10 @@ struct HTTPTransportTests {
         #expect(elapsed >= 0.39 && elapsed < 10)  // generous: the suite shares 2 cores with other tests
     }
 
-    @Test(arguments: TransportKind.allCases) func stalledServerHitsTheInactivityTimeout(kind: TransportKind) async throws {
+    @Test func stalledServerHitsTheInactivityTimeout() async throws {
         let server = try LoopbackServer { _, _ in .init(body: "[]", delay: 4) }
         defer { server.stop() }
-        let transport = kind.make(.init(connectTimeout: 1, requestTimeout: 10))
+        let transport = TestClient.make(.init(connectTimeout: 1, requestTimeout: 10))
         let start = Date()
         await #expect {
             _ = try await transport.send(HTTPRequest(url: URL(string: server.baseURL + "/activity/user.json/SECRETKEY42/slow")!))
@@ -153,23 +146,23 @@ struct HTTPTransportTests {
         #expect(Date().timeIntervalSince(start) < 20)  // the suite shares 2 cores with builds
     }
 
-    @Test(arguments: TransportKind.allCases) func connectionRefusedIsANetworkError(kind: TransportKind) async throws {
+    @Test func connectionRefusedIsANetworkError() async throws {
         // A port that was just free: bind the server, stop it, call it.
         let server = try LoopbackServer { _, _ in .init() }
         let url = URL(string: server.baseURL + "/x")!
         server.stop()
         await #expect {
-            _ = try await kind.make().send(HTTPRequest(url: url, timeout: 5))
+            _ = try await TestClient.make().send(HTTPRequest(url: url, timeout: 5))
         } throws: { error in
             if case TransportError.network(let text) = error { return text.hasPrefix("could not connect") }
             return false
         }
     }
 
-    @Test(arguments: TransportKind.allCases) func cancellationStopsTheCall(kind: TransportKind) async throws {
+    @Test func cancellationStopsTheCall() async throws {
         let server = try LoopbackServer { _, _ in .init(body: "[]", delay: 3) }
         defer { server.stop() }
-        let transport = kind.make()
+        let transport = TestClient.make()
         let url = URL(string: server.baseURL + "/slow")!
         let start = Date()
         let task = Task { try await transport.send(HTTPRequest(url: url)) }

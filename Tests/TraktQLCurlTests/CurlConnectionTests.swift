@@ -2,15 +2,16 @@ import Foundation
 import Testing
 import TestSupport
 @testable import TraktQL
+import TraktQLCurl
 
-/// What only the engine's own client does: keep-alive reuse, chunked bodies, refusing what it
-/// cannot do safely.
-@Suite("SocketHTTPTransport")
-struct SocketHTTPTransportTests {
+/// Connections and the request on the wire: keep-alive reuse, chunked bodies, refusing what
+/// cannot be sent safely.
+@Suite("HTTP client connections")
+struct CurlConnectionTests {
     @Test func keptAliveConnectionIsReusedAcrossCalls() async throws {
         let server = try LoopbackServer(keepAlive: true) { _, index in .init(body: #"{"n":\#(index)}"#) }
         defer { server.stop() }
-        let transport = SocketHTTPTransport()
+        let transport = CurlTransport()
         for index in 0..<20 {
             let response = try await transport.send(HTTPRequest(url: URL(string: server.baseURL + "/page/\(index)")!, timeout: 5))
             #expect(String(decoding: response.body, as: UTF8.self) == #"{"n":\#(index)}"#)
@@ -22,7 +23,7 @@ struct SocketHTTPTransportTests {
     @Test func closedConnectionsAreNotReused() async throws {
         let server = try LoopbackServer { _, _ in .init(body: "[]") }
         defer { server.stop() }
-        let transport = SocketHTTPTransport()
+        let transport = CurlTransport()
         for _ in 0..<3 {
             _ = try await transport.send(HTTPRequest(url: URL(string: server.baseURL + "/x")!, timeout: 5))
         }
@@ -36,7 +37,7 @@ struct SocketHTTPTransportTests {
             index == 1 ? .init(mode: .dropConnection) : .init(body: "[\(index)]")
         }
         defer { server.stop() }
-        let transport = SocketHTTPTransport()
+        let transport = CurlTransport()
         let first = try await transport.send(HTTPRequest(url: URL(string: server.baseURL + "/a")!, timeout: 5))
         #expect(String(decoding: first.body, as: UTF8.self) == "[0]")
         let second = try await transport.send(HTTPRequest(url: URL(string: server.baseURL + "/b")!, timeout: 5))
@@ -49,7 +50,7 @@ struct SocketHTTPTransportTests {
         let body = String(repeating: #"{"type":"episode","action":"seen"},"#, count: 300)
         let server = try LoopbackServer(keepAlive: true) { _, _ in .init(body: body, mode: .chunked(size: chunkSize)) }
         defer { server.stop() }
-        let transport = SocketHTTPTransport()
+        let transport = CurlTransport()
         for _ in 0..<2 {
             let response = try await transport.send(HTTPRequest(url: URL(string: server.baseURL + "/c")!, timeout: 5))
             #expect(String(decoding: response.body, as: UTF8.self) == body)
@@ -57,27 +58,28 @@ struct SocketHTTPTransportTests {
         #expect(server.connectionCount == 1)
     }
 
-    @Test func httpsIsRefusedWithAClearMessage() async throws {
-        let transport = SocketHTTPTransport()
+    @Test func otherSchemesAreRefusedWithAClearMessage() async throws {
+        let transport = CurlTransport()
         await #expect {
-            _ = try await transport.send(HTTPRequest(url: URL(string: "https://api.trakt.tv/activity/community.json/SECRETKEY42")!))
+            _ = try await transport.send(HTTPRequest(url: URL(string: "ftp://api.trakt.tv/activity/community.json/SECRETKEY42")!))
         } throws: { error in
-            guard case TransportError.network(let text) = error else { return false }
-            return text.contains("https:// is not supported") && text.contains("plain http://") && !text.contains("SECRETKEY42")
+            guard case TransportError.refused(let text) = error else { return false }
+            return text.contains("ftp:// is not supported") && text.contains("http:// and https://") && !text.contains("SECRETKEY42")
         }
+        #expect(!transport.hasStarted)
     }
 
     @Test func headerValuesWithLineBreaksAreRefused() async throws {
         let server = try LoopbackServer { _, _ in .init(body: "[]") }
         defer { server.stop() }
         let request = HTTPRequest(url: URL(string: server.baseURL + "/x")!, headers: ["X-Evil": "a\r\nX-Injected: 1"])
-        await #expect(throws: TransportError.self) { try await SocketHTTPTransport().send(request) }
+        await #expect(throws: TransportError.self) { try await CurlTransport().send(request) }
         #expect(server.requests.isEmpty)
     }
 
     @Test func unknownHostIsANetworkError() async throws {
         await #expect {
-            _ = try await SocketHTTPTransport().send(HTTPRequest(url: URL(string: "http://no-such-host.invalid/x")!, timeout: 5))
+            _ = try await CurlTransport().send(HTTPRequest(url: URL(string: "http://no-such-host.invalid/x")!, timeout: 5))
         } throws: { error in
             guard case TransportError.network(let text) = error else { return false }
             return text.hasPrefix("unknown host no-such-host.invalid")
@@ -88,7 +90,7 @@ struct SocketHTTPTransportTests {
         let server = try LoopbackServer { _, _ in .init(body: "[]") }
         defer { server.stop() }
         let url = URL(string: server.baseURL + "/activity/community.json/k/all/seen?min=1")!
-        _ = try await SocketHTTPTransport().send(HTTPRequest(url: url, headers: ["X-Extra": "yes", "Accept": "text/plain"]))
+        _ = try await CurlTransport().send(HTTPRequest(url: url, headers: ["X-Extra": "yes", "Accept": "text/plain"]))
         let head = try #require(server.requests.first)
         #expect(head.hasPrefix("GET /activity/community.json/k/all/seen?min=1 HTTP/1.1\r\n"))
         #expect(head.contains("\r\nHost: 127.0.0.1:\(server.port)\r\n"))
