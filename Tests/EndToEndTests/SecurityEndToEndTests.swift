@@ -32,8 +32,7 @@ import TraktProtocol
         return path
     }
 
-    @Test func aHostile401BodyReachesTheTerminalHarmless() async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs /usr/bin/script (scripts/install-deps.sh installs it)")) func aHostile401BodyReachesTheTerminalHarmless() async throws {
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 5, size: DatasetScale.small.size, apiKey: "right", hostileText: true))
         defer { Task { await server.stop() } }
         let home = try Self.temporaryHome()
@@ -44,8 +43,7 @@ import TraktProtocol
         #expect(Self.attacks(out.stdout).isEmpty, "\(Set(Self.attacks(out.stdout)))")
     }
 
-    @Test func hostileCatalogSlugsAreNeverOffered() async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs /usr/bin/script (scripts/install-deps.sh installs it)")) func hostileCatalogSlugsAreNeverOffered() async throws {
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 5, size: DatasetScale.small.size,
                                                                           now: ISO8601DateFormatter().date(from: Self.now), hostileText: true))
         defer { Task { await server.stop() } }
@@ -172,8 +170,7 @@ import TraktProtocol
         #expect(missing.status == 1 && missing.stderr.contains("cannot read the API key file"))
     }
 
-    @Test func thePasswordIsAskedForOnATerminal() async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs /usr/bin/script (scripts/install-deps.sh installs it)")) func thePasswordIsAskedForOnATerminal() async throws {
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 5, size: DatasetScale.small.size))
         defer { Task { await server.stop() } }
         let home = try Self.temporaryHome()

@@ -75,8 +75,7 @@ import TraktEmulator
     }
 
     /// On a real terminal (a pty from `script`), with colour on, only our own SGR colour codes appear.
-    @Test func onATerminalOnlyOurOwnColourCodesAppear() async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs /usr/bin/script (scripts/install-deps.sh installs it)")) func onATerminalOnlyOurOwnColourCodesAppear() async throws {
         let server = try await Self.server.value
         let command = "\(BinaryRunner.binary("traktql").path) --api-url \(server.baseURL.absoluteString) --now 2024-11-24T12:00:00Z -c '\(Self.queries[0])'"
         let out = try await BinaryRunner.runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["NO_COLOR": "", "COLUMNS": "200", "TERM": "xterm"])

@@ -270,4 +270,27 @@ struct V2RouteTests {
         #expect(onlyShows.array.count == 1)
         #expect(try await v2(s, "/search/name/x").status == 400)
     }
+
+    @Test("text search: /search/{type}?query= finds titles and slugs, best first, paged; bad types and no query refused")
+    func textSearch() async throws {
+        let s = try await v2Server.value
+        let inception = try await v2(s, "/search/movie?query=inception")
+        #expect(inception.status == 200)
+        #expect(ids(inception.array.first?["movie"])["slug"] as? String == "inception-2010")
+        #expect(inception.array.first?["type"] as? String == "movie" && inception.array.first?["score"] is Double)
+        // Every result holds a word of the query; the words of a title in any case and punctuation.
+        let dark = try await v2(s, "/search/movie,show?query=The%20DARK%20knight")
+        #expect(ids(dark.array.first?["movie"])["slug"] as? String == "the-dark-knight-2008")
+        let scores = dark.array.compactMap { $0["score"] as? Double }
+        #expect(scores == scores.sorted(by: >) && scores.count == dark.array.count)
+        // The last word may be a prefix; shows only when asked for shows.
+        let breaking = try await v2(s, "/search/show?query=breaking%20ba")
+        #expect(ids(breaking.array.first?["show"])["slug"] as? String == "breaking-bad")
+        #expect(breaking.array.allSatisfy { $0["type"] as? String == "show" })
+        #expect(try await v2(s, "/search/movie?query=zzzzqqq").array.isEmpty)
+        let paged = try await v2(s, "/search/movie,show?query=the&limit=2")
+        #expect(paged.array.count == 2)
+        #expect(try await v2(s, "/search/movie").status == 400)
+        #expect(try await v2(s, "/search/planet?query=x").status == 404)
+    }
 }

@@ -176,9 +176,11 @@ extension V2Service {
         }
     }
 
-    /// `/search/{id_type}/{id}[?type=movie,show,episode]`.
+    /// `/search/{id_type}/{id}[?type=movie,show,episode]`, or the text search
+    /// `/search/{type}?query=` (``textSearch(_:_:)``).
     func search(_ r: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
-        guard r.count == 2 else { throw V2Error.notFound("search needs /search/{id_type}/{id}") }
+        if r.count == 1 { return try textSearch(r[0], c) }
+        guard r.count == 2 else { throw V2Error.notFound("search needs /search/{type}?query= or /search/{id_type}/{id}") }
         let (idType, id) = (r[0], r[1])
         guard ["trakt", "imdb", "tmdb", "tvdb"].contains(idType) else {
             throw V2Error.badRequest("id_type must be trakt, imdb, tmdb or tvdb")

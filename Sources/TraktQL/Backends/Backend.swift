@@ -21,6 +21,11 @@ public protocol Backend: Sendable {
 
     /// Runs a plan this backend made.
     func execute(_ plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult
+
+    /// Names the server has that are close to `name`, a show, movie or user it answered 404
+    /// for: the hint of that error (`movie:inception` → `inception-2010`). Asked only after a
+    /// 404; empty when the backend has no way to look (the default).
+    func closestNames(to name: String, kind: QualifierKey, in session: ExecutionSession) async -> [String]
 }
 
 /// A backend's part of a ``Plan``: its calls, and how `explain` shows them (with the shared
@@ -34,6 +39,8 @@ public protocol BackendPlan: Sendable {
 
 extension Backend {
     public var fields: FieldCatalog { schema.fields }
+
+    public func closestNames(to name: String, kind: QualifierKey, in session: ExecutionSession) async -> [String] { [] }
 }
 
 /// What a running statement shares with the engine's session: the transport, the cache, the
@@ -55,4 +62,6 @@ public struct ExecutionSession: Sendable {
     var deadline: Date = .distantFuture
     /// The `timeout` setting, for messages.
     var timeout: TimeInterval = 0
+    /// The bytes the statement may still fetch (`max_fetch`), shared by all its calls.
+    var fetchBudget = FetchBudget()
 }

@@ -155,6 +155,7 @@ public actor Engine {
             wholeItems: format == nil || format == .json || format == .ndjson)
         bounded.deadline = Date().addingTimeInterval(min(settings.timeout, Self.longestTimeout))
         bounded.timeout = settings.timeout
+        bounded.fetchBudget = FetchBudget(limit: settings.maxFetch)
         let session = bounded
         let backend = backend()
         do {
@@ -175,7 +176,9 @@ public actor Engine {
             var error = error
             // v1 checks names against the catalog first, and its fan-out 404 names every unknown user.
             if settings.api == .v2, configuration.input == nil, let (query, source) = query {
-                error = Self.pointingAtTheNamedValue(error, in: query, source: source, variables: variables)
+                error = await Self.pointingAtTheNamedValue(error, in: query, source: source, variables: variables) { key, name in
+                    await backend.closestNames(to: name, kind: key, in: session)
+                }
             }
             // A backend that finds a problem with a qualifier while running (a file that names
             // no user) points into the statement's own text.
@@ -212,15 +215,21 @@ public actor Engine {
     }
 
     /// The API's 404 for a user, show or movie the query names ("user 'x' not found", which v2
-    /// says where v1 has the catalog check) points at that value, with the call as the hint.
+    /// says where v1 has the catalog check) points at that value, with the call as the hint and,
+    /// where `closest` knows some, the names the server has that are close to it.
     /// A `$variable` points there when one of its values is the one named.
     static func pointingAtTheNamedValue(_ error: TraktQLError, in query: Query, source: String,
-                                        variables: [String: QualifierValue] = [:]) -> TraktQLError {
+                                        variables: [String: QualifierValue] = [:],
+                                        closest: (QualifierKey, String) async -> [String] = { _, _ in [] }) async -> TraktQLError {
         guard case .api(404, let message, let call) = error else { return error }
         for qualifier in query.qualifiers where !qualifier.negated {
             guard let key = QualifierKey(spelling: qualifier.key.name), [.user, .show, .movie].contains(key), let value = qualifier.value else { continue }
             for (name, span) in ServerCatalog.names(in: value, variables: variables) where message.contains("'\(name)'") {
-                return .notFound(diagnostics: [.error(message, at: span, help: call.isEmpty ? nil : "the API answered 404 to \(call)")], source: source)
+                let answered = call.isEmpty ? nil : "the API answered 404 to \(call)"
+                let names = await closest(key, name)
+                let suggestion = names.isEmpty ? nil : "did you mean " + names.map { "'\($0)'" }.joined(separator: " or ") + "?"
+                let help = [suggestion, answered].compactMap { $0 }.joined(separator: " (") + (suggestion != nil && answered != nil ? ")" : "")
+                return .notFound(diagnostics: [.error(message, at: span, help: help.isEmpty ? nil : help)], source: source)
             }
         }
         return error

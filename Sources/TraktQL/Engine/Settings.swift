@@ -16,6 +16,10 @@ public struct Settings: Sendable, Equatable {
     public var timing = false
     /// The most calls one query may make while paging; reaching it is reported.
     public var maxPages = 100
+    /// The most response bytes one statement may fetch, all pages and all fan-out together;
+    /// past it the statement fails (exit 2) with no result. It bounds what a hostile or broken
+    /// server (endless page counts of 16 MiB pages) can make traktql hold in memory.
+    public var maxFetch = FetchBudget.defaultLimit
     /// The most time one statement may take over the API, calls, retries and paging included;
     /// past it the statement fails (exit 2) with no result.
     public var timeout: TimeInterval = 120
@@ -35,6 +39,7 @@ public struct Settings: Sendable, Equatable {
         ("cache_ttl", "reuse identical responses this long (60s, 5min; 0 = off)"),
         ("timing", "on or off: report each statement's time on stderr"),
         ("max_pages", "the most calls one query may make while paging (default 100)"),
+        ("max_fetch", "the most response bytes one statement may fetch, all pages together (default 256m)"),
         ("timeout", "the most time one statement may take, retries and paging included (default 120s)"),
         ("api", "which Trakt API to use: v1 (the activity API) or v2 (users, history, OAuth)"),
         ("runtime_fallback", "none (default: a missing runtime stays empty) or trakt (42 min per episode, 90 per movie, as Trakt's statistics)"),
@@ -53,6 +58,7 @@ public struct Settings: Sendable, Equatable {
         case "runtime_fallback": return RuntimeFallback.allCases.map(\.rawValue)
         case "cache_ttl": return ["0", "60s", "5min"]
         case "timeout": return ["30s", "120s", "10min"]
+        case "max_fetch": return ["64m", "256m", "1g"]
         case "tz": return ["UTC", "America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Berlin", "Asia/Tokyo"]
         default: return []
         }
@@ -95,6 +101,11 @@ public struct Settings: Sendable, Equatable {
         case "max_pages":
             guard let n = Int(text), n >= 1, n <= 100_000 else { return ("max_pages is a whole number from 1 to 100000", nil) }
             maxPages = n
+        case "max_fetch":
+            guard let bytes = FetchBudget.bytes(text), bytes >= FetchBudget.smallestLimit, bytes <= FetchBudget.largestLimit else {
+                return ("'\(text)' is not a usable max_fetch", "write a size from 1m to 64g, like 64m, 512m or 2g")
+            }
+            maxFetch = bytes
         case "timeout":
             guard let seconds = Self.seconds(text) ?? Double(text).flatMap({ $0.isFinite ? $0 : nil }), seconds > 0, seconds <= 86_400 else {
                 return ("'\(text)' is not a usable timeout", "write 30s, 2min or 1h (more than 0, at most 24h)")
@@ -126,6 +137,7 @@ public struct Settings: Sendable, Equatable {
         case "cache_ttl": return cacheTTL == 0 ? "0" : "\(Int(cacheTTL))s"
         case "timing": return timing ? "on" : "off"
         case "max_pages": return String(maxPages)
+        case "max_fetch": return FetchBudget.shown(maxFetch)
         case "timeout": return timeout.rounded() == timeout ? "\(Int(timeout))s" : "\(timeout)s"
         case "api": return api.rawValue
         case "runtime_fallback": return runtimeFallback.rawValue

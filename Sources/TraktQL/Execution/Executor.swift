@@ -211,6 +211,7 @@ struct Executor: Sendable {
         while true {
             let response = try await send(request, shown: shown)
             fetched.calls += 1
+            if let refusal = session.fetchBudget.spend(response.body.count) { throw .network(message: refusal, call: shown) }
             guard response.isSuccess else {
                 // A rate limit's wait that the retries did not sit out: say how long it is.
                 if case .api(429, let message, let call) = pager.failure(response), let wait = response.retryAfter {

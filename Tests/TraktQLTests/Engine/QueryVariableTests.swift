@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TraktEmulator
 @testable import TraktQL
+import TraktQLCurl
 
 /// `let NAME = activity …` keeps a query's answer, and `where … in/not in $NAME` and
 /// `show:$NAME` use it. Each answer is checked against a count made here from the emulator's raw
@@ -10,7 +11,7 @@ import Testing
 @Suite(.serialized) struct QueryVariableTests {
     /// Every element of a paged v2 route, all pages.
     static func raw(_ server: EmulatorServer, _ path: String) async throws -> [[String: Any]] {
-        let transport = Engine.defaultTransport(for: EngineConfiguration(apiURL: server.baseURL))
+        let transport = CurlTransport()
         var out: [[String: Any]] = []
         var page = 1
         while true {

@@ -139,6 +139,55 @@ import TraktQLCurl
         #expect(elapsed >= 1.9 && elapsed < 20, "\(elapsed) s")
     }
 
+    /// Issue 22, finding 5: a server announcing a billion pages of about 1 MiB each stops at
+    /// `max_fetch` (all pages together), with an error naming the bound, not at many GB.
+    @Test func aBillionPagesStopAtTheStatementsFetchBudget() async throws {
+        let padding = String(repeating: "x", count: 4_000)
+        let server = try LoopbackServer(keepAlive: true) { head, _ in
+            guard head.contains("/history") else { return LoopbackServer.Reply(status: 404, body: "[]") }
+            let page = Int(head.split(separator: "page=").dropFirst().first?.prefix { $0.isNumber } ?? "1") ?? 1
+            let items = (0..<250).map { k -> String in
+                let n = page * 250 + k
+                let second = 1_700_000_000 - n
+                let date = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(second)))
+                return #"{"id":\#(n),"watched_at":"\#(date)","action":"watch","type":"movie","movie":{"title":"\#(padding)","year":2000,"ids":{"trakt":\#(n),"slug":"m\#(n)"}}}"#
+            }
+            return LoopbackServer.Reply(headers: ["Content-Type": "application/json", "X-Pagination-Page": String(page), "X-Pagination-Limit": "250",
+                                                  "X-Pagination-Page-Count": "1000000000", "X-Pagination-Item-Count": "250000000000"],
+                                        body: "[" + items.joined(separator: ",") + "]")
+        }
+        defer { server.stop() }
+        var settings = Settings()
+        settings.api = .v2
+        #expect(settings.apply(name: "max_fetch", value: "4m") == nil)
+        settings.maxPages = 100_000
+        var configuration = EngineConfiguration(apiURL: URL(string: server.baseURL)!, apiKey: "k", settings: settings,
+                                                retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.05), connectTimeout: 5, requestTimeout: 20)
+        configuration.v2 = V2Credentials(clientID: "client")
+        configuration.checksNamesWithServerCatalog = false
+        configuration.transport = CurlTransport.retrying(for: configuration)
+        do {
+            _ = try await Engine(configuration: configuration).run("activity user:justin action:seen | limit all | count")
+            Issue.record("a billion pages gave a result")
+        } catch {
+            #expect(error.exitCode == 2)
+            #expect(error.description.contains("more than 4m (max_fetch)") && error.description.contains("set max_fetch = 16m"), "\(error)")
+        }
+        // About 1 MiB a page: the fifth page passes 4 MiB, and nothing is fetched after it.
+        let pages = server.requests.filter { $0.contains("/history") }.count
+        #expect(pages >= 4 && pages <= 6, "\(pages) pages fetched")
+    }
+
+    @Test func theMaxFetchSettingIsChecked() {
+        var settings = Settings()
+        #expect(settings.maxFetch == 256 << 20 && settings.value(of: "max_fetch") == "256m")
+        #expect(settings.apply(name: "max_fetch", value: "2g") == nil && settings.maxFetch == 2 << 30)
+        #expect(settings.apply(name: "max_fetch", value: "1536k") == nil && settings.value(of: "max_fetch") == "1536k")
+        for bad in ["0", "10k", "65g", "-5m", "9999999999999999999g", "lots"] {
+            #expect(settings.apply(name: "max_fetch", value: bad) != nil, "\(bad)")
+        }
+    }
+
     @Test func theTimeoutSettingIsChecked() {
         var settings = Settings()
         #expect(settings.timeout == 120)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TraktEmulator
 @testable import TraktQL
+import TraktQLCurl
 
 /// v2 answers that used to be silently wrong or silently partial, against the emulator over
 /// loopback: the cache keyed by who asks, the one-page default said with its numbers, a rate
@@ -28,6 +29,7 @@ import Testing
             retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.05), requestTimeout: 10)
         configuration.v2 = V2Credentials(clientID: V2TestServer.clientID, clientSecret: V2TestServer.clientSecret, bearer: bearer)
         configuration.checksNamesWithServerCatalog = false
+        configuration.transport = CurlTransport.retrying(for: configuration)
         return Engine(configuration: configuration)
     }
 

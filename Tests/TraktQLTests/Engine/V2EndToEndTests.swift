@@ -142,6 +142,39 @@ enum V2TestServer {
         }
     }
 
+    /// Issue 21, did-you-mean on v2: after a 404 for a show or movie, one text search names
+    /// what the server calls it; a user (Trakt has no user search) and a name nothing resembles
+    /// get none.
+    @Test func aNotFoundShowOrMovieSuggestsTheServersNameThroughSearch() async throws {
+        let server = try await V2TestServer.unlimited.value
+        let user = V2TestServer.busyUsers(server, count: 1)[0]
+        let v2 = V2TestServer.engine(server, api: .v2)
+        let cases: [(statement: String, suggestion: String?)] = [
+            ("activity user:\(user) movie:inception action:seen | limit 1", "did you mean 'inception-2010'?"),
+            ("activity user:\(user) show:breaking-bda action:seen | limit 1", "did you mean 'breaking-bad'?"),
+            ("activity user:\(user) movie:the-matrix | limit 1", "did you mean 'the-matrix-1999'?"),
+            ("activity user:\(user) show:zzzz-qqqq-xxxx | limit 1", nil),
+            ("activity user:nobody-at-all | limit 1", nil),
+        ]
+        for c in cases {
+            do {
+                _ = try await v2.run(c.statement)
+                Issue.record("\(c.statement): no error")
+            } catch {
+                guard case .notFound(let diagnostics, _) = error, let help = diagnostics.first?.help else {
+                    Issue.record("\(c.statement): \(error)")
+                    continue
+                }
+                #expect(error.exitCode == 2)
+                if let suggestion = c.suggestion {
+                    #expect(help.hasPrefix(suggestion + " (the API answered 404 to GET "), "\(c.statement): \(help)")
+                } else {
+                    #expect(!help.contains("did you mean") && help.hasPrefix("the API answered 404"), "\(c.statement): \(help)")
+                }
+            }
+        }
+    }
+
     @Test func itemsReadThroughTheV2Schema() async throws {
         let server = try await V2TestServer.unlimited.value
         let user = V2TestServer.busyUsers(server, count: 1)[0]

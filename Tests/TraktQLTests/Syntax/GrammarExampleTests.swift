@@ -32,7 +32,8 @@ import Testing
 
     @Test func everyExampleScriptParses() throws {
         let folder = Self.root.appendingPathComponent("Examples")
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.filter { $0.hasSuffix(".tql") } ?? []
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tql") }
+        #expect(files.count >= 10, "Examples/ holds \(files.count) scripts")  // a moved folder must fail, not pass empty
         for file in files {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
             let (_, diagnostics) = Parser.parse(text)

@@ -119,6 +119,7 @@ extension V2Backend {
                     throw .network(message: Task.isCancelled ? "cancelled" : "\(error)", call: shown)
                 }
                 calls += 1
+                if let refusal = session.fetchBudget.spend(response.body.count) { throw .network(message: refusal, call: shown) }
                 if response.isSuccess { await session.cache.store(response, for: key) }
             }
             if response.status == 404 { throw .api(status: 404, message: notFound, call: shown) }
