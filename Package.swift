@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TraktQLURLSession", targets: ["TraktQLURLSession"]),
         .library(name: "TraktQLHTTPClient", targets: ["TraktQLHTTPClient"]),
         .library(name: "TraktEmulator", targets: ["TraktEmulator"]),
+        .library(name: "TraktEmulatorServer", targets: ["TraktEmulatorServer"]),
         .executable(name: "traktql", targets: ["traktql"]),
         .executable(name: "trakt-emulator", targets: ["trakt-emulator"]),
     ],
@@ -50,10 +51,17 @@ let package = Package(
             ]
         ),
 
-        // The v1 activity API server over a deterministic generated dataset.
+        // The emulator core: a deterministic generated dataset and the Trakt v1, v2 and OAuth
+        // APIs over it, answering plain request values with plain response values. Foundation
+        // and TraktProtocol only: no server, so traktql can call it in-process.
+        .target(name: "TraktEmulator", dependencies: ["TraktProtocol"]),
+
+        // The emulator's HTTP server (Hummingbird, HummingbirdTLS): sockets, TLS, timeouts and
+        // the connection faults, in front of the core. Used by trakt-emulator and the tests.
         .target(
-            name: "TraktEmulator",
+            name: "TraktEmulatorServer",
             dependencies: [
+                "TraktEmulator",
                 "TraktProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -64,7 +72,7 @@ let package = Package(
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // The REPL and script runner.
-        .target(name: "TraktQLShell", dependencies: ["TraktQL", "TraktQLHTTPClient", "TraktEmulator", "CEditLine"]),
+        .target(name: "TraktQLShell", dependencies: ["TraktQL", "TraktQLHTTPClient", "TraktEmulator", "TraktEmulatorServer", "CEditLine"]),
 
         .executableTarget(
             name: "traktql",
@@ -72,16 +80,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "trakt-emulator",
-            dependencies: ["TraktEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TraktEmulatorServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "TraktProtocolTests", dependencies: ["TraktProtocol"]),
         .testTarget(
             name: "TraktQLTests",
-            dependencies: ["TraktQL", "TraktQLURLSession", "TraktEmulator", "TestSupport"],
+            dependencies: ["TraktQL", "TraktQLURLSession", "TraktEmulatorServer", "TestSupport"],
             exclude: ["Golden"]
         ),
-        .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator"]),
+        .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator", "TraktEmulatorServer"]),
         // Helpers shared by test targets (child processes with bounded waits, throwaway
         // certificate authorities made by openssl, a CONNECT proxy).
         .target(
@@ -94,7 +102,7 @@ let package = Package(
         ),
         .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell", "TestSupport"]),
         .testTarget(name: "TraktQLHTTPClientTests", dependencies: ["TraktQLHTTPClient", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulator", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulatorServer", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import TraktEmulator
+import TraktEmulatorServer
 import TraktQL
 import TraktQLHTTPClient
 

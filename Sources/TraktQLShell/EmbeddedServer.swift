@@ -1,5 +1,6 @@
 import Foundation
 import TraktEmulator
+import TraktEmulatorServer
 import TraktQL
 
 /// The built-in v1 emulator, used when no API URL is configured (the public v1 API no longer

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import TraktEmulator
+import TraktEmulatorServer
 import TraktQL
 
 /// The `traktql` program after argument parsing: picks the API (or starts the embedded

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TraktEmulator
+import TraktEmulatorServer
 import TraktProtocol
 
 /// `trakt-emulator`: parses arguments and hands over to ``EmulatorServer``.

@@ -1,29 +1,59 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
 import TraktProtocol
 
-/// The request handler: routing, API key, auth, faults, and the activity pages.
-final class EmulatorService: Sendable {
-    let dataset: Dataset
-    let configuration: EmulatorConfiguration
+/// The emulator core: a generated ``Dataset`` and the Trakt APIs over it (v1 activity, v2,
+/// OAuth), answering one request at a time as plain values. No sockets, no server: the HTTP
+/// server (`EmulatorServer` in `TraktEmulatorServer`) and traktql's in-process transport are
+/// both front ends of this.
+///
+/// ```swift
+/// let emulator = Emulator(EmulatorConfiguration(seed: 1, now: someDate))
+/// let answer = await emulator.respond(EmulatorRequest(target: "/users/justin/history", headers: [
+///     "trakt-api-version": "2", "trakt-api-key": "my-client"]))
+/// answer.status      // 200
+/// answer.body        // JSON bytes
+/// ```
+public final class Emulator: Sendable {
+    public let dataset: Dataset
+    public let configuration: EmulatorConfiguration
+    /// Wall-clock milliseconds spent generating the dataset (0 when one was passed in).
+    public let generationMilliseconds: Double
     let engine: QueryEngine
     let renderer: PageRenderer
     let dice: FaultDice
-    let catalogBody: ByteBuffer
-    /// The Trakt API v2 view (V2/, OAuth/): paths under /users, /sync, /shows, /movies, /search, /oauth.
+    let catalogBody: [UInt8]
+    /// The Trakt API v2 view (Routing/V2, Routing/OAuth): paths under /users, /sync, /shows, /movies, /search, /oauth.
     let v2: V2Service
 
-    static let faultHeader = HTTPField.Name("X-Emulator-Fault")!
-    static let retryAfter = HTTPField.Name("Retry-After")!
+    /// The most body bytes a request may carry; a longer body is read as none (v1 credentials,
+    /// OAuth forms and JSON are all far smaller).
+    public static let bodyLimit = 65_536
 
-    init(dataset: Dataset, configuration: EmulatorConfiguration) {
+    static let faultHeader = "X-Emulator-Fault"
+    static let retryAfter = "Retry-After"
+
+    /// Generates the dataset of `configuration` (seed, size, clock, convention, hostile text).
+    public convenience init(_ configuration: EmulatorConfiguration) {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let now = configuration.now ?? Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let dataset = Dataset.generate(seed: configuration.seed, size: configuration.size, now: now, convention: configuration.convention,
+                                       hostileText: configuration.hostileText)
+        let elapsed = clock.now - t0
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        self.init(configuration, dataset: dataset, generationMilliseconds: ms)
+    }
+
+    /// Serves an already generated dataset (its seed, clock and convention win over the
+    /// configuration's).
+    public init(_ configuration: EmulatorConfiguration, dataset: Dataset, generationMilliseconds: Double = 0) {
         self.dataset = dataset
         self.configuration = configuration
+        self.generationMilliseconds = generationMilliseconds
         engine = QueryEngine(dataset: dataset)
         renderer = PageRenderer(dataset: dataset)
         dice = FaultDice(seed: dataset.seed)
-        catalogBody = ByteBuffer(bytes: Self.renderCatalog(dataset, hostile: configuration.hostileText))
+        catalogBody = Self.renderCatalog(dataset, hostile: configuration.hostileText)
         v2 = V2Service(dataset: dataset, settings: configuration.v2, pinnedClock: configuration.now != nil)
     }
 
@@ -33,30 +63,27 @@ final class EmulatorService: Sendable {
         return Int64(Date().timeIntervalSince1970.rounded(.down))
     }
 
-    struct Reply {
-        var status: HTTPResponse.Status
-        var body: ByteBuffer
-        var headers: HTTPFields = [:]
-    }
-
-    func respond(to request: Request, context: EmulatorContext) async throws -> Response {
-        var request = request
-        guard request.method == .get || request.method == .post || request.method == .head else {
+    /// Answers one request: routing, API key, auth, faults, pages. Never throws: every failure
+    /// is an HTTP answer (or, for a `reset` fault, an answer whose ``EmulatorResponse/wireFault``
+    /// tells the front end to drop the connection). Injected latency is a sleep; cancelling the
+    /// calling task cuts it short.
+    public func respond(_ request: EmulatorRequest) async -> EmulatorResponse {
+        guard request.method == "GET" || request.method == "POST" || request.method == "HEAD" else {
             return response(failure(APIFailure(status: 405, message: "method not allowed (use GET or POST)")), head: false)
         }
-        let head = request.method == .head
-        let path = request.uri.path
+        let head = request.method == "HEAD"
+        let path = request.path
         let isV2 = V2Service.owns(path: path)
         var route = Route.catalog
         if !isV2 {
             do {
-                route = try RequestParser.parse(path: path, query: request.uri.query, acceptKey: acceptKey)
+                route = try RequestParser.parse(path: path, query: request.query, acceptKey: acceptKey)
             } catch {
                 return response(failure(error), head: head)
             }
         }
         if !isV2 && route == .catalog {
-            return response(Reply(status: .ok, body: catalogBody), head: head)
+            return response(EmulatorResponse(status: 200, body: catalogBody), head: head)
         }
 
         // Faults: the header forces exactly one (only when the server was started with
@@ -72,7 +99,7 @@ final class EmulatorService: Sendable {
             fault = f
         } else {
             if configuration.faults.latencyMilliseconds > 0 {
-                try await Task.sleep(for: .milliseconds(configuration.faults.latencyMilliseconds))
+                try? await Task.sleep(for: .milliseconds(configuration.faults.latencyMilliseconds))
             }
             if configuration.faults.overCapacity + configuration.faults.rateLimited + configuration.faults.truncate
                 + configuration.faults.malformed + configuration.faults.reset > 0
@@ -82,7 +109,7 @@ final class EmulatorService: Sendable {
         }
         switch fault {
         case .latency(let ms):
-            try await Task.sleep(for: .milliseconds(ms))
+            try? await Task.sleep(for: .milliseconds(ms))
         case .overCapacity:
             return response(failure(APIFailure(status: 503, message: "server is over capacity")), head: head)
         case .rateLimited:
@@ -90,54 +117,29 @@ final class EmulatorService: Sendable {
             r.headers[Self.retryAfter] = "1"
             return response(r, head: head)
         case .reset:
-            try? await context.channel.close()
-            throw CancellationError()
+            return EmulatorResponse(status: 0, wireFault: .reset)
         case .account(let status):
             return response(accountFailure(status: status), head: head)
         default:
             break
         }
 
-        var reply: Reply
-        do {
-            if isV2 {
-                reply = await v2.respond(to: request, nowUnix: nowUnix)
-            } else {
-                switch route {
-            case .catalog:
-                reply = Reply(status: .ok, body: catalogBody)
-            case .serverTime:
-                var out = JSONBytes()
-                out.raw("{\"timestamp\":")
-                out.int(dataset.clock.apiTimestamp(nowUnix))
-                out.raw(",\"timezone\":\"PST\"}")
-                reply = Reply(status: .ok, body: ByteBuffer(bytes: out.bytes))
-            case .activity(let req):
-                var body: ByteBuffer?
-                if request.method == .post {
-                    body = try? await request.collectBody(upTo: 65_536)
-                }
-                let viewer = try authenticate(request.headers[.authorization], body: body)
-                if req.endpoint.requiresAuth && viewer == nil { throw APIFailure.failedAuth }
-                let positions = try engine.run(req, viewer: engine.viewer(viewer))
-                reply = Reply(status: .ok, body: renderer.page(positions: positions, request: req, nowUnix: nowUnix))
-                }
-            }
-        } catch let error as APIFailure {
-            reply = failure(error)
+        var reply: EmulatorResponse
+        if isV2 {
+            reply = v2.respond(to: request, nowUnix: nowUnix)
+        } else {
+            reply = v1(route, request)
         }
 
         switch fault {
         case .truncate:
-            reply.body = ByteBuffer(bytes: Array(reply.body.readableBytesView.prefix(reply.body.readableBytes / 2)))
+            reply.body = Array(reply.body.prefix(reply.body.count / 2))
         case .malformed:
-            var bytes = Array(reply.body.readableBytesView)
-            if let brace = bytes.firstIndex(of: UInt8(ascii: "{")) {
-                bytes.insert(UInt8(ascii: ","), at: brace + 1)
+            if let brace = reply.body.firstIndex(of: UInt8(ascii: "{")) {
+                reply.body.insert(UInt8(ascii: ","), at: brace + 1)
             } else {
-                bytes = Array("{,".utf8) + bytes
+                reply.body = Array("{,".utf8) + reply.body
             }
-            reply.body = ByteBuffer(bytes: bytes)
         default:
             break
         }
@@ -145,156 +147,42 @@ final class EmulatorService: Sendable {
     }
 
     /// The real API's account answers (420, 423, 426) with the headers it sends along.
-    func accountFailure(status: Int) -> Reply {
-        var reply: Reply
+    func accountFailure(status: Int) -> EmulatorResponse {
+        var reply: EmulatorResponse
         switch status {
         case 420:
             reply = failure(APIFailure(status: 420, message: "account limit exceeded: upgrade to VIP for higher limits"))
-            reply.headers[Self.upgradeURL] = "https://trakt.tv/vip"
-            reply.headers[Self.vipUser] = "false"
-            reply.headers[Self.accountLimit] = "100"
+            reply.headers["X-Upgrade-URL"] = "https://trakt.tv/vip"
+            reply.headers["X-VIP-User"] = "false"
+            reply.headers["X-Account-Limit"] = "100"
         case 423:
             reply = failure(APIFailure(status: 423, message: "the user account is locked"))
-            reply.headers[Self.accountLocked] = "true"
-            reply.headers[Self.accountDeactivated] = "false"
+            reply.headers["X-Account-Locked"] = "true"
+            reply.headers["X-Account-Deactivated"] = "false"
         default:
             reply = failure(APIFailure(status: 426, message: "VIP only: this feature needs a VIP account"))
-            reply.headers[Self.upgradeURL] = "https://trakt.tv/vip"
-            reply.headers[Self.vipUser] = "false"
+            reply.headers["X-Upgrade-URL"] = "https://trakt.tv/vip"
+            reply.headers["X-VIP-User"] = "false"
         }
         return reply
     }
-    static let upgradeURL = HTTPField.Name("X-Upgrade-URL")!
-    static let vipUser = HTTPField.Name("X-VIP-User")!
-    static let accountLimit = HTTPField.Name("X-Account-Limit")!
-    static let accountLocked = HTTPField.Name("X-Account-Locked")!
-    static let accountDeactivated = HTTPField.Name("X-Account-Deactivated")!
 
-    private func acceptKey(_ key: String) -> Bool {
-        guard let expected = configuration.apiKey else { return true }
-        return key == expected
-    }
-
-    /// The authenticated user, nil when no credentials were sent; throws 401 on bad ones.
-    /// Accepts HTTP Basic (`username:sha1hex(password)`) or a JSON body with `username` and
-    /// `password` (the SHA-1 hex), as v1 clients sent them.
-    func authenticate(_ authorization: String?, body: ByteBuffer?) throws(APIFailure) -> Int? {
-        var credentials: (String, String)?
-        if let authorization {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "basic",
-                let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
-                let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
-            else { throw .failedAuth }
-            credentials = (String(text[..<colon]), String(text[text.index(after: colon)...]))
-        } else if let body, body.readableBytes > 0 {
-            let data = Data(body.readableBytesView)
-            if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let u = object["username"] as? String, let p = object["password"] as? String
-            {
-                credentials = (u, p)
-            }
-        }
-        guard let (username, password) = credentials else { return nil }
-        guard let u = dataset.userByName[username.lowercased()] else { throw .failedAuth }
-        let expected = SHA1.hex(Dataset.password(forUsername: dataset.users[u].username))
-        guard password.lowercased() == expected else { throw .failedAuth }
-        return u
-    }
-
-    func failure(_ f: APIFailure) -> Reply {
+    /// A v1 failure body: `{"status":"failure","error":…}`.
+    func failure(_ f: APIFailure) -> EmulatorResponse {
         var out = JSONBytes()
         out.raw("{\"status\":\"failure\",\"error\":")
         // With --hostile-text, error messages carry every terminal attack too (clients print them).
         out.string(configuration.hostileText ? HostileText.payloads.reduce(f.message) { $0 + $1.prefix + $1.suffix } : f.message)
         out.byte(UInt8(ascii: "}"))
-        return Reply(status: HTTPResponse.Status(code: f.status), body: ByteBuffer(bytes: out.bytes))
+        return EmulatorResponse(status: f.status, body: out.bytes)
     }
 
-    func response(_ r: Reply, head: Bool) -> Response {
-        var headers = r.headers
-        headers[.contentType] = "application/json; charset=utf-8"
-        if head {
-            headers[.contentLength] = String(r.body.readableBytes)
-            return Response(status: r.status, headers: headers)
-        }
-        return Response(status: r.status, headers: headers, body: ResponseBody(byteBuffer: r.body))
-    }
-
-    /// `GET /emulator/catalog.json` (an emulator extension, no API key): shows, movies and
-    /// users, for clients' completion.
-    static func renderCatalog(_ ds: Dataset, hostile: Bool = false) -> [UInt8] {
-        var out = JSONBytes()
-        out.raw("{\"shows\":[")
-        if hostile {
-            // Slugs that extend real ones with a terminal attack: a client that completes
-            // `show:the-walking-d` from this catalog must not put them on the screen or the line.
-            for payload in HostileText.payloads {
-                out.raw("{\"slug\":")
-                out.string("the-walking-dead" + payload.prefix + payload.suffix)
-                out.raw(",\"title\":\"hostile\",\"year\":2024,\"tvdb_id\":0,\"imdb_id\":\"\",\"seasons\":[]},")
-            }
-        }
-        for (i, s) in ds.catalogShows.enumerated() {
-            if i > 0 { out.byte(UInt8(ascii: ",")) }
-            out.raw("{\"slug\":")
-            out.string(s.slug)
-            out.raw(",\"title\":")
-            out.string(s.title)
-            out.raw(",\"year\":")
-            out.int(s.year)
-            out.raw(",\"tvdb_id\":")
-            out.int(s.tvdbID)
-            out.raw(",\"imdb_id\":")
-            out.string(s.imdbID)
-            out.raw(",\"seasons\":[")
-            for (j, season) in s.seasons.enumerated() {
-                if j > 0 { out.byte(UInt8(ascii: ",")) }
-                out.raw("{\"season\":")
-                out.int(season.number)
-                out.raw(",\"episodes\":")
-                out.int(season.episodes)
-                out.byte(UInt8(ascii: "}"))
-            }
-            out.raw("]}")
-        }
-        out.raw("],\"movies\":[")
-        for (i, m) in ds.catalogMovies.enumerated() {
-            if i > 0 { out.byte(UInt8(ascii: ",")) }
-            out.raw("{\"slug\":")
-            out.string(m.slug)
-            out.raw(",\"title\":")
-            out.string(m.title)
-            out.raw(",\"year\":")
-            out.int(m.year)
-            out.raw(",\"imdb_id\":")
-            out.string(m.imdbID)
-            out.raw(",\"tmdb_id\":")
-            out.int(m.tmdbID)
-            out.byte(UInt8(ascii: "}"))
-        }
-        out.raw("],\"users\":[")
-        if hostile {
-            for payload in HostileText.payloads {
-                out.raw("{\"username\":")
-                out.string("justin" + payload.prefix + payload.suffix)
-                out.raw(",\"protected\":false},")
-            }
-        }
-        for (i, u) in ds.catalogUsers.enumerated() {
-            if i > 0 { out.byte(UInt8(ascii: ",")) }
-            out.raw("{\"username\":")
-            out.string(u.username)
-            out.raw(",\"protected\":")
-            out.bool(u.isProtected)
-            out.byte(UInt8(ascii: "}"))
-        }
-        out.raw("],\"types\":[\"episode\",\"show\",\"movie\",\"list\"],\"actions\":[")
-        for (i, a) in ActivityAction.allCases.enumerated() {
-            if i > 0 { out.byte(UInt8(ascii: ",")) }
-            out.string(a.name)
-        }
-        out.raw("]}")
-        return out.bytes
+    /// Every answer is JSON with its length; HEAD keeps the length and drops the body.
+    func response(_ r: EmulatorResponse, head: Bool) -> EmulatorResponse {
+        var r = r
+        r.headers["Content-Type"] = "application/json; charset=utf-8"
+        r.headers["Content-Length"] = String(r.body.count)
+        if head { r.body = [] }
+        return r
     }
 }

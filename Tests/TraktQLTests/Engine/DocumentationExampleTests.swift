@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TraktEmulator
+import TraktEmulatorServer
 import TraktQL
 
 /// The example in `Engine`'s doc comment (and the README), compiled and run as written.

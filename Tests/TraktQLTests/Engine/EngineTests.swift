@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TraktEmulator
+import TraktEmulatorServer
 @testable import TraktQL
 
 /// One emulator for the suite, on 127.0.0.1 port 0, with a pinned clock.

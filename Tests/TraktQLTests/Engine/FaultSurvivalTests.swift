@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TraktEmulator
+import TraktEmulatorServer
 @testable import TraktQL
 
 /// Adds the emulator's `X-Emulator-Fault` header to every request, to force one fault.

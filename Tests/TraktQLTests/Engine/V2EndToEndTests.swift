@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TraktEmulator
+import TraktEmulatorServer
 @testable import TraktQL
 
 /// The v2 backend against the emulator's v2 routes over http loopback: the same answers as v1

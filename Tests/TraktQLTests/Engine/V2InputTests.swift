@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TraktEmulator
+import TraktEmulatorServer
 @testable import TraktQL
 
 /// `--input` over saved v2 data: a history array and an export object, detected by shape and

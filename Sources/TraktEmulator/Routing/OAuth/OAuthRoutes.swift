@@ -1,6 +1,4 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
 
 /// `/oauth/device/code`, `/oauth/device/token`, `/oauth/token`, `/oauth/revoke`,
 /// `/oauth/authorize` and the emulator's `POST /emulator/approve/{user_code}`.
@@ -8,9 +6,9 @@ extension V2Service {
     static let verificationURL = "https://trakt.tv/activate"
 
     /// A JSON object or a form-encoded body, as strings.
-    static func parseBody(_ buffer: ByteBuffer?, contentType: String?) -> [String: String] {
-        guard let buffer, buffer.readableBytes > 0 else { return [:] }
-        let data = Data(buffer.readableBytesView)
+    static func parseBody(_ bytes: [UInt8], contentType: String?) -> [String: String] {
+        guard !bytes.isEmpty, bytes.count <= Emulator.bodyLimit else { return [:] }
+        let data = Data(bytes)
         let looksJSON = contentType?.lowercased().contains("json") == true || data.first == UInt8(ascii: "{")
         if looksJSON, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             var out: [String: String] = [:]
@@ -28,10 +26,10 @@ extension V2Service {
 
     /// Client credentials from the body or HTTP Basic; 401 invalid_client when they do not match.
     /// `/oauth/device/code` and `/oauth/authorize` send no secret (`secret: false`).
-    func checkOAuthClient(_ body: [String: String], _ headers: HTTPFields, secret needsSecret: Bool = true) throws(V2Error) {
+    func checkOAuthClient(_ body: [String: String], _ headers: EmulatorHeaders, secret needsSecret: Bool = true) throws(V2Error) {
         var id = body["client_id"]
         var secret = body["client_secret"]
-        if let auth = headers[.authorization] {
+        if let auth = headers["Authorization"] {
             let parts = auth.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "basic", let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
                 let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
@@ -50,7 +48,7 @@ extension V2Service {
         }
     }
 
-    func tokenBody(user: Int) -> EmulatorService.Reply {
+    func tokenBody(user: Int) -> EmulatorResponse {
         let now = wallUnix
         let (access, refresh) = oauth.issue(user: user, ttl: settings.tokenTTL, now: now)
         var out = JSONBytes()
@@ -66,10 +64,10 @@ extension V2Service {
         return Self.ok(out)
     }
 
-    func oauthRoute(_ s: [String], request: Request, query: [String: String]) async throws -> EmulatorService.Reply {
+    func oauthRoute(_ s: [String], request: EmulatorRequest, query: [String: String]) throws(V2Error) -> EmulatorResponse {
         let path = s.joined(separator: "/")
         if path == "oauth/authorize" {
-            guard request.method == .get || request.method == .head else { throw V2Error(status: 405, code: "method_not_allowed", message: "use GET") }
+            guard request.method == "GET" || request.method == "HEAD" else { throw V2Error(status: 405, code: "method_not_allowed", message: "use GET") }
             try checkOAuthClient(query, [:], secret: false)
             let redirect = query["redirect_uri"] ?? "urn:ietf:wg:oauth:2.0:oob"
             let state = query["state"]
@@ -90,16 +88,14 @@ extension V2Service {
                 out.raw("}")
                 return Self.ok(out)
             }
-            var headers = HTTPFields()
-            headers[.location] = redirect + (redirect.contains("?") ? "&" : "?") + params.joined(separator: "&")
-            return EmulatorService.Reply(status: .found, body: ByteBuffer(), headers: headers)
+            var headers = EmulatorHeaders()
+            headers["Location"] = redirect + (redirect.contains("?") ? "&" : "?") + params.joined(separator: "&")
+            return EmulatorResponse(status: 302, headers: headers)
         }
-        guard request.method == .post else {
+        guard request.method == "POST" else {
             throw V2Error(status: 405, code: "method_not_allowed", message: "use POST")
         }
-        var request = request
-        let buffer = try? await request.collectBody(upTo: 65_536)
-        let body = Self.parseBody(buffer, contentType: request.headers[.contentType]).merging(query) { a, _ in a }
+        let body = Self.parseBody(request.body, contentType: request.headers["Content-Type"]).merging(query) { a, _ in a }
 
         switch path {
         case "oauth/device/code":

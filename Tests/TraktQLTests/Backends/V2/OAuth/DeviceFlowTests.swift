@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TraktEmulator
+import TraktEmulatorServer
 
 @testable import TraktQL
 
