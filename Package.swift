@@ -72,7 +72,7 @@ let package = Package(
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // The REPL and script runner.
-        .target(name: "TraktQLShell", dependencies: ["TraktQL", "TraktQLHTTPClient", "TraktEmulator", "TraktEmulatorServer", "CEditLine"]),
+        .target(name: "TraktQLShell", dependencies: ["TraktQL", "TraktQLHTTPClient", "TraktEmulator", "CEditLine"]),
 
         .executableTarget(
             name: "traktql",
@@ -100,7 +100,7 @@ let package = Package(
             ],
             path: "Tests/Support"
         ),
-        .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell", "TestSupport"]),
+        .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell", "TraktEmulatorServer", "TestSupport"]),
         .testTarget(name: "TraktQLHTTPClientTests", dependencies: ["TraktQLHTTPClient", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulatorServer", "TestSupport"]),
     ],

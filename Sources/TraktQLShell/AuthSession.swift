@@ -1,6 +1,5 @@
 import Foundation
 import TraktEmulator
-import TraktEmulatorServer
 import TraktQL
 import TraktQLHTTPClient
 
@@ -97,13 +96,16 @@ actor AuthSession {
     }
 
     private func client() async throws -> OAuthClient {
-        var base = apiURL
-        if base == nil, let embedded {
-            base = try await embedded.running().baseURL
+        if apiURL == nil, let embedded {
+            // The built-in emulator is in this process: its own transport, no socket.
+            return try OAuthClient(baseURL: EmbeddedServer.oauthURL, clientID: clientID, clientSecret: clientSecret, transport: embedded.transport)
         }
-        guard let base else { throw OAuthError(.network, "no server") }
+        guard let base = apiURL else { throw OAuthError(.network, "no server") }
         return try OAuthClient(baseURL: base, clientID: clientID, clientSecret: clientSecret, transport: transport)
     }
+
+    /// The server a status line names: its URL, or the built-in emulator.
+    private func serverName(_ client: OAuthClient) -> String { apiURL == nil && embedded != nil ? "the built-in emulator" : client.serverIdentity }
 
     /// Server text (usernames, URLs) is sanitised for the terminal; line breaks are kept.
     private func say(_ text: String) { Console.out(redactor.redact(TerminalSafety.sanitizeKeepingLines(redactor.redact(text))) + "\n") }
@@ -124,7 +126,7 @@ actor AuthSession {
         var flow = DeviceFlow(client: client)
         flow.slowDownStep = slowDownStep
         if embedded != nil && !quiet {
-            note("traktql: no API configured; logging in to the built-in emulator at \(client.baseURL.absoluteString), which approves codes by itself. "
+            note("traktql: no API configured; logging in to the built-in emulator (in this process), which approves codes by itself. "
                  + "The login lasts while this traktql runs and is not saved. Use --api-url (or TRAKT_API_URL) and --client-id for a real server.")
         }
         let code = try await flow.start()
@@ -179,7 +181,7 @@ actor AuthSession {
         let client = try await client()
         if let override = accessTokenOverride {
             let account = try await client.account(accessToken: override)
-            say("Logged in to \(client.serverIdentity) as \(Self.describe(account)) with TRAKT_ACCESS_TOKEN (it overrides the saved login; its expiry is unknown).")
+            say("Logged in to \(serverName(client)) as \(Self.describe(account)) with TRAKT_ACCESS_TOKEN (it overrides the saved login; its expiry is unknown).")
             return
         }
         guard let token = try await currentToken(client: client) else {
@@ -193,7 +195,7 @@ actor AuthSession {
             throw OAuthError.notLoggedIn(store == nil ? "no login in this session of the built-in emulator" : "no saved login")
         }
         let account = try await client.account(accessToken: token.accessToken)
-        var lines = ["Logged in to \(client.serverIdentity) as \(Self.describe(account))."]
+        var lines = ["Logged in to \(serverName(client)) as \(Self.describe(account))."]
         lines.append("  scope:   \(token.scope.isEmpty ? "-" : token.scope)")
         lines.append("  expires: \(Self.date(token.expiresAt)) (in \(Self.duration(token.expiresAt.timeIntervalSinceNow)); renewed automatically)")
         if let store { lines.append("  saved:   \(store.url.path) (mode 0600)") } else { lines.append("  saved:   no (the built-in emulator's login lasts while traktql runs)") }
