@@ -6,8 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "TraktQL", targets: ["TraktQL"]),
-        .library(name: "TraktQLURLSession", targets: ["TraktQLURLSession"]),
-        .library(name: "TraktQLHTTPClient", targets: ["TraktQLHTTPClient"]),
+        .library(name: "TraktQLCurl", targets: ["TraktQLCurl"]),
         .library(name: "TraktEmulator", targets: ["TraktEmulator"]),
         .library(name: "TraktEmulatorServer", targets: ["TraktEmulatorServer"]),
         .executable(name: "traktql", targets: ["traktql"]),
@@ -16,11 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        // https:// and proxies for the traktql command (TLS through swift-nio-ssl/BoringSSL). NIO
-        // is in the binary anyway through the embedded emulator; see BENCHMARKS.md, "Transport".
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // The tests' loopback helpers (a CONNECT/forward proxy); the emulator has NIO through Hummingbird.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // What both sides of the v1 API agree on: the "PST" timestamp convention and the
@@ -31,25 +27,15 @@ let package = Package(
         // Foundation only (plus TraktProtocol), so the fuzzer can compile it with plain swiftc.
         .target(name: "TraktQL", dependencies: ["TraktProtocol"]),
 
-        // An optional URLSession transport (https:// for embedders). Kept out of TraktQL and the
-        // traktql command: FoundationNetworking and libcurl add ~10 ms to every start.
-        .target(name: "TraktQLURLSession", dependencies: ["TraktQL"]),
+        // C shim over libcurl, which it loads with dlopen on first use: curl_easy_setopt is
+        // variadic, and a statement that makes no call must not load libcurl and OpenSSL.
+        // Building needs libcurl's headers (Debian: libcurl4-openssl-dev); nothing links libcurl.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
 
-        // The https:// and proxy transport of the traktql command: AsyncHTTPClient, the system
-        // trust store plus SSL_CERT_FILE/--cacert, HTTPS_PROXY/HTTP_PROXY/NO_PROXY. Kept out of
-        // TraktQL, which stays Foundation-only; plain http:// stays on TraktQL's socket client.
-        .target(
-            name: "TraktQLHTTPClient",
-            dependencies: [
-                "TraktQL",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
-        ),
+        // The one HTTP client, for http:// and https://: libcurl (system trust store plus
+        // SSL_CERT_FILE/SSL_CERT_DIR/--cacert, HTTPS_PROXY/HTTP_PROXY/NO_PROXY, keep-alive,
+        // HTTP/2, body cap, timeouts, cancellation). Kept out of TraktQL, which stays Foundation-only.
+        .target(name: "TraktQLCurl", dependencies: ["TraktQL", "TraktProtocol", "CCurl"]),
 
         // The emulator core: a deterministic generated dataset and the Trakt v1, v2 and OAuth
         // APIs over it, answering plain request values with plain response values. Foundation
@@ -72,7 +58,7 @@ let package = Package(
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // The REPL and script runner.
-        .target(name: "TraktQLShell", dependencies: ["TraktQL", "TraktQLHTTPClient", "TraktEmulator", "CEditLine"]),
+        .target(name: "TraktQLShell", dependencies: ["TraktQL", "TraktQLCurl", "TraktEmulator", "CEditLine"]),
 
         .executableTarget(
             name: "traktql",
@@ -86,7 +72,7 @@ let package = Package(
         .testTarget(name: "TraktProtocolTests", dependencies: ["TraktProtocol"]),
         .testTarget(
             name: "TraktQLTests",
-            dependencies: ["TraktQL", "TraktQLURLSession", "TraktEmulatorServer", "TestSupport"],
+            dependencies: ["TraktQL", "TraktQLCurl", "TraktEmulator", "TraktEmulatorServer", "TestSupport"],
             exclude: ["Golden"]
         ),
         .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator", "TraktEmulatorServer"]),
@@ -101,8 +87,16 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell", "TraktEmulatorServer", "TestSupport"]),
-        .testTarget(name: "TraktQLHTTPClientTests", dependencies: ["TraktQLHTTPClient", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulatorServer", "TestSupport"]),
+        .testTarget(
+            name: "TraktQLCurlTests",
+            dependencies: [
+                "TraktQLCurl", "TestSupport",
+                // An HTTP/2 server over TLS, to check that the client speaks it where offered.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulator", "TraktEmulatorServer", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -32,13 +32,13 @@ let package = Package(
             path: "Benchmarks/LocalInput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        // One 100-item page from a local emulator through each real HTTP transport.
+        // One 100-item page from a local emulator through the HTTP client (libcurl).
         .executableTarget(
             name: "Transport",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "TraktQL", package: "traktql"),
-                .product(name: "TraktQLURLSession", package: "traktql"),
+                .product(name: "TraktQLCurl", package: "traktql"),
                 .product(name: "TraktEmulator", package: "traktql"),
                 .product(name: "TraktEmulatorServer", package: "traktql"),
             ],

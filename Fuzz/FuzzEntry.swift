@@ -5,25 +5,35 @@
 // of plain query text stay readable):
 //   0xF5 + bytes          a JSON page: JSONReader and ActivityPage
 //   0xF6 + "query\nJSON"   residual filter and stages over the page's items, then every format
-//   0xF7 + bytes          an HTTP response off the wire: HTTPResponseParser, whole and split
+//   0xF7 + bytes          response header lines as libcurl hands them over: HTTPResponseHead, then
+//                         the proxy route of a request made from them (no credential in cleartext
+//                         through a proxy)
 //   0xF8 + "key\npassword\ntext"  the sanitiser and the redactor: no control character and no
 //                         configured secret (8 characters or more: shorter ones are redacted as
 //                         whole tokens only) may survive Redactor.terminalSafe
 //   0xF9 + bytes          saved v2 data and v2 headers: the --input shape detector and item reader
 //                         (V2Input, V2Item, V2ItemSchema), ISO times, X-Ratelimit/Retry-After,
 //                         the paging decision from X-Pagination-* values
+//   0xFA + bytes          logins and numbers from servers: the token answer, the token file, the device-code
+//                         answer, Retry-After, X-Ratelimit, X-Pagination-* and v1 timestamps; nothing may trap,
+//                         every number read lands in its documented range, and a token read is written and read
+//                         back unchanged
+//                         (TRAKTQL_FUZZ_MODE=login sends every input here, whatever its first byte)
 //   anything else         query text: lex → parse → check → plan (v1 and v2) → explain, and print → reparse
 import Foundation
+import TraktProtocol
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
-    let mode = data[0]
+    let mode = onlyLogin ? 0xFA : data[0]
     let body = UnsafeBufferPointer(start: data + 1, count: size - 1)
-    if mode == 0xF9 {
+    if mode == 0xFA {
+        fuzzLogin(Array(body))
+    } else if mode == 0xF9 {
         fuzzV2(Array(body))
     } else if mode == 0xF7 {
-        fuzzHTTPResponse(Array(body))
+        fuzzResponseHead(Array(body))
     } else if mode == 0xF8 {
         fuzzRedaction(String(decoding: body, as: UTF8.self))
     } else if mode != 0xF5 && mode != 0xF6 && mode != 0xF8 {
@@ -38,6 +48,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+/// `TRAKTQL_FUZZ_MODE=login`: every input goes to the login parsers (`0xFA`), for a run that
+/// spends all its executions there.
+private let onlyLogin = ProcessInfo.processInfo.environment["TRAKTQL_FUZZ_MODE"] == "login"
 
 private let context = SessionContext(timeZone: TimeZone(identifier: "America/New_York")!, convention: .pacific,
                                      now: Date(timeIntervalSince1970: 1_732_449_600),
@@ -117,32 +131,45 @@ private func compareReaders(_ checked: CheckedQuery, page: [UInt8]) {
     }
 }
 
-/// The parser must give the same answer however the bytes are split across reads.
-private func fuzzHTTPResponse(_ bytes: [UInt8]) {
-    func parse(pieceSize: Int) -> String {
-        var parser = HTTPResponseParser(requestMethod: "GET")
-        var offset = 0
-        do {
-            var complete = false
-            while offset < bytes.count && !complete {
-                let end = min(bytes.count, offset + pieceSize)
-                complete = try bytes[offset..<end].withUnsafeBytes { try parser.consume($0) }
-                offset = end
-            }
-            if offset < bytes.count {
-                _ = try bytes[offset...].withUnsafeBytes { try parser.consume($0) }
-            }
-            if !complete { try parser.finishAtEndOfStream() }
-            return "\(parser.status) \(parser.keepAlive) \(parser.headers.sorted { $0.key < $1.key }) \(parser.body)"
-        } catch {
-            return "error: \(error)"
-        }
+/// A response head as libcurl's header callback hands it over (one line per call, split after
+/// each LF), then the proxy route of a request made from the same bytes (first line: the URL;
+/// the fields: its headers; `x-http-proxy`/`x-no-proxy`: the proxy variables).
+///
+/// Must hold: header names are lower-case tokens and values carry no CR, LF or NUL; an interim
+/// `100 Continue` before the head changes nothing; and **a plain http:// request that goes
+/// through a proxy carries no credential**, and a loopback one never goes through one.
+private func fuzzResponseHead(_ bytes: [UInt8]) {
+    var lines: [ArraySlice<UInt8>] = []
+    var start = 0
+    for (index, byte) in bytes.enumerated() where byte == 0x0A {
+        lines.append(bytes[start...index])
+        start = index + 1
     }
-    let whole = parse(pieceSize: max(1, bytes.count))
-    for pieceSize in [1, 3, 17] where pieceSize < bytes.count {
-        let split = parse(pieceSize: pieceSize)
-        precondition(split == whole, "split reads differ: \(whole) vs \(split)")
+    if start < bytes.count { lines.append(bytes[start...]) }
+    var head = HTTPResponseHead()
+    for line in lines { head.consume(line: line) }
+    for (name, value) in head.headers {
+        precondition(!name.isEmpty && name == name.lowercased(), "name \(name)")
+        precondition(!name.utf8.contains { $0 <= 0x20 || $0 == 0x3A || $0 >= 0x7F }, "name \(name)")
+        precondition(!value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }, "value of \(name)")
     }
+    if let length = head.contentLength { precondition(length >= 0 && head.headers["content-length"] != nil) }
+    if let status = head.status { precondition((0...999).contains(status)) }
+    if lines.first?.starts(with: Array("HTTP/".utf8)) == true {
+        var prefixed = HTTPResponseHead()
+        for line in ["HTTP/1.1 100 Continue\r\n", "X-Interim: 1\r\n", "\r\n"] { prefixed.consume(line: Array(line.utf8)) }
+        for line in lines { prefixed.consume(line: line) }
+        precondition(prefixed == head, "an interim answer changed the head")
+    }
+
+    guard let first = lines.first, let url = URL(string: String(decoding: first, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else { return }
+    let proxies = ProxySettings.environment(["http_proxy": head.headers["x-http-proxy"] ?? "http://proxy.test:3128",
+                                             "https_proxy": "http://proxy.test:3128", "no_proxy": head.headers["x-no-proxy"] ?? ""])
+    let request = HTTPRequest(url: url, headers: head.headers)
+    let route = proxies.route(for: request)
+    guard case .proxy = route, url.scheme?.lowercased() == "http" else { return }
+    precondition(request.credentialsCarried.isEmpty, "credentials through a proxy in cleartext: \(url)")
+    precondition(!Loopback.isLoopback(url.host ?? ""), "loopback through a proxy: \(url)")
 }
 
 /// Whatever the text and the secrets, what reaches a terminal holds no control character and
@@ -191,6 +218,79 @@ private func fuzzV2(_ bytes: [UInt8]) {
         _ = schema.title(item)
         _ = schema.runtime(of: item)
         _ = schema.showIdentifiers(of: item)
+        _ = schema.simpleRating(of: item)
         _ = schema.lookup([.key("show"), .key("tvdb_id")], in: item)
     }
+    // The whole --input path over the same bytes: shapes (watched, playback, nested export
+    // parts, entries without a type), `user:`/`me` bound to the file's user, filters, stages.
+    for plan in v2InputPlans {
+        guard let local = plan.local else { continue }
+        _ = try? LocalExecutor.runV2(plan: plan, local: local, data: Data(bytes), now: context.now)
+    }
 }
+
+/// The login's parsers over hostile bytes (issue 22: `expires_in: 1e300`, `created_at: -1e300`,
+/// `Retry-After: 1e300`, `"expires_at": 1e300` in token.json used to trap).
+private func fuzzLogin(_ bytes: [UInt8]) {
+    let data = Data(bytes)
+    let text = String(decoding: bytes, as: UTF8.self)
+    let received = Date(timeIntervalSince1970: 1_732_449_600)
+    // The token answer: any token it gives lies in range and survives the file unchanged.
+    for previous in [nil, "old-refresh"] as [String?] {
+        if let token = try? OAuthToken(tokenResponse: data, server: "https://api.trakt.tv", receivedAt: received, previousRefreshToken: previous) {
+            let lifetime = token.expiresAt.timeIntervalSince(received)
+            precondition(lifetime >= 0 && lifetime <= OAuthToken.longestLifetime, "lifetime \(lifetime) out of range")
+            precondition(abs(token.createdAt.timeIntervalSince(received)) <= OAuthToken.longestLifetime + 1, "created_at out of range")
+            roundTrip(token)
+        }
+    }
+    // The token file: what is read is written back and read again unchanged; Codable agrees.
+    if let token = try? OAuthToken(tokenFile: data) {
+        roundTrip(token)
+    }
+    if let decoded = try? JSONDecoder().decode(OAuthToken.self, from: data) {
+        _ = try? JSONEncoder().encode(decoded)
+        _ = decoded.needsRefresh(at: received)
+        _ = decoded.description
+    }
+    // The device-code answer.
+    if let code = try? DeviceCode(answer: data) {
+        precondition((1...DeviceCode.longestLifetime).contains(code.expiresIn), "expires_in \(code.expiresIn)")
+        precondition(DeviceCode.intervalRange.contains(code.interval), "interval \(code.interval)")
+        _ = code.description
+    }
+    // Headers: Retry-After, X-Ratelimit, X-Pagination-*.
+    let response = HTTPResponse(status: 429, headers: ["Retry-After": text, "X-Ratelimit": text])
+    let wait = V2RateLimitedTransport.wait(retryAfter: response.retryAfter, rateLimit: response.header("x-ratelimit"), now: received)
+    precondition(wait >= 0.05 && wait <= V2RateLimitedTransport.longestWait, "wait \(wait)")
+    _ = V2RateLimitedTransport.describe(text)
+    for line in text.split(separator: "\n").prefix(8) {
+        if let n = OutsideNumber.headerInteger(String(line)) { precondition(n >= 0) }
+        if let d = Double(line) {
+            _ = OutsideNumber.wholeSeconds(d)
+            _ = OutsideNumber.duration(seconds: d)
+            _ = OutsideNumber.nanoseconds(seconds: d)
+            _ = OutsideNumber.unixSeconds(Date(timeIntervalSince1970: d))
+            _ = TimestampConvention.pacific.apiTimestamp(for: Date(timeIntervalSince1970: d))
+        }
+        if let i = Int64(line) {
+            for convention in TimestampConvention.allCases {
+                _ = convention.instant(forAPITimestamp: i)
+                _ = convention.apiTimestamp(forUnixTime: i)
+            }
+        }
+    }
+}
+
+private func roundTrip(_ token: OAuthToken) {
+    guard let written = try? JSONEncoder().encode(token) else { preconditionFailure("a token could not be encoded") }
+    let again = try? OAuthToken(tokenFile: written)
+    precondition(again == token, "the token file does not read back: \(String(decoding: written, as: UTF8.self))")
+}
+
+/// Queries run over every 0xF9 input read as a saved v2 file.
+private let v2InputPlans: [Plan] = [
+    "activity user:me type:movie rating:love | count by type",
+    "activity -user:somebody action:seen,rating | stats count, sum(plays), last(time) as last by title | where last < 30d",
+    "activity type:episode season:1 | select time, who, sxe, rating | sort time desc | limit 5",
+].compactMap { try? QueryCompiler.plan($0, context: context, backend: LocalBackend(path: "fuzz.json")) }

@@ -9,11 +9,16 @@ import Darwin
 /// Whether a host names this machine only: `localhost`, an IPv4 address in 127.0.0.0/8, or
 /// the IPv6 loopback `::1` (also as `[::1]`, and as the IPv4-mapped `::ffff:127.x.y.z`). The
 /// address is parsed, not matched by prefix: `127.0.0.1.evil.example` is not loopback.
+///
+/// The one definition for the engine, the transport and the emulator. Only names that never
+/// reach DNS count: literal addresses, and `localhost`, which traktql's HTTP client resolves to
+/// 127.0.0.1 and ::1 itself. `localhost.` (a fully qualified name) and `*.localhost` go to the
+/// resolver like any other name, so they are not loopback here.
 public enum Loopback {
     public static func isLoopback(_ host: String) -> Bool {
         var name = host
         if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
-        if name.lowercased() == "localhost" || name.lowercased() == "localhost." { return true }
+        if name.lowercased() == "localhost" { return true }
         var v4 = in_addr()
         if inet_pton(AF_INET, name, &v4) == 1 {
             return UInt32(bigEndian: v4.s_addr) >> 24 == 127

@@ -37,12 +37,20 @@ public enum TimestampConvention: String, Sendable, CaseIterable, Codable {
 
     /// The API timestamp (seconds) that denotes `instant` under this convention.
     public func apiTimestamp(for instant: Date) -> Int64 {
-        apiTimestamp(forUnixTime: Int64(instant.timeIntervalSince1970.rounded(.down)))
+        let seconds = instant.timeIntervalSince1970.rounded(.down)
+        // NaN and instants beyond ±142 million years (no trap converting them) are clamped.
+        return apiTimestamp(forUnixTime: seconds.isNaN ? 0 : Int64(min(max(seconds, -Double(Self.farthest)), Double(Self.farthest))))
     }
+
+    /// The largest magnitude of a timestamp converted (2^52 s, ±142 million years): beyond it,
+    /// a server's timestamp (`9223372036854775807`) is clamped, so adding an offset or a day to
+    /// it cannot overflow.
+    public static let farthest: Int64 = 1 << 52
 
     /// The API timestamp for a Unix time in whole seconds.
     @inline(__always)
     public func apiTimestamp(forUnixTime unix: Int64) -> Int64 {
+        let unix = min(max(unix, -Self.farthest), Self.farthest)
         switch self {
         case .utc: return unix
         case .pacific: return unix + Self.pacificOffsets.offset(at: unix)
@@ -59,6 +67,7 @@ public enum TimestampConvention: String, Sendable, CaseIterable, Codable {
 
     /// The Unix time in whole seconds that API timestamp `timestamp` denotes.
     public func unixTime(forAPITimestamp timestamp: Int64) -> Int64 {
+        let timestamp = min(max(timestamp, -Self.farthest), Self.farthest)
         switch self {
         case .utc: return timestamp
         case .pacific: return Self.unixTime(forWallClock: timestamp, offsets: Self.pacificOffsets)

@@ -1,16 +1,19 @@
 import Foundation
 
-/// Where `traktql auth …` and the shell's `.login`/`.logout`/`.whoami` log in: filled by `main`
-/// from flags and the environment; the config file fills the gaps (``AuthSession/resolve``).
+/// Where `traktql auth …` and the shell's `.login`/`.logout`/`.whoami` log in, as
+/// ``ShellConfiguration/resolveConnection()`` decided it for queries too (flags, environment,
+/// config file, and the API's default server).
 public struct AuthOptions: Sendable {
-    /// `--api-url`/`TRAKT_API_URL`; nil (and none in the config file): the built-in emulator.
+    /// The server; nil: the built-in emulator.
     public var apiURL: URL?
     /// `--client-id`/`TRAKT_CLIENT_ID`: the v2 app's client id.
     public var clientID: String?
     /// `--client-secret`/`TRAKT_CLIENT_SECRET`.
     public var clientSecret: String?
-    /// `TRAKT_ACCESS_TOKEN`: used instead of the saved login (never saved, never printed).
+    /// `TRAKT_ACCESS_TOKEN`/`--access-token`: used instead of the saved login (never saved, never printed).
     public var accessTokenOverride: String?
+    /// Where ``accessTokenOverride`` came from (`TRAKT_ACCESS_TOKEN`, `--access-token`), as messages name it.
+    public var accessTokenOrigin: String?
     /// Where the login is saved (default ``TokenStore/defaultLocation(environment:)``).
     public var tokenFile: URL?
     /// The config file (default ``ConfigFile/defaultLocation(environment:)``).
@@ -28,6 +31,7 @@ public struct AuthOptions: Sendable {
         options.clientID = env("TRAKT_CLIENT_ID")
         options.clientSecret = env("TRAKT_CLIENT_SECRET")
         options.accessTokenOverride = env("TRAKT_ACCESS_TOKEN")
+        if options.accessTokenOverride != nil { options.accessTokenOrigin = "TRAKT_ACCESS_TOKEN" }
         return options
     }
 }

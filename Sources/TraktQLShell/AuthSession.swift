@@ -1,7 +1,6 @@
 import Foundation
 import TraktEmulator
 import TraktQL
-import TraktQLHTTPClient
 
 /// `traktql auth login|status|logout` and the shell's `.login`, `.whoami`, `.logout`: the
 /// device-flow login of Trakt API v2, its saved token (``TokenStore``), and who it belongs to.
@@ -14,21 +13,23 @@ actor AuthSession {
     let clientID: String
     let clientSecret: String?
     let accessTokenOverride: String?
+    /// Where ``accessTokenOverride`` came from (`TRAKT_ACCESS_TOKEN`, `--access-token`).
+    let accessTokenOrigin: String
     /// Where logins are saved; nil for the built-in emulator.
     let store: TokenStore?
     let embedded: EmbeddedServer?
     let terminal: Terminal
-    /// What the config file's checks found (`traktql auth` prints them; the shell already has).
-    let configWarnings: [String]
     /// No note about the built-in emulator.
     private var quiet = false
+    /// A copy of the shell's redactor: what it learns (a new login) every copy redacts.
     private(set) var redactor: Redactor
     /// The built-in emulator's login (not saved).
     private var sessionToken: OAuthToken?
-    /// Plain http:// on the socket client, https:// (and proxies) on AsyncHTTPClient; no
-    /// retries: a refresh sent twice would spend its refresh token and log the user out.
-    private let transport: any HTTPTransport
-    private let secure: HTTPClientTransport
+    /// The shell's own connection to the server (``ShellTransport/unretried``: the same trust
+    /// roots, `--cacert` included, and proxies as queries; no retries, since a refresh sent twice
+    /// would spend its refresh token and log the user out); nil for the built-in emulator, which
+    /// is called in this process (``EmbeddedServer/transport``).
+    private let transport: (any HTTPTransport)?
     /// Whether ``stop()`` stops ``embedded`` (the shell stops its own).
     private let ownsEmbedded: Bool
     /// Seconds added to the interval on a slow-down (tests shorten it).
@@ -40,47 +41,41 @@ actor AuthSession {
         var status: ExitStatus
     }
 
-    init(options: AuthOptions, embedded: EmbeddedServer?, terminal: Terminal) throws(Failure) {
+    /// - Parameters:
+    ///   - options: the server and app, as ``ShellConfiguration/resolveConnection()`` resolved them.
+    ///   - transport: how to reach `options.apiURL` (required when there is one).
+    ///   - redactor: the shell's redactor (a copy shares what it learns).
+    init(options: AuthOptions, transport: (any HTTPTransport)?, redactor: Redactor, embedded: EmbeddedServer?, terminal: Terminal) throws(Failure) {
         let location = options.configFile ?? ConfigFile.defaultLocation()
-        let (file, warnings) = ConfigFile.load(from: location)
-        configWarnings = warnings
-        var apiURL = options.apiURL
-        if apiURL == nil, let text = file?.apiURL {
-            guard let url = URL(string: text) else { throw Failure(message: "api_url in \(location.path) is not a URL", status: .usage) }
-            apiURL = url
-        }
-        let clientID = options.clientID ?? file?.clientID
-        clientSecret = options.clientSecret ?? file?.clientSecret
+        clientSecret = options.clientSecret
         accessTokenOverride = options.accessTokenOverride
-        var redactor = Redactor(tokens: [options.accessTokenOverride].compactMap { $0 })
+        accessTokenOrigin = options.accessTokenOrigin ?? "TRAKT_ACCESS_TOKEN"
+        var redactor = redactor
+        if let token = options.accessTokenOverride { redactor.add(token, label: "<token>") }
         if let clientSecret { redactor.add(clientSecret, label: "<client-secret>") }
         self.redactor = redactor
         self.terminal = terminal
-        var settings = HTTPTransportConfiguration()
-        let proxies = ProxySettings.environment()
-        if case .success(let files) = ShellTransport.trustRootFiles(caCertificateFile: nil, server: apiURL) {
-            settings.additionalTrustRootFiles = files
-        }
-        settings.proxies = proxies
-        secure = HTTPClientTransport(configuration: settings)
-        transport = RoutingTransport(direct: SocketHTTPTransport(), general: secure, proxies: proxies)
         ownsEmbedded = embedded == nil
-        if let apiURL {
+        if let apiURL = options.apiURL {
             do {
                 try OAuthClient.checkSafeForTokens(apiURL)
             } catch {
                 throw Failure(message: redactor.redact(error.message), status: .usage)
             }
-            guard let clientID else {
+            guard let clientID = options.clientID else {
                 throw Failure(message: "logging in needs the app's client id: --client-id, TRAKT_CLIENT_ID or client_id in \(location.path)", status: .usage)
             }
+            guard let transport else { throw Failure(message: "no connection to \(apiURL.absoluteString)", status: .usage) }
+            self.transport = transport
             self.apiURL = apiURL
             self.clientID = clientID
             self.embedded = nil
             store = TokenStore(url: options.tokenFile ?? TokenStore.defaultLocation())
         } else {
+            // The built-in emulator is in this process: called directly, no socket (client()).
+            self.transport = nil
             self.apiURL = nil
-            self.clientID = clientID ?? "traktql"
+            self.clientID = options.clientID ?? "traktql"
             store = nil
             // Its own banner would speak of v1; login() says what it is used for.
             self.embedded = embedded ?? EmbeddedServer(seed: 1, now: nil, size: DatasetScale.small.size) { _ in }
@@ -88,10 +83,8 @@ actor AuthSession {
         }
     }
 
-    /// Stops the HTTPS client and a built-in emulator this session started (call before the
-    /// process exits).
+    /// Stops a built-in emulator this session started (call before the process exits).
     func stop() async {
-        await secure.shutdown()
         if ownsEmbedded { await embedded?.stop() }
     }
 
@@ -100,12 +93,15 @@ actor AuthSession {
             // The built-in emulator is in this process: its own transport, no socket.
             return try OAuthClient(baseURL: EmbeddedServer.oauthURL, clientID: clientID, clientSecret: clientSecret, transport: embedded.transport)
         }
-        guard let base = apiURL else { throw OAuthError(.network, "no server") }
+        guard let base = apiURL, let transport else { throw OAuthError(.network, "no server") }
         return try OAuthClient(baseURL: base, clientID: clientID, clientSecret: clientSecret, transport: transport)
     }
 
-    /// The server a status line names: its URL, or the built-in emulator.
-    private func serverName(_ client: OAuthClient) -> String { apiURL == nil && embedded != nil ? "the built-in emulator" : client.serverIdentity }
+    /// How messages name the server: its URL, or the built-in emulator (in this process, so it
+    /// has no address).
+    private func serverName(_ client: OAuthClient) -> String {
+        apiURL == nil ? "the built-in emulator" : client.serverIdentity
+    }
 
     /// Server text (usernames, URLs) is sanitised for the terminal; line breaks are kept.
     private func say(_ text: String) { Console.out(redactor.redact(TerminalSafety.sanitizeKeepingLines(redactor.redact(text))) + "\n") }
@@ -129,9 +125,15 @@ actor AuthSession {
             note("traktql: no API configured; logging in to the built-in emulator (in this process), which approves codes by itself. "
                  + "The login lasts while this traktql runs and is not saved. Use --api-url (or TRAKT_API_URL) and --client-id for a real server.")
         }
+        if accessTokenOverride != nil {
+            note("traktql: note: \(accessTokenOrigin) is set and overrides the saved login: queries use that token, not the login made now, "
+                 + "until \(accessTokenOrigin) is no longer given.")
+        }
+        // Everything the save will need is checked now, not after the code was approved.
+        try store?.checkReadyForLogin()
         let code = try await flow.start()
-        redactor.add(code.deviceCode, label: "<device-code>")
-        say("To log in, open \(code.verificationURL) and enter the code:\n\n    \(code.userCode)\n")
+        redactor.learn(code.deviceCode, label: "<device-code>")
+        say("Logging in to \(serverName(client)).\nTo log in, open \(code.verificationURL) and enter the code:\n\n    \(code.userCode)\n")
         // Drawn only on a terminal: in a pipe or a file the blocks are noise. The server's URL
         // is sanitised before it is encoded; the drawing itself is ours (colour escapes).
         let target = TerminalSafety.sanitize(code.prefilledURL)
@@ -149,7 +151,7 @@ actor AuthSession {
                     progress?.show("waiting for approval of \(code.userCode)… \(AuthSession.duration(remaining)) left (poll \(poll))")
                 case .slowDown(let interval):
                     progress?.clear()
-                    Console.err("traktql: the server asked to poll less often; now every \(Int(interval.rounded())) s\n")
+                    Console.err("traktql: the server asked to poll less often; now every \(OutsideNumber.wholeSeconds(interval)) s\n")
                 }
             }
             progress?.clear()
@@ -157,7 +159,7 @@ actor AuthSession {
             progress?.clear()
             throw error
         }
-        redactor.add(token)
+        redactor.learn(token)
         try Task.checkCancellation()  // Ctrl-C after approval: still nothing saved
         if let store {
             // Not in the middle of another traktql's refresh, which would save its pair over this one.
@@ -168,8 +170,10 @@ actor AuthSession {
             sessionToken = token
         }
         let who = try? await client.account(accessToken: token.accessToken)
-        var done = "Logged in" + (who.map { " as \($0.username)" } ?? "") + " (scope \(token.scope.isEmpty ? "-" : token.scope); the token expires \(Self.date(token.expiresAt)))."
+        var done = "Logged in to \(serverName(client))" + (who.map { " as \($0.username)" } ?? "")
+            + " (scope \(token.scope.isEmpty ? "-" : token.scope); the token expires \(Self.date(token.expiresAt)))."
         if let store { done += "\nSaved to \(store.url.path) (mode 0600)." }
+        if accessTokenOverride != nil { done += "\n\(accessTokenOrigin) still overrides it: unset it to use this login." }
         say(done)
     }
 
@@ -181,10 +185,12 @@ actor AuthSession {
         let client = try await client()
         if let override = accessTokenOverride {
             let account = try await client.account(accessToken: override)
-            say("Logged in to \(serverName(client)) as \(Self.describe(account)) with TRAKT_ACCESS_TOKEN (it overrides the saved login; its expiry is unknown).")
+            say("Logged in to \(serverName(client)) as \(Self.describe(account)) with \(accessTokenOrigin) "
+                + "(it overrides the saved login; its expiry is unknown).")
             return
         }
-        guard let token = try await currentToken(client: client) else {
+        let (found, absence) = try await currentToken(client: client)
+        guard let token = found else {
             if store == nil, let builtIn = embedded?.preIssuedToken {
                 // `--api v2` on the built-in emulator: user:me works without a login.
                 let account = try await client.account(accessToken: builtIn)
@@ -192,7 +198,8 @@ actor AuthSession {
                     + "  .login runs the device flow against it; with --client-id, traktql talks to your Trakt account instead.")
                 return
             }
-            throw OAuthError.notLoggedIn(store == nil ? "no login in this session of the built-in emulator" : "no saved login")
+            throw OAuthError.notLoggedIn(store == nil ? "no login in this session of the built-in emulator"
+                                            : absence ?? "no saved login for \(client.serverIdentity)")
         }
         let account = try await client.account(accessToken: token.accessToken)
         var lines = ["Logged in to \(serverName(client)) as \(Self.describe(account))."]
@@ -202,19 +209,17 @@ actor AuthSession {
         say(lines.joined(separator: "\n"))
     }
 
-    /// The valid login (refreshed when near expiry), or nil when there is none.
-    private func currentToken(client: OAuthClient) async throws -> OAuthToken? {
+    /// The valid login (refreshed when near expiry), or nil and why (a login for another server).
+    private func currentToken(client: OAuthClient) async throws -> (OAuthToken?, String?) {
         // Copies of a redactor share what it learns: a pair renewed here is redacted at once,
         // even in the message of a failure that follows.
         let learner = redactor
         let source = RefreshingTokenSource(client: client, store: store, token: sessionToken, requiresLogin: false,
-                                           onNewToken: { learner.learn($0) })
+                                           onNewToken: { learner.learn($0) },
+                                           onWarning: { Console.err(learner.redact(TerminalSafety.sanitize("traktql: warning: " + $0)) + "\n") })
         let token = try await source.validToken()
-        if let token {
-            redactor.add(token)
-            if store == nil { sessionToken = token }
-        }
-        return token
+        if let token, store == nil { sessionToken = token }
+        return (token, await source.missingLoginReason)
     }
 
     // MARK: - logout
@@ -228,7 +233,15 @@ actor AuthSession {
         let lock = try await TokenFileLock.acquire(for: store, timeout: Self.lockTimeout)
         let outcome: Result<Void, any Error>
         do {
-            outcome = .success(try await logout(try store.load()))
+            switch store.readForRemoval() {
+            case .none: outcome = .success(try await logout(nil))
+            case .token(let token): outcome = .success(try await logout(token))
+            case .unusable(let why):
+                // A corrupt or unsafe token file: `auth logout` is the advice for it, so it goes.
+                try store.delete()
+                say("Removed the token file \(store.url.path), which was no usable login (\(why)); nothing could be revoked at the server.")
+                outcome = .success(())
+            }
         } catch {
             outcome = .failure(error)
         }
@@ -248,9 +261,9 @@ actor AuthSession {
             }
             return
         }
-        redactor.add(token)
+        redactor.learn(token)
         var client = try await client()
-        if let issuer = token.server, issuer != client.serverIdentity, let url = URL(string: issuer) {
+        if let issuer = token.server, issuer != client.serverIdentity, let url = URL(string: issuer), let transport {
             client = try OAuthClient(baseURL: url, clientID: clientID, clientSecret: clientSecret, transport: transport)
         }
         var revoked = true
@@ -281,7 +294,7 @@ actor AuthSession {
 
     /// `9 min 55 s`, `6 d 23 h`.
     static func duration(_ seconds: TimeInterval) -> String {
-        let s = max(0, Int(seconds.rounded()))
+        let s = max(0, OutsideNumber.wholeSeconds(seconds))
         if s >= 86_400 { return "\(s / 86_400) d \(s % 86_400 / 3600) h" }
         if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
         if s >= 60 { return "\(s / 60) min" + (s % 60 == 0 ? "" : " \(s % 60) s") }

@@ -15,8 +15,13 @@ import TraktQL
 ///
 /// Flags and environment variables win over it. It may hold secrets, so it must be private:
 /// traktql warns when others can read it, when its directory is writable by others, and when it
-/// belongs to another user. Unknown keys are warned about (with a did-you-mean), invalid JSON
-/// names the line and column.
+/// belongs to another user. Like OpenSSH's `Bad owner or permissions`, a file that another user
+/// can change (written by others, owned by another user, or in a directory others can write)
+/// is refused outright when it holds `api_url` or a secret: whoever can write it could send
+/// traktql's credentials to their own server. Unknown keys are warned about (with a
+/// did-you-mean). A file that cannot be read or is not a JSON object is an error naming the
+/// file (and the line and column of invalid JSON): traktql never goes on without it, which
+/// would answer from the built-in emulator instead of the configured server.
 struct ConfigFile {
     var apiURL: String?
     var apiKey: String?
@@ -31,36 +36,85 @@ struct ConfigFile {
     var api: String?
     var clientID: String?
     var clientSecret: String?
+    /// The keys present in the file (`api_url`, `tz`, …).
+    var presentKeys: [String] = []
 
     static let keys = ["api_url", "api_key", "username", "password", "tz", "format", "convention", "max_pages", "cache_ttl", "timeout",
                        "api", "client_id", "client_secret"]
+    /// What a file others can change must not hold: where traktql connects, and secrets.
+    static let guardedKeys = ["api_url", "api_key", "password", "client_secret"]
 
     /// The largest config file read (a config is a few hundred bytes).
     static let maximumBytes = 1 << 20
 
-    static func defaultLocation(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".config")
-        return base.appendingPathComponent("traktql/config.json")
+    /// A config file that cannot be used: unreadable, not JSON, not an object, or unsafe for
+    /// what it holds. traktql stops (exit 2) rather than run without it.
+    struct Failure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
     }
 
-    /// Reads the file if it exists; returns warnings to print (permissions, parse errors,
-    /// unknown keys). A file that cannot be used at all gives nil and a warning.
-    static func load(from url: URL) -> (ConfigFile?, warnings: [String]) {
+    static func defaultLocation(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        TokenStore.configDirectory(environment: environment).appendingPathComponent("traktql/config.json")
+    }
+
+    /// Reads the file if it exists (nil when there is none); returns warnings to print
+    /// (permissions, unknown keys). Throws when the file exists but cannot be used.
+    static func load(from url: URL) throws(Failure) -> (ConfigFile?, warnings: [String]) {
         let path = url.path
+        // Non-blocking: a FIFO at the path must not stop traktql; the type is checked first.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { return (nil, []) }
+            throw Failure(message: "cannot read the config file \(path): \(String(cString: strerror(code)))")
+        }
+        defer { close(fd) }
         var info = stat()
-        guard stat(path, &info) == 0 else { return (nil, []) }
-        var warnings = permissionWarnings(path: path, info: info)
-        guard info.st_mode & 0o170000 == 0o100000 else {
-            warnings.append("warning: ignoring \(path): it is not a regular file")
-            return (nil, warnings)
+        guard fstat(fd, &info) == 0 else { throw Failure(message: "cannot examine the config file \(path)") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw Failure(message: "the config file \(path) is not a regular file")
         }
-        guard info.st_size <= off_t(maximumBytes), let data = FileManager.default.contents(atPath: path) else {
-            warnings.append("warning: ignoring \(path): " + (info.st_size > off_t(maximumBytes) ? "it is larger than 1 MiB" : "it cannot be read"))
-            return (nil, warnings)
+        guard info.st_size <= off_t(maximumBytes) else { throw Failure(message: "the config file \(path) is larger than 1 MiB") }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(message: "cannot read the config file \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+            if data.count > maximumBytes { throw Failure(message: "the config file \(path) is larger than 1 MiB") }
         }
-        let (file, problems) = parse(data, name: path)
-        return (file, warnings + problems)
+        let file = try parse(data, name: path)
+        if let danger = othersCanChange(path: path, info: info) {
+            let guarded = file.0.presentKeys.filter(guardedKeys.contains)
+            if !guarded.isEmpty {
+                throw Failure(message: "refusing the config file \(path): \(danger.reason), so they could point traktql at their own server or read "
+                              + "what it sends; it holds \(guarded.joined(separator: ", ")); run: \(danger.fix)")
+            }
+        }
+        return (file.0, permissionWarnings(path: path, info: info) + file.1)
+    }
+
+    /// Whether another user can change the file (or replace it), as OpenSSH checks its config:
+    /// written by others, owned by someone other than the user or root, or in a directory that
+    /// others may write without the sticky bit.
+    static func othersCanChange(path: String, info: stat) -> (reason: String, fix: String)? {
+        if info.st_mode & 0o022 != 0 {
+            return ("other users can write it (mode \(String(info.st_mode & 0o777, radix: 8)))", "chmod 600 \(path)")
+        }
+        if info.st_uid != getuid() && info.st_uid != 0 {
+            return ("it belongs to another user (uid \(info.st_uid))", "chown \(getuid()) \(path)")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        var directoryInfo = stat()
+        if stat(directory, &directoryInfo) == 0, directoryInfo.st_mode & 0o022 != 0, directoryInfo.st_mode & S_ISVTX == 0 {
+            return ("other users can write its directory \(directory) and replace it", "chmod 700 \(directory)")
+        }
+        return nil
     }
 
     /// Others writing the directory could swap the file; another user's file is theirs to change.
@@ -80,17 +134,17 @@ struct ConfigFile {
         return warnings
     }
 
-    /// The settings in `data`, and warnings; nil when it is not a JSON object.
-    static func parse(_ data: Data, name: String) -> (ConfigFile?, [String]) {
+    /// The settings in `data`, and warnings; throws when it is not a JSON object.
+    static func parse(_ data: Data, name: String) throws(Failure) -> (ConfigFile, [String]) {
         let value: Value
         do {
             value = try JSONReader.parse(data)
         } catch {
             let (line, column) = position(of: error.offset, in: data)
-            return (nil, ["warning: ignoring \(name):\(line):\(column): it is not valid JSON: \(error.message)"])
+            throw Failure(message: "\(name):\(line):\(column): it is not valid JSON: \(error.message)")
         }
         guard case .object(let members) = value else {
-            return (nil, ["warning: ignoring \(name): it must hold one JSON object ({\"api_url\": …, \"tz\": …})"])
+            throw Failure(message: "\(name):1:1: it must hold one JSON object ({\"api_url\": …, \"tz\": …})")
         }
         var file = ConfigFile()
         var warnings: [String] = []
@@ -112,6 +166,7 @@ struct ConfigFile {
                 warnings.append("warning: \(name): '\(key)' must be a string or a number; ignored")
                 continue
             }
+            file.presentKeys.append(key)
             switch key {
             case "api_url": file.apiURL = text
             case "api_key": file.apiKey = text

@@ -48,7 +48,9 @@ extension HelpText {
 
             runtime is the minutes of what a row is about: for an episode the show's runtime, for a movie the
             movie's; null for shows, seasons, lists, and when the API has none (absent or 0). Trakt itself
-            assumes 42 minutes an episode and 90 a movie when a runtime is missing; traktql does not guess.
+            assumes 42 minutes an episode and 90 a movie when a runtime is missing; traktql does not guess
+            unless you ask: set runtime_fallback = trakt (or --runtime-fallback trakt) counts those, and the
+            result says how many rows used it.
             A seen item of several episodes counts its show's runtime once: '| flatten episodes' first for
             time watched (each episode row then carries its show's runtime).
 

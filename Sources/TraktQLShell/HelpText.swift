@@ -2,7 +2,7 @@ import TraktQL
 
 /// `.help [topic]`.
 enum HelpText {
-    static let topics = ["qualifiers", "stages", "stats", "chart", "time", "formats", "settings", "commands", "input", "examples"]
+    static let topics = ["qualifiers", "stages", "stats", "chart", "time", "on", "let", "formats", "settings", "commands", "input", "examples"]
 
     static func text(for topic: String?) -> String {
         switch topic?.lowercased() {
@@ -13,7 +13,8 @@ enum HelpText {
               activity show:the-walking-dead season:1,2 actions:seen,rating since:7d
                 | where who != "justin" | select time, who, sxe, rating_advanced | sort time desc | limit 20
 
-            explain <query> shows the HTTP calls without making them. let NAME = value defines $NAME.
+            explain <query> shows the HTTP calls without making them. let NAME = value defines $NAME, and
+            let NAME = activity … | distinct FIELD keeps a query's answer in $NAME (.help let).
             set OPTION = value changes a setting. Statements continue on lines that start with '|'.
             Commands start with '.': .quit leaves (so does Ctrl-D), .help TOPIC explains a part.
             Strings take double quotes ("seen"); not equal is !=.
@@ -27,20 +28,32 @@ enum HelpText {
             """
         case "input":
             return """
-            traktql --input FILE queries a saved v1 response instead of the API ('-' reads standard input):
-            the envelope {"timestamps":…,"activity":[…]}, a JSON array of items, or NDJSON (one item a line).
+            traktql --input FILE queries saved data instead of the API ('-' reads standard input). The
+            shape is detected and named on stderr:
+              v1: the envelope {"timestamps":…,"activity":[…]}, a JSON array of items, or NDJSON;
+              v2: an array as a v2 route answers it (history, ratings, watchlist, collection, comments,
+                  lists, watching; watched/shows and watched/movies become one row per episode or
+                  movie, with its last time watched and its plays), or an export: one object whose
+                  parts hold those arrays (history, ratings, collection: {movies, shows}, watched …).
+                  Parts that are not activity (stats, followers, likes, playback progress) are named
+                  as skipped; a file of playback progress only is refused.
 
             There is no HTTP: every qualifier is a filter on the items (show:, season:, episode:, movie:,
-            user:, type:, action:, rating:), and since:/until:/on: compare each item's timestamp, read with
-            the session's convention (set convention = pacific | utc), as since <= time < until.
+            user:, type:, action:, rating:), and since:/until:/on: compare each item's time (v1
+            timestamps read with the session's convention, set convention = pacific | utc), as
+            since <= time < until. rating:love and hate are 6–10 and 1–5 on v2's 10-point ratings.
+            The rows of a v2 export belong to the user its profile names, and user:me is that user;
+            a v2 array names no user, so user: there is an error (remove it: the file is one account).
             scope: is an error (a file has no streams); min is ignored. Items keep the file's order and
             are not de-duplicated. explain shows the filters and the fields the reader builds.
 
-            The file is read once, in chunks, and only the fields the query uses are built, so memory
-            follows the result, not the input. Standard input can be read by one query only.
+            A v1 file is read once, in chunks, and only the fields the query uses are built, so memory
+            follows the result, not the input; a v2 file is read whole. Standard input is read as v1,
+            by one query only.
 
-            Example:
+            Examples:
               traktql --input dump.json -c 'activity action:seen since:2024-01-01 | count by show.title | sort count desc'
+              traktql --input export.json -c 'activity user:me action:rating rating:love | count by type'
 
             """
         case "qualifiers", "qualifier":
@@ -105,12 +118,13 @@ enum HelpText {
               durations   30min 6h 7d 2w 3mo 1y   (since:7d = at or after now − 7 days; 'm' alone is refused)
               dates       2024-01-01              (a day in the session zone; until: a date = the end of that day)
               date-times  2024-01-01T20:00  2024-01-01T20:00:00-05:00  2024-01-01T20:00Z
-              words       now today yesterday
+              periods     2024  2024-03  2024-W10 (a year, a month, an ISO week: Monday to Sunday)
+              words       now today yesterday this-week last-week this-month last-month this-year last-year
 
-            on: takes exactly one day: on:2024-11-01, on:today or on:yesterday (for a span of days, use
-            since: and until:). Times must fall between 1970-01-01 and 9999-12-31 in the session zone.
-            In where, a day (2024-11-01, today, yesterday) is its first instant and a duration compared
-            with time is that long ago: where time >= yesterday, where time >= 7d.
+            on: takes one period, whole (.help on). since: a period is its first instant, until: a period
+            its end. Times must fall between 1970-01-01 and 9999-12-31 in the session zone.
+            In where, a day (2024-11-01, today, yesterday) is its first instant, a duration compared with
+            a time is that long ago, and 'in' takes a period: where time >= 7d, where time in last-month.
 
             The v1 API reads timestamps as Unix seconds "in PST". set convention = pacific (default) treats
             them as Los Angeles wall-clock time written as if UTC; set convention = utc as plain Unix time.
@@ -119,6 +133,52 @@ enum HelpText {
             Examples:
               activity on:yesterday
               activity since:30d until:yesterday | count by action
+              activity user:justin on:last-month | count by action
+
+            """
+        case "on", "period", "periods":
+            return """
+            on: takes one calendar period and covers all of it, in the session time zone (set tz):
+
+              a day      on:2024-03-14   on:today   on:yesterday
+              a week     on:2024-W10     on:this-week   on:last-week     (ISO weeks: Monday to Sunday)
+              a month    on:2024-03      on:this-month  on:last-month
+              a year     on:2024         on:this-year   on:last-year
+
+            It means since: the period's first instant and until: the next period's first instant, with
+            daylight saving time taken into account (a day can have 23 or 25 hours); explain shows both
+            instants. on: cannot be combined with since: or until:.
+
+            The same periods work in where, after 'in' or 'not in':
+              activity user:justin | limit all | where time in this-year | count
+              activity user:justin | limit all | where time not in 2024-12 | count by month(time)
+
+            """
+        case "let", "variables", "vars":
+            return """
+            let NAME = value defines $NAME, usable wherever a value goes:
+
+              let crew = justin,serialkevin
+              activity user:$crew since:7d | count by who
+              activity since:7d | where who in $crew | count by action
+
+            let NAME = activity … keeps a query's answer: the values of its one column, with their kind
+            (titles and slugs are text, seasons and ids numbers, times times). The query runs once, when
+            the let runs (its calls are cached like any other); end it with | distinct FIELD to keep each
+            value once:
+
+              let seen = activity user:marco96 action:seen,scrobble,checkin | distinct title
+              activity user:marco96 action:watchlist | limit all | where title not in $seen | select time, title
+              activity since:7d type:episode,movie | where title not in $seen | count by title | sort count desc | limit 5
+              let shows = activity user:justin action:seen type:episode | distinct show.tvdb_id
+              activity user:justin action:rating -show:$shows | select time, title, rating_advanced
+
+            Use it after 'in' / 'not in' in where, or as a qualifier's values (show:$shows, -show:$shows,
+            user:$friends). A qualifier makes one call per value, so it takes at most 500 values (a negated
+            one, which only filters, takes all); a variable holds at most 10,000 values. A let whose answer
+            would be partial (only the newest page, or max_pages reached) or larger is an error that says
+            so: nothing is cut silently. explain shows the plan of every variable a query uses; .vars lists
+            the variables and their sizes.
 
             """
         case "formats", "format":
@@ -133,6 +193,10 @@ enum HelpText {
 
             Without select, json and ndjson print whole activity items; table, csv and tsv show
             time, who, action, type, title, sxe.
+
+            In csv and tsv, text that a spreadsheet would run as a formula (it starts with
+            =, +, -, @, a tab or a carriage return) gets a ' in front: '=HYPERLINK(…). Plain
+            numbers such as -5 are left as they are.
 
             Example:
               .format csv
@@ -157,6 +221,7 @@ enum HelpText {
               .read FILE          run a script (~/ is your home directory)
               .explain QUERY      the plan for a query (like explain)
               .settings           all settings
+              .vars               the variables: values as written, query answers by size and kind
               .login              log in to Trakt API v2 (device code; like traktql auth login)
               .whoami             who is logged in, the token's scope and expiry
               .logout             revoke the login and delete it

@@ -3,8 +3,22 @@ import TraktQL
 
 /// Prints statement outcomes: results to stdout in the session's format, everything else
 /// (warnings, timing, progress) to stderr.
+///
+/// Every path out goes through ``redactor``'s known secrets (``Redactor/redactingKnownSecrets(in:)``):
+/// a server that sends a token of this session back inside a title or comment gets `<token>`
+/// printed, in every format. Only exact secrets are replaced — text merely shaped like a
+/// credential is data here.
 struct OutputPrinter: Sendable {
     var terminal: Terminal
+    var redactor = Redactor()
+
+    init(terminal: Terminal, redactor: Redactor = Redactor()) {
+        self.terminal = terminal
+        self.redactor = redactor
+    }
+
+    private func out(_ text: String) { Console.out(redactor.redactingKnownSecrets(in: text)) }
+    private func err(_ text: String) { Console.err(redactor.redactingKnownSecrets(in: text)) }
 
     func format(_ settings: Settings) -> OutputFormat {
         settings.format.flatMap(OutputFormat.init(rawValue:)) ?? (terminal.stdoutIsTTY ? .table : .ndjson)
@@ -27,41 +41,57 @@ struct OutputPrinter: Sendable {
             // Explain is for people unless JSON was asked for explicitly.
             switch settings.format.flatMap(OutputFormat.init(rawValue:)) {
             case .json?, .ndjson?:
-                Console.out(plan.explanationValue(baseURL: baseURL).jsonText(timeZone: settings.timeZone) + "\n")
+                out(plan.explanationValue(baseURL: baseURL).jsonText(timeZone: settings.timeZone) + "\n")
             default:
-                Console.out(plan.explanation(baseURL: baseURL) + "\n")
+                out(plan.explanation(baseURL: baseURL) + "\n")
             }
         case .set, .defined, .meta:
             break
         }
     }
 
+    /// `value` with the known secrets replaced inside its text. Cells are redacted before they
+    /// are rendered: a table that cuts a long cell short could otherwise leave part of a secret.
+    private func redacted(_ value: Value) -> Value {
+        switch value {
+        case .string(let text): return .string(redactor.redactingKnownSecrets(in: text))
+        case .array(let elements): return .array(elements.map(redacted))
+        case .object(let members): return .object(members.map { ($0.key, redacted($0.value)) })
+        default: return value
+        }
+    }
+
     func printRows(_ result: QueryResult, settings: Settings) {
+        var result = result
+        if redactor.secrets.contains(where: { $0.text.unicodeScalars.count >= Redactor.substringLength }) {
+            result.rows = result.rows.map { $0.map(redacted) }
+            result.items = result.items?.map(redacted)
+        }
         let format = format(settings)
         let options = RenderOptions(format: format, timeZone: settings.timeZone, terminalWidth: terminal.width(),
                                     color: colors(settings), csvLineEnding: .lf)
         if let items = result.items, format == .json || format == .ndjson {
             // Whole items, as the API sent them (sanitised by the JSON writer).
             if format == .ndjson {
-                var out = ""
-                for item in items { out += item.jsonText(timeZone: settings.timeZone) + "\n" }
-                Console.out(out)
+                var lines = ""
+                for item in items { lines += item.jsonText(timeZone: settings.timeZone) + "\n" }
+                out(lines)
             } else {
-                Console.out("[" + items.map { $0.jsonText(timeZone: settings.timeZone) }.joined(separator: ",\n") + "]\n")
+                out("[" + items.map { $0.jsonText(timeZone: settings.timeZone) }.joined(separator: ",\n") + "]\n")
             }
         } else if format == .table, let chart = chartText(result, settings: settings) {
-            Console.out(chart)
+            out(chart)
         } else {
             if format == .table, result.chart != nil {
-                Console.err(paint("warning:", "1;33", settings) + " chart: no numeric column to draw; showing the table\n")
+                err(paint("warning:", "1;33", settings) + " chart: no numeric column to draw; showing the table\n")
             }
-            Console.out(Renderer.render(columns: result.columns, rows: result.rows, options: options))
+            out(Renderer.render(columns: result.columns, rows: result.rows, options: options))
             if format == .table {
-                Console.out("(\(result.rows.count) row\(result.rows.count == 1 ? "" : "s"))\n")
+                out("(\(result.rows.count) row\(result.rows.count == 1 ? "" : "s"))\n")
             }
         }
         for warning in result.warnings {
-            Console.err(paint("warning:", "1;33", settings) + " \(warning)\n")
+            err(paint("warning:", "1;33", settings) + " \(warning)\n")
         }
     }
 

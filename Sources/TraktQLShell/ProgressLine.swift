@@ -13,6 +13,16 @@ final class ProgressLine: @unchecked Sendable {
         shown = true
     }
 
+    /// Prints a whole line of its own (a retry, a wait) where the progress line was: the
+    /// progress is erased first, so the message never mixes with it, and the next progress
+    /// update draws it again below.
+    func interject(_ line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        Console.err((shown ? "\r\u{1B}[2K" : "") + line + (line.hasSuffix("\n") ? "" : "\n"))
+        shown = false
+    }
+
     /// Erases the line if anything was shown.
     func clear() {
         lock.lock()

@@ -47,7 +47,7 @@ struct ScriptRunner {
         default:
             let start = statement.span.start
             let location = "\(name.map { "\(TerminalSafety.sanitize($0)):" } ?? "")\(start.line):\(start.column)"
-            Console.err(session.redact("\(location): \(error.redacted(by: session.engine.configuration.redactor).description)\n"))
+            Console.err(session.hintsForHere(session.redact("\(location): \(error.redacted(by: session.engine.configuration.redactor).description)\n")))
         }
     }
 }

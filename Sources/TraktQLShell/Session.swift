@@ -30,6 +30,15 @@ final class Session: Sendable {
     /// `text` without the session's secrets (key, password, its SHA-1, credentials, tokens).
     func redact(_ text: String) -> String { engine.configuration.redactor.redact(text) }
 
+    /// A message as this place spells its hints: in the interactive shell, `` `traktql auth login` ``
+    /// is `.login` (and logout `.logout`), which work right here.
+    func hintsForHere(_ text: String) -> String {
+        guard interactive else { return text }
+        return text.replacingOccurrences(of: "`\(OAuthError.loginCommand)`", with: "`.login`")
+            .replacingOccurrences(of: "`traktql auth logout`", with: "`.logout`")
+            .replacingOccurrences(of: "`traktql auth status`", with: "`.whoami`")
+    }
+
     /// What a script runner or REPL should do after a statement.
     enum Continuation {
         case next
@@ -62,7 +71,12 @@ final class Session: Sendable {
         case .set(let name, let value):
             if interactive { Console.err("\(name) = \(value)\n") }
         case .defined(let variable):
-            if interactive { Console.err("$\(variable) defined\n") }
+            // A query's answer says what it holds (its size is the point of it).
+            if interactive, let answer = await engine.results[variable] {
+                Console.err(TerminalSafety.sanitize(answer.summary(name: variable)) + "\n")
+            } else if interactive {
+                Console.err("$\(variable) defined\n")
+            }
         default:
             printer.print(outcome, settings: settings, baseURL: baseURL)
             if case .rows(let result) = outcome, result.isIncomplete { continuation = .incomplete }
@@ -76,7 +90,7 @@ final class Session: Sendable {
         return continuation
     }
 
-    static let metaCommands = ["help", "format", "tz", "timing", "cache", "history", "read", "explain", "settings", "login", "whoami", "logout", "auth", "quit", "exit"]
+    static let metaCommands = ["help", "format", "tz", "timing", "cache", "history", "read", "explain", "settings", "vars", "login", "whoami", "logout", "auth", "quit", "exit"]
 
     private func meta(_ name: String, _ arguments: [String], statement: Statement, source: String, sourceName: String?, readDepth: Int) async throws(TraktQLError) -> Continuation {
         func fail(_ message: String, help: String? = nil) -> TraktQLError {
@@ -105,6 +119,19 @@ final class Session: Sendable {
                 out += "\(setting.padding(toLength: 11, withPad: " ", startingAt: 0)) = \((settings.value(of: setting) ?? "").padding(toLength: 20, withPad: " ", startingAt: 0)) \(summary)\n"
             }
             Console.out(out)
+        case "vars":
+            // Written values as written; query answers by size, kind and the query they came from.
+            let written = await engine.variables, answers = await engine.results
+            var lines: [String] = []
+            for name in Set(written.keys).union(answers.keys).sorted() {
+                if let answer = answers[name] {
+                    lines.append(answer.summary(name: name))
+                } else if let value = written[name] {
+                    lines.append("$\(name) = \(Printer.print(value))")
+                }
+            }
+            Console.out(lines.isEmpty ? "no variables (define one with 'let NAME = value' or 'let NAME = activity … | distinct FIELD')\n"
+                        : TerminalSafety.sanitizeKeepingLines(lines.joined(separator: "\n")) + "\n")
         case "cache":
             switch arguments.first?.lowercased() {
             case "clear":

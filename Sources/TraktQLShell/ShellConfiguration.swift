@@ -23,6 +23,8 @@ public struct ShellConfiguration: Sendable {
     public var format: String?
     public var timeZone: String?
     public var convention: String?
+    /// `--runtime-fallback`: `none` or `trakt` (42 min per episode, 90 per movie where the API has no runtime).
+    public var runtimeFallback: String?
     /// Stop at the first failing statement (the default) or run the rest and exit with the worst code.
     public var keepGoing = false
     /// Seed and clock for the embedded emulator (tests pin both).
@@ -50,7 +52,10 @@ public struct ShellConfiguration: Sendable {
     public var clientSecret: String?
     /// `--access-token`/`TRAKT_ACCESS_TOKEN`: a v2 bearer token used as it is.
     public var accessToken: String?
-    /// Trakt v2 login (`.login`, `.whoami`, `.logout`): client id and secret, `TRAKT_ACCESS_TOKEN`.
+    /// Which of the two gave ``accessToken`` (`--access-token` or `TRAKT_ACCESS_TOKEN`).
+    public var accessTokenOrigin: String?
+    /// Trakt v2 login (`.login`, `.whoami`, `.logout`, `traktql auth`): where the login is saved
+    /// (the rest comes from the fields above, see ``authOptions``).
     public var auth = AuthOptions()
 
     public init() {}

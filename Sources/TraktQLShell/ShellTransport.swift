@@ -1,34 +1,35 @@
 import Foundation
 import TraktQL
-import TraktQLHTTPClient
+import TraktQLCurl
 
-/// How the `traktql` command reaches a server given with `--api-url`: plain `http://` on the
-/// engine's own socket client, `https://` and proxied calls on AsyncHTTPClient
-/// (``RoutingTransport``), all behind the engine's retries. The AsyncHTTPClient side starts on
-/// its first call, so a run that makes none (`explain`, plain `http://`) does no TLS or event
-/// loop set-up; ``shutdown()`` stops it before the process exits.
+/// How the `traktql` command reaches a server given with `--api-url`: one libcurl client
+/// (``CurlTransport``) for `http://` and `https://`, proxies and trust included, behind the
+/// engine's retries. libcurl is loaded by the first call, so a run that makes none (`explain`,
+/// `--input`) loads neither it nor TLS; ``shutdown()`` closes its connections before the process
+/// exits.
 struct ShellTransport: Sendable {
     /// What the engine is given.
     let transport: any HTTPTransport
-    /// The same routes without retries: for OAuth token refreshes, which must not be sent
+    /// The same client without retries: for OAuth token refreshes, which must not be sent
     /// twice (a refresh token works once).
     let unretried: any HTTPTransport
-    private let secure: HTTPClientTransport
+    private let client: CurlTransport
 
-    /// `trustRootFiles`: `--cacert` and `SSL_CERT_FILE`, already checked.
-    init(engine configuration: EngineConfiguration, trustRootFiles: [String], proxies: ProxySettings) {
+    /// `trustRootFiles`: `--cacert` and `SSL_CERT_FILE`; `trustRootDirectories`: `SSL_CERT_DIR`;
+    /// both already checked.
+    init(engine configuration: EngineConfiguration, trustRootFiles: [String], trustRootDirectories: [String] = [], proxies: ProxySettings) {
         var settings = HTTPTransportConfiguration(connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout)
-        let direct = SocketHTTPTransport(configuration: settings)
         settings.additionalTrustRootFiles = trustRootFiles
+        settings.additionalTrustRootDirectories = trustRootDirectories
         settings.proxies = proxies
-        secure = HTTPClientTransport(configuration: settings)
-        unretried = RoutingTransport(direct: direct, general: secure, proxies: proxies)
-        transport = RetryingTransport(base: unretried, policy: configuration.retryPolicy, onRetry: configuration.onRetry)
+        client = CurlTransport(configuration: settings)
+        unretried = client
+        transport = RetryingTransport(base: client, policy: configuration.retryPolicy, onRetry: configuration.onRetry)
     }
 
-    /// Stops AsyncHTTPClient's connections, if a call started it.
+    /// Closes the client's connections and thread, if a call started them.
     func shutdown() async {
-        await secure.shutdown()
+        await client.shutdown()
     }
 
     /// The extra certificate authorities of this run: `--cacert`, and `SSL_CERT_FILE` when the
@@ -48,6 +49,20 @@ struct ShellTransport: Sendable {
             files.append(file)
         }
         return .success(files)
+    }
+
+    /// The directories of `SSL_CERT_DIR` (hashed, as `openssl rehash` makes them) when the server
+    /// is `https://`, each added to the system trust store. One that cannot be used is refused
+    /// before anything runs.
+    static func trustRootDirectories(server: URL?, environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<[String], UsageProblem> {
+        guard server?.scheme?.lowercased() == "https" else { return .success([]) }
+        let directories = HTTPTransportConfiguration.environmentTrustRootDirectories(environment)
+        for directory in directories {
+            if let problem = HTTPTransportConfiguration.problemWithTrustRootDirectory(directory) {
+                return .failure(UsageProblem(message: "SSL_CERT_DIR \(TerminalSafety.sanitize(directory)): \(problem)"))
+            }
+        }
+        return .success(directories)
     }
 
     struct UsageProblem: Error {

@@ -22,6 +22,9 @@ extension TraktQLShell {
             redactor.add(saved)
         }
         let learner = redactor
-        return RefreshingTokenSource(client: client, store: store, requiresLogin: false, onNewToken: { learner.learn($0) })
+        // A renewed pair that could not be saved is said at once (with what to do); the session
+        // goes on with it.
+        return RefreshingTokenSource(client: client, store: store, requiresLogin: false, onNewToken: { learner.learn($0) },
+                                     onWarning: { Console.err(learner.redact(TerminalSafety.sanitize("traktql: warning: " + $0)) + "\n") })
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import TraktEmulator
 import TraktQL
+import TraktQLCurl
 
 /// The `traktql` program after argument parsing: picks the API (or starts the embedded
 /// emulator), builds the session, and runs `-c` statements, script files, standard input or
@@ -18,19 +19,7 @@ public enum TraktQLShell {
         var configuration = configuration
 
         // Secrets on argv can be read by every local user (ps, /proc): say so, once.
-        if !configuration.secretsOnCommandLine.isEmpty {
-            let flags = configuration.secretsOnCommandLine
-            // Name the safer place for each secret given: v1's have files, v2's have env vars.
-            var instead: [String] = []
-            if flags.contains(where: { $0 == "--api-key" || $0 == "--password" }) {
-                instead.append("--api-key-file/--password-file, TRAKT_API_KEY/TRAKT_PASSWORD")
-            }
-            if flags.contains("--access-token") { instead.append("TRAKT_ACCESS_TOKEN (or traktql auth login)") }
-            if flags.contains("--client-secret") { instead.append("TRAKT_CLIENT_SECRET") }
-            instead.append("the config file")
-            Console.err("traktql: warning: \(flags.joined(separator: " and ")) on the command line can be seen by other local users (ps); "
-                        + "use \(instead.joined(separator: ", ")) instead\n")
-        }
+        if let warning = configuration.secretsOnCommandLineWarning { Console.err(warning + "\n") }
         // Secret files (`-` is standard input).
         if [configuration.apiKeyFile, configuration.passwordFile].filter({ $0 == "-" }).count > 1
             || ([configuration.apiKeyFile, configuration.passwordFile].contains("-") && (configuration.files.contains("-") || configuration.input == "-")) {
@@ -57,48 +46,22 @@ public enum TraktQLShell {
             return ExitStatus.usage.rawValue
         }
 
-        // Config file (flags and environment already won in `main`).
-        let location = configuration.configFile ?? ConfigFile.defaultLocation()
-        let (file, warnings) = ConfigFile.load(from: location)
-        for warning in warnings { Console.err(TerminalSafety.sanitize(warning) + "\n") }
-        if let file {
-            if configuration.apiURL == nil, let url = file.apiURL {
-                guard let parsed = URL(string: url) else {
-                    Console.err("traktql: error: api_url in \(location.path) is not a URL\n")
-                    return ExitStatus.usage.rawValue
-                }
-                configuration.apiURL = parsed
-            }
-            configuration.apiKey = configuration.apiKey ?? file.apiKey
-            configuration.username = configuration.username ?? file.username
-            configuration.password = configuration.password ?? file.password
-            configuration.timeZone = configuration.timeZone ?? file.tz
-            configuration.format = configuration.format ?? file.format
-            configuration.convention = configuration.convention ?? file.convention
-            configuration.api = configuration.api ?? file.api
-            configuration.clientID = configuration.clientID ?? file.clientID
-            configuration.clientSecret = configuration.clientSecret ?? file.clientSecret
+        // Config file (flags and environment already won in `main`), the API and the server:
+        // decided in one place, for queries and `.login` alike.
+        let resolved: ShellConfiguration.ResolvedConnection
+        do {
+            resolved = try configuration.resolveConnection()
+        } catch {
+            Console.err("traktql: error: \(TerminalSafety.sanitize(error.message))\n")
+            return error.status.rawValue
         }
-
-        // The API: as asked, else v2 when a v2 app is configured (at api.trakt.tv unless a
-        // URL is given), else v1 (and without a URL the embedded emulator speaks either).
-        var api = APIVersion.v1
-        if let name = configuration.api {
-            guard let chosen = APIVersion(rawValue: name.lowercased()) else {
-                Console.err("traktql: error: unknown API '\(TerminalSafety.sanitize(name))' (the APIs are v1 and v2)\n")
-                return ExitStatus.usage.rawValue
-            }
-            api = chosen
-        } else if configuration.clientID != nil {
-            api = .v2
-        }
-        if api == .v2, configuration.apiURL == nil, configuration.clientID != nil, configuration.input == nil {
-            configuration.apiURL = URL(string: "https://api.trakt.tv")
-        }
+        for warning in resolved.warnings { Console.err(TerminalSafety.sanitize(warning) + "\n") }
+        let file = resolved.file, location = resolved.location, api = resolved.api
 
         var settings = Settings()
         settings.api = api
-        for (name, value) in [("tz", configuration.timeZone), ("format", configuration.format), ("convention", configuration.convention)] {
+        for (name, value) in [("tz", configuration.timeZone), ("format", configuration.format), ("convention", configuration.convention),
+                              ("runtime_fallback", configuration.runtimeFallback)] {
             guard let value else { continue }
             if let failure = settings.apply(name: name, value: value) {
                 Console.err("traktql: error: \(failure.message)" + (failure.help.map { " (\($0))" } ?? "") + "\n")
@@ -121,14 +84,6 @@ public enum TraktQLShell {
             configuration.password = SecretInput.promptPassword(for: username)
         }
 
-        // A URL's userinfo would be shown in errors and explain, and is not how v1 takes
-        // credentials: refuse it rather than ignore it.
-        if let url = configuration.apiURL, url.user != nil || url.password != nil {
-            Console.err("traktql: error: the API URL must not hold a username or password (\(Redactor().redact(url.absoluteString))): "
-                        + "traktql would not use them and could show them; give --username with --password-file, TRAKT_PASSWORD or the config file\n")
-            return ExitStatus.usage.rawValue
-        }
-
         let credentials = configuration.username.map { BasicCredentials(username: $0, password: configuration.password ?? "") }
         let progressLine = terminal.stderrIsTTY ? ProgressLine() : nil
         let progress: (@Sendable (String) -> Void)? = progressLine.map { line in { @Sendable text in line.show(text) } }
@@ -141,12 +96,14 @@ public enum TraktQLShell {
         // said on stderr, so a pause is never silent; Ctrl-C stops it.
         engineConfiguration.onRetry = { event in
             guard event.delay > 1 else { return }
-            Console.err("traktql: \(event.reason) for \(TerminalSafety.sanitize(event.request)); waiting \(String(format: "%.0f", event.delay.rounded(.up))) s "
-                        + "before trying again (retry \(event.attempt); Ctrl-C stops)\n")
+            let line = "traktql: \(event.reason) for \(TerminalSafety.sanitize(event.request)); waiting \(String(format: "%.0f", event.delay.rounded(.up))) s "
+                + "before trying again (retry \(event.attempt); Ctrl-C stops)\n"
+            // Never over the progress line: it is erased, and drawn again by the next update.
+            if let progressLine { progressLine.interject(line) } else { Console.err(line) }
         }
         // The default key "traktql" is not a secret (and is this program's name).
         engineConfiguration.redactor = Redactor(apiKey: configuration.apiKey, password: configuration.password, credentials: credentials)
-        for secret in [configuration.auth.accessTokenOverride, configuration.auth.clientSecret].compactMap({ $0 }) {
+        for secret in [configuration.accessToken, configuration.clientSecret].compactMap({ $0 }) {
             engineConfiguration.redactor.add(secret, label: "<token>")
         }
 
@@ -175,18 +132,22 @@ public enum TraktQLShell {
             Console.err("traktql: error: \(problem.message)\n")
             return ExitStatus.usage.rawValue
         }
+        let trustRootDirectories: [String]
+        switch ShellTransport.trustRootDirectories(server: configuration.apiURL) {
+        case .success(let directories): trustRootDirectories = directories
+        case .failure(let problem):
+            Console.err("traktql: error: \(problem.message)\n")
+            return ExitStatus.usage.rawValue
+        }
 
         var embedded: EmbeddedServer?
         var shownURL: URL?
         var network: ShellTransport?
-        if let url = configuration.apiURL {
-            guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
-                Console.err("traktql: error: --api-url must be an http:// or https:// URL, not '\(TerminalSafety.sanitize(engineConfiguration.redactor.redact(url.absoluteString)))'\n")
-                return ExitStatus.usage.rawValue
-            }
+        if let url = configuration.apiURL, let scheme = url.scheme?.lowercased() {
             engineConfiguration.apiURL = url
             shownURL = url
-            let transport = ShellTransport(engine: engineConfiguration, trustRootFiles: trustRootFiles, proxies: .environment())
+            let transport = ShellTransport(engine: engineConfiguration, trustRootFiles: trustRootFiles,
+                                           trustRootDirectories: trustRootDirectories, proxies: .environment())
             engineConfiguration.transport = transport.transport
             network = transport
             if let v2 = engineConfiguration.v2, v2.bearer == nil {
@@ -200,7 +161,9 @@ public enum TraktQLShell {
                             + "readable by anyone on the network path (and the SHA-1 of a password is as good as the password to v1)\n")
             }
         } else {
-            let quiet = configuration.quiet || !terminal.stderrIsTTY
+            // Announced on stderr whether or not it is a terminal (the README promises it): an
+            // answer from the built-in dataset must never pass for one from a configured server.
+            let quiet = configuration.quiet
             var faults = FaultSpec.none
             if let spec = configuration.emulatorFaults {
                 do {
@@ -233,17 +196,14 @@ public enum TraktQLShell {
         }
         engineConfiguration.checksNamesWithServerCatalog = configuration.checksNames
         let engine = Engine(configuration: engineConfiguration)
-        let printer = OutputPrinter(terminal: terminal)
-        // `.login`, `.whoami`, `.logout` use the same server (or the built-in one).
-        var authOptions = configuration.auth
-        authOptions.apiURL = configuration.apiURL
-        authOptions.configFile = configuration.configFile
-        authOptions.quiet = configuration.quiet
-        authOptions.clientID = configuration.clientID ?? authOptions.clientID
-        authOptions.clientSecret = configuration.clientSecret ?? authOptions.clientSecret
-        authOptions.accessTokenOverride = configuration.accessToken ?? authOptions.accessTokenOverride
+        // Every output path redacts the secrets the session knows (a token sent back in a title).
+        let printer = OutputPrinter(terminal: terminal, redactor: engineConfiguration.redactor)
+        // `.login`, `.whoami`, `.logout` use the same server (or the built-in one), over the same
+        // connection (`--cacert`, proxies) as queries.
+        let authOptions = configuration.authOptions
+        let redactor = engineConfiguration.redactor
         let auth = Result<AuthSession, AuthSession.Failure> { () throws(AuthSession.Failure) in
-            try AuthSession(options: authOptions, embedded: embedded, terminal: terminal)
+            try AuthSession(options: authOptions, transport: network?.unretried, redactor: redactor, embedded: embedded, terminal: terminal)
         }
 
         var status = ExitStatus.ok

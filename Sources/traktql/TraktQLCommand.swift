@@ -45,17 +45,14 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Option(help: "How API timestamps map to instants: pacific (default) or utc.")
     var convention: String?
 
-    @Option(help: ArgumentHelp("Query a saved v1 response (envelope, JSON array of items or NDJSON) instead of the API; '-' reads standard input. No HTTP: every qualifier is a filter.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Query saved data instead of the API: a v1 response (envelope, JSON array of items or NDJSON), a v2 array (history, ratings, watched…) or a v2 export object; '-' reads standard input. No HTTP: every qualifier is a filter (.help input).", valueName: "FILE"))
     var input: String?
 
     @Option(name: .customLong("input-reader"), help: ArgumentHelp("streaming (default) or plain (whole input in memory; the reference).", visibility: .hidden))
     var inputReader: String = "streaming"
 
-    @Option(help: "API server URL, http:// or https:// (env TRAKT_API_URL). Without one, the built-in emulator runs.")
-    var apiURL: String?
-
-    @Option(name: .customLong("cacert"), help: ArgumentHelp("Also trust the certificate authorities in this PEM FILE for https:// (besides the system's and SSL_CERT_FILE's). Proxies: HTTPS_PROXY, HTTP_PROXY, NO_PROXY.", valueName: "FILE"))
-    var caCertificateFile: String?
+    @OptionGroup(title: "Server and Trakt v2 app")
+    var connection: ConnectionOptions
 
     @Option(help: "API key (env TRAKT_API_KEY). Never printed. Other local users can see command-line flags: prefer --api-key-file.")
     var apiKey: String?
@@ -63,17 +60,8 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key-file"), help: ArgumentHelp("Read the API key from the first line of FILE ('-' reads standard input).", valueName: "FILE"))
     var apiKeyFile: String?
 
-    @Option(help: ArgumentHelp("Which Trakt API: v1 (the activity API) or v2 (env TRAKT_API, config 'api'). Default: v2 when a client id is configured, else v1.", valueName: "v1|v2"))
-    var api: String?
-
-    @Option(name: .customLong("client-id"), help: "Your Trakt v2 app's client id (env TRAKT_CLIENT_ID); with one, the default is v2 at https://api.trakt.tv.")
-    var clientID: String?
-
-    @Option(name: .customLong("client-secret"), help: "Your Trakt v2 app's client secret (env TRAKT_CLIENT_SECRET). Never printed; prefer the environment or the config file.")
-    var clientSecret: String?
-
-    @Option(name: .customLong("access-token"), help: "A Trakt v2 OAuth access token to use as it is (env TRAKT_ACCESS_TOKEN). Never printed; prefer the environment.")
-    var accessToken: String?
+    @Option(name: .customLong("runtime-fallback"), help: ArgumentHelp("What runtime is where the API has none: none (default: it stays empty) or trakt (42 min per episode, 90 per movie, as Trakt's own statistics); set runtime_fallback in the shell.", valueName: "none|trakt"))
+    var runtimeFallback: String?
 
     @Option(help: "Trakt username for authenticated streams (env TRAKT_USERNAME).")
     var username: String?
@@ -110,7 +98,6 @@ struct TraktQLCommand: AsyncParsableCommand {
 
     func validate() throws {
         if keepGoing && bail { throw ValidationError("--keep-going and --bail contradict each other") }
-        if let apiURL, URL(string: apiURL) == nil { throw ValidationError("--api-url is not a URL") }
         if apiKey != nil && apiKeyFile != nil { throw ValidationError("--api-key and --api-key-file contradict each other") }
         if password != nil && passwordFile != nil { throw ValidationError("--password and --password-file contradict each other") }
         if input == "-" && (commands.isEmpty && files.isEmpty || files.contains("-")) {
@@ -119,7 +106,6 @@ struct TraktQLCommand: AsyncParsableCommand {
         if inputReader != "streaming" && inputReader != "plain" {
             throw ValidationError("--input-reader must be streaming or plain")
         }
-        if let api, !["v1", "v2"].contains(api.lowercased()) { throw ValidationError("--api must be v1 or v2") }
         if let now, Self.parseInstant(now) == nil { throw ValidationError("--now '\(now)' is not an ISO-8601 instant or Unix seconds") }
     }
 
@@ -130,12 +116,20 @@ struct TraktQLCommand: AsyncParsableCommand {
 
     /// Like ArgumentParser's `main`, but usage errors exit 1 (its default is 64), as documented.
     static func main() async {
-        // `traktql auth …` is dispatched here: ArgumentParser would take `auth` for a script FILE
-        // (the root command's positional argument). A script named auth runs as ./auth.
+        // `traktql [options] auth …` is dispatched here: ArgumentParser would take `auth` for a
+        // script FILE (the root command's positional argument). A script named auth runs as ./auth.
         let arguments = Array(CommandLine.arguments.dropFirst())
-        let root: any ParsableCommand.Type = arguments.first == "auth" ? AuthCommand.self : TraktQLCommand.self
+        let authArguments = AuthCommand.arguments(dispatching: arguments)
+        let root: any ParsableCommand.Type = authArguments != nil ? AuthCommand.self : TraktQLCommand.self
+        // `traktql login` (and logout, status, whoami) with no such script: the auth command was meant.
+        if authArguments == nil, let word = arguments.first, ["login", "logout", "status", "whoami"].contains(word),
+           !FileManager.default.fileExists(atPath: word) {
+            let subcommand = word == "whoami" ? "status" : word
+            FileHandle.standardError.write(Data("traktql: error: there is no script file '\(word)' here; did you mean `traktql auth \(subcommand)`?\n".utf8))
+            Foundation.exit(1)
+        }
         do {
-            var command = try root == AuthCommand.self ? AuthCommand.parseAsRoot(Array(arguments.dropFirst())) : parseAsRoot()
+            var command = try authArguments != nil ? AuthCommand.parseAsRoot(authArguments ?? []) : parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -164,23 +158,18 @@ struct TraktQLCommand: AsyncParsableCommand {
         var configuration = ShellConfiguration()
         configuration.commands = commands
         configuration.files = files
-        configuration.apiURL = (apiURL ?? env("TRAKT_API_URL")).flatMap(URL.init(string:))
         configuration.apiKey = apiKey ?? env("TRAKT_API_KEY")
         configuration.username = username ?? env("TRAKT_USERNAME")
         configuration.password = password ?? (passwordFile == nil ? env("TRAKT_PASSWORD") : nil)
         if apiKeyFile != nil { configuration.apiKey = nil }
         configuration.apiKeyFile = apiKeyFile
         configuration.passwordFile = passwordFile
-        configuration.caCertificateFile = caCertificateFile
         configuration.secretsOnCommandLine = (apiKey != nil ? ["--api-key"] : []) + (password != nil ? ["--password"] : [])
-            + (clientSecret != nil ? ["--client-secret"] : []) + (accessToken != nil ? ["--access-token"] : [])
-        configuration.api = api ?? env("TRAKT_API")
-        configuration.clientID = clientID ?? env("TRAKT_CLIENT_ID")
-        configuration.clientSecret = clientSecret ?? env("TRAKT_CLIENT_SECRET")
-        configuration.accessToken = accessToken ?? env("TRAKT_ACCESS_TOKEN")
+        connection.apply(to: &configuration, environment: environment)
         configuration.format = format
         configuration.timeZone = tz
         configuration.convention = convention
+        configuration.runtimeFallback = runtimeFallback
         configuration.keepGoing = keepGoing
         configuration.emulatorSeed = seed
         configuration.now = now.flatMap(Self.parseInstant)
@@ -190,7 +179,6 @@ struct TraktQLCommand: AsyncParsableCommand {
         configuration.checksNames = !noNameCheck
         configuration.input = input
         configuration.streamingInput = inputReader == "streaming"
-        configuration.auth = AuthOptions.fromEnvironment(environment)
         let status = await TraktQLShell.run(configuration)
         if status != 0 { throw ExitCode(status) }
     }

@@ -88,7 +88,7 @@ struct AuthTerminalTests {
         #expect(try await Self.post(emulator.url + "/emulator/approve/" + code) == 200)
         try tmux.expect("EXIT=", "login to finish", timeout: 40)
         everything += tmux.screen
-        #expect(tmux.screen.contains("Logged in as justin (scope public; the token expires "), "\(tmux.screen)")
+        #expect(tmux.screen.contains("Logged in to \(emulator.url) as justin (scope public; the token expires "), "\(tmux.screen)")
         #expect(tmux.screen.contains("Saved to \(tokenFile) (mode 0600)."))
         #expect(tmux.screen.contains("EXIT=0"))
 
@@ -139,7 +139,7 @@ struct AuthTerminalTests {
         let after = try await BinaryRunner.run("traktql", ["auth", "status", "--api-url", emulator.url], environment: Self.environment(home))
         everything += after.stdout + after.stderr
         #expect(after.status == 2)
-        #expect(after.stderr.contains("not logged in to Trakt v2 (no saved login); run `traktql auth login`"), "\(after.stderr)")
+        #expect(after.stderr.contains("not logged in to Trakt v2 (no saved login for \(emulator.url)); run `traktql auth login`"), "\(after.stderr)")
         let loggedOut = try await BinaryRunner.run("traktql", ["--api", "v2", "--api-url", emulator.url, "-c", "activity user:me | count"],
                                                    environment: Self.environment(home))
         everything += loggedOut.stdout + loggedOut.stderr

@@ -10,20 +10,25 @@ struct BinaryRunner {
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// `.build/debug/NAME`, or NAME in `TRAKTQL_TEST_BINARIES` when set (to run the end-to-end
+    /// tests against another build, e.g. main's, and see which of them fail there).
     static func binary(_ name: String) -> URL {
-        root.appendingPathComponent(".build/debug/\(name)")
+        if let directory = ProcessInfo.processInfo.environment["TRAKTQL_TEST_BINARIES"], !directory.isEmpty {
+            return URL(fileURLWithPath: directory).appendingPathComponent(name)
+        }
+        return root.appendingPathComponent(".build/debug/\(name)")
     }
 
     /// Runs `name` with `arguments`; kills it after `timeout` seconds (and reports status -9).
     /// Waits without blocking Swift's cooperative threads (there are only two on this machine).
     static func run(_ name: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    timeout: TimeInterval = 60) async throws -> Output {
-        try await runProgram(binary(name).path, arguments, stdin: stdin, environment: environment, timeout: timeout)
+                    timeout: TimeInterval = 60, directory: String? = nil) async throws -> Output {
+        try await runProgram(binary(name).path, arguments, stdin: stdin, environment: environment, timeout: timeout, directory: directory)
     }
 
     /// Runs any program the same way.
     static func runProgram(_ path: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                           timeout: TimeInterval = 60) async throws -> Output {
+                           timeout: TimeInterval = 60, directory: String? = nil) async throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -32,12 +37,12 @@ struct BinaryRunner {
         env["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-e2e-noconfig").path
         for name in ["TRAKT_API_URL", "TRAKT_API_KEY", "TRAKT_USERNAME", "TRAKT_PASSWORD"] { env[name] = nil }
         // The machine's trust and proxy settings are not the test's: a test sets what it needs.
-        for name in ["SSL_CERT_FILE", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"] {
+        for name in ["SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"] {
             env[name] = nil
         }
         for (k, v) in environment { env[k] = v }
         process.environment = env
-        process.currentDirectoryURL = root
+        process.currentDirectoryURL = directory.map { URL(fileURLWithPath: $0) } ?? root
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -61,14 +61,21 @@ import Testing
         return Array(words.dropFirst())
     }
 
-    /// `activity …` and `explain …` statements in help text, with their `| …` continuation lines.
-    static func statements(inHelp text: String) -> [String] {
-        var found: [String] = []
-        for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            if line.hasPrefix("activity ") || line.hasPrefix("explain activity") {
-                found.append(line)
+    /// `activity …` and `explain …` statements in help text, with their `| …` continuation lines,
+    /// each after the `let` lines written before it in the same text (an example that uses
+    /// `$seen` runs after the `let seen = …` that defines it).
+    static func statements(inHelp text: String) -> [[String]] {
+        var found: [[String]] = []
+        var lets: [String] = []
+        for written in text.split(separator: "\n") {
+            let line = written.trimmingCharacters(in: .whitespaces)
+            // Examples are indented; prose that starts with "let NAME = …" is not one.
+            if line.hasPrefix("let "), written.hasPrefix("  ") {
+                lets.append(line)
+            } else if line.hasPrefix("activity ") || line.hasPrefix("explain activity") {
+                found.append(lets + [line])
             } else if line.hasPrefix("| "), !found.isEmpty {
-                found[found.count - 1] += " " + line
+                found[found.count - 1][found[found.count - 1].count - 1] += " " + line
             }
         }
         return found
@@ -92,7 +99,7 @@ import Testing
         for topic in [""] + topics {
             let out = try await BinaryRunner.run("traktql", ["-c", ".help \(topic)"])
             for statement in Self.statements(inHelp: out.stdout) {
-                statements.append((".help \(topic): \(statement)", ["-c", statement]))
+                statements.append((".help \(topic): \(statement.joined(separator: "; "))", statement.flatMap { ["-c", $0] }))
             }
         }
         #expect(statements.count >= 12, "\(statements)")

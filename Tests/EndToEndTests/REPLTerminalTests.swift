@@ -229,7 +229,7 @@ struct REPLTerminalTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func binary(_ name: String) throws -> String {
-        let path = repositoryRoot.appendingPathComponent(".build/debug/\(name)").path
+        let path = BinaryRunner.binary(name).path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw Failure("\(path) is missing: run `swift build --build-tests` first")
         }

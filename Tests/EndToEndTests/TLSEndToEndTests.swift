@@ -141,21 +141,32 @@ struct TLSEndToEndTests {
         #expect(seenAfterBypass.count == seenAfterLower.count)
     }
 
-    /// `http_proxy` takes plain http:// calls off the socket client: AsyncHTTPClient tunnels
-    /// them through the proxy with CONNECT too, and the rows are the same.
-    @Test func httpProxyCarriesPlainHTTPCalls() async throws {
+    /// `http_proxy` never carries a credential in cleartext: a loopback server goes direct (the
+    /// rows as without the proxy, which sees nothing), and a call with the key in its path to
+    /// another host is refused with the reason, exit 2, before anything reaches the proxy.
+    @Test func httpProxyNeverCarriesCredentialsInCleartext() async throws {
         let setup = try await Setup.start()
         let proxy = try await ConnectProxy()
         let plain = try await setup.overHTTP()
         let proxied = try await BinaryRunner.run("traktql", ["--api-url", setup.plain.baseURL.absoluteString] + Self.common + ["-c", Self.query],
                                                  environment: Self.key.merging(["http_proxy": proxy.url]) { $1 })
+        let seenForLoopback = proxy.requests
+        // The test proxy takes every name to 127.0.0.1, so this host would reach the emulator.
+        let remote = try await BinaryRunner.run("traktql", ["--api-url", "http://api.example.test:\(setup.plain.port)"] + Self.common + ["-c", Self.query],
+                                                environment: Self.key.merging(["HTTP_PROXY": proxy.url]) { $1 })
         let seen = proxy.requests
+        let heads = proxy.forwardedHeads
         await proxy.stop()
         await setup.stop()
         #expect(proxied.status == 0, "\(proxied.stderr)")
         #expect(proxied.stdout == plain.stdout)
-        #expect(!seen.isEmpty)
-        #expect(seen.allSatisfy { $0 == "CONNECT 127.0.0.1:\(setup.plain.baseURL.port ?? 0) HTTP/1.1" }, "\(seen)")
+        #expect(seenForLoopback.isEmpty, "\(seenForLoopback)")
+        #expect(remote.status == 2, "\(remote.stderr)")
+        #expect(remote.stdout.isEmpty)
+        #expect(remote.stderr.contains("refusing to send the API key in the path over plain http:// through the proxy http://127.0.0.1:\(proxy.port)"), "\(remote.stderr)")
+        #expect(remote.stderr.contains("NO_PROXY"), "\(remote.stderr)")
+        #expect(!seen.contains { $0.contains("/activity/") }, "\(seen)")
+        #expect(!heads.contains { $0.contains(".json/k") }, "\(heads)")
     }
 
     @Test func aDeadProxyIsANetworkErrorNamingTheProxy() async throws {

@@ -49,11 +49,14 @@ public final class LoopbackServer: @unchecked Sendable {
     public var requests: [String] { lock.withLock { heads } }
     /// Connections accepted so far.
     public var connectionCount: Int { lock.withLock { connections } }
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// The address it listens on (`127.0.0.1`, or another loopback address such as `127.0.0.2`).
+    public let host: String
+    public var baseURL: String { "http://\(host):\(port)" }
 
     /// - Parameter keepAlive: answer every request on a connection until the client closes it,
     ///   instead of closing after the first answer.
-    public init(keepAlive: Bool = false, handler: @escaping Handler) throws {
+    public init(keepAlive: Bool = false, host: String = "127.0.0.1", handler: @escaping Handler) throws {
+        self.host = host
         self.handler = handler
         self.keepAlive = keepAlive
         #if canImport(Glibc)
@@ -67,7 +70,7 @@ public final class LoopbackServer: @unchecked Sendable {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_addr.s_addr = inet_addr(host)
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Throwaway certificate authorities and server certificates, made by `openssl` in a fresh
 /// temporary directory: a CA, a certificate for 127.0.0.1/localhost signed by it, another CA
-/// nobody trusts with a certificate of its own, and an expired certificate from the first CA.
+/// nobody trusts with a certificate of its own, an expired certificate from the first CA, and
+/// one from the first CA for other names (example.test).
 public struct TestCertificates: Sendable {
     public let directory: URL
     /// The trusted CA (PEM), for `SSL_CERT_FILE` or `--cacert`.
@@ -15,6 +16,9 @@ public struct TestCertificates: Sendable {
     public var otherKey: String { directory.appendingPathComponent("other-server.key").path }
     /// 127.0.0.1's certificate from the trusted CA, valid only in January 2020.
     public var expiredCertificate: String { directory.appendingPathComponent("expired.pem").path }
+    /// A certificate from the trusted CA for `example.test` and `www.example.test` only (served on
+    /// 127.0.0.1: the wrong host), with ``serverKey``.
+    public var wrongHostCertificate: String { directory.appendingPathComponent("wrong-host.pem").path }
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -62,7 +66,21 @@ public struct TestCertificates: Sendable {
         try openssl(["ca", "-batch", "-config", "\(d)/ca.cnf", "-cert", "\(d)/ca.pem", "-keyfile", "\(d)/ca.key",
                      "-in", "\(d)/server.csr", "-out", "\(d)/expired.pem", "-startdate", "20200101000000Z",
                      "-enddate", "20200131000000Z", "-extfile", "\(d)/server.ext", "-notext"])
+        try "subjectAltName=DNS:example.test,DNS:www.example.test\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n"
+            .write(toFile: "\(d)/wrong-host.ext", atomically: true, encoding: .utf8)
+        try openssl(["req", "-new", "-key", "\(d)/server.key", "-out", "\(d)/wrong-host.csr", "-subj", "/CN=example.test"])
+        try openssl(["x509", "-req", "-in", "\(d)/wrong-host.csr", "-CA", "\(d)/ca.pem", "-CAkey", "\(d)/ca.key",
+                     "-CAcreateserial", "-out", "\(d)/wrong-host.pem", "-days", "3", "-extfile", "\(d)/wrong-host.ext"])
         return TestCertificates(directory: directory)
+    }
+
+    /// A directory in OpenSSL's hashed layout holding the trusted CA (for `SSL_CERT_DIR`).
+    public func hashedCADirectory() throws -> String {
+        let path = directory.appendingPathComponent("hashed").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: caFile, toPath: path + "/ca.pem")
+        try Self.openssl(["rehash", path])
+        return path
     }
 
     public func remove() { try? FileManager.default.removeItem(at: directory) }

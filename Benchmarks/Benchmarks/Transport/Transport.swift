@@ -1,12 +1,12 @@
-// One 100-item page (≈140 KB) from a local trakt-emulator, through each real transport:
-// the engine's SocketHTTPTransport (kept-alive socket) and URLSessionTransport (libcurl).
+// One 100-item page (≈140 KB) from a local trakt-emulator, through the HTTP client
+// (CurlTransport: libcurl's multi handle on a thread of its own, kept-alive connection).
 // Run: cd Benchmarks && swift package --disable-sandbox benchmark --target Transport
 import Benchmark
 import Foundation
 import TraktEmulator
 import TraktEmulatorServer
 import TraktQL
-import TraktQLURLSession
+import TraktQLCurl
 
 /// The emulator, started once for all benchmarks of this process.
 actor SharedEmulator {
@@ -26,8 +26,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
                                            maxDuration: .seconds(5), maxIterations: 5_000)
     let transports: [(String, any HTTPTransport)] = [
-        ("SocketHTTPTransport", SocketHTTPTransport()),
-        ("URLSessionTransport", URLSessionTransport()),
+        ("CurlTransport", CurlTransport()),
     ]
     for (name, transport) in transports {
         Benchmark("GET one 100-item page, \(name)") { benchmark in

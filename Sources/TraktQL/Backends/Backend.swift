@@ -13,6 +13,9 @@ public protocol Backend: Sendable {
     /// How rows of this backend answer `time`, `who`, `title`, `sxe`…
     var schema: any ItemSchema { get }
 
+    /// The fields the checker resolves stage paths against (by default the schema's).
+    var fields: FieldCatalog { get }
+
     /// Plans a checked query. Pure: `explain` and the golden tests call it.
     func plan(_ query: CheckedQuery) throws(TraktQLError) -> Plan
 
@@ -29,6 +32,10 @@ public protocol BackendPlan: Sendable {
     func explanationValue(of plan: Plan, base: String) -> Value
 }
 
+extension Backend {
+    public var fields: FieldCatalog { schema.fields }
+}
+
 /// What a running statement shares with the engine's session: the transport, the cache, the
 /// bounds and the clock.
 public struct ExecutionSession: Sendable {
@@ -43,4 +50,9 @@ public struct ExecutionSession: Sendable {
     /// Whether whole items may be printed (json/ndjson output, or a format chosen later):
     /// otherwise a local input builds only the fields the output shows.
     var wholeItems: Bool
+    /// When the statement's time budget (`timeout`) ends, by the real clock: a wait that
+    /// would outlast it (a rate limit's window) fails at once instead.
+    var deadline: Date = .distantFuture
+    /// The `timeout` setting, for messages.
+    var timeout: TimeInterval = 0
 }

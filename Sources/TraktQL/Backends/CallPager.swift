@@ -20,4 +20,11 @@ protocol CallPager: Sendable {
     /// a warning instead when the stream cannot be paged further (v1: more than a page of
     /// activity in one second): the result is then incomplete.
     mutating func advance(after items: [Value], fresh: Int) -> String?
+    /// How many items the whole call has, where the answer says (v2's
+    /// `X-Pagination-Item-Count`): for the message that a result covers only some of them.
+    func totalItems(in response: HTTPResponse) -> Int?
+}
+
+extension CallPager {
+    func totalItems(in response: HTTPResponse) -> Int? { nil }
 }

@@ -6,6 +6,9 @@ import Foundation
 /// keep) read items only through it, so that an item of another shape (v2: ISO `watched_at`,
 /// `ids`, one episode per entry) plugs in with its own schema.
 public protocol ItemSchema: Sendable {
+    /// The fields this backend's items have, with their kinds: what the checker resolves
+    /// stage paths against and what every column made from them carries.
+    var fields: FieldCatalog { get }
     /// When the item happened.
     func time(of item: Value) -> Date?
     /// A number ordering items newest first when fan-out calls are merged.

@@ -27,9 +27,9 @@ public enum QualifierKey: String, Sendable, Hashable, CaseIterable {
         case .scope: return "community, friends, friendsme, following, followers"
         case .type: return "episode, show, movie, list"
         case .action: return "watching, scrobble, checkin, seen, collection, rating, watchlist, shout, review, created, item_added"
-        case .since: return "at or after: 7d, 2024-01-01, 2024-01-01T20:00Z, today"
-        case .until: return "before: a time; a bare date means the end of that day"
-        case .on: return "exactly one day (a date, today or yesterday), whole, in the session time zone"
+        case .since: return "at or after: 7d, 2024-01-01, 2024-01-01T20:00Z, today; a period means its start (2024-03, this-year)"
+        case .until: return "before: a time; a day, month, week or year means its end (until:2024-03 is up to April 1st)"
+        case .on: return "one calendar period, whole, in the session time zone: a day (2024-03-14, today, yesterday), a week (2024-W10, this-week, last-week), a month (2024-03, this-month, last-month) or a year (2024, this-year, last-year)"
         case .rating: return ">=8, 7..9, love, hate"
         case .min: return "flag: minimal items (?min=1)"
         }

@@ -30,7 +30,7 @@ public struct Redactor: Sendable, Hashable {
     }
 
     /// Below this length a secret is only redacted as a whole token.
-    static let substringLength = 8
+    public static let substringLength = 8
 
     public init(apiKey: String? = nil, password: String? = nil, credentials: BasicCredentials? = nil, tokens: [String] = []) {
         if let apiKey { add(apiKey, label: "<key>") }
@@ -106,6 +106,49 @@ public struct Redactor: Sendable, Hashable {
     }
 
     public func callAsFunction(_ text: String) -> String { redact(text) }
+
+    /// `text` with the secrets this redactor knows replaced, and nothing else: for data — titles,
+    /// comments, whole items — where the *shape* of a credential (`Basic Instinct`, a URL with
+    /// `@`) is no secret, but a token the session holds, sent back by a server, is. Only secrets
+    /// of ``substringLength`` characters or more: a one-letter test key `M` must not turn
+    /// `Dial M for Murder` into `Dial <key> for Murder` (tokens and real keys are far longer).
+    /// Fast when there is nothing to replace (one pass over the bytes per secret).
+    public func redactingKnownSecrets(in text: String) -> String {
+        let known = secrets.filter { $0.text.unicodeScalars.count >= Self.substringLength }
+        guard !known.isEmpty, known.contains(where: { Self.mayOccur($0.text, in: text) }) else { return text }
+        var out = replacingSecrets(in: text, known: known)
+        for _ in 0..<8 {
+            let again = replacingSecrets(in: out, known: known)
+            if again == out { break }
+            out = again
+        }
+        return out
+    }
+
+    /// Whether `needle` may occur in `text` (ASCII letters without case; a non-ASCII needle is
+    /// always assumed to).
+    private static func mayOccur(_ needle: String, in text: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first, pattern.allSatisfy({ $0 < 0x80 }) else { return true }
+        func lower(_ b: UInt8) -> UInt8 { (0x41...0x5A).contains(b) ? b | 0x20 : b }
+        let wanted = pattern.map(lower)
+        let firstLower = lower(first)
+        var copy = text
+        return copy.withUTF8 { bytes -> Bool in
+            guard bytes.count >= wanted.count else { return false }
+            var i = 0
+            let last = bytes.count - wanted.count
+            while i <= last {
+                if lower(bytes[i]) == firstLower {
+                    var j = 1
+                    while j < wanted.count && lower(bytes[i + j]) == wanted[j] { j += 1 }
+                    if j == wanted.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
 
     /// `text` fit for a terminal: no secret, no control character (``TerminalSafety``). Redacts
     /// before and after sanitising, so that neither a raw secret nor its sanitised form is shown.

@@ -6,7 +6,9 @@ import Foundation
 /// between statements.
 ///
 /// ```swift
-/// let engine = Engine(configuration: EngineConfiguration(apiURL: serverURL, apiKey: "my-key"))
+/// var configuration = EngineConfiguration(apiURL: serverURL, apiKey: "my-key")
+/// configuration.transport = CurlTransport.retrying(for: configuration)  // import TraktQLCurl
+/// let engine = Engine(configuration: configuration)
 /// let result = try await engine.run("activity show:the-walking-dead season:1 since:30d | select time, who, sxe | limit 5")
 /// for row in result.rows {
 ///     print(row.map(\.description).joined(separator: "  "))
@@ -16,6 +18,8 @@ public actor Engine {
     public nonisolated let configuration: EngineConfiguration
     public private(set) var settings: Settings
     public private(set) var variables: [String: QualifierValue] = [:]
+    /// The variables that hold a query's answer (`let seen = activity …`).
+    public private(set) var results: [String: VariableResult] = [:]
     private let cache = ResponseCache()
     private let transport: any HTTPTransport
     private let limiter: ConcurrencyLimiter
@@ -28,17 +32,10 @@ public actor Engine {
         self.configuration = configuration
         self.settings = configuration.settings
         self.limiter = ConcurrencyLimiter(limit: max(1, configuration.maximumConcurrentCalls))
-        self.transport = configuration.transport ?? Self.defaultTransport(for: configuration)
-    }
-
-    /// The engine's own HTTP client with the configuration's timeouts, wrapped in retries.
-    /// Credentials are not the transport's: the backend attaches them to the calls that need
-    /// them (``V1Auth``).
-    public static func defaultTransport(for configuration: EngineConfiguration) -> any HTTPTransport {
-        let base = SocketHTTPTransport(configuration: .init(
-            connectTimeout: configuration.connectTimeout,
-            requestTimeout: configuration.requestTimeout))
-        return RetryingTransport(base: base, policy: configuration.retryPolicy, onRetry: configuration.onRetry)
+        // The library has no HTTP client of its own (Foundation only): without one, statements
+        // that call the API fail with the reason. Credentials are not the transport's: the
+        // backend attaches them to the calls that need them (``V1Auth``).
+        self.transport = configuration.transport ?? UnconfiguredTransport()
     }
 
     /// Runs every statement of `text` and returns the last query's result (an empty result
@@ -63,6 +60,12 @@ public actor Engine {
             return .plan(try compile(query, source: source))
         case .let(let name, let value):
             variables[name.name] = value
+            results[name.name] = nil
+            return .defined(variable: name.name)
+        case .letQuery(let name, let query):
+            let result = try await answer(query, for: name, source: source)
+            results[name.name] = result
+            variables[name.name] = nil
             return .defined(variable: name.name)
         case .set(let name, let value):
             let text = value.terms.count == 1 ? (Self.scalarText(value.terms[0]) ?? Printer.print(value)) : Printer.print(value)
@@ -76,9 +79,37 @@ public actor Engine {
         }
     }
 
+    /// Runs the query of `let NAME = activity …` and keeps its one column: every value, or an
+    /// error that says why the answer cannot be a variable (several columns, a partial answer,
+    /// more than ``VariableResult/maximumValues`` values).
+    private func answer(_ query: Query, for name: Identifier, source: String) async throws(TraktQLError) -> VariableResult {
+        let plan = try compile(query, source: source)
+        let result = try await execute(plan, checkingNamesIn: (query, source))
+        func refuse(_ message: String, help: String) -> TraktQLError {
+            .query(diagnostics: [.error(message, at: query.span, help: help)], source: source)
+        }
+        guard result.items == nil, result.columns.count == 1 else {
+            throw refuse("$\(name.name) holds one column, but this query's answer has \(result.items != nil ? "whole items" : "\(result.columns.count) columns")",
+                         help: "end the query with '| distinct FIELD' (each value once) or '| select FIELD'")
+        }
+        guard !result.isPartial, !result.isIncomplete else {
+            throw refuse("$\(name.name) would hold part of the answer: \(result.warnings.first ?? "the API's answer was cut short")",
+                         help: "read the whole answer: '| distinct FIELD' and '| limit all' page through everything (raise 'set max_pages' if needed)")
+        }
+        guard result.rows.count <= VariableResult.maximumValues else {
+            throw refuse("$\(name.name) would hold \(result.rows.count) values; a variable holds at most \(VariableResult.maximumValues)",
+                         help: "narrow the query (since:, type:, a where), or use '| distinct FIELD' so each value counts once")
+        }
+        return VariableResult(values: result.rows.map { $0[0] }, kind: plan.resultColumnKinds?.first ?? .any, column: result.columns[0],
+                              query: Printer.print(query), explanation: plan.explanation(),
+                              calls: result.calls, cachedCalls: result.cachedCalls)
+    }
+
     /// The plan for a query, without running it.
     public func plan(_ text: String) throws(TraktQLError) -> Plan {
-        try QueryCompiler.plan(text, context: context(), backend: backend())
+        var plan = try QueryCompiler.plan(text, context: context(), backend: backend())
+        plan.runtimeFallback = settings.runtimeFallback
+        return plan
     }
 
     /// The backend statements run against now: the local input when one is configured,
@@ -96,9 +127,11 @@ public actor Engine {
                          credentials: configuration.credentials, convention: settings.convention)
     }
 
-    /// Checks and plans a query for the current backend.
+    /// Checks and plans a query for the current backend, with the session's runtime fallback.
     private func compile(_ query: Query, source: String) throws(TraktQLError) -> Plan {
-        try QueryCompiler.plan(query, source: source, context: context(), backend: backend())
+        var plan = try QueryCompiler.plan(query, source: source, context: context(), backend: backend())
+        plan.runtimeFallback = settings.runtimeFallback
+        return plan
     }
 
     /// Runs a plan.
@@ -116,10 +149,13 @@ public actor Engine {
             standardInputConsumed = true
         }
         let format = settings.format.flatMap(OutputFormat.init(rawValue:))
-        let session = ExecutionSession(
+        var bounded = ExecutionSession(
             transport: transport, cache: cache, cacheTTL: settings.cacheTTL, maxPages: settings.maxPages,
             limiter: limiter, now: configuration.clock(), progress: configuration.progress,
             wholeItems: format == nil || format == .json || format == .ndjson)
+        bounded.deadline = Date().addingTimeInterval(min(settings.timeout, Self.longestTimeout))
+        bounded.timeout = settings.timeout
+        let session = bounded
         let backend = backend()
         do {
             // A local input has no calls to bound; a remote statement gets the time budget.
@@ -140,6 +176,11 @@ public actor Engine {
             // v1 checks names against the catalog first, and its fan-out 404 names every unknown user.
             if settings.api == .v2, configuration.input == nil, let (query, source) = query {
                 error = Self.pointingAtTheNamedValue(error, in: query, source: source, variables: variables)
+            }
+            // A backend that finds a problem with a qualifier while running (a file that names
+            // no user) points into the statement's own text.
+            if case .query(let diagnostics, let text) = error, text.isEmpty, let (_, source) = query {
+                error = .query(diagnostics: diagnostics, source: source)
             }
             throw error.redacted(by: configuration.redactor)
         }
@@ -185,6 +226,10 @@ public actor Engine {
         return error
     }
 
+    /// No statement's budget is longer than this (a year): the sleep that bounds it counts
+    /// nanoseconds in 64 bits.
+    static let longestTimeout: TimeInterval = 365 * 86_400
+
     /// Runs `body`, cancelling it when it takes longer than `seconds`: then it fails with a
     /// message naming the `timeout` setting (no partial result).
     static func withinBudget<T: Sendable>(_ seconds: TimeInterval, _ body: @escaping @Sendable () async throws(TraktQLError) -> T) async throws(TraktQLError) -> T {
@@ -193,7 +238,7 @@ public actor Engine {
                 do throws(TraktQLError) { return .success(try await body()) } catch { return .failure(error) }
             }
             group.addTask {
-                try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+                try? await Task.sleep(nanoseconds: UInt64(min(max(0, seconds), Self.longestTimeout) * 1e9))
                 return nil  // nil: the budget ran out (or the statement was cancelled)
             }
             let first = await group.next() ?? nil
@@ -203,8 +248,8 @@ public actor Engine {
         guard let outcome else {
             if Task.isCancelled { throw .network(message: "cancelled", call: "") }
             let shown = seconds.rounded() == seconds ? "\(Int(seconds)) s" : "\(seconds) s"
-            throw .network(message: "the statement took longer than its time budget (timeout = \(shown)) and was stopped; no result",
-                           call: "raise it with 'set timeout = …' or narrow the query")
+            throw .network(message: "the statement took longer than its time budget (timeout = \(shown)) and was stopped, with no result; "
+                           + "raise it with 'set timeout = …' or narrow the query", call: "")
         }
         return try outcome.get()
     }
@@ -223,7 +268,10 @@ public actor Engine {
     public func cachedResponses() async -> Int { await cache.count }
 
     private func context() -> SessionContext {
-        SessionContext(timeZone: settings.timeZone, convention: settings.convention, now: configuration.clock(), variables: variables)
+        var context = SessionContext(timeZone: settings.timeZone, convention: settings.convention, now: configuration.clock(), variables: variables,
+                                     fields: backend().fields)
+        context.results = results
+        return context
     }
 
     private static func scalarText(_ term: QualifierTerm) -> String? {
@@ -257,9 +305,10 @@ public struct EngineConfiguration: Sendable {
     public var settings: Settings
     /// "Now", read once per statement; tests pin it.
     public var clock: @Sendable () -> Date
-    /// `nil`: ``SocketHTTPTransport`` (plain HTTP) with retries. The `traktql` command passes a
-    /// ``RoutingTransport`` that adds `https://` and proxies (`HTTPClientTransport` from
-    /// `TraktQLHTTPClient`); embedders may pass their own, e.g. `URLSessionTransport`.
+    /// How calls reach the server. The engine library has no HTTP client of its own: pass
+    /// `CurlTransport.retrying(for:)` from the `TraktQLCurl` library (http and https, proxies,
+    /// retries per ``retryPolicy``), or any ``HTTPTransport``. `nil`: ``UnconfiguredTransport``,
+    /// whose every call fails with that reason.
     public var transport: (any HTTPTransport)?
     public var retryPolicy: RetryPolicy
     /// Told before each retry (a 429's `Retry-After` wait, a 503, a network error): the shell

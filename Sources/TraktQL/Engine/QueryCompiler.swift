@@ -12,12 +12,23 @@ public enum QueryCompiler {
     /// Checks one parsed query and plans it for `backend` (by default the v1 API, with the
     /// session's timestamp convention).
     public static func plan(_ query: Query, source: String, context: SessionContext, backend: (any Backend)? = nil) throws(TraktQLError) -> Plan {
+        var context = context
+        // A field's kind is the backend's: `rating` is text on v1 and a number on v2.
+        if let backend { context.fields = backend.fields }
         var checker = Checker(context: context)
         let (checked, diagnostics) = checker.check(query)
         guard let checked else { throw .query(diagnostics: diagnostics, source: source) }
-        guard let backend else { return V1Planner.plan(checked, convention: context.convention) }
+        var used: [String: VariableResult] = [:]
+        for name in query.variableNames { if let result = context.results[name] { used[name] = result } }
+        guard let backend else {
+            var plan = V1Planner.plan(checked, convention: context.convention)
+            plan.resultVariables = used
+            return plan
+        }
         do {
-            return try backend.plan(checked)
+            var plan = try backend.plan(checked)
+            plan.resultVariables = used
+            return plan
         } catch {
             // A backend refuses what it cannot carry with diagnostics; their spans point into `source`.
             if case .query(let diagnostics, _) = error { throw .query(diagnostics: diagnostics, source: source) }

@@ -21,6 +21,8 @@ public struct Settings: Sendable, Equatable {
     public var timeout: TimeInterval = 120
     /// Which Trakt API statements use: the v1 activity API or v2 (``APIVersion``).
     public var api: APIVersion = .v1
+    /// What `runtime` is where the API has none: nothing (the default), or Trakt's own 42/90 minutes.
+    public var runtimeFallback: RuntimeFallback = .none
 
     public init() {}
 
@@ -35,6 +37,7 @@ public struct Settings: Sendable, Equatable {
         ("max_pages", "the most calls one query may make while paging (default 100)"),
         ("timeout", "the most time one statement may take, retries and paging included (default 120s)"),
         ("api", "which Trakt API to use: v1 (the activity API) or v2 (users, history, OAuth)"),
+        ("runtime_fallback", "none (default: a missing runtime stays empty) or trakt (42 min per episode, 90 per movie, as Trakt's statistics)"),
     ]
 
     public static var names: [String] { descriptions.map(\.name) }
@@ -47,6 +50,7 @@ public struct Settings: Sendable, Equatable {
         case "color": return ColorMode.allCases.map(\.rawValue)
         case "timing": return ["on", "off"]
         case "api": return APIVersion.allCases.map(\.rawValue)
+        case "runtime_fallback": return RuntimeFallback.allCases.map(\.rawValue)
         case "cache_ttl": return ["0", "60s", "5min"]
         case "timeout": return ["30s", "120s", "10min"]
         case "tz": return ["UTC", "America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Berlin", "Asia/Tokyo"]
@@ -101,6 +105,11 @@ public struct Settings: Sendable, Equatable {
                 return ("unknown API '\(text)'", "the APIs are v1 and v2")
             }
             api = version
+        case "runtime_fallback":
+            guard let fallback = RuntimeFallback(rawValue: text.lowercased()) else {
+                return ("unknown runtime_fallback '\(text)'", "write none (a missing runtime stays empty) or trakt (42 min per episode, 90 per movie)")
+            }
+            runtimeFallback = fallback
         default:
             return ("unknown setting '\(name)'", Suggestion.didYouMean(name, in: Self.names) ?? "settings are \(Self.names.joined(separator: ", "))")
         }
@@ -119,6 +128,7 @@ public struct Settings: Sendable, Equatable {
         case "max_pages": return String(maxPages)
         case "timeout": return timeout.rounded() == timeout ? "\(Int(timeout))s" : "\(timeout)s"
         case "api": return api.rawValue
+        case "runtime_fallback": return runtimeFallback.rawValue
         default: return nil
         }
     }

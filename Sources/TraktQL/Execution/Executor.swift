@@ -33,10 +33,12 @@ struct Executor: Sendable {
         var conversionFailures: [ItemNormalizer.Failure] = []
         /// Paging could not get past a second with more than a page of activities.
         var incomplete = false
+        /// Older pages were left unread by the fetch policy or `max_pages`.
+        var partial = false
     }
 
     func run(_ plan: Plan, pagers: [any CallPager]) async throws(TraktQLError) -> QueryResult {
-        let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now), stages: plan.stages,
+        let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now, runtimeFallback: plan.runtimeFallback), stages: plan.stages,
                                  episodeFilters: plan.episodeFilters)
         // Once a stage reshapes rows (select, count, distinct), only what the stages read is
         // kept of each item: `limit all | count` over 80,000 items holds ids and times, not
@@ -80,11 +82,19 @@ struct Executor: Sendable {
         }
         let (columns, rows) = runner.run(plan.stages, on: kept)
         var warnings = fetched.flatMap(\.warnings)
+        if plan.runtimeFallback != .none {
+            let assumed = kept.reduce(0) { count, row in
+                if case .item(let item) = row, plan.runtimeFallback.applies(to: item, schema: schema) { return count + 1 }
+                return count
+            }
+            if let warning = RuntimeFallback.warning(count: assumed, of: kept.count) { warnings.append(warning) }
+        }
         if let warning = ItemNormalizer.warning(for: fetched.flatMap(\.conversionFailures)) { warnings.append(warning) }
         var result = QueryResult(columns: [], rows: [], items: nil, warnings: warnings,
                                  calls: fetched.reduce(0) { $0 + $1.calls }, cachedCalls: fetched.reduce(0) { $0 + $1.cached })
         let assembled = Self.assemble(columns: columns, rows: rows, fields: runner.fields)
         result.isIncomplete = fetched.contains { $0.incomplete }
+        result.isPartial = fetched.contains { $0.partial }
         result.columns = assembled.columns
         result.rows = assembled.rows
         result.items = assembled.items
@@ -117,7 +127,7 @@ struct Executor: Sendable {
         var rowsSoFar = 0
         let pageBudget = Self.pageBudget(for: plan.fetch, maxPages: session.maxPages)
         while true {
-            var (page, isLast) = try await fetchPage(pager, fetched: &fetched)
+            var (page, isLast, total) = try await fetchPage(pager, fetched: &fetched)
             pages += 1
             for index in page.indices {
                 fetched.conversionFailures += ItemNormalizer.normalize(&page[index])
@@ -137,6 +147,10 @@ struct Executor: Sendable {
             guard !isLast else { break }  // the stream is exhausted
             switch plan.fetch {
             case .onePage:
+                // The default reads the newest page; the rows are right for it, but older
+                // activity (and its matches) was not read: say so, never a silent part.
+                fetched.warnings.append(Self.onePageNote(call: pager.name, read: fresh, total: total))
+                fetched.partial = true
                 return fetched
             case .rows(let wanted):
                 // The stages before the limit are streaming (see `V1Planner.fetchPolicy`), so
@@ -153,6 +167,7 @@ struct Executor: Sendable {
                 break
             }
             if pages >= pageBudget {
+                fetched.partial = true
                 fetched.warnings.append("stopped after \(pages) calls to \(pager.name) (max_pages); older activity was not fetched, so the result covers only the newest \(seen.count) activities. Raise the bound with 'set max_pages = N' or narrow the query with since:")
                 break
             }
@@ -174,24 +189,39 @@ struct Executor: Sendable {
     /// such bodies come from failing proxies and connections more often than from the API.
     static let bodyAttempts = 3
 
-    private func fetchPage(_ pager: any CallPager, fetched: inout Fetched) async throws(TraktQLError) -> (items: [Value], isLast: Bool) {
+    /// What a one-page answer covers, and how to read more.
+    static func onePageNote(call: String, read: Int, total: Int?) -> String {
+        let covered = total.map { "the newest \(read) of \($0) items" } ?? "the newest \(read) items"
+        return "only one page of \(call) was read, \(covered), so the rows are what matched among those: without a limit "
+            + "or since:, a query reads the newest page; add '| limit all' to read everything, or '| limit N' or since: for more"
+    }
+
+    private func fetchPage(_ pager: any CallPager, fetched: inout Fetched) async throws(TraktQLError) -> (items: [Value], isLast: Bool, total: Int?) {
         let shown = pager.shown
-        if let cached = await session.cache.response(for: shown, ttl: session.cacheTTL), let page = try? pager.read(cached) {
-            fetched.cached += 1
-            return page
-        }
-        guard let request = pager.request() else {
+        guard var request = pager.request() else {
             throw .usage("cannot build a URL for \(shown)")
+        }
+        request.deadline = session.deadline
+        let key = ResponseCache.key(for: request, shown: shown)
+        if let cached = await session.cache.response(for: key, ttl: session.cacheTTL), let page = try? pager.read(cached) {
+            fetched.cached += 1
+            return (page.items, page.isLast, pager.totalItems(in: cached))
         }
         var attempt = 1
         while true {
             let response = try await send(request, shown: shown)
             fetched.calls += 1
-            guard response.isSuccess else { throw pager.failure(response) }
+            guard response.isSuccess else {
+                // A rate limit's wait that the retries did not sit out: say how long it is.
+                if case .api(429, let message, let call) = pager.failure(response), let wait = response.retryAfter {
+                    throw .api(status: 429, message: message + " (the API asks to wait \(Int(min(wait, 1e9).rounded(.up))) s before the next call)", call: call)
+                }
+                throw pager.failure(response)
+            }
             do {
                 let page = try pager.read(response)
-                await session.cache.store(response, for: shown)
-                return page
+                await session.cache.store(response, for: key)
+                return (page.items, page.isLast, pager.totalItems(in: response))
             } catch {
                 guard case .network = error, attempt < Self.bodyAttempts, !Task.isCancelled else { throw error }
                 attempt += 1
@@ -207,6 +237,10 @@ struct Executor: Sendable {
             }
         } catch let error as TransportError {
             throw Self.translate(error, shown: shown, redact: redact)
+        } catch let error as TraktQLError {
+            // A wrapper's own verdict (a rate limit that outlasts the statement's budget).
+            if case .api(let status, let message, let call) = error, call.isEmpty { throw .api(status: status, message: message, call: shown) }
+            throw error
         } catch is CancellationError {
             throw .network(message: "cancelled", call: shown)
         } catch {
@@ -229,6 +263,8 @@ struct Executor: Sendable {
             return .network(message: "the response is larger than \(TransportError.formatBytes(limit)), the limit for one call (a v1 page is about 200 KB); reading stopped", call: shown)
         case let .tls(host, problem):
             return .network(message: "TLS error with \(host): \(redact(problem))", call: shown)
+        case let .refused(reason):
+            return .network(message: redact(reason), call: shown)
         }
     }
 }

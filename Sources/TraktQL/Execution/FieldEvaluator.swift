@@ -6,6 +6,8 @@ import Foundation
 struct FieldEvaluator: Sendable {
     var schema: any ItemSchema
     var now: Date
+    /// What `runtime` is where the API has none (``RuntimeFallback``).
+    var runtimeFallback: RuntimeFallback = .none
 
     func value(of reference: FieldReference, in row: Row) -> Value {
         if let bucket = reference.bucket { return bucket.apply(to: unbucketed(reference, in: row)) }
@@ -40,7 +42,13 @@ struct FieldEvaluator: Sendable {
         case .virtual(let name):
             switch name {
             case "title": return onItems { schema.title($0) }
-            case "runtime": return onItems { schema.runtime(of: $0) }
+            case "runtime":
+                let fallback = runtimeFallback
+                return onItems { item in
+                    let minutes = schema.runtime(of: item)
+                    guard minutes.isNull, let assumed = fallback.minutes(forType: schema.type(of: item)) else { return minutes }
+                    return .int(assumed)
+                }
             case "who": return onItems { schema.who($0) }
             case "sxe": return onItems { schema.sxe(of: $0) }
             default: return { row in self.value(of: reference, in: row) }
@@ -63,7 +71,9 @@ struct FieldEvaluator: Sendable {
         case "who":
             return schema.who(item)
         case "runtime":
-            return schema.runtime(of: item)
+            let minutes = schema.runtime(of: item)
+            guard minutes.isNull, let assumed = runtimeFallback.minutes(forType: schema.type(of: item)) else { return minutes }
+            return .int(assumed)
         default:
             return .null
         }

@@ -16,6 +16,10 @@ public struct QueryResult: Sendable, Equatable {
     /// fetched, and the rows miss activity the query asked for. ``warnings`` says where. The
     /// `traktql` command prints the rows, the warning, and exits 2 from a script.
     public var isIncomplete = false
+    /// True when the rows come from part of what the API holds by design — the newest page
+    /// only (no limit or since:), or paging stopped at `max_pages` — and ``warnings`` says so.
+    /// A `let` refuses such an answer: a variable would hold part of a list as if it were all.
+    public var isPartial = false
     /// Set by a final `chart` stage: how a terminal shows the rows (machine formats ignore it).
     public var chart: ChartStyle? = nil
 

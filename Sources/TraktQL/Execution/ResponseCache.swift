@@ -1,7 +1,26 @@
 import Foundation
+import TraktProtocol
 
-/// Responses of this session (status, headers, body), keyed by the call as printed (no secrets).
+/// Responses of this session (status, headers, body), keyed by the call as printed and by who
+/// asked where (``key(for:shown:)``): no secret is kept in a key.
 actor ResponseCache {
+    /// The key of a request: the call as printed, and a digest of everything else that changes
+    /// the answer — the server (scheme, host, port), the whole URL (a v1 key is in the path)
+    /// and the credentials sent (`Authorization`, `trakt-api-key`). After a login as another
+    /// user, a switch of API or server, or a new key, the same call is another entry: one
+    /// account's answers are never served to another.
+    static func key(for request: HTTPRequest, shown: String) -> String {
+        var identity = request.url.absoluteString
+        for name in ["authorization", "trakt-api-key"] {
+            identity += "\n" + (request.header(name) ?? "")
+        }
+        let digest = SHA1.digest(Array(identity.utf8)).prefix(12).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+        return shown + " #" + digest
+    }
+
     private struct Entry {
         var stored: Date
         var response: HTTPResponse

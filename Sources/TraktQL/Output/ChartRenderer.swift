@@ -151,7 +151,9 @@ public enum ChartRenderer {
     /// A bar of `value / maximum` of `cells` columns, in eighths (Unicode) or whole `#` (ASCII).
     static func barText(_ value: Double, maximum: Double, cells: Int, unicode: Bool) -> String {
         guard maximum > 0, value > 0 else { return "" }
-        let fraction = min(1, value / maximum)
+        // Sums of huge numbers from a server can reach infinity: ∞/∞ is a full bar, not a trap.
+        let ratio = value / maximum
+        let fraction = ratio.isNaN ? 1 : min(1, ratio)
         if unicode {
             var units = Int((fraction * Double(cells * 8)).rounded())
             if units == 0 { units = 1 }  // a non-zero value is never invisible
@@ -239,7 +241,9 @@ public enum ChartRenderer {
     /// 0 for nothing, else 1–4: the quarter of the maximum the value falls in.
     static func level(_ value: Double, maximum: Double) -> Int {
         guard value > 0, maximum > 0 else { return 0 }
-        return max(1, min(4, Int((value / maximum * 4).rounded(.up))))
+        let quarters = (value / maximum * 4).rounded(.up)
+        guard quarters.isFinite else { return 4 }  // ∞/∞ (sums of huge numbers): the top level, never a trap
+        return max(1, min(4, Int(min(quarters, 4))))
     }
 }
 

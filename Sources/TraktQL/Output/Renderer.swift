@@ -39,9 +39,9 @@ public struct RowWriter {
     public mutating func begin<Target: TextOutputStream>(into out: inout Target) {
         switch options.format {
         case .csv:
-            out.write(columns.map(csvField).joined(separator: ",") + options.csvLineEnding.rawValue)
+            out.write(columns.map { csvField(Self.spreadsheetSafe($0)) }.joined(separator: ",") + options.csvLineEnding.rawValue)
         case .tsv:
-            out.write(columns.map(tsvField).joined(separator: "\t") + "\n")
+            out.write(columns.map { tsvField(Self.spreadsheetSafe($0)) }.joined(separator: "\t") + "\n")
         case .json:
             out.write("[")
         case .ndjson, .table:
@@ -104,7 +104,7 @@ public struct RowWriter {
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .double(let d): return ValueText.double(d) ?? ""
-        case .string(let s): return s
+        case .string(let s): return Self.spreadsheetSafe(s)
         case .instant(let date): return ValueText.iso8601(date, in: options.timeZone)
         case .duration(let t): return ValueText.duration(t)
         case .array, .object: return ValueText.json(value, zone: options.timeZone)
@@ -112,6 +112,39 @@ public struct RowWriter {
     }
 
     private static let csvKeep: Set<UInt32> = [0x09, 0x0A, 0x0D]
+
+    /// Text that a spreadsheet would take for a formula — it starts with `=`, `+`, `-`, `@`, a
+    /// tab or a CR (or their full-width forms) — gets a `'` in front, as OWASP recommends
+    /// against CSV injection (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)` in a title from a server).
+    /// A plain number (`-5`, `+1.5e3`) is not a formula and is left as it is, so negative
+    /// numbers stay numbers; numbers, instants and durations traktql writes itself never
+    /// need it.
+    static func spreadsheetSafe(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, formulaStarts.contains(first.value), !isPlainNumber(text) else { return text }
+        return "'" + text
+    }
+
+    private static let formulaStarts: Set<UInt32> = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D, 0xFF1D, 0xFF0B, 0xFF0D, 0xFF20]
+
+    /// `-12`, `+3.5`, `-.5`, `1e-3`: an optional sign, digits with at most one point, an
+    /// optional exponent.
+    static func isPlainNumber(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        if let sign = bytes.first, sign == 0x2B || sign == 0x2D { bytes = bytes.dropFirst() }
+        var digits = 0, point = false
+        while let b = bytes.first, (0x30...0x39).contains(b) || (b == 0x2E && !point) {
+            if b == 0x2E { point = true } else { digits += 1 }
+            bytes = bytes.dropFirst()
+        }
+        guard digits > 0 else { return false }
+        if let e = bytes.first, e == 0x65 || e == 0x45 {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == 0x2B || sign == 0x2D { bytes = bytes.dropFirst() }
+            guard let d = bytes.first, (0x30...0x39).contains(d) else { return false }
+            while let d = bytes.first, (0x30...0x39).contains(d) { bytes = bytes.dropFirst() }
+        }
+        return bytes.isEmpty
+    }
 
     /// RFC 4180: quoted (with `"` doubled) when it holds a comma, quote, CR or LF.
     /// A CR is kept only as part of CRLF: a lone CR would move a terminal's cursor back over

@@ -20,6 +20,11 @@ public struct Plan: Sendable {
     /// matches when one of its episodes does, and `flatten episodes` keeps only the episodes
     /// that match (a seen of S01E03–E06 under `episode:1..3` flattens to S01E03 alone).
     public var episodeFilters: [ResidualFilter] = []
+    /// The variables holding a query's answer that this query uses (`show:$seen`,
+    /// `where … in $seen`): `explain` shows their queries and plans too.
+    public var resultVariables: [String: VariableResult] = [:]
+    /// What `runtime` is where the API has none (the `runtime_fallback` setting).
+    public var runtimeFallback: RuntimeFallback = .none
 
     public init(backendPlan: any BackendPlan, residual: [ResidualFilter], stages: [CheckedStage], fetch: FetchPolicy,
                 since: Date?, timeZone: TimeZone, negationNotes: [String] = [], episodeFilters: [ResidualFilter] = []) {

@@ -23,10 +23,13 @@ public enum ResidualFilter: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// What is checked, in terms of the item's fields.
-    public var meaning: String {
+    public var meaning: String { meaning(ratingField: "rating_advanced") }
+
+    /// What is checked, naming the 10-point rating as the backend's items do.
+    public func meaning(ratingField: String) -> String {
         func list<T>(_ values: [T], negated: Bool, field: String) -> String {
             let items = values.map { "\($0)" }
-            let set = items.count == 1 ? "== \(items[0])" : "in [\(items.joined(separator: ", "))]"
+            let set = items.count == 1 ? "== \(items[0])" : "in [\(Plan.abbreviated(items))]"
             return negated ? "not (\(field) \(set))" : "\(field) \(set)"
         }
         func numbers(_ f: NumberFilter, field: String) -> String {
@@ -49,8 +52,8 @@ public enum ResidualFilter: Sendable, Hashable, CustomStringConvertible {
                 case .love: return "rating == love"
                 case .hate: return "rating == hate"
                 case .numbers(let i):
-                    if i.lower == i.upper, let n = i.lower { return "rating_advanced == \(n)" }
-                    return [i.lower.map { "rating_advanced >= \($0)" }, i.upper.map { "rating_advanced <= \($0)" }].compactMap { $0 }.joined(separator: " and ")
+                    if i.lower == i.upper, let n = i.lower { return "\(ratingField) == \(n)" }
+                    return [i.lower.map { "\(ratingField) >= \($0)" }, i.upper.map { "\(ratingField) <= \($0)" }].compactMap { $0 }.joined(separator: " and ")
                 }
             }
             let text = parts.joined(separator: " or ")

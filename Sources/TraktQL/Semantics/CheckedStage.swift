@@ -30,6 +30,9 @@ public struct FieldReference: Sendable, Hashable, CustomStringConvertible {
     public var name: String
     /// `month(time)`: the target's instant put in a bucket, in a zone (TimeBucket+Evaluation.swift).
     public var bucket: BucketSpecification? = nil
+    /// What the field holds, as the backend's catalog declares it (for a column: the kind of
+    /// the field or aggregate it was made from). Comparisons are checked and resolved by it.
+    public var kind: FieldCatalog.Kind = .any
 
     public var description: String { name }
 }

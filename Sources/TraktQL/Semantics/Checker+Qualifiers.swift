@@ -87,10 +87,17 @@ extension Checker {
         var terms: [QualifierTerm] = []
         var ok = true
         for term in value.terms {
-            if case .scalar(let scalar) = term.kind, case .variable(let name) = scalar.kind {
+            if case .scalar(let scalar) = term.kind, case .variable(let name) = scalar.kind, let result = context.results[name] {
+                // A query's answer: its values as names or numbers, at the place of the `$name`.
+                guard let words = words(of: result, name: name, span: term.span) else {
+                    ok = false
+                    continue
+                }
+                terms += words.map { QualifierTerm(kind: .scalar(Scalar(kind: .word($0), span: term.span)), span: term.span) }
+            } else if case .scalar(let scalar) = term.kind, case .variable(let name) = scalar.kind {
                 guard let bound = context.variables[name] else {
                     error("unknown variable '$\(name)'", at: scalar.span,
-                          help: Suggestion.closest(to: name, in: context.variables.keys).map { "did you mean '$\($0)'?" }
+                          help: Suggestion.closest(to: name, in: Array(context.variables.keys) + Array(context.results.keys)).map { "did you mean '$\($0)'?" }
                             ?? "define it first with 'let \(name) = …'")
                     ok = false
                     continue
@@ -102,10 +109,44 @@ extension Checker {
             }
         }
         if terms.count > Self.maximumListLength {
-            error("list of \(terms.count) values is too long (limit \(Self.maximumListLength))", at: value.span)
+            error("list of \(terms.count) values is too long (limit \(Self.maximumListLength))", at: value.span,
+                  help: value.terms.contains(where: Self.isResultVariable(context)) ? "a qualifier with many values makes many calls; filter instead: '| where FIELD in $NAME'" : nil)
             return nil
         }
         return ok ? terms : nil
+    }
+
+    private static func isResultVariable(_ context: SessionContext) -> (QualifierTerm) -> Bool {
+        { term in
+            if case .scalar(let scalar) = term.kind, case .variable(let name) = scalar.kind { return context.results[name] != nil }
+            return false
+        }
+    }
+
+    /// A query variable's values as qualifier words: names (text) and numbers; times and other
+    /// kinds cannot name a show, user or season.
+    private mutating func words(of result: VariableResult, name: String, span: SourceSpan) -> [String]? {
+        switch result.kind {
+        case .string, .integer, .any:
+            var out: [String] = []
+            out.reserveCapacity(result.values.count)
+            for value in result.values {
+                switch value {
+                case .string(let text): out.append(text)
+                case .int(let number): out.append(String(number))
+                case .null: continue
+                default:
+                    error("$\(name) holds \(ValueText.json(value, zone: context.timeZone)), which a qualifier cannot take", at: span,
+                          help: "qualifiers take names and numbers; compare other values in '| where'")
+                    return nil
+                }
+            }
+            return out
+        default:
+            error("$\(name) holds \(Checker.article(result.kind).replacingOccurrences(of: "a ", with: ""))s, which a qualifier cannot take", at: span,
+                  help: "qualifiers take names and numbers (slugs, usernames, seasons); compare \(result.column) in '| where', like '| where time in $\(name)'")
+            return nil
+        }
     }
 
     private static func respan(_ kind: QualifierTerm.Kind, to span: SourceSpan) -> QualifierTerm.Kind {
@@ -209,8 +250,9 @@ extension Checker {
     }
 
     /// The rule for `on:`, stated the same way by every message about it.
-    static let onRule = "'on:' takes exactly one day"
-    static let onHelp = "write on:2024-01-01, on:today or on:yesterday; for a span of days, use since: and until:"
+    static let onRule = "'on:' takes one calendar period: a day, a week, a month or a year"
+    static let onHelp = "write on:2024-03-14, on:2024-W10, on:2024-03, on:2024, on:today, on:yesterday, on:this-week, on:last-week, "
+        + "on:this-month, on:last-month, on:this-year or on:last-year; for other spans, use since: and until:"
 
     /// The hint for a key given twice: one list for keys that take lists, the rule for times.
     static func givenTwiceHelp(_ key: QualifierKey, first: SourceLocation) -> String {
@@ -243,7 +285,7 @@ extension Checker {
         }
         switch TimeExpression.parse(text) {
         case .success(let expression):
-            if key == .on, !expression.isWholeDay {
+            if key == .on, !expression.isPeriod {
                 let what: String
                 if case .ago = expression { what = "a duration" } else { what = "a point in time" }
                 error("\(Self.onRule), not \(what) ('\(Lexer.printable(text))')", at: scalar.span, help: Self.onHelp)

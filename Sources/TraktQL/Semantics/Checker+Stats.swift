@@ -2,9 +2,12 @@
 extension Checker {
     /// A `stats` clause: its stage (nil after an error) and the columns it produces (always, so
     /// later stages are checked against them rather than reporting a cascade).
-    mutating func checkStats(_ clause: StatsClause, schema: Schema) -> (stage: CheckedStage?, columns: [String]) {
+    /// Each column carries its kind: a group its field's, `count` and `distinct(f)` a number,
+    /// `min`/`max`/`first`/`last` the kind of their field (`last(time)` is a time).
+    mutating func checkStats(_ clause: StatsClause, schema: Schema) -> (stage: CheckedStage?, columns: [Column]) {
         var failed = false
         var names: [String] = []
+        var columns: [Column] = []
         var groups: [SelectedColumn] = []
         for item in clause.groups {
             let name = item.columnName
@@ -13,7 +16,12 @@ extension Checker {
                 failed = true
             }
             names.append(name)
-            guard let field = resolve(item.field, schema: schema) else { failed = true; continue }
+            guard let field = resolve(item.field, schema: schema) else {
+                failed = true
+                columns.append(Column(name: name, kind: .any))
+                continue
+            }
+            columns.append(Column(name: name, kind: Self.kind(of: .field(field)) ?? .any))
             groups.append(SelectedColumn(name: name, field: field))
         }
         var aggregates: [StatsSpecification.Aggregate] = []
@@ -28,6 +36,7 @@ extension Checker {
                 }
                 error("unknown aggregate '\(written)'", at: item.function.span, help: help)
                 names.append(item.alias?.name ?? written)
+                columns.append(Column(name: item.alias?.name ?? written, kind: .any))
                 failed = true
                 continue
             }
@@ -37,6 +46,8 @@ extension Checker {
                 failed = true
             }
             names.append(name)
+            let resolved = item.field.flatMap { resolve($0, schema: schema) }
+            columns.append(Column(name: name, kind: Self.kind(of: function, over: resolved)))
             guard let path = item.field else {
                 if function.needsField {
                     error("'\(function.rawValue)' needs a field", at: item.span, help: "write \(function.rawValue)(runtime)")
@@ -46,10 +57,14 @@ extension Checker {
                 }
                 continue
             }
-            guard let field = resolve(path, schema: schema) else { failed = true; continue }
-            if function == .sum || function == .avg || function == .hours, let kind = fieldKind(path, schema: schema), !Self.isNumeric(kind) {
+            guard let field = resolved else { failed = true; continue }
+            let kind = field.kind
+            // A column of unknown kind may hold numbers; an item field must be declared one.
+            let unknownColumn: Bool
+            if case .column = field.target { unknownColumn = kind == .any } else { unknownColumn = false }
+            if function == .sum || function == .avg || function == .hours, !Self.isNumeric(kind), !unknownColumn {
                 error("'\(function.rawValue)' needs a number, but '\(path.source)' is \(Self.describe(kind))", at: path.span,
-                      help: Suggestion.didYouMean(path.description, in: Self.numericPaths(schema: schema))
+                      help: Suggestion.didYouMean(path.description, in: numericPaths(schema: schema))
                         ?? "numeric fields include runtime, rating_advanced, show.year, movie.runtime; or use count, distinct(\(path.source)), min or max")
                 failed = true
                 continue
@@ -61,10 +76,10 @@ extension Checker {
         if needsTime {
             switch schema {
             case .items:
-                time = FieldReference(target: .virtual("time"), name: "time")
-            case .columns(let columns):
-                if columns.contains("time") {
-                    time = FieldReference(target: .column("time"), name: "time")
+                time = FieldReference(target: .virtual("time"), name: "time", kind: .instant)
+            case .columns(let previous):
+                if let column = previous.first(where: { $0.name == "time" }) {
+                    time = FieldReference(target: .column("time"), name: "time", kind: column.kind)
                 } else {
                     let first = clause.aggregates.first { ["first", "last"].contains(ASCIICase.lowercased($0.function.name)) }!
                     error("'\(first.function.name)' orders rows by time, but the previous stage has no 'time' column", at: first.function.span,
@@ -73,8 +88,19 @@ extension Checker {
                 }
             }
         }
-        guard !failed else { return (nil, names) }
-        return (.stats(StatsSpecification(groups: groups, aggregates: aggregates, time: time)), names)
+        guard !failed else { return (nil, columns) }
+        return (.stats(StatsSpecification(groups: groups, aggregates: aggregates, time: time)), columns)
+    }
+
+    /// What an aggregate's column holds.
+    static func kind(of function: AggregateFunction, over field: FieldReference?) -> FieldCatalog.Kind {
+        let fieldKind = field.flatMap { kind(of: .field($0)) } ?? .any
+        switch function {
+        case .count, .distinct: return .integer
+        case .avg, .hours: return .number
+        case .sum: return fieldKind == .integer ? .integer : .number
+        case .min, .max, .first, .last: return fieldKind
+        }
     }
 
     /// `show.title` after a stage that produced `title` (or `sum(runtime)` spelled as a path):
@@ -93,13 +119,6 @@ extension Checker {
             .replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "")
     }
 
-    /// The catalog kind of a path on items (nil on columns: their kinds are not tracked).
-    private func fieldKind(_ path: FieldPath, schema: Schema) -> FieldCatalog.Kind? {
-        if let bucket = path.bucket { return bucket == .year || bucket == .hour ? .integer : .string }
-        guard case .items = schema else { return nil }
-        return FieldCatalog.kindByPath[path.catalogKey]
-    }
-
     private static func isNumeric(_ kind: FieldCatalog.Kind) -> Bool {
         kind == .integer || kind == .number || kind == .duration
     }
@@ -116,9 +135,11 @@ extension Checker {
         }
     }
 
-    private static func numericPaths(schema: Schema) -> [String] {
-        guard case .items = schema else { return [] }
-        return FieldCatalog.kindByPath.filter { isNumeric($0.value) && !$0.key.contains("[") }.map(\.key).sorted()
+    private func numericPaths(schema: Schema) -> [String] {
+        switch schema {
+        case .items: return context.fields.paths(where: Self.isNumeric)
+        case .columns(let columns): return columns.filter { Self.isNumeric($0.kind) }.map(\.name)
+        }
     }
 
     /// `month(time)`: the inner field, which must be a time, with the bucket and session zone.
@@ -127,13 +148,18 @@ extension Checker {
         var inner = path
         inner.bucket = nil
         guard var reference = resolve(inner, schema: schema) else { return nil }
-        if case .items = schema, FieldCatalog.kindByPath[inner.catalogKey] != .instant {
+        // A column of unknown kind may hold times; an item field must be declared one.
+        let unknownColumn: Bool
+        if case .column = reference.target { unknownColumn = reference.kind == .any } else { unknownColumn = false }
+        if reference.kind != .instant, !unknownColumn {
             error("'\(bucket.rawValue)(…)' needs a time, but '\(inner.source)' is not one", at: inner.span,
                   help: "write \(bucket.rawValue)(time)")
             return nil
         }
         reference.bucket = BucketSpecification(bucket: bucket, timeZone: context.timeZone)
         reference.name = bucket.rawValue
+        // What the bucket makes of the time: 2026 and 0–23 are numbers, the others text.
+        reference.kind = bucket == .year || bucket == .hour ? .integer : .string
         return reference
     }
 
@@ -145,11 +171,12 @@ extension Checker {
             error("'chart' must be the last stage", at: stage.keyword.span, help: "move '| chart' to the end of the query")
             return nil
         }
-        guard case .columns(let columns) = schema else {
+        guard case .columns = schema else {
             error("'chart' draws the columns of a stats, count or select stage", at: stage.keyword.span,
                   help: "write '| stats count by month(time) | chart'")
             return nil
         }
+        let columns = schema.columnNames
         let needed = kind == .heatmap ? 3 : 2
         guard columns.count >= needed else {
             error(kind == .heatmap

@@ -128,7 +128,7 @@ public struct Checker {
 
         let onConflict = onBound != nil && (seen.contains(.since) || seen.contains(.until))
         if let onBound, onConflict {
-            error("'on:' cannot be combined with since: or until:", at: onBound.span, help: "on:DAY already sets both bounds")
+            error("'on:' cannot be combined with since: or until:", at: onBound.span, help: "on: already sets both bounds (its period's first instant and the next period's); \(Self.onHelp)")
         }
         applyNegations(negated, to: &checked)
         checkRelations(&checked, checkTimeOrder: !onConflict)

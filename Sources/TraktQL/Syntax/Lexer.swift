@@ -26,6 +26,8 @@ public struct Lexer {
     private var nesting = 0
     /// After `let`/`set`, the first top-level `=` assigns.
     private var expectsAssignment = false
+    /// The assignment is a `let`'s, whose value may be a query (`let seen = activity …`).
+    private var assignmentIsLet = false
     /// A `|` at the end of a line continues the statement on the next line (as in the shell).
     private var afterPipe = false
     private(set) public var diagnostics: [Diagnostic] = []
@@ -239,6 +241,7 @@ public struct Lexer {
             case "let", "set":
                 mode = .expression  // NAME, then `=` switches to raw words
                 expectsAssignment = true
+                assignmentIsLet = ASCIICase.equals(tokens[tokens.count - 1].text, "let")
             case "explain":
                 break  // `activity` follows
             default:
@@ -252,7 +255,30 @@ public struct Lexer {
     private mutating func identifier() {
         let start = location
         skipIdentifierCharacters()
+        // `this-year`, `last-month`, …: the period words are one word, hyphen and all.
+        if index - start.offset == 4, let suffix = periodSuffix(), ["this", "last"].contains(ASCIICase.lowercased(text(fromOffset: start.offset))) {
+            for _ in 0..<suffix { advance() }
+        }
         return token(.identifier, from: start)
+    }
+
+    /// The length of `-word` at the cursor (`-year`, `-month`, `-week`, or a misspelling the
+    /// checker names with a did-you-mean): a hyphen and letters, up to the word's end.
+    private func periodSuffix() -> Int? {
+        guard peek() == UInt8(ascii: "-"), let first = peek(1), isLetter(first) else { return nil }
+        var i = index + 1
+        while i < bytes.count, isLetter(bytes[i]) { i += 1 }
+        guard i == bytes.count || !isIdentifierContinue(bytes[i]) else { return nil }
+        return i - index
+    }
+
+    /// Whether the next word (after blanks) is the `activity` keyword.
+    private func followsQueryKeyword() -> Bool {
+        var i = index
+        while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1 }
+        let keyword = Array("activity".utf8)
+        guard i + keyword.count <= bytes.count, bytes[i..<(i + keyword.count)].elementsEqual(keyword, by: { $0 | 0x20 == $1 }) else { return false }
+        return i + keyword.count == bytes.count || !isIdentifierContinue(bytes[i + keyword.count])
     }
 
     /// A whitespace-delimited word; quoted parts may contain spaces and `|`.
@@ -309,7 +335,8 @@ public struct Lexer {
             if peek() == UInt8(ascii: "~") { advance(); return token(.match, from: start) }
             if expectsAssignment && nesting == 0 {
                 expectsAssignment = false
-                mode = .rawWords
+                // `let NAME = activity …`: the value is a query, lexed as one.
+                mode = assignmentIsLet && followsQueryKeyword() ? .head : .rawWords
                 return token(.assign, from: start)
             }
             return token(.equal, from: start)

@@ -66,10 +66,15 @@ extension Parser {
         }
         guard let op else { return left }
         advance()
+        // `time in this-year`, `time not in 2026-03`: a calendar period rather than a list.
+        if op == .in || op == .notIn, let period = parsePeriod() {
+            return Expression(kind: .binary(op, left, period), span: left.span.merged(with: period.span))
+        }
         guard let right = parsePrimary() else { return nil }
         if op == .in || op == .notIn, case .list = right.kind {} else if op == .in || op == .notIn {
             if case .variable = right.kind {} else {
-                error("expected a list after '\(op.rawValue)'", at: right.span, help: "write x in [\"a\", \"b\"]")
+                error("expected a list after '\(op.rawValue)'", at: right.span,
+                      help: "write x in [\"a\", \"b\"], x in $variable, or for a time a period: time in this-year, time in 2024-03")
                 return nil
             }
         }
@@ -141,6 +146,26 @@ extension Parser {
             error("expected a value, found \(found)", at: token.span, help: "compare a field with a value, like rating_advanced >= 8")
             return nil
         }
+    }
+
+    /// A period after `in`: a number token that is a year, month, week or date, or a period
+    /// word (`this-year`, `today`); nil (nothing taken) for anything else.
+    private mutating func parsePeriod() -> Expression? {
+        let token = current
+        switch token.kind {
+        case .number:
+            let utf8 = Array(token.text.utf8)
+            let isYear = utf8.count == 4 && utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+            guard isYear || (utf8.count >= 7 && utf8[4] == UInt8(ascii: "-")) else { return nil }
+        case .identifier:
+            // The period words, and this-…/last-… misspelt (the checker names them, with a did-you-mean).
+            let word = ASCIICase.lowercased(token.text)
+            guard word.hasPrefix("this-") || word.hasPrefix("last-") || word == "today" || word == "yesterday" else { return nil }
+        default:
+            return nil
+        }
+        advance()
+        return Expression(kind: .literal(.period(token.text)), span: token.span)
     }
 
     /// Integers, decimals, durations (`7d`) and dates (`2024-01-01…`) share the number token.

@@ -190,6 +190,11 @@ public struct Parser {
             error("expected a value after '='", at: current.span)
             return nil
         }
+        // `let seen = activity … | distinct show.ids.slug`: the variable holds the query's answer.
+        if isLet, current.kind == .identifier, isKeyword("activity") {
+            let query = parseQuery()
+            return Statement(kind: .letQuery(name: name, query: query), span: keyword.span.merged(with: query.span))
+        }
         let valueToken = advance()
         var value: QualifierValue?
         if valueToken.kind == .string {

@@ -5,6 +5,7 @@ public enum Printer {
         case .query(let query): return print(query)
         case .explain(let query): return "explain " + print(query)
         case .let(let name, let value): return "let \(name.name) = \(print(value))"
+        case .letQuery(let name, let query): return "let \(name.name) = " + print(query)
         case .set(let name, let value): return "set \(name.name) = \(print(value))"
         case .meta(let name, let arguments):
             return (["." + name.name] + arguments.map { quoteIfNeeded($0.name) }).joined(separator: " ")
@@ -103,7 +104,7 @@ public enum Printer {
             case .number(let d): return d.rounded() == d && abs(d) < 1e15 ? String(format: "%.1f", d) : Self.plainDecimal(d)
             case .bool(let b): return b ? "true" : "false"
             case .null: return "null"
-            case .duration(let text), .dateTime(let text): return text
+            case .duration(let text), .dateTime(let text), .period(let text): return text
             }
         case .not(let operand):
             let text = "not " + print(operand, parentPrecedence: 3)

@@ -12,6 +12,23 @@ public enum TimeExpression: Sendable, Hashable {
     /// `2024-01-01T20:00[:ss][Z|±hh:mm]`; `utcOffset` nil means the session zone.
     case dateTime(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, utcOffset: Int?)
     case now, today, yesterday
+    /// `2026`: that calendar year in the session zone.
+    case year(Int)
+    /// `2026-03`: that month in the session zone.
+    case month(year: Int, month: Int)
+    /// `2026-W10`: that ISO 8601 week (Monday to Sunday; week 1 holds the year's first
+    /// Thursday) in the session zone.
+    case week(year: Int, week: Int)
+    /// `this-year`, `last-month`, `this-week`…: the calendar period holding now, or the one before.
+    case period(CalendarPeriod, previous: Bool)
+
+    /// The calendar units a relative period counts in.
+    public enum CalendarPeriod: String, Sendable, Hashable, CaseIterable {
+        case year, month, week
+    }
+
+    /// The words for relative periods, as written.
+    public static let periodWords: [String] = CalendarPeriod.allCases.flatMap { ["this-\($0.rawValue)", "last-\($0.rawValue)"] }
 
     /// A parse failure: the message and an optional hint.
     public struct ParseError: Error, Sendable, Hashable {
@@ -24,18 +41,66 @@ public enum TimeExpression: Sendable, Hashable {
         let utf8 = text.utf8
         // Durations and dates start with a digit; the keywords do not.
         guard let first = utf8.first, first >= 48 && first <= 57 else {
-            switch ASCIICase.lowercased(text) {
+            let word = ASCIICase.lowercased(text)
+            switch word {
             case "now": return .success(.now)
             case "today": return .success(.today)
             case "yesterday": return .success(.yesterday)
             default: break
             }
-            return .failure(ParseError(message: "'\(text)' is not a time", help: "write a duration (7d, 6h, 30min), a date (2024-01-01), a date-time (2024-01-01T20:00Z) or today, yesterday, now"))
+            for unit in CalendarPeriod.allCases {
+                if word == "this-" + unit.rawValue { return .success(.period(unit, previous: false)) }
+                if word == "last-" + unit.rawValue { return .success(.period(unit, previous: true)) }
+            }
+            return .failure(ParseError(message: "'\(text)' is not a time",
+                                       help: Suggestion.didYouMean(word, in: periodWords + ["now", "today", "yesterday"])
+                                        ?? "write a duration (7d, 6h, 30min), a date (2024-01-01), a date-time (2024-01-01T20:00Z), a month (2024-03), "
+                                        + "a year (2024), a week (2024-W10), or today, yesterday, now, this-week, last-month, this-year…"))
+        }
+        if utf8.count == 4, utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let year = Int(text) {
+            return .success(.year(year))
         }
         if utf8.count >= 5 && utf8[utf8.index(utf8.startIndex, offsetBy: 4)] == UInt8(ascii: "-") {
-            return parseDate(text)
+            return parsePeriodOrDate(text)
         }
         return RelativeDuration.parse(text).map { .ago($0) }
+    }
+
+    /// `2026-03` (a month), `2026-W10` (an ISO week), or a date or date-time.
+    private static func parsePeriodOrDate(_ text: String) -> Result<TimeExpression, ParseError> {
+        let chars = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= chars.count, range.allSatisfy({ chars[$0] >= 48 && chars[$0] <= 57 }) else { return nil }
+            return range.reduce(0) { $0 * 10 + Int(chars[$1] - 48) }
+        }
+        guard let year = digits(0..<4) else { return parseDate(text) }
+        if chars.count == 7, let month = digits(5..<7) {
+            guard (1...12).contains(month) else {
+                return .failure(ParseError(message: "month \(month) does not exist in '\(text)'", help: "months are 01–12"))
+            }
+            return .success(.month(year: year, month: month))
+        }
+        if chars.count >= 7, chars[5] == UInt8(ascii: "W") || chars[5] == UInt8(ascii: "w") {
+            guard chars.count == 8, let week = digits(6..<8) else {
+                return .failure(ParseError(message: "'\(text)' is not a valid week", help: "write an ISO week as 2024-W01 … 2024-W52 (or W53)"))
+            }
+            let weeks = isoWeeks(in: year)
+            guard (1...weeks).contains(week) else {
+                return .failure(ParseError(message: "\(text) does not exist: \(year) has \(weeks) ISO weeks", help: "weeks run from \(year)-W01 to \(year)-W\(weeks)"))
+            }
+            return .success(.week(year: year, week: week))
+        }
+        return parseDate(text)
+    }
+
+    /// 52 or 53: a year has 53 ISO weeks when it starts on a Thursday, or is a leap year
+    /// starting on a Wednesday.
+    static func isoWeeks(in year: Int) -> Int {
+        // Weekday of January 1st (0 = Monday), from days since 1970-01-01 (a Thursday).
+        let days = GregorianDate(year: year, month: 1, day: 1).daysSinceEpoch
+        let weekday = ((days % 7) + 7 + 3) % 7
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        return weekday == 3 || (leap && weekday == 2) ? 53 : 52
     }
 
     private static func parseDate(_ text: String) -> Result<TimeExpression, ParseError> {
@@ -137,6 +202,41 @@ public enum TimeExpression: Sendable, Hashable {
                 calendar.timeZone = fixed
             }
             return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)) ?? now
+        case .year, .month, .week, .period:
+            let (start, end) = interval(now: now, in: zone)
+            return bound == .upper ? end : start
+        }
+    }
+
+    /// The period a calendar value covers, `[start, end)`, in `zone`: its first instant and the
+    /// first instant of the next period (daylight saving time included: a day is 23 or 25 hours
+    /// where the clock changes). For a point in time, both ends are that instant.
+    public func interval(now: Date, in zone: TimeZone) -> (start: Date, end: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        func startOf(_ components: DateComponents) -> Date { calendar.startOfDay(for: calendar.date(from: components) ?? now) }
+        switch self {
+        case .year(let year):
+            return (startOf(DateComponents(year: year, month: 1, day: 1)), startOf(DateComponents(year: year + 1, month: 1, day: 1)))
+        case .month(let year, let month):
+            let next = month == 12 ? DateComponents(year: year + 1, month: 1, day: 1) : DateComponents(year: year, month: month + 1, day: 1)
+            return (startOf(DateComponents(year: year, month: month, day: 1)), startOf(next))
+        case .week(let year, let week):
+            var iso = Calendar(identifier: .iso8601)
+            iso.timeZone = zone
+            let monday = iso.date(from: DateComponents(weekday: 2, weekOfYear: week, yearForWeekOfYear: year)) ?? now
+            let start = iso.startOfDay(for: monday)
+            return (start, iso.startOfDay(for: iso.date(byAdding: .day, value: 7, to: start) ?? start))
+        case .period(let unit, let previous):
+            var iso = Calendar(identifier: .iso8601)
+            iso.timeZone = zone
+            let component: Calendar.Component = unit == .year ? .year : unit == .month ? .month : .weekOfYear
+            guard let current = iso.dateInterval(of: component, for: now) else { return (now, now) }
+            let start = previous ? (iso.date(byAdding: component, value: -1, to: current.start) ?? current.start) : current.start
+            let end = previous ? current.start : current.end
+            return (iso.startOfDay(for: start), iso.startOfDay(for: end))
+        default:
+            return (resolve(now: now, in: zone, as: .lower), resolve(now: now, in: zone, as: .upper))
         }
     }
 
@@ -173,6 +273,8 @@ public enum TimeExpression: Sendable, Hashable {
             guard year >= 1600, let offset = explicitOffset ?? Self.fixedOffset(of: zone) else { return nil }
             let seconds = GregorianDate(year: year, month: month, day: day_).daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second - offset
             return Date(timeIntervalSince1970: Double(seconds))
+        case .year, .month, .week, .period:
+            return nil  // the calendar's (``interval(now:in:)``)
         }
     }
 
@@ -188,10 +290,11 @@ public enum TimeExpression: Sendable, Hashable {
         return zone.secondsFromGMT()
     }
 
-    /// Whether this denotes a whole day (so `until:` means the end of it).
-    public var isWholeDay: Bool {
+    /// Whether this denotes a calendar period — a day, week, month or year — rather than a
+    /// point in time (so `until:` means the end of it, and `on:` takes it).
+    public var isPeriod: Bool {
         switch self {
-        case .date, .today, .yesterday: return true
+        case .date, .today, .yesterday, .year, .month, .week, .period: return true
         default: return false
         }
     }

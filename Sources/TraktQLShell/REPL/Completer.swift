@@ -260,7 +260,7 @@ struct Completer {
     }
 
     /// Field paths a user can write (`episodes[]` elements are reached with `flatten` or an index).
-    static let fieldPaths: [String] = FieldCatalog.allPaths.filter { !$0.contains("[") }
+    static let fieldPaths: [String] = FieldCatalog.everyBackend.allPaths.filter { !$0.contains("[") }
 
     // MARK: - Meta-commands
 

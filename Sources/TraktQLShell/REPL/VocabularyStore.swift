@@ -1,5 +1,6 @@
 import Foundation
 import TraktQL
+import TraktQLCurl
 
 /// What completion draws on besides the grammar: show and movie slugs and usernames, and the
 /// session's `let` variables.
@@ -48,7 +49,7 @@ final class VocabularyStore: @unchecked Sendable {
 
     /// After each statement: the variables, and the built-in catalog once the emulator runs anyway.
     func refresh(from engine: Engine) async {
-        let names = await engine.variables.keys.sorted()
+        let names = Set(await engine.variables.keys).union(await engine.results.keys).sorted()
         lock.withLock { variables = names }
         if case .embedded(let embedded) = source, lock.withLock({ catalog == nil }), await embedded.server != nil {
             let loaded = Self.completable(await embedded.catalog())
@@ -163,7 +164,7 @@ final class VocabularyStore: @unchecked Sendable {
     /// `GET /emulator/catalog.json` of a `trakt-emulator`; nil for any other server.
     static func fetchCatalog(from base: URL, via given: (any HTTPTransport)? = nil) async -> Catalog? {
         let url = base.appendingPathComponent("emulator").appendingPathComponent("catalog.json")
-        let transport = given ?? SocketHTTPTransport(configuration: .init(connectTimeout: 2, requestTimeout: catalogWait))
+        let transport = given ?? CurlTransport(configuration: .init(connectTimeout: 2, requestTimeout: catalogWait))
         guard let body = try? await transport.fetch(HTTPRequest(url: url, timeout: catalogWait)),
               let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
         func names(_ list: String, _ field: String) -> [String] {

@@ -3,6 +3,7 @@ import Testing
 import TraktEmulator
 import TraktEmulatorServer
 import TraktQL
+import TraktQLCurl
 
 /// The example in `Engine`'s doc comment (and the README), compiled and run as written.
 @Suite struct DocumentationExampleTests {
@@ -15,7 +16,9 @@ import TraktQL
         func print(_ line: String) { printed.append(line) }
 
         // --- from Engine.swift ---
-        let engine = Engine(configuration: EngineConfiguration(apiURL: serverURL, apiKey: "my-key"))
+        var configuration = EngineConfiguration(apiURL: serverURL, apiKey: "my-key")
+        configuration.transport = CurlTransport.retrying(for: configuration)  // import TraktQLCurl
+        let engine = Engine(configuration: configuration)
         let result = try await engine.run("activity show:the-walking-dead season:1 since:30d | select time, who, sxe | limit 5")
         for row in result.rows {
             print(row.map(\.description).joined(separator: "  "))

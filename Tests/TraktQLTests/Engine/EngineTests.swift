@@ -3,6 +3,7 @@ import Testing
 @testable import TraktEmulator
 import TraktEmulatorServer
 @testable import TraktQL
+import TraktQLCurl
 
 /// One emulator for the suite, on 127.0.0.1 port 0, with a pinned clock.
 enum TestServer {
@@ -19,9 +20,11 @@ enum TestServer {
                        retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)) -> Engine {
         var settings = Settings()
         settings.timeZone = TimeZone(identifier: "UTC")!
-        return Engine(configuration: EngineConfiguration(
+        var configuration = EngineConfiguration(
             apiURL: server.baseURL, apiKey: apiKey, credentials: credentials, settings: settings,
-            clock: { now }, retryPolicy: retry, requestTimeout: 5))
+            clock: { now }, retryPolicy: retry, requestTimeout: 5)
+        configuration.transport = CurlTransport.retrying(for: configuration)
+        return Engine(configuration: configuration)
     }
 }
 

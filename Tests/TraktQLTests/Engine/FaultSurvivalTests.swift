@@ -3,6 +3,7 @@ import Testing
 @testable import TraktEmulator
 import TraktEmulatorServer
 @testable import TraktQL
+import TraktQLCurl
 
 /// Adds the emulator's `X-Emulator-Fault` header to every request, to force one fault.
 struct ForcedFaultTransport: HTTPTransport {
@@ -24,10 +25,10 @@ struct ForcedFaultTransport: HTTPTransport {
     static func engine(_ server: EmulatorServer, fault: String? = nil, requestTimeout: TimeInterval = 5) -> Engine {
         var configuration = EngineConfiguration(apiURL: server.baseURL, apiKey: "k", clock: { TestServer.now },
                                                 retryPolicy: fastRetries, connectTimeout: requestTimeout, requestTimeout: requestTimeout)
-        let base = Engine.defaultTransport(for: configuration)
+        let base = CurlTransport.retrying(for: configuration)
         if let fault {
             // The fault header goes on every attempt, so retries cannot succeed: the query must fail cleanly.
-            configuration.transport = RetryingTransport(base: ForcedFaultTransport(inner: SocketHTTPTransport(configuration: .init(
+            configuration.transport = RetryingTransport(base: ForcedFaultTransport(inner: CurlTransport(configuration: .init(
                 connectTimeout: requestTimeout, requestTimeout: requestTimeout)), fault: fault), policy: fastRetries)
         } else {
             configuration.transport = base
@@ -71,8 +72,10 @@ struct ForcedFaultTransport: HTTPTransport {
         let query = "activity since:30d | limit 500 | select who, action, title, time"
         let expected = try await Self.engine(clean).run(query)
         var configuration = EngineConfiguration(apiURL: faulty.baseURL, apiKey: "k", clock: { TestServer.now },
-                                                retryPolicy: RetryPolicy(maxAttempts: 6, baseDelay: 0.01, maxDelay: 0.05, retryAfterCap: 0.05))
+                                                // The emulator's 429 says Retry-After: 1, which a cap below 1 s would not retry.
+                                                retryPolicy: RetryPolicy(maxAttempts: 6, baseDelay: 0.01, maxDelay: 0.05, retryAfterCap: 1))
         configuration.requestTimeout = 5
+        configuration.transport = CurlTransport.retrying(for: configuration)
         let survived = try await Engine(configuration: configuration).run(query)
         #expect(survived.rows.count == 500)
         #expect(survived.rows == expected.rows)

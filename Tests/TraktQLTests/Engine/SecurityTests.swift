@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import TraktQL
+import TraktQLCurl
 
 /// Issue 12 items 3, 4 and 8 at the library level: one sanitiser, whole-token redaction, and
 /// bounds on what one call and one statement may cost.
@@ -99,9 +100,11 @@ import TestSupport
     static func engine(_ server: LoopbackServer, timeout: String? = nil) -> Engine {
         var settings = Settings()
         if let timeout { _ = settings.apply(name: "timeout", value: timeout) }
-        return Engine(configuration: EngineConfiguration(apiURL: URL(string: server.baseURL)!, apiKey: "k", settings: settings,
-                                                         retryPolicy: RetryPolicy(maxAttempts: 4, baseDelay: 0.01, maxDelay: 0.05, retryAfterCap: 0.05),
-                                                         connectTimeout: 5, requestTimeout: 20))
+        var configuration = EngineConfiguration(apiURL: URL(string: server.baseURL)!, apiKey: "k", settings: settings,
+                                                retryPolicy: RetryPolicy(maxAttempts: 4, baseDelay: 0.01, maxDelay: 0.05, retryAfterCap: 0.05),
+                                                connectTimeout: 5, requestTimeout: 20)
+        configuration.transport = CurlTransport.retrying(for: configuration)
+        return Engine(configuration: configuration)
     }
 
     @Test func anEndlessBodyStopsAtSixteenMiBWithoutRetries() async throws {

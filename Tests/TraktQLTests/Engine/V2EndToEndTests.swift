@@ -3,6 +3,7 @@ import Testing
 @testable import TraktEmulator
 import TraktEmulatorServer
 @testable import TraktQL
+import TraktQLCurl
 
 /// The v2 backend against the emulator's v2 routes over http loopback: the same answers as v1
 /// over the same dataset (one play per episode), rate limits waited out, `user:me` with a
@@ -32,6 +33,7 @@ enum V2TestServer {
             retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05), requestTimeout: 10, progress: progress)
         configuration.v2 = V2Credentials(clientID: clientID, clientSecret: clientSecret, bearer: token.map(StaticBearerToken.init))
         configuration.checksNamesWithServerCatalog = false
+        configuration.transport = CurlTransport.retrying(for: configuration)
         return Engine(configuration: configuration)
     }
 
@@ -204,6 +206,7 @@ enum V2TestServer {
         settings.api = .v2
         var configuration = EngineConfiguration(apiURL: URL(string: "http://192.0.2.1:9")!, settings: settings, requestTimeout: 1)
         configuration.v2 = V2Credentials(clientID: "id", bearer: StaticBearerToken(V2TestServer.token))
+        configuration.transport = CurlTransport.retrying(for: configuration)
         let engine = Engine(configuration: configuration)
         do {
             _ = try await engine.run("activity user:justin action:seen")

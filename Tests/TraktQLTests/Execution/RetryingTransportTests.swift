@@ -56,12 +56,29 @@ struct RetryingTransportTests {
         #expect(policy.delay(beforeRetry: 1, retryAfter: 1e9, unit: 1) == 30)
     }
 
-    @Test func honoursRetryAfterCapped() async throws {
+    /// A `Retry-After` within the cap is waited; a longer one is not cut short and retried
+    /// early (it would meet the same 429): the answer goes up, to be reported with its wait.
+    @Test func honoursRetryAfterAndGivesUpPastTheCap() async throws {
         let base = ScriptedTransport([.respond(429, ["Retry-After": "3"]), .respond(429, ["Retry-After": "120"]), .respond(200)])
         let sleeps = SleepRecorder()
         let response = try await makeRetrying(base, sleeps).send(request)
-        #expect(response.status == 200)
-        #expect(await sleeps.delays == [3, 30])
+        #expect(response.status == 429)
+        #expect(response.retryAfter == 120)
+        #expect(await sleeps.delays == [3])
+    }
+
+    /// No wait outlasts the request's deadline (the statement's time budget): the last answer,
+    /// or the last error, goes up at once.
+    @Test func noWaitOutlastsTheDeadline() async throws {
+        var bounded = request
+        bounded.deadline = Date().addingTimeInterval(2)
+        let sleeps = SleepRecorder()
+        let response = try await makeRetrying(ScriptedTransport([.respond(503, ["Retry-After": "5"]), .respond(200)]), sleeps).send(bounded)
+        #expect(response.status == 503)
+        #expect(await sleeps.delays.isEmpty)
+        let quick = try await makeRetrying(ScriptedTransport([.respond(503, ["Retry-After": "1"]), .respond(200)]), sleeps).send(bounded)
+        #expect(quick.status == 200)
+        #expect(await sleeps.delays == [1])
     }
 
     @Test func ignoresUnreadableRetryAfter() async throws {
@@ -222,4 +239,9 @@ struct ConcurrencyLimiterTests {
         }
         #expect(base.calls == 10)
     }
+}
+
+actor SleepRecorder {
+    private(set) var delays: [TimeInterval] = []
+    func record(_ d: TimeInterval) { delays.append(d) }
 }

@@ -46,6 +46,12 @@ struct GoldenFile {
         case "let":
             let (script, _) = Parser.parse("let " + parts[1])
             if case .let(let name, let value) = script.statements[0].kind { context.variables[name.name] = value }
+        case "result":
+            // `@result NAME KIND a,b,c`: a variable holding a query's answer (text or integer values).
+            let fields = parts[1].split(separator: " ").map(String.init)
+            let kind = FieldCatalog.Kind(rawValue: fields[1])!
+            let values: [Value] = fields[2].split(separator: ",").map { kind == .integer ? .int(Int64($0)!) : .string(String($0)) }
+            context.results[fields[0]] = VariableResult(values: values, kind: kind, column: "x", query: "activity … (a golden file's @result)", explanation: "")
         default: fatalError("unknown directive \(directive)")
         }
     }

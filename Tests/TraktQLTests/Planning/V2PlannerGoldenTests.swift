@@ -17,7 +17,7 @@ import Testing
             lines.append(line)
         }
         for note in plan.negationNotes { lines.append("negation \(note)") }
-        for filter in plan.residual { lines.append("residual \(filter.origin.text) ⇒ \(filter.meaning)") }
+        for filter in plan.residual { lines.append("residual \(filter.origin.text) ⇒ \(filter.meaning(ratingField: "rating"))") }
         for note in v2.notes { lines.append("residual " + note) }
         if let reason = v2.extendedReason { lines.append("extended \(reason)") }
         switch plan.fetch {

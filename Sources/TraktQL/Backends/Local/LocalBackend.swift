@@ -17,6 +17,9 @@ public struct LocalBackend: Backend {
 
     public var schema: any ItemSchema { V1ItemSchema(convention: convention) }
 
+    /// A file may hold v1 or v2 items: the fields of both.
+    public var fields: FieldCatalog { .everyBackend }
+
     /// Every qualifier becomes a filter; `scope:` is refused (a file has no streams).
     public func plan(_ query: CheckedQuery) throws(TraktQLError) -> Plan {
         if let scope = query.scope, let origin = query.scopeOrigin {

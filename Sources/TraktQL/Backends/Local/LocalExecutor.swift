@@ -31,6 +31,8 @@ struct LocalExecutor {
            let result = try Self.runV2(plan: plan, local: local, data: try readAll(), now: now) {
             return result
         }
+        // v1 items name their users; a v1 file names no account for `me`.
+        let plan = try Self.bindingUsers(in: plan, fileUser: nil, items: nil, schema: V1ItemSchema(convention: local.convention), name: local.displayName)
         var pipeline = LocalPipeline(plan: plan, local: local, now: now)
         switch reader {
         case .plain:
@@ -110,7 +112,10 @@ struct LocalExecutor {
     static func runV2(plan: Plan, local: LocalSource, data: Data, now: Date) throws(TraktQLError) -> QueryResult? {
         guard V2Input.looksLikeV2(prefix: data.prefix(16_384)), let value = try? JSONReader.parse(data),
               let reading = V2Input.read(value, name: local.displayName) else { return nil }
-        var pipeline = LocalPipeline(plan: plan, local: local, now: now, schema: V2ItemSchema())
+        if let refusal = reading.refusal { throw .usage(refusal) }
+        let schema = V2ItemSchema()
+        let plan = try bindingUsers(in: plan, fileUser: reading.username, items: reading.items, schema: schema, name: local.displayName)
+        var pipeline = LocalPipeline(plan: plan, local: local, now: now, schema: schema)
         for item in reading.items {
             if !pipeline.accept(item) { break }
         }
@@ -158,7 +163,7 @@ struct LocalPipeline {
 
     init(plan: Plan, local: LocalSource, now: Date, schema: (any ItemSchema)? = nil) {
         self.schema = schema ?? V1ItemSchema(convention: local.convention)
-        runner = StageRunner(fields: FieldEvaluator(schema: self.schema, now: now), stages: plan.stages, episodeFilters: plan.episodeFilters)
+        runner = StageRunner(fields: FieldEvaluator(schema: self.schema, now: now, runtimeFallback: plan.runtimeFallback), stages: plan.stages, episodeFilters: plan.episodeFilters)
         residual = plan.residual
         self.local = local
         let split = plan.stages.firstIndex { stage in
@@ -175,10 +180,15 @@ struct LocalPipeline {
         if case .limit(let n?)? = rest.first { earlyLimit = n } else { earlyLimit = nil }
         if case .stats(let spec)? = rest.first { aggregator = Stats.Aggregator(spec, fields: runner.fields) }
         aggregates = aggregator != nil
+        runtimeFallback = plan.runtimeFallback
     }
 
     /// Values that could not be read as their field's type (``ItemNormalizer``).
     private(set) var conversionFailures: [ItemNormalizer.Failure] = []
+    /// The plan's ``RuntimeFallback``, and how many accepted items used it.
+    private let runtimeFallback: RuntimeFallback
+    private var accepted = 0
+    private var assumedRuntimes = 0
 
     /// Takes one item; answers whether more items are wanted.
     mutating func accept(_ item: Value) -> Bool {
@@ -189,6 +199,10 @@ struct LocalPipeline {
             guard let time = schema.time(of: item), local.contains(time) else { return true }
         }
         if !residual.isEmpty, !runner.passes(item, residual) { return true }
+        if runtimeFallback != .none {
+            accepted += 1
+            if runtimeFallback.applies(to: item, schema: schema) { assumedRuntimes += 1 }
+        }
         if aggregates {
             if prefix.isEmpty {
                 aggregator!.add(.item(item))
@@ -215,8 +229,8 @@ struct LocalPipeline {
             (restColumns, finalRows) = runner.run(rest, on: rows)
         }
         let assembled = Executor.assemble(columns: restColumns ?? prefixColumns, rows: finalRows, fields: runner.fields)
-        return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items,
-                           warnings: ItemNormalizer.warning(for: conversionFailures).map { [$0] } ?? [],
+        let warnings = [ItemNormalizer.warning(for: conversionFailures), RuntimeFallback.warning(count: assumedRuntimes, of: accepted)].compactMap { $0 }
+        return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items, warnings: warnings,
                            calls: 0, cachedCalls: 0)
     }
 }

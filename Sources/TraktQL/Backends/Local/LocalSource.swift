@@ -42,7 +42,7 @@ enum LocalInput {
         case let .malformedBody(text): return text
         case let .network(text): return text
         case let .timeout(url, _): return "timed out reading \(url)"
-        case .tooLarge, .tls: return error.description
+        case .tooLarge, .tls, .refused: return error.description
         }
     }
 }
@@ -63,7 +63,7 @@ extension LocalSource {
             lines.append("filter: none")
         } else {
             lines.append("filter (checked on each item of the input):")
-            lines += plan.residualLines
+            lines += plan.residualLines()
             for line in time { lines.append("  " + line) }
         }
         lines.append(plan.stagesLine)
@@ -73,7 +73,7 @@ extension LocalSource {
 
     public func explanationValue(of plan: Plan, base: String) -> Value {
         let local = self
-        var filters = plan.residualValues
+        var filters = plan.residualValues()
         for bound in [local.since.map { ($0, ">=") }, local.until.map { ($0, "<") }].compactMap({ $0 }) {
             filters.append(.object([("from", .string(bound.0.origin.text)),
                                     ("check", .string("time \(bound.1) \(plan.isoString(bound.0.instant))"))]))
@@ -82,7 +82,7 @@ extension LocalSource {
             ("input", .string(local.displayName)),
             ("calls", .array([])),
             ("residual", .array(filters)),
-            ("stages", .array(plan.stages.map { .string(Plan.describe($0)) })),
+            ("stages", .array(plan.stages.map { .string(Plan.describe($0, zone: plan.timeZone)) })),
             ("min_ignored", .bool(local.ignoredMinimal)),
             ("read", .string(readDescription(of: plan))),
             ("convention", .string(convention.rawValue)),

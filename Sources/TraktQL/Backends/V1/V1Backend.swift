@@ -20,7 +20,12 @@ public struct V1Backend: Backend {
     public var schema: any ItemSchema { V1ItemSchema(convention: convention) }
 
     public func plan(_ query: CheckedQuery) throws(TraktQLError) -> Plan {
-        V1Planner.plan(query, convention: convention)
+        // `me` is v2's name for the logged-in account; v1 names users only by username.
+        if let users = query.users, users.values.contains(where: { ASCIICase.equals($0, "me") }) {
+            throw .query(diagnostics: [.error("v1 has no 'me': it names users by their username", at: users.origin.span,
+                                              help: "write your username (user:justin), or use --api v2, where user:me is the logged-in account")], source: "")
+        }
+        return V1Planner.plan(query, convention: convention)
     }
 
     public func execute(_ plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult {

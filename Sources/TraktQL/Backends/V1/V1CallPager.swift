@@ -57,7 +57,9 @@ struct V1CallPager: CallPager {
         }
         // end_ts returns activity strictly before it: oldest + 1 keeps the oldest second,
         // whose other activities may not have fit in this page; duplicates are dropped.
-        call = template.withEndTimestamp(oldest + 1, instant: convention.instant(forAPITimestamp: oldest + 1))
+        // (A server's `timestamp` can be any integer: `Int64.max` must not overflow.)
+        let end = oldest == .max ? oldest : oldest + 1
+        call = template.withEndTimestamp(end, instant: convention.instant(forAPITimestamp: end))
         return nil
     }
 }

@@ -33,7 +33,7 @@ extension V1Plan {
             lines.append("residual filter: none")
         } else {
             lines.append("residual filter (checked on each item after the fetch):")
-            lines += plan.residualLines
+            lines += plan.residualLines()
         }
         lines.append(plan.stagesLine)
         lines.append("fetch: " + fetchDescription(of: plan))
@@ -63,8 +63,8 @@ extension V1Plan {
         }
         var members: [(key: String, value: Value)] = [
             ("calls", .array(callValues)),
-            ("residual", .array(plan.residualValues)),
-            ("stages", .array(plan.stages.map { .string(Plan.describe($0)) })),
+            ("residual", .array(plan.residualValues())),
+            ("stages", .array(plan.stages.map { .string(Plan.describe($0, zone: plan.timeZone)) })),
             ("fetch", .string(fetchDescription(of: plan))),
             ("convention", .string(convention.rawValue)),
             ("time_zone", .string(plan.timeZone.identifier)),

@@ -99,15 +99,17 @@ extension V2Backend {
 
         private mutating func get(_ path: String, call: V2PlannedCall, notFound: String) async throws(TraktQLError) -> Value {
             let shown = "GET " + path
+            guard let url = URL(string: base + path) else { throw .usage("cannot build a URL for \(shown)") }
+            var request = HTTPRequest(method: "GET", url: url, deadline: session.deadline)
+            auth.decorate(&request, call: call)
+            let decorated = request
+            // `/users/me/lists` is whoever is logged in: the key names the credentials too.
+            let key = ResponseCache.key(for: decorated, shown: shown)
             let response: HTTPResponse
-            if let hit = await session.cache.response(for: shown, ttl: session.cacheTTL) {
+            if let hit = await session.cache.response(for: key, ttl: session.cacheTTL) {
                 cached += 1
                 response = hit
             } else {
-                guard let url = URL(string: base + path) else { throw .usage("cannot build a URL for \(shown)") }
-                var request = HTTPRequest(method: "GET", url: url)
-                auth.decorate(&request, call: call)
-                let decorated = request
                 do {
                     let transport = session.transport
                     response = try await session.limiter.withPermit { try await transport.send(decorated) }
@@ -117,7 +119,7 @@ extension V2Backend {
                     throw .network(message: Task.isCancelled ? "cancelled" : "\(error)", call: shown)
                 }
                 calls += 1
-                if response.isSuccess { await session.cache.store(response, for: shown) }
+                if response.isSuccess { await session.cache.store(response, for: key) }
             }
             if response.status == 404 { throw .api(status: 404, message: notFound, call: shown) }
             let pager = V2CallPager(call, path: path, base: base, auth: auth, pageLimit: 1, context: .init())

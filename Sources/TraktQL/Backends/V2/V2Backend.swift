@@ -53,12 +53,14 @@ public struct V2Backend: Backend {
             throw .usage(refusal)
         }
         if token == nil, v2.calls.contains(where: \.needsToken) {
-            throw .api(status: 401, message: "user:me needs you to be logged in: run `traktql auth login` (or set TRAKT_ACCESS_TOKEN)",
+            let why = await credentials.bearer?.missingLoginReason
+            throw .api(status: 401, message: "user:me needs you to be logged in\(why.map { " (\($0))" } ?? ""): run `\(OAuthError.loginCommand)` (or set TRAKT_ACCESS_TOKEN)",
                        call: v2.calls.first { $0.needsToken }.map { "GET " + $0.shownPath } ?? "")
         }
         let auth = V2Auth(clientID: credentials.clientID, token: token)
         var session = session
-        session.transport = V2RateLimitedTransport(base: session.transport, budget: budget, progress: session.progress)
+        session.transport = V2RateLimitedTransport(base: session.transport, budget: budget, progress: session.progress,
+                                                   deadline: session.deadline, timeout: session.timeout)
         let redactor = Redactor(apiKey: credentials.clientID, tokens: [token, credentials.clientSecret].compactMap { $0 })
 
         var lookups = Lookups(base: base, auth: auth, session: session)
@@ -84,7 +86,7 @@ public struct V2Backend: Backend {
         }
         var result: QueryResult
         if pagers.isEmpty {
-            let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now), stages: plan.stages, episodeFilters: plan.episodeFilters)
+            let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now, runtimeFallback: plan.runtimeFallback), stages: plan.stages, episodeFilters: plan.episodeFilters)
             let (columns, rows) = runner.run(plan.stages, on: [])
             let assembled = Executor.assemble(columns: columns, rows: rows, fields: runner.fields)
             result = QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items, warnings: [], calls: 0, cachedCalls: 0)

@@ -52,8 +52,8 @@ struct V2CallPager: CallPager {
         }
         var items = V2Item.items(ofBody: body, route: call.route, context: context)
         var isLast = Self.isLastPage(count: count, limit: pageLimit, paged: call.paged,
-                                     page: response.header("x-pagination-page").flatMap { Int($0) },
-                                     pageCount: response.header("x-pagination-page-count").flatMap { Int($0) })
+                                     page: OutsideNumber.headerInteger(response.header("x-pagination-page"), in: 1...Int.max),
+                                     pageCount: OutsideNumber.headerInteger(response.header("x-pagination-page-count")))
         if call.localSince != nil || call.localUntil != nil {
             let since = call.localSince, until = call.localUntil
             if call.newestFirst, let since, let oldest = items.last.flatMap(V2ItemSchema().time(of:)), oldest < since { isLast = true }
@@ -87,6 +87,14 @@ struct V2CallPager: CallPager {
             message += " (check the client id: --client-id or TRAKT_CLIENT_ID)"
         }
         return .api(status: response.status, message: message, call: shown)
+    }
+
+    func totalItems(in response: HTTPResponse) -> Int? { Self.itemCount(in: response) }
+
+    /// `X-Pagination-Item-Count`: a whole number from 0, else nil (like every `X-Pagination-*`
+    /// header, through ``OutsideNumber/headerInteger(_:in:)``).
+    static func itemCount(in response: HTTPResponse) -> Int? {
+        OutsideNumber.headerInteger(response.header("x-pagination-item-count"))
     }
 
     mutating func advance(after items: [Value], fresh: Int) -> String? {

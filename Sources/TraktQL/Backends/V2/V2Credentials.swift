@@ -8,6 +8,13 @@ import Foundation
 public protocol BearerTokenSource: Sendable {
     /// The access token to send, or `nil` when the user is not logged in.
     func accessToken() async throws(TraktQLError) -> String?
+    /// Why ``accessToken()`` last answered nil, when there is more to say than "not logged in"
+    /// (a login saved for another server).
+    var missingLoginReason: String? { get async }
+}
+
+extension BearerTokenSource {
+    public var missingLoginReason: String? { get async { nil } }
 }
 
 /// A fixed token: `TRAKT_ACCESS_TOKEN`, `--access-token`, or a test's pre-issued token.

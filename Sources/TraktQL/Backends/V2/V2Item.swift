@@ -26,6 +26,10 @@ public enum V2Route: String, Sendable, Hashable, CaseIterable {
     case watchers
     /// `/shows/{id}/comments/newest` and the movie, season and episode forms: bare comments.
     case itemComments = "item comments"
+    /// `/users/{id}/watched/movies`, `/sync/watched/movies`: `{plays, last_watched_at, last_updated_at, movie}`.
+    case watchedMovies = "watched/movies"
+    /// `/users/{id}/watched/shows`: `{plays, last_watched_at, show, seasons[{number, episodes[{number, plays, last_watched_at}]}]}`.
+    case watchedShows = "watched/shows"
 }
 
 /// Reads v2 answers into items.
@@ -80,6 +84,12 @@ enum V2Item {
             set("type", .string("movie"))
         case .collectionShows:
             return collectedEpisodes(element, context: context)
+        case .watchedMovies:
+            // A summary, not one play: the last time it was watched, and how many plays.
+            set("action", .string("seen"))
+            set("type", .string("movie"))
+        case .watchedShows:
+            return watchedEpisodes(element, context: context)
         case .userComments:
             let comment = element["comment"] ?? .null
             let review = comment["review"] == .bool(true)
@@ -116,7 +126,42 @@ enum V2Item {
         if !has("user"), let username = context.username {
             set("user", .object([("username", .string(username))]))
         }
+        // Older ratings, watchlist and history entries have no `type`: the object they carry says it.
+        if !has("type"), let type = Self.type(carried: .object(members)) {
+            set("type", .string(type))
+        }
         return [convertV1Kinds(.object(members))]
+    }
+
+    /// An entry's type from the object it carries, for entries recorded without one: the most
+    /// specific object wins (an episode comes with its show).
+    static func type(carried item: Value) -> String? {
+        for key in ["episode", "season", "show", "movie", "list", "person"] {
+            if let object = item[key], case .object = object { return key }
+        }
+        return nil
+    }
+
+    /// A watched show: one item per watched episode, with its play count and the last time it
+    /// was watched (`/watched/shows` sums up plays; it lists no single play).
+    private static func watchedEpisodes(_ element: Value, context: Context) -> [Value] {
+        guard case .array(let seasons)? = element["seasons"] else { return [] }
+        let show = element["show"] ?? .null
+        var out: [Value] = []
+        for season in seasons {
+            guard let number = season["number"], case .array(let episodes)? = season["episodes"] else { continue }
+            for episode in episodes {
+                var members: [(key: String, value: Value)] = [
+                    ("last_watched_at", episode["last_watched_at"] ?? element["last_watched_at"] ?? .null),
+                    ("plays", episode["plays"] ?? .null),
+                    ("type", .string("episode")), ("action", .string("seen")), ("show", show),
+                    ("episode", .object([("season", number), ("number", episode["number"] ?? .null)])),
+                ]
+                if let username = context.username { members.append(("user", .object([("username", .string(username))]))) }
+                out.append(convertV1Kinds(.object(members)))
+            }
+        }
+        return out.sorted { (V2ItemSchema.timeMilliseconds(of: $0) ?? .min) > (V2ItemSchema.timeMilliseconds(of: $1) ?? .min) }
     }
 
     /// A comment's time becomes the item's `created_at`; its text is also readable as v1's

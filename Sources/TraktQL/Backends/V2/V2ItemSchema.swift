@@ -8,7 +8,7 @@ public struct V2ItemSchema: ItemSchema {
     public init() {}
 
     /// The members that can hold an item's time, in the order they are read.
-    static let timeKeys = ["watched_at", "rated_at", "listed_at", "collected_at", "created_at", "started_at"]
+    static let timeKeys = ["watched_at", "rated_at", "listed_at", "collected_at", "created_at", "started_at", "last_watched_at"]
 
     static func timeMilliseconds(of item: Value) -> Int64? {
         for key in timeKeys {
@@ -59,8 +59,15 @@ public struct V2ItemSchema: ItemSchema {
 
     public func movieIdentifiers(of item: Value) -> [String] { Self.identifiers(of: item["movie"]) }
 
-    /// v2 has no love/hate.
-    public func simpleRating(of item: Value) -> String? { nil }
+    /// v2 has no love/hate: they are read from the 10-point rating as v1 derives them
+    /// (love 6–10, hate 1–5; ``V2Planner/loveScores``), so `rating:love` means the same on
+    /// a saved v2 file as on v1.
+    public func simpleRating(of item: Value) -> String? {
+        guard let score = advancedRating(of: item) else { return nil }
+        if V2Planner.loveScores.contains(Int(score)) { return "love" }
+        if V2Planner.hateScores.contains(Int(score)) { return "hate" }
+        return nil
+    }
 
     public func advancedRating(of item: Value) -> Int64? {
         guard item["action"]?.stringValue == "rating" else { return nil }

@@ -117,7 +117,7 @@ extension V2Plan {
             lines.append("residual filter: none")
         } else {
             lines.append("residual filter (checked on each item after the fetch):")
-            lines += plan.residualLines
+            lines += plan.residualLines(ratingField: "rating")
             lines += notes.map { "  " + $0 }
         }
         lines.append(plan.stagesLine)
@@ -143,8 +143,8 @@ extension V2Plan {
             ("api", .string("v2")),
             ("lookups", .array(lookups.map { .object([("url", .string(base + $0.path)), ("from", .string($0.from)), ("gives", .string($0.gives))]) })),
             ("calls", .array(callValues)),
-            ("residual", .array(plan.residualValues + notes.map { .object([("from", .string("v2")), ("check", .string($0))]) })),
-            ("stages", .array(plan.stages.map { .string(Plan.describe($0)) })),
+            ("residual", .array(plan.residualValues(ratingField: "rating") + notes.map { .object([("from", .string("v2")), ("check", .string($0))]) })),
+            ("stages", .array(plan.stages.map { .string(Plan.describe($0, zone: plan.timeZone)) })),
             ("fetch", .string(fetchDescription(of: plan))),
             ("time_zone", .string(plan.timeZone.identifier)),
         ]
@@ -166,6 +166,7 @@ extension V2Plan {
         case .watching: return "watching (200 with the item, or 204)"
         case .watchers: return "watching, without user: (who is watching it now)"
         case .itemComments: return "shout, review, without user: (its comments, newest first)"
+        case .watchedMovies, .watchedShows: return "seen (a summary: plays and the last time watched, one item per movie or episode)"
         }
     }
 

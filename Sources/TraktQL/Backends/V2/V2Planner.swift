@@ -52,7 +52,10 @@ public enum V2Planner {
         var episodeResidual: [ResidualFilter] = []
         if let seasons = query.seasons { episodeResidual.append(.seasons(seasons)) }
         if let episodes = query.episodes { episodeResidual.append(.episodes(episodes)) }
-        if let rating = query.rating { residual.append(.rating(rating)) }
+        if let rating = query.rating {
+            residual.append(.rating(onTenPointScale(rating)))
+            if let note = ratingNote(rating) { notes.append(note) }
+        }
         residual += query.exclusions
 
         if let scope = query.scope, scope != .community {
@@ -110,6 +113,11 @@ public enum V2Planner {
             if let until = query.until { notes.append("\(until.origin.text)  ⇒  time <= \(ValueText.iso8601(until.instant, in: query.timeZone)) (v2 has no time filter for \(routes.joined(separator: ", ")))") }
         }
 
+        if query.minimal {
+            // v1's `min=1` asks for minimal items; v2's objects are minimal unless extended=full.
+            notes.append(extended == nil ? "min  ⇒  v2 answers minimal objects already (no extended=full)"
+                : "min  ⇒  v2 answers minimal objects unless extended=full, which this query needs for \(extended!)")
+        }
         let fetch = query.fetchPolicy
         let pageLimit: Int
         if case .onePage = fetch { pageLimit = 100 } else { pageLimit = 250 }
@@ -163,7 +171,13 @@ public enum V2Planner {
             call.route = .ratings
             let segment = typeSegment()
             call.pieces = (me ? [.literal("sync"), .literal("ratings")] : userPieces + [.literal("ratings")])
-                + (segment == "all" ? [] : [.value(segment, from: query.types?.origin.text ?? "the types the query can return")])
+            if let scores = ratingSegment(query.rating), let origin = query.rating?.origin.text {
+                // The {rating} segment needs the type before it (`all` for every type).
+                call.pieces += [.value(segment, from: query.types?.origin.text ?? "the types the query can return"),
+                                .value(scores.map(String.init).joined(separator: ","), from: origin)]
+            } else if segment != "all" {
+                call.pieces.append(.value(segment, from: query.types?.origin.text ?? "the types the query can return"))
+            }
             return [call]
         case .watchlist:
             var call = base

@@ -36,28 +36,47 @@ struct V2RateLimitedTransport: HTTPTransport {
     let base: any HTTPTransport
     let budget: V2RateBudget
     let progress: (@Sendable (String) -> Void)?
+    /// When the statement's budget ends: a wait past it fails at once, saying when to retry.
+    var deadline: Date = .distantFuture
+    var timeout: TimeInterval = 0
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         while true {
             let pause = await budget.delay()
-            if pause > 0 { try await Task.sleep(nanoseconds: UInt64(pause * 1e9)) }
+            try refuseWaitingPastTheDeadline(pause, header: await budget.lastLimit)
+            if pause > 0 { try await Task.sleep(nanoseconds: OutsideNumber.nanoseconds(seconds: pause, upTo: Self.longestWait)) }
             let response = try await base.send(request)
             guard response.status == 429 else { return response }
             let header = response.header("x-ratelimit")
             let wait = Self.wait(retryAfter: response.retryAfter, rateLimit: header)
             await budget.limited(for: wait, header: header)
+            try refuseWaitingPastTheDeadline(wait, header: header)
             if wait > 1 {
-                progress?("rate limited by the API\(Self.describe(header)): waiting \(Int(wait.rounded(.up))) s before trying again (Ctrl-C stops)")
+                progress?("rate limited by the API\(Self.describe(header)): waiting \(OutsideNumber.wholeSeconds(wait, rounding: .up)) s before trying again (Ctrl-C stops)")
             }
         }
     }
 
+    /// The longest wait taken from a server: Trakt's window is 5 minutes.
+    static let longestWait: TimeInterval = 300
+
+    /// A wait that would end after the statement's budget fails now, with the time to retry.
+    private func refuseWaitingPastTheDeadline(_ wait: TimeInterval, header: String?, now: Date = Date()) throws(TraktQLError) {
+        guard wait > 0, now.addingTimeInterval(wait) > deadline else { return }
+        let retryAt = now.addingTimeInterval(wait)
+        let clock = ValueText.iso8601(retryAt, in: .current)
+        let budget = timeout.rounded() == timeout ? "\(Int(timeout)) s" : "\(timeout) s"
+        throw .api(status: 429, message: "rate limited by the API\(Self.describe(header)): the next call is allowed in \(OutsideNumber.wholeSeconds(wait, rounding: .up)) s, "
+                   + "after this statement's time budget (timeout = \(budget)) ends; try again at \(clock), or raise 'set timeout = …'",
+                   call: "")
+    }
+
     /// `Retry-After` (seconds), else the time left until `X-Ratelimit.until`, else 1 s; at
-    /// most 5 minutes (Trakt's window).
+    /// least 50 ms and at most ``longestWait`` (`Retry-After: 1e300` waits 5 minutes).
     static func wait(retryAfter: TimeInterval?, rateLimit: String?, now: Date = Date()) -> TimeInterval {
-        if let retryAfter, retryAfter.isFinite { return min(max(retryAfter, 0.05), 300) }
+        if let retryAfter, retryAfter.isFinite { return OutsideNumber.clamp(retryAfter, to: 0.05...longestWait) }
         if let info = rateLimit.flatMap(parse), let until = info.until {
-            return min(max(until.timeIntervalSince(now), 0.05), 300)
+            return OutsideNumber.clamp(until.timeIntervalSince(now), to: 0.05...longestWait)
         }
         return 1
     }
@@ -73,8 +92,10 @@ struct V2RateLimitedTransport: HTTPTransport {
 
     static func parse(_ header: String) -> RateLimit? {
         guard header.utf8.count <= 4096, let value = try? JSONReader.parse(header), case .object = value else { return nil }
-        return RateLimit(name: value["name"]?.stringValue, limit: value["limit"]?.intValue, remaining: value["remaining"]?.intValue,
-                         period: value["period"]?.intValue, until: value["until"]?.stringValue.flatMap(V2Time.date))
+        // Counts are whole numbers from 0: anything else (`-1`, `1e300`, `"lots"`) is left out.
+        func count(_ key: String) -> Int64? { value[key]?.intValue.flatMap { $0 >= 0 ? $0 : nil } }
+        return RateLimit(name: value["name"]?.stringValue, limit: count("limit"), remaining: count("remaining"),
+                         period: count("period"), until: value["until"]?.stringValue.flatMap(V2Time.date))
     }
 
     static func describe(_ header: String?) -> String {

@@ -51,7 +51,7 @@ struct ItemNormalizer: Sendable {
         var value: String
     }
 
-    static let root: Node = build(FieldCatalog.itemFields.map { ($0.path, $0.kind) })
+    static let root: Node = build(FieldCatalog.everyBackend.itemFields.map { ($0.path, $0.kind) })
 
     /// Normalises `item` in place; returns the values that could not be converted.
     static func normalize(_ item: inout Value) -> [Failure] {

@@ -10,19 +10,24 @@ public struct HTTPRequest: Sendable, Hashable, CustomStringConvertible {
     /// The whole exchange (connect, send, receive) must finish within this many seconds;
     /// `nil` means the transport's default.
     public var timeout: TimeInterval?
+    /// When the statement that sends it must be over: a wrapper that would wait past it (a
+    /// retry's backoff, a rate limit's window) returns what it has instead of waiting.
+    public var deadline: Date?
 
     public init(
         method: String = "GET",
         url: URL,
         headers: [String: String] = [:],
         body: Data? = nil,
-        timeout: TimeInterval? = nil
+        timeout: TimeInterval? = nil,
+        deadline: Date? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.deadline = deadline
     }
 
     public func header(_ name: String) -> String? {

@@ -14,6 +14,9 @@ public struct HTTPTransportConfiguration: Sendable {
     /// PEM files of certificate authorities trusted for `https://` in addition to the system
     /// trust store (`SSL_CERT_FILE`, `--cacert`). Verification is never turned off.
     public var additionalTrustRootFiles: [String]
+    /// Directories of certificate authorities in OpenSSL's hashed layout (`openssl rehash`),
+    /// trusted in addition to the system trust store (`SSL_CERT_DIR`).
+    public var additionalTrustRootDirectories: [String] = []
     /// Which proxy, if any, each URL goes through.
     public var proxies: ProxySettings
 
@@ -46,6 +49,22 @@ extension HTTPTransportConfiguration {
         return path
     }
 
+    /// The directories of `SSL_CERT_DIR` (a `:`-separated list, as OpenSSL reads it), when set.
+    public static func environmentTrustRootDirectories(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        guard let list = environment["SSL_CERT_DIR"] else { return [] }
+        return list.split(separator: ":").map(String.init).filter { !$0.isEmpty }
+    }
+
+    /// Why `path` cannot serve as a directory of CA certificates (missing, not a directory,
+    /// unreadable), or nil when it can. Cheap: no TLS library is loaded.
+    public static func problemWithTrustRootDirectory(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such directory" }
+        guard isDirectory.boolValue else { return "is not a directory (SSL_CERT_DIR names directories; SSL_CERT_FILE a file)" }
+        guard FileManager.default.isReadableFile(atPath: path) else { return "cannot be read" }
+        return nil
+    }
+
     /// Why `path` cannot serve as a file of CA certificates (missing, unreadable, or without a
     /// PEM certificate in it), or nil when it looks like one. Cheap: no TLS library is loaded.
     public static func problemWithTrustRootFile(_ path: String) -> String? {
@@ -65,7 +84,7 @@ extension HTTPTransportConfiguration {
     public static func checkHeader(name: String, value: String) throws(TransportError) {
         guard !name.isEmpty, !(name + value).utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }),
               !name.utf8.contains(where: { $0 == 0x3A || $0 <= 0x20 || $0 >= 0x7F }) else {
-            throw .network("refusing to send header \"\(TerminalSafety.sanitize(name))\": CR, LF or a bad name")
+            throw .refused("refusing to send header \"\(TerminalSafety.sanitize(name))\": CR, LF or a bad name")
         }
     }
 }

@@ -8,7 +8,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public var baseDelay: TimeInterval
     /// No backoff wait is longer than this.
     public var maxDelay: TimeInterval
-    /// A server's `Retry-After` is honoured up to this many seconds.
+    /// A server's `Retry-After` is waited up to this many seconds; a longer one is not retried
+    /// (a retry before the server's time would meet the same answer): the answer is returned,
+    /// and the error says how long the server asked to wait.
     public var retryAfterCap: TimeInterval
     /// Statuses worth another try: the API's "server is over capacity" and rate limiting.
     public var retryableStatuses: Set<Int>
@@ -93,6 +95,8 @@ public struct RetryingTransport: HTTPTransport {
             try Task.checkCancellation()
             let reason: String
             var retryAfter: TimeInterval?
+            var lastResponse: HTTPResponse?
+            var lastError: TransportError?
             do {
                 let response = try await base.send(request)
                 guard policy.retryableStatuses.contains(response.status), attempt < policy.maxAttempts else {
@@ -100,10 +104,19 @@ public struct RetryingTransport: HTTPTransport {
                 }
                 reason = "HTTP \(response.status)"
                 retryAfter = response.retryAfter
+                lastResponse = response
             } catch let error as TransportError where error.isTransient && attempt < policy.maxAttempts {
                 reason = error.description
+                lastError = error
             }
+            // A server that asks for a longer pause than the cap, or a wait that would outlast the
+            // statement: no retry, the answer (or the error) goes up as it is, to be reported.
+            let outlasts = retryAfter.map { $0 > policy.retryAfterCap } ?? false
             let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter, unit: random())
+            if outlasts || request.deadline.map({ Date().addingTimeInterval(delay) > $0 }) ?? false {
+                if let last = lastResponse { return last }
+                throw lastError ?? TransportError.network("gave up before the statement's time budget ran out")
+            }
             onRetry?(RetryEvent(request: request.description, attempt: attempt, reason: reason, delay: delay))
             try await sleep(delay)
             attempt += 1

@@ -17,6 +17,10 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The TLS handshake with `host` failed: its certificate is not trusted, expired, not for
     /// that host, or the two sides share no protocol. Never retried, never skipped.
     case tls(host: String, problem: String)
+    /// The request was not sent, for the reason given: it would have carried a credential in
+    /// cleartext through a proxy, a header that could smuggle in another, or there is no HTTP
+    /// client to send it (libcurl missing). Never retried: trying again cannot change it.
+    case refused(String)
 
     /// A failure status, with the URL and message redacted on the way in: even `dump(error)`
     /// cannot show the key.
@@ -39,6 +43,8 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
             return "response body larger than \(Self.formatBytes(limit)): \(Self.redactKey(in: url))"
         case let .tls(host, problem):
             return "TLS error with \(host): \(Self.redactKey(in: problem))"
+        case let .refused(reason):
+            return Self.redactKey(in: reason)
         }
     }
 
@@ -53,6 +59,7 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .malformedBody(text): return .malformedBody(r(text))
         case let .tooLarge(url, limit): return .tooLarge(url: r(url), limit: limit)
         case let .tls(host, problem): return .tls(host: host, problem: r(problem))
+        case let .refused(reason): return .refused(r(reason))
         }
     }
 
@@ -61,7 +68,7 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .network, .timeout: return true
         case .http(let status, _, _): return status == 503 || status == 429
-        case .malformedBody, .tooLarge, .tls: return false
+        case .malformedBody, .tooLarge, .tls, .refused: return false
         }
     }
 

@@ -29,6 +29,9 @@ public enum Literal: Sendable, Hashable {
     case duration(String)
     /// `2024-01-01`, `2024-01-01T20:00Z`: resolved by the checker.
     case dateTime(String)
+    /// A calendar period after `in`/`not in`: `this-year`, `2026-03`, `2026-W10`, `2026`,
+    /// `2026-03-14`, `today`: resolved by the checker to its first and last instant.
+    case period(String)
 }
 
 /// Binary operators, loosest first: `or`, `and`, then the comparisons.

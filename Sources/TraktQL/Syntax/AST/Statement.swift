@@ -7,6 +7,8 @@ public struct Statement: Sendable, Hashable {
         case explain(Query)
         /// `let NAME = value`: a variable, used as `$NAME`.
         case `let`(name: Identifier, value: QualifierValue)
+        /// `let NAME = activity …`: a variable holding the query's answer (its one column).
+        case letQuery(name: Identifier, query: Query)
         /// `set OPTION = value`: a session setting.
         case set(name: Identifier, value: QualifierValue)
         /// `.name arg…`: a meta-command.

@@ -6,7 +6,9 @@ import Foundation
 /// Polls every `interval` seconds; a 429 slow-down adds ``slowDownStep`` to the interval (or
 /// waits the server's `Retry-After`, when longer) for the rest of the flow. Pending (400) goes
 /// on polling; denial (418), expiry (410, or `expires_in` passing), an unknown (404) or used
-/// (409) code end it with an ``OAuthError``. Cancelling the task stops it at once
+/// (409) code end it with an ``OAuthError``. No wait goes past the code's expiry, and the
+/// server's numbers are clamped (``DeviceCode/intervalRange``, ``DeviceCode/longestLifetime``).
+/// Cancelling the task stops it at once
 /// (`CancellationError`), with nothing saved: saving is the caller's business.
 public struct DeviceFlow: Sendable {
     public let client: OAuthClient
@@ -33,26 +35,44 @@ public struct DeviceFlow: Sendable {
     }
 
     /// Polls until `code` is approved and returns the token, or throws why not.
+    ///
+    /// Every wait ends by the code's expiry: a wait the server asks for (`Retry-After` on a
+    /// slow-down) that reaches past it ends the flow at once with ``OAuthError/Kind/expired``,
+    /// instead of sleeping until after the code is dead.
     public func waitForApproval(_ code: DeviceCode, onEvent: @Sendable (Event) -> Void = { _ in }) async throws -> OAuthToken {
         let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(Int64(code.expiresIn * 1000))
-        var interval = intervalOverride ?? code.interval
+        let lifetime = OutsideNumber.clamp(code.expiresIn, to: 0...DeviceCode.longestLifetime)
+        let deadline = clock.now + OutsideNumber.duration(seconds: lifetime, upTo: DeviceCode.longestLifetime)
+        var interval = intervalOverride.map { OutsideNumber.clamp($0, to: 0...DeviceCode.intervalRange.upperBound) }
+            ?? OutsideNumber.clamp(code.interval, to: DeviceCode.intervalRange)
         var polls = 0
+        func remaining() -> TimeInterval {
+            let left = deadline - clock.now
+            return max(0, Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)
+        }
+        func expired(_ detail: String = "") -> OAuthError {
+            OAuthError(.expired, "the code \(code.userCode) expired before it was approved\(detail); start again with `\(OAuthError.loginCommand)`")
+        }
         while true {
-            // Wait first: the user has only just been shown the code.
-            try await clock.sleep(for: .milliseconds(Int64(interval * 1000)))
-            if clock.now >= deadline {
-                throw OAuthError(.expired, "the code \(code.userCode) expired before it was approved; start again with `traktql auth login`")
-            }
+            // Wait first: the user has only just been shown the code. Never past the expiry.
+            let left = remaining()
+            if left <= 0 { throw expired() }
+            try await clock.sleep(for: OutsideNumber.duration(seconds: min(interval, left), upTo: DeviceCode.longestLifetime))
+            if clock.now >= deadline { throw expired() }
             polls += 1
             switch try await client.poll(code) {
             case .token(let token):
                 return token
             case .pending:
-                let left = deadline - clock.now
-                onEvent(.pending(poll: polls, remaining: max(0, Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)))
+                onEvent(.pending(poll: polls, remaining: remaining()))
             case .slowDown(let retryAfter):
-                interval = max(interval + slowDownStep, retryAfter ?? 0)
+                let asked = retryAfter.map { OutsideNumber.clamp($0, to: 0...1e12) } ?? 0
+                let left = remaining()
+                if asked >= left {
+                    throw expired(" (the server asked to wait \(OutsideNumber.wholeSeconds(asked, rounding: .up)) s before polling again, "
+                                  + "and the code had \(OutsideNumber.wholeSeconds(left, rounding: .down)) s left)")
+                }
+                interval = max(interval + slowDownStep, asked)  // below the time left, so bounded
                 onEvent(.slowDown(interval: interval))
             }
         }

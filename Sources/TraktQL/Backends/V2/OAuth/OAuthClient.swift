@@ -54,15 +54,7 @@ public struct OAuthClient: Sendable {
     public func requestDeviceCode() async throws -> DeviceCode {
         let response = try await post("/oauth/device/code", ["client_id": clientID])
         guard response.status == 200 else { throw failure(response, doing: "asking for a device code") }
-        guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-              let device = object["device_code"] as? String, !device.isEmpty,
-              let user = object["user_code"] as? String, !user.isEmpty,
-              let url = object["verification_url"] as? String
-        else { throw OAuthError(.network, "the server's device code answer is not the expected JSON") }
-        let expiresIn = (object["expires_in"] as? NSNumber)?.doubleValue ?? 600
-        let interval = (object["interval"] as? NSNumber)?.doubleValue ?? 5
-        return DeviceCode(deviceCode: device, userCode: user, verificationURL: url,
-                          expiresIn: expiresIn.isFinite ? max(0, expiresIn) : 600, interval: interval.isFinite ? min(max(0, interval), 300) : 5)
+        return try DeviceCode(answer: response.body)
     }
 
     /// What one poll of `POST /oauth/device/token` found.
@@ -81,10 +73,7 @@ public struct OAuthClient: Sendable {
         let response = try await post("/oauth/device/token", body)
         switch response.status {
         case 200:
-            guard let token = OAuthToken(tokenResponse: response.body, server: serverIdentity) else {
-                throw OAuthError(.network, "the server's token answer is not the expected JSON")
-            }
-            return .token(token)
+            return .token(try OAuthToken(tokenResponse: response.body, server: serverIdentity))
         case 400: return .pending
         case 429: return .slowDown(retryAfter: response.retryAfter)
         case 404: throw OAuthError(.invalidCode, "the server does not know this device code (404); start again with `traktql auth login`")
@@ -109,10 +98,13 @@ public struct OAuthClient: Sendable {
             throw OAuthError(.invalidGrant, "the saved login was refused by the server (its refresh token is used up or revoked)")
         }
         guard response.status == 200 || response.status == 201 else { throw failure(response, doing: "refreshing the login") }
-        guard let fresh = OAuthToken(tokenResponse: response.body, server: serverIdentity) else {
-            throw OAuthError(.network, "the server's token answer is not the expected JSON")
+        do {
+            return try OAuthToken(tokenResponse: response.body, server: serverIdentity, previousRefreshToken: token.refreshToken)
+        } catch {
+            // The refresh token was probably spent by this request: say what that means.
+            throw OAuthError(.network, error.message + " while refreshing the login; the saved login may be used up: "
+                                + "if the next command says so, log in again with `traktql auth login`")
         }
-        return fresh
     }
 
     /// `POST /oauth/revoke`: the access token (and its refresh token) stop working.
@@ -199,12 +191,33 @@ public struct DeviceCode: Sendable, Equatable, CustomStringConvertible {
     /// Seconds to wait between polls.
     public var interval: TimeInterval
 
+    /// The longest a code is waited for (Trakt's codes last 600 s): a server saying `1e300`
+    /// must not keep traktql polling for ever.
+    public static let longestLifetime: TimeInterval = 3600
+    /// The range of polling intervals taken from a server: at least 1 s (RFC 8628 says 5 s by
+    /// default; `interval: 0` must not poll in a tight loop), at most 5 minutes.
+    public static let intervalRange: ClosedRange<TimeInterval> = 1...300
+
     public init(deviceCode: String, userCode: String, verificationURL: String, expiresIn: TimeInterval, interval: TimeInterval) {
         self.deviceCode = deviceCode
         self.userCode = userCode
         self.verificationURL = verificationURL
         self.expiresIn = expiresIn
         self.interval = interval
+    }
+
+    /// The JSON body of `POST /oauth/device/code`. `expires_in` is clamped to 1 s…
+    /// ``longestLifetime`` (600 when missing), `interval` to ``intervalRange`` (5 when missing).
+    public init(answer body: Data) throws(OAuthError) {
+        let object = try? JSONReader.parse(body, maxDepth: 16)
+        guard let object, case .object = object,
+              let device = object["device_code"]?.stringValue, !device.isEmpty,
+              let user = object["user_code"]?.stringValue, !user.isEmpty,
+              let url = object["verification_url"]?.stringValue
+        else { throw OAuthError(.network, "the server's device code answer is not the expected JSON") }
+        let expiresIn = OutsideNumber.double(object["expires_in"]).map { OutsideNumber.clamp($0, to: 1...Self.longestLifetime) } ?? 600
+        let interval = OutsideNumber.double(object["interval"]).map { OutsideNumber.clamp($0, to: Self.intervalRange) } ?? 5
+        self.init(deviceCode: device, userCode: user, verificationURL: url, expiresIn: expiresIn, interval: interval)
     }
 
     /// The verification URL with the code filled in (`https://trakt.tv/activate/ABCD1234`), for a QR code.
@@ -214,5 +227,5 @@ public struct DeviceCode: Sendable, Equatable, CustomStringConvertible {
         return base + "/" + userCode
     }
 
-    public var description: String { "DeviceCode(user code: \(userCode), \(verificationURL), expires in \(Int(expiresIn)) s)" }
+    public var description: String { "DeviceCode(user code: \(userCode), \(verificationURL), expires in \(OutsideNumber.wholeSeconds(expiresIn)) s)" }
 }

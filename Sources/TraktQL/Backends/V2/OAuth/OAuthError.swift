@@ -51,7 +51,11 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    static let loginHint = "run `traktql auth login`"
+    /// The command that logs in, as hints spell it (`run \`traktql auth login\``). The shell's
+    /// REPL shows its own `.login` in its place.
+    public static let loginCommand = "traktql auth login"
+
+    static let loginHint = "run `\(loginCommand)`"
 
     public static func notLoggedIn(_ why: String) -> OAuthError {
         OAuthError(.notLoggedIn, "not logged in to Trakt v2 (\(why)); \(loginHint)")

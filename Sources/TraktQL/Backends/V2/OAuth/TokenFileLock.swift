@@ -32,7 +32,36 @@ public struct TokenFileLock: ~Copyable {
     public static func acquire(for store: TokenStore, timeout: TimeInterval) async throws -> TokenFileLock {
         try store.prepareDirectory()
         let path = store.lockPath
-        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = try openLockFile(path)
+        let deadline = ContinuousClock.now + OutsideNumber.duration(seconds: timeout)
+        while true {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return TokenFileLock(fd: fd, path: path) }
+            let code = errno
+            if code == EINTR { continue }
+            guard code == EWOULDBLOCK || code == EAGAIN else {
+                close(fd)
+                throw OAuthError(.tokenFile, "cannot lock \(path): \(String(cString: strerror(code)))")
+            }
+            guard ContinuousClock.now < deadline else {
+                close(fd)
+                throw OAuthError(
+                    .lockTimeout,
+                    "another traktql has been renewing the saved login for more than \(OutsideNumber.wholeSeconds(timeout)) s (it holds \(path)); "
+                        + "try again when it is done")
+            }
+            do {
+                try await Task.sleep(for: pollInterval)
+            } catch {
+                close(fd)
+                throw CancellationError()
+            }
+        }
+    }
+
+    /// Opens (creating) the lock file and checks it: a plain file of ours, 0600, never through a
+    /// symbolic link, never waiting on a FIFO planted there.
+    private static func openLockFile(_ path: String) throws(OAuthError) -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0o600)
         if fd < 0 {
             let code = errno
             if code == ELOOP { throw OAuthError(.tokenFile, "refusing the lock file \(path): it is a symbolic link; remove it") }
@@ -47,29 +76,14 @@ public struct TokenFileLock: ~Copyable {
             close(fd)
             throw OAuthError(.tokenFile, "refusing the lock file \(path): \(problem)")
         }
-        let deadline = ContinuousClock.now + .milliseconds(Int64((max(0, timeout) * 1000).rounded()))
-        while true {
-            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return TokenFileLock(fd: fd, path: path) }
-            let code = errno
-            if code == EINTR { continue }
-            guard code == EWOULDBLOCK || code == EAGAIN else {
-                close(fd)
-                throw OAuthError(.tokenFile, "cannot lock \(path): \(String(cString: strerror(code)))")
-            }
-            guard ContinuousClock.now < deadline else {
-                close(fd)
-                throw OAuthError(
-                    .lockTimeout,
-                    "another traktql has been renewing the saved login for more than \(Int(timeout.rounded())) s (it holds \(path)); "
-                        + "try again when it is done")
-            }
-            do {
-                try await Task.sleep(for: pollInterval)
-            } catch {
-                close(fd)
-                throw CancellationError()
-            }
-        }
+        return fd
+    }
+
+    /// Checks that the lock of `store` could be taken (its file opens and is safe) without
+    /// taking it: `auth login` checks this before it asks for a device code.
+    static func checkUsable(for store: TokenStore) throws(OAuthError) {
+        try store.prepareDirectory()
+        close(try openLockFile(store.lockPath))
     }
 
     private init(fd: Int32, path: String) {

@@ -4,6 +4,7 @@ import TraktEmulator
 import TraktEmulatorServer
 
 @testable import TraktQL
+import TraktQLCurl
 
 /// The device flow, refresh and revoke against the real emulator on loopback (one server per
 /// approval mode: auto, deny, manual; and one with a polling interval, for slow-down).
@@ -27,7 +28,7 @@ import TraktEmulatorServer
     static let shortLived = server(.manual, lifetime: 1)
 
     static func client(_ server: Task<EmulatorServer, any Error>, secret: String = secret) async throws -> OAuthClient {
-        try OAuthClient(baseURL: try await server.value.baseURL, clientID: clientID, clientSecret: secret, transport: SocketHTTPTransport())
+        try OAuthClient(baseURL: try await server.value.baseURL, clientID: clientID, clientSecret: secret, transport: CurlTransport())
     }
 
     static func flow(_ server: Task<EmulatorServer, any Error>, every interval: TimeInterval = 0.05) async throws -> DeviceFlow {
@@ -139,7 +140,7 @@ import TraktEmulatorServer
         let body = try JSONSerialization.data(withJSONObject: ["user": other])
         let request = HTTPRequest(method: "POST", url: server.baseURL.appendingPathComponent("emulator/approve/\(code.userCode)"),
                                   headers: ["Content-Type": "application/json"], body: body, timeout: 10)
-        let approved = try await SocketHTTPTransport().send(request)
+        let approved = try await CurlTransport().send(request)
         #expect(approved.status == 200, "\(String(decoding: approved.body, as: UTF8.self))")
         if approved.status != 200 { waiting.cancel() }
         let token = try await waiting.value
@@ -243,11 +244,11 @@ import TraktEmulatorServer
 
     @Test func tokensGoOnlyToLoopbackOverPlainHTTP() throws {
         for url in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:2", "https://api.trakt.tv"] {
-            _ = try OAuthClient(baseURL: URL(string: url)!, clientID: "x", clientSecret: nil, transport: SocketHTTPTransport())
+            _ = try OAuthClient(baseURL: URL(string: url)!, clientID: "x", clientSecret: nil, transport: CurlTransport())
         }
         for url in ["http://api.trakt.tv", "http://192.168.1.10:8080", "http://127.0.0.1.evil.example", "ftp://127.0.0.1"] {
             #expect {
-                _ = try OAuthClient(baseURL: URL(string: url)!, clientID: "x", clientSecret: nil, transport: SocketHTTPTransport())
+                _ = try OAuthClient(baseURL: URL(string: url)!, clientID: "x", clientSecret: nil, transport: CurlTransport())
             } throws: { error in
                 let e = error as? OAuthError
                 return e?.kind == .insecureURL && e?.traktQLError.exitCode == 1

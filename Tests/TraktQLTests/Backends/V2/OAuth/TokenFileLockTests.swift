@@ -7,6 +7,7 @@ import TraktEmulator
 import TraktEmulatorServer
 
 @testable import TraktQL
+import TraktQLCurl
 
 /// The lock around "re-read, refresh, save" of the saved login (``TokenFileLock``): several
 /// sources refreshing one store at once make one refresh and all get its pair; a lock held too
@@ -25,7 +26,7 @@ import TraktEmulatorServer
     }
 
     static func client() async throws -> OAuthClient {
-        try OAuthClient(baseURL: try await server.value.baseURL, clientID: clientID, clientSecret: nil, transport: SocketHTTPTransport())
+        try OAuthClient(baseURL: try await server.value.baseURL, clientID: clientID, clientSecret: nil, transport: CurlTransport())
     }
 
     /// A store holding a real login of the emulator that is about to expire (inside the margin).
