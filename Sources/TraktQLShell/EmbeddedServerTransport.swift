@@ -23,7 +23,7 @@ struct EmbeddedServerTransport: HTTPTransport {
         let shown = TransportError.redactKey(in: request.url.absoluteString)
         guard let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false),
               let host = components.host, host == EmbeddedServer.placeholderURL.host else {
-            throw TransportError.network("the built-in emulator answers only \(EmbeddedServer.placeholderURL.absoluteString), not \(shown)")
+            throw TransportError.refused("the built-in emulator answers only \(EmbeddedServer.placeholderURL.absoluteString), not \(shown)")
         }
         let emulator: Emulator
         do {
