@@ -60,12 +60,28 @@ public struct EmulatorConfiguration: Sendable {
     /// True for 127.0.0.0/8, ::1 and "localhost" (the address parsed, not matched by prefix).
     public var isLoopback: Bool { Loopback.isLoopback(host) }
 
-    /// What stderr says when the server listens beyond this machine.
+    /// What stderr says when the server listens beyond this machine: who can read what through
+    /// v1 keys and passwords, and who can get an OAuth token for which account through v2.
     public var exposureWarning: String {
         let keys = apiKey == nil ? "any API key is accepted" : "only the configured API key is accepted"
-        return "trakt-emulator: listening on non-loopback address \(host): reachable from the network; \(keys), "
+        var text = "trakt-emulator: listening on non-loopback address \(OperatorText.printable(host)): reachable from the network; \(keys), "
             + "and every user's password is \"password-\" followed by the username (sent as its SHA-1): anyone who can connect can read every user's activity"
-            + (allowFaultHeader ? ", and X-Emulator-Fault lets any client stall or reset the server" : "")
+        let user = OperatorText.printable(v2.tokenUser ?? "justin")
+        var oauth: [String] = [v2.clientID == nil ? "any v2 client id is accepted" : "only the configured v2 client id is accepted"]
+        switch v2.deviceApproval {
+        case .auto:
+            oauth.append("every OAuth device code is approved by itself as \(user) (--device-approval auto), so anyone who can connect gets a token for that account")
+        case .manual:
+            let who = [v2.operatorSecret != nil ? "whoever holds the operator secret" : nil,
+                       v2.approveFromLoopback ? "anyone on this machine" : nil].compactMap { $0 }
+            oauth.append("OAuth device codes are approved by " + (who.isEmpty ? "nobody over HTTP" : who.joined(separator: " and ")) + " (POST /emulator/approve)")
+        case .deny:
+            oauth.append("OAuth device codes are denied")
+        }
+        if v2.clientSecret == nil { oauth.append("any OAuth client secret is accepted") }
+        if v2.accessToken != nil { oauth.append("the pre-issued --access-token never expires") }
+        text += "; OAuth (v2): " + oauth.joined(separator: ", ")
+        return text + (allowFaultHeader ? ", and X-Emulator-Fault lets any client stall or reset the server" : "")
     }
 }
 

@@ -72,6 +72,10 @@ public final class Emulator: Sendable {
             return response(failure(APIFailure(status: 405, message: "method not allowed (use GET or POST)")), head: false)
         }
         let head = request.method == "HEAD"
+        // As a production server behind a reverse proxy: repeated slashes are one, a trailing
+        // slash changes nothing (nginx's merge_slashes, Rails' routing).
+        var request = request
+        request.path = Self.normalizedPath(request.path)
         let path = request.path
         let isV2 = V2Service.owns(path: path)
         var route = Route.catalog
@@ -144,6 +148,26 @@ public final class Emulator: Sendable {
             break
         }
         return response(reply, head: head)
+    }
+
+    /// `path` with each run of slashes made one and a trailing slash removed (`/` stays `/`).
+    /// Percent-encoded slashes (`%2F`) are data, not separators, and stay as they are.
+    static func normalizedPath(_ path: String) -> String {
+        guard path.contains("//") || (path.utf8.count > 1 && path.hasSuffix("/")) else { return path }
+        var out = ""
+        out.reserveCapacity(path.utf8.count)
+        var previousWasSlash = false
+        for character in path {
+            if character == "/" {
+                if previousWasSlash { continue }
+                previousWasSlash = true
+            } else {
+                previousWasSlash = false
+            }
+            out.append(character)
+        }
+        if out.count > 1 && out.hasSuffix("/") { out.removeLast() }
+        return out.isEmpty ? "/" : out
     }
 
     /// The real API's account answers (420, 423, 426) with the headers it sends along.

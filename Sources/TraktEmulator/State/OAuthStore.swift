@@ -1,7 +1,16 @@
 import Foundation
 
-/// Tokens, refresh tokens, device codes and authorization codes issued by the emulator.
-/// In memory; one lock (OAuth calls are rare next to page reads).
+/// Tokens, refresh tokens, device codes and authorization codes issued by the emulator, and the
+/// client ids it has reported. In memory; one lock (OAuth calls are rare next to page reads).
+///
+/// Every secret comes from the system's CSPRNG (`SystemRandomNumberGenerator`), never from the
+/// dataset's seeded generator: people run the emulator as a Trakt sandbox, sometimes on a shared
+/// host, and a seeded secret would let one observed code (or the default seed alone) predict the
+/// next login's tokens. Only the dataset is deterministic.
+///
+/// What a client can make the store keep is bounded: expired device codes, authorization codes
+/// and tokens are purged, live device codes and authorization codes are capped, and only the
+/// first ``maximumReportedClients`` client ids are remembered.
 final class OAuthStore: @unchecked Sendable {
     struct Token {
         let user: Int
@@ -13,6 +22,8 @@ final class OAuthStore: @unchecked Sendable {
     struct DeviceCode {
         let userCode: String
         let created: Int64
+        /// Unix seconds after which polls answer 410 and the code may be purged.
+        let expires: Int64
         var polls = 0
         var lastPoll: Double?
         var approvedUser: Int?
@@ -20,28 +31,55 @@ final class OAuthStore: @unchecked Sendable {
         var used = false
     }
 
+    struct AuthorizationCode {
+        let user: Int
+        /// The `redirect_uri` the authorization request named (nil: it named none).
+        let redirectURI: String?
+        let expires: Int64
+    }
+
     enum PollResult: Equatable {
         case pending, invalid, used, expired, denied, slowDown
         case approved(user: Int)
     }
 
+    /// Live (unexpired) device codes at most: past it, `/oauth/device/code` answers 429.
+    static let maximumDeviceCodes = 10_000
+    /// Unredeemed, unexpired authorization codes at most: past it, `/oauth/authorize` answers 429.
+    static let maximumAuthorizationCodes = 10_000
+    /// Seconds an authorization code stays redeemable (RFC 6749 recommends at most 10 minutes).
+    static let authorizationCodeLifetime: Int64 = 600
+    /// Client ids remembered (and reported once each) at most; later ones are accepted but not
+    /// remembered, and the operator is told once.
+    static let maximumReportedClients = 1_000
+
     private let lock = NSLock()
     private var tokens: [String: Token] = [:]
-    /// refresh token → (user, used).
-    private var refreshTokens: [String: (user: Int, used: Bool)] = [:]
+    /// refresh token → user; a refresh token is removed when it is used.
+    private var refreshTokens: [String: Int] = [:]
     private var deviceCodes: [String: DeviceCode] = [:]
     private var userCodes: [String: String] = [:]
-    /// authorization code → user (single use).
-    private var authCodes: [String: Int] = [:]
-    private var counter: UInt64 = 0
-    private var rng: SplitMix64
+    /// authorization code → its user and redirect URI (single use).
+    private var authCodes: [String: AuthorizationCode] = [:]
     private var seenClients: Set<String> = []
+    private var clientsOverflowed = false
+    /// When expired tokens, device codes and authorization codes were last purged (Unix seconds):
+    /// each at most once a second, so that issuing stays O(1) however many are kept.
+    private var lastTokenPurge: Int64 = 0
+    private var lastDeviceCodePurge: Int64 = .min
+    private var lastAuthorizationCodePurge: Int64 = .min
 
-    init(seed: UInt64) { rng = SplitMix64(seed: seed, stream: 0x0A07) }
+    init() {}
 
-    private func hex(_ n: Int) -> String {
+    /// `n` hexadecimal digits from the system's CSPRNG.
+    private static func secret(hexDigits n: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
         var s = ""
-        while s.count < n { s += String(format: "%016llx", rng.next()) }
+        while s.count < n {
+            let word = generator.next() as UInt64
+            let digits = String(word, radix: 16)
+            s += String(repeating: "0", count: 16 - digits.count) + digits
+        }
         return String(s.prefix(n))
     }
 
@@ -49,9 +87,21 @@ final class OAuthStore: @unchecked Sendable {
         lock.locked { tokens[token] = Token(user: user, expires: nil, refresh: nil) }
     }
 
-    /// True the first time `client` is seen.
-    func firstSighting(ofClient client: String) -> Bool {
-        lock.locked { seenClients.insert(client).inserted }
+    /// What to tell the operator about `client`: `.new` the first time it is seen, `.overflow`
+    /// once when more than ``maximumReportedClients`` were seen, `.known` otherwise.
+    enum Sighting: Equatable { case new, known, overflow }
+
+    func sighting(ofClient client: String) -> Sighting {
+        lock.locked {
+            if seenClients.contains(client) { return .known }
+            if seenClients.count >= Self.maximumReportedClients {
+                if clientsOverflowed { return .known }
+                clientsOverflowed = true
+                return .overflow
+            }
+            seenClients.insert(client)
+            return .new
+        }
     }
 
     /// The user of a valid bearer token, nil when unknown, revoked or expired.
@@ -63,13 +113,21 @@ final class OAuthStore: @unchecked Sendable {
         }
     }
 
-    /// Issues a new access/refresh pair.
+    /// Issues a new access/refresh pair (and drops expired pairs, at most once a minute).
     func issue(user: Int, ttl: Int, now: Int64) -> (access: String, refresh: String) {
         lock.locked {
-            let access = hex(64)
-            let refresh = hex(64)
+            if now - lastTokenPurge >= 60 {
+                lastTokenPurge = now
+                for (key, token) in tokens {
+                    guard let expires = token.expires, expires <= now else { continue }
+                    tokens[key] = nil
+                    if let refresh = token.refresh { refreshTokens[refresh] = nil }
+                }
+            }
+            let access = Self.secret(hexDigits: 64)
+            let refresh = Self.secret(hexDigits: 64)
             tokens[access] = Token(user: user, expires: now + Int64(ttl), refresh: refresh)
-            refreshTokens[refresh] = (user, false)
+            refreshTokens[refresh] = user
             return (access, refresh)
         }
     }
@@ -77,11 +135,10 @@ final class OAuthStore: @unchecked Sendable {
     /// Consumes a refresh token (once): the user, or nil when unknown or already used.
     func redeem(refresh: String) -> Int? {
         lock.locked {
-            guard let r = refreshTokens[refresh], !r.used else { return nil }
-            refreshTokens[refresh] = (r.user, true)
+            guard let user = refreshTokens.removeValue(forKey: refresh) else { return nil }
             // The access token of the old pair stops working too.
             for (k, t) in tokens where t.refresh == refresh { tokens[k] = nil }
-            return r.user
+            return user
         }
     }
 
@@ -93,37 +150,52 @@ final class OAuthStore: @unchecked Sendable {
                 if let r = t.refresh { refreshTokens[r] = nil }
                 return true
             }
-            if let r = refreshTokens.removeValue(forKey: token) {
+            if refreshTokens.removeValue(forKey: token) != nil {
                 for (k, t) in tokens where t.refresh == token { tokens[k] = nil }
-                _ = r
                 return true
             }
             return false
         }
     }
 
-    func newDeviceCode(now: Int64) -> (device: String, user: String) {
+    /// A new device code and its user code, or nil when ``maximumDeviceCodes`` live codes exist
+    /// (expired ones are purged first).
+    func newDeviceCode(now: Int64, lifetime: Int) -> (device: String, user: String)? {
         lock.locked {
-            let device = hex(64)
+            if now != lastDeviceCodePurge {
+                lastDeviceCodePurge = now
+                for (key, code) in deviceCodes where now >= code.expires {
+                    deviceCodes[key] = nil
+                    userCodes[code.userCode] = nil
+                }
+            }
+            guard deviceCodes.count < Self.maximumDeviceCodes else { return nil }
+            let device = Self.secret(hexDigits: 64)
             let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+            var generator = SystemRandomNumberGenerator()
             var user = ""
             repeat {
-                user = String((0..<8).map { _ in alphabet[rng.below(alphabet.count)] })
+                user = String((0..<8).map { _ in alphabet.randomElement(using: &generator)! })
             } while userCodes[user] != nil
-            deviceCodes[device] = DeviceCode(userCode: user, created: now)
+            deviceCodes[device] = DeviceCode(userCode: user, created: now, expires: now + Int64(max(0, lifetime)))
             userCodes[user] = device
             return (device, user)
         }
     }
 
+    /// How many device codes are kept (live or not yet purged).
+    var deviceCodeCount: Int { lock.locked { deviceCodes.count } }
+    /// How many authorization codes are kept (unredeemed, live or not yet purged).
+    var authorizationCodeCount: Int { lock.locked { authCodes.count } }
+
     /// One poll of `POST /oauth/device/token`.
     func poll(
-        device: String, now: Int64, monotonic: Double, lifetime: Int, interval: Int, approval: DeviceApproval, tokenUser: Int
+        device: String, now: Int64, monotonic: Double, interval: Int, approval: DeviceApproval, tokenUser: Int
     ) -> PollResult {
         lock.locked {
             guard var d = deviceCodes[device] else { return .invalid }
             if d.used { return .used }
-            if now >= d.created + Int64(lifetime) { return .expired }
+            if now >= d.expires { return .expired }
             if let last = d.lastPoll, interval > 0, monotonic - last < Double(interval) {
                 d.lastPoll = monotonic
                 deviceCodes[device] = d
@@ -148,25 +220,36 @@ final class OAuthStore: @unchecked Sendable {
         }
     }
 
-    /// `POST /emulator/approve/{user_code}`: false when the code is unknown.
-    func approve(userCode: String, user: Int) -> Bool {
+    /// `POST /emulator/approve/{user_code}`: false when the code is unknown or expired.
+    func approve(userCode: String, user: Int, now: Int64) -> Bool {
         lock.locked {
-            guard let device = userCodes[userCode.uppercased()], var d = deviceCodes[device] else { return false }
+            guard let device = userCodes[userCode.uppercased()], var d = deviceCodes[device], now < d.expires else { return false }
             d.approvedUser = user
             deviceCodes[device] = d
             return true
         }
     }
 
-    func newAuthorizationCode(user: Int) -> String {
+    /// A new authorization code for `user`, or nil when ``maximumAuthorizationCodes``
+    /// unredeemed codes exist (expired ones are purged first).
+    func newAuthorizationCode(user: Int, redirectURI: String?, now: Int64) -> String? {
         lock.locked {
-            let code = hex(32)
-            authCodes[code] = user
+            if now != lastAuthorizationCodePurge {
+                lastAuthorizationCodePurge = now
+                for (key, code) in authCodes where now >= code.expires { authCodes[key] = nil }
+            }
+            guard authCodes.count < Self.maximumAuthorizationCodes else { return nil }
+            let code = Self.secret(hexDigits: 32)
+            authCodes[code] = AuthorizationCode(user: user, redirectURI: redirectURI, expires: now + Self.authorizationCodeLifetime)
             return code
         }
     }
 
-    func redeem(authorizationCode code: String) -> Int? {
-        lock.locked { authCodes.removeValue(forKey: code) }
+    /// Consumes an authorization code (once, before it expires).
+    func redeem(authorizationCode code: String, now: Int64) -> AuthorizationCode? {
+        lock.locked {
+            guard let found = authCodes.removeValue(forKey: code), now < found.expires else { return nil }
+            return found
+        }
     }
 }

@@ -31,7 +31,7 @@ extension Emulator {
 
     func acceptKey(_ key: String) -> Bool {
         guard let expected = configuration.apiKey else { return true }
-        return key == expected
+        return ConstantTime.equals(key, expected)
     }
 
     /// The authenticated user, nil when no credentials were sent; throws 401 on bad ones.
@@ -56,7 +56,7 @@ extension Emulator {
         guard let (username, password) = credentials else { return nil }
         guard let u = dataset.userByName[username.lowercased()] else { throw .failedAuth }
         let expected = SHA1.hex(Dataset.password(forUsername: dataset.users[u].username))
-        guard password.lowercased() == expected else { throw .failedAuth }
+        guard ConstantTime.equals(password.lowercased(), expected) else { throw .failedAuth }
         return u
     }
 

@@ -105,7 +105,7 @@ final class V2Service: Sendable {
         self.settings = settings
         self.pinnedClock = pinnedClock
         fragments = V2Fragments(dataset: dataset)
-        let store = OAuthStore(seed: dataset.seed)
+        let store = OAuthStore()
         let user = settings.tokenUser.flatMap { dataset.userByName[$0.lowercased()] } ?? 0
         if let t = settings.accessToken { store.addPermanent(token: t, user: user) }
         oauth = store
@@ -218,9 +218,22 @@ final class V2Service: Sendable {
 
     func checkClient(_ key: String) throws(V2Error) {
         if let expected = settings.clientID {
-            guard key == expected else { throw V2Error(status: 403, code: "forbidden", message: "invalid API key (unknown client id)") }
-        } else if oauth.firstSighting(ofClient: key) {
-            settings.onNewClient?(key)
+            guard ConstantTime.equals(key, expected) else { throw V2Error(status: 403, code: "forbidden", message: "invalid API key (unknown client id)") }
+        } else {
+            reportSighting(ofClient: key)
+        }
+    }
+
+    /// Tells the operator about a client id seen for the first time (made safe to print), and
+    /// once that no more are remembered.
+    func reportSighting(ofClient id: String) {
+        switch oauth.sighting(ofClient: id) {
+        case .new:
+            settings.onNotice?("v2 client id '\(OperatorText.printable(id))' accepted (no --client-id set)")
+        case .overflow:
+            settings.onNotice?("more than \(OAuthStore.maximumReportedClients) v2 client ids seen; further new ones are accepted but not reported")
+        case .known:
+            break
         }
     }
 
