@@ -3,6 +3,7 @@ import Testing
 @testable import TraktEmulator
 import TraktEmulatorServer
 @testable import TraktQL
+import TraktQLCurl
 
 /// v2 answers that used to be silently wrong or silently partial, against the emulator over
 /// loopback: the cache keyed by who asks, the one-page default said with its numbers, a rate
@@ -29,6 +30,7 @@ import TraktEmulatorServer
             retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.05), requestTimeout: 10)
         configuration.v2 = V2Credentials(clientID: V2TestServer.clientID, clientSecret: V2TestServer.clientSecret, bearer: bearer)
         configuration.checksNamesWithServerCatalog = false
+        configuration.transport = CurlTransport.retrying(for: configuration)
         return Engine(configuration: configuration)
     }
 
