@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "TraktQL", targets: ["TraktQL"]),
         .library(name: "TraktQLCurl", targets: ["TraktQLCurl"]),
         .library(name: "TraktEmulator", targets: ["TraktEmulator"]),
+        .library(name: "TraktEmulatorServer", targets: ["TraktEmulatorServer"]),
         .executable(name: "traktql", targets: ["traktql"]),
         .executable(name: "trakt-emulator", targets: ["trakt-emulator"]),
     ],
@@ -36,10 +37,17 @@ let package = Package(
         // HTTP/2, body cap, timeouts, cancellation). Kept out of TraktQL, which stays Foundation-only.
         .target(name: "TraktQLCurl", dependencies: ["TraktQL", "TraktProtocol", "CCurl"]),
 
-        // The v1 activity API server over a deterministic generated dataset.
+        // The emulator core: a deterministic generated dataset and the Trakt v1, v2 and OAuth
+        // APIs over it, answering plain request values with plain response values. Foundation
+        // and TraktProtocol only: no server, so traktql can call it in-process.
+        .target(name: "TraktEmulator", dependencies: ["TraktProtocol"]),
+
+        // The emulator's HTTP server (Hummingbird, HummingbirdTLS): sockets, TLS, timeouts and
+        // the connection faults, in front of the core. Used by trakt-emulator and the tests.
         .target(
-            name: "TraktEmulator",
+            name: "TraktEmulatorServer",
             dependencies: [
+                "TraktEmulator",
                 "TraktProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -58,16 +66,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "trakt-emulator",
-            dependencies: ["TraktEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TraktEmulatorServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "TraktProtocolTests", dependencies: ["TraktProtocol"]),
         .testTarget(
             name: "TraktQLTests",
-            dependencies: ["TraktQL", "TraktQLCurl", "TraktEmulator", "TestSupport"],
+            dependencies: ["TraktQL", "TraktQLCurl", "TraktEmulator", "TraktEmulatorServer", "TestSupport"],
             exclude: ["Golden"]
         ),
-        .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator"]),
+        .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator", "TraktEmulatorServer"]),
         // Helpers shared by test targets (child processes with bounded waits, throwaway
         // certificate authorities made by openssl, a CONNECT proxy).
         .target(
@@ -78,7 +86,7 @@ let package = Package(
             ],
             path: "Tests/Support"
         ),
-        .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell", "TestSupport"]),
+        .testTarget(name: "TraktQLShellTests", dependencies: ["TraktQLShell", "TraktEmulatorServer", "TestSupport"]),
         .testTarget(
             name: "TraktQLCurlTests",
             dependencies: [
@@ -88,7 +96,7 @@ let package = Package(
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulator", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulator", "TraktEmulatorServer", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -40,6 +40,7 @@ let package = Package(
                 .product(name: "TraktQL", package: "traktql"),
                 .product(name: "TraktQLCurl", package: "traktql"),
                 .product(name: "TraktEmulator", package: "traktql"),
+                .product(name: "TraktEmulatorServer", package: "traktql"),
             ],
             path: "Benchmarks/Transport",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -3,7 +3,8 @@
 # libedit-dev and pkg-config (the REPL's line editor), libcurl4-openssl-dev (the HTTP client:
 # its headers to build, libcurl4 to run; traktql loads libcurl on its first call), tmux (the
 # terminal tests), openssl (the TLS tests make throwaway certificate authorities with it),
-# script and flock (terminal and history-locking tests).
+# script and flock (terminal and history-locking tests),
+# strace and python3 (tests: the built-in default opens no socket; an outside Python client).
 set -eu
 missing=""
 pkg-config --exists libedit 2>/dev/null || missing="$missing libedit-dev pkg-config"
@@ -12,6 +13,8 @@ command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 command -v script >/dev/null 2>&1 || missing="$missing bsdutils"
 command -v flock >/dev/null 2>&1 || missing="$missing util-linux"
+[ -x /usr/bin/strace ] || missing="$missing strace"
+[ -x /usr/bin/python3 ] || missing="$missing python3"
 [ -z "$missing" ] && exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -1,7 +1,6 @@
 import Foundation
 import TraktEmulator
 import TraktQL
-import TraktQLCurl
 
 /// `traktql auth login|status|logout` and the shell's `.login`, `.whoami`, `.logout`: the
 /// device-flow login of Trakt API v2, its saved token (``TokenStore``), and who it belongs to.
@@ -28,11 +27,9 @@ actor AuthSession {
     private var sessionToken: OAuthToken?
     /// The shell's own connection to the server (``ShellTransport/unretried``: the same trust
     /// roots, `--cacert` included, and proxies as queries; no retries, since a refresh sent twice
-    /// would spend its refresh token and log the user out); to the built-in emulator, a direct
-    /// socket.
-    private let transport: any HTTPTransport
-    /// The direct client to the built-in emulator, which this session starts and stops.
-    private let ownClient: CurlTransport?
+    /// would spend its refresh token and log the user out); nil for the built-in emulator, which
+    /// is called in this process (``EmbeddedServer/transport``).
+    private let transport: (any HTTPTransport)?
     /// Whether ``stop()`` stops ``embedded`` (the shell stops its own).
     private let ownsEmbedded: Bool
     /// Seconds added to the interval on a slow-down (tests shorten it).
@@ -70,16 +67,13 @@ actor AuthSession {
             }
             guard let transport else { throw Failure(message: "no connection to \(apiURL.absoluteString)", status: .usage) }
             self.transport = transport
-            self.ownClient = nil
             self.apiURL = apiURL
             self.clientID = clientID
             self.embedded = nil
             store = TokenStore(url: options.tokenFile ?? TokenStore.defaultLocation())
         } else {
-            // The built-in emulator is in this process: reached directly, never through a proxy.
-            let direct = CurlTransport(configuration: HTTPTransportConfiguration())
-            self.ownClient = direct
-            self.transport = direct
+            // The built-in emulator is in this process: called directly, no socket (client()).
+            self.transport = nil
             self.apiURL = nil
             self.clientID = options.clientID ?? "traktql"
             store = nil
@@ -89,25 +83,24 @@ actor AuthSession {
         }
     }
 
-    /// Stops the HTTP client and a built-in emulator this session started (call before the
-    /// process exits).
+    /// Stops a built-in emulator this session started (call before the process exits).
     func stop() async {
-        await ownClient?.shutdown()
         if ownsEmbedded { await embedded?.stop() }
     }
 
     private func client() async throws -> OAuthClient {
-        var base = apiURL
-        if base == nil, let embedded {
-            base = try await embedded.running().baseURL
+        if apiURL == nil, let embedded {
+            // The built-in emulator is in this process: its own transport, no socket.
+            return try OAuthClient(baseURL: EmbeddedServer.oauthURL, clientID: clientID, clientSecret: clientSecret, transport: embedded.transport)
         }
-        guard let base else { throw OAuthError(.network, "no server") }
+        guard let base = apiURL, let transport else { throw OAuthError(.network, "no server") }
         return try OAuthClient(baseURL: base, clientID: clientID, clientSecret: clientSecret, transport: transport)
     }
 
-    /// How messages name the server: its URL, or the built-in emulator.
+    /// How messages name the server: its URL, or the built-in emulator (in this process, so it
+    /// has no address).
     private func serverName(_ client: OAuthClient) -> String {
-        apiURL == nil ? "the built-in emulator at \(client.serverIdentity)" : client.serverIdentity
+        apiURL == nil ? "the built-in emulator" : client.serverIdentity
     }
 
     /// Server text (usernames, URLs) is sanitised for the terminal; line breaks are kept.
@@ -129,7 +122,7 @@ actor AuthSession {
         var flow = DeviceFlow(client: client)
         flow.slowDownStep = slowDownStep
         if embedded != nil && !quiet {
-            note("traktql: no API configured; logging in to the built-in emulator at \(client.baseURL.absoluteString), which approves codes by itself. "
+            note("traktql: no API configured; logging in to the built-in emulator (in this process), which approves codes by itself. "
                  + "The login lasts while this traktql runs and is not saved. Use --api-url (or TRAKT_API_URL) and --client-id for a real server.")
         }
         if accessTokenOverride != nil {
@@ -270,7 +263,7 @@ actor AuthSession {
         }
         redactor.learn(token)
         var client = try await client()
-        if let issuer = token.server, issuer != client.serverIdentity, let url = URL(string: issuer) {
+        if let issuer = token.server, issuer != client.serverIdentity, let url = URL(string: issuer), let transport {
             client = try OAuthClient(baseURL: url, clientID: clientID, clientSecret: clientSecret, transport: transport)
         }
         var revoked = true

@@ -2,14 +2,20 @@ import Foundation
 import TraktEmulator
 import TraktQL
 
-/// The built-in v1 emulator, used when no API URL is configured (the public v1 API no longer
+/// The built-in emulator, used when no API URL is configured (the public v1 API no longer
 /// exists, so this is what a new user meets first).
 ///
-/// It starts on first use, in-process on 127.0.0.1 and a free port, so statements that need no
-/// HTTP (`explain`, `let`, `set`) never pay for it. Requests are addressed to ``placeholderURL``
-/// and rewritten to the server's real address.
+/// It is the emulator core (`TraktEmulator`) in this process, called directly by
+/// ``EmbeddedServerTransport``: no port, no socket, no server to start or shut down. The core is
+/// made on first use, so statements that need no HTTP (`explain`, `let`, `set`) never pay for
+/// its dataset. Requests are addressed to ``placeholderURL``; `trakt-emulator` serves the same
+/// data over HTTP for curl and other clients.
 actor EmbeddedServer {
+    /// Where the engine addresses the built-in emulator. Nothing resolves or connects to it.
     static let placeholderURL = URL(string: "http://embedded.traktql.invalid")!
+    /// The same placeholder for the OAuth client, which sends tokens only over https:// (or
+    /// to loopback). In-process nothing travels at all; the transport serves both forms.
+    static let oauthURL = URL(string: "https://embedded.traktql.invalid")!
 
     private let seed: UInt64
     private let now: Date?
@@ -23,8 +29,9 @@ actor EmbeddedServer {
     static let tokenUser = "justin"
     /// The token `user:me` uses on the built-in v2 emulator (``tokenUser``'s), if any.
     nonisolated var preIssuedToken: String? { v2Token }
-    private var starting: Task<EmulatorServer, any Error>?
-    private(set) var server: EmulatorServer?
+    private var starting: Task<Emulator, Never>?
+    /// The core, once made (completion reads its catalog only when it exists).
+    private(set) var server: Emulator?
     /// Set by ``stop()``: a statement still winding down (after Ctrl-C) cannot start it again.
     private var stopped = false
 
@@ -46,12 +53,16 @@ actor EmbeddedServer {
     /// Any client id, device codes approved as justin on the second poll, polled every second.
     static let v2Defaults = V2Settings(deviceApproval: .auto, deviceInterval: 1)
 
-    /// The running server, starting it on the first call.
-    func running() async throws -> EmulatorServer {
+    /// The transport that answers requests for ``placeholderURL`` (and ``oauthURL``) from this
+    /// emulator, without retries.
+    nonisolated var transport: EmbeddedServerTransport { EmbeddedServerTransport(server: self) }
+
+    /// The core, made (its dataset generated) on the first call.
+    func running() async throws -> Emulator {
         if let server { return server }
         if stopped { throw StoppedError() }
         if starting == nil {
-            var configuration = EmulatorConfiguration(host: "127.0.0.1", port: 0, seed: seed, size: size, faults: faults, now: now)
+            var configuration = EmulatorConfiguration(seed: seed, size: size, faults: faults, now: now)
             var v2 = self.v2
             if let v2Token {
                 // Any client id; the token stands for a logged-in default user (user:me).
@@ -59,14 +70,15 @@ actor EmbeddedServer {
                 v2.tokenUser = Self.tokenUser
             }
             configuration.v2 = v2
-            starting = Task { try await EmulatorServer.start(configuration) }
+            starting = Task { Emulator(configuration) }
         }
-        let server = try await starting!.value
+        let server = await starting!.value
         if self.server == nil {
             self.server = server
             let name = api == .v1 ? "Trakt API v1" : "Trakt API v2, logged in as \(Self.tokenUser) (user:me)"
-            announce("traktql: no API configured; using the built-in emulator (\(name)) at \(server.baseURL.absoluteString) "
-                     + "(\(server.dataset.activityCount) activities, seed \(server.dataset.seed)). Use --api-url or TRAKT_API_URL for another server"
+            announce("traktql: no API configured; using the built-in emulator (\(name)) in this process "
+                     + "(\(server.dataset.activityCount) activities, seed \(server.dataset.seed)); `trakt-emulator` serves the same data over HTTP "
+                     + "for curl and other clients. Use --api-url or TRAKT_API_URL for another server"
                      + (api == .v1 ? ", --api v2 for v2." : ", --client-id for your Trakt account."))
         }
         return server
@@ -79,46 +91,16 @@ actor EmbeddedServer {
         return (dataset.catalogShows.map(\.slug), dataset.catalogMovies.map(\.slug), dataset.catalogUsers.map(\.username))
     }
 
-    /// Shuts the server down gracefully and waits until it has (see ``EmulatorServer/stop()``);
-    /// the process must not exit before this returns. A server still starting is awaited and
-    /// stopped too.
+    /// Ends this emulator's use: later calls fail with ``StoppedError``. There is no server to
+    /// shut down, so this returns at once (a dataset still being generated is left to finish).
     func stop() async {
         stopped = true
-        let running: EmulatorServer?
-        if let server {
-            running = server
-        } else {
-            running = try? await starting?.value
-        }
-        server = nil
         starting = nil
-        await running?.stop()
+        server = nil
     }
 }
 
 /// ``EmbeddedServer/running()`` after ``EmbeddedServer/stop()``.
 struct StoppedError: Error, CustomStringConvertible {
     var description: String { "the built-in emulator has been stopped" }
-}
-
-/// Sends requests for ``EmbeddedServer/placeholderURL`` to the embedded server.
-struct EmbeddedServerTransport: HTTPTransport {
-    let server: EmbeddedServer
-    let inner: any HTTPTransport
-
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let running: EmulatorServer
-        do {
-            running = try await server.running()
-        } catch {
-            throw TransportError.network("could not start the built-in emulator: \(error)")
-        }
-        var request = request
-        let placeholder = EmbeddedServer.placeholderURL.absoluteString
-        let text = request.url.absoluteString
-        if text.hasPrefix(placeholder), let url = URL(string: running.baseURL.absoluteString + text.dropFirst(placeholder.count)) {
-            request.url = url
-        }
-        return try await inner.send(request)
-    }
 }

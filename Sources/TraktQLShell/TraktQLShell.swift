@@ -189,8 +189,10 @@ public enum TraktQLShell {
                 if !quiet { Console.err(banner + "\n") }
             }
             embedded = server
-            // The built-in emulator is in this process: plain http:// to loopback, never through a proxy.
-            engineConfiguration.transport = EmbeddedServerTransport(server: server, inner: CurlTransport.retrying(for: engineConfiguration))
+            // The built-in emulator is the emulator core in this process: no socket, no proxy.
+            engineConfiguration.transport = RetryingTransport(
+                base: EmbeddedServerTransport(server: server, requestTimeout: engineConfiguration.requestTimeout),
+                policy: engineConfiguration.retryPolicy, onRetry: engineConfiguration.onRetry)
         }
         engineConfiguration.checksNamesWithServerCatalog = configuration.checksNames
         let engine = Engine(configuration: engineConfiguration)
@@ -242,8 +244,9 @@ public enum TraktQLShell {
             let session = Session(engine: engine, baseURL: shownURL, printer: printer, interactive: true, progress: progressLine, auth: auth)
             status = await REPL(session: session, embedded: embedded).run()
         }
-        // The built-in server shuts down before the process exits, whatever happened: exiting
-        // with connections still on its event loops is what used to crash (SIGILL).
+        // Clients with connections shut down before the process exits, whatever happened: exiting
+        // with connections still on NIO's event loops crashed (SIGILL). The built-in emulator
+        // has none (it is in this process); stopping it only ends its use.
         if case .success(let session) = auth { await session.stop() }
         await embedded?.stop()
         await network?.shutdown()

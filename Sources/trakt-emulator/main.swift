@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TraktEmulator
+import TraktEmulatorServer
 import TraktProtocol
 
 /// `trakt-emulator`: parses arguments and hands over to ``EmulatorServer``.
@@ -58,16 +59,31 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("client-id"), help: "v2: the app's client id (trakt-api-key). Default: any client id is accepted and printed.")
     var clientID: String?
 
-    @Option(name: .customLong("client-secret"), help: "v2: the app's client secret for /oauth/* (default: any).")
+    @Option(name: .customLong("client-secret"), help: "v2: the app's client secret for /oauth/* (default: any). Visible to other local users: prefer --client-secret-file.")
     var clientSecret: String?
 
-    @Option(name: .customLong("access-token"), help: "v2: a pre-issued bearer token for --token-user (never expires).")
+    @Option(name: .customLong("client-secret-file"), help: ArgumentHelp("v2: the client secret on the first line of FILE ('-' reads standard input).", valueName: "FILE"))
+    var clientSecretFile: String?
+
+    @Option(name: .customLong("access-token"), help: "v2: a pre-issued bearer token for --token-user (never expires). Visible to other local users: prefer --access-token-file.")
     var accessToken: String?
+
+    @Option(name: .customLong("access-token-file"), help: ArgumentHelp("v2: the pre-issued token on the first line of FILE ('-' reads standard input).", valueName: "FILE"))
+    var accessTokenFile: String?
+
+    @Option(name: .customLong("operator-secret-file"), help: ArgumentHelp("v2: POST /emulator/approve/{user_code} needs the secret on the first line of FILE, sent as Authorization: Bearer SECRET.", valueName: "FILE"))
+    var operatorSecretFile: String?
+
+    @Flag(name: .customLong("approve-from-loopback"), help: "v2: POST /emulator/approve/{user_code} from this machine needs no operator secret (anyone on this machine can then approve a login as any user).")
+    var approveFromLoopback = false
+
+    @Option(name: .customLong("redirect-uri"), help: "v2: the app's registered redirect URI: /oauth/authorize redirects only there, /oauth/token requires it (default urn:ietf:wg:oauth:2.0:oob).")
+    var redirectURI: String = V2Settings.outOfBandRedirect
 
     @Option(name: .customLong("token-user"), help: "v2: the user pre-issued and device-flow tokens belong to (default: justin).")
     var tokenUser: String?
 
-    @Option(name: .customLong("device-approval"), help: "v2 device flow: auto (approved on the poll after the first), manual (POST /emulator/approve/{user_code}) or deny.")
+    @Option(name: .customLong("device-approval"), help: "v2 device flow: auto (approved on the poll after the first), manual (POST /emulator/approve/{user_code}, with --operator-secret-file or --approve-from-loopback) or deny.")
     var deviceApproval: String = "auto"
 
     @Option(name: .customLong("token-ttl"), help: "v2: lifetime of issued access tokens, e.g. 7d, 24h, 3600s (default 7d).")
@@ -105,6 +121,18 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard idleTimeout.isFinite, idleTimeout > 0, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be more than 0 and at most 3600 seconds") }
         if apiKey != nil && apiKeyFile != nil { throw ValidationError("--api-key and --api-key-file contradict each other") }
+        if clientSecret != nil && clientSecretFile != nil { throw ValidationError("--client-secret and --client-secret-file contradict each other") }
+        if accessToken != nil && accessTokenFile != nil { throw ValidationError("--access-token and --access-token-file contradict each other") }
+        if [apiKeyFile, clientSecretFile, accessTokenFile, operatorSecretFile].filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("only one of the --…-file options can read standard input ('-')")
+        }
+        if deviceApproval == DeviceApproval.manual.rawValue && operatorSecretFile == nil && !approveFromLoopback {
+            throw ValidationError("--device-approval manual needs someone to approve codes: --operator-secret-file FILE (POST /emulator/approve with "
+                                  + "Authorization: Bearer SECRET) or --approve-from-loopback (anyone on this machine)")
+        }
+        guard !redirectURI.isEmpty, !redirectURI.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
+            throw ValidationError("--redirect-uri must be a URI without spaces or control characters")
+        }
         guard DatasetScale(rawValue: scale) != nil else { throw ValidationError("--scale must be small, default, large or huge") }
         guard (0...100_000).contains(sameSecondBurst) else { throw ValidationError("--same-second-burst must be 0...100000") }
         if let activities, !(0...16_000_000).contains(activities) {
@@ -127,49 +155,59 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         return f.date(from: s)
     }
 
-    /// The first line of `path` (`-`: standard input), trimmed.
-    static func readKeyFile(_ path: String) throws -> String {
+    /// The first line of `path` (`-`: standard input), trimmed; `option` names it in errors.
+    static func readKeyFile(_ path: String, option: String = "--api-key-file") throws -> String {
         let data: Data
         if path == "-" {
             data = FileHandle.standardInput.readData(ofLength: 65_537)
         } else {
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw ValidationError("--api-key-file: cannot read \(path)") }
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw ValidationError("\(option): cannot read \(path)") }
             data = handle.readData(ofLength: 65_537)
             try? handle.close()
         }
         guard data.count <= 65_536, let text = String(data: data, encoding: .utf8) else {
-            throw ValidationError("--api-key-file: \(path) is not a one-line text file")
+            throw ValidationError("\(option): \(path) is not a one-line text file")
         }
         let key = (text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !key.isEmpty else { throw ValidationError("--api-key-file: \(path) is empty") }
+        guard !key.isEmpty else { throw ValidationError("\(option): \(path) is empty") }
         return key
     }
 
     func run() async throws {
         var size = activities.map { DatasetSize(activities: $0) } ?? DatasetScale(rawValue: scale)!.size
         size.sameSecondBurst = sameSecondBurst
-        let key = try apiKeyFile.map(Self.readKeyFile) ?? apiKey
-        if apiKey != nil {
-            FileHandle.standardError.write(Data("trakt-emulator: warning: --api-key on the command line can be seen by other local users (ps); use --api-key-file\n".utf8))
+        let key = try apiKeyFile.map { try Self.readKeyFile($0) } ?? apiKey
+        let secret = try clientSecretFile.map { try Self.readKeyFile($0, option: "--client-secret-file") } ?? clientSecret
+        let token = try accessTokenFile.map { try Self.readKeyFile($0, option: "--access-token-file") } ?? accessToken
+        let operatorSecret = try operatorSecretFile.map { try Self.readKeyFile($0, option: "--operator-secret-file") }
+        let onArgv = [(apiKey, "--api-key"), (clientSecret, "--client-secret"), (accessToken, "--access-token")].filter { $0.0 != nil }.map(\.1)
+        if !onArgv.isEmpty {
+            let files = onArgv.map { $0 + "-file" }.joined(separator: ", ")
+            FileHandle.standardError.write(Data(("trakt-emulator: warning: \(onArgv.joined(separator: ", ")) on the command line can be seen by other "
+                                                 + "local users (ps); use \(files)\n").utf8))
         }
         var config = EmulatorConfiguration(
             host: host, port: port, seed: seed, size: size, apiKey: key, faults: try FaultSpec(parsing: faults),
             now: now.flatMap(Self.parseNow), convention: TimestampConvention(rawValue: convention)!, hostileText: hostileText,
             allowFaultHeader: allowFaultHeader, idleTimeout: .milliseconds(Int64((idleTimeout * 1000).rounded())))
         config.v2 = V2Settings(
-            clientID: clientID, clientSecret: clientSecret, accessToken: accessToken, tokenUser: tokenUser,
+            clientID: clientID, clientSecret: secret, accessToken: token, tokenUser: tokenUser,
             deviceApproval: DeviceApproval(rawValue: deviceApproval)!, tokenTTL: Self.seconds(tokenTTL)!,
             rateLimit: try RateLimit(parsing: rateLimit),
-            onNewClient: { id in FileHandle.standardError.write(Data("trakt-emulator: v2 client id '\(id)' accepted (no --client-id set)\n".utf8)) })
+            // The core makes what it reports safe to print (client ids are the clients' text).
+            onNotice: { line in FileHandle.standardError.write(Data("trakt-emulator: \(line)\n".utf8)) })
         config.v2.echoTokenInErrors = echoTokenInErrors
+        config.v2.operatorSecret = operatorSecret
+        config.v2.approveFromLoopback = approveFromLoopback
+        config.v2.redirectURI = redirectURI
         if let tlsCert, let tlsKey { config.tls = TLSFiles(certificatePath: tlsCert, keyPath: tlsKey) }
         if !config.isLoopback {
             FileHandle.standardError.write(Data((config.exposureWarning + "\n").utf8))
         }
         let server = try await EmulatorServer.start(config)
         if let tokenUser, !server.dataset.catalogUsers.contains(where: { $0.username.lowercased() == tokenUser.lowercased() }) {
-            FileHandle.standardError.write(Data("trakt-emulator: --token-user '\(tokenUser)' is not a user of this dataset\n".utf8))
+            FileHandle.standardError.write(Data("trakt-emulator: --token-user '\(OperatorText.printable(tokenUser))' is not a user of this dataset\n".utf8))
             throw ExitCode(64)
         }
         FileHandle.standardOutput.write(Data((server.baseURL.absoluteString + "\n").utf8))

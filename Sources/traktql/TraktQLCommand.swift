@@ -9,7 +9,7 @@ struct TraktQLCommand: AsyncParsableCommand {
         commandName: "traktql",
         abstract: "Query Trakt v1 activity with a small language; an interactive shell and a script runner.",
         discussion: """
-        With no FILE and no -c, traktql starts the interactive shell on a terminal, or runs the statements piped to standard input. With no API configured it starts the built-in v1 emulator on 127.0.0.1 (a deterministic dataset) and says so on stderr.
+        With no FILE and no -c, traktql starts the interactive shell on a terminal, or runs the statements piped to standard input. With no API configured it answers from the built-in v1 emulator, in this process (a deterministic dataset; trakt-emulator serves the same over HTTP), and says so on stderr.
 
         Settings come from flags, then environment variables (TRAKT_API_URL, TRAKT_API_KEY, TRAKT_USERNAME, TRAKT_PASSWORD), then $XDG_CONFIG_HOME/traktql/config.json (a JSON object with api_url, api_key, username, password, tz, format, convention, max_pages, cache_ttl, timeout, api, client_id, client_secret; keep it chmod 600). Secrets are best given with --api-key-file and --password-file.
 

@@ -37,10 +37,11 @@ struct AuthTerminalTests {
         return code.count == 8 && code.allSatisfy({ $0.isLetter || $0.isNumber }) ? code : nil
     }
 
-    static func post(_ url: String) async throws -> Int {
+    static func post(_ url: String, bearer: String? = nil) async throws -> Int {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let bearer { request.setValue("Bearer " + bearer, forHTTPHeaderField: "Authorization") }
         request.httpBody = Data("{}".utf8)
         let (_, response) = try await URLSession.shared.data(for: request)
         return (response as? HTTPURLResponse)?.statusCode ?? 0
@@ -56,11 +57,16 @@ struct AuthTerminalTests {
     }
 
     @Test func loginStatusLogout() async throws {
+        let home = try TemporaryDirectory()
+        // The operator approves codes with a secret (POST /emulator/approve); the app's secret is read from a file too.
+        let operatorSecret = "operator-" + UUID().uuidString
+        try (operatorSecret + "\n").write(toFile: home.path + "/operator", atomically: true, encoding: .utf8)
+        try (Self.secret + "\n").write(toFile: home.path + "/client-secret", atomically: true, encoding: .utf8)
         let emulator = try Emulator.start(arguments: [
-            "--scale", "small", "--client-id", Self.clientID, "--client-secret", Self.secret, "--device-approval", "manual", "--token-ttl", "1h",
+            "--scale", "small", "--client-id", Self.clientID, "--client-secret-file", home.path + "/client-secret", "--device-approval", "manual",
+            "--operator-secret-file", home.path + "/operator", "--token-ttl", "1h",
         ])
         defer { emulator.stop() }
-        let home = try TemporaryDirectory()
         let tokenFile = home.path + "/config/traktql/token.json"
         var everything = ""  // all output, searched for secrets at the end
 
@@ -85,7 +91,10 @@ struct AuthTerminalTests {
         #expect(screen.contains("open https://trakt.tv/activate and enter the code:"))
         #expect(screen.contains("or scan this code (it opens https://trakt.tv/activate/\(code))"))
         #expect(screen.contains("█") || screen.contains("▀"), "the QR code is drawn on a terminal")
-        #expect(try await Self.post(emulator.url + "/emulator/approve/" + code) == 200)
+        // Without the operator secret nobody can approve it; with it, the operator can.
+        #expect(try await Self.post(emulator.url + "/emulator/approve/" + code) == 403)
+        #expect(try await Self.post(emulator.url + "/emulator/approve/" + code, bearer: "wrong") == 403)
+        #expect(try await Self.post(emulator.url + "/emulator/approve/" + code, bearer: operatorSecret) == 200)
         try tmux.expect("EXIT=", "login to finish", timeout: 40)
         everything += tmux.screen
         #expect(tmux.screen.contains("Logged in to \(emulator.url) as justin (scope public; the token expires "), "\(tmux.screen)")
@@ -208,8 +217,10 @@ struct AuthTerminalTests {
         environment["TRAKT_CLIENT_SECRET"] = ""
         let run = try await BinaryRunner.run("traktql", ["--emulator-scale", "small", "-c", ".login", "-c", ".whoami", "-c", ".logout", "-c", ".whoami"],
                                              environment: environment, timeout: 60)
-        #expect(run.stdout.contains("Logged in to the built-in emulator at http://127.0.0.1:"), "\(run.stdout)\(run.stderr)")
-        #expect(run.stdout.contains(" as justin ("))
+        // The built-in emulator is in this process: named, with no address.
+        #expect(run.stdout.contains("Logged in to the built-in emulator as justin (scope public;"), "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("Logged in to the built-in emulator as justin (Justin Sanchez)."), "\(run.stdout)")
+        #expect(!run.stdout.contains("127.0.0.1") && !run.stderr.contains("127.0.0.1"), "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("saved:   no"))
         #expect(run.stdout.contains("Logged out: the token was revoked and deleted."))
         // After the device login is gone, user:me still has the built-in emulator's own token.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TraktEmulator
+import TraktEmulatorServer
 
 /// The built `traktql` binary, run as a user would.
 @Suite(.serialized) struct CLITests {

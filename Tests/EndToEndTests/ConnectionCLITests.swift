@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import TestSupport
 import TraktEmulator
+import TraktEmulatorServer
 
 /// Issue 21, the command-line and configuration items, on the built binary: a config file that
 /// cannot be used stops traktql; the built-in emulator always says it answers; login, status

@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import TestSupport
 import TraktEmulator
+import TraktEmulatorServer
 
 /// Issue 22 (second security review), traktql's side, on the built binary: numbers from servers
 /// and token files never trap, refreshes are never sent without a place to save them, device

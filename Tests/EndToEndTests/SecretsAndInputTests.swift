@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TraktEmulator
+import TraktEmulatorServer
 
 @Suite(.serialized) struct SecretsAndInputTests {
     /// `name` holding `data` in `directory` (removed with it).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import TraktEmulator
+import TraktEmulatorServer
 import TraktProtocol
 
 /// Issue 12 end to end: hostile server text and catalog slugs on a real pty, secrets against an

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import TraktEmulator
+import TraktEmulatorServer
 
 /// `traktql` over `https://`: a throwaway CA made by openssl, the emulator serving HTTPS with a
 /// certificate from it (`EmulatorConfiguration.tls`, as `trakt-emulator --tls-cert --tls-key`),

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Testing
 import TraktEmulator
+import TraktEmulatorServer
 
 /// Against an emulator whose every title, name and comment carries a terminal attack
 /// (`--hostile-text`), no output format lets a control sequence through, and csv/json stay valid.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import TraktEmulator
+import TraktEmulatorServer
 
 /// Renewing a saved v2 login with the built `traktql`, against the emulator: several processes
 /// renewing one login at once all keep it; a pair renewed in the middle of a session is

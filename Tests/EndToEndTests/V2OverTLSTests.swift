@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import TraktEmulator
+import TraktEmulatorServer
 
 /// The v2 backend as a Trakt account uses it: `https://`, a client id and a bearer token, here
 /// against the emulator serving HTTPS with a certificate from a throwaway openssl CA. The

@@ -6,6 +6,7 @@ import Testing
 import TraktProtocol
 
 @testable import TraktEmulator
+import TraktEmulatorServer
 
 /// Issue 12 item 9: the emulator bounds slow and idle connections, honours the fault header
 /// only when asked, and tells the truth about what a non-loopback listener exposes.

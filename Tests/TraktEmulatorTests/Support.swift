@@ -3,6 +3,7 @@ import Testing
 import TraktProtocol
 
 @testable import TraktEmulator
+import TraktEmulatorServer
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TraktEmulator
+import TraktEmulatorServer
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TraktEmulator
+import TraktEmulatorServer
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -17,6 +18,8 @@ let v2Server: Task<EmulatorServer, any Error> = Task {
     c.v2 = V2Settings(
         clientID: v2Client, clientSecret: "test-secret", accessToken: v2Token, tokenUser: "justin", deviceApproval: .auto,
         rateLimit: .off, deviceInterval: 0)
+    // tokenFor(_:_:) approves codes as any user from this machine.
+    c.v2.approveFromLoopback = true
     return try await EmulatorServer.start(c)
 }
 

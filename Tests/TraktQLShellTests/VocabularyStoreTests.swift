@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import TraktQL
 @testable import TraktQLShell
+import TraktEmulator
+import TraktEmulatorServer
 
 /// Where completion finds slugs and usernames: a remote emulator's catalog, and the items the
 /// session's queries returned.
@@ -15,12 +17,22 @@ import Testing
     }
 
     @Test func remoteEmulatorCatalogCompletesSlugsAndUsers() async throws {
-        let embedded = EmbeddedServer(seed: 42, now: Date(timeIntervalSince1970: 1_732_449_600)) { _ in }
-        let server = try await embedded.running()
-        defer { Task { await embedded.stop() } }
+        let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 42, size: DatasetScale.small.size,
+                                                                          now: Date(timeIntervalSince1970: 1_732_449_600)))
+        defer { Task { await server.stop() } }
         let store = VocabularyStore(source: .remote(server.baseURL), announces: false)
         #expect(await complete(store, "activity show:the-walking-").contains("show:the-walking-dead"))
         #expect(await complete(store, "activity user:just").contains("user:justin"))
+    }
+
+    /// The built-in emulator is in this process: its catalog comes from the core, no socket.
+    @Test func builtInEmulatorCatalogCompletesSlugsAndUsers() async throws {
+        let embedded = EmbeddedServer(seed: 42, now: Date(timeIntervalSince1970: 1_732_449_600), size: DatasetScale.small.size) { _ in }
+        _ = try await embedded.running()
+        let store = VocabularyStore(source: .embedded(embedded), announces: false)
+        #expect(await complete(store, "activity show:the-walking-").contains("show:the-walking-dead"))
+        #expect(await complete(store, "activity user:just").contains("user:justin"))
+        await embedded.stop()
     }
 
     @Test func serverWithoutACatalogStillCompletesWhatQueriesReturned() async throws {

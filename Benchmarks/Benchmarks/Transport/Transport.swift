@@ -4,6 +4,7 @@
 import Benchmark
 import Foundation
 import TraktEmulator
+import TraktEmulatorServer
 import TraktQL
 import TraktQLCurl
 

@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 
 /// Renders activity pages by splicing pre-rendered fragments; only the per-item scalars
 /// (`id`, `timestamp`, `when`, `elapsed`, ratings, shout text) are written per request.
@@ -30,8 +29,8 @@ struct PageRenderer: Sendable {
     }
 
     /// The whole response body for `positions` (newest first), written straight into the
-    /// response buffer (its size is bounded first, so nothing is copied afterwards).
-    func page(positions: [Int], request: ActivityRequest, nowUnix: Int64) -> ByteBuffer {
+    /// body's array (its size is bounded first, so nothing is copied or grown afterwards).
+    func page(positions: [Int], request: ActivityRequest, nowUnix: Int64) -> [UInt8] {
         let ds = dataset
         let clock = ds.clock
         let current = clock.apiTimestamp(nowUnix)
@@ -47,9 +46,8 @@ struct PageRenderer: Sendable {
                                 f: ds.fragments, clock: clock, nowUnix: nowUnix, minimal: request.minimal)
                             var bound = 256
                             for p in positions { bound += itemBound(acts[p], ctx) }
-                            var buffer = ByteBufferAllocator().buffer(capacity: bound)
-                            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { memory in
-                                var out = RawWriter(over: memory)
+                            return [UInt8](unsafeUninitializedCapacity: bound) { memory, written in
+                                var out = RawWriter(over: UnsafeMutableRawBufferPointer(memory))
                                 out.raw("{\"timestamps\":{\"start\":")
                                 out.int(start)
                                 if let end = request.end {
@@ -64,9 +62,8 @@ struct PageRenderer: Sendable {
                                     item(acts[p], ctx, into: &out)
                                 }
                                 out.raw("]}")
-                                return out.count
+                                written = out.count
                             }
-                            return buffer
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TraktEmulator
+import TraktEmulatorServer
 import TraktQL
 import TraktQLCurl
 

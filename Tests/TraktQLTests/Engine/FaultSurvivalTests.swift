@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TraktEmulator
+import TraktEmulatorServer
 @testable import TraktQL
 import TraktQLCurl
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TraktEmulator
+import TraktEmulatorServer
 @testable import TraktQL
 
 /// When a server puts more than a page (100) of activities into one second, v1's whole-second

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TraktEmulator
+import TraktEmulatorServer
 @testable import TraktQL
 import TraktQLCurl
 
@@ -11,7 +12,7 @@ import TraktQLCurl
 @Suite(.serialized) struct QueryVariableTests {
     /// Every element of a paged v2 route, all pages.
     static func raw(_ server: EmulatorServer, _ path: String) async throws -> [[String: Any]] {
-        let transport = CurlTransport()
+        let transport = CurlTransport.retrying(for: EngineConfiguration(apiURL: server.baseURL))
         var out: [[String: Any]] = []
         var page = 1
         while true {

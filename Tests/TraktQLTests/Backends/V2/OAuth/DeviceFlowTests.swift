@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TraktEmulator
+import TraktEmulatorServer
 
 @testable import TraktQL
 import TraktQLCurl
@@ -16,6 +17,8 @@ import TraktQLCurl
             var c = EmulatorConfiguration(seed: 7, size: DatasetSize(activities: 2_000))
             c.v2 = V2Settings(clientID: clientID, clientSecret: secret, tokenUser: "justin", deviceApproval: approval, tokenTTL: 3600,
                               rateLimit: .off, deviceInterval: interval, deviceCodeLifetime: lifetime)
+            // The test approves from this machine (POST /emulator/approve).
+            c.v2.approveFromLoopback = true
             return try await EmulatorServer.start(c)
         }
     }

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Testing
 import TraktEmulator
+import TraktEmulatorServer
 
 @testable import TraktQL
 import TraktQLCurl

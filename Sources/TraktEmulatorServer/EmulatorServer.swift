@@ -3,78 +3,12 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TraktEmulator
 import TraktProtocol
 
-/// Everything needed to start an emulator.
-public struct EmulatorConfiguration: Sendable {
-    /// Address to bind (default loopback).
-    public var host: String
-    /// Port to bind; 0 picks any free port (read it back from ``EmulatorServer/baseURL``).
-    public var port: Int
-    /// Dataset seed.
-    public var seed: UInt64
-    /// Dataset size.
-    public var size: DatasetSize
-    /// When set, only this API key is accepted (others get 401 `invalid API key`); when nil,
-    /// any key is accepted.
-    public var apiKey: String?
-    /// Random faults (see ``FaultSpec``).
-    public var faults: FaultSpec
-    /// Pins the server clock (dataset end, `current`, `when`/`elapsed`); nil = real time, with
-    /// the dataset ending at the moment it was generated.
-    public var now: Date?
-    /// How `start_ts`/`end_ts` are read and `timestamp`/`timestamps` written.
-    public var convention: TimestampConvention
-    /// Put terminal-attacking text (escape sequences, OSC 52, bidi overrides, NUL, very long
-    /// titles) into every printable string, to test clients' output hygiene.
-    public var hostileText: Bool
-    /// Honour `X-Emulator-Fault` request headers (tests); off by default, since any client
-    /// could then make the server stall or drop connections.
-    public var allowFaultHeader: Bool
-    /// A connection that has not sent a complete request head within this time of opening (or
-    /// of its last answer) is closed: silent and trickling (slowloris) connections alike.
-    public var idleTimeout: Duration
-    /// The Trakt API v2 side: client id/secret, tokens, device flow, rate limit (V2/, OAuth/).
-    public var v2: V2Settings = V2Settings()
-    /// Serve HTTPS with this certificate and key (the base URL becomes https://).
-    public var tls: TLSFiles?
-
-    public init(
-        host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, size: DatasetSize = DatasetScale.default.size,
-        apiKey: String? = nil, faults: FaultSpec = .none, now: Date? = nil, convention: TimestampConvention = .pacific,
-        hostileText: Bool = false, allowFaultHeader: Bool = false, idleTimeout: Duration = .seconds(15)
-    ) {
-        self.hostileText = hostileText
-        self.allowFaultHeader = allowFaultHeader
-        self.idleTimeout = idleTimeout
-        self.host = host
-        self.port = port
-        self.seed = seed
-        self.size = size
-        self.apiKey = apiKey
-        self.faults = faults
-        self.now = now
-        self.convention = convention
-    }
-
-    /// True for 127.0.0.0/8, ::1 and "localhost" (the address parsed, not matched by prefix).
-    public var isLoopback: Bool { Loopback.isLoopback(host) }
-
-    /// What stderr says when the server listens beyond this machine.
-    public var exposureWarning: String {
-        let keys = apiKey == nil ? "any API key is accepted" : "only the configured API key is accepted"
-        return "trakt-emulator: listening on non-loopback address \(host): reachable from the network; \(keys), "
-            + "and every user's password is \"password-\" followed by the username (sent as its SHA-1): anyone who can connect can read every user's activity"
-            + (allowFaultHeader ? ", and X-Emulator-Fault lets any client stall or reset the server" : "")
-    }
-}
-
-/// Errors from starting the emulator.
-public struct EmulatorError: Error, CustomStringConvertible {
-    public let description: String
-}
-
-/// A running emulator: a Hummingbird HTTP server over a generated ``Dataset``.
+/// A running emulator: a Hummingbird HTTP server in front of an ``Emulator`` core. The server
+/// owns what belongs to a connection: the socket, TLS, the idle timeout and the `reset` fault;
+/// everything else (routing, auth, pages, the other faults) is the core's.
 ///
 /// ```swift
 /// let server = try await EmulatorServer.start(EmulatorConfiguration())
@@ -86,10 +20,12 @@ public final class EmulatorServer: Sendable {
     /// `http://host:port` (`https://` with ``EmulatorConfiguration/tls``; no trailing slash).
     public let baseURL: URL
     public let port: Int
-    public let dataset: Dataset
-    public let configuration: EmulatorConfiguration
+    /// The core this server fronts (it may also be called directly, in-process).
+    public let emulator: Emulator
+    public var dataset: Dataset { emulator.dataset }
+    public var configuration: EmulatorConfiguration { emulator.configuration }
     /// Wall-clock milliseconds spent generating the dataset (0 when one was passed in).
-    public let generationMilliseconds: Double
+    public var generationMilliseconds: Double { emulator.generationMilliseconds }
     private let task: Task<Void, Never>
     private let group: ServiceGroup
     private let finished: AsyncStream<Void>
@@ -98,15 +34,10 @@ public final class EmulatorServer: Sendable {
     /// cancels them. The listening socket is closed first, so no connection arrives after that.
     static let gracefulShutdownBound: Duration = .seconds(5)
 
-    private init(
-        baseURL: URL, port: Int, dataset: Dataset, configuration: EmulatorConfiguration, generationMilliseconds: Double,
-        task: Task<Void, Never>, group: ServiceGroup, finished: AsyncStream<Void>
-    ) {
+    private init(baseURL: URL, port: Int, emulator: Emulator, task: Task<Void, Never>, group: ServiceGroup, finished: AsyncStream<Void>) {
         self.baseURL = baseURL
         self.port = port
-        self.dataset = dataset
-        self.configuration = configuration
-        self.generationMilliseconds = generationMilliseconds
+        self.emulator = emulator
         self.task = task
         self.group = group
         self.finished = finished
@@ -114,28 +45,20 @@ public final class EmulatorServer: Sendable {
 
     /// Generates the dataset and starts serving; returns once the port is bound.
     public static func start(_ configuration: EmulatorConfiguration) async throws -> EmulatorServer {
-        let clock = ContinuousClock()
-        let t0 = clock.now
-        let now = configuration.now ?? Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-        let dataset = Dataset.generate(seed: configuration.seed, size: configuration.size, now: now, convention: configuration.convention,
-                                       hostileText: configuration.hostileText)
-        let elapsed = clock.now - t0
-        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return try await start(configuration, dataset: dataset, generationMilliseconds: ms)
+        try await start(serving: Emulator(configuration))
     }
 
     /// Starts serving an already generated dataset (its seed, clock and convention win over the
     /// configuration's).
     public static func start(_ configuration: EmulatorConfiguration, dataset: Dataset) async throws -> EmulatorServer {
-        try await start(configuration, dataset: dataset, generationMilliseconds: 0)
+        try await start(serving: Emulator(configuration, dataset: dataset))
     }
 
-    private static func start(_ configuration: EmulatorConfiguration, dataset: Dataset, generationMilliseconds: Double) async throws
-        -> EmulatorServer
-    {
-        let service = EmulatorService(dataset: dataset, configuration: configuration)
+    /// Starts serving `emulator` on its configuration's host, port and TLS files.
+    public static func start(serving emulator: Emulator) async throws -> EmulatorServer {
+        let configuration = emulator.configuration
         let responder = CallbackResponder<EmulatorContext> { request, context in
-            try await service.respond(to: request, context: context)
+            try await Self.respond(to: request, context: context, emulator: emulator)
         }
         var logger = Logger(label: "trakt-emulator")
         logger.logLevel = .critical
@@ -185,9 +108,7 @@ public final class EmulatorServer: Sendable {
                 await task.value
                 throw EmulatorError(description: "cannot form a URL for host \(configuration.host)")
             }
-            return EmulatorServer(
-                baseURL: url, port: port, dataset: dataset, configuration: configuration,
-                generationMilliseconds: generationMilliseconds, task: task, group: group, finished: finished)
+            return EmulatorServer(baseURL: url, port: port, emulator: emulator, task: task, group: group, finished: finished)
         case .failure(let error):
             throw EmulatorError(description: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
@@ -210,10 +131,17 @@ public final class EmulatorServer: Sendable {
     }
 }
 
-/// Hummingbird request context: keeps the channel so a `reset` fault can drop the connection.
+/// Hummingbird request context: keeps the channel so a `reset` fault can drop the connection,
+/// and whether the peer is on this machine.
 struct EmulatorContext: InitializableFromSource {
     typealias Source = ApplicationRequestContextSource
     let channel: any Channel
 
     init(source: ApplicationRequestContextSource) { channel = source.channel }
+
+    /// True when the peer's address is 127.0.0.0/8 or ::1 (an IPv4-mapped ::ffff:127.x too).
+    var peerIsLoopback: Bool {
+        guard let ip = channel.remoteAddress?.ipAddress else { return false }
+        return Loopback.isLoopback(ip.hasPrefix("::ffff:") ? String(ip.dropFirst(7)) : ip)
+    }
 }

@@ -10,7 +10,7 @@ extension V2Service {
     /// last word may be a prefix, as someone still typing writes it), an exact title first.
     /// The emulator has no people, episodes by title or public lists to find, so those types
     /// answer nothing, as an unmatched query does on Trakt.
-    func textSearch(_ typeList: String, _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func textSearch(_ typeList: String, _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         let known: Set<String> = ["movie", "show", "episode", "person", "list"]
         let types = typeList.split(separator: ",").map(String.init)
         guard !types.isEmpty, types.allSatisfy(known.contains) else {

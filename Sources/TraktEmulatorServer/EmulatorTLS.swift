@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import NIOCore
+import TraktEmulator
 
 /// `--tls-cert FILE --tls-key FILE`: the HTTPS server builder (HummingbirdTLS over swift-nio-ssl).
 enum EmulatorTLS {

@@ -1,6 +1,4 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
 
 /// Ratings, watchlist, collection, watched, comments, lists, network, stats, watching and
 /// last activities: views of a user's v1 activity (rules in docs/EMULATOR.md).
@@ -30,7 +28,7 @@ extension V2Service {
 
     // MARK: ratings
 
-    func ratings(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func ratings(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         guard rest.count <= 2, let types = Self.types(rest.first) else { throw V2Error.notFound("unknown ratings type") }
         var wanted = Set(1...10)
         if rest.count == 2 {
@@ -113,12 +111,12 @@ extension V2Service {
         return entries
     }
 
-    static let sortBy = HTTPField.Name("X-Sort-By")!
-    static let sortHow = HTTPField.Name("X-Sort-How")!
-    static let appliedSortBy = HTTPField.Name("X-Applied-Sort-By")!
-    static let appliedSortHow = HTTPField.Name("X-Applied-Sort-How")!
+    static let sortBy = "X-Sort-By"
+    static let sortHow = "X-Sort-How"
+    static let appliedSortBy = "X-Applied-Sort-By"
+    static let appliedSortHow = "X-Applied-Sort-How"
 
-    func watchlist(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func watchlist(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         guard rest.count <= 3, rest.count != 2, let types = Self.types(rest.first) else { throw V2Error.notFound("unknown watchlist route") }
         var sortBy = rest.count == 3 ? rest[1] : "rank"
         let sortHow = rest.count == 3 ? rest[2] : "asc"
@@ -200,17 +198,17 @@ extension V2Service {
         return m.map { (movie: $0.key, n: $0.value.n, last: $0.value.last) }.sorted { ($0.last, -$0.movie) > ($1.last, -$1.movie) }
     }
 
-    func collection(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func collection(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         guard rest.count == 1, rest[0] == "movies" || rest[0] == "shows" else { throw V2Error.notFound("collection type must be movies or shows") }
         return showsOrMovies(u, rest[0] == "movies", collection: true, c)
     }
 
-    func watched(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func watched(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         guard rest.count == 1, rest[0] == "movies" || rest[0] == "shows" else { throw V2Error.notFound("watched type must be movies or shows") }
         return showsOrMovies(u, rest[0] == "movies", collection: false, c)
     }
 
-    private func showsOrMovies(_ u: Int, _ movies: Bool, collection: Bool, _ c: V2Call) -> EmulatorService.Reply {
+    private func showsOrMovies(_ u: Int, _ movies: Bool, collection: Bool, _ c: V2Call) -> EmulatorResponse {
         let full = c.extendedFull
         let paging = Paging(c.query, defaultLimit: 10, optional: true)
         var out = JSONBytes()
@@ -360,7 +358,7 @@ extension V2Service {
         Kind(.movie, .shout)!, Kind(.movie, .review)!,
     ]
 
-    func userComments(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func userComments(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         guard rest.count <= 2 else { throw V2Error.notFound("unknown comments route") }
         let commentType = rest.first ?? "all"
         guard ["all", "reviews", "shouts"].contains(commentType) else { throw V2Error.notFound("comment_type must be all, reviews or shouts") }
@@ -379,7 +377,7 @@ extension V2Service {
         return commentPage(all, bare: false, c)
     }
 
-    func commentPage(_ all: [Int], bare: Bool, _ c: V2Call) -> EmulatorService.Reply {
+    func commentPage(_ all: [Int], bare: Bool, _ c: V2Call) -> EmulatorResponse {
         let paging = Paging(c.query, defaultLimit: 10)
         let full = c.extendedFull
         var out = JSONBytes()
@@ -430,7 +428,7 @@ extension V2Service {
         out.byte(UInt8(ascii: "}"))
     }
 
-    func lists(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func lists(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         let owned = listsByOwner[u]
         if rest.isEmpty {
             var out = JSONBytes()
@@ -509,7 +507,7 @@ extension V2Service {
         return lo + Int64(SplitMix64.mix(UInt64(x) << 32 | UInt64(y)) % UInt64(span))
     }
 
-    func network(_ u: Int, _ which: String, _ c: V2Call) -> EmulatorService.Reply {
+    func network(_ u: Int, _ which: String, _ c: V2Call) -> EmulatorResponse {
         let rec = dataset.users[u]
         let others: [UInt32] = which == "followers" ? rec.followers : which == "following" ? rec.following : rec.friends
         let rows = others.map { other -> (Int, Int64) in
@@ -533,7 +531,7 @@ extension V2Service {
 
     // MARK: stats
 
-    func stats(_ u: Int, _ c: V2Call) -> EmulatorService.Reply {
+    func stats(_ u: Int, _ c: V2Call) -> EmulatorResponse {
         let ds = dataset
         let p = ds.index.user
         func count(_ t: ActivityType, _ a: ActivityAction) -> Int { p.range(key: u, kind: Kind(t, a)!).count }
@@ -606,9 +604,9 @@ extension V2Service {
         return a.time + runtimeSeconds(a) > now ? a : nil
     }
 
-    func watching(_ u: Int, _ c: V2Call) -> EmulatorService.Reply {
+    func watching(_ u: Int, _ c: V2Call) -> EmulatorResponse {
         guard let a = currentlyWatching(u, now: c.nowUnix) else {
-            return EmulatorService.Reply(status: .noContent, body: ByteBuffer())
+            return EmulatorResponse(status: 204)
         }
         var out = JSONBytes()
         out.raw("{\"expires_at\":")
@@ -624,7 +622,7 @@ extension V2Service {
     // MARK: favorites (recommendations)
 
     /// The user's favourites: items they rated 10 (latest rating per item), newest first.
-    func favorites(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func favorites(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         guard rest.count <= 2, let types = Self.types(rest.first) else { throw V2Error.notFound("unknown favorites route") }
         let kinds = [Kind(.show, .rating)!, Kind(.movie, .rating)!].filter { types.contains($0.type) }
         var seen = Set<Int>()
@@ -655,7 +653,7 @@ extension V2Service {
 
     // MARK: last activities
 
-    func lastActivities(_ u: Int, _ c: V2Call) -> EmulatorService.Reply {
+    func lastActivities(_ u: Int, _ c: V2Call) -> EmulatorResponse {
         let ds = dataset
         let p = ds.index.user
         let floor = ds.users[u].joined

@@ -1,6 +1,4 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
 
 /// `/users/{id}/history[/{type}[/{trakt_id}]]` and `/sync/history[...]`: a user's v1
 /// seen/scrobble/checkin activity, one entry per episode (derivation in docs/EMULATOR.md).
@@ -149,7 +147,7 @@ extension V2Service {
         }
     }
 
-    func history(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func history(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         let f = try historyFilter(rest)
         let (start, end) = try Self.window(c.query)
         let paging = Paging(c.query, defaultLimit: 100)

@@ -1,6 +1,4 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
 
 /// `/shows/…`, `/movies/…` and `/search/…`.
 extension V2Service {
@@ -33,7 +31,7 @@ extension V2Service {
 
     /// Comments sorted per `/comments/{sort}` (newest, oldest; likes, replies, highest, lowest,
     /// plays fall back to newest since every comment has 0 likes and replies).
-    func sortedComments(_ positions: [Int], _ sort: String?, _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func sortedComments(_ positions: [Int], _ sort: String?, _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         let all = positions.filter { visible(dataset.activities[$0], c) }
         switch sort {
         case nil, "newest", "likes", "replies", "highest", "lowest", "plays", "watched":
@@ -47,7 +45,7 @@ extension V2Service {
 
     /// Users currently watching (their latest `watching` activity still within its runtime).
     func watchers(_ p: Postings, key: Int, kinds: [Kind], _ c: V2Call, where keep: (Activity) -> Bool = { _ in true })
-        -> EmulatorService.Reply
+        -> EmulatorResponse
     {
         var users: [Int] = []
         var seen = Set<Int>()
@@ -68,7 +66,7 @@ extension V2Service {
         return Self.ok(out)
     }
 
-    func showRoute(_ r: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func showRoute(_ r: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         guard let id = r.first, let s = showIndex(id) else { throw V2Error.notFound("show '\(r.first ?? "")' not found") }
         let ds = dataset
         let full = c.extendedFull
@@ -157,7 +155,7 @@ extension V2Service {
         }
     }
 
-    func movieRoute(_ r: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func movieRoute(_ r: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         guard let id = r.first, let m = movieIndex(id) else { throw V2Error.notFound("movie '\(r.first ?? "")' not found") }
         let rest = Array(r.dropFirst())
         if rest.isEmpty {
@@ -178,7 +176,7 @@ extension V2Service {
 
     /// `/search/{id_type}/{id}[?type=movie,show,episode]`, or the text search
     /// `/search/{type}?query=` (``textSearch(_:_:)``).
-    func search(_ r: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func search(_ r: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         if r.count == 1 { return try textSearch(r[0], c) }
         guard r.count == 2 else { throw V2Error.notFound("search needs /search/{type}?query= or /search/{id_type}/{id}") }
         let (idType, id) = (r[0], r[1])

@@ -1,13 +1,11 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
 
 /// A v2 error: status plus `{"error":…,"error_description":…}`.
 struct V2Error: Error {
     let status: Int
     let code: String
     let message: String
-    var headers: HTTPFields = [:]
+    var headers: EmulatorHeaders = [:]
 
     static func notFound(_ m: String) -> V2Error { V2Error(status: 404, code: "not_found", message: m) }
     static func badRequest(_ m: String) -> V2Error { V2Error(status: 400, code: "bad_request", message: m) }
@@ -53,9 +51,9 @@ struct Paging {
         return lo..<min(total, lo + limit)
     }
 
-    func headers(total: Int) -> HTTPFields {
+    func headers(total: Int) -> EmulatorHeaders {
         guard active else { return [:] }
-        var h = HTTPFields()
+        var h = EmulatorHeaders()
         h[V2Service.pPage] = String(page)
         h[V2Service.pLimit] = String(limit)
         h[V2Service.pPageCount] = String(max(1, (total + limit - 1) / limit))
@@ -82,14 +80,14 @@ final class V2Service: Sendable {
     /// Each user's watchlist, derived on first use (see ``PerUserMemo``).
     let watchlists = PerUserMemo<[WatchlistEntry]>()
 
-    static let pPage = HTTPField.Name("X-Pagination-Page")!
-    static let pLimit = HTTPField.Name("X-Pagination-Limit")!
-    static let pPageCount = HTTPField.Name("X-Pagination-Page-Count")!
-    static let pItemCount = HTTPField.Name("X-Pagination-Item-Count")!
-    static let apiKey = HTTPField.Name("trakt-api-key")!
-    static let apiVersion = HTTPField.Name("trakt-api-version")!
-    static let xRatelimit = HTTPField.Name("X-Ratelimit")!
-    static let retryAfter = HTTPField.Name("Retry-After")!
+    static let pPage = "X-Pagination-Page"
+    static let pLimit = "X-Pagination-Limit"
+    static let pPageCount = "X-Pagination-Page-Count"
+    static let pItemCount = "X-Pagination-Item-Count"
+    static let apiKey = "trakt-api-key"
+    static let apiVersion = "trakt-api-version"
+    static let xRatelimit = "X-Ratelimit"
+    static let retryAfter = "Retry-After"
 
     /// The first path segments the v2 API owns.
     static let roots: Set<String> = ["users", "sync", "shows", "movies", "search", "oauth", "episodes", "seasons"]
@@ -107,7 +105,7 @@ final class V2Service: Sendable {
         self.settings = settings
         self.pinnedClock = pinnedClock
         fragments = V2Fragments(dataset: dataset)
-        let store = OAuthStore(seed: dataset.seed)
+        let store = OAuthStore()
         let user = settings.tokenUser.flatMap { dataset.userByName[$0.lowercased()] } ?? 0
         if let t = settings.accessToken { store.addPermanent(token: t, user: user) }
         oauth = store
@@ -137,21 +135,21 @@ final class V2Service: Sendable {
 
     // MARK: - Entry
 
-    func respond(to request: Request, nowUnix: Int64) async -> EmulatorService.Reply {
-        let path = request.uri.path
+    func respond(to request: EmulatorRequest, nowUnix: Int64) -> EmulatorResponse {
+        let path = request.path
         var segments = path.split(separator: "/", omittingEmptySubsequences: true).map {
             $0.contains("%") ? ($0.removingPercentEncoding ?? String($0)) : String($0)
         }
         if segments.isEmpty { segments = [""] }
-        let query = Self.parseQuery(request.uri.query)
+        let query = Self.parseQuery(request.query)
         do {
             if segments[0] == "oauth" || segments[0] == "emulator" {
-                return try await oauthRoute(segments, request: request, query: query)
+                return try oauthRoute(segments, request: request, query: query)
             }
             try checkApp(request.headers)
             var viewer: Int?
             var limitKey = "client:" + (request.headers[Self.apiKey] ?? "")
-            if let auth = request.headers[.authorization] {
+            if let auth = request.headers["Authorization"] {
                 let parts = auth.split(separator: " ", maxSplits: 1)
                 guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw V2Error.invalidToken }
                 let token = parts[1].trimmingCharacters(in: .whitespaces)
@@ -170,7 +168,7 @@ final class V2Service: Sendable {
                     throw e
                 }
             }
-            guard request.method == .get || request.method == .head else {
+            guard request.method == "GET" || request.method == "HEAD" else {
                 throw V2Error(status: 405, code: "method_not_allowed", message: "method not allowed (the emulator's v2 API is read-only: GET or HEAD)")
             }
             let call = V2Call(segments: segments, query: query, viewer: viewer, nowUnix: nowUnix)
@@ -186,29 +184,29 @@ final class V2Service: Sendable {
     }
 
     /// The token of `Authorization: Bearer …`, if any.
-    static func bearerToken(_ headers: HTTPFields) -> String? {
-        guard let auth = headers[.authorization] else { return nil }
+    static func bearerToken(_ headers: EmulatorHeaders) -> String? {
+        guard let auth = headers["Authorization"] else { return nil }
         let parts = auth.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         return parts[1].trimmingCharacters(in: .whitespaces)
     }
 
-    static func failure(_ e: V2Error) -> EmulatorService.Reply {
+    static func failure(_ e: V2Error) -> EmulatorResponse {
         var out = JSONBytes()
         out.raw("{\"error\":")
         out.string(e.code)
         out.raw(",\"error_description\":")
         out.string(e.message)
         out.byte(UInt8(ascii: "}"))
-        return EmulatorService.Reply(status: HTTPResponse.Status(code: e.status), body: ByteBuffer(bytes: out.bytes), headers: e.headers)
+        return EmulatorResponse(status: e.status, headers: e.headers, body: out.bytes)
     }
 
-    static func ok(_ out: JSONBytes, headers: HTTPFields = [:], status: HTTPResponse.Status = .ok) -> EmulatorService.Reply {
-        EmulatorService.Reply(status: status, body: ByteBuffer(bytes: out.bytes), headers: headers)
+    static func ok(_ out: JSONBytes, headers: EmulatorHeaders = [:], status: Int = 200) -> EmulatorResponse {
+        EmulatorResponse(status: status, headers: headers, body: out.bytes)
     }
 
     /// `trakt-api-version: 2` and a `trakt-api-key` equal to the client id, else 403.
-    func checkApp(_ headers: HTTPFields) throws(V2Error) {
+    func checkApp(_ headers: EmulatorHeaders) throws(V2Error) {
         guard headers[Self.apiVersion]?.trimmingCharacters(in: .whitespaces) == "2" else {
             throw V2Error(status: 403, code: "forbidden", message: "missing or wrong trakt-api-version header (send trakt-api-version: 2)")
         }
@@ -220,9 +218,22 @@ final class V2Service: Sendable {
 
     func checkClient(_ key: String) throws(V2Error) {
         if let expected = settings.clientID {
-            guard key == expected else { throw V2Error(status: 403, code: "forbidden", message: "invalid API key (unknown client id)") }
-        } else if oauth.firstSighting(ofClient: key) {
-            settings.onNewClient?(key)
+            guard ConstantTime.equals(key, expected) else { throw V2Error(status: 403, code: "forbidden", message: "invalid API key (unknown client id)") }
+        } else {
+            reportSighting(ofClient: key)
+        }
+    }
+
+    /// Tells the operator about a client id seen for the first time (made safe to print), and
+    /// once that no more are remembered.
+    func reportSighting(ofClient id: String) {
+        switch oauth.sighting(ofClient: id) {
+        case .new:
+            settings.onNotice?("v2 client id '\(OperatorText.printable(id))' accepted (no --client-id set)")
+        case .overflow:
+            settings.onNotice?("more than \(OAuthStore.maximumReportedClients) v2 client ids seen; further new ones are accepted but not reported")
+        case .known:
+            break
         }
     }
 
@@ -243,7 +254,7 @@ final class V2Service: Sendable {
 
     // MARK: - Routing
 
-    func route(_ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func route(_ c: V2Call) throws(V2Error) -> EmulatorResponse {
         let s = c.segments
         switch s[0] {
         case "users":
@@ -298,7 +309,7 @@ final class V2Service: Sendable {
         return u
     }
 
-    func userRoute(_ u: Int, _ r: [String], _ c: V2Call) throws(V2Error) -> EmulatorService.Reply {
+    func userRoute(_ u: Int, _ r: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         guard let head = r.first else { return profile(u, c) }
         let rest = Array(r.dropFirst())
         switch head {
@@ -319,13 +330,13 @@ final class V2Service: Sendable {
         }
     }
 
-    func profile(_ u: Int, _ c: V2Call) -> EmulatorService.Reply {
+    func profile(_ u: Int, _ c: V2Call) -> EmulatorResponse {
         var out = JSONBytes()
         fragments.write((c.extendedFull ? fragments.userFull : fragments.userMin) + u, into: &out)
         return Self.ok(out)
     }
 
-    func settingsReply(_ u: Int, _ c: V2Call) -> EmulatorService.Reply {
+    func settingsReply(_ u: Int, _ c: V2Call) -> EmulatorResponse {
         let rec = dataset.users[u]
         var out = JSONBytes()
         out.raw("{\"user\":")

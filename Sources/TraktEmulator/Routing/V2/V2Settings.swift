@@ -83,8 +83,23 @@ public struct V2Settings: Sendable {
     public var deviceInterval: Int
     /// `expires_in` of device codes (seconds); polling after it gets 410.
     public var deviceCodeLifetime: Int
-    /// Called once for each client id seen while ``clientID`` is nil (the CLI prints it).
-    public var onNewClient: (@Sendable (String) -> Void)?
+    /// Called with a line for the operator (the CLI prints it): each new client id seen while
+    /// ``clientID`` is nil, once (the id made safe to print: ``OperatorText``), and once a note
+    /// when more ids were seen than the emulator remembers.
+    public var onNotice: (@Sendable (String) -> Void)?
+    /// The secret that authorises `POST /emulator/approve/{user_code}` (sent as
+    /// `Authorization: Bearer …`; `--operator-secret-file`). Compared in constant time.
+    public var operatorSecret: String?
+    /// `POST /emulator/approve/{user_code}` from this machine (a loopback peer, or in-process)
+    /// needs no operator secret (`--approve-from-loopback`). Off by default: without it or an
+    /// operator secret, nobody can approve a code over HTTP.
+    public var approveFromLoopback = false
+    /// The app's registered redirect URI (`--redirect-uri`): `/oauth/authorize` redirects only
+    /// there, and `/oauth/token` requires the same one.
+    public var redirectURI = V2Settings.outOfBandRedirect
+
+    /// The redirect URI of apps without a web page: the code is shown, not sent anywhere.
+    public static let outOfBandRedirect = "urn:ietf:wg:oauth:2.0:oob"
     /// For tests of clients' redaction: every v2 error message ends with the bearer token the
     /// request carried, bare (`… (request token 3f9a…)`), as a careless server might echo it.
     /// Off by default (`--echo-token-in-errors`).
@@ -93,7 +108,7 @@ public struct V2Settings: Sendable {
     public init(
         clientID: String? = nil, clientSecret: String? = nil, accessToken: String? = nil, tokenUser: String? = nil,
         deviceApproval: DeviceApproval = .auto, tokenTTL: Int = 7 * 86_400, rateLimit: RateLimit = .trakt,
-        deviceInterval: Int = 5, deviceCodeLifetime: Int = 600, onNewClient: (@Sendable (String) -> Void)? = nil
+        deviceInterval: Int = 5, deviceCodeLifetime: Int = 600, onNotice: (@Sendable (String) -> Void)? = nil
     ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -104,7 +119,7 @@ public struct V2Settings: Sendable {
         self.rateLimit = rateLimit
         self.deviceInterval = deviceInterval
         self.deviceCodeLifetime = deviceCodeLifetime
-        self.onNewClient = onNewClient
+        self.onNotice = onNotice
     }
 }
 

@@ -1,16 +1,19 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
 
 /// `/oauth/device/code`, `/oauth/device/token`, `/oauth/token`, `/oauth/revoke`,
 /// `/oauth/authorize` and the emulator's `POST /emulator/approve/{user_code}`.
 extension V2Service {
     static let verificationURL = "https://trakt.tv/activate"
 
-    /// A JSON object or a form-encoded body, as strings.
-    static func parseBody(_ buffer: ByteBuffer?, contentType: String?) -> [String: String] {
-        guard let buffer, buffer.readableBytes > 0 else { return [:] }
-        let data = Data(buffer.readableBytesView)
+    /// A JSON object or a form-encoded body, as strings. What it is comes from the body when
+    /// the `Content-Type` is missing or says otherwise (clients send JSON as form data, with or
+    /// without a charset, after a byte-order mark or white space), as a tolerant server reads it.
+    static func parseBody(_ bytes: [UInt8], contentType: String?) -> [String: String] {
+        guard !bytes.isEmpty, bytes.count <= Emulator.bodyLimit else { return [:] }
+        var start = bytes.startIndex
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
+        while start < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
+        let data = Data(bytes[start...])
         let looksJSON = contentType?.lowercased().contains("json") == true || data.first == UInt8(ascii: "{")
         if looksJSON, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             var out: [String: String] = [:]
@@ -28,10 +31,10 @@ extension V2Service {
 
     /// Client credentials from the body or HTTP Basic; 401 invalid_client when they do not match.
     /// `/oauth/device/code` and `/oauth/authorize` send no secret (`secret: false`).
-    func checkOAuthClient(_ body: [String: String], _ headers: HTTPFields, secret needsSecret: Bool = true) throws(V2Error) {
+    func checkOAuthClient(_ body: [String: String], _ headers: EmulatorHeaders, secret needsSecret: Bool = true) throws(V2Error) {
         var id = body["client_id"]
         var secret = body["client_secret"]
-        if let auth = headers[.authorization] {
+        if let auth = headers["Authorization"] {
             let parts = auth.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "basic", let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
                 let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
@@ -41,16 +44,18 @@ extension V2Service {
             }
         }
         guard let id, !id.isEmpty else { throw V2Error(status: 401, code: "invalid_client", message: "client_id is missing") }
-        if let expected = settings.clientID, id != expected {
+        if let expected = settings.clientID, !ConstantTime.equals(id, expected) {
             throw V2Error(status: 401, code: "invalid_client", message: "unknown client_id")
         }
-        if settings.clientID == nil, oauth.firstSighting(ofClient: id) { settings.onNewClient?(id) }
-        if needsSecret, let expected = settings.clientSecret, secret != expected {
-            throw V2Error(status: 401, code: "invalid_client", message: "wrong client_secret")
+        if settings.clientID == nil { reportSighting(ofClient: id) }
+        if needsSecret, let expected = settings.clientSecret {
+            guard let secret, ConstantTime.equals(secret, expected) else {
+                throw V2Error(status: 401, code: "invalid_client", message: "wrong client_secret")
+            }
         }
     }
 
-    func tokenBody(user: Int) -> EmulatorService.Reply {
+    func tokenBody(user: Int) -> EmulatorResponse {
         let now = wallUnix
         let (access, refresh) = oauth.issue(user: user, ttl: settings.tokenTTL, now: now)
         var out = JSONBytes()
@@ -66,21 +71,31 @@ extension V2Service {
         return Self.ok(out)
     }
 
-    func oauthRoute(_ s: [String], request: Request, query: [String: String]) async throws -> EmulatorService.Reply {
+    func oauthRoute(_ s: [String], request: EmulatorRequest, query: [String: String]) throws(V2Error) -> EmulatorResponse {
         let path = s.joined(separator: "/")
         if path == "oauth/authorize" {
-            guard request.method == .get || request.method == .head else { throw V2Error(status: 405, code: "method_not_allowed", message: "use GET") }
+            guard request.method == "GET" || request.method == "HEAD" else { throw V2Error(status: 405, code: "method_not_allowed", message: "use GET") }
             try checkOAuthClient(query, [:], secret: false)
-            let redirect = query["redirect_uri"] ?? "urn:ietf:wg:oauth:2.0:oob"
+            // Only to the app's registered redirect URI (RFC 6749 §3.1.2.4: never redirect to
+            // an unregistered one, which would hand the code to whoever named it).
+            let given = query["redirect_uri"]
+            if let given, given != settings.redirectURI {
+                throw V2Error(status: 400, code: "invalid_request",
+                              message: "redirect_uri does not match the app's registered redirect URI (the emulator's --redirect-uri)")
+            }
+            let redirect = settings.redirectURI
             let state = query["state"]
             var params: [String]
             if settings.deviceApproval == .deny {
                 params = ["error=access_denied"]
             } else {
-                params = ["code=" + oauth.newAuthorizationCode(user: tokenUser)]
+                guard let code = oauth.newAuthorizationCode(user: tokenUser, redirectURI: given, now: wallUnix) else {
+                    throw Self.tooManyCodes("authorization codes")
+                }
+                params = ["code=" + code]
             }
             if let state { params.append("state=" + (state.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
-            if redirect == "urn:ietf:wg:oauth:2.0:oob" {
+            if redirect == V2Settings.outOfBandRedirect {
                 var out = JSONBytes()
                 out.raw("{")
                 out.text(params.map { p in
@@ -90,21 +105,21 @@ extension V2Service {
                 out.raw("}")
                 return Self.ok(out)
             }
-            var headers = HTTPFields()
-            headers[.location] = redirect + (redirect.contains("?") ? "&" : "?") + params.joined(separator: "&")
-            return EmulatorService.Reply(status: .found, body: ByteBuffer(), headers: headers)
+            var headers = EmulatorHeaders()
+            headers["Location"] = redirect + (redirect.contains("?") ? "&" : "?") + params.joined(separator: "&")
+            return EmulatorResponse(status: 302, headers: headers)
         }
-        guard request.method == .post else {
+        guard request.method == "POST" else {
             throw V2Error(status: 405, code: "method_not_allowed", message: "use POST")
         }
-        var request = request
-        let buffer = try? await request.collectBody(upTo: 65_536)
-        let body = Self.parseBody(buffer, contentType: request.headers[.contentType]).merging(query) { a, _ in a }
+        let body = Self.parseBody(request.body, contentType: request.headers["Content-Type"]).merging(query) { a, _ in a }
 
         switch path {
         case "oauth/device/code":
             try checkOAuthClient(body, request.headers, secret: false)
-            let (device, user) = oauth.newDeviceCode(now: wallUnix)
+            guard let (device, user) = oauth.newDeviceCode(now: wallUnix, lifetime: settings.deviceCodeLifetime) else {
+                throw Self.tooManyCodes("device codes")
+            }
             var out = JSONBytes()
             out.raw("{\"device_code\":")
             out.string(device)
@@ -122,7 +137,7 @@ extension V2Service {
             try checkOAuthClient(body, request.headers)
             guard let code = body["code"] ?? body["device_code"] else { throw V2Error(status: 400, code: "invalid_request", message: "code is missing") }
             let result = oauth.poll(
-                device: code, now: wallUnix, monotonic: monotonic, lifetime: settings.deviceCodeLifetime, interval: settings.deviceInterval,
+                device: code, now: wallUnix, monotonic: monotonic, interval: settings.deviceInterval,
                 approval: settings.deviceApproval, tokenUser: tokenUser)
             switch result {
             case .approved(let user): return tokenBody(user: user)
@@ -146,8 +161,17 @@ extension V2Service {
                 guard let r = body["refresh_token"], let user = oauth.redeem(refresh: r) else { throw invalidGrant }
                 return tokenBody(user: user)
             case "authorization_code":
-                guard let code = body["code"], let user = oauth.redeem(authorizationCode: code) else { throw invalidGrant }
-                return tokenBody(user: user)
+                guard let code = body["code"] else { throw V2Error(status: 400, code: "invalid_request", message: "code is missing") }
+                // RFC 6749 §4.1.3: the same redirect_uri as the authorization request, when it named one.
+                // (A refresh is not checked: Trakt's own server does not, and a device-flow client
+                // sends the out-of-band URI whatever the app registered.)
+                guard let given = body["redirect_uri"] else {
+                    throw V2Error(status: 400, code: "invalid_request", message: "redirect_uri is missing (send the app's registered redirect URI)")
+                }
+                guard given == settings.redirectURI else { throw invalidGrant }
+                guard let grant = oauth.redeem(authorizationCode: code, now: wallUnix),
+                      grant.redirectURI == nil || grant.redirectURI == body["redirect_uri"] else { throw invalidGrant }
+                return tokenBody(user: grant.user)
             default:
                 throw V2Error(status: 400, code: "unsupported_grant_type", message: "grant_type must be refresh_token or authorization_code")
             }
@@ -160,12 +184,15 @@ extension V2Service {
             return Self.ok(out)
         default:
             if s.count == 3, s[0] == "emulator", s[1] == "approve" {
+                try checkOperator(request)
                 var user = tokenUser
                 if let name = body["user"] ?? body["username"] {
                     guard let u = dataset.userByName[name.lowercased()] else { throw V2Error.notFound("user '\(name)' not found") }
                     user = u
                 }
-                guard oauth.approve(userCode: s[2], user: user) else { throw V2Error.notFound("unknown user code '\(s[2])'") }
+                guard oauth.approve(userCode: s[2], user: user, now: wallUnix) else {
+                    throw V2Error.notFound("unknown or expired user code '\(s[2])'")
+                }
                 var out = JSONBytes()
                 out.raw("{\"approved\":")
                 out.string(s[2].uppercased())
@@ -176,5 +203,30 @@ extension V2Service {
             }
             throw V2Error.notFound("unknown method /\(path)")
         }
+    }
+
+    /// 429 when a client holds too many unused codes (the store is bounded).
+    static func tooManyCodes(_ what: String) -> V2Error {
+        var e = V2Error(status: 429, code: "slow_down", message: "too many unused \(what); try again later")
+        e.headers[retryAfter] = "60"
+        return e
+    }
+
+    /// `POST /emulator/approve/…` approves a login as any user, so it needs the operator: the
+    /// operator secret (`Authorization: Bearer …`), or a request from this machine when the
+    /// operator allowed that (`--approve-from-loopback`). 403 otherwise.
+    func checkOperator(_ request: EmulatorRequest) throws(V2Error) {
+        if let secret = settings.operatorSecret, let given = Self.bearerToken(request.headers), ConstantTime.equals(given, secret) {
+            return
+        }
+        if settings.approveFromLoopback && request.fromLoopback { return }
+        let how: String
+        switch (settings.operatorSecret != nil, settings.approveFromLoopback) {
+        case (true, true): how = "send the operator secret (Authorization: Bearer …) or approve from this machine"
+        case (true, false): how = "send the operator secret (Authorization: Bearer …, the contents of --operator-secret-file)"
+        case (false, true): how = "approve from this machine (--approve-from-loopback)"
+        case (false, false): how = "this emulator approves no codes over HTTP: start it with --operator-secret-file FILE or --approve-from-loopback"
+        }
+        throw V2Error(status: 403, code: "forbidden", message: "approving a device code needs the emulator's operator: " + how)
     }
 }
