@@ -9,7 +9,7 @@ import TraktProtocol
 struct TraktEmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trakt-emulator",
-        abstract: "A faithful HTTP server of the (defunct) Trakt v1 activity API over a deterministic generated dataset.",
+        abstract: "A faithful HTTP(S) server of Trakt API v2 (OAuth device flow, paging, rate limits) and the (defunct) v1 activity API, over one deterministic generated dataset.",
         discussion: "Prints the URL it is bound to on one line on stdout, then serves until interrupted. See docs/EMULATOR.md."
     )
 
