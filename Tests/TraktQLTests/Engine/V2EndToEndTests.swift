@@ -176,6 +176,32 @@ enum V2TestServer {
         }
     }
 
+    /// since: includes its instant and until: excludes it, on v1 (end_ts is the second
+    /// before) and v2 (end_at the millisecond before, and the residual `<`): a play at exactly
+    /// the boundary is counted once, so adjacent periods add up.
+    @Test func aPlayAtTheBoundaryIsInExactlyOneSide() async throws {
+        let server = try await V2TestServer.unlimited.value
+        let user = V2TestServer.busyUsers(server, count: 1)[0]
+        let ds = server.dataset
+        let index = try #require(ds.users.firstIndex { $0.username == user })
+        let plays = ds.activities.filter { Int($0.user) == index && [.seen, .scrobble, .checkin].contains($0.kind.action) }
+        let boundary = try #require(plays.dropFirst(plays.count / 2).first).time
+        let instant = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(boundary)))
+        let window = "since:\(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(boundary - 30 * 86_400)))) "
+        let end = "until:\(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(boundary + 30 * 86_400))))"
+        for api in [APIVersion.v1, .v2] {
+            let engine = V2TestServer.engine(server, api: api)
+            func count(_ bounds: String) async throws -> Int64 {
+                let result = try await engine.run("activity user:\(user) action:seen,scrobble,checkin \(bounds) | count")
+                return try #require(result.rows.first?.first?.intValue)
+            }
+            let before = try await count(window + "until:\(instant)")
+            let after = try await count("since:\(instant) " + end)
+            let all = try await count(window + end)
+            #expect(before + after == all && before > 0 && after > 0, "\(api): \(before) + \(after) vs \(all)")
+        }
+    }
+
     @Test func itemsReadThroughTheV2Schema() async throws {
         let server = try await V2TestServer.unlimited.value
         let user = V2TestServer.busyUsers(server, count: 1)[0]

@@ -74,7 +74,10 @@ public enum V1Planner {
             set(.startTimestamp, String(convention.apiTimestamp(for: since.instant)), since.origin, instant: since.instant)
         }
         if let until = query.until {
-            set(.endTimestamp, String(convention.apiTimestamp(for: until.instant)), until.origin, instant: until.instant)
+            // until: is exclusive (the next period's first instant); end_ts counts whole seconds
+            // and includes its own, so it is the second before (no item is in two periods).
+            let last = until.instant.addingTimeInterval(-1)
+            set(.endTimestamp, String(convention.apiTimestamp(for: last)), until.origin, instant: last)
         }
         if let rating = query.rating {
             residual.append(.rating(rating))

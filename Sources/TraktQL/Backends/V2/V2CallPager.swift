@@ -59,7 +59,7 @@ struct V2CallPager: CallPager {
             if call.newestFirst, let since, let oldest = items.last.flatMap(V2ItemSchema().time(of:)), oldest < since { isLast = true }
             items.removeAll { item in
                 guard let time = V2ItemSchema().time(of: item) else { return true }
-                return (since.map { time < $0 } ?? false) || (until.map { time > $0 } ?? false)
+                return (since.map { time < $0 } ?? false) || (until.map { time >= $0 } ?? false)
             }
         }
         return (items, isLast)

@@ -110,7 +110,7 @@ public enum V2Planner {
         if calls.contains(where: { $0.localSince != nil || $0.localUntil != nil }) {
             let routes = Set(calls.filter { $0.localSince != nil || $0.localUntil != nil }.map(\.route.rawValue)).sorted()
             if let since = query.since { notes.append("\(since.origin.text)  ⇒  time >= \(ValueText.iso8601(since.instant, in: query.timeZone)) (v2 has no time filter for \(routes.joined(separator: ", ")))") }
-            if let until = query.until { notes.append("\(until.origin.text)  ⇒  time <= \(ValueText.iso8601(until.instant, in: query.timeZone)) (v2 has no time filter for \(routes.joined(separator: ", ")))") }
+            if let until = query.until { notes.append("\(until.origin.text)  ⇒  time < \(ValueText.iso8601(until.instant, in: query.timeZone)) (v2 has no time filter for \(routes.joined(separator: ", ")))") }
         }
 
         if query.minimal {
@@ -147,7 +147,8 @@ public enum V2Planner {
             call.route = .history
             let prefix: [V2PlannedCall.Piece] = me ? [.literal("sync"), .literal("history")] : userPieces + [.literal("history")]
             if let since = query.since { call.parameters.append(.init(name: "start_at", value: V2Time.string(since.instant), from: since.origin.text + " (ISO 8601 UTC)")) }
-            if let until = query.until { call.parameters.append(.init(name: "end_at", value: V2Time.string(until.instant), from: until.origin.text + " (ISO 8601 UTC)")) }
+            // until: is exclusive; end_at includes its own instant, so it is the millisecond before.
+            if let until = query.until { call.parameters.append(.init(name: "end_at", value: V2Time.string(V2Time.millisecondBefore(until.instant)), from: until.origin.text + " (ISO 8601 UTC)")) }
             // A named show or movie narrows the route to its trakt id (one call each).
             var narrowed: [V2PlannedCall] = []
             for slug in shows?.values ?? [] {

@@ -67,6 +67,13 @@ enum V2Time {
     static func date(_ text: String) -> Date? { seconds(text).map { Date(timeIntervalSince1970: $0) } }
 
     /// `2026-03-14T20:15:00.000Z`: what `start_at`/`end_at` send (UTC, milliseconds).
+    /// The last millisecond before `date` (which is taken to the nearest millisecond), placed
+    /// mid-millisecond so that ``string(_:)``'s rounding down cannot land one earlier.
+    static func millisecondBefore(_ date: Date) -> Date {
+        let millis = (date.timeIntervalSince1970 * 1000).rounded()
+        return Date(timeIntervalSince1970: (millis - 0.5) / 1000)
+    }
+
     static func string(_ date: Date) -> String {
         let total = (date.timeIntervalSince1970 * 1000).rounded(.down)
         var millis = Int(total.truncatingRemainder(dividingBy: 1000))
