@@ -195,8 +195,13 @@ extension Session {
         }
         do {
             switch name {
-            case "login": try await auth.login()
-            case "logout": try await auth.logout()
+            // Another identity (or none): no cached answer of the previous one is kept.
+            case "login":
+                try await auth.login()
+                await engine.clearCache()
+            case "logout":
+                try await auth.logout()
+                await engine.clearCache()
             default: try await auth.status()
             }
         } catch is CancellationError {

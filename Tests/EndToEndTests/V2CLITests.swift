@@ -33,6 +33,23 @@ import Testing
         #expect(!out.stdout.contains("not logged in") && !out.stderr.contains("not logged in"), "\(out.stdout)\(out.stderr)")
     }
 
+    /// Issue 21, item 3: `.login`, `.logout` and `set api` leave no answer of the previous
+    /// identity or API in the cache (the keys already differ; this frees what no longer applies).
+    @Test func loginLogoutAndSetAPIClearTheCache() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let query = "activity user:me action:rating | limit 3 | count"
+        let out = try await BinaryRunner.run("traktql", ["-q", "--api", "v2"] + Self.pinned
+                                             + ["-c", query, "-c", ".cache", "-c", ".login", "-c", ".cache", "-c", query, "-c", ".logout", "-c", ".cache",
+                                                "-c", query, "-c", "set api = v1", "-c", "activity | limit 1 | count", "-c", ".cache"],
+                                             environment: ["HOME": home, "XDG_CONFIG_HOME": home + "/config"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let counts = out.stdout.split(separator: "\n").filter { $0.contains("cached response") }.map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        // After the first query: its calls; after .login and after .logout: none; after set api
+        // and one v1 call: that call alone (the v2 query's pages before it are gone).
+        #expect(counts.count == 4 && counts[0] != "0" && counts[1] == "0" && counts[2] == "0" && counts[3] == "1", "\(out.stdout)")
+    }
+
     @Test func theTokenAndTheClientSecretNeverShow() async throws {
         let token = "cli-token-9f8e7d6c5b4a"
         let secret = "cli-secret-0a1b2c3d4e5f"

@@ -148,6 +148,12 @@ public actor Engine {
             }
             standardInputConsumed = true
         }
+        // Answers of another API are not this one's: the first statement after `set api`
+        // starts from an empty cache (the keys differ anyway; this frees what no longer applies).
+        if cachedAPI != settings.api {
+            if cachedAPI != nil { await cache.clear() }
+            cachedAPI = settings.api
+        }
         let format = settings.format.flatMap(OutputFormat.init(rawValue:))
         var bounded = ExecutionSession(
             transport: transport, cache: cache, cacheTTL: settings.cacheTTL, maxPages: settings.maxPages,
@@ -188,6 +194,9 @@ public actor Engine {
             throw error.redacted(by: configuration.redactor)
         }
     }
+
+    /// The API the cached responses were fetched with (nil before the first statement).
+    private var cachedAPI: APIVersion?
 
     /// The server's catalog: nil until asked for, then loaded or known to be missing.
     private var serverCatalog: ServerCatalog??
