@@ -36,24 +36,7 @@ extension V2Service {
         hits = hits.enumerated().sorted { a, b in
             a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
         }.map(\.element)
-        let paging = Paging(c.query, defaultLimit: 10)
-        let full = c.extendedFull
-        var out = JSONBytes()
-        out.byte(UInt8(ascii: "["))
-        for (k, hit) in hits[paging.window(total: hits.count)].enumerated() {
-            if k > 0 { out.byte(UInt8(ascii: ",")) }
-            out.raw("{\"type\":")
-            out.string(hit.type)
-            out.raw(",\"score\":")
-            out.raw(Array(String(format: "%.4f", hit.score).utf8))
-            out.raw(",\"")
-            out.text(hit.type)
-            out.raw("\":")
-            if hit.type == "movie" { writeMovie(hit.index, full, &out) } else { writeShow(hit.index, full, &out) }
-            out.byte(UInt8(ascii: "}"))
-        }
-        out.byte(UInt8(ascii: "]"))
-        return Self.ok(out, headers: paging.headers(total: hits.count))
+        return searchAnswer(hits, c)
     }
 
     /// Lower-case letter-and-digit words: `Mad Max: Fury Road` and `mad-max-fury-road` alike.

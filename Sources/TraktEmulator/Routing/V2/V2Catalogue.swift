@@ -225,6 +225,12 @@ extension V2Service {
                 break
             }
         }
+        return searchAnswer(hits.map { (type: $0.0, index: $0.1, score: 1000) }, c)
+    }
+
+    /// `[{type, score, movie | show | episode (with its show)}]`, one page of `hits` (10 a page
+    /// by default), for the id and the text search alike.
+    func searchAnswer(_ hits: [(type: String, index: Int, score: Double)], _ c: V2Call) -> EmulatorResponse {
         let paging = Paging(c.query, defaultLimit: 10)
         let full = c.extendedFull
         var out = JSONBytes()
@@ -232,17 +238,19 @@ extension V2Service {
         for (k, hit) in hits[paging.window(total: hits.count)].enumerated() {
             if k > 0 { out.byte(UInt8(ascii: ",")) }
             out.raw("{\"type\":")
-            out.string(hit.0)
-            out.raw(",\"score\":1000,\"")
-            out.text(hit.0)
+            out.string(hit.type)
+            out.raw(",\"score\":")
+            out.raw(Array((hit.score.rounded() == hit.score ? String(Int(hit.score)) : String(format: "%.4f", hit.score)).utf8))
+            out.raw(",\"")
+            out.text(hit.type)
             out.raw("\":")
-            switch hit.0 {
-            case "movie": writeMovie(hit.1, full, &out)
-            case "show": writeShow(hit.1, full, &out)
+            switch hit.type {
+            case "movie": writeMovie(hit.index, full, &out)
+            case "show": writeShow(hit.index, full, &out)
             default:
-                writeEpisode(hit.1, full, &out)
+                writeEpisode(hit.index, full, &out)
                 out.raw(",\"show\":")
-                writeShow(Int(ds.episodes[hit.1].show), full, &out)
+                writeShow(Int(dataset.episodes[hit.index].show), full, &out)
             }
             out.byte(UInt8(ascii: "}"))
         }

@@ -145,23 +145,9 @@ enum V2Item {
     /// A watched show: one item per watched episode, with its play count and the last time it
     /// was watched (`/watched/shows` sums up plays; it lists no single play).
     private static func watchedEpisodes(_ element: Value, context: Context) -> [Value] {
-        guard case .array(let seasons)? = element["seasons"] else { return [] }
-        let show = element["show"] ?? .null
-        var out: [Value] = []
-        for season in seasons {
-            guard let number = season["number"], case .array(let episodes)? = season["episodes"] else { continue }
-            for episode in episodes {
-                var members: [(key: String, value: Value)] = [
-                    ("last_watched_at", episode["last_watched_at"] ?? element["last_watched_at"] ?? .null),
-                    ("plays", episode["plays"] ?? .null),
-                    ("type", .string("episode")), ("action", .string("seen")), ("show", show),
-                    ("episode", .object([("season", number), ("number", episode["number"] ?? .null)])),
-                ]
-                if let username = context.username { members.append(("user", .object([("username", .string(username))]))) }
-                out.append(convertV1Kinds(.object(members)))
-            }
+        episodesOfShow(element, context: context, action: "seen") { episode in
+            [("last_watched_at", episode["last_watched_at"] ?? element["last_watched_at"] ?? .null), ("plays", episode["plays"] ?? .null)]
         }
-        return out.sorted { (V2ItemSchema.timeMilliseconds(of: $0) ?? .min) > (V2ItemSchema.timeMilliseconds(of: $1) ?? .min) }
     }
 
     /// A comment's time becomes the item's `created_at`; its text is also readable as v1's
@@ -175,22 +161,29 @@ enum V2Item {
 
     /// A collected show: one item per collected episode, each with its own `collected_at`.
     private static func collectedEpisodes(_ element: Value, context: Context) -> [Value] {
+        episodesOfShow(element, context: context, action: "collection") { episode in
+            [("collected_at", episode["collected_at"] ?? element["last_collected_at"] ?? .null)]
+        }
+    }
+
+    /// One item per episode of a show element's `seasons` (a watched or collected show): the
+    /// episode's own `times` members, then its type, action, show and `episode` (season and
+    /// number), newest first as the executor merges.
+    private static func episodesOfShow(_ element: Value, context: Context, action: String,
+                                       times: (_ episode: Value) -> [(key: String, value: Value)]) -> [Value] {
         guard case .array(let seasons)? = element["seasons"] else { return [] }
         let show = element["show"] ?? .null
         var out: [Value] = []
         for season in seasons {
             guard let number = season["number"], case .array(let episodes)? = season["episodes"] else { continue }
             for episode in episodes {
-                var members: [(key: String, value: Value)] = [
-                    ("collected_at", episode["collected_at"] ?? element["last_collected_at"] ?? .null),
-                    ("type", .string("episode")), ("action", .string("collection")), ("show", show),
-                    ("episode", .object([("season", number), ("number", episode["number"] ?? .null)])),
-                ]
+                var members = times(episode)
+                members += [("type", .string("episode")), ("action", .string(action)), ("show", show),
+                            ("episode", .object([("season", number), ("number", episode["number"] ?? .null)]))]
                 if let username = context.username { members.append(("user", .object([("username", .string(username))]))) }
                 out.append(convertV1Kinds(.object(members)))
             }
         }
-        // Newest first, as the executor merges.
         return out.sorted { (V2ItemSchema.timeMilliseconds(of: $0) ?? .min) > (V2ItemSchema.timeMilliseconds(of: $1) ?? .min) }
     }
 
