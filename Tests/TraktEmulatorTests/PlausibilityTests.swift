@@ -180,22 +180,69 @@ struct PlausibilityTests {
         #expect(Double(afterWatch) / Double(total) > 0.75, "\(afterWatch) of \(total) ratings follow a watch")
     }
 
-    @Test("several years of history, growing gently, densest now because many people are active")
-    func history() {
-        let ds = Self.defaultFacts.dataset
-        let now = ds.nowUnix
-        var byYear = [Int](repeating: 0, count: 4)  // 0 = the last 365 days
+    /// Activity per `days`-long period before the dataset's end, newest first.
+    static func counts(_ ds: Dataset, days: Int64, periods: Int) -> [Int] {
+        var out = [Int](repeating: 0, count: periods)
         for a in ds.activities {
-            let year = Int((now - a.time) / (365 * 86_400))
-            if year < 4 { byYear[year] += 1 }
+            let p = Int((ds.nowUnix - a.time) / (days * 86_400))
+            if p < periods { out[p] += 1 }
         }
-        #expect(ds.activities.last!.time <= now - 3 * 365 * 86_400, "the default history reaches back more than three years")
-        for y in 1..<3 { #expect(Double(byYear[y]) >= 0.3 * Double(byYear[y - 1]), "year by year (newest first): \(byYear)") }
-        let lastWeek = ds.activities.filter { $0.time >= now - 7 * 86_400 }
-        let people = Set(lastWeek.map(\.user)).count
-        #expect(people >= ds.userCount / 5, "\(people) people active in the last week")
-        let today = ds.activities.filter { $0.time >= now - 86_400 }.count
-        #expect(today >= 20)
+        return out
+    }
+
+    @Test("several years of history, growing gently year by year and quarter by quarter (no cliff)")
+    func history() {
+        for facts in [Self.defaultFacts, Self.readmeFacts] {
+            let ds = facts.dataset
+            #expect(ds.activities.last!.time <= ds.nowUnix - 3 * 365 * 86_400, "the default history reaches back more than three years")
+            // Each year is a half to nine tenths of the next: growth of 10–120% a year.
+            let years = Self.counts(ds, days: 365, periods: 4)
+            for y in 1..<4 {
+                let ratio = Double(years[y]) / Double(years[y - 1])
+                #expect(ratio >= 0.45 && ratio <= 0.9, "year by year (newest first): \(years)")
+            }
+            // No quarter is less than 60% of the next, or much more than it.
+            let quarters = Self.counts(ds, days: 91, periods: 15)
+            for q in 1..<15 {
+                let ratio = Double(quarters[q]) / Double(quarters[q - 1])
+                #expect(ratio >= 0.6 && ratio <= 1.25, "quarter by quarter (newest first): \(quarters)")
+            }
+        }
+    }
+
+    @Test("the last day is busy because many people are active, not because anyone's day is impossible")
+    func densityNearNow() {
+        for facts in [Self.defaultFacts, Self.readmeFacts] {
+            let ds = facts.dataset
+            let day = ds.activities.filter { $0.time >= ds.nowUnix - 86_400 }
+            var perUser: [UInt32: Int] = [:]
+            for a in day { perUser[a.user, default: 0] += 1 }
+            #expect(day.count >= 80, "\(day.count) activities in the last day")
+            #expect(perUser.count >= 30, "\(perUser.count) people in the last day")
+            #expect(Double(perUser.values.max()!) <= 0.15 * Double(day.count), "one person has \(perUser.values.max()!) of \(day.count)")
+            // The last day is like the days before it, not a spike: at most 1.6 times the
+            // average day of the last four weeks.
+            let month = ds.activities.filter { $0.time >= ds.nowUnix - 28 * 86_400 }.count
+            #expect(Double(day.count) <= 1.6 * Double(month) / 28, "last day \(day.count), last four weeks \(month)")
+        }
+    }
+
+    /// The windows the README and Examples/ use with the real clock have rows whatever the time
+    /// of day: the dataset is generated at eight times of one day, and of a day a season later.
+    @Test("since:1d, since:7d and the examples' windows have rows at every time of day", arguments: [0, 3, 6, 9, 12, 15, 18, 21])
+    func recentWindowsAtAnyHour(hour: Int) {
+        for day in ["2026-12-07", "2027-03-15"] {
+            let now = ISO8601DateFormatter().date(from: day + "T00:00:00Z")!.addingTimeInterval(Double(hour * 3600 + 1_234))
+            let ds = Dataset.generate(seed: 1, now: now)
+            func since(_ seconds: Int64) -> [Activity] { ds.activities.filter { $0.time >= ds.nowUnix - seconds } }
+            #expect(since(86_400).count >= 80, "\(day) \(hour):00 since:1d")
+            #expect(since(3 * 3600).count >= 1, "\(day) \(hour):00 the last three hours")
+            // More than a page (100) in a week, for the paging tests and examples.
+            #expect(since(7 * 86_400).count > 500, "\(day) \(hour):00 since:7d")
+            #expect(since(7 * 86_400).contains { $0.kind.type == .list }, "\(day) \(hour):00 lists.tql")
+            #expect(since(7 * 86_400).contains { $0.user == 0 && $0.kind.action == .rating }, "\(day) \(hour):00 ratings-export.tql")
+            #expect(since(2 * 86_400).contains { $0.kind.action == .shout || $0.kind.action == .review }, "\(day) \(hour):00 reviews.tql")
+        }
     }
 
     @Test("justin, the README's user, has a year a person could have")

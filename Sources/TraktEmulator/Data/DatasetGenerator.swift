@@ -120,7 +120,8 @@ extension Dataset {
             users.append(
                 UserRecord(
                     username: name, fullName: hideName ? "" : first + " " + last, gender: male ? "male" : "female",
-                    age: 16 + rng.below(50), location: rng.pick(PeopleSeeds.locations), about: rng.pick(PeopleSeeds.abouts),
+                    age: 16 + rng.below(50), location: Self.justin(rng.pick(PeopleSeeds.locations), i, Self.justinLocation),
+                    about: Self.justin(rng.pick(PeopleSeeds.abouts), i, Self.justinAbout),
                     avatarNumber: 100 + i * 7 + rng.below(7), joined: nowUnix - 760 * 86_400 - Int64(rng.below(6 * 365)) * 86_400 - Int64(rng.below(86_400)),
                     vip: rng.chance(0.08), isProtected: i != 0 && rng.chance(0.10), useRatingAdvanced: rng.chance(0.6),
                     ratingAsString: emitsRatingAsString(username: name), friends: [], following: [], followers: []))
@@ -162,7 +163,7 @@ extension Dataset {
         let listBudget = total >= 50 ? Int(Double(total) * listShare) : min(total, total / 10 * 2)
         let listCount = listBudget >= 2 ? max(1, listBudget / 6) : 0
         var profiles = users.enumerated().map { i, u in ViewerProfile.draw(index: i, location: u.location, seed: seed) }
-        let plan = ViewingPlan(activities: total - listBudget, weights: userWeights, profiles: &profiles, spanDays: Int(span / 86_400))
+        let plan = ViewingPlan(activities: total - listBudget, weights: userWeights, profiles: &profiles, spanDays: Int(span / 86_400), seed: seed)
 
         // Lists and their activity, inside their owner's history.
         rng = SplitMix64(seed: seed, stream: 5)
@@ -199,8 +200,9 @@ extension Dataset {
             for _ in 0..<(listBudget - listCount) {
                 let l = rng.below(listCount)
                 let created = lists[l].created
+                // Most items go in soon after the list is made.
                 let u = rng.unit()
-                let t = nowUnix - Int64(Double(nowUnix - created) * u * u)
+                let t = created + Int64(Double(nowUnix - created) * u * u)
                 let r = rng.unit()
                 let code: UInt32
                 if r < 0.5 {
@@ -282,6 +284,15 @@ extension Dataset {
             seed: seed, nowUnix: nowUnix, convention: convention, activities: sorted, shows: shows, seasons: seasons,
             episodes: episodes, movies: movies, users: users, lists: lists, hostileText: hostileText)
     }
+
+    /// justin, the README's example user, lives in London (his evenings are evenings in UTC,
+    /// the zone the examples are recorded in) and says what he watches.
+    static let justinLocation = "London, United Kingdom"
+    static let justinAbout = "Mostly dramas, sometimes comedies, never reality TV."
+
+    /// `value` for user `index`, or justin's own for user 0 (the drawn value is still drawn, so
+    /// that everyone else's profile does not depend on his).
+    static func justin(_ value: String, _ index: Int, _ his: String) -> String { index == 0 ? his : value }
 
     /// `count` activities of random kinds, users and titles spread evenly over the span: only for
     /// sizes that ask more of their users than people can watch (``ViewingPlan``).

@@ -44,8 +44,20 @@ struct ViewerProfile: Sendable {
     var watchingChance: Double
     /// Chance, when starting something new, of re-watching a finished favourite instead.
     var rewatchChance: Double
+    /// A finished favourite is re-watched only this many days after it was finished.
+    var rewatchAfterDays: Int64
+    /// Chance that a sitting is one favourite episode again (a pilot, a finale, one they rated 9
+    /// or 10).
+    var favouriteReplay: Double
     /// Chance, on a watching day in the last weeks, of joining the community's current show.
     var followsTrend: Double
+    /// The last this many days are all in a watching spell (justin's: the README's examples
+    /// about "this week" always have his rows, whatever the clock).
+    var activeDaysAtEnd: Int64
+    /// Genres the user seeks out and genres they avoid (bits of ``ViewingCatalogue/genres``):
+    /// what they start is chosen by popularity weighted by taste.
+    var likedGenres: UInt32
+    var dislikedGenres: UInt32
 
     /// The most hours of plays one person logs in one local day.
     static let dailyMinutesCap = 390
@@ -86,7 +98,18 @@ struct ViewerProfile: Sendable {
             shoutChance: rng.chance(0.35) ? 0.01 + 0.04 * rng.unit() : 0.002,
             watchingChance: 0.03 + 0.12 * rng.unit(),
             rewatchChance: 0.02 + 0.04 * rng.unit(),
-            followsTrend: 0.16)
+            rewatchAfterDays: 300,
+            favouriteReplay: 0.004 + 0.012 * rng.unit(),
+            followsTrend: 0.6,
+            activeDaysAtEnd: 0,
+            likedGenres: 0, dislikedGenres: 0)
+        // Two genres liked, one avoided, drawn in proportion to how common they are.
+        let genreSampler = WeightedSampler(weights: ViewingCatalogue.genreWeights)
+        while p.likedGenres.nonzeroBitCount < 2 { p.likedGenres |= 1 << UInt32(genreSampler.sample(&rng)) }
+        while p.dislikedGenres == 0 {
+            let g = UInt32(1) << UInt32(genreSampler.sample(&rng))
+            if g & p.likedGenres == 0 { p.dislikedGenres = g }
+        }
         if index == 0 {
             p.activeShare = 0.8
             p.spellDays = 30
@@ -97,7 +120,7 @@ struct ViewerProfile: Sendable {
             p.concurrentShows = 2
             p.scrobbleShare = 0.7
             p.seenShare = 0.25
-            p.episodeRating = 0.3
+            p.episodeRating = 0.5
             p.movieRating = 0.9
             p.showRating = 0.9
             p.ratingMean = 7.6
@@ -105,10 +128,22 @@ struct ViewerProfile: Sendable {
             p.watchlistAdds = 0.4
             p.collector = true
             p.shoutChance = 0.02
-            p.rewatchChance = 0.04
+            p.rewatchChance = 0.2
+            p.rewatchAfterDays = 150
+            p.favouriteReplay = 0.03
             p.followsTrend = 1
+            p.activeDaysAtEnd = 21
+            p.likedGenres = ViewingCatalogue.genreMask(["Crime", "Science Fiction", "Thriller"])
+            p.dislikedGenres = ViewingCatalogue.genreMask(["Animation", "Family"])
         }
         return p
+    }
+
+    /// How much more (or less) likely this user is to pick a title with `genres` than its
+    /// popularity alone says.
+    func taste(genres: UInt32) -> Double {
+        let liked = Double((genres & likedGenres).nonzeroBitCount)
+        return (1 + 2.5 * liked) * (genres & dislikedGenres != 0 ? 0.2 : 1)
     }
 
     /// Sittings on a watching day (a second one on some days, more often at weekends).
@@ -129,11 +164,6 @@ struct ViewerProfile: Sendable {
         // Hand-logged binges collapse into one multi-episode seen now and then.
         let grouping = 1 - seenShare * groupedSeen * (1 - moviePart) * 0.5
         return plays * perPlay * grouping
-    }
-
-    /// Average hours of plays a day.
-    var dailyHours: Double {
-        activeShare * watchChance * Self.sittingsPerWatchDay * (movieShare * 2.2 + (1 - movieShare) * bingeMean * 0.75)
     }
 
     /// Tunes the habits to produce `target` activities a day: first how many days are spent

@@ -13,6 +13,8 @@ struct ViewerSimulation {
 
     static let maximumPlaysPerEpisode: UInt8 = 5
     static let maximumPlaysPerMovie: UInt8 = 3
+    /// A favourite episode is played again at most until it has this many plays.
+    static let maximumReplaysOfAFavourite: UInt8 = 3
 
     static let episodeKinds = (scrobble: Kind(.episode, .scrobble)!, seen: Kind(.episode, .seen)!, checkin: Kind(.episode, .checkin)!,
                                watching: Kind(.episode, .watching)!, rating: Kind(.episode, .rating)!, collection: Kind(.episode, .collection)!,
@@ -33,15 +35,21 @@ struct ViewerSimulation {
     private var next: [Int]
     private var affinity: [Double]
     private var passes: [UInt8]
-    /// When each show was finished (a favourite is re-watched only after a while).
+    /// When each show was finished or dropped (a favourite is re-watched, a dropped show
+    /// given another go, only after a while).
     private var finishedAt: [Int64]
     private var inProgress: [Int] = []
     private var waiting: [Int] = []
     private var episodePlays: [UInt8]
     private var touchedEpisodes: [Int] = []
+    /// Episodes this user loved (rated 9 or 10, or stood out): the ones they play again.
+    private var favouriteEpisodes: [Int] = []
     private var moviePlays: [UInt8]
     private var movieAffinity: [Double]
     private var recentMovies: [Int64] = []
+    /// What this user picks when they start something: popularity weighted by their taste.
+    private var showSampler: WeightedSampler
+    private var movieSampler: WeightedSampler
 
     init(catalogue: ViewingCatalogue, now: Int64, floor: Int64) {
         self.catalogue = catalogue
@@ -57,6 +65,8 @@ struct ViewerSimulation {
         episodePlays = Array(repeating: 0, count: catalogue.episodes.count)
         moviePlays = Array(repeating: 0, count: catalogue.movieRuntime.count)
         movieAffinity = Array(repeating: 0, count: catalogue.movieRuntime.count)
+        showSampler = catalogue.showSampler
+        movieSampler = catalogue.movieSampler
     }
 
     /// Appends `user`'s activity from `start` to `now` to `out`.
@@ -73,8 +83,19 @@ struct ViewerSimulation {
         waiting.removeAll(keepingCapacity: true)
         for e in touchedEpisodes { episodePlays[e] = 0 }
         touchedEpisodes.removeAll(keepingCapacity: true)
+        favouriteEpisodes.removeAll(keepingCapacity: true)
         for m in moviePlays.indices { moviePlays[m] = 0 }
         recentMovies.removeAll(keepingCapacity: true)
+        if !catalogue.showGenres.isEmpty {
+            showSampler = WeightedSampler(weights: catalogue.showGenres.indices.map {
+                catalogue.showPopularity[$0] * profile.taste(genres: catalogue.showGenres[$0])
+            })
+        }
+        if !catalogue.movieGenres.isEmpty {
+            movieSampler = WeightedSampler(weights: catalogue.movieGenres.indices.map {
+                catalogue.moviePopularity[$0] * profile.taste(genres: catalogue.movieGenres[$0])
+            })
+        }
 
         let offset = profile.utcOffset
         let firstDay = Self.day(of: max(start, floor) + offset)
@@ -86,6 +107,7 @@ struct ViewerSimulation {
         var active = rng.chance(share)
         for day in firstDay...lastDay {
             active = active ? !rng.chance(leave) : rng.chance(enter)
+            if day > lastDay - profile.activeDaysAtEnd { active = true }
             guard active else { continue }
             let midnight = day * 86_400 - offset
             let weekday = Int((day + 3) % 7)  // 0 = Monday (1970-01-01 was a Thursday)
@@ -100,6 +122,9 @@ struct ViewerSimulation {
                 var local: Double
                 if sittings == 2 && sitting == 0 {
                     local = 13 + 4 * rng.unit()
+                } else if rng.chance(weekend ? 0.15 : 0.08) {
+                    // A lunch break, a day off, a rainy afternoon.
+                    local = 11 + 6.5 * rng.unit()
                 } else if rng.chance(0.05) {
                     local = 22.5 + 2 * rng.unit()
                 } else {
@@ -110,6 +135,7 @@ struct ViewerSimulation {
                 guard start < now else { break }
                 var end: Int64? = nil
                 if rng.chance(profile.movieShare) { end = watchMovie(start: start, minutesLeft: &minutesLeft, out: &out) }
+                if end == nil && rng.chance(profile.favouriteReplay) { end = replayFavourite(start: start, minutesLeft: &minutesLeft, out: &out) }
                 if end == nil { end = watchEpisodes(start: start, minutesLeft: &minutesLeft, out: &out) }
                 cursor = end ?? start
             }
@@ -154,20 +180,20 @@ struct ViewerSimulation {
         if rng.chance(profile.watchlistAdds / 7) {
             let time = midnight + 12 * 3600 + Int64(rng.below(11 * 3600))
             if rng.chance(0.6) {
-                let s = catalogue.showSampler.sample(&rng)
+                let s = showSampler.sample(&rng)
                 if status[s] == .new { emit(time, Self.showKinds.watchlist, subject: s, into: &out) }
             } else if !catalogue.movieRuntime.isEmpty {
-                let m = catalogue.movieSampler.sample(&rng)
+                let m = movieSampler.sample(&rng)
                 if moviePlays[m] == 0 { emit(time, Self.movieKinds.watchlist, subject: m, into: &out) }
             }
         }
         if rng.chance(0.008) {
             let time = midnight + 12 * 3600 + Int64(rng.below(11 * 3600))
             if rng.chance(0.5) {
-                let s = catalogue.showSampler.sample(&rng)
+                let s = showSampler.sample(&rng)
                 if status[s] == .new { emit(time, Self.showKinds.rating, subject: s, extra: rating(liking: 0.75), into: &out) }
             } else if !catalogue.movieRuntime.isEmpty {
-                let m = catalogue.movieSampler.sample(&rng)
+                let m = movieSampler.sample(&rng)
                 if moviePlays[m] == 0 && catalogue.movieReleased[m] < time {
                     emit(time, Self.movieKinds.rating, subject: m, extra: rating(liking: 0.75), into: &out)
                 }
@@ -204,7 +230,7 @@ struct ViewerSimulation {
         }
         if pick == nil {
             for _ in 0..<16 {
-                let m = catalogue.movieSampler.sample(&rng)
+                let m = movieSampler.sample(&rng)
                 if moviePlays[m] == 0 && catalogue.movieReleased[m] <= start {
                     pick = m
                     break
@@ -262,16 +288,36 @@ struct ViewerSimulation {
 
     // MARK: - Shows
 
+    /// Plays one favourite episode again at `start` (logged as the user logs), or returns nil
+    /// (no favourite yet, played enough, or no time left today).
+    private mutating func replayFavourite(start: Int64, minutesLeft: inout Int, out: inout [Activity]) -> Int64? {
+        guard !favouriteEpisodes.isEmpty else { return nil }
+        let e = favouriteEpisodes[rng.below(favouriteEpisodes.count)]
+        let s = Int(catalogue.episodes[e].show)
+        let runtime = catalogue.showRuntime[s]
+        let end = start + runtime
+        guard end <= now, episodePlays[e] < Self.maximumReplaysOfAFavourite, Int(runtime / 60) <= minutesLeft else { return nil }
+        episodePlays[e] += 1
+        minutesLeft -= Int(runtime / 60)
+        switch logging() {
+        case 0: emit(end, Self.episodeKinds.scrobble, subject: s, item: e, into: &out)
+        case 1: emit(end + Int64(rng.below(600)), Self.episodeKinds.seen, subject: s, item: e, extra: 1, into: &out)
+        default: emit(start, Self.episodeKinds.checkin, subject: s, item: e, into: &out)
+        }
+        return end
+    }
+
     private mutating func start(show s: Int, at time: Int64, out: inout [Activity]) {
-        let rewatch = status[s] == .finished
+        let before = status[s]
         status[s] = .watching
         next[s] = catalogue.showFirst[s]
         inProgress.insert(s, at: 0)
-        if rewatch {
+        if before == .finished {
             passes[s] += 1
         } else {
+            // A new show, or a dropped one given another go: a new opinion of it.
             affinity[s] = pow(rng.unit(), 0.6)
-            if rng.chance(profile.watchlistFirst) {
+            if before == .new && rng.chance(profile.watchlistFirst) {
                 // The show, or now and then its pilot, waited on the watchlist.
                 let listed = time - Int64(3 + rng.below(120)) * 86_400 - Int64(rng.below(86_400))
                 if rng.chance(0.25) {
@@ -287,10 +333,12 @@ struct ViewerSimulation {
     /// show in progress, else something new (or, now and then, a finished favourite again).
     private mutating func pickShow(at time: Int64, out: inout [Activity]) -> Int? {
         let episodes = catalogue.episodes
-        if let trending = catalogue.trendingShow, time >= now - ViewingCatalogue.trendWindow, status[trending] != .watching,
-           status[trending] != .waiting, passes[trending] == 0,
+        if let trending = catalogue.trendingShow, time >= now - ViewingCatalogue.trendWindow,
+           status[trending] == .new || (status[trending] == .finished && passes[trending] == 0)
+            || (status[trending] == .dropped && time - finishedAt[trending] > 365 * 86_400),
            rng.chance(profile.followsTrend * 2 * Double(time - (now - ViewingCatalogue.trendWindow)) / Double(ViewingCatalogue.trendWindow)) {
-            // Everyone is talking about it, more and more: start it (or start it over).
+            // Everyone is talking about it, more and more: start it (start it over, or give it
+            // another go a year or more after dropping it).
             start(show: trending, at: time, out: &out)
             return trending
         }
@@ -314,7 +362,7 @@ struct ViewerSimulation {
             let first = rng.below(count)
             for k in 0..<count {
                 let s = (first + k) % count
-                if status[s] == .finished && affinity[s] >= 0.75 && passes[s] < 1 && time - finishedAt[s] > 300 * 86_400 {
+                if status[s] == .finished && affinity[s] >= 0.75 && passes[s] < 1 && time - finishedAt[s] > profile.rewatchAfterDays * 86_400 {
                     start(show: s, at: time, out: &out)
                     return s
                 }
@@ -325,7 +373,7 @@ struct ViewerSimulation {
             return trending
         }
         for _ in 0..<16 {
-            let s = catalogue.showSampler.sample(&rng)
+            let s = showSampler.sample(&rng)
             if status[s] == .new && catalogue.showFirst[s] < catalogue.showEnd[s] && episodes[catalogue.showFirst[s]].firstAired <= time {
                 start(show: s, at: time, out: &out)
                 return s
@@ -410,8 +458,11 @@ struct ViewerSimulation {
                     emit(time, Self.episodeKinds.checkin, subject: s, item: e, into: &out)
                 }
                 if passes[s] == 0 && rng.chance(profile.episodeRating) {
-                    emit(end + 60 + Int64(rng.below(900)), Self.episodeKinds.rating, subject: s, item: e,
-                         extra: rating(liking: affinity[s]), into: &out)
+                    let value = rating(liking: affinity[s])
+                    emit(end + 60 + Int64(rng.below(900)), Self.episodeKinds.rating, subject: s, item: e, extra: value, into: &out)
+                    if value >= 9 { favouriteEpisodes.append(e) }
+                } else if passes[s] == 0 && affinity[s] >= 0.85 && rng.chance(0.02) {
+                    favouriteEpisodes.append(e)
                 }
                 shout(end, shoutKind: Self.episodeKinds.shout, reviewKind: Self.episodeKinds.review, subject: s, item: e, into: &out)
                 time = end + Int64(rng.below(300))
@@ -438,6 +489,7 @@ struct ViewerSimulation {
                 if rng.chance(early ? dislike : dislike / 2) {
                     flush(&out, &self)
                     leave(show: s, as: .dropped)
+                    finishedAt[s] = time
                     shout(time, shoutKind: Self.showKinds.shout, reviewKind: Self.showKinds.review, subject: s, weight: 8, into: &out)
                     if rng.chance(profile.showRating * 0.5) {
                         emit(time + 300, Self.showKinds.rating, subject: s, extra: rating(liking: affinity[s] - 0.2), into: &out)

@@ -4,11 +4,14 @@ import Foundation
 /// log much more than most, but nobody more than their habits allow), how far back each
 /// history goes, and how long to simulate each user to have a little more than that.
 ///
-/// The history's depth follows from the activity per user: a user's history is their share
-/// divided by the rate their habits give, so density near the end comes from many people
-/// active at once, not from anyone's impossible days. Bigger datasets (more activity per user)
-/// reach further back, up to the four-year span: the small test scale covers a few months, the
-/// default a few years.
+/// People joined over the years, more of them lately: each history's depth is drawn from a
+/// gamma(2) distribution, which makes the dataset's activity grow by about ``yearlyGrowth`` a
+/// year — an exponential, not a cliff — because a user's activity is their share spread over
+/// their depth. Density near the end comes from many people active at once, not from anyone's
+/// impossible days: a depth is never shorter than the user's share at the rate their habits
+/// allow. The dataset's history is four years at the default scale and beyond; the small test
+/// sizes (fewer activities per user) compress the same shape into a few months, so that they
+/// still have recent activity.
 struct ViewingPlan {
     /// Activities each user logs (they add up to the total asked for).
     let budgets: [Int]
@@ -20,10 +23,19 @@ struct ViewingPlan {
 
     /// Simulate this much more than needed, so that nearly everyone produces their share.
     static let overshoot = 1.3
+    /// Activity grows by this factor a year (over the dataset's own time scale when it is
+    /// compressed): gentle, as a service that gains users steadily.
+    static let yearlyGrowth = 1.7
+    /// Activities per user at which the history is the whole span (about the default scale).
+    static let fullDepthActivitiesPerUser = 240.0
+    /// The shortest dataset history and the shortest user history, in days.
+    static let minimumDatasetDays = 60.0
+    static let minimumUserDays = 14.0
 
     /// Shares `activities` among the users in proportion to `weights` (capped by what each
-    /// user's habits can produce over the span), then fits each profile to its share.
-    init(activities: Int, weights: [Double], profiles: inout [ViewerProfile], spanDays: Int) {
+    /// user's habits can produce over the span), draws how far back each history goes, then
+    /// fits each profile to its share over its depth.
+    init(activities: Int, weights: [Double], profiles: inout [ViewerProfile], spanDays: Int, seed: UInt64) {
         let count = profiles.count
         guard count > 0 else {
             budgets = []
@@ -33,22 +45,26 @@ struct ViewingPlan {
         }
         let span = Double(spanDays)
         // The heaviest habits allowed (justin keeps his own: a steady, not a record, viewer).
-        let capacities = profiles.enumerated().map { i, p in (i == 0 ? p.dailyActivities : p.capacity) * span }
-        let shares = Self.waterFill(total: Double(activities), weights: weights, capacities: capacities)
+        let rates = profiles.enumerated().map { i, p in i == 0 ? p.dailyActivities : p.capacity }
+        let shares = Self.waterFill(total: Double(activities), weights: weights, capacities: rates.map { $0 * span })
         let budgets = Self.integers(shares, total: activities)
-        // Depth: the typical user's grows with the activity per user (a few months for the
-        // small scale, about two years for the default); heavier users reach further back.
-        let mean = Double(activities) / Double(count)
-        let typical = min(span, max(40, 60 * pow(max(mean, 1) / 54, 1.6)))
+        let perUser = Double(activities) / Double(count)
+        let days = min(span, max(Self.minimumDatasetDays, span * pow(perUser / Self.fullDepthActivitiesPerUser, 2)))
+        // Gamma(2, λ): the sum of two exponentials, λ from the yearly growth on the dataset's
+        // own time scale (a year is a year at full depth).
+        let lambda = log(Self.yearlyGrowth) / 365 * span / days
+        var rng = SplitMix64(seed: seed, stream: 0xDE97_0000)
         var history: [Int] = []
         var simulated: [Int] = []
         for u in 0..<count {
             let b = Double(budgets[u])
-            var days = min(span, max(14, typical * pow(max(b, 1) / max(mean, 1), 0.45)))
-            if u == 0 { days = span }
-            let simulate = min(span, days * Self.overshoot)
-            _ = profiles[u].fit(dailyActivities: b * Self.overshoot / simulate)
-            history.append(Int(days.rounded(.up)))
+            let drawn = (-log(1 - rng.unit()) - log(1 - rng.unit())) / lambda
+            // Never more than the habits allow a day; justin has been here from the start.
+            var depth = u == 0 ? days : min(days, max(drawn, Self.minimumUserDays))
+            depth = min(span, max(depth, b / max(rates[u], 0.001)))
+            let simulate = min(span, depth * Self.overshoot)
+            _ = profiles[u].fit(dailyActivities: b / depth)
+            history.append(Int(depth.rounded(.up)))
             simulated.append(Int(simulate.rounded(.up)))
         }
         self.budgets = budgets
