@@ -105,6 +105,7 @@ struct ViewerSimulation {
         let leave = 1 / max(profile.spellDays, 1)
         let enter = leave * share / (1 - share)
         var active = rng.chance(share)
+        var lastEnd = Int64.min
         for day in firstDay...lastDay {
             active = active ? !rng.chance(leave) : rng.chance(enter)
             if day > lastDay - profile.activeDaysAtEnd { active = true }
@@ -138,9 +139,31 @@ struct ViewerSimulation {
                 if end == nil && rng.chance(profile.favouriteReplay) { end = replayFavourite(start: start, minutesLeft: &minutesLeft, out: &out) }
                 if end == nil { end = watchEpisodes(start: start, minutesLeft: &minutesLeft, out: &out) }
                 cursor = end ?? start
+                lastEnd = cursor
+            }
+        }
+        // The dataset's end is a moment in a live community: now and then someone awake is in
+        // the middle of something, and their media center says so (`watching`).
+        let hourNow = (now + offset - lastDay * 86_400) / 3600
+        if active && (hourNow >= 10 || hourNow < 1) && rng.chance(Self.watchingNowChance * profile.watchChance) {
+            let start = now - 60 - Int64(rng.below(40 * 60))
+            if start > lastEnd + 600 {
+                let habits = self.profile
+                self.profile.scrobbleShare = 1
+                var minutesLeft = ViewerProfile.dailyMinutesCap
+                if rng.chance(profile.movieShare) {
+                    _ = watchMovie(start: start, minutesLeft: &minutesLeft, out: &out)
+                } else {
+                    _ = watchEpisodes(start: start, minutesLeft: &minutesLeft, out: &out)
+                }
+                self.profile = habits
             }
         }
     }
+
+    /// Chance (times the user's chance of watching on a day) that a user awake at the dataset's
+    /// end is watching something right then: a handful of the default scale's 411.
+    static let watchingNowChance = 0.06
 
     @inline(__always)
     static func day(of unix: Int64) -> Int64 { unix >= 0 ? unix / 86_400 : (unix - 86_399) / 86_400 }
