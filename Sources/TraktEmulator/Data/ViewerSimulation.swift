@@ -183,6 +183,15 @@ struct ViewerSimulation {
         return UInt16(min(10, max(1, Int(value.rounded()))))
     }
 
+    /// How much the user likes a title they have just started (0–1): mostly well (people pick
+    /// what they expect to like), better in a genre they like, worse in one they avoid.
+    private mutating func opinion(genres: UInt32) -> Double {
+        let base = pow(rng.unit(), 0.6)
+        let liked = Double((genres & profile.likedGenres).nonzeroBitCount)
+        let avoided = genres & profile.dislikedGenres != 0
+        return min(1, (base + 0.1 * liked) * (avoided ? 0.5 : 1))
+    }
+
     /// How a sitting is logged.
     private mutating func logging() -> Int {
         let r = rng.unit()
@@ -284,7 +293,7 @@ struct ViewerSimulation {
         let first = moviePlays[m] == 0
         moviePlays[m] += 1
         recentMovies.append(start)
-        let liking = first ? pow(rng.unit(), 0.6) : movieAffinity[m]
+        let liking = first ? opinion(genres: catalogue.movieGenres[m]) : movieAffinity[m]
         movieAffinity[m] = liking
         if first {
             if rng.chance(profile.watchlistFirst) {
@@ -339,7 +348,7 @@ struct ViewerSimulation {
             passes[s] += 1
         } else {
             // A new show, or a dropped one given another go: a new opinion of it.
-            affinity[s] = pow(rng.unit(), 0.6)
+            affinity[s] = opinion(genres: catalogue.showGenres[s])
             if before == .new && rng.chance(profile.watchlistFirst) {
                 // The show, or now and then its pilot, waited on the watchlist.
                 let listed = time - Int64(3 + rng.below(120)) * 86_400 - Int64(rng.below(86_400))
