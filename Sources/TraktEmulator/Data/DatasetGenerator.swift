@@ -177,8 +177,12 @@ extension Dataset {
         var raw: [Activity] = []
         raw.reserveCapacity(total + total / 3)
         var listSlugs = Set<String>()
+        var listsOwned = [Int](repeating: 0, count: userCount)
         for _ in 0..<listCount {
-            let owner = userSampler.sample(&rng)
+            // Active users make more lists, but nobody makes dozens.
+            var owner = userSampler.sample(&rng)
+            for _ in 0..<8 where listsOwned[owner] >= maximumListsPerUser { owner = userSampler.sample(&rng) }
+            listsOwned[owner] += 1
             var name = rng.pick(PeopleSeeds.listNames)
             var slug = slugify(name)
             if listSlugs.contains(users[owner].username + "/" + slug) {
@@ -188,7 +192,8 @@ extension Dataset {
                 slug += "-" + String(n)
             }
             listSlugs.insert(users[owner].username + "/" + slug)
-            let created = nowUnix - Int64(rng.unit() * Double(plan.historyDays[owner]) * 86_400)
+            let created = wakingTime(nowUnix - Int64(rng.unit() * Double(plan.historyDays[owner]) * 86_400),
+                                     offset: profiles[owner].utcOffset, now: nowUnix)
             let l = lists.count
             lists.append(
                 ListRecord(
@@ -202,7 +207,8 @@ extension Dataset {
                 let created = lists[l].created
                 // Most items go in soon after the list is made.
                 let u = rng.unit()
-                let t = created + Int64(Double(nowUnix - created) * u * u)
+                let t = wakingTime(created + Int64(Double(nowUnix - created) * u * u), offset: profiles[Int(lists[l].owner)].utcOffset,
+                                   now: nowUnix)
                 let r = rng.unit()
                 let code: UInt32
                 if r < 0.5 {
@@ -283,6 +289,19 @@ extension Dataset {
         return Dataset(
             seed: seed, nowUnix: nowUnix, convention: convention, activities: sorted, shows: shows, seasons: seasons,
             episodes: episodes, movies: movies, users: users, lists: lists, hostileText: hostileText)
+    }
+
+    /// The most lists one user makes (unless every draw lands on a user who has them).
+    static let maximumListsPerUser = 6
+
+    /// `time` moved into the waking hours (9:00–24:00) of its day where the user lives, keeping
+    /// the order of times within a day; a time that would pass `now` moves a day back.
+    static func wakingTime(_ time: Int64, offset: Int64, now: Int64) -> Int64 {
+        let local = ViewerSimulation.day(of: time + offset) * 86_400
+        let secondOfDay = time + offset - local
+        var waking = local - offset + 9 * 3600 + secondOfDay * 5 / 8
+        if waking > now { waking -= 86_400 }
+        return waking
     }
 
     /// justin, the README's example user, lives in London (his evenings are evenings in UTC,

@@ -183,6 +183,14 @@ struct ViewerSimulation {
         return UInt16(min(10, max(1, Int(value.rounded()))))
     }
 
+    /// A waking hour (9:00–23:00 where the user lives) of a day `days` before `time`, and
+    /// before `time` (what was listed or bought before it was watched).
+    private mutating func daytime(before time: Int64, days: ClosedRange<Int>) -> Int64 {
+        let day = Self.day(of: time + profile.utcOffset) - Int64(rng.int(in: days))
+        let instant = day * 86_400 - profile.utcOffset + 9 * 3600 + Int64(rng.below(14 * 3600))
+        return instant < time ? instant : time - 60 - Int64(rng.below(3600))
+    }
+
     /// How much the user likes a title they have just started (0–1): mostly well (people pick
     /// what they expect to like), better in a genre they like, worse in one they avoid.
     private mutating func opinion(genres: UInt32) -> Double {
@@ -297,10 +305,10 @@ struct ViewerSimulation {
         movieAffinity[m] = liking
         if first {
             if rng.chance(profile.watchlistFirst) {
-                emit(start - Int64(5 + rng.below(150)) * 86_400 - Int64(rng.below(86_400)), Self.movieKinds.watchlist, subject: m, into: &out)
+                emit(daytime(before: start, days: 5...155), Self.movieKinds.watchlist, subject: m, into: &out)
             }
             if profile.collector && rng.chance(0.5) {
-                emit(start - Int64(rng.below(30 * 86_400)), Self.movieKinds.collection, subject: m, into: &out)
+                emit(daytime(before: start, days: 0...30), Self.movieKinds.collection, subject: m, into: &out)
             }
         }
         switch logging() {
@@ -351,7 +359,7 @@ struct ViewerSimulation {
             affinity[s] = opinion(genres: catalogue.showGenres[s])
             if before == .new && rng.chance(profile.watchlistFirst) {
                 // The show, or now and then its pilot, waited on the watchlist.
-                let listed = time - Int64(3 + rng.below(120)) * 86_400 - Int64(rng.below(86_400))
+                let listed = daytime(before: time, days: 3...123)
                 if rng.chance(0.25) {
                     emit(listed, Self.episodeKinds.watchlist, subject: s, item: catalogue.showFirst[s], into: &out)
                 } else {
@@ -462,7 +470,7 @@ struct ViewerSimulation {
             guard end <= now, minutes <= minutesLeft else { break }
             let season = Int(episodes[e].seasonIndex)
             if e == catalogue.seasons[season].firstEpisode && passes[s] == 0 && profile.collector && rng.chance(0.35) {
-                emit(time - Int64(rng.below(10 * 86_400)), Self.episodeKinds.collection, subject: s, item: e,
+                emit(daytime(before: time, days: 0...10), Self.episodeKinds.collection, subject: s, item: e,
                      extra: UInt16(catalogue.seasons[season].episodeCount), into: &out)
             }
             if episodePlays[e] < Self.maximumPlaysPerEpisode {
