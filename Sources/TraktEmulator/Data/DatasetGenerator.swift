@@ -120,8 +120,8 @@ extension Dataset {
             users.append(
                 UserRecord(
                     username: name, fullName: hideName ? "" : first + " " + last, gender: male ? "male" : "female",
-                    age: 16 + rng.below(50), location: Self.justin(rng.pick(PeopleSeeds.locations), i, Self.justinLocation),
-                    about: Self.justin(rng.pick(PeopleSeeds.abouts), i, Self.justinAbout),
+                    age: 16 + rng.below(50), location: Self.value(forUser: i, drawn: rng.pick(PeopleSeeds.locations), justin: Self.justinLocation),
+                    about: Self.value(forUser: i, drawn: rng.pick(PeopleSeeds.abouts), justin: Self.justinAbout),
                     avatarNumber: 100 + i * 7 + rng.below(7), joined: nowUnix - 760 * 86_400 - Int64(rng.below(6 * 365)) * 86_400 - Int64(rng.below(86_400)),
                     vip: rng.chance(0.08), isProtected: i != 0 && rng.chance(0.10), useRatingAdvanced: rng.chance(0.6),
                     ratingAsString: emitsRatingAsString(username: name), friends: [], following: [], followers: []))
@@ -309,9 +309,9 @@ extension Dataset {
     static let justinLocation = "London, United Kingdom"
     static let justinAbout = "Mostly dramas, sometimes comedies, never reality TV."
 
-    /// `value` for user `index`, or justin's own for user 0 (the drawn value is still drawn, so
-    /// that everyone else's profile does not depend on his).
-    static func justin(_ value: String, _ index: Int, _ his: String) -> String { index == 0 ? his : value }
+    /// The `drawn` value for user `index`, or justin's own for user 0 (his is drawn too, so that
+    /// everyone else's profile does not depend on his).
+    static func value(forUser index: Int, drawn: String, justin: String) -> String { index == 0 ? justin : drawn }
 
     /// `count` activities of random kinds, users and titles spread evenly over the span: only for
     /// sizes that ask more of their users than people can watch (``ViewingPlan``).
