@@ -228,6 +228,21 @@ struct PlausibilityTests {
         }
     }
 
+    @Test("people's pace leaves seconds nearly empty, the oldest too: nothing piles up where the history starts")
+    func noPileUps() {
+        for facts in [Self.defaultFacts, Self.readmeFacts] {
+            var largest = 0
+            var run = 0
+            var second = Int64.min
+            for a in facts.dataset.activities {
+                run = a.time == second ? run + 1 : 1
+                second = a.time
+                largest = max(largest, run)
+            }
+            #expect(largest <= 4, "\(largest) activities share one second")
+        }
+    }
+
     /// The windows the README and Examples/ use with the real clock have rows whatever the time
     /// of day: the dataset is generated at eight times of one day, and of a day a season later.
     @Test("since:1d, since:7d and the examples' windows have rows at every time of day", arguments: [0, 3, 6, 9, 12, 15, 18, 21])

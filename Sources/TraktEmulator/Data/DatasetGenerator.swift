@@ -20,10 +20,9 @@ extension Dataset {
     static let listShare = 0.046
     /// At most this many activities share one second anywhere in the dataset, so in every stream
     /// (community, a show, a user, …: each is a subset) — well under the v1 page cap of 100,
-    /// which `end_ts` paging by whole seconds cannot get past. Activity is densest just before
-    /// the dataset's end (ages are drawn as span·u²): without the cap the large scale (1M) puts
-    /// ~126 activities into its last second. The default scale peaks near 13 in its last second,
-    /// so the cap almost never moves anything there.
+    /// which `end_ts` paging by whole seconds cannot get past. People's pace keeps seconds far
+    /// below it (a few activities share a second at most); the cap is a guarantee, kept for
+    /// sizes that ask more of their users than people can watch (``fillAtRandom``).
     public static let maximumPerSecond = 25
     /// Rating 1...10 weights (skewed high, as real ratings are).
     static let ratingWeights: [Double] = [2, 2, 3, 4, 6, 9, 15, 22, 20, 17]

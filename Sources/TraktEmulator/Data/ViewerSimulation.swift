@@ -8,7 +8,8 @@ import Foundation
 struct ViewerSimulation {
     let catalogue: ViewingCatalogue
     let now: Int64
-    /// Nothing is dated before this (the dataset's oldest possible instant).
+    /// Nothing is dated before this (the dataset's oldest possible instant): what would be is
+    /// left out.
     let floor: Int64
 
     static let maximumPlaysPerEpisode: UInt8 = 5
@@ -172,8 +173,10 @@ struct ViewerSimulation {
 
     @inline(__always)
     private mutating func emit(_ time: Int64, _ kind: Kind, subject: Int, item: Int = 0, extra: UInt16 = 0, into out: inout [Activity]) {
-        guard time <= now else { return }
-        out.append(Activity(time: max(time, floor), id: 0, user: user, subject: UInt32(subject), item: UInt32(item), extra: extra, kind: kind))
+        // What would fall before the dataset's history (a watchlist entry months before the
+        // first watch) was never logged here.
+        guard time <= now, time >= floor else { return }
+        out.append(Activity(time: time, id: 0, user: user, subject: UInt32(subject), item: UInt32(item), extra: extra, kind: kind))
     }
 
     /// A rating around the user's usual one, higher for what they liked (1–10).
