@@ -15,7 +15,7 @@ import Testing
     }
 
     /// The pinned clock, and the exceptions: dst-day.tql names a date, which must fall in the
-    /// two years the dataset covers.
+    /// years the dataset covers.
     static func pinnedNow(_ script: String) -> String {
         script == "dst-day.tql" ? "2025-11-24T12:00:00Z" : "2024-11-24T12:00:00Z"
     }

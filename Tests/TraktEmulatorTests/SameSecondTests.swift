@@ -17,19 +17,33 @@ import Testing
         return best
     }
 
-    /// The large scale (1M activities) used to put ~126 into its last second. Every stream
-    /// (community, a show, a user, …) is a subset of all activities, so this bounds them all.
+    /// Every stream (community, a show, a user, …) is a subset of all activities, so this
+    /// bounds them all.
     @Test func noSecondHoldsMoreThanTheCapAtTheLargeScale() {
         let ds = Dataset.generate(seed: 1, size: DatasetScale.large.size, now: pinnedNow)
         #expect(ds.activityCount == DatasetScale.large.size.activities)
         let run = Self.largestRun(ds.activities)
         #expect(run.count <= Dataset.maximumPerSecond, "\(run.count) activities at \(run.time)")
         #expect(Dataset.maximumPerSecond <= 25)
-        // Still newest first, ids still ascending with time within a type.
+        // Still newest first.
         #expect(zip(ds.activities, ds.activities.dropFirst()).allSatisfy { $0.time >= $1.time })
-        // The cap only nudges the densest seconds: the newest activity is within minutes of the end.
-        #expect(ds.nowUnix - ds.activities.first!.time < 60)
-        #expect(ds.activities.filter { $0.time >= ds.nowUnix - 86_400 }.count > 30_000)
+        // The community is busy up to the end.
+        #expect(ds.nowUnix - ds.activities.first!.time < 600)
+        #expect(ds.activities.filter { $0.time >= ds.nowUnix - 86_400 }.count > 1_000)
+    }
+
+    /// People rarely share a second, but a thousand activities in one second must still be
+    /// spread backwards, a second at a time, keeping their order.
+    @Test func theCapSpreadsADenseSecondBackwards() {
+        var activities = (0..<1_000).map { i in
+            Activity(time: 1_000_000, id: UInt32(i), user: 0, subject: 0, item: 0, extra: 0, kind: Kind(.movie, .seen)!)
+        }
+        activities.append(Activity(time: 999_990, id: 5_000, user: 0, subject: 0, item: 0, extra: 0, kind: Kind(.movie, .seen)!))
+        Dataset.capSameSecondRuns(&activities)
+        #expect(Self.largestRun(activities).count == Dataset.maximumPerSecond)
+        #expect(activities.map(\.id) == (0..<1_000).map(UInt32.init) + [5_000])
+        #expect(zip(activities, activities.dropFirst()).allSatisfy { $0.time >= $1.time })
+        #expect(activities[999].time == 1_000_000 - Int64(999 / Dataset.maximumPerSecond))
     }
 
     @Test func theDefaultScaleKeepsItsSecondsUnderTheCap() {

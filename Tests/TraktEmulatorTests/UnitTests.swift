@@ -96,10 +96,10 @@ struct UnitTests {
         for (i, u) in ds.users.enumerated() {
             for f in u.friends { #expect(ds.users[Int(f)].friends.contains(UInt32(i))) }
         }
-        // Newest first, within two years, denser toward now.
+        // Newest first, within the span, denser toward now.
         #expect(zip(ds.activities, ds.activities.dropFirst()).allSatisfy { $0.time >= $1.time })
         let now = ds.nowUnix
-        #expect(ds.activities.first!.time <= now && ds.activities.last!.time >= now - 730 * 86_400)
+        #expect(ds.activities.first!.time <= now && ds.activities.last!.time >= now - Dataset.span)
         let lastMonth = ds.activities.filter { $0.time >= now - 30 * 86_400 }.count
         let yearAgoMonth = ds.activities.filter { $0.time < now - 365 * 86_400 && $0.time >= now - 395 * 86_400 }.count
         #expect(lastMonth > 2 * yearAgoMonth)

@@ -2,8 +2,9 @@ import Foundation
 import TraktProtocol
 
 extension Dataset {
-    /// The span activity is spread over, ending at `now`.
-    static let span: Int64 = 730 * 86_400
+    /// The longest history, ending at `now`: four years. How far back a user's history goes
+    /// depends on how much they log (``ViewingPlan``).
+    static let span: Int64 = 1_461 * 86_400
 
     /// Relative weights of the 22 non-list kinds (list activity is generated separately, about
     /// 4.6% of the total). Many seen/scrobble, fewer ratings, few shouts, fewer reviews.
@@ -19,10 +20,9 @@ extension Dataset {
     static let listShare = 0.046
     /// At most this many activities share one second anywhere in the dataset, so in every stream
     /// (community, a show, a user, …: each is a subset) — well under the v1 page cap of 100,
-    /// which `end_ts` paging by whole seconds cannot get past. Activity is densest just before
-    /// the dataset's end (ages are drawn as span·u²): without the cap the large scale (1M) puts
-    /// ~126 activities into its last second. The default scale peaks near 13 in its last second,
-    /// so the cap almost never moves anything there.
+    /// which `end_ts` paging by whole seconds cannot get past. People's pace keeps seconds far
+    /// below it (a few activities share a second at most); the cap is a guarantee, kept for
+    /// sizes that ask more of their users than people can watch (``fillAtRandom``).
     public static let maximumPerSecond = 25
     /// Rating 1...10 weights (skewed high, as real ratings are).
     static let ratingWeights: [Double] = [2, 2, 3, 4, 6, 9, 15, 22, 20, 17]
@@ -119,12 +119,14 @@ extension Dataset {
             users.append(
                 UserRecord(
                     username: name, fullName: hideName ? "" : first + " " + last, gender: male ? "male" : "female",
-                    age: 16 + rng.below(50), location: rng.pick(PeopleSeeds.locations), about: rng.pick(PeopleSeeds.abouts),
+                    age: 16 + rng.below(50), location: Self.value(forUser: i, drawn: rng.pick(PeopleSeeds.locations), justin: Self.justinLocation),
+                    about: Self.value(forUser: i, drawn: rng.pick(PeopleSeeds.abouts), justin: Self.justinAbout),
                     avatarNumber: 100 + i * 7 + rng.below(7), joined: nowUnix - 760 * 86_400 - Int64(rng.below(6 * 365)) * 86_400 - Int64(rng.below(86_400)),
                     vip: rng.chance(0.08), isProtected: i != 0 && rng.chance(0.10), useRatingAdvanced: rng.chance(0.6),
                     ratingAsString: emitsRatingAsString(username: name), friends: [], following: [], followers: []))
         }
-        let userSampler = WeightedSampler(weights: (0..<userCount).map { 1 / pow(Double($0 + 1), 0.9) })
+        let userWeights = (0..<userCount).map { 1 / pow(Double($0 + 1), 0.9) }
+        let userSampler = WeightedSampler(weights: userWeights)
 
         // Friendships (mutual) and follows (directed).
         rng = SplitMix64(seed: seed, stream: 3)
@@ -155,33 +157,31 @@ extension Dataset {
             for j in users[i].following { users[Int(j)].followers.append(UInt32(i)) }
         }
 
-        // Per-user favourites: most of a user's activity is about a handful of titles.
-        rng = SplitMix64(seed: seed, stream: 4)
-        let showSampler = WeightedSampler(weights: shows.map { $0.seed.popularity })
-        let movieSampler = WeightedSampler(weights: movies.map { $0.seed.popularity })
-        let seasonSamplers: [WeightedSampler] = shows.map { s in
-            WeightedSampler(weights: s.seasonNumbers.map { $0 == 0 ? 0.15 : 1 / Double($0) })
-        }
-        var favShows: [[UInt16]] = []
-        var favMovies: [[UInt16]] = []
-        favShows.reserveCapacity(userCount)
-        favMovies.reserveCapacity(userCount)
-        for _ in 0..<userCount {
-            favShows.append((0..<(3 + rng.below(6))).map { _ in UInt16(showSampler.sample(&rng)) })
-            favMovies.append((0..<(2 + rng.below(4))).map { _ in UInt16(movieSampler.sample(&rng)) })
-        }
-
-        // Lists and their activity.
-        rng = SplitMix64(seed: seed, stream: 5)
+        // Each user's habits, how much of the dataset is theirs, and how far back their history goes.
         let total = size.activities
         let listBudget = total >= 50 ? Int(Double(total) * listShare) : min(total, total / 10 * 2)
         let listCount = listBudget >= 2 ? max(1, listBudget / 6) : 0
+        var profiles = users.enumerated().map { i, u in ViewerProfile.draw(index: i, location: u.location, seed: seed) }
+        let plan = ViewingPlan(activities: total - listBudget, weights: userWeights, profiles: &profiles, spanDays: Int(span / 86_400), seed: seed)
+
+        // Lists and their activity, inside their owner's history.
+        rng = SplitMix64(seed: seed, stream: 5)
+        let catalogue = ViewingCatalogue(shows: shows, seasons: seasons, episodes: episodes, movies: movies)
+        let showSampler = catalogue.showSampler
+        let movieSampler = catalogue.movieSampler
+        let seasonSamplers: [WeightedSampler] = shows.map { s in
+            WeightedSampler(weights: s.seasonNumbers.map { $0 == 0 ? 0.15 : 1 / Double($0) })
+        }
         var lists: [ListRecord] = []
         var raw: [Activity] = []
-        raw.reserveCapacity(total)
+        raw.reserveCapacity(total + total / 3)
         var listSlugs = Set<String>()
+        var listsOwned = [Int](repeating: 0, count: userCount)
         for _ in 0..<listCount {
-            let owner = userSampler.sample(&rng)
+            // Active users make more lists, but nobody makes dozens.
+            var owner = userSampler.sample(&rng)
+            for _ in 0..<8 where listsOwned[owner] >= maximumListsPerUser { owner = userSampler.sample(&rng) }
+            listsOwned[owner] += 1
             var name = rng.pick(PeopleSeeds.listNames)
             var slug = slugify(name)
             if listSlugs.contains(users[owner].username + "/" + slug) {
@@ -191,7 +191,8 @@ extension Dataset {
                 slug += "-" + String(n)
             }
             listSlugs.insert(users[owner].username + "/" + slug)
-            let created = nowUnix - Int64(rng.unit() * Double(span))
+            let created = wakingTime(nowUnix - Int64(rng.unit() * Double(plan.historyDays[owner]) * 86_400),
+                                     offset: profiles[owner].utcOffset, now: nowUnix)
             let l = lists.count
             lists.append(
                 ListRecord(
@@ -203,8 +204,10 @@ extension Dataset {
             for _ in 0..<(listBudget - listCount) {
                 let l = rng.below(listCount)
                 let created = lists[l].created
+                // Most items go in soon after the list is made.
                 let u = rng.unit()
-                let t = nowUnix - Int64(Double(nowUnix - created) * u * u)
+                let t = wakingTime(created + Int64(Double(nowUnix - created) * u * u), offset: profiles[Int(lists[l].owner)].utcOffset,
+                                   now: nowUnix)
                 let r = rng.unit()
                 let code: UInt32
                 if r < 0.5 {
@@ -219,58 +222,56 @@ extension Dataset {
                 raw.append(Activity(time: t, id: 0, user: lists[l].owner, subject: UInt32(l), item: code, extra: 0, kind: Kind(.list, .itemAdded)!))
             }
         }
+        let listActivities = raw.count
 
-        // Everything else.
-        rng = SplitMix64(seed: seed, stream: 6)
-        let kindSampler = WeightedSampler(weights: kindWeights.map(\.1))
-        let kinds = kindWeights.map(\.0)
-        let ratingSampler = WeightedSampler(weights: ratingWeights)
-        let spanD = Double(span)
-        while raw.count < total {
-            let kind = kinds[kindSampler.sample(&rng)]
-            let user = userSampler.sample(&rng)
-            let u = rng.unit()
-            let time = nowUnix - Int64(spanD * u * u)
-            var a = Activity(time: time, id: 0, user: UInt32(user), subject: 0, item: 0, extra: 0, kind: kind)
-            switch kind.type {
-            case .episode, .show:
-                let fav = favShows[user]
-                let s = rng.chance(0.75) ? Int(fav[rng.below(fav.count)]) : showSampler.sample(&rng)
-                a.subject = UInt32(s)
-                if kind.type == .episode {
-                    let season = seasons[shows[s].seasonIndices[seasonSamplers[s].sample(&rng)]]
-                    let e = rng.below(season.episodeCount)
-                    a.item = UInt32(season.firstEpisode + e)
-                    if kind.action == .seen || kind.action == .collection {
-                        let r = rng.unit()
-                        let want = r < 0.85 ? 1 : r < 0.93 ? 2 : 3 + rng.below(3)
-                        a.extra = UInt16(min(want, season.episodeCount - e))
-                    }
-                }
-            case .movie:
-                let fav = favMovies[user]
-                a.subject = UInt32(rng.chance(0.7) ? Int(fav[rng.below(fav.count)]) : movieSampler.sample(&rng))
-            case .list:
-                break
-            }
-            switch kind.action {
-            case .rating: a.extra = UInt16(1 + ratingSampler.sample(&rng))
-            case .shout: a.extra = rng.chance(0.1) ? 1 : 0
-            case .review: a.extra = rng.chance(0.2) ? 1 : 0
-            default: break
-            }
-            raw.append(a)
+        // Everyone's viewing, simulated from a little further back than their share needs; the
+        // newest activities of each user are kept below.
+        var simulation = ViewerSimulation(catalogue: catalogue, now: nowUnix, floor: nowUnix - span)
+        for u in 0..<userCount {
+            simulation.run(user: u, profile: profiles[u], from: nowUnix - Int64(plan.simulatedDays[u] * 86_400), seed: seed, into: &raw)
+        }
+        var produced = [Int](repeating: 0, count: userCount)
+        for a in raw[listActivities...] { produced[Int(a.user)] += 1 }
+        var quotas = ViewingPlan.quotas(budgets: plan.budgets, produced: produced)
+        let shortfall = total - listActivities - quotas.reduce(0, +)
+        if shortfall > 0 {
+            // Only a size that asks more of its users than people can watch gets here: the rest
+            // is spread at random, as the first emulator did.
+            rng = SplitMix64(seed: seed, stream: 6)
+            let before = raw.count
+            fillAtRandom(&raw, count: shortfall, users: userCount, showSampler: showSampler, movieSampler: movieSampler,
+                         seasonSamplers: seasonSamplers, shows: shows, seasons: seasons, now: nowUnix, rng: &rng)
+            for a in raw[before...] { quotas[Int(a.user)] += 1 }
         }
 
         // Newest first; ties keep a fixed order (later-generated first). Ids per type ascend
-        // with time, so within one type, ties read as id descending.
+        // with time, so within one type, ties read as id descending. Each user keeps their
+        // newest `quota` viewing activities; list activity is all kept.
         var keys = [UInt64](repeating: 0, count: raw.count)
-        for i in 0..<raw.count { keys[i] = UInt64(UInt32(clamping: raw[i].time)) << 24 | UInt64(i) }
+        for i in 0..<raw.count { keys[i] = UInt64(UInt32(clamping: raw[i].time)) << 32 | UInt64(i) }
         keys.sort()
         var sorted: [Activity] = []
-        sorted.reserveCapacity(raw.count)
-        for k in keys.reversed() { sorted.append(raw[Int(k & 0xFF_FFFF)]) }
+        sorted.reserveCapacity(total)
+        var kept = [Int](repeating: 0, count: userCount)
+        for k in keys.reversed() {
+            let i = Int(k & 0xFFFF_FFFF)
+            let a = raw[i]
+            if i >= listActivities {
+                let u = Int(a.user)
+                guard kept[u] < quotas[u] else { continue }
+                kept[u] += 1
+            }
+            sorted.append(a)
+        }
         raw = []
+        keys = []
+        // Users joined shortly before the first thing they logged.
+        var oldest = [Int64](repeating: .max, count: userCount)
+        for a in sorted { oldest[Int(a.user)] = min(oldest[Int(a.user)], a.time) }
+        for u in 0..<userCount {
+            let gap = Int64(SplitMix64.mix(seed ^ UInt64(u) << 20) % UInt64(90 * 86_400)) + 86_400
+            users[u].joined = (oldest[u] == .max ? nowUnix - 30 * 86_400 : oldest[u]) - gap
+        }
         capSameSecondRuns(&sorted)
         if size.sameSecondBurst > 0 {
             insertBurst(into: &sorted, count: size.sameSecondBurst, at: nowUnix - 3600, seed: seed, users: userCount,
@@ -287,6 +288,65 @@ extension Dataset {
         return Dataset(
             seed: seed, nowUnix: nowUnix, convention: convention, activities: sorted, shows: shows, seasons: seasons,
             episodes: episodes, movies: movies, users: users, lists: lists, hostileText: hostileText)
+    }
+
+    /// The most lists one user makes (unless every draw lands on a user who has them).
+    static let maximumListsPerUser = 6
+
+    /// `time` moved into the waking hours (9:00–24:00) of its day where the user lives, keeping
+    /// the order of times within a day; a time that would pass `now` moves a day back.
+    static func wakingTime(_ time: Int64, offset: Int64, now: Int64) -> Int64 {
+        let local = ViewerSimulation.day(of: time + offset) * 86_400
+        let secondOfDay = time + offset - local
+        var waking = local - offset + 9 * 3600 + secondOfDay * 5 / 8
+        if waking > now { waking -= 86_400 }
+        return waking
+    }
+
+    /// justin, the README's example user, lives in London (his evenings are evenings in UTC,
+    /// the zone the examples are recorded in) and says what he watches.
+    static let justinLocation = "London, United Kingdom"
+    static let justinAbout = "Mostly dramas, sometimes comedies, never reality TV."
+
+    /// The `drawn` value for user `index`, or justin's own for user 0 (his is drawn too, so that
+    /// everyone else's profile does not depend on his).
+    static func value(forUser index: Int, drawn: String, justin: String) -> String { index == 0 ? justin : drawn }
+
+    /// `count` activities of random kinds, users and titles spread evenly over the span: only for
+    /// sizes that ask more of their users than people can watch (``ViewingPlan``).
+    static func fillAtRandom(
+        _ raw: inout [Activity], count: Int, users: Int, showSampler: WeightedSampler, movieSampler: WeightedSampler,
+        seasonSamplers: [WeightedSampler], shows: [ShowRecord], seasons: [SeasonRecord], now: Int64, rng: inout SplitMix64
+    ) {
+        let kindSampler = WeightedSampler(weights: kindWeights.map(\.1))
+        let kinds = kindWeights.map(\.0)
+        let ratingSampler = WeightedSampler(weights: ratingWeights)
+        for _ in 0..<count {
+            let kind = kinds[kindSampler.sample(&rng)]
+            var a = Activity(time: now - Int64(Double(span) * rng.unit()), id: 0, user: UInt32(rng.below(users)), subject: 0, item: 0, extra: 0,
+                             kind: kind)
+            switch kind.type {
+            case .episode, .show:
+                let s = showSampler.sample(&rng)
+                a.subject = UInt32(s)
+                if kind.type == .episode {
+                    let season = seasons[shows[s].seasonIndices[seasonSamplers[s].sample(&rng)]]
+                    a.item = UInt32(season.firstEpisode + rng.below(season.episodeCount))
+                    if kind.action == .seen || kind.action == .collection { a.extra = 1 }
+                }
+            case .movie:
+                a.subject = UInt32(movieSampler.sample(&rng))
+            case .list:
+                break
+            }
+            switch kind.action {
+            case .rating: a.extra = UInt16(1 + ratingSampler.sample(&rng))
+            case .shout: a.extra = rng.chance(0.1) ? 1 : 0
+            case .review: a.extra = rng.chance(0.2) ? 1 : 0
+            default: break
+            }
+            raw.append(a)
+        }
     }
 
     /// Moves activities back a second at a time (newest first) so that no second holds more than

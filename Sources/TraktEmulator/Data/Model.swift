@@ -150,7 +150,8 @@ struct UserRecord: Sendable {
     let location: String
     let about: String
     let avatarNumber: Int
-    let joined: Int64
+    /// Shortly before the first activity the user logged.
+    var joined: Int64
     let vip: Bool
     let isProtected: Bool
     let useRatingAdvanced: Bool
