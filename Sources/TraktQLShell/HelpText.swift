@@ -167,8 +167,8 @@ enum HelpText {
             the let runs (its calls are cached like any other); end it with | distinct FIELD to keep each
             value once:
 
-              let seen = activity user:marco96 action:seen,scrobble,checkin | distinct title
-              activity user:marco96 action:watchlist | limit all | where title not in $seen | select time, title
+              let seen = activity user:justin action:seen,scrobble,checkin | distinct title
+              activity user:justin action:watchlist | limit all | where title not in $seen | select time, title
               activity since:7d type:episode,movie | where title not in $seen | count by title | sort count desc | limit 5
               let shows = activity user:justin action:seen type:episode | distinct show.tvdb_id
               activity user:justin action:rating -show:$shows | select time, title, rating_advanced

@@ -72,15 +72,21 @@ import TraktQLCurl
     /// Shows watched this year but not last year (calendar periods), against the raw history's
     /// `watched_at`, with the pinned clock's years in UTC.
     @Test func thisYearAgainstLastYear() async throws {
-        let server = try await TestServer.v2Busy.value
-        let user = V2TestServer.busyUsers(server, count: 1)[0]
-        var byYear: [String: Set<String>] = [:]
-        for element in try await Self.raw(server, "/users/\(user)/history") {
-            guard let title = Self.title(element), let at = element["watched_at"] as? String else { continue }
-            byYear[String(at.prefix(4)), default: []].insert(title)
+        let server = try await TestServer.v2Years.value
+        // The busiest user who watched something in both years (people start at different times).
+        var chosen: (user: String, thisYear: Set<String>, lastYear: Set<String>)?
+        for user in V2TestServer.busyUsers(server, count: 10) {
+            var byYear: [String: Set<String>] = [:]
+            for element in try await Self.raw(server, "/users/\(user)/history") {
+                guard let title = Self.title(element), let at = element["watched_at"] as? String else { continue }
+                byYear[String(at.prefix(4)), default: []].insert(title)
+            }
+            if let thisYear = byYear["2024"], let lastYear = byYear["2023"] {
+                chosen = (user, thisYear, lastYear)
+                break
+            }
         }
-        let thisYear = byYear["2024"] ?? [], lastYear = byYear["2023"] ?? []
-        #expect(!thisYear.isEmpty && !lastYear.isEmpty)
+        let (user, thisYear, lastYear) = try #require(chosen, "no busy user watched in both 2023 and 2024")
         let engine = V2TestServer.engine(server, api: .v2)
         let new = try await Self.titles(engine, """
             let last_year = activity user:\(user) action:seen,scrobble,checkin on:last-year | distinct title
@@ -127,4 +133,11 @@ import TraktQLCurl
 extension TestServer {
     /// The v2 emulator of V2TestServer (seed 7, small), shared.
     static var v2Busy: Task<EmulatorServer, any Error> { V2TestServer.unlimited }
+    /// The default scale (seed 7): the small one's history is shorter than two calendar years.
+    static let v2Years: Task<EmulatorServer, any Error> = Task {
+        var c = EmulatorConfiguration(seed: 7, size: DatasetScale.default.size, now: TestServer.now)
+        c.v2 = V2Settings(clientID: V2TestServer.clientID, clientSecret: V2TestServer.clientSecret, accessToken: V2TestServer.token,
+                          tokenUser: "justin", deviceApproval: .auto, rateLimit: .off, deviceInterval: 0)
+        return try await EmulatorServer.start(c)
+    }
 }
