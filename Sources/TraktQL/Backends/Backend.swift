@@ -7,20 +7,37 @@ import Foundation
 /// items through its ``ItemSchema``. Fan-out, merging by time, de-duplication, the residual
 /// filter, the stages and the output are shared (``Executor``, ``StageRunner``).
 ///
-/// Backends: ``V1Backend`` (the v1 API: positional URLs, "PST" timestamps, `end_ts` paging)
-/// and ``LocalBackend`` (a saved response, `--input`).
+/// Backends are made in one place, ``BackendFactory``, keyed by the API (v1, v2) or a local
+/// input; nothing else names one. Each owns its words (what it refuses of a query, and why),
+/// its plan type (``Calls``), its paging, auth, redaction and the mapping of its failures back
+/// to the statement.
 public protocol Backend: Sendable {
+    /// This backend's part of a ``Plan``: its calls, and how `explain` shows them. A plan is
+    /// bound to the backend that made it (``Plan/init(_:by:source:residual:stages:fetch:since:timeZone:negationNotes:episodeFilters:)``),
+    /// so ``execute(_:of:in:)`` receives it typed: nothing downcasts.
+    associatedtype Calls: BackendPlan
+
     /// How rows of this backend answer `time`, `who`, `title`, `sxe`…
     var schema: any ItemSchema { get }
 
     /// The fields the checker resolves stage paths against (by default the schema's).
     var fields: FieldCatalog { get }
 
-    /// Plans a checked query. Pure: `explain` and the golden tests call it.
-    func plan(_ query: CheckedQuery) throws(TraktQLError) -> Plan
+    /// Plans a checked query. Pure: `explain` and the golden tests call it. `source` is the
+    /// text the query's spans point into: a refusal is a diagnostic at the qualifier, over it.
+    func plan(_ query: CheckedQuery, source: String) throws(TraktQLError) -> Plan
 
-    /// Runs a plan this backend made.
-    func execute(_ plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult
+    /// Runs a plan this backend made; `calls` is its part of `plan`.
+    func execute(_ calls: Calls, of plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult
+
+    /// Whether the names a query gives (shows, movies, users) are checked against the server's
+    /// ``ServerCatalog`` before the calls (v1: its 404 names only the first unknown user).
+    var checksNamesWithServerCatalog: Bool { get }
+
+    /// The error a failed statement reports: `error` as it came from the calls, pointed where it
+    /// can be at the part of `query` (in `source`) it came from. The default leaves it as it is.
+    func explained(_ error: TraktQLError, running query: Query, source: String, variables: [String: QualifierValue],
+                   in session: ExecutionSession) async -> TraktQLError
 
     /// Names the server has that are close to `name`, a show, movie or user it answered 404
     /// for: the hint of that error (`movie:inception` → `inception-2010`). Asked only after a
@@ -35,10 +52,27 @@ public protocol BackendPlan: Sendable {
     func explanation(of plan: Plan, base: String) -> String
     /// The same content as a value, for `--format json`.
     func explanationValue(of plan: Plan, base: String) -> Value
+    /// Whether running it calls a server (and so is bounded by the statement's `timeout`);
+    /// false for a local input.
+    var makesCalls: Bool { get }
+    /// Whether running it reads standard input, which can be read once per session.
+    var readsStandardInput: Bool { get }
+}
+
+extension BackendPlan {
+    public var makesCalls: Bool { true }
+    public var readsStandardInput: Bool { false }
 }
 
 extension Backend {
     public var fields: FieldCatalog { schema.fields }
+
+    public var checksNamesWithServerCatalog: Bool { false }
+
+    public func explained(_ error: TraktQLError, running query: Query, source: String, variables: [String: QualifierValue],
+                          in session: ExecutionSession) async -> TraktQLError {
+        error
+    }
 
     public func closestNames(to name: String, kind: QualifierKey, in session: ExecutionSession) async -> [String] { [] }
 }

@@ -153,7 +153,7 @@ struct Executor: Sendable {
                 fetched.partial = true
                 return fetched
             case .rows(let wanted):
-                // The stages before the limit are streaming (see `V1Planner.fetchPolicy`), so
+                // The stages before the limit are streaming (see `CheckedQuery.fetchPolicy`), so
                 // each page's rows can be counted once and added up.
                 rowsSoFar += runner.countBeforeLimit(plan.stages, rows: keptRows)
                 if rowsSoFar >= wanted { return fetched }

@@ -8,6 +8,8 @@ import Foundation
 /// (`/shows/{slug}`, cached for the session in the response cache), `me` to a username
 /// (`/users/settings`), and for `item_added` each list of the user (`/users/{id}/lists`).
 public struct V2Backend: Backend {
+    public typealias Calls = V2Plan
+
     public var baseURL: URL
     public var credentials: V2Credentials
     /// Shared by the statements of a session (the engine keeps one).
@@ -28,8 +30,8 @@ public struct V2Backend: Backend {
 
     public var schema: any ItemSchema { V2ItemSchema() }
 
-    public func plan(_ query: CheckedQuery) throws(TraktQLError) -> Plan {
-        try V2Planner.plan(query)
+    public func plan(_ query: CheckedQuery, source: String) throws(TraktQLError) -> Plan {
+        try V2Planner.plan(query, by: self, source: source)
     }
 
     var base: String {
@@ -38,8 +40,7 @@ public struct V2Backend: Backend {
         return text
     }
 
-    public func execute(_ plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult {
-        guard let v2 = plan.backendPlan as? V2Plan else { throw .usage("this plan was not made for the v2 API") }
+    public func execute(_ v2: V2Plan, of plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult {
         guard !credentials.clientID.isEmpty else {
             throw .usage("Trakt API v2 needs your app's client id: --client-id or TRAKT_CLIENT_ID (register an app at https://trakt.tv/oauth/applications)")
         }
