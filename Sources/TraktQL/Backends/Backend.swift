@@ -10,7 +10,7 @@ import Foundation
 /// Backends are made in one place, ``BackendFactory``, keyed by the API (v1, v2) or a local
 /// input; nothing else names one. Each owns its words (what it refuses of a query, and why),
 /// its plan type (``Calls``), its paging, auth, redaction and the mapping of its failures back
-/// to the statement.
+/// to the statement (a failed call carries the name it was for: ``CallFailure``).
 public protocol Backend: Sendable {
     /// This backend's part of a ``Plan``: its calls, and how `explain` shows them. A plan is
     /// bound to the backend that made it (``Plan/init(_:by:source:residual:stages:fetch:since:timeZone:negationNotes:episodeFilters:)``),
@@ -30,19 +30,13 @@ public protocol Backend: Sendable {
     /// Runs a plan this backend made; `calls` is its part of `plan`.
     func execute(_ calls: Calls, of plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult
 
+    /// The user names (lowercase; matched without regard to ASCII case) that stand for the
+    /// account this backend answers for (`me`), which may be any user: the checker then keeps `-user:NAME` as a check on each item. None by default.
+    var accountAliases: [String] { get }
+
     /// Whether the names a query gives (shows, movies, users) are checked against the server's
     /// ``ServerCatalog`` before the calls (v1: its 404 names only the first unknown user).
     var checksNamesWithServerCatalog: Bool { get }
-
-    /// The error a failed statement reports: `error` as it came from the calls, pointed where it
-    /// can be at the part of `query` (in `source`) it came from. The default leaves it as it is.
-    func explained(_ error: TraktQLError, running query: Query, source: String, variables: [String: QualifierValue],
-                   in session: ExecutionSession) async -> TraktQLError
-
-    /// Names the server has that are close to `name`, a show, movie or user it answered 404
-    /// for: the hint of that error (`movie:inception` → `inception-2010`). Asked only after a
-    /// 404; empty when the backend has no way to look (the default).
-    func closestNames(to name: String, kind: QualifierKey, in session: ExecutionSession) async -> [String]
 }
 
 /// A backend's part of a ``Plan``: its calls, and how `explain` shows them (with the shared
@@ -69,12 +63,7 @@ extension Backend {
 
     public var checksNamesWithServerCatalog: Bool { false }
 
-    public func explained(_ error: TraktQLError, running query: Query, source: String, variables: [String: QualifierValue],
-                          in session: ExecutionSession) async -> TraktQLError {
-        error
-    }
-
-    public func closestNames(to name: String, kind: QualifierKey, in session: ExecutionSession) async -> [String] { [] }
+    public var accountAliases: [String] { [] }
 }
 
 /// What a running statement shares with the engine's session: the transport, the cache, the

@@ -151,7 +151,8 @@ public actor Engine {
         bounded.timeout = settings.timeout
         bounded.fetchBudget = FetchBudget(limit: settings.maxFetch)
         let session = bounded
-        // The plan runs on the backend that made it, which also knows what its failures mean.
+        // The plan runs on the backend that made it (which also points its failures into the
+        // statement: the plan keeps the statement's text).
         let backend = plan.backend
         do {
             // A local input has no calls to bound; a remote statement gets the time budget.
@@ -168,10 +169,6 @@ public actor Engine {
             result.chart = plan.chartStyle
             return result
         } catch {
-            var error = error
-            if let (query, source) = query {
-                error = await backend.explained(error, running: query, source: source, variables: variables, in: session)
-            }
             throw error.redacted(by: configuration.redactor)
         }
     }

@@ -16,7 +16,10 @@ public enum QueryCompiler {
         var context = context
         // A field's kind is the backend's: `rating` is text on v1 and a number on v2. Without a
         // backend, the context's fields (by default every backend's) are checked against.
-        if let backend { context.fields = backend.fields }
+        if let backend {
+            context.fields = backend.fields
+            context.accountAliases = backend.accountAliases
+        }
         var checker = Checker(context: context)
         let (checked, diagnostics) = checker.check(query)
         guard let checked else { throw .query(diagnostics: diagnostics, source: source) }

@@ -17,6 +17,9 @@ public struct LocalBackend: Backend {
         self.streaming = streaming
     }
 
+    /// `me` is the user an export file names (``LocalExecutor/bindingUsers(in:fileUser:items:schema:name:)``).
+    public var accountAliases: [String] { ["me"] }
+
     public var schema: any ItemSchema { V1ItemSchema(convention: convention) }
 
     /// A file may hold v1 or v2 items: the fields of both.

@@ -42,7 +42,7 @@ public struct V1Backend: Backend {
         do {
             return try await executor.run(plan, pagers: pagers)
         } catch {
-            throw await withRemedy(error, plan: v1, session: session)
+            throw await withRemedy(error.error, plan: v1, session: session)
         }
     }
 

@@ -123,7 +123,8 @@ public enum V2Planner {
         let fetch = query.fetchPolicy
         let pageLimit: Int
         if case .onePage = fetch { pageLimit = 100 } else { pageLimit = 250 }
-        let v2 = V2Plan(calls: calls, pageLimit: pageLimit, extendedReason: extended, notes: notes)
+        var v2 = V2Plan(calls: calls, pageLimit: pageLimit, extendedReason: extended, notes: notes)
+        v2.names = query.names
         return Plan(v2, by: backend, source: source, residual: residual, stages: query.stages, fetch: fetch, since: query.since?.instant,
                     timeZone: query.timeZone, negationNotes: query.negationNotes, episodeFilters: [])
     }
