@@ -38,7 +38,7 @@ public struct V1Backend: Backend {
         let pagers = v1.calls.map { V1CallPager($0, base: baseURL, apiKey: apiKey, credentials: credentials, convention: v1.convention) }
         let key = apiKey
         let executor = Executor(session: session, schema: V1ItemSchema(convention: v1.convention),
-                                redact: { TransportError.redactKey(in: $0, key: key) })
+                                redact: { Redactor.redactingPathKeys(in: $0, key: key) })
         do {
             return try await executor.run(plan, pagers: pagers)
         } catch {

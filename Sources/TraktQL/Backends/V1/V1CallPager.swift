@@ -42,13 +42,13 @@ struct V1CallPager: CallPager {
             let items = try ActivityPage.decode(response.body, status: response.status, url: call.redactedPath).items
             return (items, items.count < Self.pageSize)
         } catch {
-            throw Executor.translate(error.redactingKey(apiKey), shown: shown, redact: { TransportError.redactKey(in: $0, key: apiKey) })
+            throw Executor.translate(error.redactingKey(apiKey), shown: shown, redact: { Redactor.redactingPathKeys(in: $0, key: apiKey) })
         }
     }
 
     func failure(_ response: HTTPResponse) -> TraktQLError {
         .api(status: response.status,
-             message: response.apiErrorMessage.map { TransportError.redactKey(in: $0, key: apiKey) } ?? HTTPStatus.reason(response.status),
+             message: response.failureMessage.map { Redactor.redactingPathKeys(in: $0, key: apiKey) } ?? HTTPStatus.reason(response.status),
              call: shown)
     }
 

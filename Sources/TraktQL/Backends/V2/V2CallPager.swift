@@ -85,12 +85,7 @@ struct V2CallPager: CallPager {
     }
 
     func failure(_ response: HTTPResponse) -> TraktQLError {
-        var message = HTTPStatus.reason(response.status)
-        if let body = try? JSONReader.parse(response.body) {
-            if let text = body["error_description"]?.stringValue ?? body["error"]?.stringValue ?? body["message"]?.stringValue {
-                message = text
-            }
-        }
+        var message = response.failureMessage ?? HTTPStatus.reason(response.status)
         if response.status == 401 {
             message += auth.token == nil
                 ? " (this needs you to be logged in: run `traktql auth login`, or set TRAKT_ACCESS_TOKEN)"
