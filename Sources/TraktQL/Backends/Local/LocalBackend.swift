@@ -1,7 +1,8 @@
 import Foundation
 
-/// A saved v1 response instead of the API (`traktql --input FILE`): no calls, every
-/// qualifier a filter, the time bounds checked on each item's timestamp (``LocalSource``).
+/// A saved response instead of the API (`traktql --input FILE`: a v1 envelope, a v2 array or an
+/// export file, told apart by shape): no calls, every qualifier a filter, the time bounds
+/// checked on each item's timestamp (``LocalSource``).
 public struct LocalBackend: Backend {
     public typealias Calls = LocalSource
 

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A query over a saved v1 response instead of the API (`traktql --input FILE`).
+/// A query over a saved response instead of the API (`traktql --input FILE`; v1 envelopes are
+/// read streamed, v2 arrays and export files whole: ``LocalExecutor``).
 ///
 /// There is no HTTP: every qualifier becomes a filter on the file's items. `since:`, `until:`
 /// and `on:` compare each item's `timestamp`, converted to an instant by the session's
