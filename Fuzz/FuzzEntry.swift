@@ -53,6 +53,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 /// spends all its executions there.
 private let onlyLogin = ProcessInfo.processInfo.environment["TRAKTQL_FUZZ_MODE"] == "login"
 
+/// Planning-only backends: nothing is ever sent to their server.
+private let fuzzV1 = V1Backend(baseURL: URL(string: "http://127.0.0.1:1")!, apiKey: "k")
+private let fuzzV2 = V2Backend(baseURL: URL(string: "https://api.trakt.tv")!, credentials: V2Credentials(clientID: "id"))
+
 private let context = SessionContext(timeZone: TimeZone(identifier: "America/New_York")!, convention: .pacific,
                                      now: Date(timeIntervalSince1970: 1_732_449_600),
                                      variables: ["x": Parser.parse("let x = 1,2").script.statements.first.flatMap {
@@ -75,11 +79,11 @@ private func fuzzQuery(_ text: String) {
             let (checked, checkDiagnostics) = checker.check(query)
             _ = DiagnosticRenderer().render(checkDiagnostics, source: text)
             if let checked {
-                let plan = V1Planner.plan(checked, convention: .pacific)
+                let plan = V1Planner.plan(checked, by: fuzzV1, source: text)
                 _ = plan.explanation(baseURL: URL(string: "http://127.0.0.1:1"))
                 _ = plan.explanationValue().jsonText()
-                for call in plan.v1!.calls { _ = call.url(base: URL(string: "http://127.0.0.1:1")!, apiKey: "k") }
-                if let v2 = try? V2Planner.plan(checked) {
+                for call in (plan.backendPlan as! V1Plan).calls { _ = call.url(base: URL(string: "http://127.0.0.1:1")!, apiKey: "k") }
+                if let v2 = try? V2Planner.plan(checked, by: fuzzV2, source: text) {
                     _ = v2.explanation(baseURL: URL(string: "https://api.trakt.tv"))
                     _ = v2.explanationValue().jsonText()
                 }
@@ -97,7 +101,7 @@ private func fuzzStages(_ query: String, page: Data) {
     guard let checked = checker.check(parsed).query else { return }
     compareReaders(checked, page: [UInt8](page))
     guard let items = try? ActivityPage.decode(page).items else { return }
-    let plan = V1Planner.plan(checked, convention: .pacific)
+    let plan = V1Planner.plan(checked, by: fuzzV1, source: query)
     let runner = StageRunner(fields: FieldEvaluator(schema: V1ItemSchema(convention: .pacific), now: context.now), stages: plan.stages, episodeFilters: plan.episodeFilters)
     let kept = items.filter { runner.passes($0, plan.residual) }
     let (columns, rows) = runner.run(plan.stages, on: kept.map { .item($0) })
@@ -114,7 +118,7 @@ private func fuzzStages(_ query: String, page: Data) {
 /// `--input`'s streaming, projecting reader (with `stats` aggregated as rows arrive) must give
 /// the plain reader's columns and rows, or its error word for word, whatever the chunk size.
 private func compareReaders(_ checked: CheckedQuery, page: [UInt8]) {
-    guard let plan = try? LocalBackend(path: "fuzz", convention: .pacific).plan(checked), let local = plan.local else { return }
+    guard let plan = try? LocalBackend(path: "fuzz", convention: .pacific).plan(checked, source: ""), let local = plan.backendPlan as? LocalSource else { return }
     func run(_ reader: LocalExecutor.Reader, chunk: Int) -> String {
         do {
             let result = try LocalExecutor.run(plan: plan, local: local, bytes: page, now: context.now, wholeItems: false,
@@ -224,7 +228,7 @@ private func fuzzV2(_ bytes: [UInt8]) {
     // The whole --input path over the same bytes: shapes (watched, playback, nested export
     // parts, entries without a type), `user:`/`me` bound to the file's user, filters, stages.
     for plan in v2InputPlans {
-        guard let local = plan.local else { continue }
+        guard let local = plan.backendPlan as? LocalSource else { continue }
         _ = try? LocalExecutor.runV2(plan: plan, local: local, data: Data(bytes), now: context.now)
     }
 }

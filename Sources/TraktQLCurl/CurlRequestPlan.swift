@@ -28,7 +28,7 @@ struct CurlRequestPlan: Sendable {
     init(request: HTTPRequest, configuration: HTTPTransportConfiguration, trust: () throws(TransportError) -> CurlTrust) throws(TransportError) {
         let url = request.url
         let text = url.absoluteString
-        let shown = TransportError.redactKey(in: text)
+        let shown = Redactor.redactingPathKeys(in: text)
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw .refused("\(url.scheme.map { "\(TerminalSafety.sanitize($0))://" } ?? "a URL without a scheme") is not supported (http:// and https:// are): \(TerminalSafety.sanitize(shown))")
         }
@@ -48,7 +48,7 @@ struct CurlRequestPlan: Sendable {
         self.maximumBodyBytes = configuration.maximumBodyBytes
         self.localhostPin = host.lowercased() == "localhost" ? "\(host):\(port):127.0.0.1,::1" : nil
 
-        switch configuration.proxies.route(for: request, addingCredentials: configuration.credentials != nil) {
+        switch configuration.proxies.route(for: request) {
         case .direct: proxy = nil
         case .proxy(let through): proxy = through
         case .refused(let reason): throw .refused(reason)

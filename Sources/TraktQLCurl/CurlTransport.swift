@@ -11,7 +11,7 @@ import TraktQL
 /// - **Proxies**: ``HTTPTransportConfiguration/proxies`` (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`,
 ///   either case), decided here for every call; libcurl's own reading of the environment is
 ///   switched off. A credential never crosses a proxy in cleartext
-///   (``ProxySettings/route(for:addingCredentials:)``).
+///   (``ProxySettings/route(for:)``).
 /// - **Connections**: kept alive and reused across pages and fan-out (one connection cache per
 ///   transport); HTTP/2 where the server offers it over TLS.
 /// - **Limits**: the body cap (``HTTPTransportConfiguration/maximumBodyBytes``, refused from a

@@ -20,7 +20,7 @@ struct EmbeddedServerTransport: HTTPTransport {
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
-        let shown = TransportError.redactKey(in: request.url.absoluteString)
+        let shown = Redactor.redactingPathKeys(in: request.url.absoluteString)
         guard let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false),
               let host = components.host, host == EmbeddedServer.placeholderURL.host else {
             throw TransportError.refused("the built-in emulator answers only \(EmbeddedServer.placeholderURL.absoluteString), not \(shown)")

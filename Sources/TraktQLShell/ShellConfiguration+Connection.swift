@@ -55,7 +55,7 @@ extension ShellConfiguration {
             clientSecret = clientSecret ?? file.clientSecret
         }
 
-        var chosen = APIVersion.v1
+        var chosen = APIVersion.standard
         if let name = api {
             guard let version = APIVersion(rawValue: name.lowercased()) else {
                 throw ConnectionFailure(message: "unknown API '\(TerminalSafety.sanitize(name))' (the APIs are v1 and v2)", status: .usage)

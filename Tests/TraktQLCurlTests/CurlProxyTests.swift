@@ -50,16 +50,17 @@ struct CurlProxyTests {
         #expect(!text.contains("proxy-pass") && !text.contains("SECRETKEY42") && !text.contains("sekrit"), "\(text)")
     }
 
-    /// Basic credentials the transport adds itself count too.
-    @Test func configuredBasicCredentialsAreRefusedToo() async throws {
+    /// Basic credentials are the backend's, on the request (the transport has none of its own):
+    /// they count like any other credential.
+    @Test func basicCredentialsOnTheRequestAreRefusedToo() async throws {
         let proxy = try await ConnectProxy()
-        let transport = CurlTransport(configuration: .init(credentials: BasicCredentials(username: "justin", password: "p"),
-                                                           proxies: ProxySettings(httpProxy: proxy.url)))
-        let result = await outcome { try await transport.send(HTTPRequest(url: URL(string: "http://api.example.test:9/activity")!)) }
+        let transport = CurlTransport(configuration: .init(proxies: ProxySettings(httpProxy: proxy.url)))
+        let basic = BasicCredentials(username: "justin", password: "p").authorizationHeader
+        let result = await outcome { try await transport.send(HTTPRequest(url: URL(string: "http://api.example.test:9/activity")!, headers: ["Authorization": basic])) }
         await proxy.stop()
         #expect(proxy.requests.isEmpty)
         guard case .failure(TransportError.refused(let text)) = result else { Issue.record("\(result)"); return }
-        #expect(text.contains("Basic credentials"), "\(text)")
+        #expect(text.contains("the Authorization header") && !text.contains(basic), "\(text)")
     }
 
     /// A loopback server goes direct whatever HTTP_PROXY says (the proxy could not reach this

@@ -19,9 +19,11 @@ struct CurlTransportTests {
     @Test func okWithBodyHeadersAndAuth() async throws {
         let server = try LoopbackServer { _, _ in .init(body: Self.pageBody) }
         defer { server.stop() }
+        // Auth is the backend's request decorator (v1's Basic credentials): the transport sends it.
         let credentials = BasicCredentials(username: "justin", password: "abc")
-        let transport = TestClient.make(.init(credentials: credentials))
-        let response = try await transport.send(HTTPRequest(url: URL(string: server.baseURL + "/activity/community.json/k123")!))
+        let transport = TestClient.make()
+        let response = try await transport.send(HTTPRequest(url: URL(string: server.baseURL + "/activity/community.json/k123")!,
+                                                            headers: ["Authorization": credentials.authorizationHeader]))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == Self.pageBody)
         #expect(response.header("Content-Type") == "application/json")

@@ -26,7 +26,7 @@ import TraktEmulator
                                                       headers: ["trakt-api-version": "2", "trakt-api-key": "x", "Authorization": "Bearer tok"]))
         #expect(v2.status == 200 && v2.header("x-pagination-page") == "2", "\(v2.headers)")
         let missing = try await transport.send(HTTPRequest(url: Self.url("/activity/user.json/key/nosuch")))
-        #expect(missing.status == 404 && missing.apiErrorMessage == "user 'nosuch' not found", "\(String(decoding: missing.body, as: UTF8.self))")
+        #expect(missing.status == 404 && missing.failureMessage == "user 'nosuch' not found", "\(String(decoding: missing.body, as: UTF8.self))")
         await server.stop()
     }
 

@@ -7,25 +7,36 @@ import Foundation
 /// items through its ``ItemSchema``. Fan-out, merging by time, de-duplication, the residual
 /// filter, the stages and the output are shared (``Executor``, ``StageRunner``).
 ///
-/// Backends: ``V1Backend`` (the v1 API: positional URLs, "PST" timestamps, `end_ts` paging)
-/// and ``LocalBackend`` (a saved response, `--input`).
+/// Backends are made in one place, ``BackendFactory``, keyed by the API (v1, v2) or a local
+/// input; nothing else names one. Each owns its words (what it refuses of a query, and why),
+/// its plan type (``Calls``), its paging, auth, redaction and the mapping of its failures back
+/// to the statement (a failed call carries the name it was for: ``CallFailure``).
 public protocol Backend: Sendable {
+    /// This backend's part of a ``Plan``: its calls, and how `explain` shows them. A plan is
+    /// bound to the backend that made it (``Plan/init(_:by:source:residual:stages:fetch:since:timeZone:negationNotes:episodeFilters:)``),
+    /// so ``execute(_:of:in:)`` receives it typed: nothing downcasts.
+    associatedtype Calls: BackendPlan
+
     /// How rows of this backend answer `time`, `who`, `title`, `sxe`…
     var schema: any ItemSchema { get }
 
     /// The fields the checker resolves stage paths against (by default the schema's).
     var fields: FieldCatalog { get }
 
-    /// Plans a checked query. Pure: `explain` and the golden tests call it.
-    func plan(_ query: CheckedQuery) throws(TraktQLError) -> Plan
+    /// Plans a checked query. Pure: `explain` and the golden tests call it. `source` is the
+    /// text the query's spans point into: a refusal is a diagnostic at the qualifier, over it.
+    func plan(_ query: CheckedQuery, source: String) throws(TraktQLError) -> Plan
 
-    /// Runs a plan this backend made.
-    func execute(_ plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult
+    /// Runs a plan this backend made; `calls` is its part of `plan`.
+    func execute(_ calls: Calls, of plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult
 
-    /// Names the server has that are close to `name`, a show, movie or user it answered 404
-    /// for: the hint of that error (`movie:inception` → `inception-2010`). Asked only after a
-    /// 404; empty when the backend has no way to look (the default).
-    func closestNames(to name: String, kind: QualifierKey, in session: ExecutionSession) async -> [String]
+    /// The user names (lowercase; matched without regard to ASCII case) that stand for the
+    /// account this backend answers for (`me`), which may be any user: the checker then keeps `-user:NAME` as a check on each item. None by default.
+    var accountAliases: [String] { get }
+
+    /// Whether the names a query gives (shows, movies, users) are checked against the server's
+    /// ``ServerCatalog`` before the calls (v1: its 404 names only the first unknown user).
+    var checksNamesWithServerCatalog: Bool { get }
 }
 
 /// A backend's part of a ``Plan``: its calls, and how `explain` shows them (with the shared
@@ -35,12 +46,24 @@ public protocol BackendPlan: Sendable {
     func explanation(of plan: Plan, base: String) -> String
     /// The same content as a value, for `--format json`.
     func explanationValue(of plan: Plan, base: String) -> Value
+    /// Whether running it calls a server (and so is bounded by the statement's `timeout`);
+    /// false for a local input.
+    var makesCalls: Bool { get }
+    /// Whether running it reads standard input, which can be read once per session.
+    var readsStandardInput: Bool { get }
+}
+
+extension BackendPlan {
+    public var makesCalls: Bool { true }
+    public var readsStandardInput: Bool { false }
 }
 
 extension Backend {
     public var fields: FieldCatalog { schema.fields }
 
-    public func closestNames(to name: String, kind: QualifierKey, in session: ExecutionSession) async -> [String] { [] }
+    public var checksNamesWithServerCatalog: Bool { false }
+
+    public var accountAliases: [String] { [] }
 }
 
 /// What a running statement shares with the engine's session: the transport, the cache, the

@@ -23,8 +23,16 @@ protocol CallPager: Sendable {
     /// How many items the whole call has, where the answer says (v2's
     /// `X-Pagination-Item-Count`): for the message that a result covers only some of them.
     func totalItems(in response: HTTPResponse) -> Int?
+    /// The show, movie or user the call is for, which its failure points at (v2: the user of a
+    /// user route, the show or movie of an item route); nil by default.
+    var subject: CallFailure.Subject? { get }
+    /// How many new items a full page adds at most: the page's size, less what consecutive
+    /// pages share (v1's pages overlap on their boundary second). With an explicit `limit N`,
+    /// paging may go past `max_pages` as far as N rows need.
+    var newItemsPerFullPage: Int { get }
 }
 
 extension CallPager {
     func totalItems(in response: HTTPResponse) -> Int? { nil }
+    var subject: CallFailure.Subject? { nil }
 }

@@ -3,3 +3,8 @@ extension FieldCatalog {
     /// API's items, and for checking without a backend (tests, the fuzzer).
     public static let everyBackend = FieldCatalog(merging: [V1ItemSchema.catalog, V2ItemSchema.catalog])
 }
+
+extension SessionContext {
+    /// Every backend's names for its account, for checking without a backend.
+    public static let everyBackendsAccountAliases = ["me"]
+}

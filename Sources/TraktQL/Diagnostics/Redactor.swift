@@ -3,7 +3,7 @@ import Foundation
 /// Removes secrets from text before it is printed: the configured API key, the password, its
 /// SHA-1 (and the Basic credentials built from it), OAuth tokens, and anything that looks like
 /// one — `Bearer …`, `Basic …`, `refresh_token`/`access_token` values, the userinfo of a URL
-/// (`http://user:pass@host`) and the key segment of v1 URLs (`…/user.json/KEY/…`).
+/// (`http://user:pass@host`) and an API key in a URL path (`…/user.json/KEY/…`).
 ///
 /// Secrets are matched as whole tokens: a match must not have a letter or digit right before
 /// or after it, so a one-character key `M` leaves `64 MiB` alone. Secrets of 8 characters or
@@ -102,7 +102,7 @@ public struct Redactor: Sendable, Hashable {
         let known = secrets
         if !known.isEmpty { out = replacingSecrets(in: out, known: known) }
         out = Self.redactPatterns(in: out)
-        return TransportError.redactKey(in: out)
+        return Redactor.redactingPathKeys(in: out)
     }
 
     public func callAsFunction(_ text: String) -> String { redact(text) }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs traktql statements against a v1 API server: the library's front door.
+/// Runs traktql statements against the backend the configuration and the `api` setting pick
+/// (``BackendFactory``): the library's front door.
 ///
 /// An engine is one session: it keeps settings (`set`), variables (`let`) and a response cache
 /// between statements.
@@ -23,8 +24,9 @@ public actor Engine {
     private let cache = ResponseCache()
     private let transport: any HTTPTransport
     private let limiter: ConcurrencyLimiter
-    /// The v2 rate limit as this session has met it (shared by its statements).
-    private let rateBudget = V2RateBudget()
+    /// Makes the backend each statement runs against, and keeps what backends share across a
+    /// session's statements.
+    private let backends: BackendFactory
     /// Standard input can be read once, by the first query over `--input -`.
     var standardInputConsumed = false
 
@@ -32,9 +34,10 @@ public actor Engine {
         self.configuration = configuration
         self.settings = configuration.settings
         self.limiter = ConcurrencyLimiter(limit: max(1, configuration.maximumConcurrentCalls))
+        self.backends = BackendFactory(configuration: configuration)
         // The library has no HTTP client of its own (Foundation only): without one, statements
         // that call the API fail with the reason. Credentials are not the transport's: the
-        // backend attaches them to the calls that need them (``V1Auth``).
+        // backend attaches them to the calls that need them.
         self.transport = configuration.transport ?? UnconfiguredTransport()
     }
 
@@ -113,18 +116,9 @@ public actor Engine {
     }
 
     /// The backend statements run against now: the local input when one is configured,
-    /// otherwise the API the `api` setting names (v1 with the session's timestamp convention).
+    /// otherwise the API the `api` setting names (``BackendFactory``).
     public func backend() -> any Backend {
-        if let input = configuration.input {
-            return LocalBackend(path: input, convention: settings.convention, streaming: configuration.streamingInput)
-        }
-        if settings.api == .v2 {
-            var backend = V2Backend(baseURL: configuration.apiURL, credentials: configuration.v2 ?? V2Credentials(clientID: ""), budget: rateBudget)
-            backend.plainHTTPHosts = configuration.plainHTTPSecretHosts
-            return backend
-        }
-        return V1Backend(baseURL: configuration.apiURL, apiKey: configuration.apiKey,
-                         credentials: configuration.credentials, convention: settings.convention)
+        backends.backend(for: settings)
     }
 
     /// Checks and plans a query for the current backend, with the session's runtime fallback.
@@ -142,7 +136,7 @@ public actor Engine {
     /// Runs a plan; first, for a remote plan, checks the names `query` gives against the
     /// server's catalog. Both count against the statement's time budget.
     private func execute(_ plan: Plan, checkingNamesIn query: (Query, String)?) async throws(TraktQLError) -> QueryResult {
-        if let local = plan.local, local.path == "-" {
+        if plan.backendPlan.readsStandardInput {
             guard !standardInputConsumed else {
                 throw .usage("standard input was already read by an earlier query; save the data to a file to query it more than once")
             }
@@ -163,34 +157,24 @@ public actor Engine {
         bounded.timeout = settings.timeout
         bounded.fetchBudget = FetchBudget(limit: settings.maxFetch)
         let session = bounded
-        let backend = backend()
+        // The plan runs on the backend that made it (which also points its failures into the
+        // statement: the plan keeps the statement's text).
+        let backend = plan.backend
         do {
             // A local input has no calls to bound; a remote statement gets the time budget.
             var result: QueryResult
-            if plan.local != nil {
-                result = try await backend.execute(plan, in: session)
+            if !plan.backendPlan.makesCalls {
+                result = try await plan.run(in: session)
             } else {
                 result = try await Self.withinBudget(settings.timeout) { () async throws(TraktQLError) -> QueryResult in
-                    if let (query, source) = query { try await self.checkNames(in: query, source: source) }
-                    return try await backend.execute(plan, in: session)
+                    if let (query, source) = query { try await self.checkNames(in: query, source: source, for: backend) }
+                    return try await plan.run(in: session)
                 }
             }
             // A final `chart` stage: how a terminal shows the rows.
             result.chart = plan.chartStyle
             return result
         } catch {
-            var error = error
-            // v1 checks names against the catalog first, and its fan-out 404 names every unknown user.
-            if settings.api == .v2, configuration.input == nil, let (query, source) = query {
-                error = await Self.pointingAtTheNamedValue(error, in: query, source: source, variables: variables) { key, name in
-                    await backend.closestNames(to: name, kind: key, in: session)
-                }
-            }
-            // A backend that finds a problem with a qualifier while running (a file that names
-            // no user) points into the statement's own text.
-            if case .query(let diagnostics, let text) = error, text.isEmpty, let (_, source) = query {
-                error = .query(diagnostics: diagnostics, source: source)
-            }
             throw error.redacted(by: configuration.redactor)
         }
     }
@@ -215,33 +199,10 @@ public actor Engine {
 
     /// Refuses a query that names a show, movie or user the server's catalog lacks (when the
     /// server has a catalog), naming every such value at once.
-    private func checkNames(in query: Query, source: String) async throws(TraktQLError) {
-        // v2 names things through its own routes (`me`, slugs looked up, 404s that say which).
-        guard settings.api == .v1 || configuration.input != nil else { return }
-        guard configuration.checksNamesWithServerCatalog, ServerCatalog.namesAnything(query), let catalog = await catalog() else { return }
+    private func checkNames(in query: Query, source: String, for backend: any Backend) async throws(TraktQLError) {
+        guard backend.checksNamesWithServerCatalog, configuration.checksNamesWithServerCatalog, ServerCatalog.namesAnything(query), let catalog = await catalog() else { return }
         let diagnostics = catalog.diagnostics(for: query, variables: variables)
         if !diagnostics.isEmpty { throw .notFound(diagnostics: diagnostics, source: source) }
-    }
-
-    /// The API's 404 for a user, show or movie the query names ("user 'x' not found", which v2
-    /// says where v1 has the catalog check) points at that value, with the call as the hint and,
-    /// where `closest` knows some, the names the server has that are close to it.
-    /// A `$variable` points there when one of its values is the one named.
-    static func pointingAtTheNamedValue(_ error: TraktQLError, in query: Query, source: String,
-                                        variables: [String: QualifierValue] = [:],
-                                        closest: (QualifierKey, String) async -> [String] = { _, _ in [] }) async -> TraktQLError {
-        guard case .api(404, let message, let call) = error else { return error }
-        for qualifier in query.qualifiers where !qualifier.negated {
-            guard let key = QualifierKey(spelling: qualifier.key.name), [.user, .show, .movie].contains(key), let value = qualifier.value else { continue }
-            for (name, span) in ServerCatalog.names(in: value, variables: variables) where message.contains("'\(name)'") {
-                let answered = call.isEmpty ? nil : "the API answered 404 to \(call)"
-                let names = await closest(key, name)
-                let suggestion = names.isEmpty ? nil : "did you mean " + names.map { "'\($0)'" }.joined(separator: " or ") + "?"
-                let help = [suggestion, answered].compactMap { $0 }.joined(separator: " (") + (suggestion != nil && answered != nil ? ")" : "")
-                return .notFound(diagnostics: [.error(message, at: span, help: help.isEmpty ? nil : help)], source: source)
-            }
-        }
-        return error
     }
 
     /// No statement's budget is longer than this (a year): the sleep that bounds it counts
@@ -310,82 +271,4 @@ public enum StatementOutcome: Sendable {
     case defined(variable: String)
     /// A meta-command, for the shell to carry out.
     case meta(name: String, arguments: [String])
-}
-
-/// How an ``Engine`` reaches the API and starts its session.
-public struct EngineConfiguration: Sendable {
-    /// The server, e.g. `http://127.0.0.1:8080` or `http://api.trakt.tv`.
-    public var apiURL: URL
-    /// The key placed in every call's path; never printed.
-    public var apiKey: String
-    /// HTTP Basic credentials (username and the SHA-1 of the password), for the auth-only streams.
-    public var credentials: BasicCredentials?
-    public var settings: Settings
-    /// "Now", read once per statement; tests pin it.
-    public var clock: @Sendable () -> Date
-    /// How calls reach the server. The engine library has no HTTP client of its own: pass
-    /// `CurlTransport.retrying(for:)` from the `TraktQLCurl` library (http and https, proxies,
-    /// retries per ``retryPolicy``), or any ``HTTPTransport``. `nil`: ``UnconfiguredTransport``,
-    /// whose every call fails with that reason.
-    public var transport: (any HTTPTransport)?
-    public var retryPolicy: RetryPolicy
-    /// Told before each retry (a 429's `Retry-After` wait, a 503, a network error): the shell
-    /// shows waits longer than a second on stderr.
-    public var onRetry: (@Sendable (RetryingTransport.RetryEvent) -> Void)?
-    public var maximumConcurrentCalls: Int
-    public var connectTimeout: TimeInterval
-    public var requestTimeout: TimeInterval
-    /// Paging progress lines.
-    public var progress: (@Sendable (String) -> Void)?
-    /// A saved response (envelope, array or NDJSON) to query instead of the API; `-` is
-    /// standard input. See ``LocalSource``.
-    public var input: String?
-    /// Read `input` streamed and projected (the default) or whole, with the plain decoder.
-    public var streamingInput = true
-    /// Check the shows, movies and users a query names against the server's catalog
-    /// (``ServerCatalog``) before calling, when the server has one.
-    public var checksNamesWithServerCatalog = true
-    /// What errors must never show: by default the API key and the credentials. A caller that
-    /// knows more (the password itself, tokens) passes its own.
-    public var redactor: Redactor
-    /// The v2 app and login (used when `settings.api` is v2). Setting it adds the client
-    /// secret and a static token to the ``redactor``.
-    /// Hosts besides loopback that may receive the v2 token over plain http: only a host the
-    /// caller's transport maps to this machine (the shell's embedded emulator).
-    public var plainHTTPSecretHosts: Set<String> = []
-    public var v2: V2Credentials? {
-        didSet {
-            if let secret = v2?.clientSecret { redactor.add(secret, label: "<client-secret>") }
-            if let token = (v2?.bearer as? StaticBearerToken)?.token { redactor.add(token, label: "<token>") }
-        }
-    }
-
-    public init(
-        apiURL: URL,
-        apiKey: String = "",
-        credentials: BasicCredentials? = nil,
-        settings: Settings = Settings(),
-        clock: @escaping @Sendable () -> Date = { Date() },
-        transport: (any HTTPTransport)? = nil,
-        retryPolicy: RetryPolicy = RetryPolicy(),
-        maximumConcurrentCalls: Int = 4,
-        connectTimeout: TimeInterval = 5,
-        requestTimeout: TimeInterval = 20,
-        progress: (@Sendable (String) -> Void)? = nil,
-        input: String? = nil
-    ) {
-        self.apiURL = apiURL
-        self.apiKey = apiKey
-        self.credentials = credentials
-        self.settings = settings
-        self.clock = clock
-        self.transport = transport
-        self.retryPolicy = retryPolicy
-        self.maximumConcurrentCalls = maximumConcurrentCalls
-        self.connectTimeout = connectTimeout
-        self.requestTimeout = requestTimeout
-        self.progress = progress
-        self.input = input
-        self.redactor = Redactor(apiKey: apiKey.isEmpty ? nil : apiKey, credentials: credentials)
-    }
 }

@@ -9,31 +9,23 @@ public enum QueryCompiler {
         return script
     }
 
-    /// Checks one parsed query and plans it for `backend` (by default the v1 API, with the
-    /// session's timestamp convention).
+    /// Checks one parsed query and plans it for `backend` (by default the standard API's,
+    /// planning only: ``BackendFactory/planning(convention:)``, with the session's timestamp
+    /// convention). The backend's refusals are diagnostics over `source`, as the checker's are.
     public static func plan(_ query: Query, source: String, context: SessionContext, backend: (any Backend)? = nil) throws(TraktQLError) -> Plan {
         var context = context
-        // A field's kind is the backend's: `rating` is text on v1 and a number on v2.
-        if let backend { context.fields = backend.fields }
+        // A field's kind is the backend's: `rating` is text on v1 and a number on v2. Without a
+        // backend, the context's fields (by default every backend's) are checked against.
+        if let backend {
+            context.fields = backend.fields
+            context.accountAliases = backend.accountAliases
+        }
         var checker = Checker(context: context)
         let (checked, diagnostics) = checker.check(query)
         guard let checked else { throw .query(diagnostics: diagnostics, source: source) }
-        var used: [String: VariableResult] = [:]
-        for name in query.variableNames { if let result = context.results[name] { used[name] = result } }
-        guard let backend else {
-            var plan = V1Planner.plan(checked, convention: context.convention)
-            plan.resultVariables = used
-            return plan
-        }
-        do {
-            var plan = try backend.plan(checked)
-            plan.resultVariables = used
-            return plan
-        } catch {
-            // A backend refuses what it cannot carry with diagnostics; their spans point into `source`.
-            if case .query(let diagnostics, _) = error { throw .query(diagnostics: diagnostics, source: source) }
-            throw error
-        }
+        var plan = try (backend ?? BackendFactory.planning(convention: context.convention)).plan(checked, source: source)
+        for name in query.variableNames { if let result = context.results[name] { plan.resultVariables[name] = result } }
+        return plan
     }
 
     /// Parses, checks and plans a text holding one query (`activity …` or `explain activity …`).

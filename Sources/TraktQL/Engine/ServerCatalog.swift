@@ -69,7 +69,7 @@ public struct ServerCatalog: Sendable, Hashable {
         for qualifier in query.qualifiers {
             guard let key = QualifierKey(spelling: qualifier.key.name), let value = qualifier.value else { continue }
             guard key == .show || key == .movie || key == .user else { continue }
-            for (name, span) in Self.names(in: value, variables: variables) where !knows(name, as: key) {
+            for (name, span) in value.names(variables: variables) where !knows(name, as: key) {
                 let (what, candidates, help): (String, [String], String) = switch key {
                 case .show: ("show", showSlugs, "a show is its slug or its TVDB id; show:TAB in the shell lists them")
                 case .movie: ("movie", movieSlugs, "a movie is its slug, IMDB id or TMDB id; movie:TAB in the shell lists them")
@@ -91,22 +91,5 @@ public struct ServerCatalog: Sendable, Hashable {
         default:
             return userSet.contains(name.lowercased())
         }
-    }
-
-    /// The plain names of a value (words and quoted strings), a variable's at the variable's
-    /// position; comparisons and ranges are the checker's to refuse.
-    static func names(in value: QualifierValue, variables: [String: QualifierValue]) -> [(String, SourceSpan)] {
-        var out: [(String, SourceSpan)] = []
-        for term in value.terms {
-            guard case .scalar(let scalar) = term.kind else { continue }
-            if let text = scalar.text {
-                out.append((text, scalar.span))
-            } else if case .variable(let name) = scalar.kind, let bound = variables[name] {
-                for inner in bound.terms {
-                    if case .scalar(let s) = inner.kind, let text = s.text { out.append((text, scalar.span)) }
-                }
-            }
-        }
-        return out
     }
 }

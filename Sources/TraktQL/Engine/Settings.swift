@@ -24,7 +24,7 @@ public struct Settings: Sendable, Equatable {
     /// past it the statement fails (exit 2) with no result.
     public var timeout: TimeInterval = 120
     /// Which Trakt API statements use: the v1 activity API or v2 (``APIVersion``).
-    public var api: APIVersion = .v1
+    public var api: APIVersion = .standard
     /// What `runtime` is where the API has none: nothing (the default), or Trakt's own 42/90 minutes.
     public var runtimeFallback: RuntimeFallback = .none
 
@@ -166,12 +166,4 @@ public struct Settings: Sendable, Equatable {
         default: return nil
         }
     }
-}
-
-/// The Trakt API a session speaks.
-public enum APIVersion: String, Sendable, CaseIterable {
-    /// The activity API (positional URLs, an API key in the path, "PST" timestamps).
-    case v1
-    /// Trakt API v2 (client id header, OAuth bearer tokens, ISO times, paged by number).
-    case v2
 }

@@ -10,9 +10,6 @@ struct Executor: Sendable {
     /// Redacts the backend's secrets from messages built here.
     var redact: @Sendable (String) -> String
 
-    /// A full page (v1's cap on one call): a shorter page is the last.
-    static let pageSize = 100
-
     /// How ``QueryResult/defaultColumns`` are read from a whole item.
     static let defaultReferences: [FieldReference] = QueryResult.defaultColumns.map { name in
         name == "action" || name == "type"
@@ -37,7 +34,8 @@ struct Executor: Sendable {
         var partial = false
     }
 
-    func run(_ plan: Plan, pagers: [any CallPager]) async throws(TraktQLError) -> QueryResult {
+    /// Runs the calls; a failure carries the name its call was for (``CallPager/subject``).
+    func run(_ plan: Plan, pagers: [any CallPager]) async throws(CallFailure) -> QueryResult {
         let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now, runtimeFallback: plan.runtimeFallback), stages: plan.stages,
                                  episodeFilters: plan.episodeFilters)
         // Once a stage reshapes rows (select, count, distinct), only what the stages read is
@@ -49,19 +47,23 @@ struct Executor: Sendable {
             fetched = try await withThrowingTaskGroup(of: (Int, Fetched).self) { group in
                 for (index, pager) in pagers.enumerated() {
                     group.addTask {
-                        (index, try await self.fetch(pager, plan: plan, runner: runner, projection: projection))
+                        do throws(TraktQLError) {
+                            return (index, try await self.fetch(pager, plan: plan, runner: runner, projection: projection))
+                        } catch {
+                            throw CallFailure(error, subject: pager.subject)
+                        }
                     }
                 }
                 var results = [Fetched?](repeating: nil, count: pagers.count)
                 for try await (index, result) in group { results[index] = result }
                 return results.map { $0! }
             }
-        } catch let error as TraktQLError {
-            throw error
+        } catch let failure as CallFailure {
+            throw failure
         } catch is CancellationError {
-            throw .network(message: "cancelled", call: "")
+            throw CallFailure(.network(message: "cancelled", call: ""))
         } catch {
-            throw .network(message: redact("\(error)"), call: "")
+            throw CallFailure(.network(message: redact("\(error)"), call: ""))
         }
 
         // Merge fan-out newest first (stable: ties keep call order), then de-duplicate
@@ -125,7 +127,7 @@ struct Executor: Sendable {
         var seen: Set<ItemKey> = []
         var pages = 0
         var rowsSoFar = 0
-        let pageBudget = Self.pageBudget(for: plan.fetch, maxPages: session.maxPages)
+        let pageBudget = Self.pageBudget(for: plan.fetch, maxPages: session.maxPages, newItemsPerFullPage: pager.newItemsPerFullPage)
         while true {
             var (page, isLast, total) = try await fetchPage(pager, fetched: &fetched)
             pages += 1
@@ -153,7 +155,7 @@ struct Executor: Sendable {
                 fetched.partial = true
                 return fetched
             case .rows(let wanted):
-                // The stages before the limit are streaming (see `V1Planner.fetchPolicy`), so
+                // The stages before the limit are streaming (see `CheckedQuery.fetchPolicy`), so
                 // each page's rows can be counted once and added up.
                 rowsSoFar += runner.countBeforeLimit(plan.stages, rows: keptRows)
                 if rowsSoFar >= wanted { return fetched }
@@ -177,11 +179,11 @@ struct Executor: Sendable {
     }
 
     /// How many calls one planned call may make: `max_pages`, or more when an explicit
-    /// `limit N` needs more pages to reach N rows (`limit 10000` is not cut at 9,900).
-    static func pageBudget(for fetch: FetchPolicy, maxPages: Int) -> Int {
+    /// `limit N` needs more pages to reach N rows (`limit 10000` is not cut at 9,900), each
+    /// adding at most `newItemsPerFullPage` (the pager's paging rule).
+    static func pageBudget(for fetch: FetchPolicy, maxPages: Int, newItemsPerFullPage: Int) -> Int {
         guard case .rows(let wanted) = fetch else { return maxPages }
-        // Consecutive pages share their boundary second, so a page adds at most 99 new items.
-        let needed = wanted / (pageSize - 1) + 2
+        let needed = wanted / max(1, newItemsPerFullPage) + 2
         return max(maxPages, needed)
     }
 

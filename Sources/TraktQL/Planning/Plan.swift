@@ -2,10 +2,15 @@ import Foundation
 
 /// What a query will do: the backend's calls (``BackendPlan``), the filter applied to their
 /// items afterwards, the stages, and how far to page. A backend's planner makes it; `explain`
-/// prints it; the ``Executor`` runs it.
+/// prints it; ``run(in:)`` runs it on the backend that made it.
 public struct Plan: Sendable {
-    /// What the backend will call: v1 endpoint calls (``V1Plan``), a local file (``LocalSource``).
-    public var backendPlan: any BackendPlan
+    /// The backend that made the plan, with its calls as their own type.
+    private let bound: any BoundCalls
+    /// What the backend will call (for `explain`, and for a test to look into).
+    public var backendPlan: any BackendPlan { bound.erasedCalls }
+    /// The statement's text, which every span of the plan points into: an error found while
+    /// running (a file that names no user for `user:me`) points there.
+    public var source: String
     /// Conditions no call could carry, checked on each fetched item.
     public var residual: [ResidualFilter]
     public var stages: [CheckedStage]
@@ -26,9 +31,12 @@ public struct Plan: Sendable {
     /// What `runtime` is where the API has none (the `runtime_fallback` setting).
     public var runtimeFallback: RuntimeFallback = .none
 
-    public init(backendPlan: any BackendPlan, residual: [ResidualFilter], stages: [CheckedStage], fetch: FetchPolicy,
-                since: Date?, timeZone: TimeZone, negationNotes: [String] = [], episodeFilters: [ResidualFilter] = []) {
-        self.backendPlan = backendPlan
+    /// A plan of `backend`'s: `calls` is its part, of its own ``Backend/Calls`` type.
+    public init<B: Backend>(_ calls: B.Calls, by backend: B, source: String, residual: [ResidualFilter], stages: [CheckedStage],
+                            fetch: FetchPolicy, since: Date?, timeZone: TimeZone, negationNotes: [String] = [],
+                            episodeFilters: [ResidualFilter] = []) {
+        self.bound = BackendBoundCalls(backend: backend, calls: calls)
+        self.source = source
         self.residual = residual
         self.stages = stages
         self.fetch = fetch
@@ -38,10 +46,33 @@ public struct Plan: Sendable {
         self.episodeFilters = episodeFilters
     }
 
-    /// The v1 calls, when the plan is for the v1 API.
-    public var v1: V1Plan? { backendPlan as? V1Plan }
-    /// The input, when the plan reads a saved response (`--input`).
-    public var local: LocalSource? { backendPlan as? LocalSource }
+    /// The backend that made the plan (for what it knows about its failures).
+    var backend: any Backend { bound.erasedBackend }
+
+    /// Runs the plan on the backend that made it.
+    func run(in session: ExecutionSession) async throws(TraktQLError) -> QueryResult {
+        try await bound.run(self, in: session)
+    }
+}
+
+/// A backend and its calls, kept together so that the calls reach ``Backend/execute(_:of:in:)``
+/// as the backend's own type.
+private protocol BoundCalls: Sendable {
+    var erasedCalls: any BackendPlan { get }
+    var erasedBackend: any Backend { get }
+    func run(_ plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult
+}
+
+private struct BackendBoundCalls<B: Backend>: BoundCalls {
+    let backend: B
+    let calls: B.Calls
+
+    var erasedCalls: any BackendPlan { calls }
+    var erasedBackend: any Backend { backend }
+
+    func run(_ plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult {
+        try await backend.execute(calls, of: plan, in: session)
+    }
 }
 
 /// How many items the executor fetches.

@@ -20,6 +20,9 @@ public struct CheckedQuery: Sendable, Equatable {
     public var exclusions: [ResidualFilter] = []
     /// What each negation did when its key also had a positive list, for `explain`.
     public var negationNotes: [String] = []
+    /// Every show, movie and user the plain (not negated) qualifiers name, each where it is
+    /// written: what a failed call for one of them points at.
+    public var names: [NamedValue] = []
     /// The item types the query can return, after everything that restricts them.
     public var possibleTypes: Set<ItemType> {
         get { possibleTypeSet.asSet }

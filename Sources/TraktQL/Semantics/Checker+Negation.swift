@@ -10,9 +10,13 @@ extension Checker {
                                  into: &checked, residual: ResidualFilter.shows)
         checked.movies = subtract(negated.movies, from: checked.movies, key: "movie", aliases: true,
                                   into: &checked, residual: ResidualFilter.movies)
-        // `me` is another name of the logged-in user (v2): `user:me,justin -user:justin` may
-        // leave justin's activity under `me`, so the negated names are checked on each item.
-        let meIsListed = checked.users.map { !$0.negated && $0.values.contains { ASCIICase.equals($0, "me") } } ?? false
+        // A backend's name for its account (`me`: the logged-in user, an export's owner) may be
+        // any user: `user:me,justin -user:justin` may leave justin's activity under `me`, so the
+        // negated names are checked on each item.
+        let aliases = context.accountAliases
+        let meIsListed = checked.users.map { users in
+            !users.negated && users.values.contains { value in aliases.contains(ASCIICase.lowercased(value)) }
+        } ?? false
         checked.users = subtract(negated.users, from: checked.users, key: "user", aliases: meIsListed, everyNegatedValueMayAlias: meIsListed,
                                  into: &checked, residual: ResidualFilter.users)
         checked.types = subtract(negated.types, from: checked.types, key: "type", aliases: false,

@@ -55,6 +55,9 @@ public struct Checker {
             }
             guard let terms = expand(value) else { continue }
             let origin = Origin(text: sourceText(qualifier), span: qualifier.span)
+            if key == .show || key == .movie || key == .user, !qualifier.negated {
+                checked.names += value.names(variables: context.variables).map { NamedValue(key: key, name: $0.name, span: $0.span) }
+            }
             switch key {
             case .show:
                 if let values = identifiers(terms, kind: "show", valid: Self.isSlug,

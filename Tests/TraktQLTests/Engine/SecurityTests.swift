@@ -11,7 +11,7 @@ import TraktQLCurl
         let redactor = Redactor(apiKey: "M")
         #expect(redactor.redact("response body larger than 16 MiB") == "response body larger than 16 MiB")
         #expect(redactor.redact("key M was refused") == "key <key> was refused")
-        #expect(TransportError.redactKey(in: "larger than 64 MiB", key: "M") == "larger than 64 MiB")
+        #expect(Redactor.redactingPathKeys(in: "larger than 64 MiB", key: "M") == "larger than 64 MiB")
         #expect(Redactor(apiKey: "key").redact("/activity/user.json/<key>/x key") == "/activity/user.json/<key>/x <key>")
     }
 

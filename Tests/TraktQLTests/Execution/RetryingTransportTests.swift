@@ -96,7 +96,7 @@ struct RetryingTransportTests {
         #expect(response.status == 503)
         #expect(base.calls == 4)
         #expect(await sleeps.delays.count == 3)
-        #expect(response.apiErrorMessage == "server is over capacity")
+        #expect(response.failureMessage == "server is over capacity")
         await #expect(throws: TransportError.http(status: 503, apiMessage: "server is over capacity", url: "http://api.test/activity/user.json/<key>/justin")) {
             _ = try await retrying.fetch(request)
         }

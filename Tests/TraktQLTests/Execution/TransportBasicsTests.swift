@@ -28,7 +28,7 @@ struct TransportBasicsTests {
     }
 
     @Test func redactsTheKeySegment() {
-        let r = TransportError.redactKey
+        let r = Redactor.redactingPathKeys
         #expect(r("http://api.trakt.tv/activity/user.json/0123abcd/justin/all/seen", nil)
                 == "http://api.trakt.tv/activity/user.json/<key>/justin/all/seen")
         #expect(r("http://h/activity/community.json/0123abcd", nil) == "http://h/activity/community.json/<key>")
@@ -75,12 +75,17 @@ struct TransportBasicsTests {
         #expect(!credentials.contains("a9993e"))
     }
 
-    @Test func apiMessageFromBody() {
-        #expect(TransportError.apiMessage(fromBody: Data(#"{"status":"failure","error":"invalid API key"}"#.utf8)) == "invalid API key")
-        #expect(TransportError.apiMessage(fromBody: Data(#"{"error":"x"}"#.utf8)) == "x")
-        #expect(TransportError.apiMessage(fromBody: Data(#"{"status":"success","message":"ok"}"#.utf8)) == nil)
-        #expect(TransportError.apiMessage(fromBody: Data("<html>oops</html>".utf8)) == nil)
-        #expect(TransportError.apiMessage(fromBody: Data()) == nil)
+    /// A failure body's own message, whatever API sent it: v1's `error`, OAuth's
+    /// `error_description`, a `message`; nothing for a body that is not a JSON object.
+    @Test func failureMessageFromBody() {
+        func message(_ body: String) -> String? { HTTPResponse(status: 400, body: Data(body.utf8)).failureMessage }
+        #expect(message(#"{"status":"failure","error":"invalid API key"}"#) == "invalid API key")
+        #expect(message(#"{"error":"x"}"#) == "x")
+        #expect(message(#"{"error":"invalid_grant","error_description":"the code expired"}"#) == "the code expired")
+        #expect(message(#"{"message":"slow down"}"#) == "slow down")
+        #expect(message(#"{"error":404}"#) == nil)
+        #expect(message("<html>oops</html>") == nil)
+        #expect(message("") == nil)
         let plain = HTTPResponse(status: 404)
         #expect(throws: TransportError.http(status: 404, apiMessage: nil, url: "http://h/x")) {
             try plain.validated(for: HTTPRequest(url: URL(string: "http://h/x")!))

@@ -13,7 +13,7 @@ extension LocalExecutor {
                 guard let fileUser else {
                     throw .query(diagnostics: [.error(
                         "'me' is the logged-in account, and \(name) names no account", at: filter.origin.span,
-                        help: "write the username (user:justin); an export file with a profile makes 'me' its user")], source: "")
+                        help: "write the username (user:justin); an export file with a profile makes 'me' its user")], source: plan.source)
                 }
                 filter.values = filter.values.map { ASCIICase.equals($0, "me") ? fileUser : $0 }
                 plan.residual[index] = .users(filter)
@@ -24,7 +24,7 @@ extension LocalExecutor {
                 throw .query(diagnostics: [.error(
                     "\(filter.origin.text) cannot be checked: the \(kind)items of \(name) name no user (a v2 history, ratings or watchlist array is one account's data and does not repeat the username)",
                     at: filter.origin.span,
-                    help: "remove \(filter.origin.text) to query the whole file, or read an export whose profile names the user")], source: "")
+                    help: "remove \(filter.origin.text) to query the whole file, or read an export whose profile names the user")], source: plan.source)
             }
         }
         return plan

@@ -47,7 +47,7 @@ struct LocalExecutor {
                 if !pipeline.accept(item) { break }
             }
         case .streaming:
-            let projection = LocalBackend.projection(for: plan, schema: V1ItemSchema(convention: local.convention), wholeItems: wholeItems)
+            let projection = LocalBackend.projection(for: plan, reading: local, schema: V1ItemSchema(convention: local.convention), wholeItems: wholeItems)
             var forced: JSONParseError?
             while true {
                 let fd = try openInput()
@@ -86,7 +86,7 @@ struct LocalExecutor {
             }
             return pipeline.finish()
         case .streaming:
-            let projection = LocalBackend.projection(for: plan, schema: V1ItemSchema(convention: local.convention), wholeItems: wholeItems)
+            let projection = LocalBackend.projection(for: plan, reading: local, schema: V1ItemSchema(convention: local.convention), wholeItems: wholeItems)
             return try bytes.withUnsafeBytes { raw -> Result<QueryResult, TraktQLError> in
                 var forced: JSONParseError?
                 while true {

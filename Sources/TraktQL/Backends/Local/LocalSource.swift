@@ -1,6 +1,7 @@
 import Foundation
 
-/// A query over a saved v1 response instead of the API (`traktql --input FILE`).
+/// A query over a saved response instead of the API (`traktql --input FILE`; v1 envelopes are
+/// read streamed, v2 arrays and export files whole: ``LocalExecutor``).
 ///
 /// There is no HTTP: every qualifier becomes a filter on the file's items. `since:`, `until:`
 /// and `on:` compare each item's `timestamp`, converted to an instant by the session's
@@ -20,6 +21,12 @@ public struct LocalSource: BackendPlan, Hashable {
 
     /// How the input is named in messages.
     public var displayName: String { path == "-" ? "<stdin>" : path }
+
+    /// A file is read, not called: no time budget bounds it.
+    public var makesCalls: Bool { false }
+
+    /// `-` is standard input, which a session can read once.
+    public var readsStandardInput: Bool { path == "-" }
 
     /// Whether `instant` lies in the `since:`/`until:` window.
     func contains(_ instant: Date) -> Bool {
@@ -102,7 +109,7 @@ extension LocalSource {
     }
 
     private func readDescription(of plan: Plan) -> String {
-        let projection = LocalBackend.projection(for: plan, schema: V1ItemSchema(convention: convention), wholeItems: false)
+        let projection = LocalBackend.projection(for: plan, reading: self, schema: V1ItemSchema(convention: convention), wholeItems: false)
         let reshaped = plan.stages.contains { stage in
             switch stage {
             case .select, .count, .distinct: return true

@@ -35,7 +35,7 @@ public struct ActivityPage: Sendable, Equatable {
     /// goes into messages (redacted).
     public static func decode(_ body: Data, status: Int = 200, url: String = "") throws(TransportError) -> ActivityPage {
         let firstByte = body.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
-        guard let firstByte else { throw .malformedBody("empty body from \(TransportError.redactKey(in: url))") }
+        guard let firstByte else { throw .malformedBody("empty body from \(Redactor.redactingPathKeys(in: url))") }
 
         let document: Value
         do {
@@ -45,7 +45,7 @@ public struct ActivityPage: Sendable, Equatable {
             if firstByte == UInt8(ascii: "{"), let lines = try? JSONReader.parseLines(body), lines.count > 1 {
                 return try page(shape: .ndjson, timestamps: nil, items: lines, url: url)
             }
-            throw .malformedBody("\(error) (from \(TransportError.redactKey(in: url)))")
+            throw .malformedBody("\(error) (from \(Redactor.redactingPathKeys(in: url)))")
         }
 
         switch document {
@@ -62,22 +62,22 @@ public struct ActivityPage: Sendable, Equatable {
                 if stamps == nil, document["type"] != nil || document["action"] != nil {
                     return try page(shape: .ndjson, timestamps: nil, items: [document], url: url)
                 }
-                throw .malformedBody("no \"activity\" array in the response from \(TransportError.redactKey(in: url))")
+                throw .malformedBody("no \"activity\" array in the response from \(Redactor.redactingPathKeys(in: url))")
             }
             switch activity {
             case .array(let items): return try page(shape: .envelope, timestamps: stamps, items: items, url: url)
             case .null: return ActivityPage(shape: .envelope, timestamps: stamps, items: [])
-            default: throw .malformedBody("\"activity\" is not an array in the response from \(TransportError.redactKey(in: url))")
+            default: throw .malformedBody("\"activity\" is not an array in the response from \(Redactor.redactingPathKeys(in: url))")
             }
         default:
-            throw .malformedBody("expected an object or an array, got \(document.kindDescription) from \(TransportError.redactKey(in: url))")
+            throw .malformedBody("expected an object or an array, got \(document.kindDescription) from \(Redactor.redactingPathKeys(in: url))")
         }
     }
 
     private static func page(shape: Shape, timestamps: Timestamps?, items: [Value], url: String) throws(TransportError) -> ActivityPage {
         for (n, item) in items.enumerated() {
             guard case .object = item else {
-                throw .malformedBody("activity item \(n) is \(item.kindDescription), not an object (from \(TransportError.redactKey(in: url)))")
+                throw .malformedBody("activity item \(n) is \(item.kindDescription), not an object (from \(Redactor.redactingPathKeys(in: url)))")
             }
         }
         return ActivityPage(shape: shape, timestamps: timestamps, items: items)
@@ -86,7 +86,7 @@ public struct ActivityPage: Sendable, Equatable {
     private static func timestamps(_ value: Value?, url: String) throws(TransportError) -> Timestamps? {
         guard let value, !value.isNull else { return nil }
         guard case .object = value else {
-            throw .malformedBody("\"timestamps\" is \(value.kindDescription), not an object (from \(TransportError.redactKey(in: url)))")
+            throw .malformedBody("\"timestamps\" is \(value.kindDescription), not an object (from \(Redactor.redactingPathKeys(in: url)))")
         }
         return Timestamps(start: value["start"]?.intValue, current: value["current"]?.intValue,
                           end: value["end"]?.intValue, raw: value)

@@ -5,6 +5,8 @@ import Foundation
 /// backwards by `end_ts`, HTTP Basic auth with the SHA-1 of the password, and
 /// `{"status":"failure","error":"…"}` error bodies.
 public struct V1Backend: Backend {
+    public typealias Calls = V1Plan
+
     public var baseURL: URL
     public var apiKey: String
     public var credentials: BasicCredentials?
@@ -19,30 +21,33 @@ public struct V1Backend: Backend {
 
     public var schema: any ItemSchema { V1ItemSchema(convention: convention) }
 
-    public func plan(_ query: CheckedQuery) throws(TraktQLError) -> Plan {
+    public func plan(_ query: CheckedQuery, source: String) throws(TraktQLError) -> Plan {
         // `me` is v2's name for the logged-in account; v1 names users only by username.
         if let users = query.users, users.values.contains(where: { ASCIICase.equals($0, "me") }) {
             throw .query(diagnostics: [.error("v1 has no 'me': it names users by their username", at: users.origin.span,
-                                              help: "write your username (user:justin), or use --api v2, where user:me is the logged-in account")], source: "")
+                                              help: "write your username (user:justin), or use --api v2, where user:me is the logged-in account")], source: source)
         }
-        return V1Planner.plan(query, convention: convention)
+        return V1Planner.plan(query, by: self, source: source)
     }
 
-    public func execute(_ plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult {
-        guard let v1 = plan.v1 else { throw .usage("this plan was not made for the v1 API") }
+    /// v1's 404 for a fan-out names only the first unknown user: the server's catalog, when it
+    /// has one, names every unknown show, movie and user before any call.
+    public var checksNamesWithServerCatalog: Bool { true }
+
+    public func execute(_ v1: V1Plan, of plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult {
         let pagers = v1.calls.map { V1CallPager($0, base: baseURL, apiKey: apiKey, credentials: credentials, convention: v1.convention) }
         let key = apiKey
         let executor = Executor(session: session, schema: V1ItemSchema(convention: v1.convention),
-                                redact: { TransportError.redactKey(in: $0, key: key) })
+                                redact: { Redactor.redactingPathKeys(in: $0, key: key) })
         do {
             return try await executor.run(plan, pagers: pagers)
         } catch {
-            throw await explained(error, plan: v1, session: session)
+            throw await withRemedy(error.error, plan: v1, session: session)
         }
     }
 
     /// An error with what the user can do about it.
-    private func explained(_ error: TraktQLError, plan: V1Plan, session: ExecutionSession) async -> TraktQLError {
+    private func withRemedy(_ error: TraktQLError, plan: V1Plan, session: ExecutionSession) async -> TraktQLError {
         // A fan-out stops at the first 404: name every user the server does not have.
         if case .api(404, _, _) = error, let missing = await usersNotFound(in: plan, session: session), missing.count > 1 {
             return .api(status: 404, message: "users not found: " + missing.map { "'\($0)'" }.joined(separator: ", "),

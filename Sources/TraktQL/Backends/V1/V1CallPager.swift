@@ -20,6 +20,12 @@ struct V1CallPager: CallPager {
         self.convention = convention
     }
 
+    /// The API's cap on one call: a shorter page is the last.
+    static let pageSize = 100
+
+    /// Consecutive pages share their boundary second, so a page adds at most 99 new items.
+    var newItemsPerFullPage: Int { Self.pageSize - 1 }
+
     var shown: String { "GET " + call.redactedPath }
 
     var name: String { template.endpoint.name }
@@ -34,15 +40,15 @@ struct V1CallPager: CallPager {
     func read(_ response: HTTPResponse) throws(TraktQLError) -> (items: [Value], isLast: Bool) {
         do {
             let items = try ActivityPage.decode(response.body, status: response.status, url: call.redactedPath).items
-            return (items, items.count < Executor.pageSize)
+            return (items, items.count < Self.pageSize)
         } catch {
-            throw Executor.translate(error.redactingKey(apiKey), shown: shown, redact: { TransportError.redactKey(in: $0, key: apiKey) })
+            throw Executor.translate(error.redactingKey(apiKey), shown: shown, redact: { Redactor.redactingPathKeys(in: $0, key: apiKey) })
         }
     }
 
     func failure(_ response: HTTPResponse) -> TraktQLError {
         .api(status: response.status,
-             message: response.apiErrorMessage.map { TransportError.redactKey(in: $0, key: apiKey) } ?? HTTPStatus.reason(response.status),
+             message: response.failureMessage.map { Redactor.redactingPathKeys(in: $0, key: apiKey) } ?? HTTPStatus.reason(response.status),
              call: shown)
     }
 
@@ -52,7 +58,7 @@ struct V1CallPager: CallPager {
             // A whole page of activities we already have: the server holds more than a page
             // within the second `end_ts` points at, and whole-second paging cannot get past it.
             let second = timestamps.min().map { " (API timestamp \($0))" } ?? ""
-            return "incomplete result: more than \(Executor.pageSize) activities share one second\(second) in \(call.redactedPath); "
+            return "incomplete result: more than \(Self.pageSize) activities share one second\(second) in \(call.redactedPath); "
                 + "the v1 API pages by whole seconds, so older activity could not be fetched"
         }
         // end_ts returns activity strictly before it: oldest + 1 keeps the oldest second,

@@ -6,7 +6,10 @@ import Foundation
 /// When a query has `until:` but no `since:`, `start_ts` must still be sent (segments are
 /// positional); it is filled with `0`, the Unix epoch, which bounds nothing.
 public enum V1Planner {
-    public static func plan(_ query: CheckedQuery, convention: TimestampConvention) -> Plan {
+    /// The plan of `backend` (whose timestamp convention the segments use) for `query`, whose
+    /// spans point into `source`.
+    public static func plan(_ query: CheckedQuery, by backend: V1Backend, source: String) -> Plan {
+        let convention = backend.convention
         let endpoint = chooseEndpoint(query)
         let carried = endpoint.carriedKeys
         var residual: [ResidualFilter] = []
@@ -116,7 +119,7 @@ public enum V1Planner {
             }
         }
 
-        return Plan(backendPlan: V1Plan(calls: calls, convention: convention), residual: residual, stages: query.stages,
+        return Plan(V1Plan(calls: calls, convention: convention), by: backend, source: source, residual: residual, stages: query.stages,
                     fetch: query.fetchPolicy, since: query.since?.instant, timeZone: query.timeZone,
                     negationNotes: query.negationNotes, episodeFilters: query.episodeFilters)
     }

@@ -26,11 +26,13 @@ extension V2Backend {
 
         /// Fills ``ids`` for the call's path. False when a season or episode it names does not
         /// exist on the server: such a call would answer nothing, and is not made.
-        mutating func resolve(_ call: V2PlannedCall) async throws(TraktQLError) -> Bool {
+        mutating func resolve(_ call: V2PlannedCall) async throws(CallFailure) -> Bool {
             for case .traktID(let kind, let slug, _) in call.pieces where ids[kind + "/" + slug] == nil {
-                let body = try await get("/\(kind)/\(V2PlannedCall.escape(slug))", call: call, notFound: "no \(kind == "shows" ? "show" : "movie") '\(slug)' on the server")
+                let subject = CallFailure.Subject(key: kind == "movies" ? .movie : .show, name: slug)
+                let body = try await get("/\(kind)/\(V2PlannedCall.escape(slug))", call: call, about: subject,
+                                         notFound: "no \(kind == "shows" ? "show" : "movie") '\(slug)' on the server")
                 guard let id = body["ids"]?["trakt"]?.intValue else {
-                    throw .network(message: "the server's answer for \(kind)/\(slug) has no ids.trakt", call: "GET /\(kind)/\(slug)")
+                    throw CallFailure(.network(message: "the server's answer for \(kind)/\(slug) has no ids.trakt", call: "GET /\(kind)/\(slug)"), subject: subject)
                 }
                 ids[kind + "/" + slug] = String(id)
                 objects[kind + "/" + slug] = body
@@ -39,7 +41,7 @@ extension V2Backend {
                 let seasonKey = V2PlannedCall.idKey(show, season, nil)
                 if ids[seasonKey] == nil, !missing.contains(seasonKey) {
                     let path = "/shows/\(V2PlannedCall.escape(show))/seasons"
-                    for entry in try await list(path, call: call, notFound: "no show '\(show)' on the server") {
+                    for entry in try await list(path, call: call, about: .init(key: .show, name: show), notFound: "no show '\(show)' on the server") {
                         if let number = entry["number"]?.intValue, let id = entry["ids"]?["trakt"]?.intValue { ids[V2PlannedCall.idKey(show, Int(number), nil)] = String(id) }
                     }
                     if ids[seasonKey] == nil { missing.insert(seasonKey) }
@@ -49,7 +51,7 @@ extension V2Backend {
                 let episodeKey = V2PlannedCall.idKey(show, season, episode)
                 if ids[episodeKey] == nil, !missing.contains(episodeKey) {
                     let path = "/shows/\(V2PlannedCall.escape(show))/seasons/\(season)"
-                    for entry in try await list(path, call: call, notFound: "no season \(season) of '\(show)' on the server") {
+                    for entry in try await list(path, call: call, about: .init(key: .show, name: show), notFound: "no season \(season) of '\(show)' on the server") {
                         if let number = entry["number"]?.intValue, let id = entry["ids"]?["trakt"]?.intValue { ids[V2PlannedCall.idKey(show, season, Int(number))] = String(id) }
                     }
                     if ids[episodeKey] == nil { missing.insert(episodeKey) }
@@ -60,41 +62,52 @@ extension V2Backend {
         }
 
         /// A lookup whose answer is a JSON array (seasons, episodes).
-        private mutating func list(_ path: String, call: V2PlannedCall, notFound: String) async throws(TraktQLError) -> [Value] {
-            guard case .array(let entries) = try await get(path, call: call, notFound: notFound) else {
-                throw .network(message: "the server's answer for \(path) is not a list", call: "GET " + path)
+        private mutating func list(_ path: String, call: V2PlannedCall, about subject: CallFailure.Subject, notFound: String) async throws(CallFailure) -> [Value] {
+            guard case .array(let entries) = try await get(path, call: call, about: subject, notFound: notFound) else {
+                throw CallFailure(.network(message: "the server's answer for \(path) is not a list", call: "GET " + path), subject: subject)
             }
             return entries
         }
 
         /// The show or movie a route without `user:` is about, as the API describes it (its
         /// title for `title`); the slug alone when the lookup fails.
-        mutating func subject(of call: V2PlannedCall) async throws(TraktQLError) -> Value? {
+        mutating func subject(of call: V2PlannedCall) async throws(CallFailure) -> Value? {
             guard let slug = call.subjectSlug else { return nil }
             let kind = call.subjectType == "movie" ? "movies" : "shows"
             if let known = objects[kind + "/" + slug] { return known }
-            let body = try await get("/\(kind)/\(V2PlannedCall.escape(slug))", call: call, notFound: "no \(kind == "shows" ? "show" : "movie") '\(slug)' on the server")
+            let body = try await get("/\(kind)/\(V2PlannedCall.escape(slug))", call: call, about: .init(key: kind == "movies" ? .movie : .show, name: slug),
+                                     notFound: "no \(kind == "shows" ? "show" : "movie") '\(slug)' on the server")
             objects[kind + "/" + slug] = body
             return body
         }
 
         /// The logged-in user's name (`/users/settings`).
-        mutating func me() async throws(TraktQLError) -> String? {
+        mutating func me() async throws(CallFailure) -> String? {
             if let username { return username }
             var call = V2PlannedCall(route: .watching, pieces: [], parameters: [], paged: false, needsToken: true, username: nil,
                                      subjectType: nil, subjectSlug: nil, newestFirst: false)
             call.needsToken = true
-            let body = try await get("/users/settings", call: call, notFound: "no settings for the logged-in user")
+            let body = try await get("/users/settings", call: call, about: nil, notFound: "no settings for the logged-in user")
             username = body["user"]?["username"]?.stringValue
             return username
         }
 
         /// The lists of the user of an `item_added` call.
-        mutating func lists(of call: V2PlannedCall) async throws(TraktQLError) -> [Value] {
+        mutating func lists(of call: V2PlannedCall) async throws(CallFailure) -> [Value] {
             let user = call.username ?? "me"
-            let body = try await get("/users/\(V2PlannedCall.escape(user))/lists", call: call, notFound: "user '\(user)' not found")
+            let body = try await get("/users/\(V2PlannedCall.escape(user))/lists", call: call, about: call.username.map { .init(key: .user, name: $0) },
+                                     notFound: "user '\(user)' not found")
             if case .array(let lists) = body { return lists }
             return []
+        }
+
+        /// A lookup `about` a name the query gives (its failure points there).
+        private mutating func get(_ path: String, call: V2PlannedCall, about subject: CallFailure.Subject?, notFound: String) async throws(CallFailure) -> Value {
+            do throws(TraktQLError) {
+                return try await get(path, call: call, notFound: notFound)
+            } catch {
+                throw CallFailure(error, subject: subject)
+            }
         }
 
         private mutating func get(_ path: String, call: V2PlannedCall, notFound: String) async throws(TraktQLError) -> Value {

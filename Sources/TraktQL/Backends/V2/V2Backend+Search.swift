@@ -6,7 +6,7 @@ extension V2Backend {
     /// it (`inception` → `inception-2010`, `breaking-bda` → `breaking-bad`). Trakt has no search
     /// for users, so an unknown user gets no suggestion. Any failure of that call means no
     /// suggestion: the 404 is the error being reported.
-    public func closestNames(to name: String, kind: QualifierKey, in session: ExecutionSession) async -> [String] {
+    func closestNames(to name: String, kind: QualifierKey, in session: ExecutionSession) async -> [String] {
         guard kind == .show || kind == .movie, !name.isEmpty, name.count <= 200 else { return [] }
         let type = kind == .show ? "show" : "movie"
         let words = name.split { !($0.isLetter || $0.isNumber) }.joined(separator: " ")

@@ -8,6 +8,8 @@ import Foundation
 /// (`/shows/{slug}`, cached for the session in the response cache), `me` to a username
 /// (`/users/settings`), and for `item_added` each list of the user (`/users/{id}/lists`).
 public struct V2Backend: Backend {
+    public typealias Calls = V2Plan
+
     public var baseURL: URL
     public var credentials: V2Credentials
     /// Shared by the statements of a session (the engine keeps one).
@@ -26,10 +28,13 @@ public struct V2Backend: Backend {
         self.budget = budget
     }
 
+    /// `me` is the logged-in user (`/users/settings` names them).
+    public var accountAliases: [String] { ["me"] }
+
     public var schema: any ItemSchema { V2ItemSchema() }
 
-    public func plan(_ query: CheckedQuery) throws(TraktQLError) -> Plan {
-        try V2Planner.plan(query)
+    public func plan(_ query: CheckedQuery, source: String) throws(TraktQLError) -> Plan {
+        try V2Planner.plan(query, by: self, source: source)
     }
 
     var base: String {
@@ -38,24 +43,33 @@ public struct V2Backend: Backend {
         return text
     }
 
-    public func execute(_ plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult {
-        guard let v2 = plan.backendPlan as? V2Plan else { throw .usage("this plan was not made for the v2 API") }
+    /// Runs the plan; a 404 for a show, movie or user the query names points at that name
+    /// (``V2Backend/pointing(_:at:source:in:)``).
+    public func execute(_ v2: V2Plan, of plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult {
+        do throws(CallFailure) {
+            return try await run(v2, of: plan, in: session)
+        } catch {
+            throw await pointing(error, at: v2.names, source: plan.source, in: session)
+        }
+    }
+
+    private func run(_ v2: V2Plan, of plan: Plan, in session: ExecutionSession) async throws(CallFailure) -> QueryResult {
         guard !credentials.clientID.isEmpty else {
-            throw .usage("Trakt API v2 needs your app's client id: --client-id or TRAKT_CLIENT_ID (register an app at https://trakt.tv/oauth/applications)")
+            throw CallFailure(.usage("Trakt API v2 needs your app's client id: --client-id or TRAKT_CLIENT_ID (register an app at https://trakt.tv/oauth/applications)"))
         }
         let token: String?
-        do {
+        do throws(TraktQLError) {
             token = try await credentials.bearer?.accessToken()
         } catch {
-            throw error
+            throw CallFailure(error)
         }
         if let token, !token.isEmpty, !plainHTTPHosts.contains(baseURL.host ?? ""), let refusal = V2Auth.refusal(toSendSecretsTo: baseURL) {
-            throw .usage(refusal)
+            throw CallFailure(.usage(refusal))
         }
         if token == nil, v2.calls.contains(where: \.needsToken) {
             let why = await credentials.bearer?.missingLoginReason
-            throw .api(status: 401, message: "user:me needs you to be logged in\(why.map { " (\($0))" } ?? ""): run `\(OAuthError.loginCommand)` (or set TRAKT_ACCESS_TOKEN)",
-                       call: v2.calls.first { $0.needsToken }.map { "GET " + $0.shownPath } ?? "")
+            throw CallFailure(.api(status: 401, message: "user:me needs you to be logged in\(why.map { " (\($0))" } ?? ""): run `\(OAuthError.loginCommand)` (or set TRAKT_ACCESS_TOKEN)",
+                                   call: v2.calls.first { $0.needsToken }.map { "GET " + $0.shownPath } ?? ""))
         }
         let auth = V2Auth(clientID: credentials.clientID, token: token)
         var session = session
@@ -81,7 +95,7 @@ public struct V2Backend: Backend {
                 }
                 continue
             }
-            guard let path = call.path(ids: lookups.ids) else { throw .usage("cannot build the path of \(call.shownPath)") }
+            guard let path = call.path(ids: lookups.ids) else { throw CallFailure(.usage("cannot build the path of \(call.shownPath)")) }
             pagers.append(V2CallPager(call, path: path, base: base, auth: auth, pageLimit: v2.pageLimit, context: context))
         }
         var result: QueryResult

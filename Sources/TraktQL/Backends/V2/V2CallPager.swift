@@ -28,6 +28,18 @@ struct V2CallPager: CallPager {
 
     var name: String { call.route.rawValue }
 
+    /// Pages by number do not overlap: a full page is `pageLimit` new items.
+    var newItemsPerFullPage: Int { pageLimit }
+
+    /// A user route is for its user; a show's or movie's route (watchers, comments) for it.
+    var subject: CallFailure.Subject? { Self.subject(of: call) }
+
+    static func subject(of call: V2PlannedCall) -> CallFailure.Subject? {
+        if let user = call.username { return .init(key: .user, name: user) }
+        if let slug = call.subjectSlug { return .init(key: call.subjectType == "movie" ? .movie : .show, name: slug) }
+        return nil
+    }
+
     func request() -> HTTPRequest? {
         guard let url = URL(string: base + path + call.queryString(page: page, limit: pageLimit)) else { return nil }
         var request = HTTPRequest(method: "GET", url: url)
@@ -73,12 +85,7 @@ struct V2CallPager: CallPager {
     }
 
     func failure(_ response: HTTPResponse) -> TraktQLError {
-        var message = HTTPStatus.reason(response.status)
-        if let body = try? JSONReader.parse(response.body) {
-            if let text = body["error_description"]?.stringValue ?? body["error"]?.stringValue ?? body["message"]?.stringValue {
-                message = text
-            }
-        }
+        var message = response.failureMessage ?? HTTPStatus.reason(response.status)
         if response.status == 401 {
             message += auth.token == nil
                 ? " (this needs you to be logged in: run `traktql auth login`, or set TRAKT_ACCESS_TOKEN)"

@@ -10,6 +10,8 @@ public struct V2Plan: BackendPlan, Hashable {
     public var extendedReason: String?
     /// What explain adds: time bounds checked locally and the like.
     public var notes: [String]
+    /// The shows, movies and users the query names, where: a 404 for one points there.
+    public var names: [NamedValue] = []
 
     /// A call made before the plan's own, to learn an id or a title.
     public struct Lookup: Sendable, Hashable {

@@ -30,7 +30,9 @@ public enum V2Planner {
     static let extendedFields = ["runtime", "overview", "first_aired", "released", "tagline", "certification", "genres",
                                  "network", "country", "status", "airs", "votes", "trailer", "homepage", "aired_episodes"]
 
-    public static func plan(_ query: CheckedQuery) throws(TraktQLError) -> Plan {
+    /// `backend`'s plan for `query`, whose spans point into `source`; what v2 cannot answer is
+    /// refused with a diagnostic at the qualifier that asks for it.
+    public static func plan(_ query: CheckedQuery, by backend: V2Backend, source: String) throws(TraktQLError) -> Plan {
         var residual: [ResidualFilter] = []
         var notes: [String] = []
         let anchor = query.actions?.origin.span ?? query.users?.origin.span ?? query.shows?.origin.span ?? query.movies?.origin.span
@@ -60,7 +62,7 @@ public enum V2Planner {
 
         if let scope = query.scope, scope != .community {
             throw .query(diagnostics: [.error("v2 has no \(scope.rawValue) activity stream", at: query.scopeOrigin?.span ?? anchor,
-                                              help: "name the users instead (user:alice,bob), or use --api v1")], source: "")
+                                              help: "name the users instead (user:alice,bob), or use --api v1")], source: source)
         }
 
         let extended = extendedReason(query.stages)
@@ -80,14 +82,14 @@ public enum V2Planner {
             guard positiveShows != nil || positiveMovies != nil else {
                 let what = query.actions.map { $0.values.map(\.rawValue).joined(separator: ", ") } ?? "a query without user:, show: or movie:"
                 throw .query(diagnostics: [.error("v2 has no community activity for \(what)", at: anchor,
-                                                  help: "add user:NAME, or use --api v1")], source: "")
+                                                  help: "add user:NAME, or use --api v1")], source: source)
             }
             let unsupported = actions.filter { ![.watching, .shout, .review].contains($0) }
             if query.actions == nil || !unsupported.isEmpty {
                 let names = query.actions == nil ? "every action" : unsupported.map(\.rawValue).joined(separator: ", ")
                 let subject = (positiveShows?.values ?? []) + (positiveMovies?.values ?? [])
                 throw .query(diagnostics: [.error("v2 has no community activity for \(names) on \(subject.joined(separator: ", "))", at: anchor,
-                                                  help: "add user:NAME, or use --api v1 (without user:, v2 has watching, shout and review of a show or movie)")], source: "")
+                                                  help: "add user:NAME, or use --api v1 (without user:, v2 has watching, shout and review of a show or movie)")], source: source)
             }
             calls += itemCalls(query: query, actions: actions, shows: positiveShows, movies: positiveMovies, extended: extended)
             // A season or episode the routes carry needs no filter (their comments and
@@ -121,8 +123,9 @@ public enum V2Planner {
         let fetch = query.fetchPolicy
         let pageLimit: Int
         if case .onePage = fetch { pageLimit = 100 } else { pageLimit = 250 }
-        let v2 = V2Plan(calls: calls, pageLimit: pageLimit, extendedReason: extended, notes: notes)
-        return Plan(backendPlan: v2, residual: residual, stages: query.stages, fetch: fetch, since: query.since?.instant,
+        var v2 = V2Plan(calls: calls, pageLimit: pageLimit, extendedReason: extended, notes: notes)
+        v2.names = query.names
+        return Plan(v2, by: backend, source: source, residual: residual, stages: query.stages, fetch: fetch, since: query.since?.instant,
                     timeZone: query.timeZone, negationNotes: query.negationNotes, episodeFilters: [])
     }
 

@@ -53,7 +53,7 @@ struct ActivityStream {
         self.forcedNDJSON = forcedNDJSON
     }
 
-    private var url: String { TransportError.redactKey(in: name) }
+    private var url: String { Redactor.redactingPathKeys(in: name) }
 
     private static func kind(_ first: UInt8) -> String {
         switch first {

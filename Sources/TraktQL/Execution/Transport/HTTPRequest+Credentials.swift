@@ -15,7 +15,7 @@ extension HTTPRequest {
             found.append("the \(name == "authorization" ? "Authorization" : name) header")
         }
         let path = url.path
-        if TransportError.redactKey(in: path) != path { found.append("the API key in the path") }
+        if Redactor.redactingPathKeys(in: path) != path { found.append("the API key in the path") }
         if url.user != nil || url.password != nil { found.append("the user and password in the URL") }
         if let body, !body.isEmpty { found.append("the request body") }
         return found

@@ -35,7 +35,7 @@ public struct HTTPRequest: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `GET http://host/activity/user.json/<key>/justin`: the API key never shows.
-    public var description: String { "\(method) \(TransportError.redactKey(in: url.absoluteString))" }
+    public var description: String { "\(method) \(Redactor.redactingPathKeys(in: url.absoluteString))" }
 }
 
 /// One HTTP response, whatever its status: transports return non-2xx responses rather than
@@ -73,14 +73,19 @@ public struct HTTPResponse: Sendable, Hashable {
         return seconds
     }
 
-    /// The `error` message of a v1 failure body `{"status":"failure","error":"…"}`, if the body is one.
-    public var apiErrorMessage: String? { TransportError.apiMessage(fromBody: body) }
+    /// The message a failure body gives, if it gives one: the `error_description`, `error` or
+    /// `message` text of a JSON object (`{"status":"failure","error":"invalid API key"}`,
+    /// `{"error":"invalid_grant","error_description":"…"}`), the first that is a string.
+    public var failureMessage: String? {
+        guard !body.isEmpty, body.count < 1 << 20, let value = try? JSONReader.parse(body), case .object = value else { return nil }
+        return value["error_description"]?.stringValue ?? value["error"]?.stringValue ?? value["message"]?.stringValue
+    }
 
     /// Returns `self` on 2xx; otherwise throws ``TransportError/http(status:apiMessage:url:)``
     /// carrying the API's own message and the (redacted) URL.
     public func validated(for request: HTTPRequest) throws(TransportError) -> HTTPResponse {
         if isSuccess { return self }
-        throw TransportError.httpFailure(status: status, apiMessage: apiErrorMessage, url: request.url.absoluteString)
+        throw TransportError.httpFailure(status: status, apiMessage: failureMessage, url: request.url.absoluteString)
     }
 }
 
@@ -104,11 +109,11 @@ extension HTTPRequest: CustomReflectable {
         var shownHeaders: [String: String] = [:]
         for (name, value) in headers {
             shownHeaders[name] = name.caseInsensitiveCompare("Authorization") == .orderedSame
-                ? "<redacted>" : TransportError.redactKey(in: value)
+                ? "<redacted>" : Redactor.redactingPathKeys(in: value)
         }
         return Mirror(self, children: [
             "method": method,
-            "url": TransportError.redactKey(in: url.absoluteString),
+            "url": Redactor.redactingPathKeys(in: url.absoluteString),
             "headers": shownHeaders,
             "bodyBytes": body?.count ?? 0,
             "timeout": timeout as Any,

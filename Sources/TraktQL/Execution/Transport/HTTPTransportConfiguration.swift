@@ -1,14 +1,14 @@
 import Foundation
 
-/// Timeouts, identity, credentials, trust and proxies shared by every real transport.
+/// Timeouts, identity, trust and proxies shared by every real transport. Protocol-neutral:
+/// credentials are not the transport's — a backend decorates its own requests (v1's Basic auth,
+/// v2's headers), and the transport sends what the request carries.
 public struct HTTPTransportConfiguration: Sendable {
     /// Bounds the connect (and the TLS handshake), and any stall between bytes of the answer.
     public var connectTimeout: TimeInterval
     /// Bounds the whole exchange unless the request carries its own `timeout`.
     public var requestTimeout: TimeInterval
     public var userAgent: String
-    /// Sent as HTTP Basic auth unless the request has its own `Authorization` header.
-    public var credentials: BasicCredentials?
     /// The largest response body read; a longer one fails with ``TransportError/tooLarge(url:limit:)``.
     public var maximumBodyBytes: Int
     /// PEM files of certificate authorities trusted for `https://` in addition to the system
@@ -24,7 +24,6 @@ public struct HTTPTransportConfiguration: Sendable {
         connectTimeout: TimeInterval = 10,
         requestTimeout: TimeInterval = 30,
         userAgent: String = HTTPTransportConfiguration.defaultUserAgent,
-        credentials: BasicCredentials? = nil,
         maximumBodyBytes: Int = 16 * 1024 * 1024,
         additionalTrustRootFiles: [String] = [],
         proxies: ProxySettings = .none
@@ -33,7 +32,6 @@ public struct HTTPTransportConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.userAgent = userAgent
-        self.credentials = credentials
         self.additionalTrustRootFiles = additionalTrustRootFiles
         self.proxies = proxies
     }
@@ -91,17 +89,14 @@ extension HTTPTransportConfiguration {
 
 extension HTTPTransportConfiguration {
     /// The header fields both transports send, in order: `Host` (given as it goes on the wire),
-    /// `User-Agent`, `Accept`, the configured credentials unless the request carries its own
-    /// `Authorization`, then the request's headers (sorted; one named like a default replaces it).
+    /// `User-Agent`, `Accept`, then the request's headers (sorted; one named like a default
+    /// replaces it).
     public func headerFields(for request: HTTPRequest, host: String) -> [(String, String)] {
         var fields: [(String, String)] = [
             ("Host", host),
             ("User-Agent", userAgent),
             ("Accept", "application/json"),
         ]
-        if let credentials, request.header("Authorization") == nil {
-            fields.append(("Authorization", credentials.authorizationHeader))
-        }
         for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
             if let index = fields.firstIndex(where: { $0.0.caseInsensitiveCompare(name) == .orderedSame }) {
                 fields[index].1 = value

@@ -1,4 +1,4 @@
-/// How one request reaches its server (``ProxySettings/route(for:addingCredentials:)``).
+/// How one request reaches its server (``ProxySettings/route(for:)``).
 public enum ProxyRoute: Sendable, Hashable {
     /// Straight to the server.
     case direct

@@ -8,17 +8,15 @@ extension ProxySettings {
     ///
     /// - a loopback destination (``Loopback``: 127.0.0.0/8, `::1`, `localhost`) goes direct —
     ///   a proxy could not reach this machine's loopback anyway;
-    /// - a request that carries credentials (``HTTPRequest/credentialsCarried``, or
-    ///   `addingCredentials`: the transport adds Basic credentials of its own) is refused, with
-    ///   the reason;
+    /// - a request that carries credentials (``HTTPRequest/credentialsCarried``) is refused,
+    ///   with the reason;
     /// - anything else goes through the proxy.
-    public func route(for request: HTTPRequest, addingCredentials: Bool = false) -> ProxyRoute {
+    public func route(for request: HTTPRequest) -> ProxyRoute {
         guard let proxy = proxy(for: request.url) else { return .direct }
         guard request.url.scheme?.lowercased() == "http" else { return .proxy(proxy) }
         let host = request.url.host ?? ""
         if Loopback.isLoopback(host) { return .direct }
-        var secrets = request.credentialsCarried
-        if addingCredentials, request.header("Authorization") == nil { secrets.insert("the Authorization header (Basic credentials)", at: 0) }
+        let secrets = request.credentialsCarried
         guard !secrets.isEmpty else { return .proxy(proxy) }
         let shownProxy = Redactor().redact(proxy)
         return .refused("refusing to send \(Self.list(secrets)) over plain http:// through the proxy \(TerminalSafety.sanitize(shownProxy)), "

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Why a call to the API failed. Every string this error carries or prints has the API key
-/// redacted (``redactKey(in:key:)``): the key sits in the URL path (`…/user.json/KEY/…`) and
+/// Why a call failed, in the terms of HTTP (no API's words). Every string this error carries or
+/// prints goes through ``Redactor/redactingPathKeys(in:key:)``: a key may sit in a URL path, and
 /// URLs end up in error messages.
 public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The server answered with a failure status; `apiMessage` is the v1 body's `error` text.
+    /// The server answered with a failure status; `apiMessage` is the body's own message
+    /// (``HTTPResponse/failureMessage``), if it has one.
     case http(status: Int, apiMessage: String?, url: String)
     /// No HTTP answer: refused, reset, DNS, closed before a full response, …
     case network(String)
@@ -25,33 +26,33 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A failure status, with the URL and message redacted on the way in: even `dump(error)`
     /// cannot show the key.
     public static func httpFailure(status: Int, apiMessage: String?, url: String) -> TransportError {
-        .http(status: status, apiMessage: apiMessage.map { redactKey(in: $0) }, url: redactKey(in: url))
+        .http(status: status, apiMessage: apiMessage.map { Redactor.redactingPathKeys(in: $0) }, url: Redactor.redactingPathKeys(in: url))
     }
 
     public var description: String {
         switch self {
         case let .http(status, message, url):
             let reason = message.map { "\($0)" } ?? HTTPStatus.reason(status)
-            return "HTTP \(status) from \(Self.redactKey(in: url)): \(Self.redactKey(in: reason))"
+            return "HTTP \(status) from \(Redactor.redactingPathKeys(in: url)): \(Redactor.redactingPathKeys(in: reason))"
         case let .network(text):
-            return "network error: \(Self.redactKey(in: text))"
+            return "network error: \(Redactor.redactingPathKeys(in: text))"
         case let .timeout(url, seconds):
-            return "timed out after \(Self.formatSeconds(seconds)) s: \(Self.redactKey(in: url))"
+            return "timed out after \(Self.formatSeconds(seconds)) s: \(Redactor.redactingPathKeys(in: url))"
         case let .malformedBody(text):
-            return "malformed response: \(Self.redactKey(in: text))"
+            return "malformed response: \(Redactor.redactingPathKeys(in: text))"
         case let .tooLarge(url, limit):
-            return "response body larger than \(Self.formatBytes(limit)): \(Self.redactKey(in: url))"
+            return "response body larger than \(Self.formatBytes(limit)): \(Redactor.redactingPathKeys(in: url))"
         case let .tls(host, problem):
-            return "TLS error with \(host): \(Self.redactKey(in: problem))"
+            return "TLS error with \(host): \(Redactor.redactingPathKeys(in: problem))"
         case let .refused(reason):
-            return Self.redactKey(in: reason)
+            return Redactor.redactingPathKeys(in: reason)
         }
     }
 
     /// The same error with `key` (the configured API key) also removed wherever it appears
     /// literally, not only in URL paths: use it before logging anything built outside this type.
     public func redactingKey(_ key: String?) -> TransportError {
-        func r(_ s: String) -> String { Self.redactKey(in: s, key: key) }
+        func r(_ s: String) -> String { Redactor.redactingPathKeys(in: s, key: key) }
         switch self {
         case let .http(status, message, url): return .http(status: status, apiMessage: message.map(r), url: r(url))
         case let .network(text): return .network(r(text))
@@ -70,46 +71,6 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
         case .http(let status, _, _): return status == 503 || status == 429
         case .malformedBody, .tooLarge, .tls, .refused: return false
         }
-    }
-
-    /// `text` with the path segment after every `<method>.json/` replaced by `<key>`, and, when
-    /// `key` is given and non-empty, every occurrence of it too (as ``Redactor`` finds it).
-    public static func redactKey(in text: String, key: String? = nil) -> String {
-        var out = text
-        if let key, !key.isEmpty {
-            // Whole tokens only for a short key (a key "M" must not turn "MiB" into "<key>iB");
-            // earlier redactions are left alone, so redacting twice changes nothing.
-            out = Redactor(apiKey: key).replacingSecrets(in: out)
-        }
-        guard out.contains(".json/") else { return out }
-        var result = ""
-        result.reserveCapacity(out.utf8.count)
-        var rest = Substring(out)
-        while let marker = rest.range(of: ".json/") {
-            result += rest[..<marker.upperBound]
-            rest = rest[marker.upperBound...]
-            let end = rest.firstIndex { c in
-                c == "/" || c == "?" || c == "#" || c == "\"" || c == "'" || c == "<" || c == ">"
-                    || c.isWhitespace || c == ")" || c == ","
-            } ?? rest.endIndex
-            if end != rest.startIndex, rest[..<end] != "<key>" {
-                result += "<key>"
-            } else {
-                result += rest[..<end]
-            }
-            rest = rest[end...]
-        }
-        result += rest
-        return result
-    }
-
-    /// The `error` text of a v1 failure body, if `body` is one (`{"status":"failure","error":"…"}`).
-    static func apiMessage(fromBody body: Data) -> String? {
-        guard !body.isEmpty, body.count < 1 << 20,
-              let value = try? JSONReader.parse(body),
-              case .string(let message)? = value["error"] else { return nil }
-        if let status = value["status"]?.stringValue, status != "failure" { return nil }
-        return message
     }
 
     /// `16 MiB`, `512 KiB`, `100 bytes`.
