@@ -31,11 +31,18 @@ struct PageRenderer: Sendable {
     /// The whole response body for `positions` (newest first), written straight into the
     /// body's array (its size is bounded first, so nothing is copied or grown afterwards).
     func page(positions: [Int], request: ActivityRequest, nowUnix: Int64) -> [UInt8] {
+        let acts = dataset.activities
+        return page(items: positions.map { PageItem(a: acts[$0]) }, request: request, nowUnix: nowUnix)
+    }
+
+    /// The page for `items` (newest first): generated activities or written ones, each with the
+    /// episodes still visible after removals.
+    func page(items: [PageItem], request: ActivityRequest, nowUnix: Int64) -> [UInt8] {
         let ds = dataset
         let clock = ds.clock
         let current = clock.apiTimestamp(nowUnix)
         let start: Int64 =
-            request.start ?? positions.last.map { clock.apiTimestamp(ds.activities[$0].time) } ?? current
+            request.start ?? items.last.map { clock.apiTimestamp($0.a.time) } ?? current
         return ds.activities.withUnsafeBufferPointer { acts in
             ds.fragments.bytes.withUnsafeBufferPointer { arena in
                 ds.fragments.starts.withUnsafeBufferPointer { starts in
@@ -45,7 +52,7 @@ struct PageRenderer: Sendable {
                                 acts: acts, arena: arena.baseAddress!, starts: starts, flags: flags, episodes: episodes,
                                 f: ds.fragments, clock: clock, nowUnix: nowUnix, minimal: request.minimal)
                             var bound = 256
-                            for p in positions { bound += itemBound(acts[p], ctx) }
+                            for p in items { bound += itemBound(p.a, ctx) }
                             return [UInt8](unsafeUninitializedCapacity: bound) { memory, written in
                                 var out = RawWriter(over: UnsafeMutableRawBufferPointer(memory))
                                 out.raw("{\"timestamps\":{\"start\":")
@@ -57,9 +64,9 @@ struct PageRenderer: Sendable {
                                 out.raw(",\"current\":")
                                 out.int(current)
                                 out.raw("},\"activity\":[")
-                                for (i, p) in positions.enumerated() {
+                                for (i, p) in items.enumerated() {
                                     if i > 0 { out.byte(UInt8(ascii: ",")) }
-                                    item(acts[p], ctx, into: &out)
+                                    item(p.a, p.mask, ctx, into: &out)
                                 }
                                 out.raw("]}")
                                 written = out.count
@@ -109,7 +116,7 @@ struct PageRenderer: Sendable {
     }
 
     @inline(__always)
-    private func item(_ a: Activity, _ c: Context, into out: inout RawWriter) {
+    private func item(_ a: Activity, _ mask: UInt64, _ c: Context, into out: inout RawWriter) {
         let f = c.f
         let minimal = c.minimal
         let kind = a.kind
@@ -137,8 +144,10 @@ struct PageRenderer: Sendable {
             let e = Int(a.item)
             if kind.action == .seen || kind.action == .collection {
                 out.raw(",\"episodes\":[")
-                for k in 0..<ActivityIndex.episodeSpan(a) {
-                    if k > 0 { out.byte(UInt8(ascii: ",")) }
+                var first = true
+                for k in 0..<ActivityIndex.episodeSpan(a) where k >= 64 || mask & (1 << UInt64(k)) != 0 {
+                    if !first { out.byte(UInt8(ascii: ",")) }
+                    first = false
                     c.frag(episode + e + k, &out)
                 }
                 out.byte(UInt8(ascii: "]"))
@@ -252,4 +261,11 @@ struct PageRenderer: Sendable {
         }
         return out
     }
+}
+
+/// One activity of a v1 page, with the episodes of a multi-episode `seen`/`collection` still
+/// visible (bit k = episode k; removals can hide single ones).
+struct PageItem {
+    var a: Activity
+    var mask: UInt64 = .max
 }

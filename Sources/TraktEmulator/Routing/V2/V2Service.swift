@@ -79,6 +79,10 @@ final class V2Service: Sendable {
     let started = ContinuousClock.now
     /// Each user's watchlist, derived on first use (see ``PerUserMemo``).
     let watchlists = PerUserMemo<[WatchlistEntry]>()
+    /// What writes changed (State/WriteOverlay): every view reads the dataset through it.
+    let overlay: WriteOverlay
+    /// Finds the items write bodies name.
+    let lookup: WriteLookup
 
     static let pPage = "X-Pagination-Page"
     static let pLimit = "X-Pagination-Limit"
@@ -105,6 +109,8 @@ final class V2Service: Sendable {
         self.settings = settings
         self.pinnedClock = pinnedClock
         fragments = V2Fragments(dataset: dataset)
+        overlay = WriteOverlay(users: dataset.users.count)
+        lookup = WriteLookup(dataset: dataset)
         let store = OAuthStore()
         let user = settings.tokenUser.flatMap { dataset.userByName[$0.lowercased()] } ?? 0
         if let t = settings.accessToken { store.addPermanent(token: t, user: user) }
@@ -169,7 +175,12 @@ final class V2Service: Sendable {
                 }
             }
             guard request.method == "GET" || request.method == "HEAD" else {
-                throw V2Error(status: 405, code: "method_not_allowed", message: "method not allowed (the emulator's v2 API is read-only: GET or HEAD)")
+                guard let write = WriteRoute(method: request.method, segments: segments) else {
+                    throw V2Error(status: 405, code: "method_not_allowed",
+                                  message: "method not allowed: \(request.method) /\(segments.joined(separator: "/")) is not a write route (see docs/EMULATOR.md, Writes)")
+                }
+                guard let me = viewer else { throw V2Error.oauthRequired }
+                return try performWrite(write, user: me, body: request.body, nowUnix: nowUnix)
             }
             let call = V2Call(segments: segments, query: query, viewer: viewer, nowUnix: nowUnix)
             return try route(call)
