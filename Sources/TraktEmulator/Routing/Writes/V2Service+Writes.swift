@@ -215,12 +215,13 @@ extension V2Service {
         let items = try SyncItems(body, lookup, mode: .items, now: ctx.second)
         let ds = dataset
         func rating(_ chain: SyncItems.Chain, _ what: String) throws(V2Error) -> (Int, Int64) {
-            let own = chain[0]
-            guard let r = WriteBody.int(own["rating"]), (1...10).contains(r) else {
-                let sent = own["rating"].map { String(decoding: WriteBody.json($0), as: UTF8.self) } ?? "nothing"
+            // A nested season or episode without a rating of its own takes its parent's.
+            let given = SyncItems.field(chain, "rating")
+            guard let r = WriteBody.int(given), (1...10).contains(r) else {
+                let sent = given.map { String(decoding: WriteBody.json($0), as: UTF8.self) } ?? "nothing"
                 throw V2Error.unprocessable("rating of \(what) must be an integer from 1 to 10 (got \(sent))")
             }
-            return (r, try WriteBody.time(own, "rated_at", fallback: ctx.second, released: nil, path: what))
+            return (r, try Self.time(chain, "rated_at", ctx.second, released: nil, what: what))
         }
         var movies: [(Int, Int, Int64)] = []
         for (m, chain) in items.movies { let (r, t) = try rating(chain, "movie '\(ds.movies[m].seed.slug)'"); movies.append((m, r, t)) }
