@@ -60,6 +60,8 @@ struct OverlayState: Sendable {
     private var lastIDs = [UInt32](repeating: WriteOverlay.writtenIDBase, count: ActivityType.allCases.count)
     /// The last write stamp (milliseconds): stamps only ever move forward.
     private(set) var lastStampMillis: Int64 = 0
+    /// `--state FILE`: every write is recorded here before it is applied.
+    var journal: WriteJournal?
 
     var timelineCount: Int { timeline.count }
 
@@ -128,8 +130,9 @@ struct OverlayState: Sendable {
 
     /// Forgets every write (`--reset-state`, `POST /emulator/reset`).
     mutating func reset() {
-        let n = touched.count
-        self = OverlayState(users: n)
+        let keep = journal
+        self = OverlayState(users: touched.count)
+        journal = keep
     }
 
     static func insertionIndex(_ list: [WrittenActivity], _ w: WrittenActivity) -> Int {

@@ -101,7 +101,7 @@ final class V2Service: Sendable {
         if let slash = s.firstIndex(of: UInt8(ascii: "/")) { s = s[..<slash] }
         let first = String(decoding: s, as: UTF8.self)
         if roots.contains(first) { return true }
-        return path.hasPrefix("/emulator/approve/")
+        return path.hasPrefix("/emulator/approve/") || path == "/emulator/reset"
     }
 
     init(dataset: Dataset, settings: V2Settings, pinnedClock: Bool) {

@@ -34,7 +34,49 @@ extension V2Service {
         let parsed = try WriteBody(body)
         let clockMillis = pinnedClock ? nowUnix * 1000 : Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         return try overlay.write { (state: inout OverlayState) throws(V2Error) -> EmulatorResponse in
-            try apply(route, parsed, user: u, second: nowUnix, clockMillis: clockMillis, &state)
+            // Journal first: a write is on disk before anyone can see it. One that then fails
+            // validation fails the same way on replay, and changes nothing either time.
+            if let journal = state.journal {
+                let text = String(bytes: body, encoding: .utf8) ?? String(decoding: WriteBody.json(parsed.object), as: UTF8.self)
+                try journal.append(WriteJournal.Record(dataset: datasetIdentity, route: route, user: dataset.users[u].username, second: nowUnix,
+                                                       clockMillis: clockMillis, body: Array(text.utf8)))
+            }
+            return try apply(route, parsed, user: u, second: nowUnix, clockMillis: clockMillis, &state)
+        }
+    }
+
+    /// What a journal record names its dataset by: writes replay only onto the same one.
+    var datasetIdentity: String {
+        "seed \(dataset.seed), \(dataset.activityCount) activities, \(dataset.userCount) users, \(dataset.convention.rawValue)"
+    }
+
+    /// Replays a journal's records onto the (empty) overlay; returns warnings.
+    func replay(_ opened: WriteJournal.Opened) throws(EmulatorError) -> [String] {
+        var warnings = opened.warnings
+        try overlay.write { (state: inout OverlayState) throws(EmulatorError) in
+            for (n, r) in opened.records.enumerated() {
+                guard r.dataset == datasetIdentity else {
+                    throw EmulatorError(description: "--state: \(opened.journal.path) holds writes to another dataset (\(r.dataset)), not this one "
+                                        + "(\(datasetIdentity)); start with the same --seed, size and --convention, or with --reset-state")
+                }
+                guard let u = dataset.userByName[r.user.lowercased()] else {
+                    warnings.append("--state: record \(n + 1) names an unknown user '\(OperatorText.printable(r.user))': skipped")
+                    continue
+                }
+                // A write that failed live (validation) fails again and changes nothing.
+                guard let body = try? WriteBody(r.body) else { continue }
+                _ = try? apply(r.route, body, user: u, second: r.second, clockMillis: r.clockMillis, &state)
+            }
+            state.journal = opened.journal
+        }
+        return warnings
+    }
+
+    /// `POST /emulator/reset`: forgets every write (and empties the state file).
+    func resetWrites() throws(V2Error) {
+        try overlay.write { (state: inout OverlayState) throws(V2Error) in
+            try state.journal?.truncate()
+            state.reset()
         }
     }
 
