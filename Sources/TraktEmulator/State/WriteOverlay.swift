@@ -167,7 +167,7 @@ struct WrittenActivity: Sendable {
 
 /// The section of a user's data a removal applies to.
 enum WriteSection: UInt8, Sendable {
-    case history, rating, watchlist, collection, comment, list
+    case history, rating, watchlist, collection, comment, list, watching
 
     /// The section a v1 action belongs to (nil: never removed).
     static func of(_ action: ActivityAction) -> WriteSection? {
@@ -178,7 +178,7 @@ enum WriteSection: UInt8, Sendable {
         case .collection: .collection
         case .shout, .review: .comment
         case .created, .itemAdded: .list
-        case .watching: nil
+        case .watching: .watching
         }
     }
 }
@@ -226,6 +226,8 @@ struct UserWrites: Sendable {
     /// Season ratings and watchlist entries (v2 only: v1 has no season activity).
     var seasonRatings: [Int: SeasonMark] = [:]
     var seasonWatchlist: [Int: SeasonMark] = [:]
+    /// Paused playback (scrobble pause, or stop below 80%), per movie or episode: v2 only.
+    var playback: [WriteItem: Playback] = [:]
 
     mutating func insert(_ w: WrittenActivity) {
         written.insert(w, at: OverlayState.insertionIndex(written, w))
@@ -262,6 +264,14 @@ struct UserWrites: Sendable {
         }
         return m
     }
+}
+
+/// A paused playback (`GET /sync/playback`).
+struct Playback: Sendable {
+    let id: Int64
+    var progress: Double
+    var pausedAt: Int64
+    var ordinal: UInt32
 }
 
 /// A v2-only mark on a season (rating or watchlist).

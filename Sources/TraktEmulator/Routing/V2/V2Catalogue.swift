@@ -52,7 +52,7 @@ extension V2Service {
         for pos in entityPositions(p, key: key, kinds: kinds) {
             let a = dataset.activities[pos]
             guard a.time <= c.nowUnix, keep(a), visible(a, c), seen.insert(Int(a.user)).inserted else { continue }
-            if let current = currentlyWatching(Int(a.user), now: c.nowUnix), current.time == a.time, current.id == a.id {
+            if let current = currentlyWatching(Int(a.user), now: c.nowUnix, writes(Int(a.user))), current.time == a.time, current.id == a.id {
                 users.append(Int(a.user))
             }
         }

@@ -94,7 +94,7 @@ final class V2Service: Sendable {
     static let retryAfter = "Retry-After"
 
     /// The first path segments the v2 API owns.
-    static let roots: Set<String> = ["users", "sync", "shows", "movies", "search", "oauth", "episodes", "seasons"]
+    static let roots: Set<String> = ["users", "sync", "shows", "movies", "search", "oauth", "episodes", "seasons", "checkin", "scrobble", "comments"]
 
     static func owns(path: String) -> Bool {
         var s = path.utf8.dropFirst()
@@ -180,7 +180,8 @@ final class V2Service: Sendable {
                                   message: "method not allowed: \(request.method) /\(segments.joined(separator: "/")) is not a write route (see docs/EMULATOR.md, Writes)")
                 }
                 guard let me = viewer else { throw V2Error.oauthRequired }
-                return try performWrite(write, user: me, body: request.body, nowUnix: nowUnix)
+                let body = write.impliedBody(segments: segments, body: request.body) ?? request.body
+                return try performWrite(write, user: me, body: body, nowUnix: nowUnix)
             }
             let call = V2Call(segments: segments, query: query, viewer: viewer, nowUnix: nowUnix)
             return try route(call)
@@ -290,6 +291,8 @@ final class V2Service: Sendable {
             switch rest[0] {
             case "last_activities" where rest.count == 1:
                 return lastActivities(me, c)
+            case "playback" where rest.count <= 2:
+                return try playback(me, Array(rest.dropFirst()), c)
             case "history", "ratings", "watchlist", "collection", "watched":
                 return try userRoute(me, rest, c)
             default:

@@ -634,14 +634,18 @@ extension V2Service {
     static let watchingKinds: [Kind] = [Kind(.episode, .watching)!, Kind(.movie, .watching)!]
 
     /// The user's current `watching` activity: the latest one still within its runtime at `now`.
-    func currentlyWatching(_ u: Int, now: Int64) -> Activity? {
+    func currentlyWatching(_ u: Int, now: Int64, _ w: UserWrites?) -> Activity? {
+        if let w {
+            guard let a = entries(user: u, kinds: Self.watchingKinds, writes: w).first(where: { $0.a.time <= now })?.a else { return nil }
+            return a.time + runtimeSeconds(a) > now ? a : nil
+        }
         guard let p = positions(user: u, kinds: Self.watchingKinds).first(where: { dataset.activities[$0].time <= now }) else { return nil }
         let a = dataset.activities[p]
         return a.time + runtimeSeconds(a) > now ? a : nil
     }
 
     func watching(_ u: Int, _ c: V2Call) -> EmulatorResponse {
-        guard let a = currentlyWatching(u, now: c.nowUnix) else {
+        guard let a = currentlyWatching(u, now: c.nowUnix, writes(u)) else {
             return EmulatorResponse(status: 204)
         }
         var out = JSONBytes()

@@ -10,9 +10,33 @@ enum WriteRoute: String, Sendable, CaseIterable {
     case watchlistRemove = "POST /sync/watchlist/remove"
     case collectionAdd = "POST /sync/collection"
     case collectionRemove = "POST /sync/collection/remove"
+    case checkin = "POST /checkin"
+    case checkinDelete = "DELETE /checkin"
+    case scrobbleStart = "POST /scrobble/start"
+    case scrobblePause = "POST /scrobble/pause"
+    case scrobbleStop = "POST /scrobble/stop"
+    /// `DELETE /sync/playback/{id}` (the id travels in the body `{"id":N}`, also in the journal).
+    case playbackRemove = "DELETE /sync/playback"
+
+    /// The sync routes (history, ratings, watchlist, collection).
+    static let syncRoutes: [WriteRoute] = allCases.filter { $0.rawValue.hasPrefix("POST /sync/") }
 
     init?(method: String, segments: [String]) {
+        if method == "DELETE", segments.count == 3, segments[0] == "sync", segments[1] == "playback" {
+            self = .playbackRemove
+            return
+        }
         self.init(rawValue: method + " /" + segments.joined(separator: "/"))
+    }
+
+    /// The body a route without one is read with: `DELETE /checkin` → `{}`,
+    /// `DELETE /sync/playback/{id}` → `{"id":id}` (nil: the request's body).
+    func impliedBody(segments: [String], body: [UInt8]) -> [UInt8]? {
+        switch self {
+        case .checkinDelete: body.isEmpty ? Array("{}".utf8) : nil
+        case .playbackRemove: Array(("{\"id\":" + String(decoding: WriteBody.json(segments[2]), as: UTF8.self) + "}").utf8)
+        default: nil
+        }
     }
 }
 
@@ -93,6 +117,10 @@ extension V2Service {
         case .watchlistRemove: return try watchlistChange(body, ctx, &state, add: false)
         case .collectionAdd: return try collectionAdd(body, ctx, &state)
         case .collectionRemove: return try collectionRemove(body, ctx, &state)
+        case .checkin: return try checkin(body, ctx, &state)
+        case .checkinDelete: return checkinDelete(ctx, &state)
+        case .scrobbleStart, .scrobblePause, .scrobbleStop: return try scrobble(route, body, ctx, &state)
+        case .playbackRemove: return try playbackRemove(body, ctx, &state)
         }
     }
 
