@@ -52,7 +52,9 @@ struct PageRenderer: Sendable {
                                 acts: acts, arena: arena.baseAddress!, starts: starts, flags: flags, episodes: episodes,
                                 f: ds.fragments, clock: clock, nowUnix: nowUnix, minimal: request.minimal)
                             var bound = 256
-                            for p in items { bound += itemBound(p.a, ctx) }
+                            for p in items {
+                                bound += itemBound(p.a, ctx) + (p.list?.full.count ?? 0) + 12 * (p.comment?.utf8.count ?? 0)
+                            }
                             return [UInt8](unsafeUninitializedCapacity: bound) { memory, written in
                                 var out = RawWriter(over: UnsafeMutableRawBufferPointer(memory))
                                 out.raw("{\"timestamps\":{\"start\":")
@@ -66,7 +68,7 @@ struct PageRenderer: Sendable {
                                 out.raw("},\"activity\":[")
                                 for (i, p) in items.enumerated() {
                                     if i > 0 { out.byte(UInt8(ascii: ",")) }
-                                    item(p.a, p.mask, ctx, into: &out)
+                                    item(p, ctx, into: &out)
                                 }
                                 out.raw("]}")
                                 written = out.count
@@ -116,7 +118,9 @@ struct PageRenderer: Sendable {
     }
 
     @inline(__always)
-    private func item(_ a: Activity, _ mask: UInt64, _ c: Context, into out: inout RawWriter) {
+    private func item(_ p: PageItem, _ c: Context, into out: inout RawWriter) {
+        let a = p.a
+        let mask = p.mask
         let f = c.f
         let minimal = c.minimal
         let kind = a.kind
@@ -155,18 +159,22 @@ struct PageRenderer: Sendable {
                 out.raw(",\"episode\":")
                 c.frag(episode + e, &out)
             }
-            if !minimal { extras(a, c, into: &out) }
+            if !minimal { extras(a, p.comment, c, into: &out) }
         case .show:
             out.raw(",\"show\":")
             c.frag(show + s, &out)
-            if !minimal { extras(a, c, into: &out) }
+            if !minimal { extras(a, p.comment, c, into: &out) }
         case .movie:
             out.raw(",\"movie\":")
             c.frag(movie + s, &out)
-            if !minimal { extras(a, c, into: &out) }
+            if !minimal { extras(a, p.comment, c, into: &out) }
         case .list:
             out.raw(",\"list\":")
-            c.frag((minimal ? f.listMin : f.listFull) + s, &out)
+            if let list = p.list {
+                (minimal ? list.min : list.full).withUnsafeBytes { out.write($0) }
+            } else {
+                c.frag((minimal ? f.listMin : f.listFull) + s, &out)
+            }
             if kind.action == .itemAdded {
                 let (type, index) = ListItemCode.decode(a.item)
                 switch type {
@@ -190,7 +198,7 @@ struct PageRenderer: Sendable {
 
     /// Rating, shout and review fields.
     @inline(__always)
-    private func extras(_ a: Activity, _ c: Context, into out: inout RawWriter) {
+    private func extras(_ a: Activity, _ written: String?, _ c: Context, into out: inout RawWriter) {
         switch a.kind.action {
         case .rating:
             let flags = c.flags[Int(a.user)]
@@ -205,16 +213,16 @@ struct PageRenderer: Sendable {
             }
             out.raw(flags & Dataset.flagUseAdvanced != 0 ? ",\"use_rating_advanced\":true" : ",\"use_rating_advanced\":false")
         case .shout, .review:
-            comment(a, into: &out)
+            comment(a, written, into: &out)
         default:
             break
         }
     }
 
     /// The `shout` / `review` object (rare; built with Strings).
-    private func comment(_ a: Activity, into out: inout RawWriter) {
-        var text = Self.commentText(a, title: commentTitle(a))
-        if dataset.hostileText { text = HostileText.decorate(text, index: Int(a.id)) }
+    private func comment(_ a: Activity, _ written: String?, into out: inout RawWriter) {
+        var text = written ?? Self.commentText(a, title: commentTitle(a))
+        if dataset.hostileText && written == nil { text = HostileText.decorate(text, index: Int(a.id)) }
         out.raw(a.kind.action == .shout ? ",\"shout\":{\"id\":" : ",\"review\":{\"id\":")
         out.int(Self.commentID(a))
         out.raw(",\"text\":")
@@ -268,4 +276,8 @@ struct PageRenderer: Sendable {
 struct PageItem {
     var a: Activity
     var mask: UInt64 = .max
+    /// A list a write made or changed: its v1 object (full, minimal), else the fragment.
+    var list: (full: [UInt8], min: [UInt8])? = nil
+    /// A comment a write made or changed: its text, else the generated one.
+    var comment: String? = nil
 }

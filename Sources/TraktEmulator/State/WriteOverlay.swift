@@ -19,8 +19,8 @@ final class WriteOverlay: @unchecked Sendable {
     private let lock = NSLock()
     private var state: OverlayState
 
-    init(users: Int) {
-        state = OverlayState(users: users)
+    init(users: Int, generatedLists: Int = 0) {
+        state = OverlayState(users: users, generatedLists: generatedLists)
     }
 
     /// True while nothing was ever written (every view can skip the overlay).
@@ -62,11 +62,28 @@ struct OverlayState: Sendable {
     private(set) var lastStampMillis: Int64 = 0
     /// `--state FILE`: every write is recorded here before it is applied.
     var journal: WriteJournal?
+    /// Lists made by writes (keyed by list index, from the generated count up) and generated
+    /// lists changed by `PUT` (keyed by their index).
+    var lists: [Int: WrittenList] = [:]
+    /// The next list index a create gets.
+    private(set) var nextList: Int
+    /// How many lists the dataset generated (written lists are numbered after them).
+    let generatedLists: Int
+    /// Comments made or changed by writes, by comment id.
+    var comments: [Int64: WrittenComment] = [:]
 
     var timelineCount: Int { timeline.count }
 
-    init(users: Int) {
+    init(users: Int, generatedLists: Int) {
         touched = [Bool](repeating: false, count: max(users, 1))
+        nextList = generatedLists
+        self.generatedLists = generatedLists
+    }
+
+    /// A new list index.
+    mutating func listIndex() -> Int {
+        defer { nextList += 1 }
+        return nextList
     }
 
     @inline(__always)
@@ -131,7 +148,7 @@ struct OverlayState: Sendable {
     /// Forgets every write (`--reset-state`, `POST /emulator/reset`).
     mutating func reset() {
         let keep = journal
-        self = OverlayState(users: touched.count)
+        self = OverlayState(users: touched.count, generatedLists: generatedLists)
         journal = keep
     }
 
@@ -191,8 +208,10 @@ enum WriteItem: Hashable, Sendable {
     case movie(Int)
     /// A comment by its comment id.
     case comment(Int64)
-    /// A list by dataset index (generated) or written list id.
+    /// A list by index (generated, or made by a write).
     case list(Int)
+    /// One item of a list (the list index and the ``ListItemCode``).
+    case listItem(Int, UInt32)
 }
 
 struct CutKey: Hashable, Sendable {
@@ -259,11 +278,37 @@ struct UserWrites: Sendable {
             default: item = Self.item(a, k)
             }
             if let cut = cuts[CutKey(section: section, item: item)], ordinal < cut { continue }
+            if a.kind.action == .itemAdded, let cut = cuts[CutKey(section: .list, item: .listItem(Int(a.subject), a.item))], ordinal < cut { continue }
             if section == .history, !removedHistoryIDs.isEmpty, removedHistoryIDs.contains(V2IDs.history(a, k)) { continue }
             m |= 1 << UInt64(k)
         }
         return m
     }
+}
+
+/// A list a write made or changed.
+struct WrittenList: Sendable {
+    let index: Int
+    let owner: Int
+    var name: String
+    var slug: String
+    var description: String
+    var privacy: String
+    var displayNumbers: Bool
+    var allowComments: Bool
+    var sortBy: String
+    var sortHow: String
+    let created: Int64
+    var updated: Int64
+    var deleted = false
+}
+
+/// A comment a write made or changed (text and flags; the activity carries item and time).
+struct WrittenComment: Sendable {
+    let user: Int
+    var text: String
+    var spoiler: Bool
+    var updated: Int64
 }
 
 /// A paused playback (`GET /sync/playback`).

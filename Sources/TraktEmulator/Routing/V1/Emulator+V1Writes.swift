@@ -50,10 +50,33 @@ extension Emulator {
                         i += 1
                     }
                 }
+                // Lists and comments a write made or changed carry their own text.
+                if !state.lists.isEmpty || !state.comments.isEmpty {
+                    for i in out.indices { decorate(&out[i], state) }
+                }
                 return out
             }
             if let result { return result }
             budget *= 4
+        }
+    }
+}
+
+extension Emulator {
+    func decorate(_ item: inout PageItem, _ state: OverlayState) {
+        let a = item.a
+        switch a.kind.action {
+        case .created, .itemAdded:
+            if state.lists[Int(a.subject)] != nil, let info = v2.listInfo(Int(a.subject), state.lists) {
+                item.list = v2.v1ListJSON(info)
+            }
+        case .shout, .review:
+            if let c = state.comments[PageRenderer.commentID(a)] {
+                item.comment = c.text
+                item.a.extra = c.spoiler ? 1 : 0
+            }
+        default:
+            break
         }
     }
 }

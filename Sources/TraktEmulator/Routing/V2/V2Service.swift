@@ -109,7 +109,7 @@ final class V2Service: Sendable {
         self.settings = settings
         self.pinnedClock = pinnedClock
         fragments = V2Fragments(dataset: dataset)
-        overlay = WriteOverlay(users: dataset.users.count)
+        overlay = WriteOverlay(users: dataset.users.count, generatedLists: dataset.lists.count)
         lookup = WriteLookup(dataset: dataset)
         let store = OAuthStore()
         let user = settings.tokenUser.flatMap { dataset.userByName[$0.lowercased()] } ?? 0
@@ -180,6 +180,12 @@ final class V2Service: Sendable {
                                   message: "method not allowed: \(request.method) /\(segments.joined(separator: "/")) is not a write route (see docs/EMULATOR.md, Writes)")
                 }
                 guard let me = viewer else { throw V2Error.oauthRequired }
+                if write.namesUser, segments[1] != "me" {
+                    guard let named = dataset.userByName[segments[1].lowercased()] else { throw V2Error.notFound("user '\(segments[1])' not found") }
+                    guard named == me else {
+                        throw V2Error(status: 403, code: "forbidden", message: "a user writes only their own lists: '\(segments[1])' is not you")
+                    }
+                }
                 let body = write.impliedBody(segments: segments, body: request.body) ?? request.body
                 return try performWrite(write, user: me, body: body, nowUnix: nowUnix)
             }

@@ -338,11 +338,12 @@ extension V2Service {
     // MARK: comments
 
     /// `{type, comment{…}, show|episode+show|movie}` or, `bare`, only the comment object.
-    func writeComment(_ a: Activity, bare: Bool, _ full: Bool, _ out: inout JSONBytes) {
+    func writeComment(_ a: Activity, bare: Bool, _ full: Bool, _ out: inout JSONBytes, written: WrittenComment? = nil) {
         let ds = dataset
         let title = a.kind.type == .movie ? ds.movies[Int(a.subject)].seed.title : ds.shows[Int(a.subject)].seed.title
-        var text = PageRenderer.commentText(a, title: title)
-        if ds.hostileText { text = HostileText.decorate(text, index: Int(a.id)) }
+        var text = written?.text ?? PageRenderer.commentText(a, title: title)
+        if ds.hostileText && written == nil { text = HostileText.decorate(text, index: Int(a.id)) }
+        let spoiler = written.map(\.spoiler) ?? (a.extra & 1 == 1)
         if !bare {
             out.raw("{\"type\":")
             out.string(a.kind.type.name)
@@ -353,10 +354,10 @@ extension V2Service {
         out.raw(",\"parent_id\":0,\"created_at\":")
         ISOTime.write(a.time, into: &out)
         out.raw(",\"updated_at\":")
-        ISOTime.write(a.time, into: &out)
+        ISOTime.write(written?.updated ?? a.time, into: &out)
         out.raw(",\"comment\":")
         out.string(text)
-        out.raw(a.extra & 1 == 1 ? ",\"spoiler\":true" : ",\"spoiler\":false")
+        out.raw(spoiler ? ",\"spoiler\":true" : ",\"spoiler\":false")
         out.raw(a.kind.action == .review ? ",\"review\":true" : ",\"review\":false")
         out.raw(",\"replies\":0,\"likes\":0,\"user_rating\":null,\"user_stats\":{\"rating\":null,\"play_count\":0,\"completed_count\":0},\"user\":")
         writeUser(Int(a.user), false, &out)
@@ -401,128 +402,22 @@ extension V2Service {
         let kinds = Self.commentKinds.filter {
             types.contains($0.type) && (commentType == "all" || (commentType == "reviews") == ($0.action == .review))
         }
-        let all = positions(user: u, kinds: kinds)
+        let all = entries(user: u, kinds: kinds, writes: writes(u)).map(\.a)
         return commentPage(all, bare: false, c)
     }
 
-    func commentPage(_ all: [Int], bare: Bool, _ c: V2Call) -> EmulatorResponse {
+    func commentPage(_ all: [Activity], bare: Bool, _ c: V2Call) -> EmulatorResponse {
+        let written = overlay.withState { $0.comments }
         let paging = Paging(c.query, defaultLimit: 10)
         let full = c.extendedFull
         var out = JSONBytes()
         out.byte(UInt8(ascii: "["))
         for (n, p) in all[paging.window(total: all.count)].enumerated() {
             if n > 0 { out.byte(UInt8(ascii: ",")) }
-            writeComment(dataset.activities[p], bare: bare, full, &out)
+            writeComment(p, bare: bare, full, &out, written: written[PageRenderer.commentID(p)])
         }
         out.byte(UInt8(ascii: "]"))
         return Self.ok(out, headers: paging.headers(total: all.count))
-    }
-
-    // MARK: lists
-
-    /// Item-added activities of list `l`, oldest first (rank order).
-    func listItems(_ l: Int) -> [Activity] {
-        let owner = Int(dataset.lists[l].owner)
-        return positions(user: owner, kinds: [Kind(.list, .itemAdded)!]).reversed().map { dataset.activities[$0] }.filter { Int($0.subject) == l }
-    }
-
-    func writeList(_ l: Int, _ out: inout JSONBytes) {
-        let rec = dataset.lists[l]
-        let items = listItems(l)
-        let owner = dataset.users[Int(rec.owner)].username
-        out.raw("{\"name\":")
-        out.string(dataset.hostileText ? HostileText.decorate(rec.name, index: l) : rec.name)
-        out.raw(",\"description\":")
-        out.string(rec.description)
-        out.raw(",\"privacy\":\"public\",\"share_link\":")
-        out.string("https://trakt.tv/lists/\(V2IDs.list(l))")
-        out.raw(",\"type\":\"personal\",\"display_numbers\":")
-        out.bool(rec.showNumbers)
-        out.raw(",\"allow_comments\":")
-        out.bool(rec.allowShouts)
-        out.raw(",\"sort_by\":\"rank\",\"sort_how\":\"asc\",\"created_at\":")
-        ISOTime.write(rec.created, into: &out)
-        out.raw(",\"updated_at\":")
-        ISOTime.write(items.last?.time ?? rec.created, into: &out)
-        out.raw(",\"item_count\":")
-        out.int(items.count)
-        out.raw(",\"comment_count\":0,\"likes\":0,\"ids\":{\"trakt\":")
-        out.int(V2IDs.list(l))
-        out.raw(",\"slug\":")
-        out.string(rec.slug)
-        out.raw("},\"user\":")
-        writeUser(Int(rec.owner), false, &out)
-        _ = owner
-        out.byte(UInt8(ascii: "}"))
-    }
-
-    func lists(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
-        let owned = listsByOwner[u]
-        if rest.isEmpty {
-            var out = JSONBytes()
-            out.byte(UInt8(ascii: "["))
-            for (n, l) in owned.enumerated() {
-                if n > 0 { out.byte(UInt8(ascii: ",")) }
-                writeList(l, &out)
-            }
-            out.byte(UInt8(ascii: "]"))
-            return Self.ok(out)
-        }
-        let key = rest[0]
-        guard let l = owned.first(where: { String(V2IDs.list($0)) == key || dataset.lists[$0].slug == key.lowercased() }) else {
-            throw V2Error.notFound("list '\(key)' not found")
-        }
-        if rest.count == 1 {
-            var out = JSONBytes()
-            writeList(l, &out)
-            return Self.ok(out)
-        }
-        guard rest[1] == "items", rest.count <= 3 else { throw V2Error.notFound("unknown list route") }
-        var wanted: Set<Int> = [0, 1, 2]
-        if rest.count == 3 {
-            switch rest[2] {
-            case "movie", "movies": wanted = [0]
-            case "show", "shows": wanted = [1]
-            case "episode", "episodes": wanted = [2]
-            case "season", "seasons", "person", "people": wanted = []
-            default:
-                let parts = rest[2].split(separator: ",")
-                wanted = Set(parts.compactMap { ["movie": 0, "show": 1, "episode": 2][String($0)] })
-            }
-        }
-        let items = listItems(l).enumerated().filter { wanted.contains(ListItemCode.decode($0.element.item).type) }
-        let paging = Paging(c.query, defaultLimit: 10, optional: true)
-        let full = c.extendedFull
-        var out = JSONBytes()
-        out.byte(UInt8(ascii: "["))
-        for (n, pair) in items[paging.window(total: items.count)].enumerated() {
-            if n > 0 { out.byte(UInt8(ascii: ",")) }
-            let a = pair.element
-            out.raw("{\"rank\":")
-            out.int(pair.offset + 1)
-            out.raw(",\"id\":")
-            out.int(V2IDs.entry(a))
-            out.raw(",\"listed_at\":")
-            ISOTime.write(a.time, into: &out)
-            out.raw(",\"notes\":null,")
-            let (type, index) = ListItemCode.decode(a.item)
-            switch type {
-            case 0:
-                out.raw("\"type\":\"movie\",\"movie\":")
-                writeMovie(index, full, &out)
-            case 1:
-                out.raw("\"type\":\"show\",\"show\":")
-                writeShow(index, full, &out)
-            default:
-                out.raw("\"type\":\"episode\",\"episode\":")
-                writeEpisode(index, full, &out)
-                out.raw(",\"show\":")
-                writeShow(Int(dataset.episodes[index].show), full, &out)
-            }
-            out.byte(UInt8(ascii: "}"))
-        }
-        out.byte(UInt8(ascii: "]"))
-        return Self.ok(out, headers: paging.headers(total: items.count))
     }
 
     // MARK: network

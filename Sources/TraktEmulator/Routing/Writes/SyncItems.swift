@@ -137,7 +137,7 @@ struct TypeCounts {
 }
 
 extension SyncItems.NotFound {
-    func write(_ out: inout JSONBytes, ids withIDs: Bool) {
+    func write(_ out: inout JSONBytes, ids withIDs: Bool, people: Bool = false) {
         func list(_ key: StaticString, _ items: [[UInt8]]) {
             out.key(key)
             out.byte(UInt8(ascii: "["))
@@ -155,6 +155,7 @@ extension SyncItems.NotFound {
         list("seasons", seasons)
         out.byte(UInt8(ascii: ","))
         list("episodes", episodes)
+        if people { out.raw(",\"people\":[]") }
         if withIDs {
             out.raw(",\"ids\":[")
             for (i, id) in ids.enumerated() {

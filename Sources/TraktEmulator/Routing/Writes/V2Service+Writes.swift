@@ -17,6 +17,17 @@ enum WriteRoute: String, Sendable, CaseIterable {
     case scrobbleStop = "POST /scrobble/stop"
     /// `DELETE /sync/playback/{id}` (the id travels in the body `{"id":N}`, also in the journal).
     case playbackRemove = "DELETE /sync/playback"
+    /// `POST /users/{id}/lists`, and the routes of one list (`{id}` is the writer; the list
+    /// travels in the body as `"list"`, also in the journal).
+    case listCreate = "POST /users/lists"
+    case listUpdate = "PUT /users/lists"
+    case listDelete = "DELETE /users/lists"
+    case listItemsAdd = "POST /users/lists/items"
+    case listItemsRemove = "POST /users/lists/items/remove"
+    /// `POST /comments`; `PUT`/`DELETE /comments/{id}` (the id travels in the body as `"id"`).
+    case commentAdd = "POST /comments"
+    case commentUpdate = "PUT /comments"
+    case commentDelete = "DELETE /comments"
 
     /// The sync routes (history, ratings, watchlist, collection).
     static let syncRoutes: [WriteRoute] = allCases.filter { $0.rawValue.hasPrefix("POST /sync/") }
@@ -24,6 +35,17 @@ enum WriteRoute: String, Sendable, CaseIterable {
     init?(method: String, segments: [String]) {
         if method == "DELETE", segments.count == 3, segments[0] == "sync", segments[1] == "playback" {
             self = .playbackRemove
+            return
+        }
+        if segments.count == 2, segments[0] == "comments", method == "PUT" || method == "DELETE" {
+            self = method == "PUT" ? .commentUpdate : .commentDelete
+            return
+        }
+        if segments.count >= 3, segments[0] == "users", segments[2] == "lists" {
+            let shape = [method, "/users/lists"] + (segments.count > 4 ? segments[4...].map { "/" + $0 } : [])
+            guard segments.count != 3 || method == "POST" else { return nil }
+            guard segments.count != 4 || method == "PUT" || method == "DELETE" else { return nil }
+            self.init(rawValue: shape[0] + " " + shape[1...].joined())
             return
         }
         self.init(rawValue: method + " /" + segments.joined(separator: "/"))
@@ -35,9 +57,29 @@ enum WriteRoute: String, Sendable, CaseIterable {
         switch self {
         case .checkinDelete: body.isEmpty ? Array("{}".utf8) : nil
         case .playbackRemove: Array(("{\"id\":" + String(decoding: WriteBody.json(segments[2]), as: UTF8.self) + "}").utf8)
+        case .commentUpdate, .commentDelete:
+            Self.merging(["id": segments[1]], into: body)
+        case .listUpdate, .listDelete, .listItemsAdd, .listItemsRemove:
+            // The list from the path joins the body (a DELETE has none).
+            Self.merging(["list": segments[3]], into: body)
         default: nil
         }
     }
+
+    /// `body`'s JSON object with `extra` keys added (an empty body is `{}`); nil when the body
+    /// is not a JSON object (it then fails as sent).
+    static func merging(_ extra: [String: Any], into body: [UInt8]) -> [UInt8]? {
+        var object: [String: Any] = [:]
+        if !body.isEmpty {
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return nil }
+            object = o
+        }
+        for (k, v) in extra { object[k] = v }
+        return WriteBody.json(object)
+    }
+
+    /// Whether the path names the writing user (`/users/{id}/lists…`).
+    var namesUser: Bool { [.listCreate, .listUpdate, .listDelete, .listItemsAdd, .listItemsRemove].contains(self) }
 }
 
 /// Who writes, and when.
@@ -121,6 +163,14 @@ extension V2Service {
         case .checkinDelete: return checkinDelete(ctx, &state)
         case .scrobbleStart, .scrobblePause, .scrobbleStop: return try scrobble(route, body, ctx, &state)
         case .playbackRemove: return try playbackRemove(body, ctx, &state)
+        case .listCreate: return try listCreate(body, ctx, &state)
+        case .listUpdate: return try listUpdate(body, ctx, &state)
+        case .listDelete: return try listDelete(body, ctx, &state)
+        case .listItemsAdd: return try listItemsChange(body, ctx, &state, add: true)
+        case .listItemsRemove: return try listItemsChange(body, ctx, &state, add: false)
+        case .commentAdd: return try commentAdd(body, ctx, &state)
+        case .commentUpdate: return try commentUpdate(body, ctx, &state)
+        case .commentDelete: return try commentDelete(body, ctx, &state)
         }
     }
 
