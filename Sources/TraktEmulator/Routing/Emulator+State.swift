@@ -9,7 +9,7 @@ extension Emulator {
     /// to another dataset.
     @discardableResult
     public func openState(path: String, reset: Bool = false) throws(EmulatorError) -> [String] {
-        let opened = try WriteJournal.open(path: path, reset: reset)
+        let opened = try WriteJournal.load(path: path, reset: reset)
         return try v2.replay(opened)
     }
 

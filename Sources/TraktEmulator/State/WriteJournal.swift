@@ -1,11 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// `--state FILE`: the writes as an append-only JSON-lines journal, one line per write request,
 /// written and `fsync`ed before the write is applied (so an answered write survives a crash, and
 /// `kill -9` in the middle of one loses at most that one). Replayed at start through the same
@@ -47,8 +41,9 @@ final class WriteJournal: @unchecked Sendable {
     /// Opens (creating, mode 0600) and reads `path`; `reset` empties it first. A last line
     /// without its newline, or one that does not parse, is a write cut short: it is dropped
     /// from the file with a warning. Any other bad line is an error naming its number.
-    static func open(path: String, reset: Bool) throws(EmulatorError) -> Opened {
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+    static func load(path: String, reset: Bool) throws(EmulatorError) -> Opened {
+        // (Foundation brings the C library's open/pread/ftruncate/fsync on every platform.)
+        let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw EmulatorError(description: "--state: cannot open \(path): \(String(cString: strerror(errno)))") }
         let journal = WriteJournal(path: path, fd: fd)
         if reset {
