@@ -236,6 +236,8 @@ enum LastActivitySection: String, Sendable, CaseIterable {
 struct UserWrites: Sendable {
     /// Written activities, oldest first by (time, ordinal).
     var written: [WrittenActivity] = []
+    /// Bit k set: `written` holds an activity of kind k (views skip the scan otherwise).
+    var writtenKinds: UInt32 = 0
     /// Single plays removed by history id.
     var removedHistoryIDs: Set<Int64> = []
     /// Per (section, item): the ordinal of the removal; older activities of it are hidden.
@@ -249,6 +251,7 @@ struct UserWrites: Sendable {
     var playback: [WriteItem: Playback] = [:]
 
     mutating func insert(_ w: WrittenActivity) {
+        writtenKinds |= 1 << UInt32(w.activity.kind.raw)
         written.insert(w, at: OverlayState.insertionIndex(written, w))
     }
 

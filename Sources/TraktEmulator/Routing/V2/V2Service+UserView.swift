@@ -41,9 +41,11 @@ extension V2Service {
         var wanted: UInt32 = 0
         for k in kinds { wanted |= 1 << UInt32(k.raw) }
         var written: [ViewEntry] = []
-        for x in w.written.reversed() where wanted & (1 << UInt32(x.activity.kind.raw)) != 0 {
-            let m = w.mask(x.activity, ordinal: x.ordinal)
-            if m != 0 { written.append(ViewEntry(a: x.activity, ordinal: x.ordinal, mask: m)) }
+        if w.writtenKinds & wanted != 0 {
+            for x in w.written.reversed() where wanted & (1 << UInt32(x.activity.kind.raw)) != 0 {
+                let m = w.mask(x.activity, ordinal: x.ordinal)
+                if m != 0 { written.append(ViewEntry(a: x.activity, ordinal: x.ordinal, mask: m)) }
+            }
         }
         var i = 0
         for p in base {

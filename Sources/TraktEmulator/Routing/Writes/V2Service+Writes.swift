@@ -296,14 +296,12 @@ extension V2Service {
         let shows = Set(episodes.map { Int(ds.episodes[$0].show) })
         let seasons = Set(episodes.map { Int(ds.episodes[$0].seasonIndex) })
         var moved: Set<LastActivitySection> = []
-        for e in computeWatchlistEntries(u, state.users[u]) {
-            if let g = e.season {
-                if seasons.contains(g) {
-                    state.users[u]?.seasonWatchlist.removeValue(forKey: g)
-                    moved.insert(.seasonsWatchlisted)
-                }
-                continue
-            }
+        for g in seasons where state.users[u]?.seasonWatchlist.removeValue(forKey: g) != nil {
+            moved.insert(.seasonsWatchlisted)
+        }
+        // Every listing of a played item is cut (one already dropped by an earlier play too:
+        // harmless). Reading only the listings keeps a play's cost independent of the history.
+        for e in entries(user: u, kinds: Self.watchlistKinds, writes: state.users[u]) {
             switch e.a.kind.type {
             case .movie where movies.contains(Int(e.a.subject)):
                 state.cut(.watchlist, .movie(Int(e.a.subject)), of: u)
