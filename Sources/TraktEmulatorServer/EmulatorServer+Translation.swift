@@ -8,14 +8,14 @@ import TraktEmulator
 /// faults that belong to the connection.
 extension EmulatorServer {
     /// One request: read it into an ``EmulatorRequest`` (the body only for methods that carry
-    /// one, at most ``Emulator/bodyLimit`` bytes), let the core answer, write the answer, or
+    /// one, at most ``Emulator/writeBodyLimit`` bytes), let the core answer, write the answer, or
     /// drop the connection when the core chose a `reset` fault.
     static func respond(to request: Request, context: EmulatorContext, emulator: Emulator) async throws -> Response {
         var request = request
         var body: [UInt8] = []
         if request.method != .get && request.method != .head {
             // Over the limit counts as no body, as it always did.
-            if let buffer = try? await request.collectBody(upTo: Emulator.bodyLimit) {
+            if let buffer = try? await request.collectBody(upTo: Emulator.writeBodyLimit) {
                 body = Array(buffer.readableBytesView)
             }
         }

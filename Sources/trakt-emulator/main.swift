@@ -95,6 +95,12 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
     @Flag(name: .customLong("echo-token-in-errors"), help: "v2, for tests of clients' redaction: every error message ends with the request's bearer token.")
     var echoTokenInErrors = false
 
+    @Option(name: .customLong("state"), help: ArgumentHelp("Keep v2 writes in FILE (an append-only JSON-lines journal, fsynced per write) and replay it at start; without it writes live in memory.", valueName: "FILE"))
+    var state: String?
+
+    @Flag(name: .customLong("reset-state"), help: "Empty the --state file before starting (forget every write).")
+    var resetState = false
+
     @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate chain (needs --tls-key).")
     var tlsCert: String?
 
@@ -118,6 +124,7 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         guard Self.seconds(tokenTTL) != nil else { throw ValidationError("--token-ttl must be a duration such as 7d, 24h or 3600s") }
         do { _ = try RateLimit(parsing: rateLimit) } catch { throw ValidationError("--rate-limit: \(error.description)") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        if resetState && state == nil { throw ValidationError("--reset-state needs --state FILE") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard idleTimeout.isFinite, idleTimeout > 0, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be more than 0 and at most 3600 seconds") }
         if apiKey != nil && apiKeyFile != nil { throw ValidationError("--api-key and --api-key-file contradict each other") }
@@ -205,7 +212,19 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         if !config.isLoopback {
             FileHandle.standardError.write(Data((config.exposureWarning + "\n").utf8))
         }
-        let server = try await EmulatorServer.start(config)
+        let emulator = Emulator(config)
+        if let state {
+            do {
+                for warning in try emulator.openState(path: state, reset: resetState) {
+                    FileHandle.standardError.write(Data("trakt-emulator: warning: \(OperatorText.printable(warning))\n".utf8))
+                }
+            } catch {
+                FileHandle.standardError.write(Data("trakt-emulator: \(OperatorText.printable(error.description))\n".utf8))
+                throw ExitCode(64)
+            }
+            FileHandle.standardError.write(Data("trakt-emulator: state \(OperatorText.printable(state)): \(emulator.writtenActivityCount) written activities replayed\n".utf8))
+        }
+        let server = try await EmulatorServer.start(serving: emulator)
         if let tokenUser, !server.dataset.catalogUsers.contains(where: { $0.username.lowercased() == tokenUser.lowercased() }) {
             FileHandle.standardError.write(Data("trakt-emulator: --token-user '\(OperatorText.printable(tokenUser))' is not a user of this dataset\n".utf8))
             throw ExitCode(64)

@@ -46,6 +46,24 @@ enum ISOTime {
         out.raw(".000Z\"")
     }
 
+    /// Writes `"2026-03-14T20:15:00.123Z"` for Unix milliseconds.
+    static func writeMillis<S: ByteSink>(_ millis: Int64, into out: inout S) {
+        var seconds = millis / 1000
+        var ms = millis % 1000
+        if ms < 0 {
+            ms += 1000
+            seconds -= 1
+        }
+        var whole = JSONBytes()
+        write(seconds, into: &whole)
+        // Replace the `000` of `.000Z"` with the milliseconds.
+        let n = whole.bytes.count
+        whole.bytes[n - 5] = UInt8(truncatingIfNeeded: 48 + ms / 100)
+        whole.bytes[n - 4] = UInt8(truncatingIfNeeded: 48 + (ms / 10) % 10)
+        whole.bytes[n - 3] = UInt8(truncatingIfNeeded: 48 + ms % 10)
+        for b in whole.bytes { out.byte(b) }
+    }
+
     /// The quoted ISO string of `unix`, as a Swift string (for slow paths and tests).
     static func string(_ unix: Int64) -> String {
         var b = JSONBytes()

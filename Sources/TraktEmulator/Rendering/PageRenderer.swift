@@ -31,11 +31,18 @@ struct PageRenderer: Sendable {
     /// The whole response body for `positions` (newest first), written straight into the
     /// body's array (its size is bounded first, so nothing is copied or grown afterwards).
     func page(positions: [Int], request: ActivityRequest, nowUnix: Int64) -> [UInt8] {
+        let acts = dataset.activities
+        return page(items: positions.map { PageItem(a: acts[$0]) }, request: request, nowUnix: nowUnix)
+    }
+
+    /// The page for `items` (newest first): generated activities or written ones, each with the
+    /// episodes still visible after removals.
+    func page(items: [PageItem], request: ActivityRequest, nowUnix: Int64) -> [UInt8] {
         let ds = dataset
         let clock = ds.clock
         let current = clock.apiTimestamp(nowUnix)
         let start: Int64 =
-            request.start ?? positions.last.map { clock.apiTimestamp(ds.activities[$0].time) } ?? current
+            request.start ?? items.last.map { clock.apiTimestamp($0.a.time) } ?? current
         return ds.activities.withUnsafeBufferPointer { acts in
             ds.fragments.bytes.withUnsafeBufferPointer { arena in
                 ds.fragments.starts.withUnsafeBufferPointer { starts in
@@ -45,7 +52,9 @@ struct PageRenderer: Sendable {
                                 acts: acts, arena: arena.baseAddress!, starts: starts, flags: flags, episodes: episodes,
                                 f: ds.fragments, clock: clock, nowUnix: nowUnix, minimal: request.minimal)
                             var bound = 256
-                            for p in positions { bound += itemBound(acts[p], ctx) }
+                            for p in items {
+                                bound += itemBound(p.a, ctx) + (p.list?.full.count ?? 0) + 12 * (p.comment?.utf8.count ?? 0)
+                            }
                             return [UInt8](unsafeUninitializedCapacity: bound) { memory, written in
                                 var out = RawWriter(over: UnsafeMutableRawBufferPointer(memory))
                                 out.raw("{\"timestamps\":{\"start\":")
@@ -57,9 +66,9 @@ struct PageRenderer: Sendable {
                                 out.raw(",\"current\":")
                                 out.int(current)
                                 out.raw("},\"activity\":[")
-                                for (i, p) in positions.enumerated() {
+                                for (i, p) in items.enumerated() {
                                     if i > 0 { out.byte(UInt8(ascii: ",")) }
-                                    item(acts[p], ctx, into: &out)
+                                    item(p, ctx, into: &out)
                                 }
                                 out.raw("]}")
                                 written = out.count
@@ -109,7 +118,9 @@ struct PageRenderer: Sendable {
     }
 
     @inline(__always)
-    private func item(_ a: Activity, _ c: Context, into out: inout RawWriter) {
+    private func item(_ p: PageItem, _ c: Context, into out: inout RawWriter) {
+        let a = p.a
+        let mask = p.mask
         let f = c.f
         let minimal = c.minimal
         let kind = a.kind
@@ -137,8 +148,10 @@ struct PageRenderer: Sendable {
             let e = Int(a.item)
             if kind.action == .seen || kind.action == .collection {
                 out.raw(",\"episodes\":[")
-                for k in 0..<ActivityIndex.episodeSpan(a) {
-                    if k > 0 { out.byte(UInt8(ascii: ",")) }
+                var first = true
+                for k in 0..<ActivityIndex.episodeSpan(a) where k >= 64 || mask & (1 << UInt64(k)) != 0 {
+                    if !first { out.byte(UInt8(ascii: ",")) }
+                    first = false
                     c.frag(episode + e + k, &out)
                 }
                 out.byte(UInt8(ascii: "]"))
@@ -146,18 +159,22 @@ struct PageRenderer: Sendable {
                 out.raw(",\"episode\":")
                 c.frag(episode + e, &out)
             }
-            if !minimal { extras(a, c, into: &out) }
+            if !minimal { extras(a, p.comment, c, into: &out) }
         case .show:
             out.raw(",\"show\":")
             c.frag(show + s, &out)
-            if !minimal { extras(a, c, into: &out) }
+            if !minimal { extras(a, p.comment, c, into: &out) }
         case .movie:
             out.raw(",\"movie\":")
             c.frag(movie + s, &out)
-            if !minimal { extras(a, c, into: &out) }
+            if !minimal { extras(a, p.comment, c, into: &out) }
         case .list:
             out.raw(",\"list\":")
-            c.frag((minimal ? f.listMin : f.listFull) + s, &out)
+            if let list = p.list {
+                (minimal ? list.min : list.full).withUnsafeBytes { out.write($0) }
+            } else {
+                c.frag((minimal ? f.listMin : f.listFull) + s, &out)
+            }
             if kind.action == .itemAdded {
                 let (type, index) = ListItemCode.decode(a.item)
                 switch type {
@@ -181,7 +198,7 @@ struct PageRenderer: Sendable {
 
     /// Rating, shout and review fields.
     @inline(__always)
-    private func extras(_ a: Activity, _ c: Context, into out: inout RawWriter) {
+    private func extras(_ a: Activity, _ written: String?, _ c: Context, into out: inout RawWriter) {
         switch a.kind.action {
         case .rating:
             let flags = c.flags[Int(a.user)]
@@ -196,16 +213,16 @@ struct PageRenderer: Sendable {
             }
             out.raw(flags & Dataset.flagUseAdvanced != 0 ? ",\"use_rating_advanced\":true" : ",\"use_rating_advanced\":false")
         case .shout, .review:
-            comment(a, into: &out)
+            comment(a, written, into: &out)
         default:
             break
         }
     }
 
     /// The `shout` / `review` object (rare; built with Strings).
-    private func comment(_ a: Activity, into out: inout RawWriter) {
-        var text = Self.commentText(a, title: commentTitle(a))
-        if dataset.hostileText { text = HostileText.decorate(text, index: Int(a.id)) }
+    private func comment(_ a: Activity, _ written: String?, into out: inout RawWriter) {
+        var text = written ?? Self.commentText(a, title: commentTitle(a))
+        if dataset.hostileText && written == nil { text = HostileText.decorate(text, index: Int(a.id)) }
         out.raw(a.kind.action == .shout ? ",\"shout\":{\"id\":" : ",\"review\":{\"id\":")
         out.int(Self.commentID(a))
         out.raw(",\"text\":")
@@ -252,4 +269,15 @@ struct PageRenderer: Sendable {
         }
         return out
     }
+}
+
+/// One activity of a v1 page, with the episodes of a multi-episode `seen`/`collection` still
+/// visible (bit k = episode k; removals can hide single ones).
+struct PageItem {
+    var a: Activity
+    var mask: UInt64 = .max
+    /// A list a write made or changed: its v1 object (full, minimal), else the fragment.
+    var list: (full: [UInt8], min: [UInt8])? = nil
+    /// A comment a write made or changed: its text, else the generated one.
+    var comment: String? = nil
 }

@@ -29,6 +29,10 @@ public final class Emulator: Sendable {
     /// OAuth forms and JSON are all far smaller).
     public static let bodyLimit = 65_536
 
+    /// The most body bytes a v2 write may carry (a sync of a whole library is large); a longer
+    /// body is read as none (400).
+    public static let writeBodyLimit = 1 << 20
+
     static let faultHeader = "X-Emulator-Fault"
     static let retryAfter = "Retry-After"
 
@@ -68,7 +72,9 @@ public final class Emulator: Sendable {
     /// tells the front end to drop the connection). Injected latency is a sleep; cancelling the
     /// calling task cuts it short.
     public func respond(_ request: EmulatorRequest) async -> EmulatorResponse {
-        guard request.method == "GET" || request.method == "POST" || request.method == "HEAD" else {
+        guard request.method == "GET" || request.method == "POST" || request.method == "HEAD"
+            || ((request.method == "PUT" || request.method == "DELETE") && V2Service.owns(path: Self.normalizedPath(request.path)))
+        else {
             return response(failure(APIFailure(status: 405, message: "method not allowed (use GET or POST)")), head: false)
         }
         let head = request.method == "HEAD"

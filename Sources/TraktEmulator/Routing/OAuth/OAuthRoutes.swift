@@ -183,6 +183,13 @@ extension V2Service {
             out.raw("{}")
             return Self.ok(out)
         default:
+            if s == ["emulator", "reset"] {
+                try checkResetOperator(request)
+                try resetWrites()
+                var out = JSONBytes()
+                out.raw("{\"reset\":true}")
+                return Self.ok(out)
+            }
             if s.count == 3, s[0] == "emulator", s[1] == "approve" {
                 try checkOperator(request)
                 var user = tokenUser
@@ -210,6 +217,18 @@ extension V2Service {
         var e = V2Error(status: 429, code: "slow_down", message: "too many unused \(what); try again later")
         e.headers[retryAfter] = "60"
         return e
+    }
+
+    /// `POST /emulator/reset` forgets every write, so it needs the operator secret (a request
+    /// from this machine is not enough: `--approve-from-loopback` is about approving logins).
+    func checkResetOperator(_ request: EmulatorRequest) throws(V2Error) {
+        if let secret = settings.operatorSecret, let given = Self.bearerToken(request.headers), ConstantTime.equals(given, secret) {
+            return
+        }
+        let how = settings.operatorSecret == nil
+            ? "this emulator resets over HTTP only with an operator secret: start it with --operator-secret-file FILE"
+            : "send the operator secret (Authorization: Bearer …, the contents of --operator-secret-file)"
+        throw V2Error(status: 403, code: "forbidden", message: "resetting the writes needs the emulator's operator: " + how)
     }
 
     /// `POST /emulator/approve/…` approves a login as any user, so it needs the operator: the

@@ -21,8 +21,12 @@ extension Emulator {
                 let body = request.method == "POST" && request.body.count <= Self.bodyLimit ? request.body : []
                 let viewer = try authenticate(request.headers["Authorization"], body: body)
                 if req.endpoint.requiresAuth && viewer == nil { throw APIFailure.failedAuth }
-                let positions = try engine.run(req, viewer: engine.viewer(viewer))
-                return EmulatorResponse(status: 200, body: renderer.page(positions: positions, request: req, nowUnix: nowUnix))
+                if v2.overlay.isEmpty {
+                    let positions = try engine.run(req, viewer: engine.viewer(viewer))
+                    return EmulatorResponse(status: 200, body: renderer.page(positions: positions, request: req, nowUnix: nowUnix))
+                }
+                let items = try itemsWithWrites(req, viewer: viewer)
+                return EmulatorResponse(status: 200, body: renderer.page(items: items, request: req, nowUnix: nowUnix))
             }
         } catch {
             return failure(error)

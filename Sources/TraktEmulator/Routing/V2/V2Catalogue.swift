@@ -32,7 +32,15 @@ extension V2Service {
     /// Comments sorted per `/comments/{sort}` (newest, oldest; likes, replies, highest, lowest,
     /// plays fall back to newest since every comment has 0 likes and replies).
     func sortedComments(_ positions: [Int], _ sort: String?, _ c: V2Call) throws(V2Error) -> EmulatorResponse {
-        let all = positions.filter { visible(dataset.activities[$0], c) }
+        // Comments a write deleted are left out (comments written to an item are not added here:
+        // see docs/EMULATOR.md, Writes).
+        let all = overlay.withState { state in
+            positions.map { dataset.activities[$0] }.filter { a in
+                guard visible(a, c) else { return false }
+                guard state.isTouched(Int(a.user)), let w = state.users[Int(a.user)] else { return true }
+                return w.mask(a, ordinal: 0) != 0
+            }
+        }
         switch sort {
         case nil, "newest", "likes", "replies", "highest", "lowest", "plays", "watched":
             return commentPage(all, bare: true, c)
@@ -52,7 +60,7 @@ extension V2Service {
         for pos in entityPositions(p, key: key, kinds: kinds) {
             let a = dataset.activities[pos]
             guard a.time <= c.nowUnix, keep(a), visible(a, c), seen.insert(Int(a.user)).inserted else { continue }
-            if let current = currentlyWatching(Int(a.user), now: c.nowUnix), current.time == a.time, current.id == a.id {
+            if let current = currentlyWatching(Int(a.user), now: c.nowUnix, writes(Int(a.user))), current.time == a.time, current.id == a.id {
                 users.append(Int(a.user))
             }
         }

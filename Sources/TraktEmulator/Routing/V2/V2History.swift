@@ -151,6 +151,7 @@ extension V2Service {
         let f = try historyFilter(rest)
         let (start, end) = try Self.window(c.query)
         let paging = Paging(c.query, defaultLimit: 100)
+        if let w = writes(u) { return writtenHistory(u, f, start: start, end: end, paging, c, w) }
         let runs = historyRuns(u, f, start: start, end: end)
         var total = 0
         if f.isItem {
@@ -204,5 +205,30 @@ extension V2Service {
             frags.write((full ? f.showFull : f.showMin) + Int(a.subject), &out)
         }
         out.byte(UInt8(ascii: "}"))
+    }
+
+    /// History of a user with writes: the merged entries (``entries(user:kinds:writes:)``),
+    /// flattened per visible episode. Slower than the index walk, and only for users who wrote.
+    func writtenHistory(_ u: Int, _ f: HistoryFilter, start: Int64?, end: Int64?, _ paging: Paging, _ c: V2Call,
+                        _ w: UserWrites) -> EmulatorResponse {
+        let ds = dataset
+        var flat: [(a: Activity, k: Int)] = []
+        for e in entries(user: u, kinds: f.kinds, writes: w) {
+            if let start, e.a.time < start { continue }
+            if let end, e.a.time > end { continue }
+            for k in 0..<e.span where e.shows(k) && f.keeps(e.a, k, ds) { flat.append((e.a, k)) }
+        }
+        let window = paging.window(total: flat.count)
+        let full = c.extendedFull
+        var out = JSONBytes(capacity: 64 + window.count * (full ? 1400 : 380))
+        out.byte(UInt8(ascii: "["))
+        fragments.withPointers { frags in
+            for (n, x) in flat[window].enumerated() {
+                if n > 0 { out.byte(UInt8(ascii: ",")) }
+                writeHistoryEntry(x.a, x.k, full, frags, &out)
+            }
+        }
+        out.byte(UInt8(ascii: "]"))
+        return Self.ok(out, headers: paging.headers(total: flat.count))
     }
 }

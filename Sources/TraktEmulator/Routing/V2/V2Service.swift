@@ -79,6 +79,10 @@ final class V2Service: Sendable {
     let started = ContinuousClock.now
     /// Each user's watchlist, derived on first use (see ``PerUserMemo``).
     let watchlists = PerUserMemo<[WatchlistEntry]>()
+    /// What writes changed (State/WriteOverlay): every view reads the dataset through it.
+    let overlay: WriteOverlay
+    /// Finds the items write bodies name.
+    let lookup: WriteLookup
 
     static let pPage = "X-Pagination-Page"
     static let pLimit = "X-Pagination-Limit"
@@ -90,14 +94,14 @@ final class V2Service: Sendable {
     static let retryAfter = "Retry-After"
 
     /// The first path segments the v2 API owns.
-    static let roots: Set<String> = ["users", "sync", "shows", "movies", "search", "oauth", "episodes", "seasons"]
+    static let roots: Set<String> = ["users", "sync", "shows", "movies", "search", "oauth", "episodes", "seasons", "checkin", "scrobble", "comments"]
 
     static func owns(path: String) -> Bool {
         var s = path.utf8.dropFirst()
         if let slash = s.firstIndex(of: UInt8(ascii: "/")) { s = s[..<slash] }
         let first = String(decoding: s, as: UTF8.self)
         if roots.contains(first) { return true }
-        return path.hasPrefix("/emulator/approve/")
+        return path.hasPrefix("/emulator/approve/") || path == "/emulator/reset"
     }
 
     init(dataset: Dataset, settings: V2Settings, pinnedClock: Bool) {
@@ -105,6 +109,8 @@ final class V2Service: Sendable {
         self.settings = settings
         self.pinnedClock = pinnedClock
         fragments = V2Fragments(dataset: dataset)
+        overlay = WriteOverlay(users: dataset.users.count, generatedLists: dataset.lists.count)
+        lookup = WriteLookup(dataset: dataset)
         let store = OAuthStore()
         let user = settings.tokenUser.flatMap { dataset.userByName[$0.lowercased()] } ?? 0
         if let t = settings.accessToken { store.addPermanent(token: t, user: user) }
@@ -169,7 +175,19 @@ final class V2Service: Sendable {
                 }
             }
             guard request.method == "GET" || request.method == "HEAD" else {
-                throw V2Error(status: 405, code: "method_not_allowed", message: "method not allowed (the emulator's v2 API is read-only: GET or HEAD)")
+                guard let write = WriteRoute(method: request.method, segments: segments) else {
+                    throw V2Error(status: 405, code: "method_not_allowed",
+                                  message: "method not allowed: \(request.method) /\(segments.joined(separator: "/")) is not a write route (see docs/EMULATOR.md, Writes)")
+                }
+                guard let me = viewer else { throw V2Error.oauthRequired }
+                if write.namesUser, segments[1] != "me" {
+                    guard let named = dataset.userByName[segments[1].lowercased()] else { throw V2Error.notFound("user '\(segments[1])' not found") }
+                    guard named == me else {
+                        throw V2Error(status: 403, code: "forbidden", message: "a user writes only their own lists: '\(segments[1])' is not you")
+                    }
+                }
+                let body = write.impliedBody(segments: segments, body: request.body) ?? request.body
+                return try performWrite(write, user: me, body: body, nowUnix: nowUnix)
             }
             let call = V2Call(segments: segments, query: query, viewer: viewer, nowUnix: nowUnix)
             return try route(call)
@@ -279,6 +297,8 @@ final class V2Service: Sendable {
             switch rest[0] {
             case "last_activities" where rest.count == 1:
                 return lastActivities(me, c)
+            case "playback" where rest.count <= 2:
+                return try playback(me, Array(rest.dropFirst()), c)
             case "history", "ratings", "watchlist", "collection", "watched":
                 return try userRoute(me, rest, c)
             default:

@@ -37,25 +37,34 @@ extension V2Service {
             wanted = Set(values)
         }
         let kinds = [Kind(.episode, .rating)!, Kind(.show, .rating)!, Kind(.movie, .rating)!].filter { types.contains($0.type) }
-        var seen = Set<Int>()
-        var keep: [Activity] = []
-        for p in positions(user: u, kinds: kinds) {
-            let a = dataset.activities[p]
-            guard seen.insert(Self.itemKey(a)).inserted else { continue }
-            if wanted.contains(Int(a.extra)) { keep.append(a) }
+        let w = writes(u)
+        var keep = latestPerItem(u, kinds: kinds, w).filter { wanted.contains(Int($0.a.extra)) }.map { Rated.activity($0.a) }
+        if let w, rest.first == nil || rest.first == "all" || rest.first == "seasons" {
+            keep += w.seasonRatings.filter { wanted.contains($0.value.rating) }.map { Rated.season($0.key, $0.value) }
+            keep.sort { $0.order > $1.order }
         }
         let paging = Paging(c.query, defaultLimit: 10, optional: true)
         let full = c.extendedFull
         var out = JSONBytes()
         out.byte(UInt8(ascii: "["))
-        for (n, a) in keep[paging.window(total: keep.count)].enumerated() {
+        for (n, r) in keep[paging.window(total: keep.count)].enumerated() {
             if n > 0 { out.byte(UInt8(ascii: ",")) }
-            out.raw("{\"rated_at\":")
-            ISOTime.write(a.time, into: &out)
-            out.raw(",\"rating\":")
-            out.int(a.extra)
-            out.byte(UInt8(ascii: ","))
-            writeItem(a, episode: Int(a.item), full, &out)
+            switch r {
+            case .activity(let a):
+                out.raw("{\"rated_at\":")
+                ISOTime.write(a.time, into: &out)
+                out.raw(",\"rating\":")
+                out.int(a.extra)
+                out.byte(UInt8(ascii: ","))
+                writeItem(a, episode: Int(a.item), full, &out)
+            case .season(let g, let mark):
+                out.raw("{\"rated_at\":")
+                ISOTime.write(mark.at, into: &out)
+                out.raw(",\"rating\":")
+                out.int(mark.rating)
+                out.byte(UInt8(ascii: ","))
+                writeSeasonItem(g, full, &out)
+            }
             out.byte(UInt8(ascii: "}"))
         }
         out.byte(UInt8(ascii: "]"))
@@ -67,35 +76,40 @@ extension V2Service {
     struct WatchlistEntry: Sendable {
         let a: Activity
         var rank: Int
+        /// A season on the watchlist (v2 only; `a` then stands for its show, listed at the mark's time).
+        var season: Int? = nil
+        var ordinal: UInt32 = 0
     }
 
     /// The user's watchlist: the latest listing of each item, unless the user watched it
     /// afterwards (an episode watch removes that episode and its show), ranked by listing time.
-    func watchlistEntries(_ u: Int) -> [WatchlistEntry] {
-        watchlists.value(for: u) { computeWatchlistEntries(u) }
+    /// (A user with writes gets it computed afresh: the memo holds generated data only.)
+    func watchlistEntries(_ u: Int, _ w: UserWrites? = nil) -> [WatchlistEntry] {
+        if let w { return computeWatchlistEntries(u, w) }
+        return watchlists.value(for: u) { computeWatchlistEntries(u, nil) }
     }
 
-    private func computeWatchlistEntries(_ u: Int) -> [WatchlistEntry] {
-        let ds = dataset
+    static let watchlistKinds = [Kind(.episode, .watchlist)!, Kind(.show, .watchlist)!, Kind(.movie, .watchlist)!]
+
+    func computeWatchlistEntries(_ u: Int, _ w: UserWrites?) -> [WatchlistEntry] {
         var lastMovieWatch: [Int: Int64] = [:]
         var lastShowWatch: [Int: Int64] = [:]
         var lastEpisodeWatch: [Int: Int64] = [:]
-        for p in positions(user: u, kinds: Self.historyKinds) {
-            let a = ds.activities[p]
+        for e in entries(user: u, kinds: Self.historyKinds, writes: w) {
+            let a = e.a
             if a.kind.type == .movie {
                 lastMovieWatch[Int(a.subject)] = max(lastMovieWatch[Int(a.subject)] ?? .min, a.time)
             } else {
                 lastShowWatch[Int(a.subject)] = max(lastShowWatch[Int(a.subject)] ?? .min, a.time)
-                for k in 0..<ActivityIndex.episodeSpan(a) {
+                for k in 0..<e.span where e.shows(k) {
                     lastEpisodeWatch[Int(a.item) + k] = max(lastEpisodeWatch[Int(a.item) + k] ?? .min, a.time)
                 }
             }
         }
         var seen = Set<Int>()
         var entries: [WatchlistEntry] = []
-        let kinds = [Kind(.episode, .watchlist)!, Kind(.show, .watchlist)!, Kind(.movie, .watchlist)!]
-        for p in positions(user: u, kinds: kinds) {
-            let a = ds.activities[p]
+        for e in self.entries(user: u, kinds: Self.watchlistKinds, writes: w) {
+            let a = e.a
             guard seen.insert(Self.itemKey(a)).inserted else { continue }
             let watched: Int64?
             switch a.kind.type {
@@ -104,7 +118,16 @@ extension V2Service {
             default: watched = lastEpisodeWatch[Int(a.item)]
             }
             if let w = watched, w >= a.time { continue }
-            entries.append(WatchlistEntry(a: a, rank: 0))
+            entries.append(WatchlistEntry(a: a, rank: 0, ordinal: e.ordinal))
+        }
+        if let w, !w.seasonWatchlist.isEmpty {
+            for (g, mark) in w.seasonWatchlist {
+                let show = dataset.seasons[g].show
+                let stand = Activity(time: mark.at, id: WriteOverlay.writtenIDBase &+ mark.ordinal, user: UInt32(u), subject: UInt32(show),
+                                     item: 0, extra: 0, kind: Kind(.show, .watchlist)!)
+                entries.append(WatchlistEntry(a: stand, rank: 0, season: g, ordinal: mark.ordinal))
+            }
+            entries.sort { ($0.a.time, $0.ordinal) > ($1.a.time, $1.ordinal) }
         }
         // Rank 1 = listed first.
         for i in entries.indices { entries[i].rank = entries.count - i }
@@ -121,7 +144,8 @@ extension V2Service {
         var sortBy = rest.count == 3 ? rest[1] : "rank"
         let sortHow = rest.count == 3 ? rest[2] : "asc"
         guard sortHow == "asc" || sortHow == "desc" else { throw V2Error.badRequest("sort_how must be asc or desc") }
-        var entries = watchlistEntries(u).filter { types.contains($0.a.kind.type) }
+        let seasons = rest.first == nil || rest.first == "all" || rest.first == "seasons"
+        var entries = watchlistEntries(u, writes(u)).filter { $0.season == nil ? types.contains($0.a.kind.type) : seasons }
         let ds = dataset
         func title(_ e: WatchlistEntry) -> String {
             e.a.kind.type == .movie ? ds.movies[Int(e.a.subject)].seed.title : ds.shows[Int(e.a.subject)].seed.title
@@ -160,7 +184,11 @@ extension V2Service {
             out.raw(",\"listed_at\":")
             ISOTime.write(e.a.time, into: &out)
             out.raw(id % 5 == 0 ? ",\"notes\":\"Recommended by a friend.\"," : ",\"notes\":null,")
-            writeItem(e.a, episode: Int(e.a.item), full, &out)
+            if let g = e.season {
+                writeSeasonItem(g, full, &out)
+            } else {
+                writeItem(e.a, episode: Int(e.a.item), full, &out)
+            }
             out.byte(UInt8(ascii: "}"))
         }
         out.byte(UInt8(ascii: "]"))
@@ -177,9 +205,9 @@ extension V2Service {
     /// Per show: season number → episode number → (count, latest time), from entries of `kinds`.
     private func perEpisode(_ u: Int, kinds: [Kind]) -> [Int: [Int: [Int: (n: Int, last: Int64)]]] {
         var out: [Int: [Int: [Int: (n: Int, last: Int64)]]] = [:]
-        for p in positions(user: u, kinds: kinds) {
-            let a = dataset.activities[p]
-            for k in 0..<ActivityIndex.episodeSpan(a) {
+        for entry in entries(user: u, kinds: kinds, writes: writes(u)) {
+            let a = entry.a
+            for k in 0..<entry.span where entry.shows(k) {
                 let e = dataset.episodes[Int(a.item) + k]
                 let old = out[Int(a.subject), default: [:]][Int(e.season), default: [:]][Int(e.number)]
                 out[Int(a.subject), default: [:]][Int(e.season), default: [:]][Int(e.number)] = ((old?.n ?? 0) + 1, max(old?.last ?? .min, a.time))
@@ -190,8 +218,8 @@ extension V2Service {
 
     private func perMovie(_ u: Int, kinds: [Kind]) -> [(movie: Int, n: Int, last: Int64)] {
         var m: [Int: (n: Int, last: Int64)] = [:]
-        for p in positions(user: u, kinds: kinds) {
-            let a = dataset.activities[p]
+        for e in entries(user: u, kinds: kinds, writes: writes(u)) {
+            let a = e.a
             let old = m[Int(a.subject)]
             m[Int(a.subject)] = ((old?.n ?? 0) + 1, max(old?.last ?? .min, a.time))
         }
@@ -310,11 +338,12 @@ extension V2Service {
     // MARK: comments
 
     /// `{type, comment{…}, show|episode+show|movie}` or, `bare`, only the comment object.
-    func writeComment(_ a: Activity, bare: Bool, _ full: Bool, _ out: inout JSONBytes) {
+    func writeComment(_ a: Activity, bare: Bool, _ full: Bool, _ out: inout JSONBytes, written: WrittenComment? = nil) {
         let ds = dataset
         let title = a.kind.type == .movie ? ds.movies[Int(a.subject)].seed.title : ds.shows[Int(a.subject)].seed.title
-        var text = PageRenderer.commentText(a, title: title)
-        if ds.hostileText { text = HostileText.decorate(text, index: Int(a.id)) }
+        var text = written?.text ?? PageRenderer.commentText(a, title: title)
+        if ds.hostileText && written == nil { text = HostileText.decorate(text, index: Int(a.id)) }
+        let spoiler = written.map(\.spoiler) ?? (a.extra & 1 == 1)
         if !bare {
             out.raw("{\"type\":")
             out.string(a.kind.type.name)
@@ -325,10 +354,10 @@ extension V2Service {
         out.raw(",\"parent_id\":0,\"created_at\":")
         ISOTime.write(a.time, into: &out)
         out.raw(",\"updated_at\":")
-        ISOTime.write(a.time, into: &out)
+        ISOTime.write(written?.updated ?? a.time, into: &out)
         out.raw(",\"comment\":")
         out.string(text)
-        out.raw(a.extra & 1 == 1 ? ",\"spoiler\":true" : ",\"spoiler\":false")
+        out.raw(spoiler ? ",\"spoiler\":true" : ",\"spoiler\":false")
         out.raw(a.kind.action == .review ? ",\"review\":true" : ",\"review\":false")
         out.raw(",\"replies\":0,\"likes\":0,\"user_rating\":null,\"user_stats\":{\"rating\":null,\"play_count\":0,\"completed_count\":0},\"user\":")
         writeUser(Int(a.user), false, &out)
@@ -373,128 +402,22 @@ extension V2Service {
         let kinds = Self.commentKinds.filter {
             types.contains($0.type) && (commentType == "all" || (commentType == "reviews") == ($0.action == .review))
         }
-        let all = positions(user: u, kinds: kinds)
+        let all = entries(user: u, kinds: kinds, writes: writes(u)).map(\.a)
         return commentPage(all, bare: false, c)
     }
 
-    func commentPage(_ all: [Int], bare: Bool, _ c: V2Call) -> EmulatorResponse {
+    func commentPage(_ all: [Activity], bare: Bool, _ c: V2Call) -> EmulatorResponse {
+        let written = overlay.withState { $0.comments }
         let paging = Paging(c.query, defaultLimit: 10)
         let full = c.extendedFull
         var out = JSONBytes()
         out.byte(UInt8(ascii: "["))
         for (n, p) in all[paging.window(total: all.count)].enumerated() {
             if n > 0 { out.byte(UInt8(ascii: ",")) }
-            writeComment(dataset.activities[p], bare: bare, full, &out)
+            writeComment(p, bare: bare, full, &out, written: written[PageRenderer.commentID(p)])
         }
         out.byte(UInt8(ascii: "]"))
         return Self.ok(out, headers: paging.headers(total: all.count))
-    }
-
-    // MARK: lists
-
-    /// Item-added activities of list `l`, oldest first (rank order).
-    func listItems(_ l: Int) -> [Activity] {
-        let owner = Int(dataset.lists[l].owner)
-        return positions(user: owner, kinds: [Kind(.list, .itemAdded)!]).reversed().map { dataset.activities[$0] }.filter { Int($0.subject) == l }
-    }
-
-    func writeList(_ l: Int, _ out: inout JSONBytes) {
-        let rec = dataset.lists[l]
-        let items = listItems(l)
-        let owner = dataset.users[Int(rec.owner)].username
-        out.raw("{\"name\":")
-        out.string(dataset.hostileText ? HostileText.decorate(rec.name, index: l) : rec.name)
-        out.raw(",\"description\":")
-        out.string(rec.description)
-        out.raw(",\"privacy\":\"public\",\"share_link\":")
-        out.string("https://trakt.tv/lists/\(V2IDs.list(l))")
-        out.raw(",\"type\":\"personal\",\"display_numbers\":")
-        out.bool(rec.showNumbers)
-        out.raw(",\"allow_comments\":")
-        out.bool(rec.allowShouts)
-        out.raw(",\"sort_by\":\"rank\",\"sort_how\":\"asc\",\"created_at\":")
-        ISOTime.write(rec.created, into: &out)
-        out.raw(",\"updated_at\":")
-        ISOTime.write(items.last?.time ?? rec.created, into: &out)
-        out.raw(",\"item_count\":")
-        out.int(items.count)
-        out.raw(",\"comment_count\":0,\"likes\":0,\"ids\":{\"trakt\":")
-        out.int(V2IDs.list(l))
-        out.raw(",\"slug\":")
-        out.string(rec.slug)
-        out.raw("},\"user\":")
-        writeUser(Int(rec.owner), false, &out)
-        _ = owner
-        out.byte(UInt8(ascii: "}"))
-    }
-
-    func lists(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
-        let owned = listsByOwner[u]
-        if rest.isEmpty {
-            var out = JSONBytes()
-            out.byte(UInt8(ascii: "["))
-            for (n, l) in owned.enumerated() {
-                if n > 0 { out.byte(UInt8(ascii: ",")) }
-                writeList(l, &out)
-            }
-            out.byte(UInt8(ascii: "]"))
-            return Self.ok(out)
-        }
-        let key = rest[0]
-        guard let l = owned.first(where: { String(V2IDs.list($0)) == key || dataset.lists[$0].slug == key.lowercased() }) else {
-            throw V2Error.notFound("list '\(key)' not found")
-        }
-        if rest.count == 1 {
-            var out = JSONBytes()
-            writeList(l, &out)
-            return Self.ok(out)
-        }
-        guard rest[1] == "items", rest.count <= 3 else { throw V2Error.notFound("unknown list route") }
-        var wanted: Set<Int> = [0, 1, 2]
-        if rest.count == 3 {
-            switch rest[2] {
-            case "movie", "movies": wanted = [0]
-            case "show", "shows": wanted = [1]
-            case "episode", "episodes": wanted = [2]
-            case "season", "seasons", "person", "people": wanted = []
-            default:
-                let parts = rest[2].split(separator: ",")
-                wanted = Set(parts.compactMap { ["movie": 0, "show": 1, "episode": 2][String($0)] })
-            }
-        }
-        let items = listItems(l).enumerated().filter { wanted.contains(ListItemCode.decode($0.element.item).type) }
-        let paging = Paging(c.query, defaultLimit: 10, optional: true)
-        let full = c.extendedFull
-        var out = JSONBytes()
-        out.byte(UInt8(ascii: "["))
-        for (n, pair) in items[paging.window(total: items.count)].enumerated() {
-            if n > 0 { out.byte(UInt8(ascii: ",")) }
-            let a = pair.element
-            out.raw("{\"rank\":")
-            out.int(pair.offset + 1)
-            out.raw(",\"id\":")
-            out.int(V2IDs.entry(a))
-            out.raw(",\"listed_at\":")
-            ISOTime.write(a.time, into: &out)
-            out.raw(",\"notes\":null,")
-            let (type, index) = ListItemCode.decode(a.item)
-            switch type {
-            case 0:
-                out.raw("\"type\":\"movie\",\"movie\":")
-                writeMovie(index, full, &out)
-            case 1:
-                out.raw("\"type\":\"show\",\"show\":")
-                writeShow(index, full, &out)
-            default:
-                out.raw("\"type\":\"episode\",\"episode\":")
-                writeEpisode(index, full, &out)
-                out.raw(",\"show\":")
-                writeShow(Int(dataset.episodes[index].show), full, &out)
-            }
-            out.byte(UInt8(ascii: "}"))
-        }
-        out.byte(UInt8(ascii: "]"))
-        return Self.ok(out, headers: paging.headers(total: items.count))
     }
 
     // MARK: network
@@ -542,47 +465,55 @@ extension V2Service {
         var episodeMinutes = 0
         var episodesWatched = Set<Int>()
         var showsWatched = Set<Int>()
-        for pos in positions(user: u, kinds: Self.historyKinds) {
-            let a = ds.activities[pos]
+        let w = writes(u)
+        for e in entries(user: u, kinds: Self.historyKinds, writes: w) {
+            let a = e.a
             if a.kind.type == .movie {
                 moviePlays += 1
                 movieMinutes += ds.movies[Int(a.subject)].seed.runtime
                 moviesWatched.insert(Int(a.subject))
             } else {
-                let n = ActivityIndex.episodeSpan(a)
+                let n = e.mask.nonzeroBitCount
                 episodePlays += n
                 episodeMinutes += n * ds.shows[Int(a.subject)].seed.runtime
-                for k in 0..<n { episodesWatched.insert(Int(a.item) + k) }
+                for k in 0..<e.span where e.shows(k) { episodesWatched.insert(Int(a.item) + k) }
                 showsWatched.insert(Int(a.subject))
             }
         }
         var collectedEpisodes = Set<Int>()
         var collectedShows = Set<Int>()
-        for pos in positions(user: u, kinds: [Kind(.episode, .collection)!]) {
-            let a = ds.activities[pos]
-            collectedShows.insert(Int(a.subject))
-            for k in 0..<ActivityIndex.episodeSpan(a) { collectedEpisodes.insert(Int(a.item) + k) }
+        for e in entries(user: u, kinds: [Kind(.episode, .collection)!], writes: w) {
+            collectedShows.insert(Int(e.a.subject))
+            for k in 0..<e.span where e.shows(k) { collectedEpisodes.insert(Int(e.a.item) + k) }
         }
-        let collectedMovies = Set(positions(user: u, kinds: [Kind(.movie, .collection)!]).map { Int(ds.activities[$0].subject) })
+        let collectedMovies = Set(entries(user: u, kinds: [Kind(.movie, .collection)!], writes: w).map { Int($0.a.subject) })
         // Ratings: the latest rating per item (as /ratings serves them).
         var distribution = [Int](repeating: 0, count: 11)
-        var rated = Set<Int>()
+        var rated = 0
         var ratingsByType: [ActivityType: Int] = [:]
-        for pos in positions(user: u, kinds: [Kind(.episode, .rating)!, Kind(.show, .rating)!, Kind(.movie, .rating)!]) {
-            let a = ds.activities[pos]
-            guard rated.insert(Self.itemKey(a)).inserted else { continue }
-            distribution[Int(a.extra)] += 1
-            ratingsByType[a.kind.type, default: 0] += 1
+        for e in latestPerItem(u, kinds: [Kind(.episode, .rating)!, Kind(.show, .rating)!, Kind(.movie, .rating)!], w) {
+            rated += 1
+            distribution[Int(e.a.extra)] += 1
+            ratingsByType[e.a.kind.type, default: 0] += 1
         }
-        func comments(_ t: ActivityType) -> Int { count(t, .shout) + count(t, .review) }
+        var seasonRatings = 0
+        for mark in w?.seasonRatings.values ?? [:].values {
+            rated += 1
+            seasonRatings += 1
+            distribution[mark.rating] += 1
+        }
+        func comments(_ t: ActivityType) -> Int {
+            guard w != nil else { return count(t, .shout) + count(t, .review) }
+            return entries(user: u, kinds: [Kind(t, .shout)!, Kind(t, .review)!], writes: w).count
+        }
         let rec = ds.users[u]
         var out = JSONBytes()
         out.text("{\"movies\":{\"plays\":\(moviePlays),\"watched\":\(moviesWatched.count),\"minutes\":\(movieMinutes),\"collected\":\(collectedMovies.count),\"ratings\":\(ratingsByType[.movie] ?? 0),\"comments\":\(comments(.movie))}")
         out.text(",\"shows\":{\"watched\":\(showsWatched.count),\"collected\":\(collectedShows.count),\"ratings\":\(ratingsByType[.show] ?? 0),\"comments\":\(comments(.show))}")
-        out.raw(",\"seasons\":{\"ratings\":0,\"comments\":0}")
+        out.text(",\"seasons\":{\"ratings\":\(seasonRatings),\"comments\":0}")
         out.text(",\"episodes\":{\"plays\":\(episodePlays),\"watched\":\(episodesWatched.count),\"minutes\":\(episodeMinutes),\"collected\":\(collectedEpisodes.count),\"ratings\":\(ratingsByType[.episode] ?? 0),\"comments\":\(comments(.episode))}")
         out.text(",\"network\":{\"friends\":\(rec.friends.count),\"followers\":\(rec.followers.count),\"following\":\(rec.following.count)}")
-        out.text(",\"ratings\":{\"total\":\(rated.count),\"distribution\":{")
+        out.text(",\"ratings\":{\"total\":\(rated),\"distribution\":{")
         out.text((1...10).map { "\"\($0)\":\(distribution[$0])" }.joined(separator: ","))
         out.raw("}}}")
         return Self.ok(out)
@@ -598,14 +529,18 @@ extension V2Service {
     static let watchingKinds: [Kind] = [Kind(.episode, .watching)!, Kind(.movie, .watching)!]
 
     /// The user's current `watching` activity: the latest one still within its runtime at `now`.
-    func currentlyWatching(_ u: Int, now: Int64) -> Activity? {
+    func currentlyWatching(_ u: Int, now: Int64, _ w: UserWrites?) -> Activity? {
+        if let w {
+            guard let a = entries(user: u, kinds: Self.watchingKinds, writes: w).first(where: { $0.a.time <= now })?.a else { return nil }
+            return a.time + runtimeSeconds(a) > now ? a : nil
+        }
         guard let p = positions(user: u, kinds: Self.watchingKinds).first(where: { dataset.activities[$0].time <= now }) else { return nil }
         let a = dataset.activities[p]
         return a.time + runtimeSeconds(a) > now ? a : nil
     }
 
     func watching(_ u: Int, _ c: V2Call) -> EmulatorResponse {
-        guard let a = currentlyWatching(u, now: c.nowUnix) else {
+        guard let a = currentlyWatching(u, now: c.nowUnix, writes(u)) else {
             return EmulatorResponse(status: 204)
         }
         var out = JSONBytes()
@@ -625,13 +560,7 @@ extension V2Service {
     func favorites(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         guard rest.count <= 2, let types = Self.types(rest.first) else { throw V2Error.notFound("unknown favorites route") }
         let kinds = [Kind(.show, .rating)!, Kind(.movie, .rating)!].filter { types.contains($0.type) }
-        var seen = Set<Int>()
-        var keep: [Activity] = []
-        for p in positions(user: u, kinds: kinds) {
-            let a = dataset.activities[p]
-            guard seen.insert(Self.itemKey(a)).inserted else { continue }
-            if a.extra == 10 { keep.append(a) }
-        }
+        let keep = latestPerItem(u, kinds: kinds, writes(u)).map(\.a).filter { $0.extra == 10 }
         let paging = Paging(c.query, defaultLimit: 10)
         var out = JSONBytes()
         out.byte(UInt8(ascii: "["))
@@ -657,8 +586,13 @@ extension V2Service {
         let ds = dataset
         let p = ds.index.user
         let floor = ds.users[u].joined
+        let w = writes(u)
         func latest(_ kinds: [Kind]) -> Int64 {
             var best = floor
+            if let w {
+                if let first = entries(user: u, kinds: kinds, writes: w).first { best = max(best, first.a.time) }
+                return best
+            }
             for k in kinds {
                 let r = p.range(key: u, kind: k)
                 if let first = r.first { best = max(best, ds.activities[Int(p.items[first])].time) }
@@ -666,15 +600,23 @@ extension V2Service {
             return best
         }
         var values: [Int64] = []
+        var section = "movies"
+        // Times in milliseconds: a write moves its sections to its stamp, which is strictly
+        // later than every earlier write's (so a pinned clock still shows every write).
         func stamp(_ out: inout JSONBytes, _ key: StaticString, _ t: Int64) {
+            var ms = t * 1000
+            if let w, let moved = LastActivitySection(rawValue: section + "." + key.description), let at = w.stamps[moved] {
+                ms = max(ms, at)
+            }
             out.key(key)
-            ISOTime.write(t, into: &out)
-            values.append(t)
+            ISOTime.writeMillis(ms, into: &out)
+            values.append(ms)
         }
         var out = JSONBytes()
         var body = JSONBytes()
         let sections: [(String, ActivityType)] = [("movies", .movie), ("episodes", .episode)]
         for (name, t) in sections {
+            section = name
             body.raw(",\"")
             body.raw(Array(name.utf8))
             body.raw("\":{")
@@ -694,6 +636,7 @@ extension V2Service {
             body.byte(UInt8(ascii: "}"))
         }
         body.raw(",\"shows\":{")
+        section = "shows"
         stamp(&body, "rated_at", latest([Kind(.show, .rating)!]))
         body.byte(UInt8(ascii: ","))
         stamp(&body, "watchlisted_at", latest([Kind(.show, .watchlist)!]))
@@ -702,6 +645,7 @@ extension V2Service {
         body.byte(UInt8(ascii: ","))
         stamp(&body, "hidden_at", floor)
         body.raw("},\"seasons\":{")
+        section = "seasons"
         stamp(&body, "rated_at", floor)
         body.byte(UInt8(ascii: ","))
         stamp(&body, "watchlisted_at", floor)
@@ -710,24 +654,31 @@ extension V2Service {
         body.byte(UInt8(ascii: ","))
         stamp(&body, "hidden_at", floor)
         body.raw("},\"comments\":{")
+        section = "comments"
         stamp(&body, "liked_at", floor)
         body.byte(UInt8(ascii: ","))
         stamp(&body, "blocked_at", floor)
         body.raw("},\"lists\":{")
+        section = "lists"
         stamp(&body, "liked_at", floor)
         body.byte(UInt8(ascii: ","))
         stamp(&body, "updated_at", latest([Kind(.list, .created)!, Kind(.list, .itemAdded)!]))
         body.byte(UInt8(ascii: ","))
         stamp(&body, "commented_at", floor)
         body.raw("},\"watchlist\":{")
+        section = "watchlist"
         stamp(&body, "updated_at", latest([Kind(.episode, .watchlist)!, Kind(.show, .watchlist)!, Kind(.movie, .watchlist)!]))
         body.raw("},\"favorites\":{")
+        section = "favorites"
         stamp(&body, "updated_at", floor)
         body.raw("},\"recommendations\":{")
+        section = "recommendations"
         stamp(&body, "updated_at", floor)
         body.raw("},\"collaborations\":{")
+        section = "collaborations"
         stamp(&body, "updated_at", floor)
         body.raw("},\"account\":{")
+        section = "account"
         stamp(&body, "settings_at", floor)
         body.byte(UInt8(ascii: ","))
         stamp(&body, "followed_at", floor)
@@ -738,12 +689,14 @@ extension V2Service {
         body.byte(UInt8(ascii: ","))
         stamp(&body, "requested_at", floor)
         body.raw("},\"saved_filters\":{")
+        section = "saved_filters"
         stamp(&body, "updated_at", floor)
         body.raw("},\"notes\":{")
+        section = "notes"
         stamp(&body, "updated_at", floor)
         body.byte(UInt8(ascii: "}"))
         out.raw("{\"all\":")
-        ISOTime.write(values.max() ?? floor, into: &out)
+        ISOTime.writeMillis(values.max() ?? floor * 1000, into: &out)
         out.raw(body.bytes)
         out.byte(UInt8(ascii: "}"))
         return Self.ok(out)
