@@ -141,45 +141,21 @@ struct LocalExecutor {
     }
 }
 
-/// Filters and stages over items as they arrive: the stages that work row by row (`where`,
-/// `select`, `flatten`) run on each item at once, so only result rows are kept; the rest
-/// (`sort`, `count`, `distinct`, `limit`, and everything after them) run once at the end.
+/// A local input's items into the shared ``StreamingStages``: each item normalised, checked
+/// against the input's time window and the qualifier filters, counted for the runtime fallback.
 struct LocalPipeline {
-    let runner: StageRunner
     let residual: [ResidualFilter]
     let local: LocalSource
     let schema: any ItemSchema
-    let prefix: [CheckedStage]
-    let rest: [CheckedStage]
-    let prefixColumns: [String]?
-    /// `limit N` right after the row-by-row stages: once N rows are kept, no more are needed.
-    let earlyLimit: Int?
-    private(set) var rows: [Row] = []
-    /// A `stats` stage right after the row-by-row stages takes the rows as they come, so they
-    /// are not kept: memory holds the groups, not the input.
-    private var aggregator: Stats.Aggregator?
-    /// Whether `aggregator` is set (tested per item without touching the optional, which copied it).
-    private let aggregates: Bool
+    private var stages: StreamingStages
 
     init(plan: Plan, local: LocalSource, now: Date, schema: (any ItemSchema)? = nil) {
         self.schema = schema ?? V1ItemSchema(convention: local.convention)
-        runner = StageRunner(fields: FieldEvaluator(schema: self.schema, now: now, runtimeFallback: plan.runtimeFallback), stages: plan.stages, episodeFilters: plan.episodeFilters)
+        let runner = StageRunner(fields: FieldEvaluator(schema: self.schema, now: now, runtimeFallback: plan.runtimeFallback), stages: plan.stages,
+                                 episodeFilters: plan.episodeFilters)
+        stages = StreamingStages(stages: plan.stages, runner: runner)
         residual = plan.residual
         self.local = local
-        let split = plan.stages.firstIndex { stage in
-            switch stage {
-            case .filter, .select, .flatten: return false
-            default: return true
-            }
-        } ?? plan.stages.count
-        prefix = Array(plan.stages[..<split])
-        rest = Array(plan.stages[split...])
-        var columns: [String]?
-        for case .select(let selected) in prefix { columns = selected.map(\.name) }
-        prefixColumns = columns
-        if case .limit(let n?)? = rest.first { earlyLimit = n } else { earlyLimit = nil }
-        if case .stats(let spec)? = rest.first { aggregator = Stats.Aggregator(spec, fields: runner.fields) }
-        aggregates = aggregator != nil
         runtimeFallback = plan.runtimeFallback
     }
 
@@ -198,37 +174,17 @@ struct LocalPipeline {
         if local.since != nil || local.until != nil {
             guard let time = schema.time(of: item), local.contains(time) else { return true }
         }
-        if !residual.isEmpty, !runner.passes(item, residual) { return true }
+        if !residual.isEmpty, !stages.runner.passes(item, residual) { return true }
         if runtimeFallback != .none {
             accepted += 1
             if runtimeFallback.applies(to: item, schema: schema) { assumedRuntimes += 1 }
         }
-        if aggregates {
-            if prefix.isEmpty {
-                aggregator!.add(.item(item))
-            } else {
-                for row in runner.run(prefix, on: [.item(item)]).rows { aggregator!.add(row) }
-            }
-            return true
-        }
-        if prefix.isEmpty {
-            rows.append(.item(item))
-        } else {
-            rows += runner.run(prefix, on: [.item(item)]).rows
-        }
-        if let earlyLimit, rows.count >= earlyLimit { return false }
-        return true
+        return stages.accept(item)
     }
 
     func finish() -> QueryResult {
-        var (restColumns, finalRows): ([String]?, [Row])
-        if let aggregator, case .stats(let spec)? = rest.first {
-            (restColumns, finalRows) = runner.run(Array(rest.dropFirst()), on: aggregator.rows())
-            restColumns = restColumns ?? spec.columns
-        } else {
-            (restColumns, finalRows) = runner.run(rest, on: rows)
-        }
-        let assembled = Executor.assemble(columns: restColumns ?? prefixColumns, rows: finalRows, fields: runner.fields)
+        let (columns, rows) = stages.finish()
+        let assembled = Executor.assemble(columns: columns, rows: rows, fields: stages.runner.fields)
         let warnings = [ItemNormalizer.warning(for: conversionFailures), RuntimeFallback.warning(count: assumedRuntimes, of: accepted)].compactMap { $0 }
         return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items, warnings: warnings,
                            calls: 0, cachedCalls: 0)
