@@ -32,6 +32,9 @@ struct Executor: Sendable {
         var incomplete = false
         /// Older pages were left unread by the fetch policy or `max_pages`.
         var partial = false
+        /// Streamed: how many items went through the stages, and how many had a runtime assumed.
+        var accepted = 0
+        var assumedRuntimes = 0
     }
 
     /// Runs the calls; a failure carries the name its call was for (``CallPager/subject``).
@@ -42,13 +45,28 @@ struct Executor: Sendable {
         // kept of each item: `limit all | count` over 80,000 items holds ids and times, not
         // whole items. Without such a stage whole items may be printed, so they stay whole.
         let projection = Projection.forPlan(plan, schema: schema, wholeItems: true, alsoKeeping: schema.identityMembers)
+        // One call streams its items through the stages as they arrive (``StreamingStages``):
+        // `limit all | stats …` over 100,000 items holds the groups, not the items. Several calls
+        // are merged newest first before the stages, so their items are kept until then.
+        if pagers.count == 1 {
+            var stream: StreamingStages? = StreamingStages(stages: plan.stages, runner: runner)
+            let single: Fetched
+            do throws(TraktQLError) {
+                single = try await fetch(pagers[0], plan: plan, runner: runner, projection: projection, into: &stream)
+            } catch {
+                throw CallFailure(error, subject: pagers[0].subject)
+            }
+            let (columns, rows) = stream!.finish()
+            return result(of: [single], columns: columns, rows: rows, accepted: single.accepted, assumedRuntimes: single.assumedRuntimes, fields: runner.fields)
+        }
         let fetched: [Fetched]
         do {
             fetched = try await withThrowingTaskGroup(of: (Int, Fetched).self) { group in
                 for (index, pager) in pagers.enumerated() {
                     group.addTask {
                         do throws(TraktQLError) {
-                            return (index, try await self.fetch(pager, plan: plan, runner: runner, projection: projection))
+                            var unstreamed: StreamingStages?
+                            return (index, try await self.fetch(pager, plan: plan, runner: runner, projection: projection, into: &unstreamed))
                         } catch {
                             throw CallFailure(error, subject: pager.subject)
                         }
@@ -68,33 +86,36 @@ struct Executor: Sendable {
 
         // Merge fan-out newest first (stable: ties keep call order), then de-duplicate
         // (each call's items are unique already).
-        var kept: [Row]
-        if fetched.count == 1 {
-            kept = fetched[0].items.map { .item($0) }
-        } else {
-            var keyed: [(order: Int, time: Int64, key: ItemKey, item: Value)] = []
-            for call in fetched {
-                for (item, key) in zip(call.items, call.keys) {
-                    keyed.append((keyed.count, schema.order(of: item) ?? .min, key, item))
-                }
+        var keyed: [(order: Int, time: Int64, key: ItemKey, item: Value)] = []
+        for call in fetched {
+            for (item, key) in zip(call.items, call.keys) {
+                keyed.append((keyed.count, schema.order(of: item) ?? .min, key, item))
             }
-            keyed.sort { $0.time != $1.time ? $0.time > $1.time : $0.order < $1.order }
-            var seen: Set<ItemKey> = []
-            kept = keyed.compactMap { seen.insert($0.key).inserted ? .item($0.item) : nil }
         }
+        keyed.sort { $0.time != $1.time ? $0.time > $1.time : $0.order < $1.order }
+        var seen: Set<ItemKey> = []
+        let kept: [Row] = keyed.compactMap { seen.insert($0.key).inserted ? .item($0.item) : nil }
         let (columns, rows) = runner.run(plan.stages, on: kept)
-        var warnings = fetched.flatMap(\.warnings)
+        var assumed = 0
         if plan.runtimeFallback != .none {
-            let assumed = kept.reduce(0) { count, row in
+            assumed = kept.reduce(0) { count, row in
                 if case .item(let item) = row, plan.runtimeFallback.applies(to: item, schema: schema) { return count + 1 }
                 return count
             }
-            if let warning = RuntimeFallback.warning(count: assumed, of: kept.count) { warnings.append(warning) }
         }
+        return result(of: fetched, columns: columns, rows: rows, accepted: kept.count, assumedRuntimes: assumed, fields: runner.fields)
+    }
+
+    /// The result of the calls `fetched`, whose kept items (`accepted`, `assumedRuntimes` of them
+    /// with a runtime assumed) the stages made into `columns` and `rows`.
+    private func result(of fetched: [Fetched], columns: [String]?, rows: [Row], accepted: Int, assumedRuntimes: Int,
+                        fields: FieldEvaluator) -> QueryResult {
+        var warnings = fetched.flatMap(\.warnings)
+        if let warning = RuntimeFallback.warning(count: assumedRuntimes, of: accepted) { warnings.append(warning) }
         if let warning = ItemNormalizer.warning(for: fetched.flatMap(\.conversionFailures)) { warnings.append(warning) }
         var result = QueryResult(columns: [], rows: [], items: nil, warnings: warnings,
                                  calls: fetched.reduce(0) { $0 + $1.calls }, cachedCalls: fetched.reduce(0) { $0 + $1.cached })
-        let assembled = Self.assemble(columns: columns, rows: rows, fields: runner.fields)
+        let assembled = Self.assemble(columns: columns, rows: rows, fields: fields)
         result.isIncomplete = fetched.contains { $0.incomplete }
         result.isPartial = fetched.contains { $0.partial }
         result.columns = assembled.columns
@@ -121,12 +142,15 @@ struct Executor: Sendable {
     }
 
     /// One planned call, paged as far as the plan's fetch policy needs.
-    private func fetch(_ pager: any CallPager, plan: Plan, runner: StageRunner, projection: Projection) async throws(TraktQLError) -> Fetched {
+    /// With `stream`, each kept item goes through it instead of into the result's items.
+    private func fetch(_ pager: any CallPager, plan: Plan, runner: StageRunner, projection: Projection,
+                       into stream: inout StreamingStages?) async throws(TraktQLError) -> Fetched {
         var pager = pager
         var fetched = Fetched()
         var seen: Set<ItemKey> = []
         var pages = 0
         var rowsSoFar = 0
+        var streamFull = false
         let pageBudget = Self.pageBudget(for: plan.fetch, maxPages: session.maxPages, newItemsPerFullPage: pager.newItemsPerFullPage)
         while true {
             var (page, isLast, total) = try await fetchPage(pager, fetched: &fetched)
@@ -142,8 +166,15 @@ struct Executor: Sendable {
                 fresh += 1
                 guard runner.passes(item, plan.residual) else { continue }
                 let projected = projection.apply(item)
-                fetched.items.append(projected)
-                fetched.keys.append(key)
+                if stream != nil {
+                    fetched.accepted += 1
+                    if plan.runtimeFallback != .none, plan.runtimeFallback.applies(to: projected, schema: schema) { fetched.assumedRuntimes += 1 }
+                    // Past an early `limit`, the stream wants nothing more (paging stops by the fetch policy).
+                    if !streamFull { streamFull = !stream!.accept(projected) }
+                } else {
+                    fetched.items.append(projected)
+                    fetched.keys.append(key)
+                }
                 if case .rows = plan.fetch { keptRows.append(.item(projected)) }
             }
             guard !isLast else { break }  // the stream is exhausted
@@ -173,7 +204,7 @@ struct Executor: Sendable {
                 fetched.warnings.append("stopped after \(pages) calls to \(pager.name) (max_pages); older activity was not fetched, so the result covers only the newest \(seen.count) activities. Raise the bound with 'set max_pages = N' or narrow the query with since:")
                 break
             }
-            session.progress?("fetched \(fetched.items.count) activities in \(pages) calls…")
+            session.progress?("fetched \(stream != nil ? fetched.accepted : fetched.items.count) activities in \(pages) calls…")
         }
         return fetched
     }
@@ -223,7 +254,7 @@ struct Executor: Sendable {
             }
             do {
                 let page = try pager.read(response)
-                await session.cache.store(response, for: key)
+                if session.cacheTTL > 0 { await session.cache.store(response, for: key) }
                 return (page.items, page.isLast, pager.totalItems(in: response))
             } catch {
                 guard case .network = error, attempt < Self.bodyAttempts, !Task.isCancelled else { throw error }

@@ -24,6 +24,14 @@ struct LocalExecutor {
     /// Bytes per read.
     var chunkSize = 1 << 20
 
+    /// Where the bytes come from.
+    enum Bytes {
+        /// The input `local` names: a file, or standard input (`-`).
+        case input
+        /// Bytes in memory (tests, benchmarks, the fuzzer).
+        case memory([UInt8])
+    }
+
     func run() throws(TraktQLError) -> QueryResult {
         // A v2 file (an array from a v2 route, or an export object) is read whole and named.
         // (Standard input stays v1 and streamed: it cannot be peeked at and read again.)
@@ -31,12 +39,29 @@ struct LocalExecutor {
            let result = try Self.runV2(plan: plan, local: local, data: try readAll(), now: now) {
             return result
         }
+        return try read(.input)
+    }
+
+    /// Runs over bytes in memory (tests and benchmarks).
+    static func run(plan: Plan, local: LocalSource, bytes: [UInt8], now: Date, wholeItems: Bool,
+                    reader: Reader, chunkSize: Int = 1 << 20) throws(TraktQLError) -> QueryResult {
+        try LocalExecutor(plan: plan, local: local, now: now, wholeItems: wholeItems, reader: reader, chunkSize: chunkSize).read(.memory(bytes))
+    }
+
+    /// v1 items (an envelope, an array or NDJSON) from `bytes` through the filters and stages:
+    /// decoded whole (``Reader/plain``), or streamed and projected, read a second time as NDJSON
+    /// when the first pass finds that it is.
+    private func read(_ bytes: Bytes) throws(TraktQLError) -> QueryResult {
         // v1 items name their users; a v1 file names no account for `me`.
         let plan = try Self.bindingUsers(in: plan, fileUser: nil, items: nil, schema: V1ItemSchema(convention: local.convention), name: local.displayName)
         var pipeline = LocalPipeline(plan: plan, local: local, now: now)
         switch reader {
         case .plain:
-            let data = try readAll()
+            let data: Data
+            switch bytes {
+            case .input: data = try readAll()
+            case .memory(let memory): data = Data(memory)
+            }
             let page: ActivityPage
             do {
                 page = try ActivityPage.decode(data, status: 200, url: local.displayName)
@@ -46,19 +71,21 @@ struct LocalExecutor {
             for item in page.items {
                 if !pipeline.accept(item) { break }
             }
+            return pipeline.finish()
         case .streaming:
             let projection = LocalBackend.projection(for: plan, reading: local, schema: V1ItemSchema(convention: local.convention), wholeItems: wholeItems)
             var forced: JSONParseError?
             while true {
-                let fd = try openInput()
-                defer { if local.path != "-" { close(fd) } }
-                let window = ByteWindow(source: .descriptor(fd), chunkSize: chunkSize)
-                let stream = ActivityStream(window: window, projection: projection, name: local.displayName, forcedNDJSON: forced)
-                switch try stream.run({ pipeline.accept($0) }) {
+                let outcome = try withSource(bytes) { source throws(TraktQLError) in
+                    let stream = ActivityStream(window: ByteWindow(source: source, chunkSize: chunkSize), projection: projection,
+                                                name: local.displayName, forcedNDJSON: forced)
+                    return try stream.run { pipeline.accept($0) }
+                }
+                switch outcome {
                 case .done:
                     return pipeline.finish()
                 case .rereadAsNDJSON(let error):
-                    guard local.path != "-" else {
+                    if case .input = bytes, local.path == "-" {
                         throw .usage("cannot read the input: it is NDJSON whose first line holds an \"activity\" array, which needs a second pass; standard input cannot be read twice, so save it to a file")
                     }
                     forced = error
@@ -66,44 +93,19 @@ struct LocalExecutor {
                 }
             }
         }
-        return pipeline.finish()
     }
 
-    /// Runs over bytes in memory (tests and benchmarks).
-    static func run(plan: Plan, local: LocalSource, bytes: [UInt8], now: Date, wholeItems: Bool,
-                    reader: Reader, chunkSize: Int = 1 << 20) throws(TraktQLError) -> QueryResult {
-        var pipeline = LocalPipeline(plan: plan, local: local, now: now)
-        switch reader {
-        case .plain:
-            let page: ActivityPage
-            do {
-                page = try ActivityPage.decode(Data(bytes), status: 200, url: local.displayName)
-            } catch {
-                throw .usage("cannot read the input: \(LocalInput.message(for: error))")
-            }
-            for item in page.items {
-                if !pipeline.accept(item) { break }
-            }
-            return pipeline.finish()
-        case .streaming:
-            let projection = LocalBackend.projection(for: plan, reading: local, schema: V1ItemSchema(convention: local.convention), wholeItems: wholeItems)
-            return try bytes.withUnsafeBytes { raw -> Result<QueryResult, TraktQLError> in
-                var forced: JSONParseError?
-                while true {
-                    let window = ByteWindow(source: .memory(raw), chunkSize: chunkSize)
-                    let stream = ActivityStream(window: window, projection: projection, name: local.displayName, forcedNDJSON: forced)
-                    do throws(TraktQLError) {
-                        switch try stream.run({ pipeline.accept($0) }) {
-                        case .done:
-                            return .success(pipeline.finish())
-                        case .rereadAsNDJSON(let error):
-                            forced = error
-                            pipeline = LocalPipeline(plan: plan, local: local, now: now)
-                        }
-                    } catch {
-                        return .failure(error)
-                    }
-                }
+    /// Calls `body` with a source of `bytes`: an open descriptor (closed after, unless it is
+    /// standard input), or the memory.
+    private func withSource<T>(_ bytes: Bytes, _ body: (ByteSource) throws(TraktQLError) -> T) throws(TraktQLError) -> T {
+        switch bytes {
+        case .input:
+            let fd = try openInput()
+            defer { if local.path != "-" { close(fd) } }
+            return try body(.descriptor(fd))
+        case .memory(let memory):
+            return try memory.withUnsafeBytes { raw -> Result<T, TraktQLError> in
+                do throws(TraktQLError) { return .success(try body(.memory(raw))) } catch { return .failure(error) }
             }.get()
         }
     }
@@ -141,45 +143,21 @@ struct LocalExecutor {
     }
 }
 
-/// Filters and stages over items as they arrive: the stages that work row by row (`where`,
-/// `select`, `flatten`) run on each item at once, so only result rows are kept; the rest
-/// (`sort`, `count`, `distinct`, `limit`, and everything after them) run once at the end.
+/// A local input's items into the shared ``StreamingStages``: each item normalised, checked
+/// against the input's time window and the qualifier filters, counted for the runtime fallback.
 struct LocalPipeline {
-    let runner: StageRunner
     let residual: [ResidualFilter]
     let local: LocalSource
     let schema: any ItemSchema
-    let prefix: [CheckedStage]
-    let rest: [CheckedStage]
-    let prefixColumns: [String]?
-    /// `limit N` right after the row-by-row stages: once N rows are kept, no more are needed.
-    let earlyLimit: Int?
-    private(set) var rows: [Row] = []
-    /// A `stats` stage right after the row-by-row stages takes the rows as they come, so they
-    /// are not kept: memory holds the groups, not the input.
-    private var aggregator: Stats.Aggregator?
-    /// Whether `aggregator` is set (tested per item without touching the optional, which copied it).
-    private let aggregates: Bool
+    private var stages: StreamingStages
 
     init(plan: Plan, local: LocalSource, now: Date, schema: (any ItemSchema)? = nil) {
         self.schema = schema ?? V1ItemSchema(convention: local.convention)
-        runner = StageRunner(fields: FieldEvaluator(schema: self.schema, now: now, runtimeFallback: plan.runtimeFallback), stages: plan.stages, episodeFilters: plan.episodeFilters)
+        let runner = StageRunner(fields: FieldEvaluator(schema: self.schema, now: now, runtimeFallback: plan.runtimeFallback), stages: plan.stages,
+                                 episodeFilters: plan.episodeFilters)
+        stages = StreamingStages(stages: plan.stages, runner: runner)
         residual = plan.residual
         self.local = local
-        let split = plan.stages.firstIndex { stage in
-            switch stage {
-            case .filter, .select, .flatten: return false
-            default: return true
-            }
-        } ?? plan.stages.count
-        prefix = Array(plan.stages[..<split])
-        rest = Array(plan.stages[split...])
-        var columns: [String]?
-        for case .select(let selected) in prefix { columns = selected.map(\.name) }
-        prefixColumns = columns
-        if case .limit(let n?)? = rest.first { earlyLimit = n } else { earlyLimit = nil }
-        if case .stats(let spec)? = rest.first { aggregator = Stats.Aggregator(spec, fields: runner.fields) }
-        aggregates = aggregator != nil
         runtimeFallback = plan.runtimeFallback
     }
 
@@ -198,37 +176,17 @@ struct LocalPipeline {
         if local.since != nil || local.until != nil {
             guard let time = schema.time(of: item), local.contains(time) else { return true }
         }
-        if !residual.isEmpty, !runner.passes(item, residual) { return true }
+        if !residual.isEmpty, !stages.runner.passes(item, residual) { return true }
         if runtimeFallback != .none {
             accepted += 1
             if runtimeFallback.applies(to: item, schema: schema) { assumedRuntimes += 1 }
         }
-        if aggregates {
-            if prefix.isEmpty {
-                aggregator!.add(.item(item))
-            } else {
-                for row in runner.run(prefix, on: [.item(item)]).rows { aggregator!.add(row) }
-            }
-            return true
-        }
-        if prefix.isEmpty {
-            rows.append(.item(item))
-        } else {
-            rows += runner.run(prefix, on: [.item(item)]).rows
-        }
-        if let earlyLimit, rows.count >= earlyLimit { return false }
-        return true
+        return stages.accept(item)
     }
 
     func finish() -> QueryResult {
-        var (restColumns, finalRows): ([String]?, [Row])
-        if let aggregator, case .stats(let spec)? = rest.first {
-            (restColumns, finalRows) = runner.run(Array(rest.dropFirst()), on: aggregator.rows())
-            restColumns = restColumns ?? spec.columns
-        } else {
-            (restColumns, finalRows) = runner.run(rest, on: rows)
-        }
-        let assembled = Executor.assemble(columns: restColumns ?? prefixColumns, rows: finalRows, fields: runner.fields)
+        let (columns, rows) = stages.finish()
+        let assembled = Executor.assemble(columns: columns, rows: rows, fields: stages.runner.fields)
         let warnings = [ItemNormalizer.warning(for: conversionFailures), RuntimeFallback.warning(count: assumedRuntimes, of: accepted)].compactMap { $0 }
         return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items, warnings: warnings,
                            calls: 0, cachedCalls: 0)

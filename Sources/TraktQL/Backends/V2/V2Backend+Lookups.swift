@@ -133,7 +133,7 @@ extension V2Backend {
                 }
                 calls += 1
                 if let refusal = session.fetchBudget.spend(response.body.count) { throw .network(message: refusal, call: shown) }
-                if response.isSuccess { await session.cache.store(response, for: key) }
+                if response.isSuccess, session.cacheTTL > 0 { await session.cache.store(response, for: key) }
             }
             if response.status == 404 { throw .api(status: 404, message: notFound, call: shown) }
             let pager = V2CallPager(call, path: path, base: base, auth: auth, pageLimit: 1, context: .init())

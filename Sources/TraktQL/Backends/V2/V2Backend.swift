@@ -98,16 +98,9 @@ public struct V2Backend: Backend {
             guard let path = call.path(ids: lookups.ids) else { throw CallFailure(.usage("cannot build the path of \(call.shownPath)")) }
             pagers.append(V2CallPager(call, path: path, base: base, auth: auth, pageLimit: v2.pageLimit, context: context))
         }
-        var result: QueryResult
-        if pagers.isEmpty {
-            let runner = StageRunner(fields: FieldEvaluator(schema: schema, now: session.now, runtimeFallback: plan.runtimeFallback), stages: plan.stages, episodeFilters: plan.episodeFilters)
-            let (columns, rows) = runner.run(plan.stages, on: [])
-            let assembled = Executor.assemble(columns: columns, rows: rows, fields: runner.fields)
-            result = QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items, warnings: [], calls: 0, cachedCalls: 0)
-        } else {
-            let executor = Executor(session: session, schema: V2ItemSchema(), redact: { redactor.redact($0) })
-            result = try await executor.run(plan, pagers: pagers)
-        }
+        // No calls left (a season the server does not have): the stages still run, over nothing.
+        let executor = Executor(session: session, schema: V2ItemSchema(), redact: { redactor.redact($0) })
+        var result = try await executor.run(plan, pagers: pagers)
         result.calls += lookups.calls
         result.cachedCalls += lookups.cached
         return result
