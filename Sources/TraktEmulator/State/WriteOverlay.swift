@@ -138,6 +138,28 @@ struct OverlayState: Sendable {
         let o = ordinal()
         users[user, default: UserWrites()].cuts[CutKey(section: section, item: item)] = o
         if section == .history { users[user]?.watchIndex = nil }
+        prune(user, section)
+    }
+
+    /// Drops `user`'s written activities of `section` that removals hide for good (a cut only
+    /// ever hides more), so that adding and removing the same item again and again leaves
+    /// nothing behind for views to walk past.
+    mutating func prune(_ user: Int, _ section: WriteSection) {
+        guard var w = users[user] else { return }
+        users[user] = nil  // (mutate the one copy in place)
+        var dropped = Set<UInt32>()
+        let view = w
+        for k in Kind.all where WriteSection.of(k.action) == section && !view.written[Int(k.raw)].isEmpty {
+            var kept: [WrittenActivity] = []
+            for x in view.written[Int(k.raw)] {
+                if view.mask(x.activity, ordinal: x.ordinal) == 0 { dropped.insert(x.ordinal) } else { kept.append(x) }
+            }
+            guard kept.count < view.written[Int(k.raw)].count else { continue }
+            w.written[Int(k.raw)] = kept
+            if kept.isEmpty { w.writtenKinds &= ~(1 << UInt32(k.raw)) }
+        }
+        users[user] = w
+        if !dropped.isEmpty { timeline.removeAll { dropped.contains($0.ordinal) } }
     }
 
     /// Hides single plays by history id.
@@ -145,6 +167,7 @@ struct OverlayState: Sendable {
         touch(user)
         users[user, default: UserWrites()].removedHistoryIDs.insert(id)
         users[user]?.watchIndex = nil
+        prune(user, .history)
     }
 
     /// Forgets every write (`--reset-state`, `POST /emulator/reset`).
