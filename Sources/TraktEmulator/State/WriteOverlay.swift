@@ -137,12 +137,37 @@ struct OverlayState: Sendable {
         touch(user)
         let o = ordinal()
         users[user, default: UserWrites()].cuts[CutKey(section: section, item: item)] = o
+        if section == .history { users[user]?.watchIndex = nil }
+        prune(user, section)
+    }
+
+    /// Drops `user`'s written activities of `section` that removals hide for good (a cut only
+    /// ever hides more), so that adding and removing the same item again and again leaves
+    /// nothing behind for views to walk past.
+    mutating func prune(_ user: Int, _ section: WriteSection) {
+        guard var w = users[user] else { return }
+        users[user] = nil  // (mutate the one copy in place)
+        var dropped = Set<UInt32>()
+        let view = w
+        for k in Kind.all where WriteSection.of(k.action) == section && !view.written[Int(k.raw)].isEmpty {
+            var kept: [WrittenActivity] = []
+            for x in view.written[Int(k.raw)] {
+                if view.mask(x.activity, ordinal: x.ordinal) == 0 { dropped.insert(x.ordinal) } else { kept.append(x) }
+            }
+            guard kept.count < view.written[Int(k.raw)].count else { continue }
+            w.written[Int(k.raw)] = kept
+            if kept.isEmpty { w.writtenKinds &= ~(1 << UInt32(k.raw)) }
+        }
+        users[user] = w
+        if !dropped.isEmpty { timeline.removeAll { dropped.contains($0.ordinal) } }
     }
 
     /// Hides single plays by history id.
     mutating func removeHistory(id: Int64, of user: Int) {
         touch(user)
         users[user, default: UserWrites()].removedHistoryIDs.insert(id)
+        users[user]?.watchIndex = nil
+        prune(user, .history)
     }
 
     /// Forgets every write (`--reset-state`, `POST /emulator/reset`).
@@ -234,10 +259,13 @@ enum LastActivitySection: String, Sendable, CaseIterable {
 
 /// One user's writes.
 struct UserWrites: Sendable {
-    /// Written activities, oldest first by (time, ordinal).
-    var written: [WrittenActivity] = []
-    /// Bit k set: `written` holds an activity of kind k (views skip the scan otherwise).
+    /// Written activities per ``Kind`` (by its code), each oldest first by (time, ordinal).
+    var written = [[WrittenActivity]](repeating: [], count: Kind.count)
+    /// Bit k set: `written[k]` is not empty.
     var writtenKinds: UInt32 = 0
+    /// The latest play per movie, show and episode (generated and written, removals applied),
+    /// kept while only plays are added; nil when a removal made it stale.
+    var watchIndex: WatchIndex?
     /// Single plays removed by history id.
     var removedHistoryIDs: Set<Int64> = []
     /// Per (section, item): the ordinal of the removal; older activities of it are hidden.
@@ -251,8 +279,10 @@ struct UserWrites: Sendable {
     var playback: [WriteItem: Playback] = [:]
 
     mutating func insert(_ w: WrittenActivity) {
-        writtenKinds |= 1 << UInt32(w.activity.kind.raw)
-        written.insert(w, at: OverlayState.insertionIndex(written, w))
+        let k = Int(w.activity.kind.raw)
+        writtenKinds |= 1 << UInt32(k)
+        written[k].insert(w, at: OverlayState.insertionIndex(written[k], w))
+        if watchIndex != nil, WriteSection.of(w.activity.kind.action) == .history { watchIndex?.record(w.activity) }
     }
 
     /// The item of episode `k` of `a` for cuts.
@@ -286,6 +316,26 @@ struct UserWrites: Sendable {
             m |= 1 << UInt64(k)
         }
         return m
+    }
+}
+
+/// When a user last watched each movie, show and episode (the watchlist drops what was
+/// watched at or after it was listed).
+struct WatchIndex: Sendable {
+    var movie: [Int: Int64] = [:]
+    var show: [Int: Int64] = [:]
+    var episode: [Int: Int64] = [:]
+
+    /// Takes in a visible play (all its episodes, or those of `mask`).
+    mutating func record(_ a: Activity, mask: UInt64 = .max) {
+        if a.kind.type == .movie {
+            movie[Int(a.subject)] = max(movie[Int(a.subject)] ?? .min, a.time)
+            return
+        }
+        show[Int(a.subject)] = max(show[Int(a.subject)] ?? .min, a.time)
+        for k in 0..<min(64, ActivityIndex.episodeSpan(a)) where mask & (1 << UInt64(k)) != 0 {
+            episode[Int(a.item) + k] = max(episode[Int(a.item) + k] ?? .min, a.time)
+        }
     }
 }
 

@@ -42,10 +42,16 @@ extension V2Service {
         for k in kinds { wanted |= 1 << UInt32(k.raw) }
         var written: [ViewEntry] = []
         if w.writtenKinds & wanted != 0 {
-            for x in w.written.reversed() where wanted & (1 << UInt32(x.activity.kind.raw)) != 0 {
-                let m = w.mask(x.activity, ordinal: x.ordinal)
-                if m != 0 { written.append(ViewEntry(a: x.activity, ordinal: x.ordinal, mask: m)) }
+            var kinds = 0
+            for k in Kind.all where wanted & (1 << UInt32(k.raw)) != 0 && !w.written[Int(k.raw)].isEmpty {
+                kinds += 1
+                for x in w.written[Int(k.raw)].reversed() {
+                    let m = w.mask(x.activity, ordinal: x.ordinal)
+                    if m != 0 { written.append(ViewEntry(a: x.activity, ordinal: x.ordinal, mask: m)) }
+                }
             }
+            // Several kinds: newest first across them (each run already is).
+            if kinds > 1 { written.sort { ($0.a.time, $0.ordinal) > ($1.a.time, $1.ordinal) } }
         }
         var i = 0
         for p in base {
@@ -65,6 +71,27 @@ extension V2Service {
     static func fullMask(_ a: Activity) -> UInt64 {
         let span = a.kind.type == .episode ? min(64, ActivityIndex.episodeSpan(a)) : 1
         return span == 64 ? .max : (1 << UInt64(span)) - 1
+    }
+
+    /// The time of `u`'s newest visible activity of `kinds` (nil: none): the generated runs and
+    /// the written ones are walked from their newest end, so this is cheap however much was written.
+    func latestTime(user u: Int, kinds: [Kind], _ w: UserWrites) -> Int64? {
+        var best: Int64?
+        let p = dataset.index.user
+        for k in kinds {
+            for i in p.range(key: u, kind: k) {
+                let a = dataset.activities[Int(p.items[i])]
+                if w.mask(a, ordinal: 0) != 0 {
+                    best = max(best ?? .min, a.time)
+                    break
+                }
+            }
+            for x in w.written[Int(k.raw)].reversed() where w.mask(x.activity, ordinal: x.ordinal) != 0 {
+                best = max(best ?? .min, x.activity.time)
+                break
+            }
+        }
+        return best
     }
 
     /// The user's writes, or nil when they have none (every view then takes its fast path).

@@ -89,23 +89,20 @@ extension V2Service {
         return watchlists.value(for: u) { computeWatchlistEntries(u, nil) }
     }
 
+    /// The latest visible play per item (see ``WatchIndex``), from the whole history.
+    func watchIndex(_ u: Int, _ w: UserWrites?) -> WatchIndex {
+        var index = WatchIndex()
+        for e in entries(user: u, kinds: Self.historyKinds, writes: w) { index.record(e.a, mask: e.mask) }
+        return index
+    }
+
     static let watchlistKinds = [Kind(.episode, .watchlist)!, Kind(.show, .watchlist)!, Kind(.movie, .watchlist)!]
 
     func computeWatchlistEntries(_ u: Int, _ w: UserWrites?) -> [WatchlistEntry] {
-        var lastMovieWatch: [Int: Int64] = [:]
-        var lastShowWatch: [Int: Int64] = [:]
-        var lastEpisodeWatch: [Int: Int64] = [:]
-        for e in entries(user: u, kinds: Self.historyKinds, writes: w) {
-            let a = e.a
-            if a.kind.type == .movie {
-                lastMovieWatch[Int(a.subject)] = max(lastMovieWatch[Int(a.subject)] ?? .min, a.time)
-            } else {
-                lastShowWatch[Int(a.subject)] = max(lastShowWatch[Int(a.subject)] ?? .min, a.time)
-                for k in 0..<e.span where e.shows(k) {
-                    lastEpisodeWatch[Int(a.item) + k] = max(lastEpisodeWatch[Int(a.item) + k] ?? .min, a.time)
-                }
-            }
-        }
+        let watches = w?.watchIndex ?? watchIndex(u, w)
+        let lastMovieWatch = watches.movie
+        let lastShowWatch = watches.show
+        let lastEpisodeWatch = watches.episode
         var seen = Set<Int>()
         var entries: [WatchlistEntry] = []
         for e in self.entries(user: u, kinds: Self.watchlistKinds, writes: w) {
@@ -590,7 +587,7 @@ extension V2Service {
         func latest(_ kinds: [Kind]) -> Int64 {
             var best = floor
             if let w {
-                if let first = entries(user: u, kinds: kinds, writes: w).first { best = max(best, first.a.time) }
+                if let t = latestTime(user: u, kinds: kinds, w) { best = max(best, t) }
                 return best
             }
             for k in kinds {

@@ -424,6 +424,12 @@ extension V2Service {
         let items = try SyncItems(body, lookup, mode: .items, now: ctx.second)
         let u = ctx.user
         let ds = dataset
+        // Kept for the next write and read (adding plays keeps it current; removals drop it).
+        if state.users[u]?.watchIndex == nil {
+            let index = watchIndex(u, state.users[u])
+            state.users[u, default: UserWrites()].watchIndex = index
+            state.touch(u)
+        }
         var listed = Set<Int>()
         var listedSeasons = Set<Int>()
         for e in computeWatchlistEntries(u, state.users[u]) {
