@@ -31,7 +31,7 @@ command -v flock >/dev/null 2>&1 || missing="$missing util-linux"
 [ -x /usr/bin/strace ] || missing="$missing strace"
 [ -x /usr/bin/python3 ] || missing="$missing python3"
 if [ -z "$missing" ]; then
-  pytrakt
+  pytrakt || echo "install-deps: pytrakt could not be installed (no PyPI here?); OutsideClientWriteTests will report a skip" >&2
   exit 0
 fi
 SUDO=""
@@ -39,4 +39,4 @@ SUDO=""
 echo "installing:$missing (apt-get)" >&2
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
-pytrakt
+pytrakt || echo "install-deps: pytrakt could not be installed (no PyPI here?); OutsideClientWriteTests will report a skip" >&2
