@@ -137,7 +137,10 @@ struct OverlayState: Sendable {
         touch(user)
         let o = ordinal()
         users[user, default: UserWrites()].cuts[CutKey(section: section, item: item)] = o
-        if section == .history { users[user]?.watchIndex = nil }
+        if section == .history {
+            users[user]?.watchIndex = nil
+            users[user]?.historyVersion = o
+        }
         prune(user, section)
     }
 
@@ -167,6 +170,8 @@ struct OverlayState: Sendable {
         touch(user)
         users[user, default: UserWrites()].removedHistoryIDs.insert(id)
         users[user]?.watchIndex = nil
+        let o = ordinal()
+        users[user]?.historyVersion = o
         prune(user, .history)
     }
 
@@ -266,6 +271,9 @@ struct UserWrites: Sendable {
     /// The latest play per movie, show and episode (generated and written, removals applied),
     /// kept while only plays are added; nil when a removal made it stale.
     var watchIndex: WatchIndex?
+    /// Changes with every change to the user's history (a play added, plays removed): the key
+    /// of the flattened history a reader may keep (``V2Service/historyMemo``).
+    var historyVersion: UInt32 = 0
     /// Single plays removed by history id.
     var removedHistoryIDs: Set<Int64> = []
     /// Per (section, item): the ordinal of the removal; older activities of it are hidden.
@@ -282,7 +290,10 @@ struct UserWrites: Sendable {
         let k = Int(w.activity.kind.raw)
         writtenKinds |= 1 << UInt32(k)
         written[k].insert(w, at: OverlayState.insertionIndex(written[k], w))
-        if watchIndex != nil, WriteSection.of(w.activity.kind.action) == .history { watchIndex?.record(w.activity) }
+        if WriteSection.of(w.activity.kind.action) == .history {
+            historyVersion = w.ordinal
+            if watchIndex != nil { watchIndex?.record(w.activity) }
+        }
     }
 
     /// The item of episode `k` of `a` for cuts.

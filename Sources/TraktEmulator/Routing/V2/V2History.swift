@@ -213,10 +213,22 @@ extension V2Service {
                         _ w: UserWrites) -> EmulatorResponse {
         let ds = dataset
         var flat: [(a: Activity, k: Int)] = []
-        for e in entries(user: u, kinds: f.kinds, writes: w) {
-            if let start, e.a.time < start { continue }
-            if let end, e.a.time > end { continue }
-            for k in 0..<e.span where e.shows(k) && f.keeps(e.a, k, ds) { flat.append((e.a, k)) }
+        if start == nil && end == nil && !f.isItem && f.kinds == Self.historyKinds {
+            // The whole history, as the writer's sync reads it page after page: kept per
+            // history version, so each page costs its own length, not the history's.
+            flat = historyMemo.value(for: u, version: w.historyVersion) {
+                var all: [(a: Activity, k: Int)] = []
+                for e in entries(user: u, kinds: f.kinds, writes: w) {
+                    for k in 0..<e.span where e.shows(k) { all.append((e.a, k)) }
+                }
+                return all
+            }
+        } else {
+            for e in entries(user: u, kinds: f.kinds, writes: w) {
+                if let start, e.a.time < start { continue }
+                if let end, e.a.time > end { continue }
+                for k in 0..<e.span where e.shows(k) && f.keeps(e.a, k, ds) { flat.append((e.a, k)) }
+            }
         }
         let window = paging.window(total: flat.count)
         let full = c.extendedFull

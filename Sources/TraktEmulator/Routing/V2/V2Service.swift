@@ -79,6 +79,8 @@ final class V2Service: Sendable {
     let started = ContinuousClock.now
     /// Each user's watchlist, derived on first use (see ``PerUserMemo``).
     let watchlists = PerUserMemo<[WatchlistEntry]>()
+    /// Each writing user's flattened history at its latest version (``UserWrites/historyVersion``).
+    let historyMemo = VersionedMemo<[(a: Activity, k: Int)]>()
     /// What writes changed (State/WriteOverlay): every view reads the dataset through it.
     let overlay: WriteOverlay
     /// Finds the items write bodies name.

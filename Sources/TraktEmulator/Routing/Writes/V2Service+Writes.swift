@@ -143,6 +143,7 @@ extension V2Service {
         try overlay.write { (state: inout OverlayState) throws(V2Error) in
             try state.journal?.truncate()
             state.reset()
+            historyMemo.removeAll()
         }
     }
 
