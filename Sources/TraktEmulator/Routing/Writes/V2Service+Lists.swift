@@ -301,7 +301,7 @@ extension V2Service {
         let info = try list(body, u, state)
         var items = try SyncItems(body, lookup, mode: .items, now: ctx.second)
         // Seasons and people are not list items the dataset can hold: reported as not found.
-        for (g, chain) in items.seasons { items.notFound.seasons.append(SyncItems.echo(chain[0])); _ = g }
+        for season in items.seasons { items.notFound.seasons.append(SyncItems.echo(season.chain[0])) }
         let current = listItems(info.index, owner: u, state.users[u])
         var codes = Set(current.map(\.item))
         let limit = listLimits(u).items
