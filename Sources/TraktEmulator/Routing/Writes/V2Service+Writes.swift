@@ -261,13 +261,7 @@ extension V2Service {
         if deleted.movies > 0 { sections.append(.moviesWatched) }
         if deleted.episodes > 0 { sections.append(.episodesWatched) }
         state.move(sections, of: u, to: ctx.stampMillis)
-        var out = JSONBytes()
-        out.raw("{\"deleted\":")
-        deleted.write(&out, all: false)
-        out.raw(",\"not_found\":")
-        items.notFound.write(&out, ids: true)
-        out.byte(UInt8(ascii: "}"))
-        return Self.ok(out)
+        return Self.removalAnswer(deleted, all: false, notFound: items.notFound, ids: true)
     }
 
     /// Adds episode activities of `kind`, one per run of consecutive episodes of one season at
@@ -400,13 +394,7 @@ extension V2Service {
         }
         state.move(Self.sections(deleted, movies: .moviesRated, shows: .showsRated, seasons: .seasonsRated, episodes: .episodesRated),
                    of: u, to: ctx.stampMillis)
-        var out = JSONBytes()
-        out.raw("{\"deleted\":")
-        deleted.write(&out, all: true)
-        out.raw(",\"not_found\":")
-        items.notFound.write(&out, ids: false)
-        out.byte(UInt8(ascii: "}"))
-        return Self.ok(out)
+        return Self.removalAnswer(deleted, all: true, notFound: items.notFound, ids: false)
     }
 
     static func sections(_ c: TypeCounts, movies: LastActivitySection, shows: LastActivitySection, seasons: LastActivitySection,
@@ -611,12 +599,17 @@ extension V2Service {
         if deleted.movies > 0 { sections.append(.moviesCollected) }
         if deleted.episodes > 0 { sections.append(.episodesCollected) }
         state.move(sections, of: u, to: ctx.stampMillis)
+        return Self.removalAnswer(deleted, all: false, notFound: items.notFound, ids: false)
+    }
+
+    /// A removal's answer, `{"deleted": {…}, "not_found": {…}}`, as every `/remove` route gives it.
+    static func removalAnswer(_ deleted: TypeCounts, all: Bool, notFound: SyncItems.NotFound, ids: Bool) -> EmulatorResponse {
         var out = JSONBytes()
         out.raw("{\"deleted\":")
-        deleted.write(&out, all: false)
+        deleted.write(&out, all: all)
         out.raw(",\"not_found\":")
-        items.notFound.write(&out, ids: false)
+        notFound.write(&out, ids: ids)
         out.byte(UInt8(ascii: "}"))
-        return Self.ok(out)
+        return ok(out)
     }
 }
