@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "TraktQL", targets: ["TraktQL"]),
         .library(name: "TraktQLCurl", targets: ["TraktQLCurl"]),
+        .library(name: "TraktQLMirror", targets: ["TraktQLMirror"]),
         .library(name: "TraktEmulator", targets: ["TraktEmulator"]),
         .library(name: "TraktEmulatorServer", targets: ["TraktEmulatorServer"]),
         .executable(name: "traktql", targets: ["traktql"]),
@@ -17,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // The tests' loopback helpers (a CONNECT/forward proxy); the emulator has NIO through Hummingbird.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The local mirror's store (`traktql sync`, `--mirror`): SQLite through the system's
+        // libsqlite3 (Debian: libsqlite3-dev).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // What both sides of the v1 API agree on: the "PST" timestamp convention and the
@@ -54,11 +58,18 @@ let package = Package(
             ]
         ),
 
+        // The local mirror: a SQLite copy of an account (GRDB), kept in step by `traktql sync`
+        // through /sync/last_activities, and the database the mirror backend's SQL runs on.
+        .target(
+            name: "TraktQLMirror",
+            dependencies: ["TraktQL", "TraktProtocol", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
         // C shim over libedit: el_set/el_get/history are variadic and cannot be called from Swift.
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // The REPL and script runner.
-        .target(name: "TraktQLShell", dependencies: ["TraktQL", "TraktQLCurl", "TraktEmulator", "CEditLine"]),
+        .target(name: "TraktQLShell", dependencies: ["TraktQL", "TraktQLCurl", "TraktQLMirror", "TraktEmulator", "CEditLine"]),
 
         .executableTarget(
             name: "traktql",
@@ -75,6 +86,7 @@ let package = Package(
             dependencies: ["TraktQL", "TraktQLCurl", "TraktEmulator", "TraktEmulatorServer", "TestSupport"],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "TraktQLMirrorTests", dependencies: ["TraktQLMirror", "TraktQL", "TraktQLCurl", "TraktEmulator", "TestSupport"]),
         .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator", "TraktEmulatorServer"]),
         // Helpers shared by test targets (child processes with bounded waits, throwaway
         // certificate authorities made by openssl, a CONNECT proxy).

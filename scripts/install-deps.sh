@@ -1,7 +1,8 @@
 #!/usr/bin/env sh
 # Installs the system packages the build needs (Debian/Ubuntu), only when missing:
 # libedit-dev and pkg-config (the REPL's line editor), libcurl4-openssl-dev (the HTTP client:
-# its headers to build, libcurl4 to run; traktql loads libcurl on its first call), tmux (the
+# its headers to build, libcurl4 to run; traktql loads libcurl on its first call), libsqlite3-dev
+# (the local mirror's store, through GRDB), tmux (the
 # terminal tests), openssl (the TLS tests make throwaway certificate authorities with it),
 # script and flock (terminal and history-locking tests),
 # strace and python3 (tests: the built-in default opens no socket; an outside Python client),
@@ -24,6 +25,7 @@ pytrakt() {
 missing=""
 pkg-config --exists libedit 2>/dev/null || missing="$missing libedit-dev pkg-config"
 pkg-config --exists libcurl 2>/dev/null || missing="$missing libcurl4-openssl-dev"
+pkg-config --exists sqlite3 2>/dev/null || missing="$missing libsqlite3-dev"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 command -v script >/dev/null 2>&1 || missing="$missing bsdutils"

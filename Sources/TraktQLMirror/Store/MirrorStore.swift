@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+
+/// One mirror database: a SQLite file for one account on one server, in WAL mode, migrated
+/// to the current ``MirrorSchema`` when opened.
+///
+/// The file is created 0600 in a 0700 directory (it holds the account's whole history).
+public struct MirrorStore: Sendable {
+    /// The database file.
+    public let path: String
+    /// GRDB's pool: one writer, concurrent readers (WAL), so a query can run while a sync saves.
+    let pool: DatabasePool
+
+    /// Opens (creating when missing) the mirror at `path`, migrating it to the current schema.
+    public init(path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try MirrorStore.makePrivateDirectory(directory)
+        let existed = FileManager.default.fileExists(atPath: path)
+        if !existed {
+            // Create it 0600 before SQLite opens it, so it is never readable by others.
+            let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            if fd >= 0 { close(fd) }
+        }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        self.path = path
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        try MirrorSchema.migrator.migrate(pool)
+    }
+
+    /// The default place of the mirror for `user` on `server`:
+    /// `$XDG_DATA_HOME/traktql/mirror/<host>[-<port>]/<user>.sqlite` (`~/.local/share` when unset).
+    public static func defaultPath(server: URL, user: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let base: String
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            base = xdg
+        } else {
+            base = (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
+        }
+        var host = (server.host ?? "server").lowercased()
+        if let port = server.port { host += "-\(port)" }
+        let safe: (String) -> String = { text in
+            String(text.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" ? $0 : "_" })
+        }
+        return "\(base)/traktql/mirror/\(safe(host))/\(safe(user.lowercased())).sqlite"
+    }
+
+    /// Creates `directory` and its missing parents; the last one is made (or left) 0700.
+    static func makePrivateDirectory(_ directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        _ = chmod(directory, 0o700)
+    }
+}
