@@ -46,6 +46,9 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Pin the server clock: ISO-8601 (2024-06-01T12:00:00Z) or Unix seconds.")
     var now: String?
 
+    @Option(help: "The server clock: fixed (default: pinned by --now, moved only by POST /emulator/advance) or real (runs from the start at the real clock's pace; the community keeps watching as time passes).")
+    var clock: String = "fixed"
+
     @Option(help: "Timestamp convention for start_ts/end_ts and timestamps: pacific (default) or utc.")
     var convention: String = "pacific"
 
@@ -145,6 +148,7 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         if let activities, !(0...16_000_000).contains(activities) {
             throw ValidationError("--activities must be 0...16000000")
         }
+        guard EmulatorClock(rawValue: clock) != nil else { throw ValidationError("--clock must be fixed or real") }
         guard TimestampConvention(rawValue: convention) != nil else { throw ValidationError("--convention must be pacific or utc") }
         do { _ = try FaultSpec(parsing: faults) } catch { throw ValidationError("--faults: \(error.description)") }
         if let now, Self.parseNow(now) == nil {
@@ -198,6 +202,7 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
             host: host, port: port, seed: seed, size: size, apiKey: key, faults: try FaultSpec(parsing: faults),
             now: now.flatMap(Self.parseNow), convention: TimestampConvention(rawValue: convention)!, hostileText: hostileText,
             allowFaultHeader: allowFaultHeader, idleTimeout: .milliseconds(Int64((idleTimeout * 1000).rounded())))
+        config.clock = EmulatorClock(rawValue: clock)!
         config.v2 = V2Settings(
             clientID: clientID, clientSecret: secret, accessToken: token, tokenUser: tokenUser,
             deviceApproval: DeviceApproval(rawValue: deviceApproval)!, tokenTTL: Self.seconds(tokenTTL)!,

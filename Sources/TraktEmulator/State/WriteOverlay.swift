@@ -71,6 +71,13 @@ struct OverlayState: Sendable {
     let generatedLists: Int
     /// Comments made or changed by writes, by comment id.
     var comments: [Int64: WrittenComment] = [:]
+    /// How far `POST /emulator/advance` moved the clock, in seconds (journaled; reset to 0).
+    var clockOffset: Int64 = 0
+    /// The community's activity after the dataset's end, made when the clock first passes it.
+    var feed: CommunityFeed?
+    /// Per user: the server second of their first write. Generated community activity after
+    /// it is not theirs: a writer's own data changes only by their writes.
+    private(set) var firstWrite: [Int: Int64] = [:]
 
     var timelineCount: Int { timeline.count }
 
@@ -109,6 +116,29 @@ struct OverlayState: Sendable {
         let t = Int(a.kind.type.rawValue)
         lastIDs[t] &+= 1
         a.id = lastIDs[t]
+        return place(a)
+    }
+
+    /// Adds generated community activity (``CommunityFeed``, ids already given), in order,
+    /// except what belongs to a user after their first write. Returns how many were added.
+    mutating func reveal(_ generated: [Activity]) -> Int {
+        var added = 0
+        for a in generated {
+            if let first = firstWrite[Int(a.user)], a.time > first { continue }
+            place(a)
+            added += 1
+        }
+        return added
+    }
+
+    /// Records that `user` wrote at `second` (the first time counts: ``firstWrite``).
+    mutating func noteWriter(_ user: Int, at second: Int64) {
+        if firstWrite[user] == nil { firstWrite[user] = second }
+    }
+
+    /// Puts an activity with its id into its user's writes and the timeline.
+    @discardableResult
+    private mutating func place(_ a: Activity) -> WrittenActivity {
         let written = WrittenActivity(activity: a, ordinal: ordinal())
         let u = Int(a.user)
         touch(u)
@@ -175,7 +205,7 @@ struct OverlayState: Sendable {
         prune(user, .history)
     }
 
-    /// Forgets every write (`--reset-state`, `POST /emulator/reset`).
+    /// Forgets every write and every move of the clock (`--reset-state`, `POST /emulator/reset`).
     mutating func reset() {
         let keep = journal
         self = OverlayState(users: touched.count, generatedLists: generatedLists)

@@ -67,7 +67,8 @@ struct Paging {
 final class V2Service: Sendable {
     let dataset: Dataset
     let settings: V2Settings
-    let pinnedClock: Bool
+    /// The server clock (with the offset `POST /emulator/advance` keeps in the overlay).
+    let clock: ServerClock
     let fragments: V2Fragments
     let oauth: OAuthStore
     let limiter: RateLimiter
@@ -103,13 +104,13 @@ final class V2Service: Sendable {
         if let slash = s.firstIndex(of: UInt8(ascii: "/")) { s = s[..<slash] }
         let first = String(decoding: s, as: UTF8.self)
         if roots.contains(first) { return true }
-        return path.hasPrefix("/emulator/approve/") || path == "/emulator/reset"
+        return path.hasPrefix("/emulator/approve/") || path == "/emulator/reset" || path == "/emulator/advance"
     }
 
-    init(dataset: Dataset, settings: V2Settings, pinnedClock: Bool) {
+    init(dataset: Dataset, settings: V2Settings, pinnedClock: Bool, runningClock: Bool = false) {
         self.dataset = dataset
         self.settings = settings
-        self.pinnedClock = pinnedClock
+        clock = ServerClock(start: dataset.nowUnix, pinned: pinnedClock, runs: runningClock)
         fragments = V2Fragments(dataset: dataset)
         overlay = WriteOverlay(users: dataset.users.count, generatedLists: dataset.lists.count)
         lookup = WriteLookup(dataset: dataset)
