@@ -71,6 +71,10 @@ struct OverlayState: Sendable {
     let generatedLists: Int
     /// Comments made or changed by writes, by comment id.
     var comments: [Int64: WrittenComment] = [:]
+    /// Comments on seasons and lists (v2 only), by comment id.
+    var attachedComments: [Int64: AttachedComment] = [:]
+    /// The last id an attached comment got.
+    private var lastAttachedID = AttachedComment.idBase
     /// How far `POST /emulator/advance` moved the clock, in seconds (journaled; reset to 0).
     var clockOffset: Int64 = 0
     /// The community's activity after the dataset's end, made when the clock first passes it.
@@ -85,6 +89,17 @@ struct OverlayState: Sendable {
         touched = [Bool](repeating: false, count: max(users, 1))
         nextList = generatedLists
         self.generatedLists = generatedLists
+    }
+
+    /// A new id for a comment on a season or list.
+    mutating func attachedCommentID() -> Int64 {
+        lastAttachedID += 1
+        return lastAttachedID
+    }
+
+    /// The attached comments on `target`, newest first (by time, then write order).
+    func attachedComments(on target: AttachedComment.Target) -> [AttachedComment] {
+        attachedComments.values.filter { $0.target == target }.sorted { ($0.created, $0.ordinal) > ($1.created, $1.ordinal) }
     }
 
     /// A new list index.
@@ -403,6 +418,42 @@ struct WrittenComment: Sendable {
     var text: String
     var spoiler: Bool
     var updated: Int64
+}
+
+/// A comment on a season or a list: v2 only (v1 had neither), so it is kept apart from the
+/// activity, as season ratings are.
+struct AttachedComment: Sendable {
+    enum Target: Sendable, Equatable {
+        /// A season by global index.
+        case season(Int)
+        /// A list by index.
+        case list(Int)
+    }
+
+    /// Attached comments get ids above this: activity comment ids (5,000,000 + 4 · v1 id +
+    /// type, v1 ids below 2³²) stay under 2³⁵.
+    static let idBase: Int64 = 1 << 36
+
+    let id: Int64
+    let user: Int
+    let target: Target
+    var text: String
+    var spoiler: Bool
+    let created: Int64
+    var updated: Int64
+    /// Write order (ties at one second: the later first).
+    let ordinal: UInt32
+
+    /// 200 words or more make a review (as for every comment).
+    var isReview: Bool { V2Service.words(text) >= V2Service.reviewWords }
+
+    /// The `/sync/last_activities` section a change moves.
+    var section: LastActivitySection {
+        switch target {
+        case .season: .seasonsCommented
+        case .list: .listsCommented
+        }
+    }
 }
 
 /// A paused playback (`GET /sync/playback`).
