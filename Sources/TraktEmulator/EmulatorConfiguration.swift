@@ -24,6 +24,9 @@ public struct EmulatorConfiguration: Sendable {
     public var now: Date?
     /// How `start_ts`/`end_ts` are read and `timestamp`/`timestamps` written.
     public var convention: TimestampConvention
+    /// Whether the clock runs (`--clock real`: new community activity appears as time passes)
+    /// or stands (``EmulatorClock/fixed``, the default: it moves only by `POST /emulator/advance`).
+    public var clock: EmulatorClock = .fixed
     /// Put terminal-attacking text (escape sequences, OSC 52, bidi overrides, NUL, very long
     /// titles) into every printable string, to test clients' output hygiene.
     public var hostileText: Bool
@@ -83,6 +86,16 @@ public struct EmulatorConfiguration: Sendable {
         text += "; OAuth (v2): " + oauth.joined(separator: ", ")
         return text + (allowFaultHeader ? ", and X-Emulator-Fault lets any client stall or reset the server" : "")
     }
+}
+
+/// `--clock`: whether the server clock runs on its own.
+public enum EmulatorClock: String, Sendable, CaseIterable {
+    /// Pinned by `--now` (or, without it, the data stands at the start while responses read the
+    /// real clock); `POST /emulator/advance` moves it.
+    case fixed
+    /// Runs at the real clock's pace from the start (`--now`, or the real time): the community
+    /// goes on watching as time passes.
+    case real
 }
 
 /// Errors from starting the emulator.

@@ -46,6 +46,9 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Pin the server clock: ISO-8601 (2024-06-01T12:00:00Z) or Unix seconds.")
     var now: String?
 
+    @Option(help: "The server clock: fixed (default: pinned by --now, moved only by POST /emulator/advance) or real (runs from the start at the real clock's pace; the community keeps watching as time passes).")
+    var clock: String = "fixed"
+
     @Option(help: "Timestamp convention for start_ts/end_ts and timestamps: pacific (default) or utc.")
     var convention: String = "pacific"
 
@@ -92,6 +95,9 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "v2: requests per token (or client) and period, e.g. 1000/300s (default); 0 = off.")
     var rateLimit: String = "1000/300s"
 
+    @Option(name: .customLong("write-rate-limit"), help: "v2: writes (POST, PUT, DELETE) per user and period, apart from reads, e.g. 1/1s (default, Trakt's); 0 = off.")
+    var writeRateLimit: String = "1/1s"
+
     @Flag(name: .customLong("echo-token-in-errors"), help: "v2, for tests of clients' redaction: every error message ends with the request's bearer token.")
     var echoTokenInErrors = false
 
@@ -123,6 +129,7 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         guard DeviceApproval(rawValue: deviceApproval) != nil else { throw ValidationError("--device-approval must be auto, manual or deny") }
         guard Self.seconds(tokenTTL) != nil else { throw ValidationError("--token-ttl must be a duration such as 7d, 24h or 3600s") }
         do { _ = try RateLimit(parsing: rateLimit) } catch { throw ValidationError("--rate-limit: \(error.description)") }
+        do { _ = try RateLimit(parsing: writeRateLimit) } catch { throw ValidationError("--write-rate-limit: \(error.description)") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         if resetState && state == nil { throw ValidationError("--reset-state needs --state FILE") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -145,6 +152,7 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         if let activities, !(0...16_000_000).contains(activities) {
             throw ValidationError("--activities must be 0...16000000")
         }
+        guard EmulatorClock(rawValue: clock) != nil else { throw ValidationError("--clock must be fixed or real") }
         guard TimestampConvention(rawValue: convention) != nil else { throw ValidationError("--convention must be pacific or utc") }
         do { _ = try FaultSpec(parsing: faults) } catch { throw ValidationError("--faults: \(error.description)") }
         if let now, Self.parseNow(now) == nil {
@@ -198,6 +206,7 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
             host: host, port: port, seed: seed, size: size, apiKey: key, faults: try FaultSpec(parsing: faults),
             now: now.flatMap(Self.parseNow), convention: TimestampConvention(rawValue: convention)!, hostileText: hostileText,
             allowFaultHeader: allowFaultHeader, idleTimeout: .milliseconds(Int64((idleTimeout * 1000).rounded())))
+        config.clock = EmulatorClock(rawValue: clock)!
         config.v2 = V2Settings(
             clientID: clientID, clientSecret: secret, accessToken: token, tokenUser: tokenUser,
             deviceApproval: DeviceApproval(rawValue: deviceApproval)!, tokenTTL: Self.seconds(tokenTTL)!,
@@ -205,6 +214,7 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
             // The core makes what it reports safe to print (client ids are the clients' text).
             onNotice: { line in FileHandle.standardError.write(Data("trakt-emulator: \(line)\n".utf8)) })
         config.v2.echoTokenInErrors = echoTokenInErrors
+        config.v2.writeRateLimit = try RateLimit(parsing: writeRateLimit)
         config.v2.operatorSecret = operatorSecret
         config.v2.approveFromLoopback = approveFromLoopback
         config.v2.redirectURI = redirectURI

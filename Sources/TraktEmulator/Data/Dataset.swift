@@ -153,13 +153,17 @@ public final class Dataset: Sendable {
 
     /// Every printable string carries a terminal-attacking payload (``HostileText``).
     public let hostileText: Bool
+    /// How the users watch, to continue their viewing after the dataset's end when the clock
+    /// moves (``CommunityFeed``); nil for a dataset not simulated.
+    let viewers: ViewerRoster?
 
     init(
         seed: UInt64, nowUnix: Int64, convention: TimestampConvention, activities: [Activity], shows: [ShowRecord],
         seasons: [SeasonRecord], episodes: [EpisodeRecord], movies: [MovieRecord], users: [UserRecord], lists: [ListRecord],
-        hostileText: Bool = false
+        hostileText: Bool = false, viewers: ViewerRoster? = nil
     ) {
         self.seed = seed
+        self.viewers = viewers
         self.hostileText = hostileText
         self.nowUnix = nowUnix
         self.now = Date(timeIntervalSince1970: TimeInterval(nowUnix))

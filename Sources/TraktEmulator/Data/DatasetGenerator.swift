@@ -227,9 +227,11 @@ extension Dataset {
         // Everyone's viewing, simulated from a little further back than their share needs; the
         // newest activities of each user are kept below.
         var simulation = ViewerSimulation(catalogue: catalogue, now: nowUnix, floor: nowUnix - span)
+        let simulatedFrom = (0..<userCount).map { nowUnix - Int64(plan.simulatedDays[$0] * 86_400) }
         for u in 0..<userCount {
-            simulation.run(user: u, profile: profiles[u], from: nowUnix - Int64(plan.simulatedDays[u] * 86_400), seed: seed, into: &raw)
+            simulation.run(user: u, profile: profiles[u], from: simulatedFrom[u], seed: seed, into: &raw)
         }
+        let viewers = ViewerRoster(catalogue: catalogue, profiles: profiles, simulatedFrom: simulatedFrom, floor: nowUnix - span)
         var produced = [Int](repeating: 0, count: userCount)
         for a in raw[listActivities...] { produced[Int(a.user)] += 1 }
         var quotas = ViewingPlan.quotas(budgets: plan.budgets, produced: produced)
@@ -287,7 +289,7 @@ extension Dataset {
 
         return Dataset(
             seed: seed, nowUnix: nowUnix, convention: convention, activities: sorted, shows: shows, seasons: seasons,
-            episodes: episodes, movies: movies, users: users, lists: lists, hostileText: hostileText)
+            episodes: episodes, movies: movies, users: users, lists: lists, hostileText: hostileText, viewers: viewers)
     }
 
     /// The most lists one user makes (unless every draw lands on a user who has them).

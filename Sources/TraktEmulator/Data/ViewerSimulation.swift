@@ -8,9 +8,17 @@ import Foundation
 struct ViewerSimulation {
     let catalogue: ViewingCatalogue
     let now: Int64
-    /// Nothing is dated before this (the dataset's oldest possible instant): what would be is
-    /// left out.
+    /// The dataset's oldest possible instant: where simulated days may begin.
     let floor: Int64
+    /// Nothing is dated before this (the dataset's floor; for the community after the dataset's
+    /// end, ``CommunityFeed``, the day being simulated): what would be is left out.
+    var emitFloor: Int64
+    /// The community's trend (``ViewingCatalogue/trendingShow``) peaks at this instant (the
+    /// dataset's end) and fades as long after it as it took to rise.
+    let trendEnd: Int64
+    /// A `now` no simulation reaches: the community after the dataset's end is simulated day by
+    /// day with no end in sight.
+    static let openEnd: Int64 = 1 << 60
 
     static let maximumPlaysPerEpisode: UInt8 = 5
     static let maximumPlaysPerMovie: UInt8 = 3
@@ -51,11 +59,19 @@ struct ViewerSimulation {
     /// What this user picks when they start something: popularity weighted by their taste.
     private var showSampler: WeightedSampler
     private var movieSampler: WeightedSampler
+    /// Watching spells: whether the user is in one, and the daily chances of leaving or entering one.
+    private var active = false
+    private var spellLeave = 0.0
+    private var spellEnter = 0.0
+    /// When the user's last sitting ended.
+    private var lastEnd = Int64.min
 
-    init(catalogue: ViewingCatalogue, now: Int64, floor: Int64) {
+    init(catalogue: ViewingCatalogue, now: Int64, floor: Int64, trendEnd: Int64? = nil) {
         self.catalogue = catalogue
         self.now = now
         self.floor = floor
+        emitFloor = floor
+        self.trendEnd = trendEnd ?? now
         let shows = catalogue.showFirst.count
         profile = ViewerProfile.draw(index: 1, location: "", seed: 0)
         status = Array(repeating: .new, count: shows)
@@ -72,6 +88,55 @@ struct ViewerSimulation {
 
     /// Appends `user`'s activity from `start` to `now` to `out`.
     mutating func run(user: Int, profile: ViewerProfile, from start: Int64, seed: UInt64, into out: inout [Activity]) {
+        begin(user: user, profile: profile, seed: seed)
+        let offset = profile.utcOffset
+        let firstDay = Self.day(of: max(start, floor) + offset)
+        let lastDay = Self.day(of: now + offset)
+        guard firstDay <= lastDay else { return }
+        beginSpells()
+        for day in firstDay...lastDay {
+            simulate(day: day, forceActive: day > lastDay - profile.activeDaysAtEnd, into: &out)
+        }
+        // The dataset's end is a moment in a live community: now and then someone awake is in
+        // the middle of something, and their media center says so (`watching`).
+        let hourNow = (now + offset - lastDay * 86_400) / 3600
+        if active && (hourNow >= 10 || hourNow < 1) && rng.chance(Self.watchingNowChance * profile.watchChance) {
+            let start = now - 60 - Int64(rng.below(40 * 60))
+            if start > lastEnd + 600 {
+                let habits = self.profile
+                self.profile.scrobbleShare = 1
+                var minutesLeft = ViewerProfile.dailyMinutesCap
+                if rng.chance(profile.movieShare) {
+                    _ = watchMovie(start: start, minutesLeft: &minutesLeft, out: &out)
+                } else {
+                    _ = watchEpisodes(start: start, minutesLeft: &minutesLeft, out: &out)
+                }
+                self.profile = habits
+            }
+        }
+    }
+
+    /// Simulates `user` as ``run(user:profile:from:seed:into:)`` does up to the end of the local
+    /// day that holds `datasetEnd`, but as if time went on (this simulation's `now` is
+    /// ``openEnd``): the same days, the same draws, and what the rest of that day brings. Returns
+    /// that day; ``simulate(day:forceActive:into:)`` continues with the next ones.
+    mutating func resume(user: Int, profile: ViewerProfile, from start: Int64, seed: UInt64, datasetEnd: Int64,
+                         into out: inout [Activity]) -> Int64 {
+        begin(user: user, profile: profile, seed: seed)
+        let offset = profile.utcOffset
+        let firstDay = Self.day(of: max(start, floor) + offset)
+        let lastDay = Self.day(of: datasetEnd + offset)
+        beginSpells()
+        if firstDay <= lastDay {
+            for day in firstDay...lastDay {
+                simulate(day: day, forceActive: day > lastDay - profile.activeDaysAtEnd, into: &out)
+            }
+        }
+        return lastDay
+    }
+
+    /// Resets the per-user state for `user`.
+    private mutating func begin(user: Int, profile: ViewerProfile, seed: UInt64) {
         self.user = UInt32(user)
         self.profile = profile
         rng = SplitMix64(seed: seed, stream: 0xA11_0000 + UInt64(user))
@@ -97,68 +162,55 @@ struct ViewerSimulation {
                 catalogue.moviePopularity[$0] * profile.taste(genres: catalogue.movieGenres[$0])
             })
         }
+    }
 
-        let offset = profile.utcOffset
-        let firstDay = Self.day(of: max(start, floor) + offset)
-        let lastDay = Self.day(of: now + offset)
-        guard firstDay <= lastDay else { return }
+    /// Starts the spell chain (after ``begin``): whether the user is in a watching spell on the first day.
+    private mutating func beginSpells() {
         let share = min(profile.activeShare, 0.98)
-        let leave = 1 / max(profile.spellDays, 1)
-        let enter = leave * share / (1 - share)
-        var active = rng.chance(share)
-        var lastEnd = Int64.min
-        for day in firstDay...lastDay {
-            active = active ? !rng.chance(leave) : rng.chance(enter)
-            if day > lastDay - profile.activeDaysAtEnd { active = true }
-            guard active else { continue }
-            let midnight = day * 86_400 - offset
-            let weekday = Int((day + 3) % 7)  // 0 = Monday (1970-01-01 was a Thursday)
-            let weekend = weekday >= 4  // Friday to Sunday evenings
-            let factor = [0.85, 0.85, 0.85, 0.85, 1.1, 1.3, 1.2][weekday]
-            sideActivities(midnight: midnight, out: &out)
-            guard rng.chance(profile.watchChance * factor) else { continue }
-            let sittings = rng.chance(weekend ? 0.3 : 0.12) ? 2 : 1
-            var minutesLeft = ViewerProfile.dailyMinutesCap
-            var cursor = midnight
-            for sitting in 0..<sittings {
-                var local: Double
-                if sittings == 2 && sitting == 0 {
-                    local = 13 + 4 * rng.unit()
-                } else if rng.chance(weekend ? 0.15 : 0.08) {
-                    // A lunch break, a day off, a rainy afternoon.
-                    local = 11 + 6.5 * rng.unit()
-                } else if rng.chance(0.05) {
-                    local = 22.5 + 2 * rng.unit()
-                } else {
-                    let tri = (rng.unit() + rng.unit()) / 2
-                    local = weekend ? 18 + 4.5 * tri : 18.8 + 3.4 * tri
-                }
-                let start = max(midnight + Int64(local * 3600), cursor + 600)
-                guard start < now else { break }
-                var end: Int64? = nil
-                if rng.chance(profile.movieShare) { end = watchMovie(start: start, minutesLeft: &minutesLeft, out: &out) }
-                if end == nil && rng.chance(profile.favouriteReplay) { end = replayFavourite(start: start, minutesLeft: &minutesLeft, out: &out) }
-                if end == nil { end = watchEpisodes(start: start, minutesLeft: &minutesLeft, out: &out) }
-                cursor = end ?? start
-                lastEnd = cursor
+        spellLeave = 1 / max(profile.spellDays, 1)
+        spellEnter = spellLeave * share / (1 - share)
+        active = rng.chance(share)
+        lastEnd = Int64.min
+    }
+
+    /// One local day of the user's life (days in order, after ``beginSpells()``): maybe a
+    /// watchlist addition, and on a watching day one or two sittings. `forceActive`: the day is
+    /// in a spell whatever the chain says (justin's last weeks).
+    mutating func simulate(day: Int64, forceActive: Bool = false, into out: inout [Activity]) {
+        let offset = profile.utcOffset
+        active = active ? !rng.chance(spellLeave) : rng.chance(spellEnter)
+        if forceActive { active = true }
+        guard active else { return }
+        let midnight = day * 86_400 - offset
+        let weekday = Int((day + 3) % 7)  // 0 = Monday (1970-01-01 was a Thursday)
+        let weekend = weekday >= 4  // Friday to Sunday evenings
+        let factor = [0.85, 0.85, 0.85, 0.85, 1.1, 1.3, 1.2][weekday]
+        sideActivities(midnight: midnight, out: &out)
+        guard rng.chance(profile.watchChance * factor) else { return }
+        let sittings = rng.chance(weekend ? 0.3 : 0.12) ? 2 : 1
+        var minutesLeft = ViewerProfile.dailyMinutesCap
+        var cursor = midnight
+        for sitting in 0..<sittings {
+            var local: Double
+            if sittings == 2 && sitting == 0 {
+                local = 13 + 4 * rng.unit()
+            } else if rng.chance(weekend ? 0.15 : 0.08) {
+                // A lunch break, a day off, a rainy afternoon.
+                local = 11 + 6.5 * rng.unit()
+            } else if rng.chance(0.05) {
+                local = 22.5 + 2 * rng.unit()
+            } else {
+                let tri = (rng.unit() + rng.unit()) / 2
+                local = weekend ? 18 + 4.5 * tri : 18.8 + 3.4 * tri
             }
-        }
-        // The dataset's end is a moment in a live community: now and then someone awake is in
-        // the middle of something, and their media center says so (`watching`).
-        let hourNow = (now + offset - lastDay * 86_400) / 3600
-        if active && (hourNow >= 10 || hourNow < 1) && rng.chance(Self.watchingNowChance * profile.watchChance) {
-            let start = now - 60 - Int64(rng.below(40 * 60))
-            if start > lastEnd + 600 {
-                let habits = self.profile
-                self.profile.scrobbleShare = 1
-                var minutesLeft = ViewerProfile.dailyMinutesCap
-                if rng.chance(profile.movieShare) {
-                    _ = watchMovie(start: start, minutesLeft: &minutesLeft, out: &out)
-                } else {
-                    _ = watchEpisodes(start: start, minutesLeft: &minutesLeft, out: &out)
-                }
-                self.profile = habits
-            }
+            let start = max(midnight + Int64(local * 3600), cursor + 600)
+            guard start < now else { break }
+            var end: Int64? = nil
+            if rng.chance(profile.movieShare) { end = watchMovie(start: start, minutesLeft: &minutesLeft, out: &out) }
+            if end == nil && rng.chance(profile.favouriteReplay) { end = replayFavourite(start: start, minutesLeft: &minutesLeft, out: &out) }
+            if end == nil { end = watchEpisodes(start: start, minutesLeft: &minutesLeft, out: &out) }
+            cursor = end ?? start
+            lastEnd = cursor
         }
     }
 
@@ -175,7 +227,7 @@ struct ViewerSimulation {
     private mutating func emit(_ time: Int64, _ kind: Kind, subject: Int, item: Int = 0, extra: UInt16 = 0, into out: inout [Activity]) {
         // What would fall before the dataset's history (a watchlist entry months before the
         // first watch) was never logged here.
-        guard time <= now, time >= floor else { return }
+        guard time <= now, time >= emitFloor else { return }
         out.append(Activity(time: time, id: 0, user: user, subject: UInt32(subject), item: UInt32(item), extra: extra, kind: kind))
     }
 
@@ -376,10 +428,10 @@ struct ViewerSimulation {
     /// show in progress, else something new (or, now and then, a finished favourite again).
     private mutating func pickShow(at time: Int64, out: inout [Activity]) -> Int? {
         let episodes = catalogue.episodes
-        if let trending = catalogue.trendingShow, time >= now - ViewingCatalogue.trendWindow,
+        if let trending = catalogue.trendingShow, let pull = trendPull(at: time),
            status[trending] == .new || (status[trending] == .finished && passes[trending] == 0)
             || (status[trending] == .dropped && time - finishedAt[trending] > 365 * 86_400),
-           rng.chance(profile.followsTrend * 2 * Double(time - (now - ViewingCatalogue.trendWindow)) / Double(ViewingCatalogue.trendWindow)) {
+           rng.chance(profile.followsTrend * 2 * pull / Double(ViewingCatalogue.trendWindow)) {
             // Everyone is talking about it, more and more: start it (start it over, or give it
             // another go a year or more after dropping it).
             start(show: trending, at: time, out: &out)
@@ -411,7 +463,7 @@ struct ViewerSimulation {
                 }
             }
         }
-        if let trending = catalogue.trendingShow, time >= now - ViewingCatalogue.trendWindow, status[trending] == .new, rng.chance(0.5) {
+        if let trending = catalogue.trendingShow, trendPull(at: time) != nil, status[trending] == .new, rng.chance(0.5) {
             start(show: trending, at: time, out: &out)
             return trending
         }
@@ -423,6 +475,14 @@ struct ViewerSimulation {
             }
         }
         return inProgress.first
+    }
+
+    /// How far into the community's trend `time` is, in seconds of its rise (nil outside it): it
+    /// rises over the ``ViewingCatalogue/trendWindow`` before ``trendEnd`` and falls as fast after.
+    private func trendPull(at time: Int64) -> Double? {
+        let window = ViewingCatalogue.trendWindow
+        guard time >= trendEnd - window, time <= trendEnd + window else { return nil }
+        return time <= trendEnd ? Double(time - (trendEnd - window)) : Double(trendEnd + window - time)
     }
 
     private mutating func leave(show s: Int, as newStatus: ShowStatus) {

@@ -58,14 +58,12 @@ public final class Emulator: Sendable {
         renderer = PageRenderer(dataset: dataset)
         dice = FaultDice(seed: dataset.seed)
         catalogBody = Self.renderCatalog(dataset, hostile: configuration.hostileText)
-        v2 = V2Service(dataset: dataset, settings: configuration.v2, pinnedClock: configuration.now != nil)
+        v2 = V2Service(dataset: dataset, settings: configuration.v2, pinnedClock: configuration.now != nil,
+                       runningClock: configuration.clock == .real)
     }
 
-    /// Server clock in real Unix seconds.
-    var nowUnix: Int64 {
-        if configuration.now != nil { return dataset.nowUnix }
-        return Int64(Date().timeIntervalSince1970.rounded(.down))
-    }
+    /// Server clock in real Unix seconds (moved by `POST /emulator/advance`, running with `--clock real`).
+    var nowUnix: Int64 { v2.clockNow() }
 
     /// Answers one request: routing, API key, auth, faults, pages. Never throws: every failure
     /// is an HTTP answer (or, for a `reset` fault, an answer whose ``EmulatorResponse/wireFault``
@@ -134,6 +132,8 @@ public final class Emulator: Sendable {
             break
         }
 
+        // The community goes on as the clock moves: what it did up to now is there before anyone reads.
+        let nowUnix = v2.catchUpWithClock()
         var reply: EmulatorResponse
         if isV2 {
             reply = v2.respond(to: request, nowUnix: nowUnix)

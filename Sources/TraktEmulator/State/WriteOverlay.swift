@@ -71,6 +71,17 @@ struct OverlayState: Sendable {
     let generatedLists: Int
     /// Comments made or changed by writes, by comment id.
     var comments: [Int64: WrittenComment] = [:]
+    /// Comments on seasons and lists (v2 only), by comment id.
+    var attachedComments: [Int64: AttachedComment] = [:]
+    /// The last id an attached comment got.
+    private var lastAttachedID = AttachedComment.idBase
+    /// How far `POST /emulator/advance` moved the clock, in seconds (journaled; reset to 0).
+    var clockOffset: Int64 = 0
+    /// The community's activity after the dataset's end, made when the clock first passes it.
+    var feed: CommunityFeed?
+    /// Per user: the server second of their first write. Generated community activity after
+    /// it is not theirs: a writer's own data changes only by their writes.
+    private(set) var firstWrite: [Int: Int64] = [:]
 
     var timelineCount: Int { timeline.count }
 
@@ -78,6 +89,17 @@ struct OverlayState: Sendable {
         touched = [Bool](repeating: false, count: max(users, 1))
         nextList = generatedLists
         self.generatedLists = generatedLists
+    }
+
+    /// A new id for a comment on a season or list.
+    mutating func attachedCommentID() -> Int64 {
+        lastAttachedID += 1
+        return lastAttachedID
+    }
+
+    /// The attached comments on `target`, newest first (by time, then write order).
+    func attachedComments(on target: AttachedComment.Target) -> [AttachedComment] {
+        attachedComments.values.filter { $0.target == target }.sorted { ($0.created, $0.ordinal) > ($1.created, $1.ordinal) }
     }
 
     /// A new list index.
@@ -109,6 +131,29 @@ struct OverlayState: Sendable {
         let t = Int(a.kind.type.rawValue)
         lastIDs[t] &+= 1
         a.id = lastIDs[t]
+        return place(a)
+    }
+
+    /// Adds generated community activity (``CommunityFeed``, ids already given), in order,
+    /// except what belongs to a user after their first write. Returns how many were added.
+    mutating func reveal(_ generated: [Activity]) -> Int {
+        var added = 0
+        for a in generated {
+            if let first = firstWrite[Int(a.user)], a.time > first { continue }
+            place(a)
+            added += 1
+        }
+        return added
+    }
+
+    /// Records that `user` wrote at `second` (the first time counts: ``firstWrite``).
+    mutating func noteWriter(_ user: Int, at second: Int64) {
+        if firstWrite[user] == nil { firstWrite[user] = second }
+    }
+
+    /// Puts an activity with its id into its user's writes and the timeline.
+    @discardableResult
+    private mutating func place(_ a: Activity) -> WrittenActivity {
         let written = WrittenActivity(activity: a, ordinal: ordinal())
         let u = Int(a.user)
         touch(u)
@@ -175,7 +220,7 @@ struct OverlayState: Sendable {
         prune(user, .history)
     }
 
-    /// Forgets every write (`--reset-state`, `POST /emulator/reset`).
+    /// Forgets every write and every move of the clock (`--reset-state`, `POST /emulator/reset`).
     mutating func reset() {
         let keep = journal
         self = OverlayState(users: touched.count, generatedLists: generatedLists)
@@ -373,6 +418,42 @@ struct WrittenComment: Sendable {
     var text: String
     var spoiler: Bool
     var updated: Int64
+}
+
+/// A comment on a season or a list: v2 only (v1 had neither), so it is kept apart from the
+/// activity, as season ratings are.
+struct AttachedComment: Sendable {
+    enum Target: Sendable, Equatable {
+        /// A season by global index.
+        case season(Int)
+        /// A list by index.
+        case list(Int)
+    }
+
+    /// Attached comments get ids above this: activity comment ids (5,000,000 + 4 · v1 id +
+    /// type, v1 ids below 2³²) stay under 2³⁵.
+    static let idBase: Int64 = 1 << 36
+
+    let id: Int64
+    let user: Int
+    let target: Target
+    var text: String
+    var spoiler: Bool
+    let created: Int64
+    var updated: Int64
+    /// Write order (ties at one second: the later first).
+    let ordinal: UInt32
+
+    /// 200 words or more make a review (as for every comment).
+    var isReview: Bool { V2Service.words(text) >= V2Service.reviewWords }
+
+    /// The `/sync/last_activities` section a change moves.
+    var section: LastActivitySection {
+        switch target {
+        case .season: .seasonsCommented
+        case .list: .listsCommented
+        }
+    }
 }
 
 /// A paused playback (`GET /sync/playback`).

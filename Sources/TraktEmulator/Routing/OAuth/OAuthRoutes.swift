@@ -183,8 +183,11 @@ extension V2Service {
             out.raw("{}")
             return Self.ok(out)
         default:
+            if s == ["emulator", "advance"] {
+                return try advanceRoute(request, query: body)
+            }
             if s == ["emulator", "reset"] {
-                try checkResetOperator(request)
+                try checkOperatorSecret(request, doing: "resetting the writes")
                 try resetWrites()
                 var out = JSONBytes()
                 out.raw("{\"reset\":true}")
@@ -219,16 +222,17 @@ extension V2Service {
         return e
     }
 
-    /// `POST /emulator/reset` forgets every write, so it needs the operator secret (a request
-    /// from this machine is not enough: `--approve-from-loopback` is about approving logins).
-    func checkResetOperator(_ request: EmulatorRequest) throws(V2Error) {
+    /// `POST /emulator/reset` forgets every write and `POST /emulator/advance` moves the clock,
+    /// so they need the operator secret (a request from this machine is not enough:
+    /// `--approve-from-loopback` is about approving logins). 403 otherwise.
+    func checkOperatorSecret(_ request: EmulatorRequest, doing what: String) throws(V2Error) {
         if let secret = settings.operatorSecret, let given = Self.bearerToken(request.headers), ConstantTime.equals(given, secret) {
             return
         }
         let how = settings.operatorSecret == nil
-            ? "this emulator resets over HTTP only with an operator secret: start it with --operator-secret-file FILE"
+            ? "this emulator takes it over HTTP only with an operator secret: start it with --operator-secret-file FILE"
             : "send the operator secret (Authorization: Bearer …, the contents of --operator-secret-file)"
-        throw V2Error(status: 403, code: "forbidden", message: "resetting the writes needs the emulator's operator: " + how)
+        throw V2Error(status: 403, code: "forbidden", message: what + " needs the emulator's operator: " + how)
     }
 
     /// `POST /emulator/approve/…` approves a login as any user, so it needs the operator: the

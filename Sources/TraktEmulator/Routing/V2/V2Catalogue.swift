@@ -29,37 +29,80 @@ extension V2Service {
         return out
     }
 
-    /// Comments sorted per `/comments/{sort}` (newest, oldest; likes, replies, highest, lowest,
-    /// plays fall back to newest since every comment has 0 likes and replies).
-    func sortedComments(_ positions: [Int], _ sort: String?, _ c: V2Call) throws(V2Error) -> EmulatorResponse {
-        // Comments a write deleted are left out (comments written to an item are not added here:
-        // see docs/EMULATOR.md, Writes).
-        let all = overlay.withState { state in
-            positions.map { dataset.activities[$0] }.filter { a in
+    /// An item's comments sorted per `/comments/{sort}`: its generated ones (`positions`), less
+    /// what writes deleted, with the written ones of `kinds` that `match` it (writes and the
+    /// community after the dataset's end) and the comments `on` a season or list merged in.
+    func sortedComments(_ positions: [Int], _ sort: String?, _ c: V2Call, kinds: [Kind] = [], match: (Activity) -> Bool = { _ in false },
+                        on target: AttachedComment.Target? = nil) throws(V2Error) -> EmulatorResponse {
+        let rows = overlay.withState { state -> [CommentRow] in
+            let generated = positions.map { dataset.activities[$0] }.filter { a in
                 guard visible(a, c) else { return false }
                 guard state.isTouched(Int(a.user)), let w = state.users[Int(a.user)] else { return true }
                 return w.mask(a, ordinal: 0) != 0
             }
+            let written = writtenActivities(kinds, match, c, state)
+            let activities = Self.mergedNewestFirst(generated, written, time: \.time).map(CommentRow.activity)
+            return Self.mergedNewestFirst(activities, (target.map { state.attachedComments(on: $0) } ?? []).map(CommentRow.attached), time: \.time)
         }
+        return try sortedRows(rows, sort, c)
+    }
+
+    /// `rows` (newest first) as a comment page in the `/comments/{sort}` order: newest, oldest;
+    /// likes, replies, highest, lowest and plays read as newest (every comment has 0 of them).
+    func sortedRows(_ rows: [CommentRow], _ sort: String?, _ c: V2Call) throws(V2Error) -> EmulatorResponse {
         switch sort {
         case nil, "newest", "likes", "replies", "highest", "lowest", "plays", "watched":
-            return commentPage(all, bare: true, c)
+            return commentPage(rows, bare: true, c)
         case "oldest":
-            return commentPage(all.reversed(), bare: true, c)
+            return commentPage(rows.reversed(), bare: true, c)
         default:
             throw V2Error.notFound("unknown comment sort '\(sort!)'")
         }
     }
 
-    /// Users currently watching (their latest `watching` activity still within its runtime).
-    func watchers(_ p: Postings, key: Int, kinds: [Kind], _ c: V2Call, where keep: (Activity) -> Bool = { _ in true })
-        -> EmulatorResponse
-    {
+    /// The overlay's activities of `kinds` that `match` an item and the caller may see, still
+    /// visible after removals, newest first (at one second, the later write first).
+    func writtenActivities(_ kinds: [Kind], _ match: (Activity) -> Bool, _ c: V2Call, _ state: OverlayState) -> [Activity] {
+        guard !kinds.isEmpty, state.timelineCount > 0 else { return [] }
+        var wanted: UInt32 = 0
+        for k in kinds { wanted |= 1 << UInt32(k.raw) }
+        var out: [Activity] = []
+        for x in state.timelineNewestFirst(maxTime: nil) {
+            let a = x.activity
+            guard wanted & (1 << UInt32(a.kind.raw)) != 0, match(a), visible(a, c),
+                  state.users[Int(a.user)]?.mask(a, ordinal: x.ordinal) ?? 1 != 0 else { continue }
+            out.append(a)
+        }
+        return out
+    }
+
+    /// Two newest-first lists as one; at one second `later` (what was written) first.
+    static func mergedNewestFirst<T>(_ earlier: [T], _ later: [T], time: (T) -> Int64) -> [T] {
+        guard !later.isEmpty else { return earlier }
+        var out: [T] = []
+        out.reserveCapacity(earlier.count + later.count)
+        var j = 0
+        for x in earlier {
+            while j < later.count && time(later[j]) >= time(x) {
+                out.append(later[j])
+                j += 1
+            }
+            out.append(x)
+        }
+        out += later[j...]
+        return out
+    }
+
+    /// Users currently watching (their latest `watching` activity still within its runtime):
+    /// from the generated activity of the item's postings and the overlay's that `match` it
+    /// (check-ins, scrobbles, the community after the dataset's end).
+    func watchers(_ p: Postings, key: Int, kinds: [Kind], _ c: V2Call, match: (Activity) -> Bool) -> EmulatorResponse {
         var users: [Int] = []
         var seen = Set<Int>()
-        for pos in entityPositions(p, key: key, kinds: kinds) {
-            let a = dataset.activities[pos]
-            guard a.time <= c.nowUnix, keep(a), visible(a, c), seen.insert(Int(a.user)).inserted else { continue }
+        let generated = entityPositions(p, key: key, kinds: kinds).map { dataset.activities[$0] }
+        let written = overlay.withState { writtenActivities(kinds, match, c, $0) }
+        for a in Self.mergedNewestFirst(generated, written, time: \.time) {
+            guard a.time <= c.nowUnix, visible(a, c), seen.insert(Int(a.user)).inserted else { continue }
             if let current = currentlyWatching(Int(a.user), now: c.nowUnix, writes(Int(a.user))), current.time == a.time, current.id == a.id {
                 users.append(Int(a.user))
             }
@@ -87,10 +130,11 @@ extension V2Service {
         }
         switch rest[0] {
         case "comments" where rest.count <= 2:
-            return try sortedComments(
-                entityPositions(ds.index.show, key: s, kinds: [Kind(.show, .shout)!, Kind(.show, .review)!]), rest.count == 2 ? rest[1] : nil, c)
+            let kinds = [Kind(.show, .shout)!, Kind(.show, .review)!]
+            return try sortedComments(entityPositions(ds.index.show, key: s, kinds: kinds), rest.count == 2 ? rest[1] : nil, c,
+                                      kinds: kinds, match: { Int($0.subject) == s })
         case "watching" where rest.count == 1:
-            return watchers(ds.index.show, key: s, kinds: [Kind(.episode, .watching)!], c)
+            return watchers(ds.index.show, key: s, kinds: [Kind(.episode, .watching)!], c, match: { Int($0.subject) == s })
         case "seasons":
             break
         default:
@@ -137,10 +181,11 @@ extension V2Service {
         }
         switch rest[2] {
         case "comments" where rest.count <= 4:
-            // Seasons have no comments of their own in the dataset.
-            return try sortedComments([], rest.count == 4 ? rest[3] : nil, c)
+            // Seasons have no comments of their own in the dataset: only written ones.
+            return try sortedComments([], rest.count == 4 ? rest[3] : nil, c, on: .season(g))
         case "watching" where rest.count == 3:
-            return watchers(ds.index.season, key: g, kinds: [Kind(.episode, .watching)!], c)
+            return watchers(ds.index.season, key: g, kinds: [Kind(.episode, .watching)!], c,
+                            match: { Int(ds.episodes[Int($0.item)].seasonIndex) == g })
         case "episodes" where rest.count >= 4:
             break
         default:
@@ -155,9 +200,10 @@ extension V2Service {
         }
         switch rest[4] {
         case "comments" where rest.count <= 6:
-            return try sortedComments(entityPositions(ds.index.episode, key: ep, kinds: episodeComments), rest.count == 6 ? rest[5] : nil, c)
+            return try sortedComments(entityPositions(ds.index.episode, key: ep, kinds: episodeComments), rest.count == 6 ? rest[5] : nil, c,
+                                      kinds: episodeComments, match: { Int($0.item) == ep })
         case "watching" where rest.count == 5:
-            return watchers(ds.index.episode, key: ep, kinds: [Kind(.episode, .watching)!], c)
+            return watchers(ds.index.episode, key: ep, kinds: [Kind(.episode, .watching)!], c, match: { Int($0.item) == ep })
         default:
             throw V2Error.notFound("unknown method /shows/\(id)/\(rest.joined(separator: "/"))")
         }
@@ -173,10 +219,11 @@ extension V2Service {
         }
         switch rest[0] {
         case "comments" where rest.count <= 2:
-            return try sortedComments(
-                entityPositions(dataset.index.movie, key: m, kinds: [Kind(.movie, .shout)!, Kind(.movie, .review)!]), rest.count == 2 ? rest[1] : nil, c)
+            let kinds = [Kind(.movie, .shout)!, Kind(.movie, .review)!]
+            return try sortedComments(entityPositions(dataset.index.movie, key: m, kinds: kinds), rest.count == 2 ? rest[1] : nil, c,
+                                      kinds: kinds, match: { Int($0.subject) == m })
         case "watching" where rest.count == 1:
-            return watchers(dataset.index.movie, key: m, kinds: [Kind(.movie, .watching)!], c)
+            return watchers(dataset.index.movie, key: m, kinds: [Kind(.movie, .watching)!], c, match: { Int($0.subject) == m })
         default:
             throw V2Error.notFound("unknown method /movies/\(id)/\(rest.joined(separator: "/"))")
         }

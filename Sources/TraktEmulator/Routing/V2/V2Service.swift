@@ -67,10 +67,13 @@ struct Paging {
 final class V2Service: Sendable {
     let dataset: Dataset
     let settings: V2Settings
-    let pinnedClock: Bool
+    /// The server clock (with the offset `POST /emulator/advance` keeps in the overlay).
+    let clock: ServerClock
     let fragments: V2Fragments
     let oauth: OAuthStore
     let limiter: RateLimiter
+    /// Writes' own bucket, per user (``V2Settings/writeRateLimit``).
+    let writeLimiter: RateLimiter
     let tokenUser: Int
     /// Per user: indices of the lists they own.
     let listsByOwner: [[Int]]
@@ -103,13 +106,13 @@ final class V2Service: Sendable {
         if let slash = s.firstIndex(of: UInt8(ascii: "/")) { s = s[..<slash] }
         let first = String(decoding: s, as: UTF8.self)
         if roots.contains(first) { return true }
-        return path.hasPrefix("/emulator/approve/") || path == "/emulator/reset"
+        return path.hasPrefix("/emulator/approve/") || path == "/emulator/reset" || path == "/emulator/advance"
     }
 
-    init(dataset: Dataset, settings: V2Settings, pinnedClock: Bool) {
+    init(dataset: Dataset, settings: V2Settings, pinnedClock: Bool, runningClock: Bool = false) {
         self.dataset = dataset
         self.settings = settings
-        self.pinnedClock = pinnedClock
+        clock = ServerClock(start: dataset.nowUnix, pinned: pinnedClock, runs: runningClock)
         fragments = V2Fragments(dataset: dataset)
         overlay = WriteOverlay(users: dataset.users.count, generatedLists: dataset.lists.count)
         lookup = WriteLookup(dataset: dataset)
@@ -119,6 +122,7 @@ final class V2Service: Sendable {
         oauth = store
         tokenUser = user
         limiter = RateLimiter(settings.rateLimit)
+        writeLimiter = RateLimiter(settings.writeRateLimit)
         var owned = Array(repeating: [Int](), count: dataset.users.count)
         for (i, l) in dataset.lists.enumerated() { owned[Int(l.owner)].append(i) }
         listsByOwner = owned
@@ -165,17 +169,6 @@ final class V2Service: Sendable {
                 viewer = u
                 limitKey = "token:" + token
             }
-            if !settings.rateLimit.isOff {
-                let d = limiter.take(limitKey, now: monotonic)
-                if !d.allowed {
-                    var e = V2Error(status: 429, code: "rate_limited", message: "rate limit exceeded, retry after \(d.resetIn) s")
-                    e.headers[Self.retryAfter] = String(d.resetIn)
-                    let until = ISOTime.string(wallUnix + Int64(d.resetIn))
-                    e.headers[Self.xRatelimit] =
-                        "{\"name\":\"\(viewer == nil ? "UNAUTHED_API_GET_LIMIT" : "AUTHED_API_GET_LIMIT")\",\"period\":\(settings.rateLimit.period),\"limit\":\(settings.rateLimit.limit),\"remaining\":0,\"until\":\"\(until)\"}"
-                    throw e
-                }
-            }
             guard request.method == "GET" || request.method == "HEAD" else {
                 guard let write = WriteRoute(method: request.method, segments: segments) else {
                     throw V2Error(status: 405, code: "method_not_allowed",
@@ -188,9 +181,12 @@ final class V2Service: Sendable {
                         throw V2Error(status: 403, code: "forbidden", message: "a user writes only their own lists: '\(segments[1])' is not you")
                     }
                 }
+                // Writes have their own bucket, per user, apart from reads (as on Trakt).
+                try admit(writeLimiter, key: "user:\(me)", name: "AUTHED_API_POST_LIMIT")
                 let body = write.impliedBody(segments: segments, body: request.body) ?? request.body
                 return try performWrite(write, user: me, body: body, nowUnix: nowUnix)
             }
+            try admit(limiter, key: limitKey, name: viewer == nil ? "UNAUTHED_API_GET_LIMIT" : "AUTHED_API_GET_LIMIT")
             let call = V2Call(segments: segments, query: query, viewer: viewer, nowUnix: nowUnix)
             return try route(call)
         } catch var e as V2Error {
@@ -201,6 +197,20 @@ final class V2Service: Sendable {
         } catch {
             return Self.failure(V2Error(status: 500, code: "server_error", message: "\(error)"))
         }
+    }
+
+    /// Counts a call against `limiter`'s window for `key`; past the limit, 429 with
+    /// `Retry-After` (seconds to the window's end) and `X-Ratelimit` naming the bucket, in Trakt's form.
+    func admit(_ limiter: RateLimiter, key: String, name: String) throws(V2Error) {
+        let limit = limiter.limit
+        guard !limit.isOff else { return }
+        let d = limiter.take(key, now: monotonic)
+        guard !d.allowed else { return }
+        var e = V2Error(status: 429, code: "rate_limited", message: "rate limit exceeded (\(name)), retry after \(d.resetIn) s")
+        e.headers[Self.retryAfter] = String(d.resetIn)
+        let until = ISOTime.string(wallUnix + Int64(d.resetIn))
+        e.headers[Self.xRatelimit] = "{\"name\":\"\(name)\",\"period\":\(limit.period),\"limit\":\(limit.limit),\"remaining\":0,\"until\":\"\(until)\"}"
+        throw e
     }
 
     /// The token of `Authorization: Bearer …`, if any.

@@ -24,6 +24,8 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
 
     /// Trakt's GET limit: 1000 calls per 5 minutes.
     public static let trakt = RateLimit(limit: 1000, period: 300)
+    /// Trakt's write limit (`AUTHED_API_POST_LIMIT`): 1 POST, PUT or DELETE per second per user.
+    public static let traktWrites = RateLimit(limit: 1, period: 1)
     public static let off = RateLimit(limit: 0, period: 1)
 
     public var isOff: Bool { limit == 0 }
@@ -78,7 +80,12 @@ public struct V2Settings: Sendable {
     public var deviceApproval: DeviceApproval
     /// Lifetime of issued access tokens, seconds (default 7 days).
     public var tokenTTL: Int
+    /// Reads (GET, HEAD) per token, or per client id without one (`--rate-limit`).
     public var rateLimit: RateLimit
+    /// Writes (POST, PUT, DELETE) per user, in a bucket of their own (`--write-rate-limit`):
+    /// Trakt's `AUTHED_API_POST_LIMIT` is ``RateLimit/traktWrites``, the command line's default;
+    /// off by default when embedding (tests write as fast as they like).
+    public var writeRateLimit: RateLimit = .off
     /// `interval` of device codes (seconds); polling sooner than this after the previous poll gets 429.
     public var deviceInterval: Int
     /// `expires_in` of device codes (seconds); polling after it gets 410.

@@ -346,19 +346,8 @@ extension V2Service {
             out.string(a.kind.type.name)
             out.raw(",\"comment\":")
         }
-        out.raw("{\"id\":")
-        out.int(PageRenderer.commentID(a))
-        out.raw(",\"parent_id\":0,\"created_at\":")
-        ISOTime.write(a.time, into: &out)
-        out.raw(",\"updated_at\":")
-        ISOTime.write(written?.updated ?? a.time, into: &out)
-        out.raw(",\"comment\":")
-        out.string(text)
-        out.raw(spoiler ? ",\"spoiler\":true" : ",\"spoiler\":false")
-        out.raw(a.kind.action == .review ? ",\"review\":true" : ",\"review\":false")
-        out.raw(",\"replies\":0,\"likes\":0,\"user_rating\":null,\"user_stats\":{\"rating\":null,\"play_count\":0,\"completed_count\":0},\"user\":")
-        writeUser(Int(a.user), false, &out)
-        out.byte(UInt8(ascii: "}"))
+        writeCommentObject(id: PageRenderer.commentID(a), created: a.time, updated: written?.updated ?? a.time, text: text, spoiler: spoiler,
+                           review: a.kind.action == .review, user: Int(a.user), &out)
         if !bare {
             out.byte(UInt8(ascii: ","))
             // `"type":…` again would duplicate the key: write only the objects.
@@ -377,6 +366,24 @@ extension V2Service {
             }
             out.byte(UInt8(ascii: "}"))
         }
+    }
+
+    /// The comment object itself (`{id, parent_id, created_at, …, user}`).
+    func writeCommentObject(id: Int64, created: Int64, updated: Int64, text: String, spoiler: Bool, review: Bool, user: Int,
+                            _ out: inout JSONBytes) {
+        out.raw("{\"id\":")
+        out.int(id)
+        out.raw(",\"parent_id\":0,\"created_at\":")
+        ISOTime.write(created, into: &out)
+        out.raw(",\"updated_at\":")
+        ISOTime.write(updated, into: &out)
+        out.raw(",\"comment\":")
+        out.string(text)
+        out.raw(spoiler ? ",\"spoiler\":true" : ",\"spoiler\":false")
+        out.raw(review ? ",\"review\":true" : ",\"review\":false")
+        out.raw(",\"replies\":0,\"likes\":0,\"user_rating\":null,\"user_stats\":{\"rating\":null,\"play_count\":0,\"completed_count\":0},\"user\":")
+        writeUser(user, false, &out)
+        out.byte(UInt8(ascii: "}"))
     }
 
     static let commentKinds: [Kind] = [
@@ -400,20 +407,31 @@ extension V2Service {
             types.contains($0.type) && (commentType == "all" || (commentType == "reviews") == ($0.action == .review))
         }
         let all = entries(user: u, kinds: kinds, writes: writes(u)).map(\.a)
-        return commentPage(all, bare: false, c)
+        // Comments on seasons and lists (v2 only), merged in by time.
+        let attached = overlay.withState { state in
+            state.attachedComments.values.filter { x in
+                x.user == u && (commentType == "all" || (commentType == "reviews") == x.isReview)
+                    && (typeSegment == "all" || typeSegment == (x.target.isSeason ? "seasons" : "lists"))
+            }.sorted { ($0.created, $0.ordinal) > ($1.created, $1.ordinal) }
+        }
+        return commentPage(Self.mergedNewestFirst(all.map(CommentRow.activity), attached.map(CommentRow.attached), time: \.time), bare: false, c)
     }
 
-    func commentPage(_ all: [Activity], bare: Bool, _ c: V2Call) -> EmulatorResponse {
-        let written = overlay.withState { $0.comments }
+    func commentPage(_ all: [CommentRow], bare: Bool, _ c: V2Call) -> EmulatorResponse {
         let paging = Paging(c.query, defaultLimit: 10)
         let full = c.extendedFull
         var out = JSONBytes()
-        out.byte(UInt8(ascii: "["))
-        for (n, p) in all[paging.window(total: all.count)].enumerated() {
-            if n > 0 { out.byte(UInt8(ascii: ",")) }
-            writeComment(p, bare: bare, full, &out, written: written[PageRenderer.commentID(p)])
+        overlay.withState { state in
+            out.byte(UInt8(ascii: "["))
+            for (n, row) in all[paging.window(total: all.count)].enumerated() {
+                if n > 0 { out.byte(UInt8(ascii: ",")) }
+                switch row {
+                case .activity(let a): writeComment(a, bare: bare, full, &out, written: state.comments[PageRenderer.commentID(a)])
+                case .attached(let x): writeAttachedComment(x, bare: bare, full, state, &out)
+                }
+            }
+            out.byte(UInt8(ascii: "]"))
         }
-        out.byte(UInt8(ascii: "]"))
         return Self.ok(out, headers: paging.headers(total: all.count))
     }
 
@@ -507,7 +525,8 @@ extension V2Service {
         var out = JSONBytes()
         out.text("{\"movies\":{\"plays\":\(moviePlays),\"watched\":\(moviesWatched.count),\"minutes\":\(movieMinutes),\"collected\":\(collectedMovies.count),\"ratings\":\(ratingsByType[.movie] ?? 0),\"comments\":\(comments(.movie))}")
         out.text(",\"shows\":{\"watched\":\(showsWatched.count),\"collected\":\(collectedShows.count),\"ratings\":\(ratingsByType[.show] ?? 0),\"comments\":\(comments(.show))}")
-        out.text(",\"seasons\":{\"ratings\":\(seasonRatings),\"comments\":0}")
+        let seasonComments = overlay.withState { $0.attachedComments.values.filter { $0.user == u && $0.target.isSeason }.count }
+        out.text(",\"seasons\":{\"ratings\":\(seasonRatings),\"comments\":\(seasonComments)}")
         out.text(",\"episodes\":{\"plays\":\(episodePlays),\"watched\":\(episodesWatched.count),\"minutes\":\(episodeMinutes),\"collected\":\(collectedEpisodes.count),\"ratings\":\(ratingsByType[.episode] ?? 0),\"comments\":\(comments(.episode))}")
         out.text(",\"network\":{\"friends\":\(rec.friends.count),\"followers\":\(rec.followers.count),\"following\":\(rec.following.count)}")
         out.text(",\"ratings\":{\"total\":\(rated),\"distribution\":{")

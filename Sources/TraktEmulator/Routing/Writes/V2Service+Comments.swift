@@ -1,7 +1,8 @@
 import Foundation
 
 /// `POST /comments`, `PUT /comments/{id}`, `DELETE /comments/{id}`: shouts and reviews (v1
-/// `shout`/`review` activity) on movies, shows and episodes.
+/// `shout`/`review` activity) on movies, shows and episodes; on seasons and lists see
+/// `V2Service+AttachedComments.swift`.
 extension V2Service {
     /// Trakt's rules: at least 5 words; 200 words or more make a review.
     static let minimumWords = 5
@@ -32,9 +33,7 @@ extension V2Service {
 
     func commentAdd(_ body: WriteBody, _ ctx: WriteContext, _ state: inout OverlayState) throws(V2Error) -> EmulatorResponse {
         let o = body.object
-        for unsupported in ["season", "list"] where o[unsupported] != nil {
-            throw V2Error.unprocessable("the emulator takes comments on a movie, show or episode, not a \(unsupported) (see docs/EMULATOR.md, Writes)")
-        }
+        if o["season"] != nil || o["list"] != nil { return try attachedCommentAdd(o, ctx, &state) }
         let (text, spoiler) = try commentFields(o, required: true, current: nil)
         let u = ctx.user
         let action: ActivityAction = Self.words(text) >= Self.reviewWords ? .review : .shout
@@ -103,6 +102,7 @@ extension V2Service {
     }
 
     func commentUpdate(_ body: WriteBody, _ ctx: WriteContext, _ state: inout OverlayState) throws(V2Error) -> EmulatorResponse {
+        if let id = Self.attachedID(body) { return try attachedCommentUpdate(id, body, ctx, &state) }
         let u = ctx.user
         let (id, a) = try ownComment(body, u, state)
         let title = a.kind.type == .movie ? dataset.movies[Int(a.subject)].seed.title : dataset.shows[Int(a.subject)].seed.title
@@ -120,6 +120,7 @@ extension V2Service {
     }
 
     func commentDelete(_ body: WriteBody, _ ctx: WriteContext, _ state: inout OverlayState) throws(V2Error) -> EmulatorResponse {
+        if let id = Self.attachedID(body) { return try attachedCommentDelete(id, ctx, &state) }
         let u = ctx.user
         let (id, a) = try ownComment(body, u, state)
         state.cut(.comment, .comment(id), of: u)

@@ -50,7 +50,8 @@ extension V2Service {
         entries(user: owner, kinds: [Kind(.list, .itemAdded)!], writes: w).reversed().map(\.a).filter { Int($0.subject) == l }
     }
 
-    func writeList(_ info: ListInfo, _ items: [Activity], _ out: inout JSONBytes) {
+    /// The list object; `comments` is its `comment_count` (comments written on it).
+    func writeList(_ info: ListInfo, _ items: [Activity], comments: Int = 0, _ out: inout JSONBytes) {
         out.raw("{\"name\":")
         out.string(info.name)
         out.raw(",\"description\":")
@@ -73,7 +74,9 @@ extension V2Service {
         ISOTime.write(max(items.last?.time ?? info.created, info.updated ?? info.created), into: &out)
         out.raw(",\"item_count\":")
         out.int(items.count)
-        out.raw(",\"comment_count\":0,\"likes\":0,\"ids\":{\"trakt\":")
+        out.raw(",\"comment_count\":")
+        out.int(comments)
+        out.raw(",\"likes\":0,\"ids\":{\"trakt\":")
         out.int(V2IDs.list(info.index))
         out.raw(",\"slug\":")
         out.string(info.slug)
@@ -88,24 +91,31 @@ extension V2Service {
     }
 
     func lists(_ u: Int, _ rest: [String], _ c: V2Call) throws(V2Error) -> EmulatorResponse {
-        let written = overlay.withState { $0.lists }
+        let (written, comments) = overlay.withState { ($0.lists, $0.attachedComments) }
+        func commentCount(_ l: Int) -> Int { comments.isEmpty ? 0 : comments.values.filter { $0.target == .list(l) }.count }
         let w = writes(u)
         if rest.isEmpty {
             var out = JSONBytes()
             out.byte(UInt8(ascii: "["))
             for (n, info) in ownedLists(u, written).enumerated() {
                 if n > 0 { out.byte(UInt8(ascii: ",")) }
-                writeList(info, listItems(info.index, owner: u, w), &out)
+                writeList(info, listItems(info.index, owner: u, w), comments: commentCount(info.index), &out)
             }
             out.byte(UInt8(ascii: "]"))
             return Self.ok(out)
         }
         let key = rest[0]
         guard let info = findList(u, key, written) else { throw V2Error.notFound("list '\(key)' not found") }
+        if rest[1...].first == "comments" {
+            // `/users/{id}/lists/{list}/comments[/{sort}]`: the comments written on it.
+            guard rest.count <= 3 else { throw V2Error.notFound("unknown list route") }
+            let rows = overlay.withState { $0.attachedComments(on: .list(info.index)) }.map(CommentRow.attached)
+            return try sortedRows(rows, rest.count == 3 ? rest[2] : nil, c)
+        }
         let all = listItems(info.index, owner: u, w)
         if rest.count == 1 {
             var out = JSONBytes()
-            writeList(info, all, &out)
+            writeList(info, all, comments: commentCount(info.index), &out)
             return Self.ok(out)
         }
         guard rest[1] == "items", rest.count <= 3 else { throw V2Error.notFound("unknown list route") }
@@ -283,7 +293,7 @@ extension V2Service {
         state.lists[info.index] = Self.written(info)
         state.move([.listsUpdated], of: u, to: ctx.stampMillis)
         var out = JSONBytes()
-        writeList(info, listItems(info.index, owner: u, state.users[u]), &out)
+        writeList(info, listItems(info.index, owner: u, state.users[u]), comments: state.attachedComments(on: .list(info.index)).count, &out)
         return Self.ok(out)
     }
 

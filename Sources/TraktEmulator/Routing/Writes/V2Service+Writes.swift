@@ -28,6 +28,9 @@ enum WriteRoute: String, Sendable, CaseIterable {
     case commentAdd = "POST /comments"
     case commentUpdate = "PUT /comments"
     case commentDelete = "DELETE /comments"
+    /// `POST /emulator/advance?by=…` (the operator's; `{"by":seconds}` in the journal, so that a
+    /// restart finds the clock where it was).
+    case clockAdvance = "POST /emulator/advance"
 
     /// The sync routes (history, ratings, watchlist, collection).
     static let syncRoutes: [WriteRoute] = allCases.filter { $0.rawValue.hasPrefix("POST /sync/") }
@@ -98,8 +101,10 @@ extension V2Service {
     /// request's changes appear together), then the answer Trakt gives.
     func performWrite(_ route: WriteRoute, user u: Int, body: [UInt8], nowUnix: Int64) throws(V2Error) -> EmulatorResponse {
         let parsed = try WriteBody(body)
-        let clockMillis = pinnedClock ? nowUnix * 1000 : Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         return try overlay.write { (state: inout OverlayState) throws(V2Error) -> EmulatorResponse in
+            let clockMillis = max(nowUnix * 1000, clock.millis(offset: state.clockOffset))
+            // What the community did up to now is there before the write (as on replay).
+            catchUp(&state, horizon: clock.horizon(offset: state.clockOffset, now: nowUnix))
             // Journal first: a write is on disk before anyone can see it. One that then fails
             // validation fails the same way on replay, and changes nothing either time.
             if let journal = state.journal {
@@ -125,12 +130,17 @@ extension V2Service {
                     throw EmulatorError(description: "--state: \(opened.journal.path) holds writes to another dataset (\(r.dataset)), not this one "
                                         + "(\(datasetIdentity)); start with the same --seed, size and --convention, or with --reset-state")
                 }
+                // A write that failed live (validation) fails again and changes nothing.
+                guard let body = try? WriteBody(r.body) else { continue }
+                if r.route == .clockAdvance {
+                    _ = try? advance(body, &state, now: r.second)
+                    continue
+                }
                 guard let u = dataset.userByName[r.user.lowercased()] else {
                     warnings.append("--state: record \(n + 1) names an unknown user '\(OperatorText.printable(r.user))': skipped")
                     continue
                 }
-                // A write that failed live (validation) fails again and changes nothing.
-                guard let body = try? WriteBody(r.body) else { continue }
+                catchUp(&state, horizon: clock.horizon(offset: state.clockOffset, now: r.second))
                 _ = try? apply(r.route, body, user: u, second: r.second, clockMillis: r.clockMillis, &state)
             }
             state.journal = opened.journal
@@ -150,7 +160,16 @@ extension V2Service {
     /// Applies one write to `state` (also used to replay a journal).
     func apply(_ route: WriteRoute, _ body: WriteBody, user u: Int, second: Int64, clockMillis: Int64,
                _ state: inout OverlayState) throws(V2Error) -> EmulatorResponse {
+        if route == .clockAdvance { return try advance(body, &state, now: second) }
         let ctx = WriteContext(user: u, second: second, stampMillis: state.stamp(clockMillis: clockMillis))
+        let answer = try applyWrite(route, body, ctx, &state)
+        state.noteWriter(u, at: second)
+        return answer
+    }
+
+    /// One write route's change and answer.
+    private func applyWrite(_ route: WriteRoute, _ body: WriteBody, _ ctx: WriteContext,
+                            _ state: inout OverlayState) throws(V2Error) -> EmulatorResponse {
         switch route {
         case .historyAdd: return try historyAdd(body, ctx, &state)
         case .historyRemove: return try historyRemove(body, ctx, &state)
@@ -172,6 +191,7 @@ extension V2Service {
         case .commentAdd: return try commentAdd(body, ctx, &state)
         case .commentUpdate: return try commentUpdate(body, ctx, &state)
         case .commentDelete: return try commentDelete(body, ctx, &state)
+        case .clockAdvance: return try advance(body, &state, now: ctx.second)
         }
     }
 
