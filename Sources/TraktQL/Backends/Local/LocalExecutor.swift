@@ -143,30 +143,21 @@ struct LocalExecutor {
     }
 }
 
-/// A local input's items into the shared ``StreamingStages``: each item normalised, checked
-/// against the input's time window and the qualifier filters, counted for the runtime fallback.
+/// A local input's items into the shared ``ItemSink``: each item normalised and checked
+/// against the input's time window and the qualifier filters.
 struct LocalPipeline {
     let residual: [ResidualFilter]
     let local: LocalSource
-    let schema: any ItemSchema
-    private var stages: StreamingStages
+    private var sink: ItemSink
 
     init(plan: Plan, local: LocalSource, now: Date, schema: (any ItemSchema)? = nil) {
-        self.schema = schema ?? V1ItemSchema(convention: local.convention)
-        let runner = StageRunner(fields: FieldEvaluator(schema: self.schema, now: now, runtimeFallback: plan.runtimeFallback), stages: plan.stages,
-                                 episodeFilters: plan.episodeFilters)
-        stages = StreamingStages(stages: plan.stages, runner: runner)
+        sink = ItemSink(plan: plan, schema: schema ?? V1ItemSchema(convention: local.convention), now: now)
         residual = plan.residual
         self.local = local
-        runtimeFallback = plan.runtimeFallback
     }
 
     /// Values that could not be read as their field's type (``ItemNormalizer``).
     private(set) var conversionFailures: [ItemNormalizer.Failure] = []
-    /// The plan's ``RuntimeFallback``, and how many accepted items used it.
-    private let runtimeFallback: RuntimeFallback
-    private var accepted = 0
-    private var assumedRuntimes = 0
 
     /// Takes one item; answers whether more items are wanted.
     mutating func accept(_ item: Value) -> Bool {
@@ -174,21 +165,13 @@ struct LocalPipeline {
         let failures = ItemNormalizer.normalize(&item)
         if !failures.isEmpty { conversionFailures += failures }
         if local.since != nil || local.until != nil {
-            guard let time = schema.time(of: item), local.contains(time) else { return true }
+            guard let time = sink.schema.time(of: item), local.contains(time) else { return true }
         }
-        if !residual.isEmpty, !stages.runner.passes(item, residual) { return true }
-        if runtimeFallback != .none {
-            accepted += 1
-            if runtimeFallback.applies(to: item, schema: schema) { assumedRuntimes += 1 }
-        }
-        return stages.accept(item)
+        if !residual.isEmpty, !sink.runner.passes(item, residual) { return true }
+        return sink.accept(item)
     }
 
     func finish() -> QueryResult {
-        let (columns, rows) = stages.finish()
-        let assembled = Executor.assemble(columns: columns, rows: rows, fields: stages.runner.fields)
-        let warnings = [ItemNormalizer.warning(for: conversionFailures), RuntimeFallback.warning(count: assumedRuntimes, of: accepted)].compactMap { $0 }
-        return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items, warnings: warnings,
-                           calls: 0, cachedCalls: 0)
+        sink.finish(warnings: [], conversionFailures: conversionFailures)
     }
 }
