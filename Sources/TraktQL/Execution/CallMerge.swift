@@ -10,11 +10,22 @@ import Foundation
 /// joins; items without a time come after all the others, call by call. The order is the one a
 /// stable sort of all the calls' items by time would give.
 enum CallMerge {
+    /// What the calls did.
+    struct Outcome: Sendable {
+        /// Each call's tally, in call order.
+        var tallies: [CallPages.Tally]
+        /// The most items the merge held at once (taken in, not yet handed over): at most two
+        /// pages per call that comes newest first, whatever the calls' lengths (besides one
+        /// page per call on its way: a call's next page is asked for only once the merge has
+        /// taken in its last one).
+        var peakHeld = 0
+    }
+
     /// Runs `calls` and hands each item to `consume` in merged order until it answers false
-    /// (an early `limit` has its rows) or the calls end. Returns each call's tally, in call
-    /// order. A failure names the call's subject (``CallPager/subject``).
+    /// (an early `limit` has its rows) or the calls end. A failure names the call's subject
+    /// (``CallPager/subject``).
     static func run(_ calls: [CallPages], redact: @Sendable (String) -> String,
-                    consume: (KeptItem) -> Bool) async throws(CallFailure) -> [CallPages.Tally] {
+                    consume: (KeptItem) -> Bool) async throws(CallFailure) -> Outcome {
         do {
             return try await withThrowingTaskGroup(of: Arrival.self) { group in
                 var merge = State(calls.map { $0.makeAsyncIterator() })
@@ -37,7 +48,7 @@ enum CallMerge {
                 }
                 // Pages already asked for are awaited (not cancelled): their calls count.
                 while let arrival = try await group.next() { _ = merge.receive(arrival) }
-                return merge.tallies
+                return Outcome(tallies: merge.tallies, peakHeld: merge.peakHeld)
             }
         } catch let failure as CallFailure {
             throw failure
@@ -68,6 +79,9 @@ enum CallMerge {
         var tallies: [CallPages.Tally]
         /// Merging several calls (one call streams in its own order).
         let merging: Bool
+        /// Items arrived and not yet taken, and the most there were.
+        var held = 0
+        var peakHeld = 0
 
         init(_ calls: [CallPages.Iterator]) {
             self.calls = calls
@@ -124,6 +138,8 @@ enum CallMerge {
                     }
                 }
                 if !page.isEmpty { queued[index].append(page) }
+                held += page.count
+                peakHeld = max(peakHeld, held)
             }
             if arrival.page == nil || arrival.call.isFinished { done[index] = true }
             return !done[index] && queued[index].count < 2 ? index : nil
@@ -140,6 +156,7 @@ enum CallMerge {
             guard let index = best else { return nil }
             let item = queued[index][0][taken[index]]
             taken[index] += 1
+            held -= 1
             if taken[index] == queued[index][0].count {
                 queued[index].removeFirst()
                 taken[index] = 0

@@ -37,7 +37,7 @@ struct Executor: Sendable {
         let tallies = try await CallMerge.run(pagers.map { CallPages(pager: $0, context: context) }, redact: redact) { kept in
             if acrossCalls, !seen.insert(kept.key).inserted { return true }
             return sink.accept(kept.item)
-        }
+        }.tallies
         var result = sink.finish(warnings: tallies.flatMap(\.warnings), conversionFailures: tallies.flatMap(\.conversionFailures),
                                  calls: tallies.reduce(0) { $0 + $1.calls }, cachedCalls: tallies.reduce(0) { $0 + $1.cached })
         result.isIncomplete = tallies.contains { $0.incomplete }
