@@ -3,8 +3,8 @@ import Foundation
 /// The items of a plan's calls as one stream, newest first, handed over as their pages arrive.
 ///
 /// One call streams as its pages come. Several calls (fan-out: several users, or v2's call per
-/// action group) run at once, each at most one page ahead of what the merge has taken from it,
-/// and are merged by ``KeptItem/order`` (ties: the earlier call first), so memory holds about
+/// action group) run at once, each at most one page ahead of what the merge is taking from it,
+/// and are merged by ``KeptItem/order`` (ties: the earlier call first), so memory holds one or
 /// two pages per call, not the calls' items. A call whose items do not come newest first
 /// (``CallPager/isNewestFirst``: a watchlist by rank, lists) is read whole and sorted before it
 /// joins; items without a time come after all the others, call by call. The order is the one a
@@ -15,9 +15,7 @@ enum CallMerge {
         /// Each call's tally, in call order.
         var tallies: [CallPages.Tally]
         /// The most items the merge held at once (taken in, not yet handed over): at most two
-        /// pages per call that comes newest first, whatever the calls' lengths (besides one
-        /// page per call on its way: a call's next page is asked for only once the merge has
-        /// taken in its last one).
+        /// pages per call that comes newest first, whatever the calls' lengths.
         var peakHeld = 0
     }
 
@@ -121,13 +119,14 @@ enum CallMerge {
             }
         }
 
-        /// Keeps an arrived page; returns the call's index when it may be asked for its next
-        /// page (it is still running and at most one page of it is waiting).
+        /// Keeps an arrived page; returns the call's index when it is to be asked for its next
+        /// page at once (it is still running and has nothing at hand: the page was empty).
         mutating func receive(_ arrival: Arrival) -> Int? {
             let index = arrival.index
             inFlight[index] = false
-            calls[index] = arrival.call
             tallies[index] = arrival.call.tally
+            // A finished call's state (its identities seen) is let go; its tally stays.
+            calls[index] = arrival.page == nil || arrival.call.isFinished ? nil : arrival.call
             if var page = arrival.page {
                 if merging {
                     timeless[index] += page.filter { $0.order == nil }
@@ -142,11 +141,13 @@ enum CallMerge {
                 peakHeld = max(peakHeld, held)
             }
             if arrival.page == nil || arrival.call.isFinished { done[index] = true }
-            return !done[index] && queued[index].count < 2 ? index : nil
+            return !done[index] && queued[index].isEmpty ? index : nil
         }
 
-        /// Takes the newest item at hand (ties: the earliest call), asking for the next page of
-        /// its call when that empties one; nil when no call has any left.
+        /// Takes the newest item at hand (ties: the earliest call); nil when no call has any
+        /// left. A call's next page is asked for when the merge starts on its last page at
+        /// hand, so that it arrives while that page is taken: a call holds one page, two while
+        /// the next arrives, and a call the merge is not taking from asks for nothing.
         mutating func takeNewest(in group: inout ThrowingTaskGroup<Arrival, any Error>) -> KeptItem? {
             var best: Int?
             for index in queued.indices where !queued[index].isEmpty {
@@ -157,10 +158,10 @@ enum CallMerge {
             let item = queued[index][0][taken[index]]
             taken[index] += 1
             held -= 1
+            if taken[index] == 1, queued[index].count == 1, !done[index], !inFlight[index] { launch(index, in: &group) }
             if taken[index] == queued[index][0].count {
                 queued[index].removeFirst()
                 taken[index] = 0
-                if !done[index], !inFlight[index], queued[index].count < 2 { launch(index, in: &group) }
             }
             return item
         }

@@ -34,10 +34,11 @@ struct Executor: Sendable {
         // Each call's items are unique already; across calls the first in merged order is kept.
         var seen: Set<ItemKey> = []
         let acrossCalls = pagers.count > 1
-        let tallies = try await CallMerge.run(pagers.map { CallPages(pager: $0, context: context) }, redact: redact) { kept in
+        let outcome = try await CallMerge.run(pagers.map { CallPages(pager: $0, context: context) }, redact: redact) { kept in
             if acrossCalls, !seen.insert(kept.key).inserted { return true }
             return sink.accept(kept.item)
-        }.tallies
+        }
+        let tallies = outcome.tallies
         var result = sink.finish(warnings: tallies.flatMap(\.warnings), conversionFailures: tallies.flatMap(\.conversionFailures),
                                  calls: tallies.reduce(0) { $0 + $1.calls }, cachedCalls: tallies.reduce(0) { $0 + $1.cached })
         result.isIncomplete = tallies.contains { $0.incomplete }
