@@ -85,12 +85,14 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "TraktQLMirrorTests", dependencies: ["TraktQLMirror", "TraktQL", "TraktQLCurl", "TraktEmulator", "TestSupport"]),
-        .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator", "TraktEmulatorServer"]),
+        .testTarget(name: "TraktEmulatorTests", dependencies: ["TraktEmulator", "TraktEmulatorServer", "TestSupport"]),
         // Helpers shared by test targets (child processes with bounded waits, throwaway
-        // certificate authorities made by openssl, a CONNECT proxy).
+        // certificate authorities made by openssl, a CONNECT proxy, emulators stopped before a
+        // test ends).
         .target(
             name: "TestSupport",
             dependencies: [
+                "TraktEmulatorServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

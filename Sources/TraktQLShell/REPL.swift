@@ -19,7 +19,7 @@ struct REPL {
         let file = limit > 0 ? HistoryFile.defaultPath(environment: environment).map { HistoryFile(path: $0, limit: limit) } : nil
         let history = History(file: file, redactor: session.engine.configuration.redactor) { Console.err($0) }
 
-        let source: VocabularyStore.CatalogSource = embedded.map { .embedded($0) } ?? session.baseURL.map { .remote($0, transport: session.engine.configuration.transport) } ?? .none
+        let source: VocabularyStore.CatalogSource = embedded.map { .embedded($0) } ?? session.baseURL.map { _ in .server(session.engine) } ?? .none
         let vocabulary = VocabularyStore(source: source, announces: session.printer.terminal.stderrIsTTY)
         guard let editor = EditorHost(historySize: limit > 0 ? limit : 100, completer: vocabulary.completer()) else {
             Console.err("traktql: cannot start line editing; reading plain lines\n")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TraktEmulator
 import TraktEmulatorServer
+import TestSupport
 
 /// The built `traktql` binary, run as a user would.
 @Suite(.serialized) struct CLITests {
@@ -98,12 +99,13 @@ import TraktEmulatorServer
 
     @Test func wrongAPIKeyExitsTwoWithTheAPIsMessage() async throws {
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 3, size: DatasetScale.small.size, apiKey: "the-right-one"))
-        defer { Task { await server.stop() } }
-        let out = try await BinaryRunner.run("traktql", ["--api-url", server.baseURL.absoluteString, "--api-key", "my-secret-key-123", "-c", "activity"])
-        #expect(out.status == 2)
-        #expect(out.stderr.contains("invalid API key"))
-        #expect(out.stderr.contains("1:1"))
-        #expect(!(out.stdout + out.stderr).contains("my-secret-key-123"))
+        try await withEmulator(server) {
+            let out = try await BinaryRunner.run("traktql", ["--api-url", server.baseURL.absoluteString, "--api-key", "my-secret-key-123", "-c", "activity"])
+            #expect(out.status == 2)
+            #expect(out.stderr.contains("invalid API key"))
+            #expect(out.stderr.contains("1:1"))
+            #expect(!(out.stdout + out.stderr).contains("my-secret-key-123"))
+        }
     }
 
     @Test func unreachableServerExitsTwo() async throws {

@@ -137,20 +137,21 @@ struct ConnectionCLITests {
     @Test(.enabled(if: Tmux.executable != nil, "tmux is not installed"))
     func theShellsHintsSayDotLogin() async throws {
         let server = try await LoginSecurityTests.emulator()
-        defer { Task { await server.stop() } }
-        let home = try TemporaryDirectory()
-        let environment = [
-            "HOME=\(home.path)", "XDG_CONFIG_HOME=\(home.path)/config", "XDG_STATE_HOME=\(home.path)/state", "TERM=xterm-256color", "NO_COLOR=1",
-            "LANG=C.UTF-8", "EDITRC=/dev/null", "TRAKT_CLIENT_ID=\(LoginSecurityTests.clientID)", "TRAKT_ACCESS_TOKEN=", "TRAKT_API_URL=",
-        ]
-        let command = "env " + (environment + [try REPLTerminalTests.binary("traktql"), "--api-url", server.baseURL.absoluteString]).map(Tmux.quote)
-            .joined(separator: " ") + "; echo EXIT=$?; sleep 60"
-        let tmux = try Tmux.start(command)
-        defer { tmux.stop() }
-        try tmux.expect("traktql>", "the prompt", timeout: 30)
-        tmux.send("activity user:me | count", "Enter")
-        try tmux.expect("run `.login`", "the hint", timeout: 30)
-        #expect(!tmux.screen.contains("traktql auth login"), "\(tmux.screen)")
+        try await withEmulator(server) {
+            let home = try TemporaryDirectory()
+            let environment = [
+                "HOME=\(home.path)", "XDG_CONFIG_HOME=\(home.path)/config", "XDG_STATE_HOME=\(home.path)/state", "TERM=xterm-256color", "NO_COLOR=1",
+                "LANG=C.UTF-8", "EDITRC=/dev/null", "TRAKT_CLIENT_ID=\(LoginSecurityTests.clientID)", "TRAKT_ACCESS_TOKEN=", "TRAKT_API_URL=",
+            ]
+            let command = "env " + (environment + [try REPLTerminalTests.binary("traktql"), "--api-url", server.baseURL.absoluteString]).map(Tmux.quote)
+                .joined(separator: " ") + "; echo EXIT=$?; sleep 60"
+            let tmux = try Tmux.start(command)
+            defer { tmux.stop() }
+            try tmux.expect("traktql>", "the prompt", timeout: 30)
+            tmux.send("activity user:me | count", "Enter")
+            try tmux.expect("run `.login`", "the hint", timeout: 30)
+            #expect(!tmux.screen.contains("traktql auth login"), "\(tmux.screen)")
+        }
     }
 }
 

@@ -40,30 +40,31 @@ import TraktEmulatorServer
         configuration.v2.accessToken = "http-token-for-justin"
         configuration.v2.tokenUser = "justin"
         let server = try await EmulatorServer.start(configuration)
-        defer { Task { await server.stop() } }
-        let url = server.baseURL.absoluteString
-        let credentials = ["TRAKT_USERNAME": "justin", "TRAKT_PASSWORD": "password-justin", "TRAKT_API_KEY": "k"]
-        let runs: [(builtIn: [String], overHTTP: [String], environment: [String: String])] = [
-            (Self.pinned + ["--keep-going"], ["--api-url", url, "--now", Self.now, "--keep-going"], credentials),
-            (["--api", "v2"] + Self.pinned + ["--keep-going"],
-             ["--api", "v2", "--api-url", url, "--client-id", "traktql", "--now", Self.now, "--keep-going"],
-             ["TRAKT_ACCESS_TOKEN": "http-token-for-justin"]),
-        ]
-        for (index, run) in runs.enumerated() {
-            let statements = (index == 0 ? Self.v1Statements : Self.v2Statements).flatMap { ["-c", $0] }
-            // The table run checks names against the server's catalog; the json run lets the API answer 404.
-            for format in ["table", "json"] {
-                let arguments = ["--format", format] + (format == "json" ? ["--no-name-check"] : []) + statements
-                let builtIn = try await BinaryRunner.run("traktql", run.builtIn + arguments,
-                                                         environment: run.environment.merging(["XDG_CONFIG_HOME": "/nonexistent"]) { a, _ in a })
-                let overHTTP = try await BinaryRunner.run("traktql", run.overHTTP + arguments,
-                                                          environment: run.environment.merging(["XDG_CONFIG_HOME": "/nonexistent"]) { a, _ in a })
-                #expect(builtIn.stderr.contains("using the built-in emulator"), "\(builtIn.stderr)")
-                #expect(builtIn.status == 2 && overHTTP.status == 2, "the last statement fails: \(builtIn.status) \(overHTTP.status)\n\(builtIn.stderr)\n\(overHTTP.stderr)")
-                #expect(builtIn.stdout.split(separator: "\n").count > 15, "\(builtIn.stdout)")
-                #expect(builtIn.stdout == overHTTP.stdout, "stdout differs (\(index == 0 ? "v1" : "v2"), \(format))")
-                #expect(Self.withoutBanner(builtIn.stderr) == Self.withoutBanner(overHTTP.stderr).replacingOccurrences(of: url, with: "<url>"),
-                        "stderr differs:\n\(builtIn.stderr)\n---\n\(overHTTP.stderr)")
+        try await withEmulator(server) {
+            let url = server.baseURL.absoluteString
+            let credentials = ["TRAKT_USERNAME": "justin", "TRAKT_PASSWORD": "password-justin", "TRAKT_API_KEY": "k"]
+            let runs: [(builtIn: [String], overHTTP: [String], environment: [String: String])] = [
+                (Self.pinned + ["--keep-going"], ["--api-url", url, "--now", Self.now, "--keep-going"], credentials),
+                (["--api", "v2"] + Self.pinned + ["--keep-going"],
+                 ["--api", "v2", "--api-url", url, "--client-id", "traktql", "--now", Self.now, "--keep-going"],
+                 ["TRAKT_ACCESS_TOKEN": "http-token-for-justin"]),
+            ]
+            for (index, run) in runs.enumerated() {
+                let statements = (index == 0 ? Self.v1Statements : Self.v2Statements).flatMap { ["-c", $0] }
+                // The table run checks names against the server's catalog; the json run lets the API answer 404.
+                for format in ["table", "json"] {
+                    let arguments = ["--format", format] + (format == "json" ? ["--no-name-check"] : []) + statements
+                    let builtIn = try await BinaryRunner.run("traktql", run.builtIn + arguments,
+                                                             environment: run.environment.merging(["XDG_CONFIG_HOME": "/nonexistent"]) { a, _ in a })
+                    let overHTTP = try await BinaryRunner.run("traktql", run.overHTTP + arguments,
+                                                              environment: run.environment.merging(["XDG_CONFIG_HOME": "/nonexistent"]) { a, _ in a })
+                    #expect(builtIn.stderr.contains("using the built-in emulator"), "\(builtIn.stderr)")
+                    #expect(builtIn.status == 2 && overHTTP.status == 2, "the last statement fails: \(builtIn.status) \(overHTTP.status)\n\(builtIn.stderr)\n\(overHTTP.stderr)")
+                    #expect(builtIn.stdout.split(separator: "\n").count > 15, "\(builtIn.stdout)")
+                    #expect(builtIn.stdout == overHTTP.stdout, "stdout differs (\(index == 0 ? "v1" : "v2"), \(format))")
+                    #expect(Self.withoutBanner(builtIn.stderr) == Self.withoutBanner(overHTTP.stderr).replacingOccurrences(of: url, with: "<url>"),
+                            "stderr differs:\n\(builtIn.stderr)\n---\n\(overHTTP.stderr)")
+                }
             }
         }
     }

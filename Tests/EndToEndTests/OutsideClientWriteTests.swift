@@ -26,36 +26,37 @@ struct OutsideClientWriteTests {
         configuration.tls = TLSFiles(certificatePath: certificates.serverCertificate, keyPath: certificates.serverKey)
         configuration.v2 = V2Settings(clientID: "pytrakt-app", accessToken: "pytrakt-token", tokenUser: "justin", rateLimit: .off)
         let server = try await EmulatorServer.start(configuration)
-        defer { Task { await server.stop() } }
-        let url = server.baseURL.absoluteString
-        #expect(url.hasPrefix("https://"))
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Clients/pytrakt_client.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = [script, url, "pytrakt-app", "pytrakt-token", "justin"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["REQUESTS_CA_BUNDLE"] = certificates.caFile
-        environment["HOME"] = NSTemporaryDirectory()
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        // Wait on a thread of its own: blocking the cooperative pool would stall the server.
-        let (text, status) = await withCheckedContinuation { (continuation: CheckedContinuation<(String, Int32), Never>) in
-            Thread {
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                continuation.resume(returning: (text, process.terminationStatus))
-            }.start()
+        try await withEmulator(server) {
+            let url = server.baseURL.absoluteString
+            #expect(url.hasPrefix("https://"))
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Clients/pytrakt_client.py").path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.python)
+            process.arguments = [script, url, "pytrakt-app", "pytrakt-token", "justin"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["REQUESTS_CA_BUNDLE"] = certificates.caFile
+            environment["HOME"] = NSTemporaryDirectory()
+            process.environment = environment
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            // Wait on a thread of its own: blocking the cooperative pool would stall the server.
+            let (text, status) = await withCheckedContinuation { (continuation: CheckedContinuation<(String, Int32), Never>) in
+                Thread {
+                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    process.waitUntilExit()
+                    continuation.resume(returning: (text, process.terminationStatus))
+                }.start()
+            }
+            #expect(status == 0, "\(text)")
+            #expect(text.hasPrefix("ok pytrakt"), "\(text)")
+            // The writes are the server's: its own views show them.
+            let history = await server.emulator.respond(EmulatorRequest(target: "/users/justin/history/movies?limit=1", headers: [
+                "trakt-api-version": "2", "trakt-api-key": "pytrakt-app"]))
+            let newest = (try? JSONSerialization.jsonObject(with: Data(history.body)) as? [[String: Any]])?.first
+            #expect(((newest?["movie"] as? [String: Any])?["ids"] as? [String: Any])?["slug"] as? String == "inception-2010")
         }
-        #expect(status == 0, "\(text)")
-        #expect(text.hasPrefix("ok pytrakt"), "\(text)")
-        // The writes are the server's: its own views show them.
-        let history = await server.emulator.respond(EmulatorRequest(target: "/users/justin/history/movies?limit=1", headers: [
-            "trakt-api-version": "2", "trakt-api-key": "pytrakt-app"]))
-        let newest = (try? JSONSerialization.jsonObject(with: Data(history.body)) as? [[String: Any]])?.first
-        #expect(((newest?["movie"] as? [String: Any])?["ids"] as? [String: Any])?["slug"] as? String == "inception-2010")
     }
 }

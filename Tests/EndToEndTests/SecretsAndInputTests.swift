@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TraktEmulator
 import TraktEmulatorServer
+import TestSupport
 
 @Suite(.serialized) struct SecretsAndInputTests {
     /// `name` holding `data` in `directory` (removed with it).
@@ -34,25 +35,26 @@ import TraktEmulatorServer
     @Test func secretsNeverAppear() async throws {
         let key = "sekrit-key-4711", password = "hunter2-pass"
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 3, size: DatasetScale.small.size, apiKey: "other"))
-        defer { Task { await server.stop() } }
-        let runs: [[String]] = [
-            ["-c", "explain activity scope:friends since:1d", "--format", "json"],
-            ["-c", "explain activity user:justin"],
-            ["-c", "activity scope:friends"],
-            ["-c", "activity user:justin | limit 3", "--format", "ndjson"],
-            ["-c", "activity sesaon:1"],
-        ]
-        for arguments in runs {
-            for environment in [["TRAKT_API_KEY": key, "TRAKT_PASSWORD": password, "TRAKT_USERNAME": "justin"], [:]] {
-                let flags = environment.isEmpty ? ["--api-key", key, "--username", "justin", "--password", password] : []
-                let out = try await BinaryRunner.run("traktql", arguments + flags + ["--api-url", server.baseURL.absoluteString], environment: environment)
-                let all = out.stdout + out.stderr
-                #expect(!all.contains(key) && !all.contains(password), "\(arguments): \(all)")
+        try await withEmulator(server) {
+            let runs: [[String]] = [
+                ["-c", "explain activity scope:friends since:1d", "--format", "json"],
+                ["-c", "explain activity user:justin"],
+                ["-c", "activity scope:friends"],
+                ["-c", "activity user:justin | limit 3", "--format", "ndjson"],
+                ["-c", "activity sesaon:1"],
+            ]
+            for arguments in runs {
+                for environment in [["TRAKT_API_KEY": key, "TRAKT_PASSWORD": password, "TRAKT_USERNAME": "justin"], [:]] {
+                    let flags = environment.isEmpty ? ["--api-key", key, "--username", "justin", "--password", password] : []
+                    let out = try await BinaryRunner.run("traktql", arguments + flags + ["--api-url", server.baseURL.absoluteString], environment: environment)
+                    let all = out.stdout + out.stderr
+                    #expect(!all.contains(key) && !all.contains(password), "\(arguments): \(all)")
+                }
             }
+            // Against the real key the error still names the call with the key redacted.
+            let out = try await BinaryRunner.run("traktql", ["--api-url", server.baseURL.absoluteString, "--api-key", key, "-c", "activity user:justin"])
+            #expect(out.stderr.contains("/activity/user.json/<key>/justin"))
         }
-        // Against the real key the error still names the call with the key redacted.
-        let out = try await BinaryRunner.run("traktql", ["--api-url", server.baseURL.absoluteString, "--api-key", key, "-c", "activity user:justin"])
-        #expect(out.stderr.contains("/activity/user.json/<key>/justin"))
     }
 
     @Test func aConfigFileReadableByOthersGetsAWarning() async throws {

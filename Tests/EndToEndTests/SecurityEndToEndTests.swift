@@ -35,30 +35,32 @@ import TraktProtocol
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs /usr/bin/script (scripts/install-deps.sh installs it)")) func aHostile401BodyReachesTheTerminalHarmless() async throws {
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 5, size: DatasetScale.small.size, apiKey: "right", hostileText: true))
-        defer { Task { await server.stop() } }
-        let home = try Self.temporaryHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let out = try await Self.onATerminal("\(BinaryRunner.binary("traktql").path) --api-url \(server.baseURL.absoluteString) --api-key wrong -c 'activity'", home: home)
-        #expect(out.stdout.contains("the API answered 401: invalid API key"), "\(out.stdout)")
-        #expect(out.stdout.contains("\\u{1B}]52"), "the attack is shown as text")
-        #expect(Self.attacks(out.stdout).isEmpty, "\(Set(Self.attacks(out.stdout)))")
+        try await withEmulator(server) {
+            let home = try Self.temporaryHome()
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            let out = try await Self.onATerminal("\(BinaryRunner.binary("traktql").path) --api-url \(server.baseURL.absoluteString) --api-key wrong -c 'activity'", home: home)
+            #expect(out.stdout.contains("the API answered 401: invalid API key"), "\(out.stdout)")
+            #expect(out.stdout.contains("\\u{1B}]52"), "the attack is shown as text")
+            #expect(Self.attacks(out.stdout).isEmpty, "\(Set(Self.attacks(out.stdout)))")
+        }
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs /usr/bin/script (scripts/install-deps.sh installs it)")) func hostileCatalogSlugsAreNeverOffered() async throws {
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 5, size: DatasetScale.small.size,
                                                                           now: ISO8601DateFormatter().date(from: Self.now), hostileText: true))
-        defer { Task { await server.stop() } }
-        let home = try Self.temporaryHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let command = "\(BinaryRunner.binary("traktql").path) --api-url \(server.baseURL.absoluteString) --now \(Self.now)"
-        // TAB waits at most 3 s for the catalog: on a loaded machine the first try may complete nothing.
-        var out = try await Self.onATerminal(command, stdin: "activity show:the-walking-d\t\t | limit 1\nactivity user:justi\t\t | limit 1\n.history\n.quit\n", home: home)
-        for _ in 0..<2 where !out.stdout.contains("traktql> activity show:the-walking-dead ") {
-            out = try await Self.onATerminal(command, stdin: "activity show:the-walking-d\t\t | limit 1\nactivity user:justi\t\t | limit 1\n.history\n.quit\n", home: home)
+        try await withEmulator(server) {
+            let home = try Self.temporaryHome()
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            let command = "\(BinaryRunner.binary("traktql").path) --api-url \(server.baseURL.absoluteString) --now \(Self.now)"
+            // TAB waits at most 3 s for the catalog: on a loaded machine the first try may complete nothing.
+            var out = try await Self.onATerminal(command, stdin: "activity show:the-walking-d\t\t | limit 1\nactivity user:justi\t\t | limit 1\n.history\n.quit\n", home: home)
+            for _ in 0..<2 where !out.stdout.contains("traktql> activity show:the-walking-dead ") {
+                out = try await Self.onATerminal(command, stdin: "activity show:the-walking-d\t\t | limit 1\nactivity user:justi\t\t | limit 1\n.history\n.quit\n", home: home)
+            }
+            #expect(out.status == 0, "\(out.stdout)")
+            #expect(out.stdout.contains("traktql> activity show:the-walking-dead "), "the real slug still completes: \(out.stdout)")
+            #expect(Self.attacks(out.stdout).isEmpty, "\(Set(Self.attacks(out.stdout))) in \(out.stdout.debugDescription)")
         }
-        #expect(out.status == 0, "\(out.stdout)")
-        #expect(out.stdout.contains("traktql> activity show:the-walking-dead "), "the real slug still completes: \(out.stdout)")
-        #expect(Self.attacks(out.stdout).isEmpty, "\(Set(Self.attacks(out.stdout))) in \(out.stdout.debugDescription)")
     }
 
     /// A server that quotes the whole request (URL, Authorization header) in its error message.
@@ -152,35 +154,37 @@ import TraktProtocol
 
     @Test func secretFilesWork() async throws {
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 5, size: DatasetScale.small.size, apiKey: "right"))
-        defer { Task { await server.stop() } }
-        let home = try Self.temporaryHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        try Data("right\n".utf8).write(to: URL(fileURLWithPath: home + "/key"))
-        chmod(home + "/key", 0o644)
-        let password = Dataset.password(forUsername: "justin")
-        let ok = try await BinaryRunner.run("traktql", ["--api-url", server.baseURL.absoluteString, "--api-key-file", home + "/key",
-                                                        "--username", "justin", "--password-file", "-", "-c", "activity scope:friends | limit 1"],
-                                            stdin: password + "\n")
-        #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stderr.contains("readable by others"), "a key file others can read is warned about")
-        let wrong = try await BinaryRunner.run("traktql", ["--api-url", server.baseURL.absoluteString, "--api-key-file", home + "/key",
-                                                           "--username", "justin", "--password-file", "-", "-c", "activity scope:friends | limit 1"],
-                                               stdin: "not-it\n")
-        #expect(wrong.status == 2)
-        let missing = try await BinaryRunner.run("traktql", ["--api-key-file", home + "/nope", "-c", "explain activity"])
-        #expect(missing.status == 1 && missing.stderr.contains("cannot read the API key file"))
+        try await withEmulator(server) {
+            let home = try Self.temporaryHome()
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            try Data("right\n".utf8).write(to: URL(fileURLWithPath: home + "/key"))
+            chmod(home + "/key", 0o644)
+            let password = Dataset.password(forUsername: "justin")
+            let ok = try await BinaryRunner.run("traktql", ["--api-url", server.baseURL.absoluteString, "--api-key-file", home + "/key",
+                                                            "--username", "justin", "--password-file", "-", "-c", "activity scope:friends | limit 1"],
+                                                stdin: password + "\n")
+            #expect(ok.status == 0, "\(ok.stderr)")
+            #expect(ok.stderr.contains("readable by others"), "a key file others can read is warned about")
+            let wrong = try await BinaryRunner.run("traktql", ["--api-url", server.baseURL.absoluteString, "--api-key-file", home + "/key",
+                                                               "--username", "justin", "--password-file", "-", "-c", "activity scope:friends | limit 1"],
+                                                   stdin: "not-it\n")
+            #expect(wrong.status == 2)
+            let missing = try await BinaryRunner.run("traktql", ["--api-key-file", home + "/nope", "-c", "explain activity"])
+            #expect(missing.status == 1 && missing.stderr.contains("cannot read the API key file"))
+        }
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs /usr/bin/script (scripts/install-deps.sh installs it)")) func thePasswordIsAskedForOnATerminal() async throws {
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 5, size: DatasetScale.small.size))
-        defer { Task { await server.stop() } }
-        let home = try Self.temporaryHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let command = "\(BinaryRunner.binary("traktql").path) --api-url \(server.baseURL.absoluteString) --username justin -c 'activity scope:friends | limit 1' -c 'explain activity'"
-        let out = try await Self.onATerminal(command, stdin: Dataset.password(forUsername: "justin") + "\n", home: home)
-        #expect(out.stdout.contains("Trakt password for justin: "), "\(out.stdout)")
-        #expect(!out.stdout.contains("failed authentication"), "\(out.stdout)")
-        #expect(out.status == 0, "\(out.stdout)")
+        try await withEmulator(server) {
+            let home = try Self.temporaryHome()
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            let command = "\(BinaryRunner.binary("traktql").path) --api-url \(server.baseURL.absoluteString) --username justin -c 'activity scope:friends | limit 1' -c 'explain activity'"
+            let out = try await Self.onATerminal(command, stdin: Dataset.password(forUsername: "justin") + "\n", home: home)
+            #expect(out.stdout.contains("Trakt password for justin: "), "\(out.stdout)")
+            #expect(!out.stdout.contains("failed authentication"), "\(out.stdout)")
+            #expect(out.status == 0, "\(out.stdout)")
+        }
     }
 
     @Test func theEmulatorTakesItsKeyFromAFile() async throws {

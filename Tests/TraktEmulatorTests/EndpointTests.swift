@@ -4,6 +4,7 @@ import TraktProtocol
 
 @testable import TraktEmulator
 import TraktEmulatorServer
+import TestSupport
 
 @Suite("Activity endpoints over loopback")
 struct EndpointTests {
@@ -381,21 +382,22 @@ struct EndpointTests {
         let a = try await smallServer.value
         let b = try await EmulatorServer.start(config)
         let c = try await EmulatorServer.start(EmulatorConfiguration(seed: 8, size: DatasetSize(activities: 6_000), now: pinnedNow))
-        defer { Task { await b.stop(); await c.stop() } }
-        let paths = [
-            "/activity/community.json/KEY", "/activity/community.json/KEY?min=1",
-            "/activity/shows.json/KEY/the-walking-dead", "/activity/user.json/KEY/justin",
-            "/activity/seasons.json/KEY/the-walking-dead/1,2/seen,rating", "/activity/community.json/KEY/list/all",
-            "/emulator/catalog.json",
-        ]
-        for p in paths {
-            let x = try await fetch(a, p)
-            let y = try await fetch(b, p)
-            #expect(x.body == y.body, "\(p)")
+        try await withEmulator(b, c) {
+            let paths = [
+                "/activity/community.json/KEY", "/activity/community.json/KEY?min=1",
+                "/activity/shows.json/KEY/the-walking-dead", "/activity/user.json/KEY/justin",
+                "/activity/seasons.json/KEY/the-walking-dead/1,2/seen,rating", "/activity/community.json/KEY/list/all",
+                "/emulator/catalog.json",
+            ]
+            for p in paths {
+                let x = try await fetch(a, p)
+                let y = try await fetch(b, p)
+                #expect(x.body == y.body, "\(p)")
+            }
+            let x = try await fetch(a, "/activity/community.json/KEY")
+            let z = try await fetch(c, "/activity/community.json/KEY")
+            #expect(x.body != z.body)
         }
-        let x = try await fetch(a, "/activity/community.json/KEY")
-        let z = try await fetch(c, "/activity/community.json/KEY")
-        #expect(x.body != z.body)
     }
 
     @Test("ids are unique per type")

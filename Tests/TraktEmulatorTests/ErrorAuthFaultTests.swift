@@ -4,6 +4,7 @@ import TraktProtocol
 
 @testable import TraktEmulator
 import TraktEmulatorServer
+import TestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -220,12 +221,13 @@ struct ErrorAuthFaultTests {
         let spec = try FaultSpec(parsing: "503:0.5,429:0.5")
         let server = try await EmulatorServer.start(
             EmulatorConfiguration(seed: 3, size: DatasetSize(activities: 300), faults: spec, now: pinnedNow))
-        defer { Task { await server.stop() } }
-        var statuses: [Int] = []
-        for _ in 0..<20 { statuses.append(try await fetch(server, "/activity/community.json/KEY").status) }
-        #expect(Set(statuses) == [503, 429])
-        // The catalog is never faulted.
-        #expect(try await fetch(server, "/emulator/catalog.json").status == 200)
+        try await withEmulator(server) {
+            var statuses: [Int] = []
+            for _ in 0..<20 { statuses.append(try await fetch(server, "/activity/community.json/KEY").status) }
+            #expect(Set(statuses) == [503, 429])
+            // The catalog is never faulted.
+            #expect(try await fetch(server, "/emulator/catalog.json").status == 200)
+        }
     }
 
     @Test("stop() shuts the server down; a fixed port can then be reused")

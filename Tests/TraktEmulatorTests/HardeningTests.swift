@@ -7,17 +7,19 @@ import TraktProtocol
 
 @testable import TraktEmulator
 import TraktEmulatorServer
+import TestSupport
 
 /// Issue 12 item 9: the emulator bounds slow and idle connections, honours the fault header
 /// only when asked, and tells the truth about what a non-loopback listener exposes.
 @Suite struct EmulatorHardeningTests {
     @Test func theFaultHeaderIsIgnoredUnlessAllowed() async throws {
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 3, size: DatasetSize(activities: 300), now: pinnedNow))
-        defer { Task { await server.stop() } }
-        let plain = try await fetch(server, "/activity/community.json/KEY", headers: ["X-Emulator-Fault": "503"])
-        #expect(plain.status == 200)
-        let allowed = try await smallServer.value
-        #expect(try await fetch(allowed, "/activity/community.json/KEY", headers: ["X-Emulator-Fault": "503"]).status == 503)
+        try await withEmulator(server) {
+            let plain = try await fetch(server, "/activity/community.json/KEY", headers: ["X-Emulator-Fault": "503"])
+            #expect(plain.status == 200)
+            let allowed = try await smallServer.value
+            #expect(try await fetch(allowed, "/activity/community.json/KEY", headers: ["X-Emulator-Fault": "503"]).status == 503)
+        }
     }
 
     @Test func loopbackIsParsedNotMatchedByPrefix() {
@@ -44,27 +46,28 @@ import TraktEmulatorServer
     @Test func slowAndSilentConnectionsAreClosed() async throws {
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 3, size: DatasetSize(activities: 300), now: pinnedNow,
                                                                           idleTimeout: .milliseconds(800)))
-        defer { Task { await server.stop() } }
-        let silent = try RawClient(port: server.port)
-        let trickler = try RawClient(port: server.port)
-        let started = Date()
-        // Long enough (20 s at 10 bytes/s) that only the server can end it; it is cut off after ~1 s.
-        let head = Array(("GET /activity/community.json/KEY HTTP/1.1\r\nHost: x\r\nX-Pad: " + String(repeating: "a", count: 150)).utf8)
-        var trickleClosedAt: TimeInterval?
-        for byte in head {
-            if !trickler.send([byte]) { trickleClosedAt = Date().timeIntervalSince(started); break }
-            if trickler.isClosed() { trickleClosedAt = Date().timeIntervalSince(started); break }
-            try await Task.sleep(for: .milliseconds(100))
+        try await withEmulator(server) {
+            let silent = try RawClient(port: server.port)
+            let trickler = try RawClient(port: server.port)
+            let started = Date()
+            // Long enough (20 s at 10 bytes/s) that only the server can end it; it is cut off after ~1 s.
+            let head = Array(("GET /activity/community.json/KEY HTTP/1.1\r\nHost: x\r\nX-Pad: " + String(repeating: "a", count: 150)).utf8)
+            var trickleClosedAt: TimeInterval?
+            for byte in head {
+                if !trickler.send([byte]) { trickleClosedAt = Date().timeIntervalSince(started); break }
+                if trickler.isClosed() { trickleClosedAt = Date().timeIntervalSince(started); break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(trickleClosedAt != nil, "a request head sent one byte per 100 ms was never cut off")
+            if let trickleClosedAt { #expect(trickleClosedAt < 15) }  // 0.8 s idle timeout; generous for a loaded machine
+            var silentClosed = false
+            for _ in 0..<100 where !silentClosed {  // polled without blocking the cooperative pool
+                silentClosed = silent.isClosed()
+                if !silentClosed { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(silentClosed, "a silent connection stayed open")
+            #expect(try await fetch(server, "/activity/community.json/KEY").status == 200)
         }
-        #expect(trickleClosedAt != nil, "a request head sent one byte per 100 ms was never cut off")
-        if let trickleClosedAt { #expect(trickleClosedAt < 15) }  // 0.8 s idle timeout; generous for a loaded machine
-        var silentClosed = false
-        for _ in 0..<100 where !silentClosed {  // polled without blocking the cooperative pool
-            silentClosed = silent.isClosed()
-            if !silentClosed { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(silentClosed, "a silent connection stayed open")
-        #expect(try await fetch(server, "/activity/community.json/KEY").status == 200)
     }
 }
 

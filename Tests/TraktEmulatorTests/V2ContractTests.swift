@@ -3,6 +3,7 @@ import Testing
 
 @testable import TraktEmulator
 import TraktEmulatorServer
+import TestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -152,25 +153,26 @@ struct V2HeaderTests {
         var c = EmulatorConfiguration(seed: 3, size: DatasetSize(activities: 500), now: pinnedNow)
         c.v2 = V2Settings(accessToken: "tok", rateLimit: RateLimit(limit: 3, period: 300))
         let s = try await EmulatorServer.start(c)
-        defer { Task { await s.stop() } }
-        for _ in 0..<3 { #expect(try await v2(s, "/users/justin", token: "tok").status == 200) }
-        let over = try await v2(s, "/users/justin", token: "tok")
-        #expect(over.status == 429)
-        let retry = try #require(over.intHeader("Retry-After"))
-        #expect(retry >= 1 && retry <= 300)
-        let info = try #require(over.header("X-Ratelimit"))
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(info.utf8)) as? [String: Any])
-        #expect(json["limit"] as? Int == 3)
-        #expect(json["period"] as? Int == 300)
-        #expect(json["remaining"] as? Int == 0)
-        #expect(json["name"] as? String == "AUTHED_API_GET_LIMIT")
-        #expect(json["until"] is String)
-        // Counted per token: the anonymous client has its own budget.
-        #expect(try await v2(s, "/users/justin").status == 200)
-        #expect(RateLimit(limit: 0, period: 1).isOff)
-        #expect(try RateLimit(parsing: "1000/300s") == .trakt)
-        #expect(try RateLimit(parsing: "60/1m") == RateLimit(limit: 60, period: 60))
-        #expect(throws: RateLimit.ParseError.self) { try RateLimit(parsing: "lots") }
+        try await withEmulator(s) {
+            for _ in 0..<3 { #expect(try await v2(s, "/users/justin", token: "tok").status == 200) }
+            let over = try await v2(s, "/users/justin", token: "tok")
+            #expect(over.status == 429)
+            let retry = try #require(over.intHeader("Retry-After"))
+            #expect(retry >= 1 && retry <= 300)
+            let info = try #require(over.header("X-Ratelimit"))
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(info.utf8)) as? [String: Any])
+            #expect(json["limit"] as? Int == 3)
+            #expect(json["period"] as? Int == 300)
+            #expect(json["remaining"] as? Int == 0)
+            #expect(json["name"] as? String == "AUTHED_API_GET_LIMIT")
+            #expect(json["until"] is String)
+            // Counted per token: the anonymous client has its own budget.
+            #expect(try await v2(s, "/users/justin").status == 200)
+            #expect(RateLimit(limit: 0, period: 1).isOff)
+            #expect(try RateLimit(parsing: "1000/300s") == .trakt)
+            #expect(try RateLimit(parsing: "60/1m") == RateLimit(limit: 60, period: 60))
+            #expect(throws: RateLimit.ParseError.self) { try RateLimit(parsing: "lots") }
+        }
     }
 
     @Test("ISO 8601 reading and writing")

@@ -3,6 +3,7 @@ import Testing
 
 @testable import TraktEmulator
 import TraktEmulatorServer
+import TestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -184,21 +185,22 @@ struct V2TLSTests {
         c.v2 = V2Settings(rateLimit: .off)
         c.tls = TLSFiles(certificatePath: "\(d)/server.pem", keyPath: "\(d)/server.key")
         let s = try await EmulatorServer.start(c)
-        defer { Task { await s.stop() } }
-        #expect(s.baseURL.scheme == "https")
-        let url = s.baseURL.absoluteString
-        let (status, body) = try runTool(
-            "/usr/bin/curl", ["-sS", "--max-time", "20", "--cacert", "\(d)/ca.pem", "-H", "trakt-api-version: 2", "-H", "trakt-api-key: k", "\(url)/users/justin"])
-        #expect(status == 0, "\(body)")
-        #expect(body.contains("\"username\":\"justin\""))
-        let (v1Status, v1Body) = try runTool("/usr/bin/curl", ["-sS", "--max-time", "20", "--cacert", "\(d)/ca.pem", "\(url)/server/time.json/KEY"])
-        #expect(v1Status == 0 && v1Body.contains("timestamp"))
-        // Without the CA the certificate is not trusted.
-        let (untrusted, _) = try runTool("/usr/bin/curl", ["-sS", "--max-time", "20", "\(url)/users/justin"])
-        #expect(untrusted != 0)
-        // Bad files are a clean error, not a crash.
-        var bad = c
-        bad.tls = TLSFiles(certificatePath: "\(d)/missing.pem", keyPath: "\(d)/server.key")
-        await #expect(throws: EmulatorError.self) { _ = try await EmulatorServer.start(bad) }
+        try await withEmulator(s) {
+            #expect(s.baseURL.scheme == "https")
+            let url = s.baseURL.absoluteString
+            let (status, body) = try runTool(
+                "/usr/bin/curl", ["-sS", "--max-time", "20", "--cacert", "\(d)/ca.pem", "-H", "trakt-api-version: 2", "-H", "trakt-api-key: k", "\(url)/users/justin"])
+            #expect(status == 0, "\(body)")
+            #expect(body.contains("\"username\":\"justin\""))
+            let (v1Status, v1Body) = try runTool("/usr/bin/curl", ["-sS", "--max-time", "20", "--cacert", "\(d)/ca.pem", "\(url)/server/time.json/KEY"])
+            #expect(v1Status == 0 && v1Body.contains("timestamp"))
+            // Without the CA the certificate is not trusted.
+            let (untrusted, _) = try runTool("/usr/bin/curl", ["-sS", "--max-time", "20", "\(url)/users/justin"])
+            #expect(untrusted != 0)
+            // Bad files are a clean error, not a crash.
+            var bad = c
+            bad.tls = TLSFiles(certificatePath: "\(d)/missing.pem", keyPath: "\(d)/server.key")
+            await #expect(throws: EmulatorError.self) { _ = try await EmulatorServer.start(bad) }
+        }
     }
 }

@@ -4,6 +4,8 @@ import Testing
 @testable import TraktQLShell
 import TraktEmulator
 import TraktEmulatorServer
+import TraktQLCurl
+import TestSupport
 
 /// Where completion finds slugs and usernames: a remote emulator's catalog, and the items the
 /// session's queries returned.
@@ -16,13 +18,57 @@ import TraktEmulatorServer
         }
     }
 
+    /// An engine for the server at `url`: completion reads the catalog it fetches.
+    static func engine(_ url: URL, counting counter: RequestCounter? = nil) -> Engine {
+        var configuration = EngineConfiguration(apiURL: url, requestTimeout: VocabularyStore.catalogWait)
+        let transport = CurlTransport.retrying(for: configuration)
+        configuration.transport = counter.map { CountingTransport(base: transport, counter: $0) } ?? transport
+        return Engine(configuration: configuration)
+    }
+
+    /// The paths an engine asked for.
+    final class RequestCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var paths: [String] = []
+        func record(_ path: String) { lock.withLock { paths.append(path) } }
+        func count(_ path: String) -> Int { lock.withLock { paths.filter { $0 == path }.count } }
+    }
+
+    struct CountingTransport: HTTPTransport {
+        let base: any HTTPTransport
+        let counter: RequestCounter
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+            counter.record(request.url.path)
+            return try await base.send(request)
+        }
+    }
+
+    /// One fetch of the catalog per session: completion and the checker's name check share the
+    /// engine's (before, the shell fetched and parsed it a second time, with JSONSerialization).
+    @Test func completionAndTheNameCheckShareOneCatalogFetch() async throws {
+        let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 42, size: DatasetScale.small.size,
+                                                                          now: Date(timeIntervalSince1970: 1_732_449_600)))
+        try await withEmulator(server) {
+            let counter = RequestCounter()
+            let engine = Self.engine(server.baseURL, counting: counter)
+            let store = VocabularyStore(source: .server(engine), announces: false)
+            #expect(await complete(store, "activity user:just").contains("user:justin"))
+            let catalogCalls = { counter.count("/emulator/catalog.json") }
+            #expect(catalogCalls() == 1)
+            _ = try? await engine.run("activity user:no-such-user-here")
+            #expect(await engine.catalog()?.usernames.contains("justin") == true)
+            #expect(catalogCalls() == 1)
+        }
+    }
+
     @Test func remoteEmulatorCatalogCompletesSlugsAndUsers() async throws {
         let server = try await EmulatorServer.start(EmulatorConfiguration(seed: 42, size: DatasetScale.small.size,
                                                                           now: Date(timeIntervalSince1970: 1_732_449_600)))
-        defer { Task { await server.stop() } }
-        let store = VocabularyStore(source: .remote(server.baseURL), announces: false)
-        #expect(await complete(store, "activity show:the-walking-").contains("show:the-walking-dead"))
-        #expect(await complete(store, "activity user:just").contains("user:justin"))
+        try await withEmulator(server) {
+            let store = VocabularyStore(source: .server(Self.engine(server.baseURL)), announces: false)
+            #expect(await complete(store, "activity show:the-walking-").contains("show:the-walking-dead"))
+            #expect(await complete(store, "activity user:just").contains("user:justin"))
+        }
     }
 
     /// The built-in emulator is in this process: its catalog comes from the core, no socket.
@@ -37,7 +83,7 @@ import TraktEmulatorServer
 
     @Test func serverWithoutACatalogStillCompletesWhatQueriesReturned() async throws {
         // Nothing listens on port 9: the catalog load fails once, quickly, and is not retried.
-        let store = VocabularyStore(source: .remote(URL(string: "http://127.0.0.1:9")!), announces: false)
+        let store = VocabularyStore(source: .server(Self.engine(URL(string: "http://127.0.0.1:9")!)), announces: false)
         let started = Date()
         #expect(await complete(store, "activity show:brea").isEmpty)
         #expect(Date().timeIntervalSince(started) < VocabularyStore.catalogWait + 10)  // bounded, not hung (2 busy cores)

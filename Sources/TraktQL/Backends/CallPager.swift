@@ -30,9 +30,14 @@ protocol CallPager: Sendable {
     /// pages share (v1's pages overlap on their boundary second). With an explicit `limit N`,
     /// paging may go past `max_pages` as far as N rows need.
     var newItemsPerFullPage: Int { get }
+    /// Whether the call's items come newest first (by ``ItemSchema/order(of:)``), page after
+    /// page: then a fan-out merges it with the other calls as its pages arrive. Otherwise
+    /// (a watchlist by rank, lists by name) a fan-out reads it whole and sorts it first; false by default.
+    var isNewestFirst: Bool { get }
 }
 
 extension CallPager {
     func totalItems(in response: HTTPResponse) -> Int? { nil }
     var subject: CallFailure.Subject? { nil }
+    var isNewestFirst: Bool { false }
 }

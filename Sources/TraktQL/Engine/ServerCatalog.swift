@@ -42,19 +42,18 @@ public struct ServerCatalog: Sendable, Hashable {
     /// "users":[{"username",…}]}`. Nil for anything else (a server without a catalog answers
     /// 404 or some other body).
     public init?(json: Data) {
-        guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
-              let shows = object["shows"] as? [[String: Any]],
-              let movies = object["movies"] as? [[String: Any]],
-              let users = object["users"] as? [[String: Any]]
+        guard let object = try? JSONReader.parse(json), case .array(let shows)? = object["shows"],
+              case .array(let movies)? = object["movies"], case .array(let users)? = object["users"]
         else { return nil }
-        func int(_ any: Any?) -> Int? { (any as? NSNumber)?.intValue }
+        /// A whole number that fits an `Int` (an id the catalog gives as `1.5` or `1e300` is none).
+        func int(_ value: Value?) -> Int? { value?.intValue.flatMap { Int(exactly: $0) } }
         self.init(
-            showSlugs: shows.compactMap { $0["slug"] as? String },
+            showSlugs: shows.compactMap { $0["slug"]?.stringValue },
             showTVDBIDs: Set(shows.compactMap { int($0["tvdb_id"]) }),
-            movieSlugs: movies.compactMap { $0["slug"] as? String },
-            movieIMDBIDs: Set(movies.compactMap { $0["imdb_id"] as? String }),
+            movieSlugs: movies.compactMap { $0["slug"]?.stringValue },
+            movieIMDBIDs: Set(movies.compactMap { $0["imdb_id"]?.stringValue }),
             movieTMDBIDs: Set(movies.compactMap { int($0["tmdb_id"]) }),
-            usernames: users.compactMap { $0["username"] as? String })
+            usernames: users.compactMap { $0["username"]?.stringValue })
     }
 
     /// Whether the query names any show, movie or user (only then is the catalog needed).

@@ -1,6 +1,5 @@
 import Foundation
 import TraktQL
-import TraktQLCurl
 
 /// What completion draws on besides the grammar: show and movie slugs and usernames, and the
 /// session's `let` variables.
@@ -12,8 +11,9 @@ import TraktQLCurl
 final class VocabularyStore: @unchecked Sendable {
     enum CatalogSource: Sendable {
         case embedded(EmbeddedServer)
-        /// A server, and the transport that reaches it (`nil`: a plain-HTTP socket client).
-        case remote(URL, transport: (any HTTPTransport)? = nil)
+        /// A server: its catalog is the one the engine fetches once per session and checks
+        /// names against (``Engine/catalog()``), read by the library's JSON reader.
+        case server(Engine)
         case none
     }
 
@@ -148,8 +148,8 @@ final class VocabularyStore: @unchecked Sendable {
                     printed.set()
                 }
                 loaded = await embedded.catalog()
-            case .remote(let url, let transport):
-                loaded = await Self.fetchCatalog(from: url, via: transport)
+            case .server(let engine):
+                loaded = await engine.catalog().map { ($0.showSlugs, $0.movieSlugs, $0.usernames) }
             case .none:
                 loaded = nil
             }
@@ -159,18 +159,6 @@ final class VocabularyStore: @unchecked Sendable {
         }
         _ = semaphore.wait(timeout: .now() + Self.catalogWait)
         return printed.isSet
-    }
-
-    /// `GET /emulator/catalog.json` of a `trakt-emulator`; nil for any other server.
-    static func fetchCatalog(from base: URL, via given: (any HTTPTransport)? = nil) async -> Catalog? {
-        let url = base.appendingPathComponent("emulator").appendingPathComponent("catalog.json")
-        let transport = given ?? CurlTransport(configuration: .init(connectTimeout: 2, requestTimeout: catalogWait))
-        guard let body = try? await transport.fetch(HTTPRequest(url: url, timeout: catalogWait)),
-              let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
-        func names(_ list: String, _ field: String) -> [String] {
-            (object[list] as? [[String: Any]] ?? []).compactMap { $0[field] as? String }.filter(isCompletable)
-        }
-        return (names("shows", "slug"), names("movies", "slug"), names("users", "username"))
     }
 
     /// Only text that is safe on a terminal and fits in a qualifier value is ever offered:

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TraktEmulator
 import TraktEmulatorServer
+import TestSupport
 
 /// The emulator accepts every request form a production server behind a reverse proxy accepts
 /// (issue 21, "Request forms real client libraries send"), with api.trakt.tv's statuses and
@@ -62,26 +63,27 @@ import TraktEmulatorServer
         configuration.v2 = V2Settings(clientID: "py-client", clientSecret: "py-secret", tokenUser: "justin", deviceApproval: .auto,
                                       rateLimit: .off, deviceInterval: 0)
         let server = try await EmulatorServer.start(configuration)
-        defer { Task { await server.stop() } }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Clients/stdlib_v2_client.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script, server.baseURL.absoluteString, "py-client", "py-secret"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        // Read and wait on a thread of its own: blocking Swift's cooperative pool (two threads
-        // here) would stall the server this client talks to.
-        let (text, status) = await withCheckedContinuation { (continuation: CheckedContinuation<(String, Int32), Never>) in
-            Thread {
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                continuation.resume(returning: (text, process.terminationStatus))
-            }.start()
+        try await withEmulator(server) {
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Clients/stdlib_v2_client.py").path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = [script, server.baseURL.absoluteString, "py-client", "py-secret"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            // Read and wait on a thread of its own: blocking Swift's cooperative pool (two threads
+            // here) would stall the server this client talks to.
+            let (text, status) = await withCheckedContinuation { (continuation: CheckedContinuation<(String, Int32), Never>) in
+                Thread {
+                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    process.waitUntilExit()
+                    continuation.resume(returning: (text, process.terminationStatus))
+                }.start()
+            }
+            #expect(status == 0, "\(text)")
+            #expect(text.hasPrefix("ok ") && !text.contains("FAIL"), "\(text)")
         }
-        #expect(status == 0, "\(text)")
-        #expect(text.hasPrefix("ok ") && !text.contains("FAIL"), "\(text)")
     }
 }

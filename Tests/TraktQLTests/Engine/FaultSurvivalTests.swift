@@ -4,6 +4,7 @@ import Testing
 import TraktEmulatorServer
 @testable import TraktQL
 import TraktQLCurl
+import TestSupport
 
 /// Adds the emulator's `X-Emulator-Fault` header to every request, to force one fault.
 struct ForcedFaultTransport: HTTPTransport {
@@ -68,17 +69,18 @@ struct ForcedFaultTransport: HTTPTransport {
         faults.malformed = 0.05
         faults.reset = 0.05
         let faulty = try await EmulatorServer.start(EmulatorConfiguration(seed: 7, size: DatasetScale.small.size, faults: faults, now: TestServer.now))
-        defer { Task { await faulty.stop() } }
-        let query = "activity since:30d | limit 500 | select who, action, title, time"
-        let expected = try await Self.engine(clean).run(query)
-        var configuration = EngineConfiguration(apiURL: faulty.baseURL, apiKey: "k", clock: { TestServer.now },
-                                                // The emulator's 429 says Retry-After: 1, which a cap below 1 s would not retry.
-                                                retryPolicy: RetryPolicy(maxAttempts: 6, baseDelay: 0.01, maxDelay: 0.05, retryAfterCap: 1))
-        configuration.requestTimeout = 5
-        configuration.transport = CurlTransport.retrying(for: configuration)
-        let survived = try await Engine(configuration: configuration).run(query)
-        #expect(survived.rows.count == 500)
-        #expect(survived.rows == expected.rows)
-        #expect(survived.warnings.isEmpty)
+        try await withEmulator(faulty) {
+            let query = "activity since:30d | limit 500 | select who, action, title, time"
+            let expected = try await Self.engine(clean).run(query)
+            var configuration = EngineConfiguration(apiURL: faulty.baseURL, apiKey: "k", clock: { TestServer.now },
+                                                    // The emulator's 429 says Retry-After: 1, which a cap below 1 s would not retry.
+                                                    retryPolicy: RetryPolicy(maxAttempts: 6, baseDelay: 0.01, maxDelay: 0.05, retryAfterCap: 1))
+            configuration.requestTimeout = 5
+            configuration.transport = CurlTransport.retrying(for: configuration)
+            let survived = try await Engine(configuration: configuration).run(query)
+            #expect(survived.rows.count == 500)
+            #expect(survived.rows == expected.rows)
+            #expect(survived.warnings.isEmpty)
+        }
     }
 }

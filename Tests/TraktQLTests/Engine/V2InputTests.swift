@@ -24,6 +24,45 @@ import TraktQLCurl
         return Engine(configuration: configuration)
     }
 
+    /// The input is read once: its first bytes tell its shape, and the rest is read on from
+    /// there. A pipe, which can be read only once, holds a v2 history array (before, the first
+    /// 16 KB were read to tell the shape and the file read again from its start: over a pipe
+    /// that second read began in the middle of the JSON, and over standard input v2 was not
+    /// looked for at all), in both readers.
+    @Test(arguments: [true, false]) func aV2InputIsReadOnceSoAPipeWorks(streaming: Bool) async throws {
+        let server = try await V2TestServer.unlimited.value
+        let user = V2TestServer.busyUsers(server, count: 1)[0]
+        let history = try await Self.get(server, "/users/\(user)/history?limit=250")
+        #expect(history.count > 2 * V2Input.shapePrefix, "\(history.count) bytes")
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("v2input-\(UUID().uuidString).fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        let writer = Thread {
+            // Plain write(2): a reader that closes early (the old double read) ends the writing
+            // with EPIPE, not with a trap in the test process.
+            let fd = open(fifo, O_WRONLY)
+            guard fd >= 0 else { return }
+            defer { close(fd) }
+            history.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n <= 0 { return }
+                    offset += n
+                }
+            }
+        }
+        writer.start()
+        var settings = Settings()
+        settings.timeZone = TimeZone(identifier: "UTC")!
+        var configuration = EngineConfiguration(apiURL: URL(string: "http://127.0.0.1:1")!, settings: settings, clock: { TestServer.now })
+        configuration.input = fifo
+        configuration.streamingInput = streaming
+        let fromPipe = try await Engine(configuration: configuration).run("activity | count")
+        #expect(fromPipe.warnings.first?.contains("as a v2 array of history (250)") == true, "\(fromPipe.warnings)")
+        #expect(fromPipe.rows == [[.int(250)]], "\(fromPipe.rows)")
+    }
+
     @Test func aHistoryArrayAndAnExportAreReadAndNamed() async throws {
         let server = try await V2TestServer.unlimited.value
         let user = V2TestServer.busyUsers(server, count: 1)[0]

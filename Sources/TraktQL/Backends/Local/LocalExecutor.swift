@@ -32,14 +32,13 @@ struct LocalExecutor {
         case memory([UInt8])
     }
 
+    /// Reads the input once: its first bytes tell its shape (``V2Input/looksLikeV2(prefix:)``).
+    /// A v2 file (an array from a v2 route, or an export object) is then read on to its end and
+    /// read through ``V2ItemSchema``; anything else streams on from the bytes already read,
+    /// through ``V1ItemSchema``. No byte is read twice (standard input included), except that
+    /// NDJSON found late is read again from a file (``ActivityStream``).
     func run() throws(TraktQLError) -> QueryResult {
-        // A v2 file (an array from a v2 route, or an export object) is read whole and named.
-        // (Standard input stays v1 and streamed: it cannot be peeked at and read again.)
-        if local.path != "-", let head = try? FileHandle(forReadingFrom: URL(fileURLWithPath: local.path)).read(upToCount: 16_384), V2Input.looksLikeV2(prefix: head),
-           let result = try Self.runV2(plan: plan, local: local, data: try readAll(), now: now) {
-            return result
-        }
-        return try read(.input)
+        try read(.input)
     }
 
     /// Runs over bytes in memory (tests and benchmarks).
@@ -48,13 +47,16 @@ struct LocalExecutor {
         try LocalExecutor(plan: plan, local: local, now: now, wholeItems: wholeItems, reader: reader, chunkSize: chunkSize).read(.memory(bytes))
     }
 
-    /// v1 items (an envelope, an array or NDJSON) from `bytes` through the filters and stages:
-    /// decoded whole (``Reader/plain``), or streamed and projected, read a second time as NDJSON
-    /// when the first pass finds that it is.
+    /// The items of `bytes` through the filters and stages: decoded whole (``Reader/plain``), or
+    /// streamed and projected, read a second time as NDJSON when the first pass finds that it
+    /// is. The input (not bytes in memory) is v2 data when its first bytes say so.
     private func read(_ bytes: Bytes) throws(TraktQLError) -> QueryResult {
-        // v1 items name their users; a v1 file names no account for `me`.
-        let plan = try Self.bindingUsers(in: plan, fileUser: nil, items: nil, schema: V1ItemSchema(convention: local.convention), name: local.displayName)
-        var pipeline = LocalPipeline(plan: plan, local: local, now: now)
+        // v1 items name their users; a v1 file names no account for `me` (a v2 export may:
+        // this is bound once the input is known to be v1).
+        func v1Pipeline() throws(TraktQLError) -> LocalPipeline {
+            let plan = try Self.bindingUsers(in: plan, fileUser: nil, items: nil, schema: V1ItemSchema(convention: local.convention), name: local.displayName)
+            return LocalPipeline(plan: plan, local: local, now: now)
+        }
         switch reader {
         case .plain:
             let data: Data
@@ -62,6 +64,11 @@ struct LocalExecutor {
             case .input: data = try readAll()
             case .memory(let memory): data = Data(memory)
             }
+            if case .input = bytes, V2Input.looksLikeV2(prefix: data.prefix(V2Input.shapePrefix)),
+               let result = try Self.runV2(plan: self.plan, local: local, data: data, now: now) {
+                return result
+            }
+            var pipeline = try v1Pipeline()
             let page: ActivityPage
             do {
                 page = try ActivityPage.decode(data, status: 200, url: local.displayName)
@@ -75,24 +82,51 @@ struct LocalExecutor {
         case .streaming:
             let projection = LocalBackend.projection(for: plan, reading: local, schema: V1ItemSchema(convention: local.convention), wholeItems: wholeItems)
             var forced: JSONParseError?
+            var pipeline: LocalPipeline?
             while true {
-                let outcome = try withSource(bytes) { source throws(TraktQLError) in
-                    let stream = ActivityStream(window: ByteWindow(source: source, chunkSize: chunkSize), projection: projection,
-                                                name: local.displayName, forcedNDJSON: forced)
-                    return try stream.run { pipeline.accept($0) }
+                let pass = try withSource(bytes) { source throws(TraktQLError) -> Pass in
+                    let window = ByteWindow(source: source, chunkSize: chunkSize)
+                    if case .input = bytes, forced == nil, let data = try Self.wholeIfV2(window) { return .whole(data) }
+                    var v1: LocalPipeline
+                    if let pipeline { v1 = pipeline } else { v1 = try v1Pipeline() }
+                    let stream = ActivityStream(window: window, projection: projection, name: local.displayName, forcedNDJSON: forced)
+                    defer { pipeline = v1 }
+                    return .streamed(try stream.run { v1.accept($0) })
                 }
-                switch outcome {
-                case .done:
+                switch pass {
+                case .whole(let data):
+                    if let result = try Self.runV2(plan: self.plan, local: local, data: data, now: now) { return result }
+                    // It looked like v2 but is not: the bytes already read, as v1.
+                    return try LocalExecutor(plan: self.plan, local: local, now: now, wholeItems: wholeItems, reader: reader,
+                                             chunkSize: chunkSize).read(.memory([UInt8](data)))
+                case .streamed(.done):
+                    guard let pipeline else { return try v1Pipeline().finish() }
                     return pipeline.finish()
-                case .rereadAsNDJSON(let error):
+                case .streamed(.rereadAsNDJSON(let error)):
                     if case .input = bytes, local.path == "-" {
                         throw .usage("cannot read the input: it is NDJSON whose first line holds an \"activity\" array, which needs a second pass; standard input cannot be read twice, so save it to a file")
                     }
                     forced = error
-                    pipeline = LocalPipeline(plan: plan, local: local, now: now)
+                    pipeline = try v1Pipeline()
                 }
             }
         }
+    }
+
+    /// One pass over a source: streamed as v1, or the whole of a v2 input.
+    private enum Pass {
+        case streamed(ActivityStream.Outcome)
+        case whole(Data)
+    }
+
+    /// The whole input when its first bytes (``V2Input/shapePrefix`` of them, or all there
+    /// are) look like v2 data; nil otherwise, with those bytes left in `window` for the stream.
+    private static func wholeIfV2(_ window: ByteWindow) throws(TraktQLError) -> Data? {
+        while window.end - window.start < V2Input.shapePrefix, try window.refill() {}
+        let head = UnsafeBufferPointer(start: window.buffer + window.start, count: min(window.end - window.start, V2Input.shapePrefix))
+        guard V2Input.looksLikeV2(prefix: head) else { return nil }
+        while try window.refill() {}
+        return Data(bytes: window.buffer + window.start, count: window.end - window.start)
     }
 
     /// Calls `body` with a source of `bytes`: an open descriptor (closed after, unless it is
@@ -112,7 +146,7 @@ struct LocalExecutor {
 
     /// The result over v2 data, or nil when `data` is not v2 data (then it is read as v1).
     static func runV2(plan: Plan, local: LocalSource, data: Data, now: Date) throws(TraktQLError) -> QueryResult? {
-        guard V2Input.looksLikeV2(prefix: data.prefix(16_384)), let value = try? JSONReader.parse(data),
+        guard let value = try? JSONReader.parse(data),
               let reading = V2Input.read(value, name: local.displayName) else { return nil }
         if let refusal = reading.refusal { throw .usage(refusal) }
         let schema = V2ItemSchema()
@@ -133,40 +167,33 @@ struct LocalExecutor {
         return fd
     }
 
+    /// The whole input, read from its descriptor (a file, a pipe or standard input alike).
     private func readAll() throws(TraktQLError) -> Data {
-        if local.path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        let fd = try openInput()
+        defer { if local.path != "-" { close(fd) } }
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: local.path))
+            return try FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd() ?? Data()
         } catch {
-            throw .usage("cannot open \(local.path): \(error.localizedDescription)")
+            throw .usage("cannot read \(local.displayName): \(error.localizedDescription)")
         }
     }
 }
 
-/// A local input's items into the shared ``StreamingStages``: each item normalised, checked
-/// against the input's time window and the qualifier filters, counted for the runtime fallback.
+/// A local input's items into the shared ``ItemSink``: each item normalised and checked
+/// against the input's time window and the qualifier filters.
 struct LocalPipeline {
     let residual: [ResidualFilter]
     let local: LocalSource
-    let schema: any ItemSchema
-    private var stages: StreamingStages
+    private var sink: ItemSink
 
     init(plan: Plan, local: LocalSource, now: Date, schema: (any ItemSchema)? = nil) {
-        self.schema = schema ?? V1ItemSchema(convention: local.convention)
-        let runner = StageRunner(fields: FieldEvaluator(schema: self.schema, now: now, runtimeFallback: plan.runtimeFallback), stages: plan.stages,
-                                 episodeFilters: plan.episodeFilters)
-        stages = StreamingStages(stages: plan.stages, runner: runner)
+        sink = ItemSink(plan: plan, schema: schema ?? V1ItemSchema(convention: local.convention), now: now)
         residual = plan.residual
         self.local = local
-        runtimeFallback = plan.runtimeFallback
     }
 
     /// Values that could not be read as their field's type (``ItemNormalizer``).
     private(set) var conversionFailures: [ItemNormalizer.Failure] = []
-    /// The plan's ``RuntimeFallback``, and how many accepted items used it.
-    private let runtimeFallback: RuntimeFallback
-    private var accepted = 0
-    private var assumedRuntimes = 0
 
     /// Takes one item; answers whether more items are wanted.
     mutating func accept(_ item: Value) -> Bool {
@@ -174,21 +201,13 @@ struct LocalPipeline {
         let failures = ItemNormalizer.normalize(&item)
         if !failures.isEmpty { conversionFailures += failures }
         if local.since != nil || local.until != nil {
-            guard let time = schema.time(of: item), local.contains(time) else { return true }
+            guard let time = sink.schema.time(of: item), local.contains(time) else { return true }
         }
-        if !residual.isEmpty, !stages.runner.passes(item, residual) { return true }
-        if runtimeFallback != .none {
-            accepted += 1
-            if runtimeFallback.applies(to: item, schema: schema) { assumedRuntimes += 1 }
-        }
-        return stages.accept(item)
+        if !residual.isEmpty, !sink.runner.passes(item, residual) { return true }
+        return sink.accept(item)
     }
 
     func finish() -> QueryResult {
-        let (columns, rows) = stages.finish()
-        let assembled = Executor.assemble(columns: columns, rows: rows, fields: stages.runner.fields)
-        let warnings = [ItemNormalizer.warning(for: conversionFailures), RuntimeFallback.warning(count: assumedRuntimes, of: accepted)].compactMap { $0 }
-        return QueryResult(columns: assembled.columns, rows: assembled.rows, items: assembled.items, warnings: warnings,
-                           calls: 0, cachedCalls: 0)
+        sink.finish(warnings: [], conversionFailures: conversionFailures)
     }
 }

@@ -28,6 +28,9 @@ struct V1CallPager: CallPager {
 
     var shown: String { "GET " + call.redactedPath }
 
+    /// Every v1 stream answers newest first (paging by `end_ts` relies on it).
+    var isNewestFirst: Bool { true }
+
     var name: String { template.endpoint.name }
 
     func request() -> HTTPRequest? {

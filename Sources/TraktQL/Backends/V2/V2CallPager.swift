@@ -31,6 +31,9 @@ struct V2CallPager: CallPager {
     /// Pages by number do not overlap: a full page is `pageLimit` new items.
     var newItemsPerFullPage: Int { pageLimit }
 
+    /// History and comments come newest first; watchlists, collections and lists do not.
+    var isNewestFirst: Bool { call.newestFirst }
+
     /// A user route is for its user; a show's or movie's route (watchers, comments) for it.
     var subject: CallFailure.Subject? { Self.subject(of: call) }
 

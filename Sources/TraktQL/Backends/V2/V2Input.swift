@@ -16,9 +16,12 @@ enum V2Input {
         var refusal: String? = nil
     }
 
+    /// How many of an input's first bytes ``looksLikeV2(prefix:)`` reads.
+    static let shapePrefix = 16_384
+
     /// Whether the start of an input looks like v2 data rather than a v1 envelope or items.
     static func looksLikeV2(prefix bytes: some Collection<UInt8>) -> Bool {
-        let text = String(decoding: bytes.prefix(16_384), as: UTF8.self)
+        let text = String(decoding: bytes.prefix(shapePrefix), as: UTF8.self)
         if text.contains("\"timestamp\"") || text.contains("\"activity\"") { return false }
         let markers = ["\"watched_at\"", "\"rated_at\"", "\"listed_at\"", "\"collected_at\"", "\"last_collected_at\"",
                        "\"last_watched_at\"", "\"paused_at\"", "\"history\"", "\"ratings\"", "\"watchlist\"", "\"collection\"",
