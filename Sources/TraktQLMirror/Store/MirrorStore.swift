@@ -54,3 +54,16 @@ public struct MirrorStore: Sendable {
         _ = chmod(directory, 0o700)
     }
 }
+
+extension MirrorStore {
+    /// One write transaction, synchronously (the sync's saves are short, and a synchronous
+    /// closure may use the caller's variables).
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        try pool.write(updates)
+    }
+
+    /// One read, synchronously.
+    func read<T>(_ value: (Database) throws -> T) throws -> T {
+        try pool.read(value)
+    }
+}
