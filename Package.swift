@@ -108,7 +108,11 @@ let package = Package(
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulator", "TraktEmulatorServer", "TestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            // GRDB: the mirror tests read the database `traktql sync` wrote.
+            dependencies: ["TraktEmulator", "TraktEmulatorServer", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -217,6 +217,7 @@ struct MirrorConnection: Sendable {
         if let user = pointer.user(for: token) { return MirrorSync.Account(server: server, user: user, own: true) }
         let user = try await MirrorSync.ownUsername(server: server, transport: transport, clientID: clientID, token: token)
         pointer.remember(user: user, token: token)
+        Console.err("traktql: 1 call (GET /users/settings): this login is \(TerminalSafety.sanitize(user))'s; remembered for this token\n")
         return MirrorSync.Account(server: server, user: user, own: true)
     }
 
