@@ -164,6 +164,32 @@ import TestSupport
         #expect(status.stdout.contains("run 4:") && status.stdout.contains(": ok"))
     }
 
+    @Test func withNothingConfiguredItSyncsJustinFromTheBuiltInEmulatorAndTheShellHasDotSync() async throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let environment = ["XDG_DATA_HOME": directory + "/data"]
+        let missing = try await BinaryRunner.run("traktql", ["sync", "--status", "--now", "2025-06-01T12:00:00Z", "-q"], environment: environment)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no mirror of justin yet") && missing.stderr.contains("run `traktql sync`"), "\(missing.stderr)")
+
+        let first = try await BinaryRunner.run("traktql", ["sync", "--now", "2025-06-01T12:00:00Z"], environment: environment, timeout: 180)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("syncing justin's account from the built-in emulator"), "\(first.stderr)")
+        #expect(first.stdout.contains("justin on the built-in emulator → \(directory)/data/traktql/mirror/embedded.traktql.invalid/justin.sqlite"))
+        let mode = try #require(FileManager.default.attributesOfItem(atPath: directory + "/data/traktql/mirror/embedded.traktql.invalid/justin.sqlite")[.posixPermissions] as? Int)
+        #expect(mode & 0o777 == 0o600)
+
+        // `.sync` in the shell (here from a script on standard input): the same mirror, nothing moved.
+        let shell = try await BinaryRunner.run("traktql", ["-q", "--now", "2025-06-01T12:00:00Z"], stdin: ".sync\n.sync status\n",
+                                               environment: environment, timeout: 180)
+        #expect(shell.status == 0, "\(shell.stderr)")
+        #expect(shell.stdout.contains("1 call in"), "\(shell.stdout)")
+        #expect(shell.stdout.contains("run 2:"), "\(shell.stdout)")
+        let wrong = try await BinaryRunner.run("traktql", ["-q"], stdin: ".sync sideways\n", environment: environment)
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("unknown .sync argument 'sideways'"))
+    }
+
     @Test func killNineAtManyPointsLeavesThePreviousOrTheNewMirrorAndTheNextSyncCompletes() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
