@@ -100,6 +100,7 @@ public final class MirrorSync: Sendable {
             report.calls = client.calls
             report.finished = options.clock()
             try record(report, run: runID, outcome: "ok")
+            try compactIfMostlyFree()
             if account.own {
                 try store.write { db in try db.execute(sql: "UPDATE account SET imported_from = NULL WHERE id = 1") }
             }
@@ -160,6 +161,17 @@ public final class MirrorSync: Sendable {
             }
             report.sections.append(outcome)
         }
+    }
+
+    /// A full read leaves its pending pages' space free in the file (SQLite keeps freed pages):
+    /// when more than a quarter of the file is free, it is rewritten (`VACUUM`), so the mirror
+    /// takes what its rows take.
+    private func compactIfMostlyFree() throws {
+        let (free, total) = try store.read { db in
+            (try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0)
+        }
+        guard total > 0, free * 4 > total else { return }
+        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM") }
     }
 
     private func record(_ report: MirrorSyncReport, run: Int64, outcome: String) throws {
