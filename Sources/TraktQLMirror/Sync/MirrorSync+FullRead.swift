@@ -89,13 +89,16 @@ extension MirrorSync {
             guard case .array(let elements) = body else { throw MirrorError("GET \(path): not a JSON array") }
             // Objects now (they are shared); the page with its objects reduced to their ids.
             var slim: [Value] = []
-            var objects: [MirrorObject] = []
+            // A page's plays share few shows: each object is upserted once per page.
+            var objects: [String: MirrorObject] = [:]
             for element in elements {
-                objects += try MirrorDecomposition.decompose(element, route: route, list: list ?? 0).objects
+                for object in try MirrorDecomposition.decompose(element, route: route, list: list ?? 0).objects {
+                    objects["\(object.kind)/\(object.trakt)"] = object
+                }
                 slim.append(route == .lists ? element : Self.slimmed(element))
             }
             try store.write { db in
-                for object in objects { try object.upsert(db) }
+                for object in objects.values { try object.upsert(db) }
                 try db.execute(sql: "INSERT OR REPLACE INTO sync_pending (section, route, page, body) VALUES (?, ?, ?, ?)",
                                arguments: [section.rawValue, path, page, MirrorDecomposition.json(.array(slim))])
             }
