@@ -108,8 +108,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            // GRDB: the mirror tests read the database `traktql sync` wrote.
-            dependencies: ["TraktEmulator", "TraktEmulatorServer", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            // TraktQLMirror: the mirror tests read the database `traktql sync` wrote (SQLiteConnection).
+            dependencies: ["TraktEmulator", "TraktEmulatorServer", "TestSupport", "TraktQLMirror"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,3 @@
-import GRDB
 import TraktQL
 
 /// The writer's half of the ``MirrorSchema`` contract: one v2 route element → its section row
@@ -43,15 +42,15 @@ enum MirrorDecomposition {
     static func decompose(_ element: Value, route: V2Route, list: Int64? = nil) throws(MirrorError) -> Parts {
         guard case .object(let members) = element else { throw MirrorError("a \(route.rawValue) element is not a JSON object") }
         var parts = Parts()
-        func time(_ key: String, required: Bool = true) throws(MirrorError) -> DatabaseValue {
+        func time(_ key: String, required: Bool = true) throws(MirrorError) -> SQLiteValue {
             guard let value = element[key], !value.isNull else {
                 if required { throw MirrorError("a \(route.rawValue) element has no \(key)") }
                 return .null
             }
-            return try milliseconds(value, key: key, route: route).databaseValue
+            return try milliseconds(value, key: key, route: route).sqliteValue
         }
-        func extra(leaving known: Set<String>) -> DatabaseValue {
-            json(.object(members.filter { !known.contains($0.key) })).databaseValue
+        func extra(leaving known: Set<String>) -> SQLiteValue {
+            json(.object(members.filter { !known.contains($0.key) })).sqliteValue
         }
         switch route {
         case .history:
@@ -59,11 +58,11 @@ enum MirrorDecomposition {
             let carried = try carriedItem(element, route: route)
             parts.objects = carried.objects
             parts.rows = [MirrorRow(.history, [
-                "id": id.databaseValue, "watched_at": try time("watched_at"),
-                "action": (element["action"]?.stringValue ?? "watch").databaseValue, "type": carried.type.databaseValue,
-                "movie": carried.movie.databaseValue, "show": carried.show.databaseValue,
-                "episode": (carried.type == "episode" ? carried.item : nil).databaseValue,
-                "season": carried.season.databaseValue, "number": carried.number.databaseValue,
+                "id": id.sqliteValue, "watched_at": try time("watched_at"),
+                "action": (element["action"]?.stringValue ?? "watch").sqliteValue, "type": carried.type.sqliteValue,
+                "movie": carried.movie.sqliteValue, "show": carried.show.sqliteValue,
+                "episode": (carried.type == "episode" ? carried.item : nil).sqliteValue,
+                "season": carried.season.sqliteValue, "number": carried.number.sqliteValue,
                 "extra": extra(leaving: Set(["id", "watched_at", "action", "type"]).union(Self.carriedKeys)),
             ])]
         case .ratings:
@@ -71,24 +70,24 @@ enum MirrorDecomposition {
             let carried = try carriedItem(element, route: route)
             parts.objects = carried.objects
             parts.rows = [MirrorRow(.ratings, [
-                "type": carried.type.databaseValue, "item": carried.item.databaseValue, "rated_at": try time("rated_at"),
-                "rating": rating.databaseValue, "movie": carried.movie.databaseValue, "show": carried.show.databaseValue,
-                "season": carried.season.databaseValue, "number": carried.number.databaseValue,
+                "type": carried.type.sqliteValue, "item": carried.item.sqliteValue, "rated_at": try time("rated_at"),
+                "rating": rating.sqliteValue, "movie": carried.movie.sqliteValue, "show": carried.show.sqliteValue,
+                "season": carried.season.sqliteValue, "number": carried.number.sqliteValue,
                 "extra": extra(leaving: Set(["rated_at", "rating", "type"]).union(Self.carriedKeys)),
             ])]
         case .watchlist, .listItems:
             guard let id = element["id"]?.intValue else { throw MirrorError("a \(route.rawValue) element has no id") }
             let carried = try carriedItem(element, route: route)
             parts.objects = carried.objects
-            var columns: [String: DatabaseValue] = [
-                "id": id.databaseValue, "rank": (element["rank"]?.intValue).databaseValue, "listed_at": try time("listed_at"),
-                "type": carried.type.databaseValue, "item": carried.item.databaseValue, "movie": carried.movie.databaseValue,
-                "show": carried.show.databaseValue, "season": carried.season.databaseValue, "number": carried.number.databaseValue,
+            var columns: [String: SQLiteValue] = [
+                "id": id.sqliteValue, "rank": (element["rank"]?.intValue).sqliteValue, "listed_at": try time("listed_at"),
+                "type": carried.type.sqliteValue, "item": carried.item.sqliteValue, "movie": carried.movie.sqliteValue,
+                "show": carried.show.sqliteValue, "season": carried.season.sqliteValue, "number": carried.number.sqliteValue,
                 "extra": extra(leaving: Set(["id", "rank", "listed_at", "type"]).union(Self.carriedKeys)),
             ]
             if route == .listItems {
                 guard let list else { throw MirrorError("a list item needs its list") }
-                columns["list"] = list.databaseValue
+                columns["list"] = list.sqliteValue
             }
             parts.rows = [MirrorRow(route == .watchlist ? .watchlist : .listItems, columns)]
         case .collectionMovies:
@@ -96,8 +95,8 @@ enum MirrorDecomposition {
             let object = try self.object(movie, kind: "movie", route: route)
             parts.objects = [object]
             parts.rows = [MirrorRow(.collection, [
-                "type": "movie".databaseValue, "item": object.trakt.databaseValue, "collected_at": try time("collected_at"),
-                "updated_at": try time("updated_at", required: false), "movie": object.trakt.databaseValue,
+                "type": "movie".sqliteValue, "item": object.trakt.sqliteValue, "collected_at": try time("collected_at"),
+                "updated_at": try time("updated_at", required: false), "movie": object.trakt.sqliteValue,
                 "extra": extra(leaving: ["collected_at", "updated_at", "movie"]),
             ])]
         case .collectionShows:
@@ -106,7 +105,7 @@ enum MirrorDecomposition {
             let object = try self.object(element, kind: "list", route: route)
             parts.objects = [object]
             parts.rows = [MirrorRow(.lists, [
-                "trakt": object.trakt.databaseValue, "created_at": try time("created_at", required: false),
+                "trakt": object.trakt.sqliteValue, "created_at": try time("created_at", required: false),
                 "updated_at": try time("updated_at", required: false),
             ])]
         case .userComments:
@@ -117,11 +116,11 @@ enum MirrorDecomposition {
             let carried = try carriedItem(element, route: route)
             parts.objects = carried.objects
             parts.rows = [MirrorRow(.comments, [
-                "id": id.databaseValue, "created_at": try milliseconds(created, key: "created_at", route: route).databaseValue,
-                "type": carried.type.databaseValue, "review": (comment["review"] == .bool(true) ? 1 : 0).databaseValue,
-                "item": carried.item.databaseValue, "movie": carried.movie.databaseValue, "show": carried.show.databaseValue,
-                "season": carried.season.databaseValue, "number": carried.number.databaseValue,
-                "json": json(comment).databaseValue,
+                "id": id.sqliteValue, "created_at": try milliseconds(created, key: "created_at", route: route).sqliteValue,
+                "type": carried.type.sqliteValue, "review": (comment["review"] == .bool(true) ? 1 : 0).sqliteValue,
+                "item": carried.item.sqliteValue, "movie": carried.movie.sqliteValue, "show": carried.show.sqliteValue,
+                "season": carried.season.sqliteValue, "number": carried.number.sqliteValue,
+                "json": json(comment).sqliteValue,
             ])]
         default:
             throw MirrorError("the mirror does not keep \(route.rawValue) elements")
@@ -219,10 +218,10 @@ enum MirrorDecomposition {
                 }
                 let extra = episodeMembers.filter { $0.key != "number" && $0.key != "collected_at" } + showLevel
                 parts.rows.append(MirrorRow(.collection, [
-                    "type": "episode".databaseValue, "item": item.databaseValue,
-                    "collected_at": try milliseconds(collected, key: "collected_at", route: .collectionShows).databaseValue,
-                    "updated_at": DatabaseValue.null, "show": show.trakt.databaseValue, "season": seasonNumber.databaseValue,
-                    "number": number.databaseValue, "extra": json(.object(extra)).databaseValue,
+                    "type": "episode".sqliteValue, "item": item.sqliteValue,
+                    "collected_at": try milliseconds(collected, key: "collected_at", route: .collectionShows).sqliteValue,
+                    "updated_at": SQLiteValue.null, "show": show.trakt.sqliteValue, "season": seasonNumber.sqliteValue,
+                    "number": number.sqliteValue, "extra": json(.object(extra)).sqliteValue,
                 ]))
             }
         }

@@ -1,4 +1,3 @@
-import GRDB
 import TraktQL
 
 /// One row of a section table (`history`, `ratings`, `watchlist`, `collection`, `lists`,
@@ -8,25 +7,24 @@ struct MirrorRow: Sendable, Equatable {
     /// The table it goes to.
     var table: MirrorTable
     /// Column name → value (columns left out are NULL, or their default: `extra` is `{}`).
-    var columns: [String: DatabaseValue]
+    var columns: [String: SQLiteValue]
 
-    init(_ table: MirrorTable, _ columns: [String: DatabaseValue]) {
+    init(_ table: MirrorTable, _ columns: [String: SQLiteValue]) {
         self.table = table
         self.columns = columns
     }
 
     /// `INSERT OR REPLACE`: a row with the same key (history id, rating's type and item, …) is
     /// the same element seen again, newer.
-    func insert(_ db: Database) throws {
+    func insert(_ db: SQLiteConnection) throws {
         let names = columns.keys.sorted()
         let sql = "INSERT OR REPLACE INTO \(table.rawValue) (\(names.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
-        try db.execute(sql: sql, arguments: StatementArguments(names.map { columns[$0]! }))
+        _ = try db.execute(sql, names.map { columns[$0]! })
     }
 
     /// The value of `column` as an integer (nil when NULL or absent).
     func int(_ column: String) -> Int64? {
-        guard let value = columns[column] else { return nil }
-        return Int64.fromDatabaseValue(value)
+        columns[column]?.integer
     }
 
     /// The key that identifies the element in its table, for de-duplication and comparison.
@@ -34,7 +32,7 @@ struct MirrorRow: Sendable, Equatable {
         switch table {
         case .history, .watchlist, .listItems, .comments: return "\(int("id") ?? 0)"
         case .ratings, .collection:
-            return "\(String.fromDatabaseValue(columns["type"] ?? .null) ?? "")/\(int("item") ?? 0)"
+            return "\(columns["type"]?.text ?? "")/\(int("item") ?? 0)"
         case .lists: return "\(int("trakt") ?? 0)"
         }
     }
@@ -65,8 +63,8 @@ struct MirrorObject: Sendable, Equatable {
     /// Upserts it. An object already stored is replaced unless the new one has fewer members
     /// (an export's minimal `{title, year, ids}` never overwrites the `extended=full` one a sync
     /// saved; a sync's newer full object replaces an older one).
-    func upsert(_ db: Database) throws {
-        try db.execute(sql: """
+    func upsert(_ db: SQLiteConnection) throws {
+        _ = try db.execute("""
             INSERT INTO objects (kind, trakt, slug, title, year, runtime, show_trakt, season, number, json)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (kind, trakt) DO UPDATE SET
@@ -74,6 +72,7 @@ struct MirrorObject: Sendable, Equatable {
                 show_trakt = coalesce(excluded.show_trakt, objects.show_trakt), season = excluded.season,
                 number = excluded.number, json = excluded.json
             WHERE (SELECT count(*) FROM json_each(excluded.json)) >= (SELECT count(*) FROM json_each(objects.json))
-            """, arguments: [kind, trakt, slug, title, year, runtime, showTrakt, season, number, json])
+            """, [kind.sqliteValue, trakt.sqliteValue, slug.sqliteValue, title.sqliteValue, year.sqliteValue, runtime.sqliteValue,
+                  showTrakt.sqliteValue, season.sqliteValue, number.sqliteValue, json.sqliteValue])
     }
 }

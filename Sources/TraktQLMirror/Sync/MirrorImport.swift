@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TraktQL
 
 /// `traktql sync --from FILE`: builds or updates a mirror from an account export — one JSON
@@ -94,28 +93,27 @@ public enum MirrorImport {
         }
         let stamp = MirrorSync.millis(now)
         try store.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT server, user FROM account WHERE id = 1") {
-                let server: String = row["server"], user: String = row["user"]
+            if let row = try db.rows("SELECT server, user FROM account WHERE id = 1").first {
+                let server = row[0].text ?? "", user = row[1].text ?? ""
                 guard server == account.server.absoluteString, user.lowercased() == account.user.lowercased() else {
                     throw MirrorError("this mirror is of \(user) on \(server), not of \(account.user); give another --mirror-file")
                 }
-                try db.execute(sql: "UPDATE account SET imported_from = ? WHERE id = 1", arguments: [path])
+                _ = try db.execute("UPDATE account SET imported_from = ? WHERE id = 1", [(path).sqliteValue])
             } else {
-                try db.execute(sql: "INSERT INTO account (id, server, user, own, imported_from, created_at) VALUES (1, ?, ?, ?, ?, ?)",
-                               arguments: [account.server.absoluteString, account.user, account.own ? 1 : 0, path, stamp])
+                _ = try db.execute("INSERT INTO account (id, server, user, own, imported_from, created_at) VALUES (1, ?, ?, ?, ?, ?)", [(account.server.absoluteString).sqliteValue, (account.user).sqliteValue, (account.own ? 1 : 0).sqliteValue, (path).sqliteValue, (stamp).sqliteValue])
             }
         }
         for section in MirrorSection.allCases {
             guard let all = decomposed[section] else { continue }
             // One transaction per section, as a sync saves it.
             try store.write { db in
-                for table in section.tables { try db.execute(sql: "DELETE FROM \(table.rawValue)") }
+                for table in section.tables { _ = try db.execute("DELETE FROM \(table.rawValue)") }
                 for parts in all {
                     for object in parts.objects { try object.upsert(db) }
                     for row in parts.rows { try row.insert(db) }
                 }
                 try MirrorSync.saveSection(section, remote: nil, syncedAt: stamp, db)
-                try db.execute(sql: "DELETE FROM sync_pending WHERE section = ?", arguments: [section.rawValue])
+                _ = try db.execute("DELETE FROM sync_pending WHERE section = ?", [(section.rawValue).sqliteValue])
                 report.sections.append((section, try MirrorSync.rowCount(section, db)))
             }
         }

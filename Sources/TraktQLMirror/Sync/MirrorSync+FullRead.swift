@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TraktQL
 
 /// Reading a section in full: page by page into `sync_pending`, then swapped in whole.
@@ -17,12 +16,10 @@ extension MirrorSync {
         let callsBefore = client.calls
         let marker = marker(remote: remote)
         try store.write { db in
-            let stored = try String.fetchOne(db, sql: "SELECT body FROM sync_pending WHERE section = ? AND route = '#' AND page = 0",
-                                             arguments: [section.rawValue])
+            let stored = try db.string("SELECT body FROM sync_pending WHERE section = ? AND route = '#' AND page = 0", [(section.rawValue).sqliteValue])
             if stored != marker {
-                try db.execute(sql: "DELETE FROM sync_pending WHERE section = ?", arguments: [section.rawValue])
-                try db.execute(sql: "INSERT INTO sync_pending (section, route, page, body) VALUES (?, '#', 0, ?)",
-                               arguments: [section.rawValue, marker])
+                _ = try db.execute("DELETE FROM sync_pending WHERE section = ?", [(section.rawValue).sqliteValue])
+                _ = try db.execute("INSERT INTO sync_pending (section, route, page, body) VALUES (?, '#', 0, ?)", [(section.rawValue).sqliteValue, (marker).sqliteValue])
             }
         }
         // Every route read in this run: its path → what its elements are.
@@ -46,15 +43,15 @@ extension MirrorSync {
         outcome.note = note
         try store.write { db in
             let before = try Self.rowCount(section, db)
-            for table in section.tables { try db.execute(sql: "DELETE FROM \(table.rawValue)") }
-            let pages = try Row.fetchAll(db, sql: "SELECT route, body FROM sync_pending WHERE section = ? AND route <> '#' ORDER BY route, page",
-                                         arguments: [section.rawValue])
+            for table in section.tables { _ = try db.execute("DELETE FROM \(table.rawValue)") }
+            let pages = try db.rows("SELECT route, body FROM sync_pending WHERE section = ? AND route <> '#' ORDER BY route, page",
+                                    [.text(section.rawValue)]).map { (path: $0[0].text ?? "", body: $0[1].text ?? "") }
             // The list index first: list items refer to their list.
-            let isIndex: (Row) -> Bool = { read[$0["route"]]?.route == .lists }
-            for row in pages.filter(isIndex) + pages.filter({ !isIndex($0) }) {
-                let path: String = row["route"]
+            let isIndex: ((path: String, body: String)) -> Bool = { read[$0.path]?.route == .lists }
+            for page in pages.filter(isIndex) + pages.filter({ !isIndex($0) }) {
+                let path = page.path
                 guard let (route, list) = read[path] else { continue }  // a list that is gone
-                for element in try Self.elements(row["body"], path: path) {
+                for element in try Self.elements(page.body, path: path) {
                     for mirrorRow in try MirrorDecomposition.decompose(element, route: route, list: list).rows { try mirrorRow.insert(db) }
                 }
             }
@@ -62,7 +59,7 @@ extension MirrorSync {
             outcome.added = max(0, outcome.rows - before)
             outcome.removed = max(0, before - outcome.rows)
             try Self.saveSection(section, remote: remote, syncedAt: now, db)
-            try db.execute(sql: "DELETE FROM sync_pending WHERE section = ?", arguments: [section.rawValue])
+            _ = try db.execute("DELETE FROM sync_pending WHERE section = ?", [(section.rawValue).sqliteValue])
         }
         outcome.calls = client.calls - callsBefore
         return outcome
@@ -77,8 +74,7 @@ extension MirrorSync {
         for page in 1...Self.maximumPages {
             try Task.checkCancellation()
             if let body = try store.read({ db in
-                try String.fetchOne(db, sql: "SELECT body FROM sync_pending WHERE section = ? AND route = ? AND page = ?",
-                                    arguments: [section.rawValue, path, page])
+                try db.string("SELECT body FROM sync_pending WHERE section = ? AND route = ? AND page = ?", [(section.rawValue).sqliteValue, (path).sqliteValue, (page).sqliteValue])
             }) {
                 let count = try Self.elements(body, path: path).count
                 if !paged || count < limit { return }
@@ -99,8 +95,7 @@ extension MirrorSync {
             }
             try store.write { db in
                 for object in objects.values { try object.upsert(db) }
-                try db.execute(sql: "INSERT OR REPLACE INTO sync_pending (section, route, page, body) VALUES (?, ?, ?, ?)",
-                               arguments: [section.rawValue, path, page, MirrorDecomposition.json(.array(slim))])
+                _ = try db.execute("INSERT OR REPLACE INTO sync_pending (section, route, page, body) VALUES (?, ?, ?, ?)", [(section.rawValue).sqliteValue, (path).sqliteValue, (page).sqliteValue, (MirrorDecomposition.json(.array(slim))).sqliteValue])
             }
             fetched += 1
             pageCount = MirrorClient.headerInt(response, "x-pagination-page-count") ?? pageCount
@@ -118,8 +113,7 @@ extension MirrorSync {
     /// The elements of the pending pages of `path`, in page order.
     func pendingElements(_ section: MirrorSection, path: String) throws -> [Value] {
         let bodies = try store.read { db in
-            try String.fetchAll(db, sql: "SELECT body FROM sync_pending WHERE section = ? AND route = ? ORDER BY page",
-                                arguments: [section.rawValue, path])
+            try db.rows("SELECT body FROM sync_pending WHERE section = ? AND route = ? ORDER BY page", [(section.rawValue).sqliteValue, (path).sqliteValue]).compactMap { $0.first?.text }
         }
         return try bodies.flatMap { try Self.elements($0, path: path) }
     }
@@ -144,17 +138,17 @@ extension MirrorSync {
     }
 
     /// Rows of a section's tables.
-    static func rowCount(_ section: MirrorSection, _ db: Database) throws -> Int {
+    static func rowCount(_ section: MirrorSection, _ db: SQLiteConnection) throws -> Int {
         var total = 0
-        for table in section.tables { total += try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.rawValue)") ?? 0 }
+        for table in section.tables { total += try db.int("SELECT count(*) FROM \(table.rawValue)") ?? 0 }
         return total
     }
 
     /// The section's `sync_sections` row, in the transaction that saved its rows.
-    static func saveSection(_ section: MirrorSection, remote: String?, syncedAt: Int64, _ db: Database) throws {
-        let maxID: Int64? = section == .history ? try Int64.fetchOne(db, sql: "SELECT max(id) FROM history") : nil
-        try db.execute(sql: """
+    static func saveSection(_ section: MirrorSection, remote: String?, syncedAt: Int64, _ db: SQLiteConnection) throws {
+        let maxID: Int64? = section == .history ? try db.int64("SELECT max(id) FROM history") : nil
+        _ = try db.execute("""
             INSERT OR REPLACE INTO sync_sections (section, remote, synced_at, item_count, max_id) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [section.rawValue, remote, syncedAt, try rowCount(section, db), maxID])
+            """, [(section.rawValue).sqliteValue, (remote).sqliteValue, (syncedAt).sqliteValue, (try rowCount(section, db)).sqliteValue, (maxID).sqliteValue])
     }
 }

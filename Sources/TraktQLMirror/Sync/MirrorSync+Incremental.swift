@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TraktQL
 
 /// Later syncs: only what is new, checked against the server's counts and ids; any sign of a
@@ -26,7 +25,7 @@ extension MirrorSync {
     /// compared with one more call (`limit=1`). Any failed check reads history in full.
     private func historyWindow(remote: String?) async throws -> MirrorSyncReport.Section {
         let callsBefore = client.calls
-        guard let newest = try store.read({ db in try Int64.fetchOne(db, sql: "SELECT max(watched_at) FROM history") }) else {
+        guard let newest = try store.read({ db in try db.int64("SELECT max(watched_at) FROM history") }) else {
             return try await fullRead(.history, remote: remote)
         }
         let start = (newest - Self.historyOverlap) / 1000 * 1000
@@ -52,7 +51,7 @@ extension MirrorSync {
             objects += parts.objects
         }
         let local = Set(try store.read { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM history WHERE watched_at >= ?", arguments: [start])
+            try db.int64s("SELECT id FROM history WHERE watched_at >= ?", [(start).sqliteValue])
         })
         let fresh = Set(rows.keys).subtracting(local)
         let gone = local.subtracting(rows.keys)
@@ -70,7 +69,7 @@ extension MirrorSync {
         }
         if !account.own {
             let (_, response) = try await client.get(path, query: [("page", "1"), ("limit", "1")])
-            let localTotal = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM history") ?? 0 }
+            let localTotal = try store.read { db in try db.int("SELECT count(*) FROM history") ?? 0 }
             if let total = MirrorClient.headerInt(response, "x-pagination-item-count"), total != localTotal + fresh.count {
                 return try await again("the server counts \(total) plays, the mirror would have \(localTotal + fresh.count): read in full")
             }
@@ -99,7 +98,7 @@ extension MirrorSync {
         var problems: [String] = []
         for (route, path) in section.routes(user: nil) {
             let (table, timeColumn, filter, countSQL) = Self.headShape(route)
-            let newest = try store.read { db in try Int64.fetchOne(db, sql: "SELECT max(\(timeColumn)) FROM \(table) \(filter)") }
+            let newest = try store.read { db in try db.int64("SELECT max(\(timeColumn)) FROM \(table) \(filter)") }
             guard let newest else { return try await fullRead(section, remote: remote, note: "nothing saved of \(route.rawValue)") }
             let stop = newest - Self.historyOverlap
             var serverTotal: Int?
@@ -125,11 +124,11 @@ extension MirrorSync {
             guard let serverTotal else { problems.append("no item count for \(route.rawValue)"); continue }
             // What the mirror would count after the replacements.
             let (localTotal, fresh) = try store.read { db -> (Int, Int) in
-                let total = try Int.fetchOne(db, sql: countSQL) ?? 0
+                let total = try db.int(countSQL) ?? 0
                 var fresh = 0
                 for r in replacements where r.route == route {
                     if let show = r.showKey {
-                        if try Int.fetchOne(db, sql: "SELECT count(*) FROM collection WHERE type = 'episode' AND show = ?", arguments: [show]) == 0 { fresh += 1 }
+                        if try db.int("SELECT count(*) FROM collection WHERE type = 'episode' AND show = ?", [(show).sqliteValue]) == 0 { fresh += 1 }
                     } else if let row = r.rows.first, try !Self.exists(row, db) {
                         fresh += 1
                     }
@@ -160,7 +159,7 @@ extension MirrorSync {
             for r in changed {
                 for object in r.objects { try object.upsert(db) }
                 if let show = r.showKey {
-                    try db.execute(sql: "DELETE FROM collection WHERE type = 'episode' AND show = ?", arguments: [show])
+                    _ = try db.execute("DELETE FROM collection WHERE type = 'episode' AND show = ?", [(show).sqliteValue])
                 }
                 for row in r.rows { try row.insert(db) }
             }
@@ -185,25 +184,25 @@ extension MirrorSync {
     }
 
     /// Whether a row with `row`'s key is saved.
-    private static func exists(_ row: MirrorRow, _ db: Database) throws -> Bool {
+    private static func exists(_ row: MirrorRow, _ db: SQLiteConnection) throws -> Bool {
         let (condition, arguments) = keyCondition(row)
-        return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(row.table.rawValue) WHERE \(condition)", arguments: arguments) ?? 0 > 0
+        return try db.int("SELECT count(*) FROM \(row.table.rawValue) WHERE \(condition)", arguments) ?? 0 > 0
     }
 
     /// Whether `row` is saved exactly (every column equal).
-    private static func isSaved(_ row: MirrorRow, _ db: Database) throws -> Bool {
+    private static func isSaved(_ row: MirrorRow, _ db: SQLiteConnection) throws -> Bool {
         let (condition, arguments) = keyCondition(row)
-        guard let saved = try Row.fetchOne(db, sql: "SELECT * FROM \(row.table.rawValue) WHERE \(condition)", arguments: arguments) else { return false }
-        return row.columns.allSatisfy { name, value in saved[name] as DatabaseValue == value }
+        guard let saved = try db.namedRows("SELECT * FROM \(row.table.rawValue) WHERE \(condition)", arguments).first else { return false }
+        return row.columns.allSatisfy { name, value in saved[name] == value }
     }
 
     /// Whether a collected show's saved episodes differ from `rows` (one removed, …).
-    private static func showRowsDiffer(_ show: Int64, _ rows: [MirrorRow], _ db: Database) throws -> Bool {
-        let saved = try Int.fetchOne(db, sql: "SELECT count(*) FROM collection WHERE type = 'episode' AND show = ?", arguments: [show]) ?? 0
+    private static func showRowsDiffer(_ show: Int64, _ rows: [MirrorRow], _ db: SQLiteConnection) throws -> Bool {
+        let saved = try db.int("SELECT count(*) FROM collection WHERE type = 'episode' AND show = ?", [(show).sqliteValue]) ?? 0
         return saved != rows.count
     }
 
-    private static func keyCondition(_ row: MirrorRow) -> (String, StatementArguments) {
+    private static func keyCondition(_ row: MirrorRow) -> (String, [SQLiteValue]) {
         switch row.table {
         case .ratings, .collection: return ("type = ? AND item = ?", [row.columns["type"] ?? .null, row.columns["item"] ?? .null])
         case .lists: return ("trakt = ?", [row.columns["trakt"] ?? .null])

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TraktQL
 
 /// `traktql sync`: brings a ``MirrorStore`` in step with a Trakt v2 account.
@@ -90,8 +89,7 @@ public final class MirrorSync: Sendable {
     public func run() async throws -> MirrorSyncReport {
         try checkAccount()
         let runID = try store.write { db -> Int64 in
-            try db.execute(sql: "INSERT INTO sync_runs (started_at, full, calls) VALUES (?, ?, 0)",
-                           arguments: [Self.millis(started), options.full ? 1 : 0])
+            _ = try db.execute("INSERT INTO sync_runs (started_at, full, calls) VALUES (?, ?, 0)", [(Self.millis(started)).sqliteValue, (options.full ? 1 : 0).sqliteValue])
             return db.lastInsertedRowID
         }
         var report = MirrorSyncReport(user: account.user, server: account.server.absoluteString, started: started)
@@ -102,7 +100,7 @@ public final class MirrorSync: Sendable {
             try record(report, run: runID, outcome: "ok")
             try compactIfMostlyFree()
             if account.own {
-                try store.write { db in try db.execute(sql: "UPDATE account SET imported_from = NULL WHERE id = 1") }
+                try store.write { db in _ = try db.execute("UPDATE account SET imported_from = NULL WHERE id = 1") }
             }
             return report
         } catch {
@@ -117,17 +115,16 @@ public final class MirrorSync: Sendable {
     /// The mirror belongs to one account on one server: a mirror of another is refused.
     private func checkAccount() throws {
         try store.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT server, user, own FROM account WHERE id = 1") {
-                let server: String = row["server"], user: String = row["user"], own: Int64 = row["own"]
+            if let row = try db.rows("SELECT server, user, own FROM account WHERE id = 1").first {
+                let server = row[0].text ?? "", user = row[1].text ?? "", own = row[2].integer ?? 0
                 guard server == account.server.absoluteString, user.lowercased() == account.user.lowercased() else {
                     throw MirrorError("this mirror is of \(user) on \(server), not of \(account.user) on \(account.server.absoluteString); give another --mirror-file")
                 }
                 if (own == 1) != account.own {
-                    try db.execute(sql: "UPDATE account SET own = ? WHERE id = 1", arguments: [account.own ? 1 : 0])
+                    _ = try db.execute("UPDATE account SET own = ? WHERE id = 1", [(account.own ? 1 : 0).sqliteValue])
                 }
             } else {
-                try db.execute(sql: "INSERT INTO account (id, server, user, own, created_at) VALUES (1, ?, ?, ?, ?)",
-                               arguments: [account.server.absoluteString, account.user, account.own ? 1 : 0, Self.millis(started)])
+                _ = try db.execute("INSERT INTO account (id, server, user, own, created_at) VALUES (1, ?, ?, ?, ?)", [(account.server.absoluteString).sqliteValue, (account.user).sqliteValue, (account.own ? 1 : 0).sqliteValue, (Self.millis(started)).sqliteValue])
             }
         }
     }
@@ -139,8 +136,8 @@ public final class MirrorSync: Sendable {
             guard case .object? = activities else { throw MirrorError("GET /sync/last_activities: not a JSON object") }
         }
         let saved = try store.read { db in
-            try Dictionary(Row.fetchAll(db, sql: "SELECT section, remote FROM sync_sections").map { row -> (String, String?) in
-                (row["section"], row["remote"])
+            try Dictionary(db.rows("SELECT section, remote FROM sync_sections").map { row -> (String, String?) in
+                (row[0].text ?? "", row[1].text)
             }, uniquingKeysWith: { first, _ in first })
         }
         for section in MirrorSection.allCases {
@@ -168,16 +165,15 @@ public final class MirrorSync: Sendable {
     /// takes what its rows take.
     private func compactIfMostlyFree() throws {
         let (free, total) = try store.read { db in
-            (try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0)
+            (try db.int("PRAGMA freelist_count") ?? 0, try db.int("PRAGMA page_count") ?? 0)
         }
         guard total > 0, free * 4 > total else { return }
-        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM") }
+        try store.connection.executeScript("VACUUM")
     }
 
     private func record(_ report: MirrorSyncReport, run: Int64, outcome: String) throws {
         try store.write { db in
-            try db.execute(sql: "UPDATE sync_runs SET finished_at = ?, calls = ?, outcome = ?, summary = ? WHERE id = ?",
-                           arguments: [report.finished.map(Self.millis), report.calls, outcome, report.summaryJSON, run])
+            _ = try db.execute("UPDATE sync_runs SET finished_at = ?, calls = ?, outcome = ?, summary = ? WHERE id = ?", [(report.finished.map(Self.millis)).sqliteValue, (report.calls).sqliteValue, (outcome).sqliteValue, (report.summaryJSON).sqliteValue, (run).sqliteValue])
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import TraktQL
 @testable import TraktQLMirror
@@ -40,7 +39,7 @@ import TraktQL
         #expect(row.int("show") == play["show"]?["ids"]?["trakt"]?.intValue)
         #expect(row.int("season") == play["episode"]?["season"]?.intValue)
         #expect(row.int("number") == play["episode"]?["number"]?.intValue)
-        #expect(row.columns["extra"] == "{}".databaseValue)
+        #expect(row.columns["extra"] == SQLiteValue.text("{}"))
         #expect(parts.objects.map(\.kind) == ["episode", "show"])
         let episode = parts.objects[0]
         #expect(episode.showTrakt == play["show"]?["ids"]?["trakt"]?.intValue)
@@ -53,7 +52,7 @@ import TraktQL
         let list = try await elements(target + "?limit=50&extended=full")
         #expect(list.count > 10)
         let store = try saved(list, route: .history)
-        try store.read { (db: Database) throws in
+        try store.read { (db: SQLiteConnection) throws in
             #expect(try MirrorElementRebuild.history(db).map(MirrorElementRebuild.canonical) == list.map(MirrorElementRebuild.canonical))
         }
     }
@@ -64,9 +63,9 @@ import TraktQL
              "movie":{"title":"Up","year":2009,"ids":{"trakt":50,"slug":"up-2009"},"runtime":96}}
             """)
         let store = try saved([element], route: .history)
-        try store.read { (db: Database) throws in
-            #expect(try String.fetchOne(db, sql: "SELECT extra FROM history") == "{\"sharing\":{\"mastodon\":true}}")
-            #expect(try Int64.fetchOne(db, sql: "SELECT watched_at FROM history") == 1_735_787_045_678)
+        try store.read { (db: SQLiteConnection) throws in
+            #expect(try db.string("SELECT extra FROM history") == "{\"sharing\":{\"mastodon\":true}}")
+            #expect(try db.int64("SELECT watched_at FROM history") == 1_735_787_045_678)
             #expect(try MirrorElementRebuild.history(db).map(MirrorElementRebuild.canonical) == [MirrorElementRebuild.canonical(element)])
         }
     }
@@ -78,8 +77,8 @@ import TraktQL
             guard case .array(let seasons)? = show["seasons"] else { return sum }
             return sum + seasons.reduce(0) { $0 + (($1["episodes"].flatMap { if case .array(let e) = $0 { return e.count } else { return nil } }) ?? 0) }
         }
-        try store.read { (db: Database) throws in
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM collection WHERE type = 'episode'") == episodes)
+        try store.read { (db: SQLiteConnection) throws in
+            #expect(try db.int("SELECT count(*) FROM collection WHERE type = 'episode'") == episodes)
             #expect(try MirrorElementRebuild.collectionShows(db).map(MirrorElementRebuild.canonical).sorted()
                     == shows.map(MirrorElementRebuild.canonical).sorted())
         }
@@ -96,9 +95,9 @@ import TraktQL
         try store.write { db in
             for object in try MirrorDecomposition.decompose(minimal, route: .history).objects { try object.upsert(db) }
         }
-        try store.read { (db: Database) throws in
+        try store.read { (db: SQLiteConnection) throws in
             let shows = Set(plays.compactMap { $0["show"]?["ids"]?["trakt"]?.intValue })
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM objects WHERE kind = 'show'") == shows.count)
+            #expect(try db.int("SELECT count(*) FROM objects WHERE kind = 'show'") == shows.count)
             let show = try #require(try MirrorElementRebuild.object(db, "show", plays[0]["show"]?["ids"]?["trakt"]?.intValue))
             #expect(show == plays[0]["show"])
         }

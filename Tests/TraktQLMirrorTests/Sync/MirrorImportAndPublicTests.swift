@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import TraktEmulator
 import TraktQL
@@ -36,21 +35,21 @@ import TraktQL
         #expect(report.sections.map(\.section) == [.history, .ratings, .collection])
         #expect(report.skipped == ["followers"])
         let plays = await all("/sync/history").arrayCount
-        try store.read { (db: Database) throws in
-            #expect(try String.fetchOne(db, sql: "SELECT imported_from FROM account") == file)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM history") == plays)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_sections WHERE remote IS NULL") == 3)
+        try store.read { (db: SQLiteConnection) throws in
+            #expect(try db.string("SELECT imported_from FROM account") == file)
+            #expect(try db.int("SELECT count(*) FROM history") == plays)
+            #expect(try db.int("SELECT count(*) FROM sync_sections WHERE remote IS NULL") == 3)
         }
         // The first online sync reads the imported sections (and the rest) in full and clears the mark.
         transport.reset()
         let sync = try await MirrorSync(store: store, account: account, transport: transport, clientID: MirrorTestSupport.clientID,
                                         token: MirrorTestSupport.token).run()
         #expect(sync.sections.allSatisfy { $0.read == .full })
-        try store.read { (db: Database) throws in
-            #expect(try String.fetchOne(db, sql: "SELECT imported_from FROM account") == nil)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_sections WHERE remote IS NULL") == 0)
+        try store.read { (db: SQLiteConnection) throws in
+            #expect(try db.string("SELECT imported_from FROM account") == nil)
+            #expect(try db.int("SELECT count(*) FROM sync_sections WHERE remote IS NULL") == 0)
             // The full objects replaced the export's minimal ones.
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM objects WHERE kind = 'movie' AND runtime IS NULL") == 0)
+            #expect(try db.int("SELECT count(*) FROM objects WHERE kind = 'movie' AND runtime IS NULL") == 0)
         }
     }
 
@@ -64,7 +63,7 @@ import TraktQL
                                        account: .init(server: MirrorTestSupport.server, user: "justin", own: true)) } throws: { error in
             (error as? MirrorError)?.message.contains("history element 2") == true
         }
-        try store.read { (db: Database) throws in #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM history") == 0) }
+        try store.read { (db: SQLiteConnection) throws in #expect(try db.int("SELECT count(*) FROM history") == 0) }
         #expect(throws: MirrorError.self) { try MirrorImport.read(file + ".missing") }
     }
 
@@ -90,8 +89,8 @@ import TraktQL
                                  transport: transport, clientID: MirrorTestSupport.clientID, token: MirrorTestSupport.token).run()
         // justin's public data is his whole account (he is not private): the same rows.
         for table in ["history", "ratings", "watchlist", "collection", "comments"] {
-            let mine = try store.read { db in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2").map(\.description) }
-            let theirs = try MirrorStore(path: own).read { db in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2").map(\.description) }
+            let mine = try store.read { db in try db.rows("SELECT * FROM \(table) ORDER BY 1, 2").map { "\($0)" } }
+            let theirs = try MirrorStore(path: own).read { db in try db.rows("SELECT * FROM \(table) ORDER BY 1, 2").map { "\($0)" } }
             #expect(mine == theirs, "\(table)")
         }
     }

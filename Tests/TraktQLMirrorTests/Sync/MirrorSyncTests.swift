@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import TraktEmulator
 import TraktQL
@@ -30,10 +29,10 @@ import TraktQL
     /// The section tables, row for row.
     func tables(_ path: String) throws -> [String: [String]] {
         let store = try MirrorStore(path: path)
-        return try store.read { (db: Database) throws in
+        return try store.read { (db: SQLiteConnection) throws in
             var out: [String: [String]] = [:]
             for table in MirrorTable.allCases {
-                out[table.rawValue] = try Row.fetchAll(db, sql: "SELECT * FROM \(table.rawValue)").map(\.description).sorted()
+                out[table.rawValue] = try db.rows("SELECT * FROM \(table.rawValue)").map { "\($0)" }.sorted()
             }
             return out
         }
@@ -47,7 +46,7 @@ import TraktQL
         let store = try MirrorStore(path: path)
         let history = await allElements(transport, "/sync/history")
         #expect(history.count > 250, "the history spans pages")
-        try store.read { (db: Database) throws in
+        try store.read { (db: SQLiteConnection) throws in
             #expect(canonical(try MirrorElementRebuild.history(db)) == canonical(history))
         }
         let ratings = await allElements(transport, "/sync/ratings")
@@ -62,7 +61,7 @@ import TraktQL
             let id = try #require(list["ids"]?["trakt"]?.intValue)
             items[id] = await allElements(transport, "/users/me/lists/\(id)/items")
         }
-        try store.read { (db: Database) throws in
+        try store.read { (db: SQLiteConnection) throws in
             #expect(canonical(try MirrorElementRebuild.ratings(db)) == canonical(ratings))
             #expect(canonical(try MirrorElementRebuild.listed(db, table: "watchlist")) == canonical(watchlist))
             #expect(canonical(try MirrorElementRebuild.collectionMovies(db)) == canonical(movies))
@@ -72,12 +71,12 @@ import TraktQL
             for (id, elements) in items {
                 #expect(canonical(try MirrorElementRebuild.listed(db, table: "list_items", list: id)) == canonical(elements), "list \(id)")
             }
-            let account = try #require(try Row.fetchOne(db, sql: "SELECT * FROM account"))
-            #expect(account["user"] as String == "justin")
-            let run = try #require(try Row.fetchOne(db, sql: "SELECT * FROM sync_runs"))
-            #expect(run["outcome"] as String? == "ok")
-            #expect(run["calls"] as Int == report.calls)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_pending") == 0)
+            let account = try #require(try db.namedRows("SELECT * FROM account").first)
+            #expect(account["user"]?.text == "justin")
+            let run = try #require(try db.namedRows("SELECT * FROM sync_runs").first)
+            #expect(run["outcome"]?.text == "ok")
+            #expect(run["calls"]?.integer == Int64(report.calls))
+            #expect(try db.int("SELECT count(*) FROM sync_pending") == 0)
         }
     }
 
@@ -214,11 +213,11 @@ import TraktQL
         }
         await #expect(throws: MirrorError.self) { _ = try await sync(transport, path) }
         let store = try MirrorStore(path: path)
-        try store.read { (db: Database) throws in
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM history") == 0, "no half-read history is live")
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_sections WHERE section = 'history'") == 0)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_pending WHERE section = 'history' AND route <> '#'") == 2)
-            #expect((try String.fetchOne(db, sql: "SELECT outcome FROM sync_runs"))?.hasPrefix("failed: GET /sync/history") == true)
+        try store.read { (db: SQLiteConnection) throws in
+            #expect(try db.int("SELECT count(*) FROM history") == 0, "no half-read history is live")
+            #expect(try db.int("SELECT count(*) FROM sync_sections WHERE section = 'history'") == 0)
+            #expect(try db.int("SELECT count(*) FROM sync_pending WHERE section = 'history' AND route <> '#'") == 2)
+            #expect((try db.string("SELECT outcome FROM sync_runs"))?.hasPrefix("failed: GET /sync/history") == true)
         }
         transport.intercept = nil
         transport.reset()
