@@ -108,7 +108,11 @@ let package = Package(
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["TraktEmulator", "TraktEmulatorServer", "TestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            // TraktQLMirror: the mirror tests read the database `traktql sync` wrote (SQLiteConnection).
+            dependencies: ["TraktEmulator", "TraktEmulatorServer", "TestSupport", "TraktQLMirror"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -226,6 +226,7 @@ enum HelpText {
               .whoami             who is logged in, the token's scope and expiry
               .logout             revoke the login and delete it
               .auth login|status|logout   the same three, spelled as traktql auth spells them
+              .sync [full|status]  bring the local mirror in step (like traktql sync)
               .quit               leave (Ctrl-D too)
 
             """

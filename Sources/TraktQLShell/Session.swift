@@ -90,7 +90,7 @@ final class Session: Sendable {
         return continuation
     }
 
-    static let metaCommands = ["help", "format", "tz", "timing", "cache", "history", "read", "explain", "settings", "vars", "login", "whoami", "logout", "auth", "quit", "exit"]
+    static let metaCommands = ["help", "format", "tz", "timing", "cache", "history", "read", "explain", "settings", "vars", "login", "whoami", "logout", "auth", "sync", "quit", "exit"]
 
     private func meta(_ name: String, _ arguments: [String], statement: Statement, source: String, sourceName: String?, readDepth: Int) async throws(TraktQLError) -> Continuation {
         func fail(_ message: String, help: String? = nil) -> TraktQLError {
@@ -175,6 +175,8 @@ final class Session: Sendable {
             case let other:
                 throw fail(other.map { "unknown auth command '\($0)'" } ?? ".auth needs a command", help: ".auth login, .auth status or .auth logout")
             }
+        case "sync":
+            try await syncCommand(arguments)
         case "quit", "exit", "q":
             return .quit
         default:

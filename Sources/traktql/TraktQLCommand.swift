@@ -120,7 +120,9 @@ struct TraktQLCommand: AsyncParsableCommand {
         // script FILE (the root command's positional argument). A script named auth runs as ./auth.
         let arguments = Array(CommandLine.arguments.dropFirst())
         let authArguments = AuthCommand.arguments(dispatching: arguments)
-        let root: any ParsableCommand.Type = authArguments != nil ? AuthCommand.self : TraktQLCommand.self
+        // `traktql [options] sync …` likewise (a script named sync runs as ./sync).
+        let syncArguments = authArguments == nil && !FileManager.default.fileExists(atPath: "sync") ? SyncCommand.arguments(dispatching: arguments) : nil
+        let root: any ParsableCommand.Type = authArguments != nil ? AuthCommand.self : syncArguments != nil ? SyncCommand.self : TraktQLCommand.self
         // `traktql login` (and logout, status, whoami) with no such script: the auth command was meant.
         if authArguments == nil, let word = arguments.first, ["login", "logout", "status", "whoami"].contains(word),
            !FileManager.default.fileExists(atPath: word) {
@@ -129,7 +131,8 @@ struct TraktQLCommand: AsyncParsableCommand {
             Foundation.exit(1)
         }
         do {
-            var command = try authArguments != nil ? AuthCommand.parseAsRoot(authArguments ?? []) : parseAsRoot()
+            var command = try authArguments != nil ? AuthCommand.parseAsRoot(authArguments ?? [])
+                : syncArguments != nil ? SyncCommand.parseAsRoot(syncArguments ?? []) : parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -142,7 +145,7 @@ struct TraktQLCommand: AsyncParsableCommand {
                 Foundation.exit(0)
             }
             if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
-            let help = root == AuthCommand.self ? "traktql auth --help" : "traktql --help"
+            let help = root == AuthCommand.self ? "traktql auth --help" : root == SyncCommand.self ? "traktql sync --help" : "traktql --help"
             // One "error:" prefix, as everywhere else in traktql, and one pointer to --help.
             var message = root.fullMessage(for: error)
             if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }

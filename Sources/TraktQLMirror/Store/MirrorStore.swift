@@ -53,3 +53,49 @@ public struct MirrorStore: Sendable {
         _ = chmod(directory, 0o700)
     }
 }
+
+extension MirrorStore {
+    /// One write transaction (`BEGIN IMMEDIATE` … `COMMIT`; rolled back when `updates` throws).
+    func write<T>(_ updates: (SQLiteConnection) throws -> T) throws -> T {
+        try connection.transaction { try updates(connection) }
+    }
+
+    /// Reads (the connection is serialised; a read sees committed data).
+    func read<T>(_ value: (SQLiteConnection) throws -> T) throws -> T {
+        try value(connection)
+    }
+}
+
+extension SQLiteConnection {
+    /// The first column of the first row as an integer (nil: no row, or NULL).
+    func int(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Int? {
+        try scalar(sql, arguments).integer.map { Int(truncatingIfNeeded: $0) }
+    }
+
+    /// The first column of the first row as an Int64 (nil: no row, or NULL).
+    func int64(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> Int64? {
+        try scalar(sql, arguments).integer
+    }
+
+    /// The first column of the first row as text (nil: no row, or NULL).
+    func string(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> String? {
+        try scalar(sql, arguments).text
+    }
+
+    /// The first column of every row, as integers.
+    func int64s(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [Int64] {
+        try rows(sql, arguments).compactMap { $0.first?.integer }
+    }
+}
+
+/// What the writer binds: integers, text, and their optionals.
+protocol MirrorSQLValue {
+    var sqliteValue: SQLiteValue { get }
+}
+
+extension Int64: MirrorSQLValue { var sqliteValue: SQLiteValue { .integer(self) } }
+extension Int: MirrorSQLValue { var sqliteValue: SQLiteValue { .integer(Int64(self)) } }
+extension String: MirrorSQLValue { var sqliteValue: SQLiteValue { .text(self) } }
+extension Optional: MirrorSQLValue where Wrapped: MirrorSQLValue {
+    var sqliteValue: SQLiteValue { map(\.sqliteValue) ?? .null }
+}

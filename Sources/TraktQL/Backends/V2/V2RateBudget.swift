@@ -3,15 +3,15 @@ import Foundation
 /// The session's share of the API's rate limit: after a 429, every call waits until the
 /// window the server named (`Retry-After`, `X-Ratelimit.until`) has passed, instead of each
 /// call finding out again.
-actor V2RateBudget {
+public actor V2RateBudget {
     /// No call is sent before this instant.
     private(set) var blockedUntil: Date?
     /// The last `X-Ratelimit` the server sent (`{"name","period","limit","remaining","until"}`).
     private(set) var lastLimit: String?
     /// How many 429 answers this session has waited out.
-    private(set) var waits = 0
+    public private(set) var waits = 0
 
-    init() {}
+    public init() {}
 
     /// How long to wait before the next call (0: go).
     func delay(now: Date = Date()) -> TimeInterval {
@@ -32,7 +32,7 @@ actor V2RateBudget {
 /// again, as long as the statement runs (its `timeout` bounds it; Ctrl-C cancels the wait).
 /// Waits longer than a second are reported through `progress`. A 429 is never turned into a
 /// partial answer: either the call succeeds after waiting or the statement fails.
-struct V2RateLimitedTransport: HTTPTransport {
+public struct V2RateLimitedTransport: HTTPTransport {
     let base: any HTTPTransport
     let budget: V2RateBudget
     let progress: (@Sendable (String) -> Void)?
@@ -40,7 +40,23 @@ struct V2RateLimitedTransport: HTTPTransport {
     var deadline: Date = .distantFuture
     var timeout: TimeInterval = 0
 
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    /// Waits out `base`'s 429 answers against `budget` (shared by every call that should share
+    /// the API's window), reporting waits over a second through `progress`.
+    public init(base: any HTTPTransport, budget: V2RateBudget, progress: (@Sendable (String) -> Void)? = nil) {
+        self.base = base
+        self.budget = budget
+        self.progress = progress
+    }
+
+    init(base: any HTTPTransport, budget: V2RateBudget, progress: (@Sendable (String) -> Void)?, deadline: Date, timeout: TimeInterval) {
+        self.base = base
+        self.budget = budget
+        self.progress = progress
+        self.deadline = deadline
+        self.timeout = timeout
+    }
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         while true {
             let pause = await budget.delay()
             try refuseWaitingPastTheDeadline(pause, header: await budget.lastLimit)

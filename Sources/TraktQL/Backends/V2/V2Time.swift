@@ -3,10 +3,10 @@ import TraktProtocol
 
 /// The ISO 8601 times of Trakt API v2: `2026-03-14T20:15:00.000Z` in answers, and what
 /// `start_at`/`end_at` send. Parsed by hand (no formatter per item: a history holds thousands).
-enum V2Time {
+public enum V2Time {
     /// Seconds since the epoch of `2026-03-14T20:15:00.000Z`, `…T20:15:00Z`, `…T20:15:00+01:00`
     /// or a date alone (`2026-03-14`, midnight UTC); nil for anything else.
-    static func seconds(_ text: String) -> Double? {
+    public static func seconds(_ text: String) -> Double? {
         let b = Array(text.utf8)
         func number(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= b.count else { return nil }
@@ -74,7 +74,7 @@ enum V2Time {
         return Date(timeIntervalSince1970: (millis - 0.5) / 1000)
     }
 
-    static func string(_ date: Date) -> String {
+    public static func string(_ date: Date) -> String {
         let total = (date.timeIntervalSince1970 * 1000).rounded(.down)
         var millis = Int(total.truncatingRemainder(dividingBy: 1000))
         var seconds = Int((total - Double(millis)) / 1000)

@@ -114,6 +114,18 @@ public final class SQLiteConnection: @unchecked Sendable {
         return out
     }
 
+    /// Every row of a query, copied out, each as column name → value.
+    public func namedRows(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [[String: SQLiteValue]] {
+        var out: [[String: SQLiteValue]] = []
+        try forEachRow(sql, arguments) { row in
+            var named: [String: SQLiteValue] = [:]
+            for index in 0..<row.count { named[row.name(index)] = row[index] }
+            out.append(named)
+            return true
+        }
+        return out
+    }
+
     /// The first column of the first row, or `.null` when there is no row.
     public func scalar(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> SQLiteValue {
         var value = SQLiteValue.null

@@ -8,6 +8,11 @@ public struct SQLiteRow {
     /// How many columns the row has.
     public var count: Int { Int(sqlite3_column_count(statement)) }
 
+    /// The name of column `index` (from 0): its `AS` name, else the column's.
+    public func name(_ index: Int) -> String {
+        sqlite3_column_name(statement, Int32(index)).map { String(cString: $0) } ?? ""
+    }
+
     /// Column `index` (from 0) as a value.
     public subscript(index: Int) -> SQLiteValue {
         let column = Int32(index)
