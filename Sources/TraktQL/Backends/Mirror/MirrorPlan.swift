@@ -67,6 +67,9 @@ extension MirrorPlan {
             if let limit = statement.elementLimit {
                 lines.append("  limit     the newest \(limit) elements (no limit or since:, as one page over the API)")
             }
+            if statement.localSince != nil || statement.localUntil != nil {
+                lines.append("  time      checked on each item (one page, as over the API: this route has no time filter there)")
+            }
         }
         lines.append("")
         lines += plan.negationLines

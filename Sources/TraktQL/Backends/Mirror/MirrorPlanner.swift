@@ -56,11 +56,12 @@ enum MirrorPlanner {
 
         let extended = V2Planner.extendedReason(query.stages)
         let limit: Int? = query.fetchPolicy == .onePage ? pageSize : nil
-        let conditions = MirrorSQLConditions(query: query, actions: actions)
+        var conditions = MirrorSQLConditions(query: query, actions: actions)
+        conditions.carriedOnly = limit != nil
         var statements: [MirrorStatement] = []
         for group in V2Planner.Group.allCases where group.actions.contains(where: actions.contains) {
             switch group {
-            case .history: statements.append(conditions.history(limit: limit))
+            case .history: statements += conditions.history(limit: limit)
             case .ratings: statements.append(conditions.ratings(limit: limit))
             case .watchlist: statements.append(conditions.watchlist(limit: limit))
             case .collection:
@@ -74,7 +75,8 @@ enum MirrorPlanner {
                     notes.append("\(named.origin.text)  ⇒  \(group == .lists ? "created" : "item_added") not read (a list entry is about no one show or movie)")
                     continue
                 }
-                statements.append(group == .lists ? conditions.lists(limit: limit) : conditions.listItems(limit: limit))
+                // The lists route is not paged: it answers every list at once.
+                statements.append(group == .lists ? conditions.lists(limit: nil) : conditions.listItems(limit: limit))
             case .watching:
                 notes.append("watching  ⇒  not in the mirror (what plays now is live: ask the API, --api v2)")
             }

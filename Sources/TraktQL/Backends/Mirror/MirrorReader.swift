@@ -65,10 +65,18 @@ struct MirrorReader {
         var count = 0
         var perList: [Int64: Int] = [:]
         var stopped = false
+        let since = statement.localSince, until = statement.localUntil
+        let checksTime = since != nil || until != nil
         func emit(_ element: Value, _ context: V2Item.Context) -> Bool {
-            for item in V2Item.items(of: element, route: statement.route, context: context) where !body(item) {
-                stopped = true
-                return false
+            for item in V2Item.items(of: element, route: statement.route, context: context) {
+                if checksTime {
+                    // As v2's pager checks a route without start_at/end_at.
+                    guard let time = schema.time(of: item), !(since.map { time < $0 } ?? false), !(until.map { time >= $0 } ?? false) else { continue }
+                }
+                guard body(item) else {
+                    stopped = true
+                    return false
+                }
             }
             return true
         }

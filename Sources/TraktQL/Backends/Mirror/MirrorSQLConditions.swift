@@ -13,9 +13,16 @@ import Foundation
 ///   tvdb, imdb, tmdb: what `show:` matches) hold a value given;
 /// - `season:`/`episode:`: the `season` and `number` columns;
 /// - `rating:`: the `rating` column, as the ratings route's `{rating}` segment.
+///
+/// A query that reads one page (no `limit`, no `since:`) reads the newest 100 elements of each
+/// route over v2, narrowed only by what the route itself carries, and filters those: over the
+/// mirror, the statements then push down exactly what v2's routes carry (``carriedOnly``) and
+/// nothing more, one statement per v2 call, so that the same 100 elements are read.
 struct MirrorSQLConditions {
     let query: CheckedQuery
     let actions: [Action]
+    /// Push down only what the v2 route carries (one page per route: see above).
+    var carriedOnly = false
 
     /// Clauses and their parameters, in the order of the `?`s.
     private struct Builder {
@@ -46,12 +53,39 @@ struct MirrorSQLConditions {
     /// The time bounds, type, show, movie, season and episode conditions on a table whose
     /// columns are `prefix` + name.
     private func common(_ builder: inout Builder, time: String, prefix: String = "", types: Bool = true, episodes: Bool = true) {
+        if carriedOnly {
+            // The route's own segments only: its type (and, for history, below, its window and subject).
+            if types, let segment = segmentType {
+                builder.add("\(prefix)type = ?", [.text(segment)], from: query.types?.origin.text ?? "the types the query can return (the route's type segment)")
+            }
+            if time == "watched_at" { timeBounds(&builder, time: time, prefix: prefix) }
+            return
+        }
+        timeBounds(&builder, time: time, prefix: prefix)
+        commonFilters(&builder, prefix: prefix, types: types, episodes: episodes)
+    }
+
+    /// The one type a v2 route's type segment names (`episodes`, `movies`, `shows`), when the
+    /// query can return only that type; nil for `all`.
+    private var segmentType: String? {
+        let types = query.possibleTypeSet
+        let episodes = types.contains(.episode), movies = types.contains(.movie), shows = types.contains(.show)
+        if episodes && !movies && !shows { return "episode" }
+        if movies && !episodes && !shows { return "movie" }
+        if shows && !episodes && !movies { return "show" }
+        return nil
+    }
+
+    private func timeBounds(_ builder: inout Builder, time: String, prefix: String) {
         if let since = query.since {
             builder.add("\(prefix)\(time) >= ?", [.integer(Self.milliseconds(since.instant))], from: since.origin.text + " (ms since 1970 UTC)")
         }
         if let until = query.until {
             builder.add("\(prefix)\(time) < ?", [.integer(Self.milliseconds(until.instant))], from: until.origin.text + " (ms since 1970 UTC, exclusive)")
         }
+    }
+
+    private func commonFilters(_ builder: inout Builder, prefix: String, types: Bool, episodes: Bool) {
         if types, let filter = query.types {
             builder.add("\(prefix)type \(filter.negated ? "NOT IN" : "IN") (\(Self.placeholders(filter.values.count)))",
                         filter.values.map { .text($0.rawValue) }, from: filter.origin.text)
@@ -101,19 +135,57 @@ struct MirrorSQLConditions {
     }
 
     private func statement(_ route: V2Route, table: String, _ select: String, _ builder: Builder, order: String, limit: Int?) -> MirrorStatement {
-        MirrorStatement(route: route, table: table, sql: select + builder.whereClause + "\nORDER BY " + order + limitClause(limit),
-                        parameters: builder.parameters, elementLimit: limit)
+        var statement = MirrorStatement(route: route, table: table, sql: select + builder.whereClause + "\nORDER BY " + order + limitClause(limit),
+                                        parameters: builder.parameters, elementLimit: limit)
+        if carriedOnly, route != .history {
+            statement.localSince = query.since?.instant
+            statement.localUntil = query.until?.instant
+        }
+        return statement
     }
 
     // MARK: - Routes
 
-    /// `/sync/history`: newest first; the episodes of one multi-episode play in ascending order (ids ascending).
-    func history(limit: Int?) -> MirrorStatement {
+    /// `/sync/history`: newest first; the episodes of one multi-episode play in ascending order
+    /// (ids ascending). One page: one statement per show, season, episode or movie v2 narrows
+    /// its history calls to (``V2Planner/showHistorySubjects(_:origin:query:)``).
+    func history(limit: Int?) -> [MirrorStatement] {
+        guard carriedOnly else { return [history(limit: limit, subject: nil)] }
+        var subjects: [(clause: String, values: [MirrorValue], from: String)] = []
+        let byIDs = "IN (SELECT trakt FROM objects WHERE kind = '%@' AND EXISTS (SELECT 1 FROM json_each(objects.json, '$.ids') WHERE CAST(json_each.value AS TEXT) = ?))"
+        if let shows = query.shows, !shows.negated {
+            for slug in shows.values {
+                let show = "show " + byIDs.replacingOccurrences(of: "%@", with: "show")
+                let narrowed = V2Planner.showHistorySubjects(slug, origin: shows.origin.text, query: query)
+                for (segment, piece) in narrowed {
+                    guard segment != "shows", case .seasonOrEpisodeID(_, let season, let episode, let from) = piece else {
+                        subjects.append((show, [.text(slug)], shows.origin.text))
+                        continue
+                    }
+                    if let episode {
+                        subjects.append((show + " AND season = ? AND number = ?", [.text(slug), .integer(Int64(season)), .integer(Int64(episode))], from))
+                    } else {
+                        subjects.append((show + " AND season = ?", [.text(slug), .integer(Int64(season))], from))
+                    }
+                }
+            }
+        }
+        if let movies = query.movies, !movies.negated {
+            for slug in movies.values {
+                subjects.append(("movie " + byIDs.replacingOccurrences(of: "%@", with: "movie"), [.text(slug)], movies.origin.text))
+            }
+        }
+        guard !subjects.isEmpty else { return [history(limit: limit, subject: nil)] }
+        return subjects.map { history(limit: limit, subject: $0) }
+    }
+
+    private func history(limit: Int?, subject: (clause: String, values: [MirrorValue], from: String)?) -> MirrorStatement {
         var builder = Builder()
-        common(&builder, time: "watched_at")
+        common(&builder, time: "watched_at", types: subject == nil)
+        if let subject { builder.add(subject.clause, subject.values, from: subject.from) }
         let plays: [Action] = [.seen, .scrobble, .checkin]
         let wanted = plays.filter(actions.contains)
-        if wanted.count < plays.count, let origin = query.actions?.origin.text {
+        if !carriedOnly, wanted.count < plays.count, let origin = query.actions?.origin.text {
             builder.add("action IN (\(Self.placeholders(wanted.count)))", wanted.map { .text($0 == .seen ? "watch" : $0.rawValue) },
                         from: origin + " (v2 writes seen as watch)")
         }
@@ -164,7 +236,7 @@ struct MirrorSQLConditions {
             SELECT c.show, s.last_collected_at, c.season, c.number, c.collected_at, c.extra
             FROM collection c JOIN shows s ON s.show = c.show
             """
-        var statement = statement(.collectionShows, table: "collection", select, builder,
+        var statement = self.statement(.collectionShows, table: "collection", select, builder,
                                   order: "s.last_collected_at DESC, c.show, c.season, c.number", limit: nil)
         statement.elementLimit = limit
         return statement
@@ -200,7 +272,7 @@ struct MirrorSQLConditions {
                 + "FROM (SELECT *, row_number() OVER (PARTITION BY list ORDER BY rank, id) AS position FROM list_items) li JOIN lists l ON l.trakt = li.list"
             builder.add("li.position <= \(limit)", from: "one page of each list")
         }
-        var statement = statement(.listItems, table: "list_items", select, builder, order: "l.created_at, l.trakt, li.rank, li.id", limit: nil)
+        var statement = self.statement(.listItems, table: "list_items", select, builder, order: "l.created_at, l.trakt, li.rank, li.id", limit: nil)
         statement.elementLimit = limit
         return statement
     }

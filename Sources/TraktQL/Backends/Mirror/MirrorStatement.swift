@@ -18,6 +18,10 @@ public struct MirrorStatement: Sendable, Hashable {
     /// At most this many elements (a query without `limit` or `since:` reads the newest page,
     /// as over the API); nil: every row.
     public var elementLimit: Int?
+    /// `since:`/`until:` checked on each item instead of in SQL: one page of a route that has
+    /// no time filter over v2 (its newest page is read, then its items are checked).
+    public var localSince: Date?
+    public var localUntil: Date?
 
     /// The parameters' values, in the order of the `?`s.
     public var values: [MirrorValue] { parameters.map(\.value) }
