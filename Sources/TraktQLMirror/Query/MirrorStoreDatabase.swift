@@ -117,3 +117,16 @@ public struct MirrorStoreDatabase: MirrorDatabase {
         }
     }
 }
+
+extension MirrorStoreDatabase {
+    /// The access `traktql --mirror` uses: `file` when given (`--mirror-file`), else the
+    /// account's mirror of `server` (``MirrorLocator``); opened at the first statement that reads it.
+    public static func access(file: String?, server: URL) -> MirrorAccess {
+        let location = file ?? (MirrorStore.defaultPath(server: server, user: "me") as NSString).deletingLastPathComponent + "/"
+        return MirrorAccess(location: location) { () throws(TraktQLError) -> any MirrorDatabase in
+            let path: String
+            if let file { path = file } else { path = try MirrorLocator.path(server: server) }
+            return try open(path: path, server: server.absoluteString)
+        }
+    }
+}

@@ -33,8 +33,9 @@ public final class MirrorAccess: @unchecked Sendable {
         return database
     }
 
-    /// True the first time it is asked: a session warns about an old mirror once.
-    func claimStaleWarning() -> Bool {
+    /// True the first time it is asked: a session warns about an old mirror once (the
+    /// shell's banner, or the first query's warnings).
+    public func claimStaleWarning() -> Bool {
         lock.lock()
         defer { lock.unlock() }
         if warnedStale { return false }

@@ -82,7 +82,7 @@ public struct MirrorAccount: Sendable, Hashable {
         let s = Int(min(seconds, 1e12))
         if s < 60 { return "\(s) s" }
         if s < 3_600 { return "\(s / 60) min" }
-        if s < 86_400 { return "\(s / 3_600) h \(s % 3_600 / 60) min" }
-        return "\(s / 86_400) d \(s % 86_400 / 3_600) h"
+        if s < 86_400 { return s % 3_600 / 60 == 0 ? "\(s / 3_600) h" : "\(s / 3_600) h \(s % 3_600 / 60) min" }
+        return s % 86_400 / 3_600 == 0 ? "\(s / 86_400) d" : "\(s / 86_400) d \(s % 86_400 / 3_600) h"
     }
 }
