@@ -151,43 +151,42 @@ struct MirrorSQLConditions {
     /// its history calls to (``V2Planner/showHistorySubjects(_:origin:query:)``).
     func history(limit: Int?) -> [MirrorStatement] {
         guard carriedOnly else { return [history(limit: limit, subject: nil)] }
-        var subjects: [(clause: String, values: [MirrorValue], from: String)] = []
-        let byIDs = "IN (SELECT trakt FROM objects WHERE kind = '%@' AND EXISTS (SELECT 1 FROM json_each(objects.json, '$.ids') WHERE CAST(json_each.value AS TEXT) = ?))"
+        // Each subject: its conditions (clause, value) and the qualifiers they come from.
+        typealias Subject = (parts: [(clause: String, value: MirrorValue)], from: String)
+        var subjects: [Subject] = []
+        func byIDs(_ kind: String) -> String {
+            "\(kind) IN (SELECT trakt FROM objects WHERE kind = '\(kind)' AND EXISTS (SELECT 1 FROM json_each(objects.json, '$.ids') WHERE CAST(json_each.value AS TEXT) = ?))"
+        }
         if let shows = query.shows, !shows.negated {
             for slug in shows.values {
-                let show = "show " + byIDs.replacingOccurrences(of: "%@", with: "show")
-                let narrowed = V2Planner.showHistorySubjects(slug, origin: shows.origin.text, query: query)
-                for (segment, piece) in narrowed {
+                for (segment, piece) in V2Planner.showHistorySubjects(slug, origin: shows.origin.text, query: query) {
+                    var parts: [(clause: String, value: MirrorValue)] = [(byIDs("show"), .text(slug))]
                     guard segment != "shows", case .seasonOrEpisodeID(_, let season, let episode, let from) = piece else {
-                        subjects.append((show, [.text(slug)], shows.origin.text))
+                        subjects.append((parts, shows.origin.text))
                         continue
                     }
-                    if let episode {
-                        subjects.append((show + " AND season = ? AND number = ?", [.text(slug), .integer(Int64(season)), .integer(Int64(episode))], from))
-                    } else {
-                        subjects.append((show + " AND season = ?", [.text(slug), .integer(Int64(season))], from))
-                    }
+                    parts.append(("season = ?", .integer(Int64(season))))
+                    if let episode { parts.append(("number = ?", .integer(Int64(episode)))) }
+                    subjects.append((parts, from))
                 }
             }
         }
         if let movies = query.movies, !movies.negated {
-            for slug in movies.values {
-                subjects.append(("movie " + byIDs.replacingOccurrences(of: "%@", with: "movie"), [.text(slug)], movies.origin.text))
-            }
+            for slug in movies.values { subjects.append(([(byIDs("movie"), .text(slug))], movies.origin.text)) }
         }
         guard !subjects.isEmpty else { return [history(limit: limit, subject: nil)] }
         return subjects.map { history(limit: limit, subject: $0) }
     }
 
-    private func history(limit: Int?, subject: (clause: String, values: [MirrorValue], from: String)?) -> MirrorStatement {
+    private func history(limit: Int?, subject: (parts: [(clause: String, value: MirrorValue)], from: String)?) -> MirrorStatement {
         var builder = Builder()
         common(&builder, time: "watched_at", types: subject == nil)
-        if let subject { builder.add(subject.clause, subject.values, from: subject.from) }
+        for part in subject?.parts ?? [] { builder.add(part.clause, [part.value], from: subject!.from) }
         let plays: [Action] = [.seen, .scrobble, .checkin]
         let wanted = plays.filter(actions.contains)
         if !carriedOnly, wanted.count < plays.count, let origin = query.actions?.origin.text {
             builder.add("action IN (\(Self.placeholders(wanted.count)))", wanted.map { .text($0 == .seen ? "watch" : $0.rawValue) },
-                        from: origin + " (v2 writes seen as watch)")
+                        from: origin + (wanted.contains(.seen) ? " (v2 writes seen as watch)" : ""))
         }
         return statement(.history, table: "history", "SELECT id, watched_at, action, type, movie, show, episode, extra\nFROM history", builder,
                          order: "watched_at DESC, id", limit: limit)
