@@ -35,7 +35,7 @@ public struct MirrorBackend: Backend {
 
     public func execute(_ mirror: MirrorPlan, of plan: Plan, in session: ExecutionSession) async throws(TraktQLError) -> QueryResult {
         let database = try access.database()
-        var result = try MirrorReader(plan: plan, mirror: mirror, now: session.now).run(on: database)
+        var result = try MirrorReader(plan: plan, mirror: mirror, now: session.now, wholeItems: session.wholeItems).run(on: database)
         if let warning = staleWarning(mirror.account, now: session.now), access.claimStaleWarning() {
             result.warnings.insert(warning, at: 0)
         }

@@ -6,6 +6,11 @@ struct MirrorObjects {
     let connection: any MirrorConnection
     /// Objects as v2 sends them without `extended=full`.
     let minimal: Bool
+    /// What of an item's own show, episode and movie the query reads (``Projection/forPlan(_:schema:wholeItems:alsoKeeping:)``):
+    /// once a stage reshapes rows, only those members are kept, so that 50,000 plays do not
+    /// each carry (and normalise) two full objects. Their ids are always kept: items without
+    /// an id of their own (ratings, collected items) are told apart by their content.
+    let projection: Projection
     private var cache: [Key: Value] = [:]
 
     private struct Key: Hashable {
@@ -14,9 +19,17 @@ struct MirrorObjects {
         var converted: Bool
     }
 
-    init(connection: any MirrorConnection, minimal: Bool) {
+    init(connection: any MirrorConnection, minimal: Bool, projection: Projection = .everything) {
         self.connection = connection
         self.minimal = minimal
+        self.projection = projection
+    }
+
+    /// The projection of a plan's items, keeping the ids of the objects they carry.
+    static func projection(for plan: Plan, wholeItems: Bool) -> Projection {
+        let schema = V2ItemSchema()
+        let ids = ["show", "movie", "episode", "season"].map { [$0, "ids"] }
+        return Projection.forPlan(plan, schema: schema, wholeItems: wholeItems, alsoKeeping: schema.identityMembers + ids)
     }
 
     /// The members v2 sends without `extended=full`, per kind (the rest only with it).
@@ -37,7 +50,11 @@ struct MirrorObjects {
         if let known = cache[key] { return known }
         var object: Value
         if convert {
-            object = V2Item.convertV1Kinds(.object([(kind, try self.object(kind, trakt, converted: false))]))[kind] ?? .null
+            object = try self.object(kind, trakt, converted: false)
+            if !projection.whole {
+                object = projection.children.first { $0.key == kind }.map { $0.node.apply(object) } ?? .object([])
+            }
+            object = V2Item.convertV1Kinds(.object([(kind, object)]))[kind] ?? .null
         } else {
             var text: String?
             try connection.rows(MirrorPlan.objectSQL, [.text(kind), .integer(trakt)]) { row throws(TraktQLError) in

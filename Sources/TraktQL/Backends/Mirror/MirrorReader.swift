@@ -8,12 +8,15 @@ struct MirrorReader {
     let plan: Plan
     let mirror: MirrorPlan
     let now: Date
+    /// Whether whole items may be printed (json/ndjson, or a format chosen later).
+    var wholeItems = true
 
     private var schema: V2ItemSchema { V2ItemSchema() }
 
     func run(on database: any MirrorDatabase) throws(TraktQLError) -> QueryResult {
         try database.read { connection throws(TraktQLError) -> QueryResult in
-            var elements = MirrorElements(objects: MirrorObjects(connection: connection, minimal: mirror.minimalObjects))
+            let projection = MirrorObjects.projection(for: plan, wholeItems: wholeItems)
+            var elements = MirrorElements(objects: MirrorObjects(connection: connection, minimal: mirror.minimalObjects, projection: projection))
             // The pipeline a local input uses, without its time window: SQL applied since:/until:.
             let source = LocalSource(path: mirror.location, convention: .utc, since: nil, until: nil, ignoredMinimal: false)
             var pipeline = LocalPipeline(plan: plan, local: source, now: now, schema: schema)
