@@ -18,9 +18,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // The tests' loopback helpers (a CONNECT/forward proxy); the emulator has NIO through Hummingbird.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        // The local mirror's store (`traktql sync`, `--mirror`): SQLite through the system's
-        // libsqlite3 (Debian: libsqlite3-dev).
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // What both sides of the v1 API agree on: the "PST" timestamp convention and the
@@ -58,12 +55,13 @@ let package = Package(
             ]
         ),
 
-        // The local mirror: a SQLite copy of an account (GRDB), kept in step by `traktql sync`
-        // through /sync/last_activities, and the database the mirror backend's SQL runs on.
-        .target(
-            name: "TraktQLMirror",
-            dependencies: ["TraktQL", "TraktProtocol", .product(name: "GRDB", package: "GRDB.swift")]
-        ),
+        // The system's SQLite (Debian: libsqlite3-dev), for the mirror. Not GRDB: it adds 12.4 MB
+        // to a release binary (measured; see SQLiteConnection.swift), over issue 23's 90 MB.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // The local mirror: a SQLite copy of an account, kept in step by `traktql sync` through
+        // /sync/last_activities, and the database the mirror backend's SQL runs on.
+        .target(name: "TraktQLMirror", dependencies: ["TraktQL", "TraktProtocol", "CSQLite"]),
 
         // C shim over libedit: el_set/el_get/history are variadic and cannot be called from Swift.
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),

@@ -1,6 +1,5 @@
-import GRDB
-
-/// The mirror's tables, one migration per schema version (GRDB's `DatabaseMigrator`).
+/// The mirror's tables: one migration script per schema version, run in order by
+/// ``SQLiteConnection/migrate(_:)`` (the file's `user_version` counts those it has run).
 ///
 /// The schema is the contract between the writer (``MirrorSync``: what `traktql sync` saves)
 /// and the reader (the mirror backend's SQL): an answer over the mirror must equal the same
@@ -16,13 +15,7 @@ import GRDB
 /// each; stored per play, 100,000 plays would take far more than the 60 MB the mirror may.
 enum MirrorSchema {
     /// Every migration, in order. A new version appends one; a released one never changes.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: version1)
-        }
-        return migrator
-    }
+    static let migrations = [version1]
 
     static let version1 = """
         -- Whose account, from which server. One row: a mirror is one account on one server.

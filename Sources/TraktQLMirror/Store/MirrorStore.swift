@@ -1,33 +1,32 @@
 import Foundation
-import GRDB
 
-/// One mirror database: a SQLite file for one account on one server, in WAL mode, migrated
-/// to the current ``MirrorSchema`` when opened.
+/// One mirror database: a SQLite file for one account on one server, in WAL mode (a query
+/// reads while a sync writes), migrated to the current ``MirrorSchema`` when opened.
 ///
-/// The file is created 0600 in a 0700 directory (it holds the account's whole history).
+/// The file is created 0600 in a 0700 directory: it holds the account's whole history.
 public struct MirrorStore: Sendable {
     /// The database file.
     public let path: String
-    /// GRDB's pool: one writer, concurrent readers (WAL), so a query can run while a sync saves.
-    let pool: DatabasePool
+    /// The connection every read and write goes through (serialised; see ``SQLiteConnection``).
+    public let connection: SQLiteConnection
 
     /// Opens (creating when missing) the mirror at `path`, migrating it to the current schema.
     public init(path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        try MirrorStore.makePrivateDirectory(directory)
-        let existed = FileManager.default.fileExists(atPath: path)
-        if !existed {
-            // Create it 0600 before SQLite opens it, so it is never readable by others.
+        try MirrorStore.makePrivateDirectory(directory.isEmpty ? "." : directory)
+        if !FileManager.default.fileExists(atPath: path) {
+            // Created 0600 before SQLite opens it, so it is never readable by others; SQLite
+            // gives its -wal and -shm files the same mode.
             let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
             if fd >= 0 { close(fd) }
         }
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA foreign_keys = ON")
-        }
+        let connection = try SQLiteConnection(path: path)
+        // WAL: readers never block the writer; NORMAL: a committed transaction survives the
+        // process being killed (a power loss may lose the last ones, never consistency).
+        try connection.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+        try connection.migrate(MirrorSchema.migrations)
         self.path = path
-        self.pool = try DatabasePool(path: path, configuration: configuration)
-        try MirrorSchema.migrator.migrate(pool)
+        self.connection = connection
     }
 
     /// The default place of the mirror for `user` on `server`:

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 @testable import TraktQLMirror
 
@@ -24,29 +23,52 @@ import Testing
         let directoryMode = try #require(FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? Int)
         #expect(directoryMode & 0o777 == 0o700)
 
-        try store.pool.read { db in
-            #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            for table in ["account", "collection", "comments", "history", "list_items", "lists", "objects", "ratings",
-                          "sync_pending", "sync_runs", "sync_sections", "watchlist"] {
-                #expect(tables.contains(table), "missing table \(table)")
-            }
-            #expect(try MirrorSchema.migrator.hasCompletedMigrations(db))
+        #expect(try store.connection.scalar("PRAGMA journal_mode") == .text("wal"))
+        let tables = try store.connection.rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").compactMap { $0[0].text }
+        for table in ["account", "collection", "comments", "history", "list_items", "lists", "objects", "ratings",
+                      "sync_pending", "sync_runs", "sync_sections", "watchlist"] {
+            #expect(tables.contains(table), "missing table \(table)")
         }
+        #expect(try store.connection.userVersion() == MirrorSchema.migrations.count)
     }
 
-    @Test func reopeningAMirrorKeepsItsRows() throws {
+    @Test func reopeningAMirrorKeepsItsRowsAndDoesNotMigrateAgain() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let path = root + "/m.sqlite"
         do {
             let store = try MirrorStore(path: path)
-            try store.pool.write { db in
-                try db.execute(sql: "INSERT INTO history (id, watched_at, action, type, movie) VALUES (1, 1000, 'watch', 'movie', 12601)")
-            }
+            try store.connection.execute("INSERT INTO history (id, watched_at, action, type, movie) VALUES (?, ?, ?, ?, ?)",
+                                         [1, 1000, "watch", "movie", 12601])
         }
         let again = try MirrorStore(path: path)
-        let count = try again.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM history") }
-        #expect(count == 1)
+        #expect(try again.connection.scalar("SELECT count(*) FROM history") == .integer(1))
+    }
+
+    @Test func aFileFromANewerTraktQLIsRefused() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = root + "/m.sqlite"
+        do {
+            let store = try MirrorStore(path: path)
+            try store.connection.executeScript("PRAGMA user_version = 99")
+        }
+        #expect(throws: SQLiteError.self) { try MirrorStore(path: path) }
+    }
+
+    @Test func aTransactionThatThrowsLeavesNothing() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try MirrorStore(path: root + "/m.sqlite")
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try store.connection.transaction {
+                try store.connection.execute("INSERT INTO history (id, watched_at, action, type) VALUES (1, 1, 'watch', 'movie')")
+                throw Stop()
+            }
+        }
+        #expect(try store.connection.scalar("SELECT count(*) FROM history") == .integer(0))
+        // A wrong parameter count is an error, not a silent NULL.
+        #expect(throws: SQLiteError.self) { try store.connection.execute("SELECT ?, ?", [1]) }
     }
 }
