@@ -1,25 +1,39 @@
 import Foundation
-import GRDB
 import TraktQL
 
-/// The mirror backend's ``MirrorDatabase`` over a ``MirrorStore``: its SQL runs on GRDB's
-/// pool (WAL: a query reads a consistent snapshot while `traktql sync` saves a section).
-public struct MirrorStoreDatabase: MirrorDatabase {
-    public let store: MirrorStore
+/// The mirror backend's ``MirrorDatabase`` over a mirror file: its own read-only
+/// ``SQLiteConnection`` (a query never writes, never migrates; WAL lets it read while
+/// `traktql sync` saves a section, and a busy file is waited for).
+public final class MirrorStoreDatabase: MirrorDatabase, @unchecked Sendable {
+    // Sendable: the connection serialises every use (``SQLiteConnection``); nothing else changes.
+    let connection: SQLiteConnection
+    public let location: String
 
-    public init(store: MirrorStore) {
-        self.store = store
+    init(connection: SQLiteConnection) {
+        self.connection = connection
+        self.location = connection.path
     }
 
     /// Opens the mirror at `path` for queries; a missing file is the error that says to run
-    /// `traktql sync` (no empty mirror is created by reading).
+    /// `traktql sync` (reading creates nothing), and a file of another schema version is refused.
     public static func open(path: String, server: String) throws(TraktQLError) -> MirrorStoreDatabase {
         guard FileManager.default.fileExists(atPath: path) else { throw MirrorAccess.missing(at: path, server: server) }
+        let connection: SQLiteConnection
+        let version: Int
         do {
-            return MirrorStoreDatabase(store: try MirrorStore(path: path))
+            connection = try SQLiteConnection(path: path, mode: .readOnly)
+            version = try connection.userVersion()
         } catch {
             throw .usage("cannot open the mirror \(path): \(error)")
         }
+        let current = MirrorSchema.migrations.count
+        if version > current {
+            throw .usage("the mirror \(path) has schema version \(version), newer than this traktql reads (\(current)): use a newer traktql")
+        }
+        if version < current {
+            throw .usage("the mirror \(path) has schema version \(version), older than this traktql reads (\(current)): run `traktql sync` to bring it up to date")
+        }
+        return MirrorStoreDatabase(connection: connection)
     }
 
     /// An access for an engine: the mirror at `path`, opened at the first query that reads it.
@@ -27,68 +41,50 @@ public struct MirrorStoreDatabase: MirrorDatabase {
         MirrorAccess(location: path) { () throws(TraktQLError) -> any MirrorDatabase in try open(path: path, server: server) }
     }
 
-    public var location: String { store.path }
-
     public func account() throws(TraktQLError) -> MirrorAccount {
-        let found: MirrorAccount?
         do {
-            found = try store.pool.read { db -> MirrorAccount? in
-                guard let row = try Row.fetchOne(db, sql: "SELECT server, user, own, imported_from FROM account WHERE id = 1") else { return nil }
-                let finished = try Int64.fetchOne(db, sql: "SELECT max(finished_at) FROM sync_runs WHERE outcome = 'ok'")
-                let saved = try Int64.fetchOne(db, sql: "SELECT max(synced_at) FROM sync_sections")
-                let synced = (finished ?? saved).map { Date(timeIntervalSince1970: Double($0) / 1000) }
-                return MirrorAccount(server: row["server"], user: row["user"], own: (row["own"] as Int64? ?? 0) != 0,
-                                     syncedAt: synced, importedFrom: row["imported_from"])
+            let rows = try connection.rows("SELECT server, user, own, imported_from FROM account WHERE id = 1")
+            guard let row = rows.first, let server = row[0].text, let user = row[1].text else {
+                throw TraktQLError.usage("the mirror \(location) holds no account yet (its first sync did not finish): run `traktql sync`")
             }
-        } catch {
-            throw .usage("cannot read the mirror \(store.path): \(error)")
-        }
-        guard let found else {
-            throw .usage("the mirror \(store.path) holds no account yet (its first sync did not finish): run `traktql sync`")
-        }
-        return found
-    }
-
-    public func read<T>(_ body: (any MirrorConnection) throws(TraktQLError) -> T) throws(TraktQLError) -> T {
-        var failure: TraktQLError?
-        do {
-            let value: T? = try store.pool.read { db -> T? in
-                do throws(TraktQLError) {
-                    return try body(Connection(db: db))
-                } catch {
-                    failure = error
-                    return nil
-                }
-            }
-            if let failure { throw failure }
-            guard let value else { throw TraktQLError.usage("the mirror \(store.path) gave no answer") }
-            return value
+            let finished = try connection.scalar("SELECT max(finished_at) FROM sync_runs WHERE outcome = 'ok'").integer
+            let saved = try connection.scalar("SELECT max(synced_at) FROM sync_sections").integer
+            let synced = (finished ?? saved).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+            return MirrorAccount(server: server, user: user, own: (row[2].integer ?? 0) != 0, syncedAt: synced, importedFrom: row[3].text)
         } catch let error as TraktQLError {
             throw error
         } catch {
-            throw .usage("cannot read the mirror \(store.path): \(error)")
+            throw .usage("cannot read the mirror \(location): \(error)")
         }
     }
 
-    /// One read transaction: statements are prepared once per connection (GRDB's cache).
+    /// `body` in one read transaction (`BEGIN` … `COMMIT`): every statement sees one snapshot.
+    public func read<T>(_ body: (any MirrorConnection) throws(TraktQLError) -> T) throws(TraktQLError) -> T {
+        do {
+            try connection.executeScript("BEGIN")
+        } catch {
+            throw .usage("cannot read the mirror \(location): \(error)")
+        }
+        defer { try? connection.executeScript("COMMIT") }
+        return try body(Connection(connection: connection))
+    }
+
+    /// The statements of one read transaction.
     struct Connection: MirrorConnection {
-        let db: Database
+        let connection: SQLiteConnection
 
         func rows(_ sql: String, _ parameters: [MirrorValue], _ body: ([MirrorValue]) throws(TraktQLError) -> Bool) throws(TraktQLError) {
             var failure: TraktQLError?
+            var values: [MirrorValue] = []
             do {
-                let statement = try db.cachedStatement(sql: sql)
-                try statement.setArguments(StatementArguments(parameters.map(Self.databaseValue)))
-                let cursor = try Row.fetchCursor(statement)
-                var values: [MirrorValue] = []
-                while let row = try cursor.next() {
+                try connection.forEachRow(sql, parameters.map(Self.argument)) { row in
                     values.removeAll(keepingCapacity: true)
-                    for index in 0..<row.count { values.append(Self.value(row[index] as DatabaseValue)) }
+                    for index in 0..<row.count { values.append(Self.value(row[index])) }
                     do throws(TraktQLError) {
-                        guard try body(values) else { break }
+                        return try body(values)
                     } catch {
                         failure = error
-                        break
+                        return false
                     }
                 }
             } catch {
@@ -97,22 +93,22 @@ public struct MirrorStoreDatabase: MirrorDatabase {
             if let failure { throw failure }
         }
 
-        static func databaseValue(_ value: MirrorValue) -> DatabaseValue {
+        static func argument(_ value: MirrorValue) -> SQLiteValue {
             switch value {
             case .null: return .null
-            case .integer(let n): return n.databaseValue
-            case .real(let d): return d.databaseValue
-            case .text(let s): return s.databaseValue
+            case .integer(let n): return .integer(n)
+            case .real(let d): return .real(d)
+            case .text(let s): return .text(s)
             }
         }
 
-        static func value(_ value: DatabaseValue) -> MirrorValue {
-            switch value.storage {
+        static func value(_ value: SQLiteValue) -> MirrorValue {
+            switch value {
             case .null: return .null
-            case .int64(let n): return .integer(n)
-            case .double(let d): return .real(d)
-            case .string(let s): return .text(s)
-            case .blob(let data): return .text(String(decoding: data, as: UTF8.self))
+            case .integer(let n): return .integer(n)
+            case .real(let d): return .real(d)
+            case .text(let s): return .text(s)
+            case .blob(let bytes): return .text(String(decoding: bytes, as: UTF8.self))
             }
         }
     }

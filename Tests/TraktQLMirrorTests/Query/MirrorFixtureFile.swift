@@ -25,7 +25,7 @@ import TraktEmulator
         let store = try MirrorStore(path: path)
         try await TestMirrorFiller(emulator: emulator, clientID: "mirror-fixture", token: "mirror-fixture-token")
             .fill(store, server: Self.environment["TRAKTQL_MIRROR_SERVER"] ?? "http://127.0.0.1:8080", syncedAt: now)
-        let plays = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM history") } ?? 0
+        let plays = try store.connection.scalar("SELECT count(*) FROM history").integer ?? 0
         print("mirror: \(path): \(plays) plays")
         #expect(plays > 0)
     }

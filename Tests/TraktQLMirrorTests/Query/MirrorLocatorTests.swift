@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import TraktQL
 @testable import TraktQLMirror
@@ -10,10 +9,8 @@ import TraktQL
 
     private func mirror(_ user: String, own: Bool, in data: String) throws {
         let store = try MirrorStore(path: MirrorStore.defaultPath(server: Self.server, user: user, environment: ["XDG_DATA_HOME": data]))
-        try store.pool.write { db in
-            try db.execute(sql: "INSERT INTO account (id, server, user, own, created_at) VALUES (1, ?, ?, ?, 0)",
-                           arguments: [Self.server.absoluteString, user, own ? 1 : 0])
-        }
+        try store.connection.execute("INSERT INTO account (id, server, user, own, created_at) VALUES (1, ?, ?, ?, 0)",
+                                     [.text(Self.server.absoluteString), .text(user), .integer(own ? 1 : 0)])
     }
 
     @Test func noneOneOrSeveral() throws {
