@@ -36,11 +36,14 @@ struct ConfigFile {
     var api: String?
     var clientID: String?
     var clientSecret: String?
+    /// `mirror` (on, off, true, false) and `mirror_max_age` (a duration): the local mirror.
+    var mirror: String?
+    var mirrorMaxAge: String?
     /// The keys present in the file (`api_url`, `tz`, …).
     var presentKeys: [String] = []
 
     static let keys = ["api_url", "api_key", "username", "password", "tz", "format", "convention", "max_pages", "cache_ttl", "timeout",
-                       "api", "client_id", "client_secret"]
+                       "api", "client_id", "client_secret", "mirror", "mirror_max_age"]
     /// What a file others can change must not hold: where traktql connects, and secrets.
     static let guardedKeys = ["api_url", "api_key", "password", "client_secret"]
 
@@ -154,6 +157,7 @@ struct ConfigFile {
             case .string(let s): text = s
             case .int(let n): text = String(n)
             case .double(let d): text = String(d)
+            case .bool(let b) where key == "mirror": text = b ? "on" : "off"
             case .null: continue
             default: text = nil
             }
@@ -181,6 +185,8 @@ struct ConfigFile {
             case "api": file.api = text
             case "client_id": file.clientID = text
             case "client_secret": file.clientSecret = text
+            case "mirror": file.mirror = text
+            case "mirror_max_age": file.mirrorMaxAge = text
             default: break
             }
         }

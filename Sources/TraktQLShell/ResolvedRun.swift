@@ -1,6 +1,7 @@
 import Foundation
 import TraktEmulator
 import TraktQL
+import TraktQLMirror
 
 /// Everything a run decides from flags, environment, config file and secret files before it
 /// builds anything: the first of ``TraktQLShell/run(_:)``'s three steps (resolve, build, run).
@@ -30,6 +31,11 @@ struct ResolvedRun {
         // Secrets on argv can be read by every local user (ps, /proc): say so, once.
         if let warning = configuration.secretsOnCommandLineWarning { Console.err(warning + "\n") }
         try readSecrets(into: &configuration)
+        // `--api mirror` (or TRAKT_API=mirror) reads as --mirror: the mirror is not an API of its own.
+        if configuration.api?.lowercased() == "mirror" {
+            configuration.api = nil
+            configuration.mirror = true
+        }
 
         // Config file (flags and environment already won in `main`), the API and the server:
         // decided in one place, for queries and `.login` alike.
@@ -61,6 +67,8 @@ struct ResolvedRun {
         engine.input = configuration.input
         engine.streamingInput = configuration.streamingInput
         engine.checksNamesWithServerCatalog = configuration.checksNames
+        // The local mirror (issue 26): opened at the first statement that reads it.
+        engine.mirror = MirrorStoreDatabase.access(file: configuration.mirrorFile, server: configuration.apiURL ?? EmbeddedServer.placeholderURL)
 
         let trustRootFiles: [String]
         switch ShellTransport.trustRootFiles(caCertificateFile: configuration.caCertificateFile, server: configuration.apiURL) {
@@ -134,6 +142,14 @@ struct ResolvedRun {
             guard let value else { continue }
             if let failure = settings.apply(name: name, value: value) {
                 throw StartupFailure(message: "\(resolved.location.path): \(name): \(failure.message)" + (failure.help.map { " (\($0))" } ?? ""))
+            }
+        }
+        // The local mirror (issue 26): flag or environment, then the config file.
+        for (name, value, origin) in [("mirror", configuration.mirror.map { $0 ? "on" : "off" } ?? resolved.file?.mirror, "mirror"),
+                                      ("mirror_max_age", resolved.file?.mirrorMaxAge, "mirror_max_age")] {
+            guard let value else { continue }
+            if let failure = settings.apply(name: name, value: value) {
+                throw StartupFailure(message: "\(origin): \(failure.message)" + (failure.help.map { " (\($0))" } ?? ""))
             }
         }
         return settings

@@ -58,6 +58,14 @@ public struct ShellConfiguration: Sendable {
     /// (the rest comes from the fields above, see ``authOptions``).
     public var auth = AuthOptions()
 
+    // MARK: The local mirror (`--mirror`, issue 26)
+
+    /// `--mirror`, `--api mirror`, `TRAKT_MIRROR=1`: answer from the local mirror; nil: the
+    /// config file's `mirror`, else off.
+    public var mirror: Bool?
+    /// `--mirror-file PATH`: the mirror database (default: the account's, under $XDG_DATA_HOME).
+    public var mirrorFile: String?
+
     public init() {}
 }
 

@@ -23,6 +23,22 @@ public enum TraktQLShell {
             Console.err("traktql: error: \(error.message)\n")
             return error.status.rawValue
         }
+        // With the mirror on: its banner (whose account, how old), or the one error that says
+        // to run `traktql sync`, before anything runs.
+        if resolved.settings.mirror {
+            do throws(TraktQLError) {
+                if configuration.quiet {
+                    try MirrorBanner.check(resolved.engine.mirror)
+                } else {
+                    Console.err(try MirrorBanner.text(resolved.engine.mirror, now: resolved.engine.clock(), maxAge: resolved.settings.mirrorMaxAge) + "\n")
+                }
+            } catch {
+                var message = error.description
+                if message.hasPrefix("error: ") { message.removeFirst("error: ".count) }
+                Console.err("traktql: error: \(TerminalSafety.sanitize(message))\n")
+                return ExitStatus.usage.rawValue
+            }
+        }
         let runtime = ShellRuntime.build(resolved, terminal: terminal)
         let status = await runStatements(resolved.configuration, on: runtime, terminal: terminal)
         await runtime.stop()

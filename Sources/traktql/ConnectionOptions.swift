@@ -25,7 +25,7 @@ struct ConnectionOptions: ParsableArguments {
 
     func validate() throws {
         if let apiURL, URL(string: apiURL) == nil { throw ValidationError("--api-url is not a URL") }
-        if let api, !["v1", "v2"].contains(api.lowercased()) { throw ValidationError("--api must be v1 or v2") }
+        if let api, !["v1", "v2", "mirror"].contains(api.lowercased()) { throw ValidationError("--api must be v1, v2 or mirror") }
     }
 
     /// Fills the connection part of `configuration` from these flags, then the environment

@@ -96,6 +96,13 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Do not print the emulator banner.")
     var quiet = false
 
+    // The local mirror (issue 26).
+    @Flag(help: "Answer from the local mirror that `traktql sync` keeps (env TRAKT_MIRROR=1, config 'mirror'; also --api mirror; `set mirror on|off` in the shell). No HTTP.")
+    var mirror = false
+
+    @Option(name: .customLong("mirror-file"), help: ArgumentHelp("The mirror database to read (default: your account's, under $XDG_DATA_HOME/traktql/mirror/).", valueName: "PATH"))
+    var mirrorFile: String?
+
     func validate() throws {
         if keepGoing && bail { throw ValidationError("--keep-going and --bail contradict each other") }
         if apiKey != nil && apiKeyFile != nil { throw ValidationError("--api-key and --api-key-file contradict each other") }
@@ -182,6 +189,8 @@ struct TraktQLCommand: AsyncParsableCommand {
         configuration.checksNames = !noNameCheck
         configuration.input = input
         configuration.streamingInput = inputReader == "streaming"
+        configuration.mirror = mirror ? true : env("TRAKT_MIRROR").map { ["1", "on", "true", "yes"].contains($0.lowercased()) }
+        configuration.mirrorFile = mirrorFile
         let status = await TraktQLShell.run(configuration)
         if status != 0 { throw ExitCode(status) }
     }

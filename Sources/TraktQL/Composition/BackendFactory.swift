@@ -12,6 +12,8 @@ public struct BackendFactory: Sendable {
         case local(path: String)
         /// A server speaking this API.
         case api(APIVersion)
+        /// The local mirror of an account (`traktql sync`), when the `mirror` setting is on.
+        case mirror
     }
 
     public let configuration: EngineConfiguration
@@ -22,9 +24,10 @@ public struct BackendFactory: Sendable {
         self.configuration = configuration
     }
 
-    /// The key for `settings`: the local input wins over the API.
+    /// The key for `settings`: the local input wins over the mirror, the mirror over the API.
     public func key(for settings: Settings) -> Key {
-        configuration.input.map { .local(path: $0) } ?? .api(settings.api)
+        if let input = configuration.input { return .local(path: input) }
+        return settings.mirror ? .mirror : .api(settings.api)
     }
 
     /// The backend statements run against under `settings` (v1 and a local input read
@@ -40,6 +43,8 @@ public struct BackendFactory: Sendable {
             var backend = V2Backend(baseURL: configuration.apiURL, credentials: configuration.v2 ?? V2Credentials(clientID: ""), budget: rateBudget)
             backend.plainHTTPHosts = configuration.plainHTTPSecretHosts
             return backend
+        case .mirror:
+            return MirrorBackend(access: configuration.mirror ?? .unconfigured, maxAge: settings.mirrorMaxAge, clock: configuration.clock)
         }
     }
 

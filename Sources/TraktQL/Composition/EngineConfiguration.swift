@@ -30,6 +30,9 @@ public struct EngineConfiguration: Sendable {
     public var input: String?
     /// Read `input` streamed and projected (the default) or whole, with the plain decoder.
     public var streamingInput = true
+    /// The local mirror statements read when the `mirror` setting is on (`TraktQLMirror`
+    /// opens it: ``MirrorAccess``).
+    public var mirror: MirrorAccess?
     /// Check the shows, movies and users a query names against the server's catalog
     /// (``ServerCatalog``) before calling, when the server has one.
     public var checksNamesWithServerCatalog = true

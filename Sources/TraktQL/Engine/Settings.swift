@@ -27,6 +27,11 @@ public struct Settings: Sendable, Equatable {
     public var api: APIVersion = .standard
     /// What `runtime` is where the API has none: nothing (the default), or Trakt's own 42/90 minutes.
     public var runtimeFallback: RuntimeFallback = .none
+    /// Answer from the local mirror (`traktql sync`) instead of the API (``MirrorBackend``).
+    public var mirror = false
+    /// A query over a mirror older than this warns on stderr (once per session).
+    public var mirrorMaxAge: TimeInterval = Settings.defaultMirrorMaxAge
+    public static let defaultMirrorMaxAge: TimeInterval = 86_400
 
     public init() {}
 
@@ -43,6 +48,8 @@ public struct Settings: Sendable, Equatable {
         ("timeout", "the most time one statement may take, retries and paging included (default 120s)"),
         ("api", "which Trakt API to use: v1 (the activity API) or v2 (users, history, OAuth)"),
         ("runtime_fallback", "none (default: a missing runtime stays empty) or trakt (42 min per episode, 90 per movie, as Trakt's statistics)"),
+        ("mirror", "on or off: answer from the local mirror (`traktql sync`) instead of the API"),
+        ("mirror_max_age", "warn when the mirror is older than this (default 1d)"),
     ]
 
     public static var names: [String] { descriptions.map(\.name) }
@@ -56,6 +63,8 @@ public struct Settings: Sendable, Equatable {
         case "timing": return ["on", "off"]
         case "api": return APIVersion.allCases.map(\.rawValue)
         case "runtime_fallback": return RuntimeFallback.allCases.map(\.rawValue)
+        case "mirror": return ["on", "off"]
+        case "mirror_max_age": return ["12h", "1d", "7d"]
         case "cache_ttl": return ["0", "60s", "5min"]
         case "timeout": return ["30s", "120s", "10min"]
         case "max_fetch": return ["64m", "256m", "1g"]
@@ -121,6 +130,14 @@ public struct Settings: Sendable, Equatable {
                 return ("unknown runtime_fallback '\(text)'", "write none (a missing runtime stays empty) or trakt (42 min per episode, 90 per movie)")
             }
             runtimeFallback = fallback
+        case "mirror":
+            guard let on = Self.bool(text) else { return ("mirror is on or off", "on answers from the local mirror (`traktql sync` makes it)") }
+            mirror = on
+        case "mirror_max_age":
+            guard let seconds = Self.seconds(text), seconds > 0 else {
+                return ("'\(text)' is not a usable mirror_max_age", "write a duration such as 12h, 1d or 7d")
+            }
+            mirrorMaxAge = seconds
         default:
             return ("unknown setting '\(name)'", Suggestion.didYouMean(name, in: Self.names) ?? "settings are \(Self.names.joined(separator: ", "))")
         }
@@ -141,6 +158,8 @@ public struct Settings: Sendable, Equatable {
         case "timeout": return timeout.rounded() == timeout ? "\(Int(timeout))s" : "\(timeout)s"
         case "api": return api.rawValue
         case "runtime_fallback": return runtimeFallback.rawValue
+        case "mirror": return mirror ? "on" : "off"
+        case "mirror_max_age": return mirrorMaxAge.rounded() == mirrorMaxAge ? "\(Int(mirrorMaxAge))s" : "\(mirrorMaxAge)s"
         default: return nil
         }
     }

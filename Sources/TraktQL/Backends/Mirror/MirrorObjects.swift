@@ -1,0 +1,81 @@
+import Foundation
+
+/// The shows, movies, seasons, episodes and lists a query's rows refer to, each read from
+/// `objects` and parsed once per query, then shared by every item that carries it.
+struct MirrorObjects {
+    let connection: any MirrorConnection
+    /// Objects as v2 sends them without `extended=full`.
+    let minimal: Bool
+    /// What of an item's own show, episode and movie the query reads (``Projection/forPlan(_:schema:wholeItems:alsoKeeping:)``):
+    /// once a stage reshapes rows, only those members are kept, so that 50,000 plays do not
+    /// each carry (and normalise) two full objects. Their ids are always kept: items without
+    /// an id of their own (ratings, collected items) are told apart by their content.
+    let projection: Projection
+    private var cache: [Key: Value] = [:]
+
+    private struct Key: Hashable {
+        var kind: String
+        var trakt: Int64
+        var converted: Bool
+    }
+
+    init(connection: any MirrorConnection, minimal: Bool, projection: Projection = .everything) {
+        self.connection = connection
+        self.minimal = minimal
+        self.projection = projection
+    }
+
+    /// The projection of a plan's items, keeping the ids of the objects they carry.
+    static func projection(for plan: Plan, wholeItems: Bool) -> Projection {
+        let schema = V2ItemSchema()
+        let ids = ["show", "movie", "episode", "season"].map { [$0, "ids"] }
+        return Projection.forPlan(plan, schema: schema, wholeItems: wholeItems, alsoKeeping: schema.identityMembers + ids)
+    }
+
+    /// The members v2 sends without `extended=full`, per kind (the rest only with it).
+    static let minimalMembers: [String: Set<String>] = [
+        "show": ["title", "year", "ids"],
+        "movie": ["title", "year", "ids"],
+        "episode": ["season", "number", "title", "ids"],
+        "season": ["number", "ids"],
+    ]
+
+    /// The object, `.null` when the mirror lacks it. `converted`: with `first_aired` and
+    /// `released` as Unix seconds, as ``V2Item`` makes them on an item's own show, episode
+    /// or movie (an object nested deeper, a list item's, keeps v2's ISO text).
+    mutating func object(_ kind: String, _ trakt: Int64?, converted: Bool = true) throws(TraktQLError) -> Value {
+        guard let trakt else { return .null }
+        let convert = converted && (kind == "show" || kind == "episode" || kind == "movie")
+        let key = Key(kind: kind, trakt: trakt, converted: convert)
+        if let known = cache[key] { return known }
+        var object: Value
+        if convert {
+            object = try self.object(kind, trakt, converted: false)
+            if !projection.whole {
+                object = projection.children.first { $0.key == kind }.map { $0.node.apply(object) } ?? .object([])
+            }
+            object = V2Item.convertV1Kinds(.object([(kind, object)]))[kind] ?? .null
+        } else {
+            var text: String?
+            try connection.rows(MirrorPlan.objectSQL, [.text(kind), .integer(trakt)]) { row throws(TraktQLError) in
+                text = row.first?.text
+                return false
+            }
+            object = try text.map { text throws(TraktQLError) in try Self.parse(text, what: "\(kind) \(trakt)") } ?? .null
+            if minimal, let keep = Self.minimalMembers[kind], case .object(let members) = object {
+                object = .object(members.filter { keep.contains($0.key) })
+            }
+        }
+        cache[key] = object
+        return object
+    }
+
+    /// A JSON text of the mirror (an object, `extra`, a comment).
+    static func parse(_ text: String, what: String) throws(TraktQLError) -> Value {
+        do {
+            return try JSONReader.parse(text)
+        } catch {
+            throw .usage("the mirror's \(what) is not valid JSON (\(error.description)): run `traktql sync --full` to read it again")
+        }
+    }
+}
