@@ -41,7 +41,7 @@ import TraktEmulator
         var configuration = EngineConfiguration(apiURL: URL(string: "http://127.0.0.1:9")!, settings: settings, clock: { now })
         configuration.v2 = V2Credentials(clientID: clientID, bearer: StaticBearerToken(token))
         configuration.checksNamesWithServerCatalog = false
-        configuration.transport = EmulatorCoreTransport(emulator: fixture.emulator)
+        configuration.transport = EmulatorCoreTransport(fixture.emulator)
         configuration.mirror = MirrorStoreDatabase.access(path: fixture.path, server: "http://127.0.0.1:9")
         return Engine(configuration: configuration)
     }
