@@ -25,7 +25,7 @@ import TestSupport
     /// Starts `trakt-emulator` (small dataset, pinned clock, a token for justin, no rate limit).
     static func start(_ directory: String, _ extra: [String] = [], name: String = "emulator") throws -> (Spawn.Child, String) {
         let arguments = ["--port", "0", "--scale", "small", "--now", "2025-06-01T12:00:00Z", "--access-token-file", directory + "/token",
-                         "--rate-limit", "0"] + extra
+                         "--rate-limit", "0", "--write-rate-limit", "0"] + extra
         let emulator = try #require(Spawn.start(BinaryRunner.binary("trakt-emulator").path, arguments, captureOutput: true,
                                                 errorFile: directory + "/\(name).stderr"))
         let url = Spawn.readOutput(emulator, timeout: 60, untilNewline: true).trimmingCharacters(in: .whitespacesAndNewlines)
