@@ -8,7 +8,7 @@ import Testing
 /// meant to fail: the README's error demonstrations (not written as commands).
 @Suite struct DocumentedExampleTests {
     /// Runs each statement (several at a time) and records the ones that fail or print nothing.
-    static func check(_ statements: [(origin: String, arguments: [String])]) async throws {
+    static func check(_ statements: [(origin: String, arguments: [String])], environment: [String: String] = [:]) async throws {
         try await withThrowingTaskGroup(of: (String, BinaryRunner.Output).self) { group in
             var next = 0
             func arguments(_ example: [String]) -> [String] {
@@ -21,7 +21,7 @@ import Testing
             while next < min(3, statements.count) {
                 let example = statements[next]
                 next += 1
-                group.addTask { (example.origin, try await BinaryRunner.run("traktql", arguments(example.arguments))) }
+                group.addTask { (example.origin, try await BinaryRunner.run("traktql", arguments(example.arguments), environment: environment)) }
             }
             for try await (origin, out) in group {
                 #expect(out.status == 0, "\(origin): exit \(out.status): \(out.stderr)")
@@ -30,7 +30,7 @@ import Testing
                 if next < statements.count {
                     let example = statements[next]
                     next += 1
-                    group.addTask { (example.origin, try await BinaryRunner.run("traktql", arguments(example.arguments))) }
+                    group.addTask { (example.origin, try await BinaryRunner.run("traktql", arguments(example.arguments), environment: environment)) }
                 }
             }
         }
@@ -111,6 +111,8 @@ import Testing
         var statements: [String] = []
         /// Statements whose command line chose v2 (`traktql --api v2 -c '…'`): run the same way.
         var onV2: Set<String> = []
+        /// Statements over the mirror (`traktql --mirror -c '…'`): run after `traktql sync`, as a reader would.
+        var onMirror: Set<String> = []
         var open: String?
         for line in readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             // Shell transcripts: traktql> lines and their ...> continuations.
@@ -131,6 +133,7 @@ import Testing
                     guard let end = after.firstIndex(of: "'") else { break }
                     statements.append(String(after[..<end]))
                     if line.contains("--api v2 ") { onV2.insert(String(after[..<end])) }
+                    if line.contains("--mirror") { onMirror.insert(String(after[..<end])) }
                     rest = after[after.index(after: end)...]
                 }
             }
@@ -138,6 +141,14 @@ import Testing
         if let open { statements.append(open) }
         let runnable = statements.filter { $0.hasPrefix("activity") || $0.hasPrefix("explain") }
         #expect(runnable.count >= 6, "\(runnable)")
-        try await Self.check(runnable.map { ("README: \($0)", (onV2.contains($0) ? ["--api", "v2"] : []) + ["-c", $0]) })
+        try await Self.check(runnable.filter { !onMirror.contains($0) }
+            .map { ("README: \($0)", (onV2.contains($0) ? ["--api", "v2"] : []) + ["-c", $0]) })
+        #expect(!onMirror.isEmpty, "the README shows no query over the mirror")
+        let data = NSTemporaryDirectory() + "traktql-readme-mirror-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let sync = try await BinaryRunner.run("traktql", ["sync", "-q"], environment: ["XDG_DATA_HOME": data], timeout: 120)
+        #expect(sync.status == 0, "traktql sync: \(sync.stderr)")
+        try await Self.check(runnable.filter { onMirror.contains($0) }.map { ("README (--mirror): \($0)", ["--mirror", "-c", $0]) },
+                             environment: ["XDG_DATA_HOME": data])
     }
 }
