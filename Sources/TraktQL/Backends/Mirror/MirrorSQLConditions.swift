@@ -146,10 +146,11 @@ struct MirrorSQLConditions {
 
     // MARK: - Routes
 
-    /// `/sync/history`: newest first. Plays of the same second come as the route lists them:
-    /// the newest play first, and the episodes of one multi-episode play in ascending order;
-    /// Trakt's history ids (as the emulator issues them) number those episodes in their low five
-    /// bits, hence `id >> 5 DESC, id`. One page: one statement per show, season, episode or movie v2 narrows
+    /// `/sync/history`: newest first; plays of the same second by id (the episodes of one
+    /// multi-episode play ascending, as the route lists them). The route's order among plays of
+    /// different activities in the same second is not kept by the schema (the emulator lists
+    /// them in its dataset's order, which no id rule reproduces): such plays may come in another
+    /// order than over v2 (docs/MIRROR.md). One page: one statement per show, season, episode or movie v2 narrows
     /// its history calls to (``V2Planner/showHistorySubjects(_:origin:query:)``).
     func history(limit: Int?) -> [MirrorStatement] {
         guard carriedOnly else { return [history(limit: limit, subject: nil)] }
@@ -191,7 +192,7 @@ struct MirrorSQLConditions {
                         from: origin + (wanted.contains(.seen) ? " (v2 writes seen as watch)" : ""))
         }
         return statement(.history, table: "history", "SELECT id, watched_at, action, type, movie, show, episode, extra\nFROM history", builder,
-                         order: "watched_at DESC, id >> 5 DESC, id", limit: limit)
+                         order: "watched_at DESC, id", limit: limit)
     }
 
     /// `/sync/ratings`: newest first.
