@@ -50,18 +50,19 @@ def run(arguments, env=None):
 
 
 def main():
-    if not os.path.exists(MIRROR):
-        os.makedirs(os.path.dirname(MIRROR), exist_ok=True)
-        env = dict(os.environ, TRAKTQL_MIRROR_FIXTURE=MIRROR, TRAKTQL_MIRROR_SCALE="large", TRAKTQL_MIRROR_NOW=NOW,
-                   TRAKTQL_MIRROR_SERVER="http://127.0.0.1")
-        subprocess.run(["swift", "test", "--filter", "MirrorFixtureFile"], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-    size = os.path.getsize(MIRROR)
     emulator = subprocess.Popen([os.path.join(BIN, "trakt-emulator"), "--scale", "large", "--now", NOW, "--port", "0",
                                  "--client-id", "bench", "--access-token", "bench-token", "--rate-limit", "0"],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url = emulator.stdout.readline().strip()
+        if not os.path.exists(MIRROR):
+            # The mirror of the same server's justin, read through its v2 routes (extended=full).
+            os.makedirs(os.path.dirname(MIRROR), exist_ok=True)
+            env = dict(os.environ, TRAKTQL_MIRROR_FIXTURE=MIRROR, TRAKTQL_MIRROR_SCALE="small", TRAKTQL_MIRROR_NOW=NOW,
+                       TRAKTQL_MIRROR_SERVER=url, TRAKTQL_MIRROR_URL=url)
+            subprocess.run(["swift", "test", "--filter", "MirrorFixtureFile"], cwd=ROOT, env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+        size = os.path.getsize(MIRROR)
         common = ["--now", NOW, "--tz", "UTC", "-q", "--format", "tsv", "-c", "let me = justin"]
         mirror = [os.path.join(BIN, "traktql"), "--mirror", "--mirror-file", MIRROR] + common
         v2 = [os.path.join(BIN, "traktql"), "--api-url", url, "--api", "v2", "--client-id", "bench", "--access-token", "bench-token",

@@ -11,9 +11,26 @@ import TraktEmulator
 ///
 /// When the real sync lands, the parity tests should fill their mirror with it instead.
 struct TestMirrorFiller {
-    let emulator: Emulator
+    /// Where the v2 answers come from: the emulator core in this process, or any server over
+    /// HTTP (the benchmarks fill a mirror from the `trakt-emulator` they measure v2 against).
+    enum Source {
+        case core(Emulator)
+        case server(URL, any HTTPTransport)
+    }
+
+    let source: Source
     let clientID: String
     let token: String
+
+    init(emulator: Emulator, clientID: String, token: String) {
+        self.init(source: .core(emulator), clientID: clientID, token: token)
+    }
+
+    init(source: Source, clientID: String, token: String) {
+        self.source = source
+        self.clientID = clientID
+        self.token = token
+    }
 
     /// Reads every section of the token's account and saves it into `store`.
     func fill(_ store: MirrorStore, server: String, syncedAt: Date) async throws {
@@ -168,12 +185,27 @@ struct TestMirrorFiller {
         return Int64((seconds * 1000).rounded())
     }
 
-    private var headers: EmulatorHeaders {
-        ["trakt-api-version": "2", "trakt-api-key": clientID, "Authorization": "Bearer " + token]
+    private var headers: [(String, String)] {
+        [("trakt-api-version", "2"), ("trakt-api-key", clientID), ("Authorization", "Bearer " + token)]
+    }
+
+    /// One GET: its status, the page count it reports, and its body.
+    private func answer(_ target: String) async throws -> (status: Int, pageCount: Int?, body: [UInt8]) {
+        switch source {
+        case .core(let emulator):
+            let answer = await emulator.respond(EmulatorRequest(target: target, headers: EmulatorHeaders(headers), fromLoopback: true))
+            let count = answer.headers.fields.first { $0.name.lowercased() == "x-pagination-page-count" }.flatMap { Int($0.value) }
+            return (answer.status, count, answer.body)
+        case .server(let base, let transport):
+            var request = HTTPRequest(method: "GET", url: URL(string: base.absoluteString + target)!)
+            for (name, value) in headers { request.headers[name] = value }
+            let response = try await transport.send(request)
+            return (response.status, response.header("x-pagination-page-count").flatMap { Int($0) }, [UInt8](response.body))
+        }
     }
 
     private func get(_ target: String) async throws -> Value {
-        let answer = await emulator.respond(EmulatorRequest(target: target, headers: headers, fromLoopback: true))
+        let answer = try await answer(target)
         guard answer.status == 200 else { throw FillFailure(target: target, status: answer.status) }
         return try JSONReader.parse(answer.body)
     }
@@ -183,13 +215,13 @@ struct TestMirrorFiller {
         var out: [Value] = []
         var page = 1
         while true {
-            let answer = await emulator.respond(EmulatorRequest(target: "\(path)?extended=full&page=\(page)&limit=250", headers: headers, fromLoopback: true))
+            let answer = try await answer("\(path)?extended=full&page=\(page)&limit=250")
             if answer.status == 204 { return out }
             guard answer.status == 200, case .array(let elements) = try JSONReader.parse(answer.body) else {
                 throw FillFailure(target: path, status: answer.status)
             }
             out += elements
-            let pageCount = answer.headers.fields.first { $0.name.lowercased() == "x-pagination-page-count" }.flatMap { Int($0.value) } ?? 1
+            let pageCount = answer.pageCount ?? 1
             if page >= pageCount || elements.isEmpty { return out }
             page += 1
         }

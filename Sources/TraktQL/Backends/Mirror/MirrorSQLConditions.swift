@@ -146,8 +146,11 @@ struct MirrorSQLConditions {
 
     // MARK: - Routes
 
-    /// `/sync/history`: newest first; the episodes of one multi-episode play in ascending order
-    /// (ids ascending). One page: one statement per show, season, episode or movie v2 narrows
+    /// `/sync/history`: newest first; plays of the same second by id (the episodes of one
+    /// multi-episode play ascending, as the route lists them). The route's order among plays of
+    /// different activities in the same second is not kept by the schema (the emulator lists
+    /// them in its dataset's order, which no id rule reproduces): such plays may come in another
+    /// order than over v2 (docs/MIRROR.md). One page: one statement per show, season, episode or movie v2 narrows
     /// its history calls to (``V2Planner/showHistorySubjects(_:origin:query:)``).
     func history(limit: Int?) -> [MirrorStatement] {
         guard carriedOnly else { return [history(limit: limit, subject: nil)] }
