@@ -31,25 +31,11 @@ struct OutsideClientWriteTests {
             #expect(url.hasPrefix("https://"))
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("Clients/pytrakt_client.py").path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.python)
-            process.arguments = [script, url, "pytrakt-app", "pytrakt-token", "justin"]
             var environment = ProcessInfo.processInfo.environment
             environment["REQUESTS_CA_BUNDLE"] = certificates.caFile
             environment["HOME"] = NSTemporaryDirectory()
-            process.environment = environment
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            // Wait on a thread of its own: blocking the cooperative pool would stall the server.
-            let (text, status) = await withCheckedContinuation { (continuation: CheckedContinuation<(String, Int32), Never>) in
-                Thread {
-                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    process.waitUntilExit()
-                    continuation.resume(returning: (text, process.terminationStatus))
-                }.start()
-            }
+            let (text, status) = try await ClientProcess.run(Self.python, [script, url, "pytrakt-app", "pytrakt-token", "justin"],
+                                                             environment: environment)
             #expect(status == 0, "\(text)")
             #expect(text.hasPrefix("ok pytrakt"), "\(text)")
             // The writes are the server's: its own views show them.

@@ -150,7 +150,7 @@ struct Executor: Sendable {
         case let .malformedBody(text):
             return .network(message: "the server sent an unreadable response: \(redact(text))", call: shown)
         case let .tooLarge(_, limit):
-            return .network(message: "the response is larger than \(TransportError.formatBytes(limit)), the limit for one call (a v1 page is about 200 KB); reading stopped", call: shown)
+            return .network(message: "the response is larger than \(TransportError.formatBytes(limit)), the limit for one call (a page of activity is far smaller); reading stopped", call: shown)
         case let .tls(host, problem):
             return .network(message: "TLS error with \(host): \(redact(problem))", call: shown)
         case let .refused(reason):

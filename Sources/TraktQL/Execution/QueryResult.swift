@@ -11,9 +11,10 @@ public struct QueryResult: Sendable, Equatable {
     /// HTTP calls made (not counting cache hits), and calls answered from the cache.
     public var calls: Int
     public var cachedCalls: Int
-    /// True when the API served more than a page (100) of activities within one second: v1
-    /// pages backwards by whole seconds (`end_ts`), so nothing older than that second could be
-    /// fetched, and the rows miss activity the query asked for. ``warnings`` says where. The
+    /// True when a call could not be paged past some point (``CallPager/advance(after:fresh:)``;
+    /// v1: more than a page of 100 activities within one second, since it pages backwards by
+    /// whole seconds with `end_ts`), so older activity could not be fetched and the rows miss
+    /// activity the query asked for. ``warnings`` says where. The
     /// `traktql` command prints the rows, the warning, and exits 2 from a script.
     public var isIncomplete = false
     /// True when the rows come from part of what the API holds by design — the newest page

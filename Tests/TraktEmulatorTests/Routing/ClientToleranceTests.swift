@@ -66,22 +66,7 @@ import TestSupport
         try await withEmulator(server) {
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("Clients/stdlib_v2_client.py").path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments = [script, server.baseURL.absoluteString, "py-client", "py-secret"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            // Read and wait on a thread of its own: blocking Swift's cooperative pool (two threads
-            // here) would stall the server this client talks to.
-            let (text, status) = await withCheckedContinuation { (continuation: CheckedContinuation<(String, Int32), Never>) in
-                Thread {
-                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    process.waitUntilExit()
-                    continuation.resume(returning: (text, process.terminationStatus))
-                }.start()
-            }
+            let (text, status) = try await ClientProcess.run("/usr/bin/python3", [script, server.baseURL.absoluteString, "py-client", "py-secret"])
             #expect(status == 0, "\(text)")
             #expect(text.hasPrefix("ok ") && !text.contains("FAIL"), "\(text)")
         }

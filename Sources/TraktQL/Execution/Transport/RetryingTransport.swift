@@ -48,7 +48,8 @@ public struct RetryPolicy: Sendable, Hashable {
 /// Retries transient failures of the wrapped transport: 503 and 429 answers, network errors and
 /// timeouts. Other statuses (400, 401, 404, …) come back at once. After the last attempt the
 /// last response is returned (or the last error thrown) unchanged, so the caller still sees the
-/// API's own message. All methods are retried: every v1 activity call is a read.
+/// API's own message. All methods are retried: every call a query makes, on any backend, is a
+/// read (a write would need a guard against applying twice).
 public struct RetryingTransport: HTTPTransport {
     public typealias Sleeper = @Sendable (TimeInterval) async throws -> Void
 
