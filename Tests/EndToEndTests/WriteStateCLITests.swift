@@ -11,7 +11,7 @@ import TestSupport
 /// `trakt-emulator --state FILE` (issue 25): writes survive a restart, and `kill -9` in the
 /// middle of writing loses at most the writes that were not yet answered.
 @Suite(.serialized) struct WriteStateCLITests {
-    static let arguments = ["--port", "0", "--scale", "small", "--now", "2025-06-01T12:00:00Z", "--client-id", "app", "--rate-limit", "0"]
+    static let arguments = ["--port", "0", "--scale", "small", "--now", "2025-06-01T12:00:00Z", "--client-id", "app", "--rate-limit", "0", "--write-rate-limit", "0"]
 
     /// Starts the emulator with `extra` arguments; returns it and its URL.
     func start(_ extra: [String], directory: String) throws -> (Spawn.Child, String) {
