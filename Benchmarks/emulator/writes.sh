@@ -3,14 +3,14 @@
 # wrk on the other, POSTing v2 writes as one user (justin, bearer token); then the read pages
 # again, to see what the writes cost later readers. Loopback only.
 # Usage: Benchmarks/emulator/writes.sh   Environment: DURATION (s, default 10), CONNECTIONS
-# (default 16), SCALE (default), STATE=1 (also with --state, fsync per write), SKIP_BUILD=1.
+# (default 16), SCALE (default), STATE=1 (also with --state), SKIP_BUILD=1, BIN (another build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 SCALE=${SCALE:-default}
-BIN=.build/release/trakt-emulator
+BIN=${BIN:-.build/release/trakt-emulator}
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   swift build -c release --static-swift-stdlib --product trakt-emulator >/dev/null
 fi
@@ -41,7 +41,7 @@ LUA
 
 start() {
   : >"$WORK/out"
-  taskset -c 0 "$BIN" --now 2025-06-01T12:00:00Z --scale "$SCALE" --rate-limit 0 --access-token bench "$@" >"$WORK/out" 2>"$WORK/err" &
+  taskset -c 0 "$BIN" --now 2025-06-01T12:00:00Z --scale "$SCALE" --rate-limit 0 --write-rate-limit 0 --access-token bench "$@" >"$WORK/out" 2>"$WORK/err" &
   PID=$!
   for _ in $(seq 1 600); do [ -s "$WORK/out" ] && break; sleep 0.05; done
   URL=$(head -1 "$WORK/out")
@@ -76,7 +76,7 @@ run "in memory"
 stop
 if [ "${STATE:-0}" = 1 ]; then
   start --state "$WORK/state.jsonl"
-  run "--state, fsync per write"
+  run "--state"
   echo "journal: $(wc -l <"$WORK/state.jsonl") lines, $(du -h "$WORK/state.jsonl" | cut -f1)"
   stop
 fi

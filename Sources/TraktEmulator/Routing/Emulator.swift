@@ -136,7 +136,7 @@ public final class Emulator: Sendable {
         let nowUnix = v2.catchUpWithClock()
         var reply: EmulatorResponse
         if isV2 {
-            reply = v2.respond(to: request, nowUnix: nowUnix)
+            reply = await v2.respond(to: request, nowUnix: nowUnix)
         } else {
             reply = v1(route, request)
         }

@@ -10,8 +10,11 @@ final class WriteJournal: @unchecked Sendable {
     let path: String
     private let fd: Int32
     /// The bytes of whole records in the file (a failed append is cut back to it). Changed only
-    /// under the overlay's lock.
+    /// under ``V2Service/journalLock``.
     private var size: off_t = 0
+    /// How many times appends waited for the disk (`fsync`): fewer than the records when writes
+    /// were committed together.
+    private(set) var syncs = 0
 
     /// One recorded write.
     struct Record {
@@ -102,21 +105,14 @@ final class WriteJournal: @unchecked Sendable {
     }
 
     /// Appends one record and waits until it is on disk.
-    func append(_ r: Record) throws(V2Error) {
+    func append(_ r: Record) throws(V2Error) { try append([r]) }
+
+    /// Appends `records` in order with one `fsync` (a group commit: writes that arrived together
+    /// wait for the disk once) and returns when they are all on disk; on failure none is kept.
+    /// Called by one writer at a time (``V2Service/journalLock``).
+    func append(_ records: [Record]) throws(V2Error) {
         var out = JSONBytes()
-        out.raw("{\"v\":1,\"dataset\":")
-        out.string(r.dataset)
-        out.raw(",\"route\":")
-        out.string(r.route.rawValue)
-        out.raw(",\"user\":")
-        out.string(r.user)
-        out.raw(",\"second\":")
-        out.int(r.second)
-        out.raw(",\"clock_ms\":")
-        out.int(r.clockMillis)
-        out.raw(",\"body\":")
-        out.string(String(decoding: r.body, as: UTF8.self))
-        out.raw("}\n")
+        for r in records { Self.encode(r, into: &out) }
         var written = 0
         let ok = out.bytes.withUnsafeBytes { buffer -> Bool in
             while written < buffer.count {
@@ -135,6 +131,24 @@ final class WriteJournal: @unchecked Sendable {
             throw V2Error(status: 500, code: "server_error", message: "the emulator could not record the write in its state file (\(String(cString: strerror(errno)))); nothing was changed")
         }
         size += off_t(out.bytes.count)
+        syncs += 1
+    }
+
+    /// One record as its journal line.
+    static func encode(_ r: Record, into out: inout JSONBytes) {
+        out.raw("{\"v\":1,\"dataset\":")
+        out.string(r.dataset)
+        out.raw(",\"route\":")
+        out.string(r.route.rawValue)
+        out.raw(",\"user\":")
+        out.string(r.user)
+        out.raw(",\"second\":")
+        out.int(r.second)
+        out.raw(",\"clock_ms\":")
+        out.int(r.clockMillis)
+        out.raw(",\"body\":")
+        out.string(String(decoding: r.body, as: UTF8.self))
+        out.raw("}\n")
     }
 
     /// Empties the journal (`POST /emulator/reset`).

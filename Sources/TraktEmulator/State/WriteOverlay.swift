@@ -82,6 +82,8 @@ struct OverlayState: Sendable {
     /// Per user: the server second of their first write. Generated community activity after
     /// it is not theirs: a writer's own data changes only by their writes.
     private(set) var firstWrite: [Int: Int64] = [:]
+    /// Counts changes to users' data (``UserWrites/version``).
+    private var changes: UInt32 = 0
 
     var timelineCount: Int { timeline.count }
 
@@ -146,9 +148,40 @@ struct OverlayState: Sendable {
         return added
     }
 
-    /// Records that `user` wrote at `second` (the first time counts: ``firstWrite``).
+    /// Records that `user` wrote at `second` (the first time counts: ``firstWrite``), and marks
+    /// their data changed (``UserWrites/version``).
     mutating func noteWriter(_ user: Int, at second: Int64) {
-        if firstWrite[user] == nil { firstWrite[user] = second }
+        changed(user)
+        guard firstWrite[user] == nil else { return }
+        firstWrite[user] = second
+        // Community activity after it that a read revealed while the write waited for its turn
+        // (its journal line, a move of the clock) is not theirs either: as on replay, where
+        // the write comes first.
+        guard var w = users[user] else { return }
+        users[user] = nil  // (mutate the one copy in place)
+        var dropped = Set<UInt32>()
+        for k in w.written.indices where !w.written[k].isEmpty {
+            let kept = w.written[k].filter { x in
+                let generatedLater = x.activity.id <= WriteOverlay.writtenIDBase && x.activity.time > second
+                if generatedLater { dropped.insert(x.ordinal) }
+                return !generatedLater
+            }
+            guard kept.count < w.written[k].count else { continue }
+            w.written[k] = kept
+            if kept.isEmpty { w.writtenKinds &= ~(1 << UInt32(k)) }
+        }
+        if !dropped.isEmpty {
+            w.watchIndex = nil
+            w.historyVersion = ordinal()
+            timeline.removeAll { dropped.contains($0.ordinal) }
+        }
+        users[user] = w
+    }
+
+    /// Marks `user`'s data changed: views memoised per ``UserWrites/version`` are made again.
+    mutating func changed(_ user: Int) {
+        changes &+= 1
+        users[user, default: UserWrites()].version = changes
     }
 
     /// Puts an activity with its id into its user's writes and the timeline.
@@ -158,6 +191,7 @@ struct OverlayState: Sendable {
         let u = Int(a.user)
         touch(u)
         users[u, default: UserWrites()].insert(written)
+        changed(u)
         // Oldest first; a write at the clock goes to the end, a back-dated one is inserted.
         let at = Self.insertionIndex(timeline, written)
         timeline.insert(written, at: at)
@@ -319,6 +353,9 @@ struct UserWrites: Sendable {
     /// Changes with every change to the user's history (a play added, plays removed): the key
     /// of the flattened history a reader may keep (``V2Service/historyMemo``).
     var historyVersion: UInt32 = 0
+    /// Changes with every write of the user's and every activity added for them: the key of
+    /// the derived views a reader may keep (``V2Service/writerWatchlists``).
+    var version: UInt32 = 0
     /// Single plays removed by history id.
     var removedHistoryIDs: Set<Int64> = []
     /// Per (section, item): the ordinal of the removal; older activities of it are hidden.

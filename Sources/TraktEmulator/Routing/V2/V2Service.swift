@@ -84,6 +84,13 @@ final class V2Service: Sendable {
     let watchlists = PerUserMemo<[WatchlistEntry]>()
     /// Each writing user's flattened history at its latest version (``UserWrites/historyVersion``).
     let historyMemo = VersionedMemo<[(a: Activity, k: Int)]>()
+    /// `--state`: writes waiting for the journal (group commit), and the lock of whoever writes
+    /// the journal (a batch's leader, `POST /emulator/advance`, `POST /emulator/reset`): taken
+    /// before the overlay's, so that the journal's order is the order writes are applied in.
+    let commits = CommitQueue()
+    let journalLock = NSLock()
+    /// Each writing user's watchlist at its latest version (``UserWrites/version``).
+    let writerWatchlists = VersionedMemo<[WatchlistEntry]>()
     /// What writes changed (State/WriteOverlay): every view reads the dataset through it.
     let overlay: WriteOverlay
     /// Finds the items write bodies name.
@@ -147,7 +154,7 @@ final class V2Service: Sendable {
 
     // MARK: - Entry
 
-    func respond(to request: EmulatorRequest, nowUnix: Int64) -> EmulatorResponse {
+    func respond(to request: EmulatorRequest, nowUnix: Int64) async -> EmulatorResponse {
         let path = request.path
         var segments = path.split(separator: "/", omittingEmptySubsequences: true).map {
             $0.contains("%") ? ($0.removingPercentEncoding ?? String($0)) : String($0)
@@ -184,7 +191,7 @@ final class V2Service: Sendable {
                 // Writes have their own bucket, per user, apart from reads (as on Trakt).
                 try admit(writeLimiter, key: "user:\(me)", name: "AUTHED_API_POST_LIMIT")
                 let body = write.impliedBody(segments: segments, body: request.body) ?? request.body
-                return try performWrite(write, user: me, body: body, nowUnix: nowUnix)
+                return try await performWrite(write, user: me, body: body, nowUnix: nowUnix)
             }
             try admit(limiter, key: limitKey, name: viewer == nil ? "UNAUTHED_API_GET_LIMIT" : "AUTHED_API_GET_LIMIT")
             let call = V2Call(segments: segments, query: query, viewer: viewer, nowUnix: nowUnix)

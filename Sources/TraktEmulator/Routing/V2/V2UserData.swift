@@ -83,9 +83,9 @@ extension V2Service {
 
     /// The user's watchlist: the latest listing of each item, unless the user watched it
     /// afterwards (an episode watch removes that episode and its show), ranked by listing time.
-    /// (A user with writes gets it computed afresh: the memo holds generated data only.)
+    /// (A user with writes has it kept per version of their writes.)
     func watchlistEntries(_ u: Int, _ w: UserWrites? = nil) -> [WatchlistEntry] {
-        if let w { return computeWatchlistEntries(u, w) }
+        if let w { return writerWatchlists.value(for: u, version: w.version) { computeWatchlistEntries(u, w) } }
         return watchlists.value(for: u) { computeWatchlistEntries(u, nil) }
     }
 

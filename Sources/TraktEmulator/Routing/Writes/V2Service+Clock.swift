@@ -28,9 +28,7 @@ extension V2Service {
             state.feed = feed
         }
         guard let generated = state.feed?.reveal(through: horizon), !generated.isEmpty else { return 0 }
-        let added = state.reveal(generated)
-        if added > 0 { historyMemo.removeAll() }
-        return added
+        return state.reveal(generated)
     }
 
     /// `POST /emulator/advance?by=DURATION` (the operator's): moves the clock forward by
@@ -42,6 +40,8 @@ extension V2Service {
         }
         let seconds = try Self.advanceSeconds(text)
         let body = Array("{\"by\":\(seconds)}".utf8)
+        journalLock.lock()
+        defer { journalLock.unlock() }
         return try overlay.write { (state: inout OverlayState) throws(V2Error) -> EmulatorResponse in
             let now = clock.now(offset: state.clockOffset)
             try checkRoom(seconds, state)

@@ -98,21 +98,71 @@ struct WriteContext {
 
 extension V2Service {
     /// Answers a write: the Bearer user, the body, the overlay changed under its lock (so one
-    /// request's changes appear together), then the answer Trakt gives.
-    func performWrite(_ route: WriteRoute, user u: Int, body: [UInt8], nowUnix: Int64) throws(V2Error) -> EmulatorResponse {
+    /// request's changes appear together), then the answer Trakt gives. With `--state` the
+    /// write waits for its journal line to be on disk first, with the writes that arrived
+    /// meanwhile (a group commit, ``CommitQueue``).
+    func performWrite(_ route: WriteRoute, user u: Int, body: [UInt8], nowUnix: Int64) async throws(V2Error) -> EmulatorResponse {
         let parsed = try WriteBody(body)
-        return try overlay.write { (state: inout OverlayState) throws(V2Error) -> EmulatorResponse in
-            let clockMillis = max(nowUnix * 1000, clock.millis(offset: state.clockOffset))
-            // What the community did up to now is there before the write (as on replay).
-            catchUp(&state, horizon: clock.horizon(offset: state.clockOffset, now: nowUnix))
-            // Journal first: a write is on disk before anyone can see it. One that then fails
-            // validation fails the same way on replay, and changes nothing either time.
-            if let journal = state.journal {
-                let text = String(bytes: body, encoding: .utf8) ?? String(decoding: WriteBody.json(parsed.object), as: UTF8.self)
-                try journal.append(WriteJournal.Record(dataset: datasetIdentity, route: route, user: dataset.users[u].username, second: nowUnix,
-                                                       clockMillis: clockMillis, body: Array(text.utf8)))
+        guard overlay.withState({ $0.journal != nil }) else {
+            return try overlay.write { (state: inout OverlayState) throws(V2Error) -> EmulatorResponse in
+                try applyNow(route, parsed, user: u, nowUnix: nowUnix, clockMillis: writeMillis(nowUnix, state), &state)
             }
-            return try apply(route, parsed, user: u, second: nowUnix, clockMillis: clockMillis, &state)
+        }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<EmulatorResponse, V2Error>, Never>) in
+            let pending = CommitQueue.Pending(route: route, body: parsed, raw: body, user: u, nowUnix: nowUnix) { continuation.resume(returning: $0) }
+            if commits.enqueue(pending) { leadCommits() }
+        }
+        return try result.get()
+    }
+
+    /// The time a write at `nowUnix` is recorded at (milliseconds).
+    func writeMillis(_ nowUnix: Int64, _ state: OverlayState) -> Int64 {
+        max(nowUnix * 1000, clock.millis(offset: state.clockOffset))
+    }
+
+    /// Applies a write now: what the community did up to its time first (as on replay).
+    func applyNow(_ route: WriteRoute, _ body: WriteBody, user u: Int, nowUnix: Int64, clockMillis: Int64,
+                  _ state: inout OverlayState) throws(V2Error) -> EmulatorResponse {
+        catchUp(&state, horizon: clock.horizon(offset: state.clockOffset, now: nowUnix))
+        return try apply(route, body, user: u, second: nowUnix, clockMillis: clockMillis, &state)
+    }
+
+    /// Leads the group commit until no write waits: each batch is journaled with one `fsync`
+    /// (a write is on disk before anyone can see it; one that then fails validation fails the
+    /// same way on replay, and changes nothing either time), then applied in journal order and
+    /// answered.
+    func leadCommits() {
+        while let batch = commits.nextBatch() {
+            journalLock.lock()
+            let (journal, offset) = overlay.withState { ($0.journal, $0.clockOffset) }
+            let millis = batch.map { max($0.nowUnix * 1000, clock.millis(offset: offset)) }
+            var failure: V2Error?
+            if let journal {
+                let records = batch.indices.map { i in
+                    let p = batch[i]
+                    let text = String(bytes: p.raw, encoding: .utf8) ?? String(decoding: WriteBody.json(p.body.object), as: UTF8.self)
+                    return WriteJournal.Record(dataset: datasetIdentity, route: p.route, user: dataset.users[p.user].username, second: p.nowUnix,
+                                               clockMillis: millis[i], body: Array(text.utf8))
+                }
+                do throws(V2Error) { try journal.append(records) } catch { failure = error }
+            }
+            var answers: [Result<EmulatorResponse, V2Error>] = []
+            answers.reserveCapacity(batch.count)
+            if let failure {
+                answers = batch.map { _ in .failure(failure) }
+            } else {
+                overlay.write { (state: inout OverlayState) in
+                    for (i, p) in batch.enumerated() {
+                        do throws(V2Error) {
+                            answers.append(.success(try applyNow(p.route, p.body, user: p.user, nowUnix: p.nowUnix, clockMillis: millis[i], &state)))
+                        } catch {
+                            answers.append(.failure(error))
+                        }
+                    }
+                }
+            }
+            journalLock.unlock()
+            for (p, answer) in zip(batch, answers) { p.answer(answer) }
         }
     }
 
@@ -150,10 +200,13 @@ extension V2Service {
 
     /// `POST /emulator/reset`: forgets every write (and empties the state file).
     func resetWrites() throws(V2Error) {
+        journalLock.lock()
+        defer { journalLock.unlock() }
         try overlay.write { (state: inout OverlayState) throws(V2Error) in
             try state.journal?.truncate()
             state.reset()
             historyMemo.removeAll()
+            writerWatchlists.removeAll()
         }
     }
 
