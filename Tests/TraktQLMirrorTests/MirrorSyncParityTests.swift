@@ -43,6 +43,8 @@ import TraktEmulator
         configuration.v2 = V2Credentials(clientID: MirrorTestSupport.clientID, bearer: StaticBearerToken(MirrorTestSupport.token))
         configuration.checksNamesWithServerCatalog = false
         configuration.transport = transport
+        // The in-process emulator stands at a made-up host; the token may go there over http.
+        configuration.plainHTTPSecretHosts = [MirrorTestSupport.server.host!]
         if let path { configuration.mirror = MirrorStoreDatabase.access(path: path, server: MirrorTestSupport.server.absoluteString) }
         return Engine(configuration: configuration)
     }
