@@ -100,7 +100,7 @@ struct TraktQLCommand: AsyncParsableCommand {
     @Flag(help: "Answer from the local mirror that `traktql sync` keeps (env TRAKT_MIRROR=1, config 'mirror'; also --api mirror; `set mirror on|off` in the shell). No HTTP.")
     var mirror = false
 
-    @Option(name: .customLong("mirror-file"), help: ArgumentHelp("The mirror database to read (default: your account's, under $XDG_DATA_HOME/traktql/mirror/).", valueName: "PATH"))
+    @Option(name: .customLong("mirror-file"), help: ArgumentHelp("The mirror database to read; implies --mirror (default: your account's, under $XDG_DATA_HOME/traktql/mirror/).", valueName: "PATH"))
     var mirrorFile: String?
 
     func validate() throws {
@@ -189,7 +189,8 @@ struct TraktQLCommand: AsyncParsableCommand {
         configuration.checksNames = !noNameCheck
         configuration.input = input
         configuration.streamingInput = inputReader == "streaming"
-        configuration.mirror = mirror ? true : env("TRAKT_MIRROR").map { ["1", "on", "true", "yes"].contains($0.lowercased()) }
+        // A mirror file named is a mirror meant (`set mirror = off` still turns it off).
+        configuration.mirror = mirror || mirrorFile != nil ? true : env("TRAKT_MIRROR").map { ["1", "on", "true", "yes"].contains($0.lowercased()) }
         configuration.mirrorFile = mirrorFile
         let status = await TraktQLShell.run(configuration)
         if status != 0 { throw ExitCode(status) }

@@ -54,13 +54,20 @@ import Testing
         let v2 = try Self.traktql(["--seed", "7", "--emulator-scale", "default", "--now", Self.now(), "--api", "v2", "--tz", "UTC", "-q",
                                    "--format", "tsv", "-c", query])
         #expect(v2.status == 0, "\(v2.stderr)")
-        for flags in [["--mirror"], ["--api", "mirror"], []] {
-            let mirror = try Self.traktql(flags + ["--mirror-file", fixture.path, "--now", Self.now(), "--tz", "UTC", "--format", "tsv", "-c", query],
-                                          environment: flags.isEmpty ? ["TRAKT_MIRROR": "1"] : [:])
+        // TRAKT_MIRROR=1 without a file reads the account's mirror of the server (here: the
+        // built-in emulator's host) under $XDG_DATA_HOME.
+        let data = NSTemporaryDirectory() + "traktql-mirror-cli-data-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try FileManager.default.createDirectory(atPath: data + "/traktql/mirror/embedded.traktql.invalid", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: data + "/traktql/mirror/embedded.traktql.invalid/justin.sqlite", withDestinationPath: fixture.path)
+        for flags in [["--mirror", "--mirror-file", fixture.path], ["--api", "mirror", "--mirror-file", fixture.path], ["--mirror-file", fixture.path], []] {
+            let mirror = try Self.traktql(flags + ["--now", Self.now(), "--tz", "UTC", "--format", "tsv", "-c", query],
+                                          environment: flags.isEmpty ? ["TRAKT_MIRROR": "1", "XDG_DATA_HOME": data] : [:])
             #expect(mirror.status == 0, "\(flags): \(mirror.stderr)")
             #expect(mirror.stdout == v2.stdout, "\(flags)")
             #expect(mirror.stdout.split(separator: "\n").count > 3)
             #expect(mirror.stderr.contains("answers come from the local mirror of justin on http://127.0.0.1:9, synced 2024-11-24T11:00:00Z (1 h ago)"), "\(mirror.stderr)")
+            #expect(mirror.stderr.contains(flags.isEmpty ? "/traktql/mirror/embedded.traktql.invalid/justin.sqlite" : fixture.path), "\(mirror.stderr)")
             #expect(!mirror.stderr.contains("warning"), "\(mirror.stderr)")
         }
     }
