@@ -11,7 +11,7 @@ struct MirrorElements {
     /// `2026-03-14T20:15:00.000Z` for milliseconds since 1970.
     static func time(_ value: MirrorValue) -> Value {
         guard let ms = value.integer else { return .null }
-        return .string(V2Time.string(Date(timeIntervalSince1970: Double(ms) / 1000)))
+        return .string(V2Time.string(milliseconds: ms))
     }
 
     static func text(_ value: MirrorValue) -> Value {

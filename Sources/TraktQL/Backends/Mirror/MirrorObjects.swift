@@ -13,10 +13,18 @@ struct MirrorObjects {
     let projection: Projection
     private var cache: [Key: Value] = [:]
 
+    /// Looked up twice per row of a play query: a kind's first letters and the conversion
+    /// flag in one integer beside the id, so that no String is hashed.
     private struct Key: Hashable {
-        var kind: String
+        var kind: UInt64
         var trakt: Int64
-        var converted: Bool
+
+        init(kind: String, trakt: Int64, converted: Bool) {
+            var code: UInt64 = converted ? 1 : 0
+            for byte in kind.utf8.prefix(7) { code = code << 8 | UInt64(byte) }
+            self.kind = code
+            self.trakt = trakt
+        }
     }
 
     init(connection: any MirrorConnection, minimal: Bool, projection: Projection = .everything) {

@@ -75,19 +75,45 @@ public enum V2Time {
     }
 
     public static func string(_ date: Date) -> String {
+        // Clamped to what a Date can mean (±10,000 years), so an absurd value never traps.
         let total = (date.timeIntervalSince1970 * 1000).rounded(.down)
-        var millis = Int(total.truncatingRemainder(dividingBy: 1000))
-        var seconds = Int((total - Double(millis)) / 1000)
+        return string(milliseconds: total.isFinite ? Int64(min(max(total, -3.2e14), 2.5e14)) : 0)
+    }
+
+    /// The same text for milliseconds since 1970 (the mirror's stored times), written byte by
+    /// byte: it runs once per row of a mirror query.
+    public static func string(milliseconds: Int64) -> String {
+        var seconds = milliseconds / 1000
+        var millis = Int(milliseconds % 1000)
         if millis < 0 { millis += 1000; seconds -= 1 }
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
+        var days = Int(seconds / 86_400)
+        var secondOfDay = Int(seconds % 86_400)
         if secondOfDay < 0 { secondOfDay += 86_400; days -= 1 }
         let civil = GregorianDate(daysSinceEpoch: days)
-        let (year, month, day) = (civil.year, civil.month, civil.day)
-        func pad(_ n: Int, _ width: Int) -> String {
-            let s = String(n)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        guard (0...9999).contains(civil.year) else {
+            // Outside four-digit years: the plain (slower) form, with a sign where negative.
+            func pad(_ n: Int, _ width: Int) -> String {
+                let s = String(abs(n))
+                return (n < 0 ? "-" : "") + (s.count >= width ? s : String(repeating: "0", count: width - s.count) + s)
+            }
+            return "\(pad(civil.year, 4))-\(pad(civil.month, 2))-\(pad(civil.day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            func put(_ value: Int, _ width: Int, at start: Int) {
+                var value = value
+                for index in stride(from: start + width - 1, through: start, by: -1) {
+                    buffer[index] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+            }
+            put(civil.year, 4, at: 0); buffer[4] = 45  // -
+            put(civil.month, 2, at: 5); buffer[7] = 45
+            put(civil.day, 2, at: 8); buffer[10] = 84  // T
+            put(secondOfDay / 3600, 2, at: 11); buffer[13] = 58  // :
+            put(secondOfDay / 60 % 60, 2, at: 14); buffer[16] = 58
+            put(secondOfDay % 60, 2, at: 17); buffer[19] = 46  // .
+            put(millis, 3, at: 20); buffer[23] = 90  // Z
+            return 24
+        }
     }
 }

@@ -16,6 +16,16 @@ import Testing
         }
         #expect(V2Time.string(Date(timeIntervalSince1970: 1_773_519_300.25)) == "2026-03-14T20:15:00.250Z")
         #expect(V2Time.string(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59.000Z")
+        // The byte-by-byte form (the mirror's) agrees, and nothing absurd traps.
+        #expect(V2Time.string(milliseconds: 1_773_519_300_250) == "2026-03-14T20:15:00.250Z")
+        #expect(V2Time.string(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
+        #expect(V2Time.string(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+        #expect(V2Time.string(milliseconds: 253_402_300_799_999) == "9999-12-31T23:59:59.999Z")
+        for date in [Date(timeIntervalSince1970: .nan), Date(timeIntervalSince1970: 1e300), Date(timeIntervalSince1970: -1e300), .distantFuture, .distantPast] {
+            #expect(!V2Time.string(date).isEmpty)
+        }
+        _ = V2Time.string(milliseconds: .max)
+        _ = V2Time.string(milliseconds: .min)
     }
 
     @Test func pagingStopsOnlyAtAShortPageAtOrPastTheCount() {
