@@ -192,3 +192,27 @@ struct ClockAdvanceTests {
         #expect(await community(second).body == (await community(clockEmulator())).body)
     }
 }
+
+/// `--clock real`: the clock runs from the start at the real clock's pace.
+@Suite("Writes: --clock real")
+struct RunningClockTests {
+    @Test("with --clock real the clock runs from --now, and an advance adds to it")
+    func runs() async throws {
+        let e = writableEmulator {
+            $0.clock = .real
+            $0.v2.operatorSecret = "op-secret"
+        }
+        let start = e.dataset.nowUnix
+        #expect(e.nowUnix - start <= 1)
+        try await Task.sleep(for: .milliseconds(2_100))
+        let ran = e.nowUnix - start
+        #expect(ran >= 2 && ran <= 30, "\(ran)")
+        let r = await e.respond(EmulatorRequest(method: "POST", target: "/emulator/advance?by=1d", headers: ["Authorization": "Bearer op-secret"]))
+        #expect(r.status == 200)
+        #expect(e.nowUnix - start >= 86_400 + 2)
+        // A pinned clock stands.
+        let pinned = writableEmulator()
+        try await Task.sleep(for: .milliseconds(1_100))
+        #expect(pinned.nowUnix == pinned.dataset.nowUnix)
+    }
+}
