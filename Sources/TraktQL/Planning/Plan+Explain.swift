@@ -53,6 +53,13 @@ extension Plan {
         residual.map { "  \($0.origin.text)  ⇒  \($0.meaning(ratingField: ratingField))" }
     }
 
+    /// The "residual filter" section: "none", or `heading` over each filter and the backend's
+    /// `notes` (what its calls could not carry).
+    func residualSection(heading: String, ratingField: String = "rating_advanced", notes: [String] = []) -> [String] {
+        if residual.isEmpty && notes.isEmpty { return ["residual filter: none"] }
+        return ["residual filter (\(heading)):"] + residualLines(ratingField: ratingField) + notes.map { "  " + $0 }
+    }
+
     func residualValues(ratingField: String = "rating_advanced") -> [Value] {
         residual.map { .object([("from", .string($0.origin.text)), ("check", .string($0.meaning(ratingField: ratingField)))]) }
     }

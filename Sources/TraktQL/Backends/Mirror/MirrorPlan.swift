@@ -73,13 +73,8 @@ extension MirrorPlan {
         }
         lines.append("")
         lines += plan.negationLines
-        if plan.residual.isEmpty && notes.isEmpty {
-            lines.append("residual filter: none")
-        } else {
-            lines.append("residual filter (checked on each rebuilt item, as over v2; SQL above reads no less than it keeps):")
-            lines += plan.residualLines(ratingField: "rating")
-            lines += notes.map { "  " + $0 }
-        }
+        lines += plan.residualSection(heading: "checked on each rebuilt item, as over v2; SQL above reads no less than it keeps",
+                                      ratingField: "rating", notes: notes)
         lines.append(plan.stagesLine)
         return lines.joined(separator: "\n")
     }

@@ -29,12 +29,7 @@ extension V1Plan {
         }
         lines.append("")
         lines += plan.negationLines
-        if plan.residual.isEmpty {
-            lines.append("residual filter: none")
-        } else {
-            lines.append("residual filter (checked on each item after the fetch):")
-            lines += plan.residualLines()
-        }
+        lines += plan.residualSection(heading: "checked on each item after the fetch")
         lines.append(plan.stagesLine)
         lines.append("fetch: " + fetchDescription(of: plan))
         return lines.joined(separator: "\n")

@@ -115,13 +115,7 @@ extension V2Plan {
         }
         lines.append("")
         lines += plan.negationLines
-        if plan.residual.isEmpty && notes.isEmpty {
-            lines.append("residual filter: none")
-        } else {
-            lines.append("residual filter (checked on each item after the fetch):")
-            lines += plan.residualLines(ratingField: "rating")
-            lines += notes.map { "  " + $0 }
-        }
+        lines += plan.residualSection(heading: "checked on each item after the fetch", ratingField: "rating", notes: notes)
         lines.append(plan.stagesLine)
         lines.append("fetch: " + fetchDescription(of: plan))
         return lines.joined(separator: "\n")
