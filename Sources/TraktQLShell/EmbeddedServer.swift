@@ -39,7 +39,7 @@ actor EmbeddedServer {
     private let api: APIVersion
 
     init(seed: UInt64, now: Date?, faults: FaultSpec = .none, size: DatasetSize = DatasetScale.default.size, v2Token: String? = nil,
-         api: APIVersion = .v1, v2: V2Settings = EmbeddedServer.v2Defaults, announce: @escaping @Sendable (String) -> Void) {
+         api: APIVersion = .standard, v2: V2Settings = EmbeddedServer.v2Defaults, announce: @escaping @Sendable (String) -> Void) {
         self.v2Token = v2Token
         self.api = api
         self.v2 = v2
@@ -75,11 +75,12 @@ actor EmbeddedServer {
         let server = await starting!.value
         if self.server == nil {
             self.server = server
-            let name = api == .v1 ? "Trakt API v1" : "Trakt API v2, logged in as \(Self.tokenUser) (user:me)"
+            // The API names itself; the emulator adds only who its pre-issued token is for.
+            let name = api.title + (api.logsInToAnAccount ? ", logged in as \(Self.tokenUser) (user:me)" : "")
             announce("traktql: no API configured; using the built-in emulator (\(name)) in this process "
                      + "(\(server.dataset.activityCount) activities, seed \(server.dataset.seed)); `trakt-emulator` serves the same data over HTTP "
                      + "for curl and other clients. Use --api-url or TRAKT_API_URL for another server"
-                     + (api == .v1 ? ", --api v2 for v2." : ", --client-id for your Trakt account."))
+                     + ", \(api.nextStepFromTheEmulator).")
         }
         return server
     }

@@ -79,6 +79,10 @@ import TraktEmulatorServer
             #expect(banner.hasPrefix("traktql: no API configured; using the built-in emulator (Trakt API \(api)"), "\(banner)")
             #expect(banner.contains("in this process") && banner.contains("`trakt-emulator` serves the same data over HTTP"), "\(banner)")
             #expect(!banner.contains("127.0.0.1") && !banner.contains("http://"), "no address: nothing listens (\(banner))")
+            // The API names itself and the next step (APIVersion), the emulator who its token is for.
+            let (name, next) = api == "v1" ? ("(Trakt API v1) in this process", ", --api v2 for v2.")
+                : ("(Trakt API v2, logged in as justin (user:me)) in this process", ", --client-id for your Trakt account.")
+            #expect(banner.contains(name) && banner.hasSuffix("Use --api-url or TRAKT_API_URL for another server" + next), "\(banner)")
         }
     }
 

@@ -37,6 +37,10 @@ public protocol Backend: Sendable {
     /// Whether the names a query gives (shows, movies, users) are checked against the server's
     /// ``ServerCatalog`` before the calls (v1: its 404 names only the first unknown user).
     var checksNamesWithServerCatalog: Bool { get }
+
+    /// The secrets this backend puts in URL paths (v1: its API key, `…/user.json/KEY/…`), which
+    /// every message and log redacts (``Redactor/pathSecrets``). None by default.
+    static var urlPathSecrets: [URLPathSecret] { get }
 }
 
 /// A backend's part of a ``Plan``: its calls, and how `explain` shows them (with the shared
@@ -64,6 +68,8 @@ extension Backend {
     public var checksNamesWithServerCatalog: Bool { false }
 
     public var accountAliases: [String] { [] }
+
+    public static var urlPathSecrets: [URLPathSecret] { [] }
 }
 
 /// What a running statement shares with the engine's session: the transport, the cache, the

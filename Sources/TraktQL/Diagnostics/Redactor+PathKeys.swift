@@ -1,9 +1,9 @@
 import Foundation
 
 extension Redactor {
-    /// `text` with the path segment after every `<method>.json/` replaced by `<key>` (an API key
-    /// in a URL path, as `…/user.json/KEY/…`), and, when `key` is given and non-empty, every
-    /// occurrence of it too. What the transport and every message use to show a URL.
+    /// `text` with every secret a backend puts in a URL path (``pathSecrets``) replaced by its
+    /// label, and, when `key` is given and non-empty, every occurrence of `key` by `<key>`. What
+    /// the transport and every message use to show a URL: it holds no API's URL shape itself.
     public static func redactingPathKeys(in text: String, key: String? = nil) -> String {
         var out = text
         if let key, !key.isEmpty {
@@ -11,25 +11,12 @@ extension Redactor {
             // earlier redactions are left alone, so redacting twice changes nothing.
             out = Redactor(apiKey: key).replacingSecrets(in: out)
         }
-        guard out.contains(".json/") else { return out }
-        var result = ""
-        result.reserveCapacity(out.utf8.count)
-        var rest = Substring(out)
-        while let marker = rest.range(of: ".json/") {
-            result += rest[..<marker.upperBound]
-            rest = rest[marker.upperBound...]
-            let end = rest.firstIndex { c in
-                c == "/" || c == "?" || c == "#" || c == "\"" || c == "'" || c == "<" || c == ">"
-                    || c.isWhitespace || c == ")" || c == ","
-            } ?? rest.endIndex
-            if end != rest.startIndex, rest[..<end] != "<key>" {
-                result += "<key>"
-            } else {
-                result += rest[..<end]
-            }
-            rest = rest[end...]
-        }
-        result += rest
-        return result
+        for secret in pathSecrets { out = secret.redacting(in: out) }
+        return out
+    }
+
+    /// The path secret in `path`, if any, in words (`the API key`): for a refusal to send it.
+    public static func pathSecretNames(in path: String) -> [String] {
+        pathSecrets.filter { $0.redacting(in: path) != path }.map(\.name)
     }
 }

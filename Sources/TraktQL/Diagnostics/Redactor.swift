@@ -3,7 +3,8 @@ import Foundation
 /// Removes secrets from text before it is printed: the configured API key, the password, its
 /// SHA-1 (and the Basic credentials built from it), OAuth tokens, and anything that looks like
 /// one — `Bearer …`, `Basic …`, `refresh_token`/`access_token` values, the userinfo of a URL
-/// (`http://user:pass@host`) and an API key in a URL path (`…/user.json/KEY/…`).
+/// (`http://user:pass@host`) — and the secrets backends put in URL paths (``pathSecrets``,
+/// contributed by each backend: this type knows no API's URLs).
 ///
 /// Secrets are matched as whole tokens: a match must not have a letter or digit right before
 /// or after it, so a one-character key `M` leaves `64 MiB` alone. Secrets of 8 characters or

@@ -37,6 +37,26 @@ import Testing
         #expect(hits.isEmpty, "backend names outside Backends/ and Composition/:\n\(hits.joined(separator: "\n"))")
     }
 
+    /// Redaction and the transport hold no API's URL shape (v1's `….json/KEY/…`): each backend
+    /// contributes the secrets it puts in paths (``Backend/urlPathSecrets``).
+    @Test func redactionAndTheTransportKnowNoURLShape() throws {
+        let engine = Self.root.appendingPathComponent("Sources/TraktQL")
+        var scanned: [String] = []
+        var hits: [String] = []
+        for folder in ["Diagnostics", "Execution/Transport"] {
+            let directory = engine.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".swift") {
+                scanned.append(name)
+                let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.contains(".json/") {
+                    hits.append("\(folder)/\(name):\(number + 1): \(line.trimmingCharacters(in: .whitespaces))")
+                }
+            }
+        }
+        #expect(scanned.contains("Redactor.swift") && scanned.contains("Redactor+PathKeys.swift") && scanned.contains("TransportError.swift"), "\(scanned)")
+        #expect(hits.isEmpty, "an API's URL shape in shared code:\n\(hits.joined(separator: "\n"))")
+    }
+
     /// The scan finds what it looks for (so an empty answer means something).
     @Test func theScanFindsEachWord() {
         #expect(Self.hits(in: "let plan = backendPlan as? V1Plan", path: "a").count == 1)

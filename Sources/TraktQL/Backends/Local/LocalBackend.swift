@@ -3,6 +3,15 @@ import Foundation
 /// A saved response instead of the API (`traktql --input FILE`: a v1 envelope, a v2 array or an
 /// export file, told apart by shape): no calls, every qualifier a filter, the time bounds
 /// checked on each item's timestamp (``LocalSource``).
+///
+/// Its ``schema`` is v1's whatever the input holds, and that is deliberate (issue 24): the
+/// shape is known only from the input's first bytes (``V2Input/shapePrefix``), which the run
+/// reads (``LocalExecutor``) and then picks the schema from. Detecting it at plan time would
+/// read standard input twice (it can be read once per session, and a pipe cannot be rewound),
+/// and for a file would read it at every plan — `explain`, the checker, the REPL's completion
+/// — for nothing: the checker resolves fields against ``fields``, which holds both shapes'
+/// fields, and nothing at plan time reads ``schema`` otherwise. A file that changes between
+/// plan and run is still read as what it is then.
 public struct LocalBackend: Backend {
     public typealias Calls = LocalSource
 
@@ -21,6 +30,7 @@ public struct LocalBackend: Backend {
     /// `me` is the user an export file names (``LocalExecutor/bindingUsers(in:fileUser:items:schema:name:)``).
     public var accountAliases: [String] { ["me"] }
 
+    /// v1's: the run picks v2's when the input's first bytes say so (see the type's notes).
     public var schema: any ItemSchema { V1ItemSchema(convention: convention) }
 
     /// A file may hold v1 or v2 items: the fields of both.

@@ -12,6 +12,9 @@ public struct V1Backend: Backend {
     public var credentials: BasicCredentials?
     public var convention: TimestampConvention
 
+    /// v1 puts its API key in every path, after the method (`…/activity/user.json/KEY/justin`).
+    public static let urlPathSecrets = [URLPathSecret(marker: ".json/", label: "<key>", name: "the API key")]
+
     public init(baseURL: URL, apiKey: String, credentials: BasicCredentials? = nil, convention: TimestampConvention = .pacific) {
         self.baseURL = baseURL
         self.apiKey = apiKey

@@ -34,7 +34,8 @@ public struct HTTPRequest: Sendable, Hashable, CustomStringConvertible {
         headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 
-    /// `GET http://host/activity/user.json/<key>/justin`: the API key never shows.
+    /// The method and URL, with the secrets backends put in paths redacted
+    /// (``Redactor/pathSecrets``): a key never shows.
     public var description: String { "\(method) \(Redactor.redactingPathKeys(in: url.absoluteString))" }
 }
 
