@@ -93,6 +93,31 @@ public final class MirrorStoreDatabase: MirrorDatabase, @unchecked Sendable {
             if let failure { throw failure }
         }
 
+        func cursor(_ sql: String, _ parameters: [MirrorValue]) throws(TraktQLError) -> any MirrorCursor {
+            do {
+                return Cursor(cursor: try connection.cursor(sql, parameters.map(Self.argument)))
+            } catch {
+                throw .usage("the mirror's SQL failed: \(error)")
+            }
+        }
+
+        /// A ``SQLiteCursor`` with the mirror's values.
+        final class Cursor: MirrorCursor {
+            let cursor: SQLiteCursor
+
+            init(cursor: SQLiteCursor) { self.cursor = cursor }
+
+            func next() throws(TraktQLError) -> [MirrorValue]? {
+                do {
+                    return try cursor.next()?.map(Connection.value)
+                } catch {
+                    throw .usage("the mirror's SQL failed: \(error)")
+                }
+            }
+
+            func close() { cursor.close() }
+        }
+
         static func argument(_ value: MirrorValue) -> SQLiteValue {
             switch value {
             case .null: return .null

@@ -18,6 +18,19 @@ public protocol MirrorConnection {
     /// Steps the rows of `sql` with `parameters` bound to its `?`s, in order; `body` answers
     /// whether more rows are wanted. Statements may nest (an object looked up per row).
     func rows(_ sql: String, _ parameters: [MirrorValue], _ body: (_ row: [MirrorValue]) throws(TraktQLError) -> Bool) throws(TraktQLError)
+    /// The rows of `sql` one at a time, stepped when asked: several cursors (and ``rows(_:_:_:)``
+    /// lookups) can be stepped in turn, so that statements merged newest first are read only as
+    /// far as the answer needs.
+    func cursor(_ sql: String, _ parameters: [MirrorValue]) throws(TraktQLError) -> any MirrorCursor
+}
+
+/// One statement of a ``MirrorConnection`` being stepped (prepared when made, finalized after
+/// its last row, at ``close()``, or when it goes).
+public protocol MirrorCursor: AnyObject {
+    /// The next row; nil after the last.
+    func next() throws(TraktQLError) -> [MirrorValue]?
+    /// Stops before the last row: the statement is finalized, later ``next()``s answer nil.
+    func close()
 }
 
 /// A SQLite value: a parameter or a column of a row.

@@ -23,6 +23,17 @@ public struct MirrorStatement: Sendable, Hashable {
     public var localSince: Date?
     public var localUntil: Date?
 
+    /// Whether the rows' items come newest first (its ORDER BY is the items' time, descending),
+    /// as v2's call of the route does (``V2PlannedCall/newestFirst``): such a statement joins a
+    /// merge as it is stepped; the others (collected shows by show, lists, list items by rank)
+    /// are read whole and sorted first.
+    public var isNewestFirst: Bool {
+        switch route {
+        case .history, .ratings, .watchlist, .collectionMovies, .userComments: return true
+        default: return false
+        }
+    }
+
     /// The parameters' values, in the order of the `?`s.
     public var values: [MirrorValue] { parameters.map(\.value) }
 }

@@ -15,7 +15,8 @@ import Foundation
 public final class SQLiteConnection: @unchecked Sendable {
     /// `sqlite3*`; owned, closed in `deinit`.
     private let handle: OpaquePointer
-    private let lock = NSRecursiveLock()
+    /// Serialises every use; ``SQLiteCursor`` takes it for each step.
+    let lock = NSRecursiveLock()
     private var statements: [String: OpaquePointer] = [:]
     /// The file, as opened.
     public let path: String
@@ -102,6 +103,25 @@ public final class SQLiteConnection: @unchecked Sendable {
             guard status == SQLITE_ROW else { throw error(sql) }
             if try !body(SQLiteRow(statement: statement)) { return }
         }
+    }
+
+    /// The rows of a query one at a time (``SQLiteCursor``), stepped when asked: several cursors
+    /// of one connection can be stepped in turn (a merge of queries). The cursor compiles its own
+    /// statement (not the cache's, which ``forEachRow(_:_:_:)`` may use meanwhile) and finalizes
+    /// it at its end, at ``SQLiteCursor/close()`` or when it goes.
+    public func cursor(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) -> SQLiteCursor {
+        lock.lock()
+        defer { lock.unlock() }
+        var statement: OpaquePointer?
+        let status = sqlite3_prepare_v3(handle, sql, -1, 0, &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw error(sql) }
+        do {
+            try bind(arguments, to: statement, sql: sql)
+        } catch {
+            sqlite3_finalize(statement)
+            throw error
+        }
+        return SQLiteCursor(connection: self, statement: statement, sql: sql)
     }
 
     /// Every row of a query, copied out.
@@ -195,7 +215,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// macro Swift cannot import).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    private func bind(_ arguments: [SQLiteValue], to statement: OpaquePointer, sql: String) throws(SQLiteError) {
+    func bind(_ arguments: [SQLiteValue], to statement: OpaquePointer, sql: String) throws(SQLiteError) {
         let expected = Int(sqlite3_bind_parameter_count(statement))
         guard expected == arguments.count else {
             throw SQLiteError(code: SQLITE_RANGE, message: "the statement takes \(expected) parameters, \(arguments.count) given", sql: sql)
@@ -215,7 +235,7 @@ public final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
-    private func error(_ sql: String?) -> SQLiteError {
+    func error(_ sql: String?) -> SQLiteError {
         SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 }

@@ -1,0 +1,140 @@
+import Foundation
+
+/// One ``MirrorStatement``'s items in its rows' order, stepped when asked (a ``MirrorCursor``):
+/// each element rebuilt (``MirrorElements``) and read as v2 reads it (``V2Item``), checked
+/// against a time window SQL could not apply, and de-duplicated as v2's pager does within a call.
+struct MirrorItemStream {
+    let statement: MirrorStatement
+    private let cursor: any MirrorCursor
+    private let context: V2Item.Context
+    private let schema = V2ItemSchema()
+    /// The items of the element read last, and how many of them were handed over.
+    private var pending: [Value] = []
+    private var taken = 0
+    /// Collected shows: the rows of the show being gathered (one element per show).
+    private var group: [[MirrorValue]] = []
+    /// Elements read (list items: per list), for the element limit.
+    private var count = 0
+    private var perList: [Int64: Int] = [:]
+    private var seen: Set<ItemKey> = []
+    /// Every row was stepped.
+    private(set) var isFinished = false
+
+    init(_ statement: MirrorStatement, user: String?, connection: any MirrorConnection) throws(TraktQLError) {
+        self.statement = statement
+        self.cursor = try connection.cursor(statement.sql, statement.values)
+        self.context = V2Item.Context(username: user)
+    }
+
+    /// The next item; nil after the last.
+    mutating func next(_ elements: inout MirrorElements) throws(TraktQLError) -> Value? {
+        let since = statement.localSince, until = statement.localUntil
+        while true {
+            while taken < pending.count {
+                let item = pending[taken]
+                taken += 1
+                if since != nil || until != nil {
+                    // As v2's pager checks a route without start_at/end_at.
+                    guard let time = schema.time(of: item), !(since.map { time < $0 } ?? false), !(until.map { time >= $0 } ?? false) else { continue }
+                }
+                guard seen.insert(schema.identity(of: item)).inserted else { continue }
+                return item
+            }
+            pending = []
+            taken = 0
+            guard let element = try nextElement(&elements) else { return nil }
+            pending = V2Item.items(of: element.value, route: statement.route, context: element.context)
+        }
+    }
+
+    /// Whether the element limit cut the statement short (older elements were left unread):
+    /// meaningful once every row was stepped (``drain()``).
+    var isCut: Bool {
+        guard let limit = statement.elementLimit else { return false }
+        return count >= limit || perList.values.contains { $0 >= limit }
+    }
+
+    /// Steps the rows left, only counting elements (for ``isCut``): a statement with an
+    /// element limit holds at most that many.
+    mutating func drain() throws(TraktQLError) {
+        while !isFinished {
+            guard let row = try cursor.next() else {
+                isFinished = true
+                break
+            }
+            switch statement.route {
+            case .collectionShows:
+                if let show = group.first?[0], show != row[0] {
+                    count += 1
+                    group = []
+                }
+                group.append(row)
+            case .listItems:
+                if let list = row[0].integer { perList[list, default: 0] += 1 }
+            default:
+                count += 1
+            }
+        }
+        if !group.isEmpty {
+            count += 1
+            group = []
+        }
+    }
+
+    /// Stops reading: the statement is finalized.
+    func close() { cursor.close() }
+
+    /// The next element of the route, with the context its items are read in.
+    private mutating func nextElement(_ elements: inout MirrorElements) throws(TraktQLError) -> (value: Value, context: V2Item.Context)? {
+        switch statement.route {
+        case .collectionShows:
+            // One element per show: its rows are consecutive (ordered by show, then season and number).
+            while !isFinished {
+                guard let row = try cursor.next() else {
+                    isFinished = true
+                    break
+                }
+                if let show = group.first?[0], show != row[0] {
+                    let rows = group
+                    group = [row]
+                    count += 1
+                    return (try elements.collectedShow(rows), context)
+                }
+                group.append(row)
+            }
+            guard !group.isEmpty else { return nil }
+            let rows = group
+            group = []
+            count += 1
+            return (try elements.collectedShow(rows), context)
+        case .listItems:
+            guard !isFinished, let row = try cursor.next() else {
+                isFinished = true
+                return nil
+            }
+            var each = context
+            each.subject = try elements.objects.object("list", row[0].integer)
+            if let list = row[0].integer { perList[list, default: 0] += 1 }
+            return (try elements.listItem(row), each)
+        default:
+            guard !isFinished, let row = try cursor.next() else {
+                isFinished = true
+                return nil
+            }
+            count += 1
+            switch statement.route {
+            case .history: return (try elements.history(row), context)
+            case .ratings: return (try elements.rating(row), context)
+            case .watchlist: return (try elements.watchlistEntry(row), context)
+            case .collectionMovies: return (try elements.collectedMovie(row), context)
+            case .userComments: return (try elements.comment(row), context)
+            case .lists: return (try elements.list(row), context)
+            default:
+                // No element of this route is kept in the mirror (the planner plans none).
+                isFinished = true
+                cursor.close()
+                return nil
+            }
+        }
+    }
+}
