@@ -77,13 +77,11 @@ public final class SQLiteConnection: @unchecked Sendable {
     public func execute(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) -> Int {
         lock.lock()
         defer { lock.unlock() }
-        let statement = try prepared(sql)
-        defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
-        try bind(arguments, to: statement, sql: sql)
-        while true {
-            let status = sqlite3_step(statement)
-            if status == SQLITE_DONE { break }
-            if status != SQLITE_ROW { throw error(sql) }
+        do {
+            try forEachRow(sql, arguments) { _ in true }
+        } catch {
+            // The body throws nothing: whatever came is SQLite's.
+            throw error as? SQLiteError ?? SQLiteError(code: SQLITE_ERROR, message: "\(error)", sql: sql)
         }
         return Int(sqlite3_changes(handle))
     }
