@@ -45,6 +45,28 @@ import Testing
         #expect(try again.connection.scalar("SELECT count(*) FROM history") == .integer(1))
     }
 
+    @Test func aVersionOneMirrorIsMigratedKeepingItsRowsAndItsPlaysAreReadNewestFirstFromAnIndex() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = root + "/m.sqlite"
+        do {
+            let old = try SQLiteConnection(path: path)
+            try old.migrate([MirrorSchema.version1])
+            for (id, time) in [(1, 2000), (2, 1000), (3, 2000)] {
+                try old.execute("INSERT INTO history (id, watched_at, action, type, movie) VALUES (?, ?, ?, ?, ?)",
+                                [.integer(Int64(id)), .integer(Int64(time)), "watch", "movie", 12601])
+            }
+            #expect(try old.userVersion() == 1)
+        }
+        let store = try MirrorStore(path: path)
+        #expect(try store.connection.userVersion() == MirrorSchema.migrations.count)
+        let order = "SELECT id, watched_at, action, type, movie, show, episode, extra FROM history ORDER BY watched_at DESC, id"
+        #expect(try store.connection.rows(order).map { $0[0] } == [.integer(1), .integer(3), .integer(2)])
+        // The mirror backend's history statement: one scan of the covering index, no sort.
+        let plan = try store.connection.rows("EXPLAIN QUERY PLAN " + order).compactMap { $0.last?.text }.joined(separator: "; ")
+        #expect(plan.contains("COVERING INDEX history_newest") && !plan.contains("TEMP B-TREE"), "\(plan)")
+    }
+
     @Test func aFileFromANewerTraktQLIsRefused() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }

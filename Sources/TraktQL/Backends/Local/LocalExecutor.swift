@@ -195,10 +195,12 @@ struct LocalPipeline {
     /// Values that could not be read as their field's type (``ItemNormalizer``).
     private(set) var conversionFailures: [ItemNormalizer.Failure] = []
 
-    /// Takes one item; answers whether more items are wanted.
-    mutating func accept(_ item: Value) -> Bool {
+    /// Takes one item; answers whether more items are wanted. `normalized`: the item is
+    /// normalised already, and these are the values that could not be read (the mirror
+    /// normalises the objects its plays share once).
+    mutating func accept(_ item: Value, normalized: [ItemNormalizer.Failure]? = nil) -> Bool {
         var item = item
-        let failures = ItemNormalizer.normalize(&item)
+        let failures = normalized ?? ItemNormalizer.normalize(&item)
         if !failures.isEmpty { conversionFailures += failures }
         if local.since != nil || local.until != nil {
             guard let time = sink.schema.time(of: item), local.contains(time) else { return true }

@@ -1,9 +1,23 @@
 import Foundation
 
 /// One ``MirrorStatement``'s items in its rows' order, stepped when asked (a ``MirrorCursor``):
-/// each element rebuilt (``MirrorElements``) and read as v2 reads it (``V2Item``), checked
-/// against a time window SQL could not apply, and de-duplicated as v2's pager does within a call.
+/// each element rebuilt (``MirrorElements``) and read as v2 reads it (``V2Item``), and checked
+/// against a time window SQL could not apply.
+///
+/// Unlike v2's pager, it does not de-duplicate: a page that shifts under the pager can repeat
+/// an item, but one statement's rows are distinct rows of one table, whose key is the item's
+/// identity (the history id; a rating's, a collected item's type and item; a list item's id).
 struct MirrorItemStream {
+    /// An item, with what the stream already knows of it.
+    struct Item {
+        var value: Value
+        /// Its time as ``V2ItemSchema/order(of:)`` reads it, when the row gave it (nil: read it).
+        var order: Int64?
+        /// Non-nil when the item is already normalised (``ItemNormalizer``): the values that
+        /// could not be read.
+        var failures: [ItemNormalizer.Failure]?
+    }
+
     let statement: MirrorStatement
     private let cursor: any MirrorCursor
     private let context: V2Item.Context
@@ -16,7 +30,7 @@ struct MirrorItemStream {
     /// Elements read (list items: per list), for the element limit.
     private var count = 0
     private var perList: [Int64: Int] = [:]
-    private var seen: Set<ItemKey> = []
+    private let user: Value?
     /// Every row was stepped.
     private(set) var isFinished = false
 
@@ -24,10 +38,11 @@ struct MirrorItemStream {
         self.statement = statement
         self.cursor = try connection.cursor(statement.sql, statement.values)
         self.context = V2Item.Context(username: user)
+        self.user = user.map { .object([("username", .string($0))]) }
     }
 
     /// The next item; nil after the last.
-    mutating func next(_ elements: inout MirrorElements) throws(TraktQLError) -> Value? {
+    mutating func next(_ elements: inout MirrorElements) throws(TraktQLError) -> Item? {
         let since = statement.localSince, until = statement.localUntil
         while true {
             while taken < pending.count {
@@ -37,11 +52,23 @@ struct MirrorItemStream {
                     // As v2's pager checks a route without start_at/end_at.
                     guard let time = schema.time(of: item), !(since.map { time < $0 } ?? false), !(until.map { time >= $0 } ?? false) else { continue }
                 }
-                guard seen.insert(schema.identity(of: item)).inserted else { continue }
-                return item
+                return Item(value: item)
             }
             pending = []
             taken = 0
+            if statement.route == .history, since == nil, until == nil {
+                // Plays, most of a mirror: read straight into items when the row allows it.
+                guard !isFinished, let row = try cursor.next() else {
+                    isFinished = true
+                    return nil
+                }
+                count += 1
+                if let direct = try elements.historyItem(row, user: user) {
+                    return Item(value: direct.item, order: row[1].integer, failures: direct.failures)
+                }
+                pending = V2Item.items(of: try elements.history(row), route: .history, context: context)
+                continue
+            }
             guard let element = try nextElement(&elements) else { return nil }
             pending = V2Item.items(of: element.value, route: statement.route, context: element.context)
         }

@@ -12,6 +12,8 @@ struct MirrorObjects {
     /// an id of their own (ratings, collected items) are told apart by their content.
     let projection: Projection
     private var cache: [Key: Value] = [:]
+    /// Item objects as ``normalized(_:_:)`` gives them, with what their normalisation could not read.
+    private var normalizedCache: [Key: (object: Value, failures: [ItemNormalizer.Failure])] = [:]
 
     /// Looked up twice per row of a play query: a kind's first letters and the conversion
     /// flag in one integer beside the id, so that no String is hashed.
@@ -76,6 +78,21 @@ struct MirrorObjects {
         }
         cache[key] = object
         return object
+    }
+
+    /// An item's own show, episode or movie (``object(_:_:converted:)``) normalised as the
+    /// item's member `kind` (``ItemNormalizer``), once per query instead of once per play that
+    /// carries it, with the values it could not read (each play repeats them, as the
+    /// normaliser would have found them in each).
+    mutating func normalized(_ kind: String, _ trakt: Int64?) throws(TraktQLError) -> (object: Value, failures: [ItemNormalizer.Failure]) {
+        guard let trakt else { return (.null, []) }
+        let key = Key(kind: kind, trakt: trakt, converted: true)
+        if let known = normalizedCache[key] { return known }
+        var wrapped = Value.object([(kind, try object(kind, trakt))])
+        let failures = ItemNormalizer.normalize(&wrapped)
+        let entry = (object: wrapped[kind] ?? .null, failures: failures)
+        normalizedCache[key] = entry
+        return entry
     }
 
     /// A JSON text of the mirror (an object, `extra`, a comment).

@@ -30,14 +30,14 @@ struct MirrorReader {
             var stopped = false
             if !mirror.merges, !streams.isEmpty {
                 while let item = try streams[0].next(&elements) {
-                    guard pipeline.accept(item) else {
+                    guard pipeline.accept(item.value, normalized: item.failures) else {
                         stopped = true
                         break
                     }
                 }
             } else {
                 var merge = MirrorMerge(streams: streams, schema: schema)
-                stopped = try merge.run(&elements) { pipeline.accept($0) }
+                stopped = try merge.run(&elements) { pipeline.accept($0.value, normalized: $0.failures) }
                 streams = merge.streams
             }
             // Whether an element limit cut a statement short: a statement the answer stopped

@@ -189,8 +189,13 @@ enum V2Item {
 
     /// v2 writes `first_aired` and `released` as ISO text where v1 (and the field catalog the
     /// checker and normaliser share) has Unix seconds: converted, so they compare as numbers.
+    /// A list item's objects (`list_item.show`, …) are catalogued as the same kinds, so they
+    /// are converted too (else every list read warned that their times were unreadable).
     static func convertV1Kinds(_ item: Value) -> Value {
         guard case .object(var members) = item else { return item }
+        for index in members.indices where members[index].key == "list_item" {
+            members[index].value = convertV1Kinds(members[index].value)
+        }
         for index in members.indices where ["show", "episode", "movie"].contains(members[index].key) {
             guard case .object(var inner) = members[index].value else { continue }
             var changed = false

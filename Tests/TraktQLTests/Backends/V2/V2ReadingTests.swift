@@ -83,6 +83,15 @@ import Testing
         #expect(schema.action(of: comment) == "review" && schema.time(of: comment) != nil)
         #expect(schema.lookup([.key("review"), .key("text")], in: comment) == .string("Great"))
 
+        // A list item's objects carry times as v2 writes them; they are read as the same
+        // kinds as an item's own (Unix seconds), so no list read warns they are unreadable.
+        var listed = V2Item.items(ofBody: try JSONReader.parse(#"[{"rank":1,"id":9,"listed_at":"2026-03-14T20:15:00.000Z","type":"movie","movie":{"title":"Up","released":"2009-05-29","ids":{"trakt":3}}},{"rank":2,"id":10,"listed_at":"2026-03-13T20:15:00.000Z","type":"show","show":{"title":"Dexter","first_aired":"2006-10-01T00:00:00.000Z","ids":{"trakt":4}}}]"#),
+                                  route: .listItems, context: .init(username: "sean"))
+        #expect(listed.count == 2)
+        #expect(schema.lookup([.key("list_item"), .key("movie"), .key("released")], in: listed[0]) == .int(1_243_555_200))
+        #expect(schema.lookup([.key("list_item"), .key("show"), .key("first_aired")], in: listed[1]) == .int(1_159_660_800))
+        #expect(ItemNormalizer.normalize(&listed[0]).isEmpty && ItemNormalizer.normalize(&listed[1]).isEmpty)
+
         // 204 / an empty body, a bare object, and garbage: never a trap.
         #expect(V2Item.items(ofBody: nil, route: .watching, context: .init()).isEmpty)
         #expect(V2Item.items(ofBody: .int(3), route: .history, context: .init()).isEmpty)
