@@ -8,16 +8,26 @@ public final class MirrorStoreDatabase: MirrorDatabase, @unchecked Sendable {
     // Sendable: the connection serialises every use (``SQLiteConnection``); nothing else changes.
     let connection: SQLiteConnection
     public let location: String
+    /// The command that writes this mirror, for the errors that say to run it.
+    let syncCommand: String
 
-    init(connection: SQLiteConnection) {
+    init(connection: SQLiteConnection, syncCommand: String = "traktql sync") {
         self.connection = connection
         self.location = connection.path
+        self.syncCommand = syncCommand
+    }
+
+    /// `traktql sync`, or `traktql sync --mirror-file PATH` for a mirror the user named.
+    static func syncCommand(file: String?) -> String {
+        guard let file else { return "traktql sync" }
+        let plain = file.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "/._-+,:@".unicodeScalars.contains($0) }
+        return "traktql sync --mirror-file " + (plain ? file : "'" + file.replacingOccurrences(of: "'", with: "'\\''") + "'")
     }
 
     /// Opens the mirror at `path` for queries; a missing file is the error that says to run
     /// `traktql sync` (reading creates nothing), and a file of another schema version is refused.
-    public static func open(path: String, server: String) throws(TraktQLError) -> MirrorStoreDatabase {
-        guard FileManager.default.fileExists(atPath: path) else { throw MirrorAccess.missing(at: path, server: server) }
+    public static func open(path: String, server: String, syncCommand: String = "traktql sync") throws(TraktQLError) -> MirrorStoreDatabase {
+        guard FileManager.default.fileExists(atPath: path) else { throw MirrorAccess.missing(at: path, server: server, syncCommand: syncCommand) }
         let connection: SQLiteConnection
         let version: Int
         do {
@@ -31,9 +41,9 @@ public final class MirrorStoreDatabase: MirrorDatabase, @unchecked Sendable {
             throw .usage("the mirror \(path) has schema version \(version), newer than this traktql reads (\(current)): use a newer traktql")
         }
         if version < current {
-            throw .usage("the mirror \(path) has schema version \(version), older than this traktql reads (\(current)): run `traktql sync` to bring it up to date")
+            throw .usage("the mirror \(path) has schema version \(version), older than this traktql reads (\(current)): run `\(syncCommand)` to bring it up to date")
         }
-        return MirrorStoreDatabase(connection: connection)
+        return MirrorStoreDatabase(connection: connection, syncCommand: syncCommand)
     }
 
     /// An access for an engine: the mirror at `path`, opened at the first query that reads it.
@@ -45,7 +55,7 @@ public final class MirrorStoreDatabase: MirrorDatabase, @unchecked Sendable {
         do {
             let rows = try connection.rows("SELECT server, user, own, imported_from FROM account WHERE id = 1")
             guard let row = rows.first, let server = row[0].text, let user = row[1].text else {
-                throw TraktQLError.usage("the mirror \(location) holds no account yet (its first sync did not finish): run `traktql sync`")
+                throw TraktQLError.usage("the mirror \(location) holds no account yet (its first sync did not finish): run `\(syncCommand)`")
             }
             let finished = try connection.scalar("SELECT max(finished_at) FROM sync_runs WHERE outcome = 'ok'").integer
             let saved = try connection.scalar("SELECT max(synced_at) FROM sync_sections").integer
@@ -147,7 +157,7 @@ extension MirrorStoreDatabase {
         return MirrorAccess(location: location) { () throws(TraktQLError) -> any MirrorDatabase in
             let path: String
             if let file { path = file } else { path = try MirrorLocator.path(server: server) }
-            return try open(path: path, server: server.absoluteString)
+            return try open(path: path, server: server.absoluteString, syncCommand: syncCommand(file: file))
         }
     }
 }

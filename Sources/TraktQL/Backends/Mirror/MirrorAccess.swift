@@ -44,8 +44,8 @@ public final class MirrorAccess: @unchecked Sendable {
     }
 
     /// The message when no mirror exists at `location` yet.
-    public static func missing(at location: String, server: String) -> TraktQLError {
-        .usage("no mirror of your account on \(server) yet (looked for \(location)): run `traktql sync` first, then query it with --mirror")
+    public static func missing(at location: String, server: String, syncCommand: String = "traktql sync") -> TraktQLError {
+        .usage("no mirror of your account on \(server) yet (looked for \(location)): run `\(syncCommand)` first, then query it with --mirror")
     }
 
     /// When the session has no mirror configured at all (an embedding program that turned
