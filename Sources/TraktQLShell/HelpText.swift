@@ -2,7 +2,7 @@ import TraktQL
 
 /// `.help [topic]`.
 enum HelpText {
-    static let topics = ["qualifiers", "stages", "stats", "chart", "time", "on", "let", "formats", "settings", "commands", "input", "examples"]
+    static let topics = ["qualifiers", "stages", "stats", "chart", "time", "on", "let", "formats", "settings", "commands", "input", "mirror", "examples"]
 
     static func text(for topic: String?) -> String {
         switch topic?.lowercased() {
@@ -205,7 +205,9 @@ enum HelpText {
             """
         case "settings", "set":
             var out = "Settings (set NAME = value; .settings lists them):\n\n"
-            for (name, summary) in Settings.descriptions { out += "  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(summary)\n" }
+            // The column is as wide as the longest name: a name cut short cannot be typed back.
+            let width = Settings.descriptions.map(\.0.count).max() ?? 0
+            for (name, summary) in Settings.descriptions { out += "  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(summary)\n" }
             out += "\nExamples:\n  set tz = Europe/Berlin\n  set cache_ttl = 60s\n"
             return out
         case "commands", "meta":
@@ -241,6 +243,8 @@ enum HelpText {
               explain activity user:justin,serialkevin show:breaking-bad
 
             """
+        case "mirror", "sync":
+            return mirrorHelp
         case "stats", "chart", "buckets", "runtime":
             return statsHelp(topic!.lowercased())
         default:

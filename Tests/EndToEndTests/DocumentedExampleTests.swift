@@ -97,14 +97,44 @@ import Testing
         let topics: [String] = topicsLine.split(separator: " ").map(String.init).filter { !skipped.contains($0) }
         #expect(topics.count >= 8, "\(topicsLine)")
         var statements: [(String, [String])] = []
+        /// `traktql --mirror -c '…'` lines (`.help mirror`): run over a mirror, after `traktql sync`.
+        var overTheMirror: [(String, String)] = []
         for topic in [""] + topics {
             let out = try await BinaryRunner.run("traktql", ["-c", ".help \(topic)"])
             for statement in Self.statements(inHelp: out.stdout) {
                 statements.append((".help \(topic): \(statement.joined(separator: "; "))", statement.flatMap { ["-c", $0] }))
             }
+            for line in out.stdout.split(separator: "\n") where line.trimmingCharacters(in: .whitespaces).hasPrefix("traktql --mirror ") {
+                overTheMirror += Self.commands(in: String(line)).map { (".help \(topic) (--mirror): \($0)", $0) }
+            }
         }
         #expect(statements.count >= 12, "\(statements)")
         try await Self.check(statements)
+        #expect(!overTheMirror.isEmpty, ".help shows no query over the mirror")
+        try await Self.checkOverAMirror(overTheMirror)
+    }
+
+    /// The `-c '…'` statements of a command line.
+    static func commands(in line: String) -> [String] {
+        var found: [String] = []
+        var rest = Substring(line)
+        while let start = rest.range(of: "-c '") {
+            let after = rest[start.upperBound...]
+            guard let end = after.firstIndex(of: "'") else { break }
+            found.append(String(after[..<end]))
+            rest = after[after.index(after: end)...]
+        }
+        return found
+    }
+
+    /// Runs each statement with `--mirror` over a mirror that `traktql sync` (nothing
+    /// configured: justin on the built-in emulator) writes first, as a reader would.
+    static func checkOverAMirror(_ statements: [(name: String, statement: String)]) async throws {
+        let data = NSTemporaryDirectory() + "traktql-docs-mirror-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let sync = try await BinaryRunner.run("traktql", ["sync", "-q"], environment: ["XDG_DATA_HOME": data], timeout: 120)
+        #expect(sync.status == 0, "traktql sync: \(sync.stderr)")
+        try await check(statements.map { ($0.name, ["--mirror", "-c", $0.statement]) }, environment: ["XDG_DATA_HOME": data])
     }
 
     @Test func theReadmeExamplesReturnRows() async throws {
@@ -128,14 +158,10 @@ import Testing
             }
             // Commands: every -c '…' outside --input examples.
             if !line.contains("--input") {
-                var rest = Substring(line)
-                while let start = rest.range(of: "-c '") {
-                    let after = rest[start.upperBound...]
-                    guard let end = after.firstIndex(of: "'") else { break }
-                    statements.append(String(after[..<end]))
-                    if line.contains("--api v2 ") { onV2.insert(String(after[..<end])) }
-                    if line.contains("--mirror") { onMirror.insert(String(after[..<end])) }
-                    rest = after[after.index(after: end)...]
+                for statement in Self.commands(in: line) {
+                    statements.append(statement)
+                    if line.contains("--api v2 ") { onV2.insert(statement) }
+                    if line.contains("--mirror") { onMirror.insert(statement) }
                 }
             }
         }
@@ -145,11 +171,6 @@ import Testing
         try await Self.check(runnable.filter { !onMirror.contains($0) }
             .map { ("README: \($0)", (onV2.contains($0) ? ["--api", "v2"] : []) + ["-c", $0]) })
         #expect(!onMirror.isEmpty, "the README shows no query over the mirror")
-        let data = NSTemporaryDirectory() + "traktql-readme-mirror-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: data) }
-        let sync = try await BinaryRunner.run("traktql", ["sync", "-q"], environment: ["XDG_DATA_HOME": data], timeout: 120)
-        #expect(sync.status == 0, "traktql sync: \(sync.stderr)")
-        try await Self.check(runnable.filter { onMirror.contains($0) }.map { ("README (--mirror): \($0)", ["--mirror", "-c", $0]) },
-                             environment: ["XDG_DATA_HOME": data])
+        try await Self.checkOverAMirror(runnable.filter { onMirror.contains($0) }.map { ("README (--mirror): \($0)", $0) })
     }
 }
