@@ -26,12 +26,13 @@ struct ItemSink {
 
     /// Takes one item (that passed the filters); answers whether more items are wanted (no
     /// more once an early `limit` has its rows).
-    mutating func accept(_ item: Value) -> Bool {
+    /// `weight`: the item stands for that many equal items.
+    mutating func accept(_ item: Value, weight: Int = 1) -> Bool {
         if runtimeFallback != .none {
-            accepted += 1
-            if runtimeFallback.applies(to: item, schema: schema) { assumedRuntimes += 1 }
+            accepted += weight
+            if runtimeFallback.applies(to: item, schema: schema) { assumedRuntimes += weight }
         }
-        return stages.accept(item)
+        return stages.accept(item, weight: weight)
     }
 
     /// The result: the rest of the stages over what was kept, with `warnings` (the calls' own,

@@ -49,7 +49,8 @@ enum Stats {
             values = [Value](repeating: .null, count: reads.count)
         }
 
-        mutating func add(_ row: Row) {
+        /// Adds a row; `weight`: as many equal rows (the mirror reads equal plays as one).
+        mutating func add(_ row: Row, weight: Int = 1) {
             let slot: Int
             if groups.count == 1 {
                 let key = groups[0](row)
@@ -72,7 +73,10 @@ enum Stats {
             let time = timeIndex.map { values[$0] } ?? .null
             let first = slot * template.count
             for a in readIndex.indices {
-                accumulators[first + a].add(readIndex[a].map { values[$0] }, time: time)
+                let value = readIndex[a].map { values[$0] }
+                // Repeated rather than multiplied: every aggregate stays exactly what that many
+                // rows give (a count, an integer sum; min, max and distinct see the value once).
+                for _ in 0 ..< weight { accumulators[first + a].add(value, time: time) }
             }
         }
 

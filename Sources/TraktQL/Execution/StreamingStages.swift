@@ -38,21 +38,22 @@ struct StreamingStages {
     }
 
     /// Takes one item (that passed the filters); answers whether more items are wanted.
-    mutating func accept(_ item: Value) -> Bool {
+    /// `weight`: the item stands for that many equal items (the mirror reads equal plays as
+    /// one when only a `stats` reads them).
+    mutating func accept(_ item: Value, weight: Int = 1) -> Bool {
         if aggregates {
             if prefix.isEmpty {
-                aggregator!.add(.item(item))
+                aggregator!.add(.item(item), weight: weight)
             } else {
-                for row in runner.run(prefix, on: [.item(item)]).rows { aggregator!.add(row) }
+                for row in runner.run(prefix, on: [.item(item)]).rows { aggregator!.add(row, weight: weight) }
             }
             return true
         }
-        if prefix.isEmpty {
-            rows.append(.item(item))
-        } else {
-            rows += runner.run(prefix, on: [.item(item)]).rows
+        let made = prefix.isEmpty ? [.item(item)] : runner.run(prefix, on: [.item(item)]).rows
+        for _ in 0 ..< weight {
+            rows += made
+            if let earlyLimit, rows.count >= earlyLimit { return false }
         }
-        if let earlyLimit, rows.count >= earlyLimit { return false }
         return true
     }
 

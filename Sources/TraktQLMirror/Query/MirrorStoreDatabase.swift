@@ -119,7 +119,7 @@ public final class MirrorStoreDatabase: MirrorDatabase, @unchecked Sendable {
 
             func next() throws(TraktQLError) -> [MirrorValue]? {
                 do {
-                    return try cursor.next()?.map(Connection.value)
+                    return try cursor.next { row in (0..<row.count).map { Connection.value(row[$0]) } }
                 } catch {
                     throw .usage("the mirror's SQL failed: \(error)")
                 }

@@ -114,6 +114,39 @@ import TraktEmulator
         try await Self.expectSameAnswer("activity user:me action:seen,scrobble,checkin since:1y | flatten episodes | stats count as plays, hours(runtime) as hours, count(runtime) as timed", fixture)
     }
 
+    /// Plays that nothing the query reads tells apart are read as one with their count
+    /// (``MirrorPlan/collapsesPlays``): the answers stay v2's, and the plan says so; a query that
+    /// reads a play's time or id, keeps items or counts them another way reads every play.
+    @Test func playsReadAsOneOnlyWhenNothingTellsThemApart() async throws {
+        let fixture = try await Self.fixture.value
+        let collapsing = [
+            "activity user:me action:seen,scrobble,checkin | limit all | stats count, hours(runtime) by title",
+            "activity user:me action:seen,scrobble,checkin since:1y | flatten episodes | stats count as plays, hours(runtime) as hours, count(runtime) as timed",
+            "activity user:me action:seen,scrobble,checkin since:1y | flatten episodes | where type == \"episode\" | stats hours(runtime) as hours, count as plays by title | sort hours desc, title | limit 10",
+            "activity user:me action:seen since:2y | where sxe != \"S01E01\" | stats count, distinct(sxe) as episodes, min(runtime) by title, action",
+        ]
+        let everyPlay = [
+            "activity user:me action:seen,scrobble,checkin since:1y | stats count as plays by month(time)",
+            "activity user:me action:seen,scrobble,checkin since:1y | stats count as plays, first(time) as first by title",
+            "activity user:me action:seen since:1y | where time >= 2024-06-01 | stats count by title",
+            "activity user:me action:seen since:1y | select title, id | stats count by title",
+            "activity user:me action:seen since:1y | limit 50 | stats count by title",
+            "activity user:me since:1y | stats count by title",
+        ]
+        for query in collapsing + everyPlay {
+            let plan = try await Self.engine(fixture, mirror: true).plan(query)
+            let mirror = try #require(plan.backendPlan as? MirrorPlan)
+            #expect(mirror.collapsesPlays == collapsing.contains(query), "\(query)")
+            #expect(plan.explanation().contains("plays     plays of one episode") == collapsing.contains(query), "\(query)")
+            try await Self.expectSameAnswer(query, fixture)
+        }
+        // It did collapse something: the first query's groups hold many plays each.
+        let result = try await Self.engine(fixture, mirror: true).run(collapsing[0])
+        let column = try #require(result.columns.firstIndex(of: "count"))
+        let counts = result.rows.compactMap { $0[column].intValue }
+        #expect(counts.reduce(0, +) > 2 * counts.count, "\(counts)")
+    }
+
     @Test func calendarPeriodAndUntil() async throws {
         let fixture = try await Self.fixture.value
         try await Self.expectSameAnswer("activity user:me on:2024-10 | limit all", fixture, atLeast: 5)

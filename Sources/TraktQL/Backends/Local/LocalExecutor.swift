@@ -197,16 +197,17 @@ struct LocalPipeline {
 
     /// Takes one item; answers whether more items are wanted. `normalized`: the item is
     /// normalised already, and these are the values that could not be read (the mirror
-    /// normalises the objects its plays share once).
-    mutating func accept(_ item: Value, normalized: [ItemNormalizer.Failure]? = nil) -> Bool {
+    /// normalises the objects its plays share once). `weight`: it stands for that many equal
+    /// items (the mirror's plays read as one, ``MirrorPlan/collapsesPlays``).
+    mutating func accept(_ item: Value, normalized: [ItemNormalizer.Failure]? = nil, weight: Int = 1) -> Bool {
         var item = item
         let failures = normalized ?? ItemNormalizer.normalize(&item)
-        if !failures.isEmpty { conversionFailures += failures }
+        if !failures.isEmpty { for _ in 0 ..< weight { conversionFailures += failures } }
         if local.since != nil || local.until != nil {
             guard let time = sink.schema.time(of: item), local.contains(time) else { return true }
         }
         if !residual.isEmpty, !sink.runner.passes(item, residual) { return true }
-        return sink.accept(item)
+        return sink.accept(item, weight: weight)
     }
 
     func finish() -> QueryResult {

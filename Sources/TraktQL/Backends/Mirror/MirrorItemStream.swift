@@ -16,7 +16,35 @@ struct MirrorItemStream {
         /// Non-nil when the item is already normalised (``ItemNormalizer``): the values that
         /// could not be read.
         var failures: [ItemNormalizer.Failure]?
+        /// How many plays it stands for (``MirrorPlan/collapsesPlays``); 1 otherwise.
+        var weight = 1
     }
+
+    /// What tells plays apart once their own id and time are not read.
+    private struct PlayKey: Hashable {
+        var action: String?
+        var type: String?
+        var movie: Int64?
+        var show: Int64?
+        var episode: Int64?
+        var extra: String?
+
+        init(_ row: [MirrorValue]) {
+            action = row[2].text
+            type = row[3].text
+            movie = row[4].integer
+            show = row[5].integer
+            episode = row[6].integer
+            extra = row[7].text
+        }
+    }
+
+    /// Collapsed plays: each group's first row (in the statement's order) and its number of
+    /// plays, in the order of those first rows; nil until read.
+    private var collapsed: [(row: [MirrorValue], plays: Int)]?
+    private var collapsedTaken = 0
+    private var pendingWeight = 1
+    private let collapsesPlays: Bool
 
     let statement: MirrorStatement
     private let cursor: any MirrorCursor
@@ -34,8 +62,9 @@ struct MirrorItemStream {
     /// Every row was stepped.
     private(set) var isFinished = false
 
-    init(_ statement: MirrorStatement, user: String?, connection: any MirrorConnection) throws(TraktQLError) {
+    init(_ statement: MirrorStatement, user: String?, connection: any MirrorConnection, collapsesPlays: Bool = false) throws(TraktQLError) {
         self.statement = statement
+        self.collapsesPlays = collapsesPlays && statement.route == .history
         self.cursor = try connection.cursor(statement.sql, statement.values)
         self.context = V2Item.Context(username: user)
         self.user = user.map { .object([("username", .string($0))]) }
@@ -52,10 +81,20 @@ struct MirrorItemStream {
                     // As v2's pager checks a route without start_at/end_at.
                     guard let time = schema.time(of: item), !(since.map { time < $0 } ?? false), !(until.map { time >= $0 } ?? false) else { continue }
                 }
-                return Item(value: item)
+                return Item(value: item, weight: pendingWeight)
             }
             pending = []
             taken = 0
+            pendingWeight = 1
+            if collapsesPlays {
+                guard let (row, plays) = try nextCollapsed() else { return nil }
+                if let direct = try elements.historyItem(row, user: user) {
+                    return Item(value: direct.item, order: row[1].integer, failures: direct.failures, weight: plays)
+                }
+                pending = V2Item.items(of: try elements.history(row), route: .history, context: context)
+                pendingWeight = plays
+                continue
+            }
             if statement.route == .history, since == nil, until == nil {
                 // Plays, most of a mirror: read straight into items when the row allows it.
                 guard !isFinished, let row = try cursor.next() else {
@@ -106,6 +145,29 @@ struct MirrorItemStream {
             count += 1
             group = []
         }
+    }
+
+    /// The next group of collapsed plays: every row is read (and counted) at the first call.
+    private mutating func nextCollapsed() throws(TraktQLError) -> (row: [MirrorValue], plays: Int)? {
+        if collapsed == nil {
+            var groups: [(row: [MirrorValue], plays: Int)] = []
+            var index: [PlayKey: Int] = [:]
+            while let row = try cursor.next() {
+                count += 1
+                let key = PlayKey(row)
+                if let at = index[key] {
+                    groups[at].plays += 1
+                } else {
+                    index[key] = groups.count
+                    groups.append((row, 1))
+                }
+            }
+            isFinished = true
+            collapsed = groups
+        }
+        guard let groups = collapsed, collapsedTaken < groups.count else { return nil }
+        collapsedTaken += 1
+        return groups[collapsedTaken - 1]
     }
 
     /// Stops reading: the statement is finalized.

@@ -19,6 +19,9 @@ public struct MirrorPlan: BackendPlan, Hashable {
     public var extendedReason: String?
     /// What explain adds: routes not read, love and hate on the 10-point scale.
     public var notes: [String]
+    /// Plays that differ only in their own id and time are read as one item with their count
+    /// (``MirrorPlan+CollapsedPlays``): set when nothing the query reads tells them apart.
+    public var collapsesPlays = false
 
     init(statements: [MirrorStatement], location: String, account: MirrorAccount, plannedAt: Date, user: String,
          minimalObjects: Bool, notes: [String]) {
@@ -70,6 +73,9 @@ extension MirrorPlan {
             if statement.localSince != nil || statement.localUntil != nil {
                 lines.append("  time      checked on each item (one page, as over the API: this route has no time filter there)")
             }
+            if collapsesPlays, statement.route == .history {
+                lines.append("  plays     " + Self.collapsedPlaysNote)
+            }
         }
         lines.append("")
         lines += plan.negationLines
@@ -90,6 +96,7 @@ extension MirrorPlan {
                 })),
             ]
             if let limit = statement.elementLimit { members.append(("element_limit", .int(Int64(limit)))) }
+            if collapsesPlays, statement.route == .history { members.append(("plays", .string(Self.collapsedPlaysNote))) }
             return .object(members)
         }
         var members: [(key: String, value: Value)] = [

@@ -87,7 +87,11 @@ enum MirrorPlanner {
         var mirror = MirrorPlan(statements: statements, location: location, account: account, plannedAt: backend.clock(),
                                 user: shownUser, minimalObjects: extended == nil, notes: notes)
         mirror.extendedReason = extended
-        return Plan(mirror, by: backend, source: source, residual: residual, stages: query.stages, fetch: query.fetchPolicy,
-                    since: query.since?.instant, timeZone: query.timeZone, negationNotes: query.negationNotes, episodeFilters: [])
+        func made(_ mirror: MirrorPlan) -> Plan {
+            Plan(mirror, by: backend, source: source, residual: residual, stages: query.stages, fetch: query.fetchPolicy,
+                 since: query.since?.instant, timeZone: query.timeZone, negationNotes: query.negationNotes, episodeFilters: [])
+        }
+        mirror.collapsesPlays = MirrorPlan.collapsesPlays(made(mirror), statements: statements)
+        return made(mirror)
     }
 }

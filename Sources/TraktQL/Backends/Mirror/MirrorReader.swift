@@ -26,18 +26,20 @@ struct MirrorReader {
             var streams: [MirrorItemStream] = []
             // Every statement is finalized before the read transaction ends, however it ends.
             defer { for stream in streams { stream.close() } }
-            for statement in statements { streams.append(try MirrorItemStream(statement, user: mirror.user, connection: connection)) }
+            for statement in statements {
+                streams.append(try MirrorItemStream(statement, user: mirror.user, connection: connection, collapsesPlays: mirror.collapsesPlays))
+            }
             var stopped = false
             if !mirror.merges, !streams.isEmpty {
                 while let item = try streams[0].next(&elements) {
-                    guard pipeline.accept(item.value, normalized: item.failures) else {
+                    guard pipeline.accept(item.value, normalized: item.failures, weight: item.weight) else {
                         stopped = true
                         break
                     }
                 }
             } else {
                 var merge = MirrorMerge(streams: streams, schema: schema)
-                stopped = try merge.run(&elements) { pipeline.accept($0.value, normalized: $0.failures) }
+                stopped = try merge.run(&elements) { pipeline.accept($0.value, normalized: $0.failures, weight: $0.weight) }
                 streams = merge.streams
             }
             // Whether an element limit cut a statement short: a statement the answer stopped

@@ -25,6 +25,13 @@ public final class SQLiteCursor: @unchecked Sendable {
 
     /// The next row, its values copied out; nil after the last row (the statement is then finalized).
     public func next() throws(SQLiteError) -> [SQLiteValue]? {
+        try next { row in (0..<row.count).map { row[$0] } }
+    }
+
+    /// The next row as `read` copies it out (the row is valid only during the call); nil
+    /// after the last row. The mirror reads its rows straight into its own values this way,
+    /// without an array of ``SQLiteValue`` per row in between.
+    public func next<Row>(_ read: (SQLiteRow) -> Row) throws(SQLiteError) -> Row? {
         connection.lock.lock()
         defer { connection.lock.unlock() }
         guard let statement else { return nil }
@@ -38,8 +45,7 @@ public final class SQLiteCursor: @unchecked Sendable {
             finalize()
             throw failure
         }
-        let row = SQLiteRow(statement: statement)
-        return (0..<row.count).map { row[$0] }
+        return read(SQLiteRow(statement: statement))
     }
 
     /// Finalizes the statement before its last row (reading stopped early); later ``next()``s answer nil.

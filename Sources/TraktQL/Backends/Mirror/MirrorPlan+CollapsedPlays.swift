@@ -1,0 +1,37 @@
+import Foundation
+
+/// Plays read as one: when a query reads no play's own id or time, and only a `stats` after
+/// filters and `flatten` consumes its items, every play of one episode (or movie) with one
+/// action is the same item to it. The mirror then reads each such group once, in the order of
+/// its newest play, with the number of plays it stands for (``MirrorItemStream/Item/weight``),
+/// and the stats count each as that many rows.
+///
+/// The answer is unchanged: the stats' groups first appear in the same order (a group of plays
+/// is read where its first play stands), and each aggregate is fed the same values as often.
+/// One difference is possible: a sum of non-integer values is added up in another order, so it
+/// can differ in its last binary digit (runtimes and ratings are integers).
+extension MirrorPlan {
+    static let collapsedPlaysNote = "plays of one episode or movie with one action read as one row with their count "
+        + "(nothing the query reads tells them apart: no play's own id or time)"
+
+    /// Whether `plan` (this mirror plan's) may read plays as one, as above.
+    static func collapsesPlays(_ plan: Plan, statements: [MirrorStatement]) -> Bool {
+        guard statements.count == 1, let statement = statements.first, statement.route == .history,
+              statement.elementLimit == nil, statement.localSince == nil, statement.localUntil == nil else { return false }
+        // Filters and flatten, then a stats without first/last: nothing counts, orders or keeps items.
+        stages: for stage in plan.stages {
+            switch stage {
+            case .filter, .flatten, .limit(nil): continue
+            case .stats(let spec):
+                guard spec.time == nil else { return false }
+                break stages
+            default: return false
+            }
+        }
+        guard plan.stages.contains(where: { if case .stats = $0 { return true } else { return false } }) else { return false }
+        let read = Projection.forPlan(plan, schema: V2ItemSchema(), wholeItems: false)
+        guard !read.whole else { return false }
+        let ownMembers: Set<String> = ["id", "watched_at"]
+        return !read.children.contains { ownMembers.contains($0.key) }
+    }
+}
