@@ -1,8 +1,8 @@
 import Foundation
 
 /// The SQLite mirror as the mirror backend sees it: SQL with parameters, rows of column values,
-/// and the account the mirror holds. `TraktQLMirror` implements it over GRDB (the engine
-/// library stays Foundation-only); a test may implement it over anything that runs SQL.
+/// and the account the mirror holds. `TraktQLMirror` implements it over the system SQLite (the
+/// engine library stays Foundation-only); a test may implement it over anything that runs SQL.
 public protocol MirrorDatabase: Sendable {
     /// Where the mirror is (a file path), for `explain`, the banner and messages.
     var location: String { get }
