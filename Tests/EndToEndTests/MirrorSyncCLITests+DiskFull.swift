@@ -140,4 +140,75 @@ extension MirrorSyncCLITests {
         #expect(laterPoints.contains([]), "no limit cut the later sync before it saved anything: \(laterPoints)")
         #expect(laterPoints.contains { !$0.isEmpty && $0.count < moved.count }, "no limit cut the later sync between its sections: \(laterPoints)")
     }
+
+    /// Whether a tmpfs can be mounted here (root, and a container that allows it).
+    static let canMountTmpfs: Bool = {
+        guard geteuid() == 0 else { return false }
+        let probe = NSTemporaryDirectory() + "mirror-tmpfs-probe-\(UUID().uuidString)"
+        guard (try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)) != nil else { return false }
+        defer { try? FileManager.default.removeItem(atPath: probe) }
+        guard Spawn.run("/bin/sh", ["-c", "mount -t tmpfs -o size=64k tmpfs '\(probe)' 2>/dev/null"]).status == 0 else { return false }
+        return Spawn.run("/bin/sh", ["-c", "umount '\(probe)'"]).status == 0
+    }()
+
+    /// Mounts (or resizes) a tmpfs of `kibibytes` at `directory`.
+    static func tmpfs(_ directory: String, kibibytes: Int, remount: Bool = false) async throws {
+        let options = (remount ? "remount," : "") + "size=\(kibibytes)k,mode=0700"
+        let mounted = try await BinaryRunner.runProgram("/bin/sh", ["-c", "mount -t tmpfs -o \(options) tmpfs \"$0\"", directory])
+        #expect(mounted.status == 0, "mount: \(mounted.stderr)")
+    }
+
+    /// The same on a real full disk: a tiny tmpfs (needs root and a mount; the test above
+    /// needs neither). SQLite says SQLITE_FULL; once the tmpfs is grown (space freed), the next
+    /// sync completes.
+    @Test(.enabled(if: canMountTmpfs, "needs root and permission to mount a tmpfs"))
+    func aFullTmpfsCutsTheFirstSyncAndOnceSpaceIsFreedTheNextCompletes() async throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (emulator, url) = try Self.start(directory)
+        defer { Self.stop(emulator) }
+        let before = directory + "/before.sqlite"
+        #expect(try await Self.sync(url, before, directory, ["-q"]).status == 0)
+        let previous = try Self.sections(before)
+        let disk = directory + "/disk"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        let mirror = disk + "/justin.sqlite"
+
+        var points: Set<[String]> = []
+        var completed = false
+        for kibibytes in [64, 128, 256, 512, 768, 1024, 1280, 1536, 2048, 3072, 4096, 8192] where !completed {
+            try await Self.tmpfs(disk, kibibytes: kibibytes)
+            defer { _ = Spawn.run("/bin/sh", ["-c", "umount '\(disk)'"]) }
+            let run = try await Self.sync(url, mirror, directory, ["-q"])
+            if run.status == 0 {
+                completed = true
+                #expect(try Self.sections(mirror) == previous)
+                continue
+            }
+            let comment = "first sync on a \(kibibytes) KiB tmpfs"
+            #expect(run.status == 2, "\(comment): exit \(run.status): \(run.stderr)")
+            let errors = run.stderr.split(separator: "\n").filter { $0.hasPrefix("traktql: error:") }
+            #expect(errors.count == 1 && !run.stderr.contains("Fatal error"), "\(comment): \(run.stderr)")
+            let message = String(errors.first ?? "")
+            #expect(message.hasPrefix("traktql: error: cannot write \(mirror): no space left on the disk that holds it ("), "\(comment): \(message)")
+            #expect(message.contains("free some space on \(disk) and run `traktql sync` again"), "\(comment): \(message)")
+            let hasSchema = try {
+                let db = try SQLiteConnection(path: mirror, mode: .readWrite)
+                #expect(try db.scalar("PRAGMA integrity_check").text == "ok", "\(comment)")
+                return (try db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'").integer ?? 0) > 0
+            }()
+            let saved = hasSchema ? try Self.sections(mirror) : [:]
+            if hasSchema { try Self.expectEachSection(of: mirror, in: [previous], comment) }
+            points.insert(saved.keys.sorted())
+            // Space freed: the same disk, grown; the next sync completes the mirror.
+            try await Self.tmpfs(disk, kibibytes: 65_536, remount: true)
+            let next = try await Self.sync(url, mirror, directory, ["-q"])
+            #expect(next.status == 0, "\(comment): the sync after it: \(next.stderr)")
+            #expect(try Self.sections(mirror) == previous, "\(comment): the sync after it did not complete the mirror")
+            try? FileManager.default.removeItem(atPath: mirror)
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: mirror + suffix) }
+        }
+        #expect(completed, "even 8 MiB did not hold the mirror")
+        #expect(points.contains([]) && points.contains { !$0.isEmpty && $0.count < 6 }, "\(points)")
+    }
 }
