@@ -46,6 +46,15 @@ extension MirrorSyncCLITests {
                 "\(comment): \(message)")
         #expect(message.contains("EFBIG") && message.contains("raise the limit and run `traktql sync` again"), "\(comment): \(message)")
 
+        // A query reads what is left as the process left it (a -wal file included), before
+        // anything below opens it for writing: a mirror cut before its account was saved is
+        // refused in words, never a trap.
+        let query = try await BinaryRunner.run("traktql", ["--mirror-file", mirror, "-q", "--format", "tsv", "-c",
+                                                           "activity user:me action:seen,scrobble,checkin | limit all | count"],
+                                               environment: environment(directory))
+        #expect(query.status == 0 || ([1, 2].contains(query.status) && query.stderr.contains("run `traktql sync`")),
+                "\(comment): the query ended with \(query.status): \(query.stderr)")
+
         // SQLite opens what is left (the file and any -wal it recovers) as an intact database;
         // cut before its schema was created, it has no tables (the next open creates them).
         let (hasSchema, history): (Bool, Int?) = try {
@@ -62,7 +71,11 @@ extension MirrorSyncCLITests {
         if !saved.isEmpty {
             let counts = try await statusCounts(url, mirror, directory)
             #expect(Set(counts.keys) == Set(saved.keys), "\(comment): --status lists \(counts.keys.sorted()), saved \(saved.keys.sorted())")
-            if saved["history"] != nil { #expect(counts["history"] == history, "\(comment)") }
+            if saved["history"] != nil {
+                #expect(counts["history"] == history, "\(comment)")
+                #expect(query.status == 0 && query.stdout.split(separator: "\n").last.map(String.init) == history.map(String.init),
+                        "\(comment): the query counted \(query.stdout), the mirror holds \(history.map(String.init) ?? "?") plays")
+            }
         }
 
         let next = try await sync(url, mirror, directory, ["-q"])
@@ -160,7 +173,7 @@ extension MirrorSyncCLITests {
 
     /// The same on a real full disk: a tiny tmpfs (needs root and a mount; the test above
     /// needs neither). SQLite says SQLITE_FULL; once the tmpfs is grown (space freed), the next
-    /// sync completes.
+    /// sync completes. Then SQLite's temporary directory full while the mirror's disk has room.
     @Test(.enabled(if: canMountTmpfs, "needs root and permission to mount a tmpfs"))
     func aFullTmpfsCutsTheFirstSyncAndOnceSpaceIsFreedTheNextCompletes() async throws {
         let directory = try Self.scratch()
@@ -210,5 +223,32 @@ extension MirrorSyncCLITests {
         }
         #expect(completed, "even 8 MiB did not hold the mirror")
         #expect(points.contains([]) && points.contains { !$0.isEmpty && $0.count < 6 }, "\(points)")
+
+        // SQLite's temporary files on a full disk of their own, while the mirror's has room: the
+        // error names that directory, not the mirror's. (300 more plays: with the small dataset's
+        // 524, SQLite keeps its temporary files in memory.)
+        let plays = (0..<300).map { "{\"ids\":{\"trakt\":\(1 + $0 % 40)},\"watched_at\":\"2025-06-01T1\($0 / 60 % 2):\(String(format: "%02d", $0 % 60)):00.000Z\"}" }
+        let (_, added) = try await Self.call(url, "/sync/history", method: "POST", body: "{\"movies\":[\(plays.joined(separator: ","))]}")
+        #expect(added.statusCode == 201)
+        let after = directory + "/after.sqlite"
+        #expect(try await Self.sync(url, after, directory, ["-q"]).status == 0)
+        let next = try Self.sections(after)
+        let temporary = directory + "/sqlite-tmp"
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        try await Self.tmpfs(temporary, kibibytes: 16)
+        defer { _ = Spawn.run("/bin/sh", ["-c", "umount '\(temporary)'"]) }
+        let beside = directory + "/beside.sqlite"
+        var environment = Self.environment(directory)
+        environment["SQLITE_TMPDIR"] = temporary
+        let cramped = try await BinaryRunner.run("traktql", ["sync", "-q", "--api-url", url, "--mirror-file", beside],
+                                                 environment: environment, timeout: 120)
+        #expect(cramped.status == 2, "\(cramped.stderr)")
+        #expect(cramped.stderr.hasPrefix("traktql: error: cannot write \(beside): no space left for SQLite's temporary files in \(temporary) (SQLITE_TMPDIR"),
+                "\(cramped.stderr)")
+        #expect(cramped.stderr.contains("set SQLITE_TMPDIR to a directory with room, and run `traktql sync` again"), "\(cramped.stderr)")
+        try Self.expectEachSection(of: beside, in: [next], "with SQLite's temporary files on a full disk")
+        let roomy = try await Self.sync(url, beside, directory, ["-q"])
+        #expect(roomy.status == 0, "\(roomy.stderr)")
+        #expect(try Self.sections(beside) == next)
     }
 }

@@ -72,7 +72,7 @@ public final class SQLiteConnection: @unchecked Sendable {
             sqlite3_free(errorMessage)
             let code = sqlite3_extended_errcode(handle)
             throw SQLiteError(code: code, message: message, sql: sql, path: path,
-                              systemErrno: SQLiteError.systemErrno(of: handle, code: code, threadErrno: threadErrno))
+                              systemErrno: SQLiteError.systemErrno(of: handle, code: code, threadErrno: threadErrno)).locatingFullDisk()
         }
     }
 
@@ -242,6 +242,6 @@ public final class SQLiteConnection: @unchecked Sendable {
         let threadErrno = errno
         let code = sqlite3_extended_errcode(handle)
         return SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path,
-                           systemErrno: SQLiteError.systemErrno(of: handle, code: code, threadErrno: threadErrno))
+                           systemErrno: SQLiteError.systemErrno(of: handle, code: code, threadErrno: threadErrno)).locatingFullDisk()
     }
 }

@@ -20,6 +20,9 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
 
     /// Set when the failure is a full disk, a quota or a file-size limit (see ``StorageFull``).
     public let storageFull: StorageFull?
+    /// For a full disk: SQLite's directory of temporary files (statement journals, `VACUUM`'s
+    /// copy) when that is the disk that filled, not the database's (see ``locatingFullDisk()``).
+    public private(set) var fullTemporaryDirectory: String?
 
     public init(code: Int32, message: String, sql: String?, path: String? = nil, systemErrno: Int32 = 0) {
         self.code = code
@@ -97,6 +100,9 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
         let directory = path.map(Self.directory) ?? "its disk"
         let cause, remedy: String
         switch storageFull {
+        case .diskFull where fullTemporaryDirectory != nil:
+            cause = "no space left for SQLite's temporary files in \(fullTemporaryDirectory ?? "") (SQLITE_TMPDIR, else TMPDIR, else /var/tmp)"
+            remedy = "free some space there, or set SQLITE_TMPDIR to a directory with room,"
         case .diskFull:
             cause = "no space left on the disk that holds it"
             remedy = "free some space on \(directory)"
@@ -122,6 +128,41 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     #else
     private static let fileSizeResource = RLIMIT_FSIZE
     #endif
+
+    /// For a full disk, which one: SQLite's temporary files go to another directory, and on
+    /// another filesystem it may be that one that filled (a small tmpfs `/tmp`, while the
+    /// mirror's disk has room). SQLite's code does not say which file failed; the filesystem
+    /// with less room left is taken (the failed write's temporary file is gone by now, the
+    /// database's `-wal` stays, so the full one still shows less).
+    public func locatingFullDisk() -> SQLiteError {
+        guard storageFull == .diskFull, let path, let temporary = Self.sqliteTemporaryDirectory() else { return self }
+        let mine = Self.directory(path)
+        var mineStatus = stat(), temporaryStatus = stat()
+        guard stat(mine, &mineStatus) == 0, stat(temporary, &temporaryStatus) == 0, mineStatus.st_dev != temporaryStatus.st_dev,
+              let mineFree = Self.freeBytes(mine), let temporaryFree = Self.freeBytes(temporary), temporaryFree < mineFree else { return self }
+        var located = self
+        located.fullTemporaryDirectory = temporary
+        return located
+    }
+
+    /// Where SQLite's unix VFS puts temporary files: the first usable of `SQLITE_TMPDIR`,
+    /// `TMPDIR`, `/var/tmp`, `/usr/tmp`, `/tmp` and `.` (`unixTempFileDir`).
+    static func sqliteTemporaryDirectory() -> String? {
+        let candidates = [getenv("SQLITE_TMPDIR"), getenv("TMPDIR")].compactMap { $0.map { String(cString: $0) } }
+            + ["/var/tmp", "/usr/tmp", "/tmp", "."]
+        return candidates.first { candidate in
+            var status = stat()
+            return stat(candidate, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR && access(candidate, W_OK | X_OK) == 0
+        }
+    }
+
+    /// The bytes this process may still write on the filesystem of `directory` (root may use
+    /// the blocks reserved for it).
+    static func freeBytes(_ directory: String) -> UInt64? {
+        var status = statvfs()
+        guard statvfs(directory, &status) == 0 else { return nil }
+        return UInt64(geteuid() == 0 ? status.f_bfree : status.f_bavail) * UInt64(status.f_frsize)
+    }
 
     /// `EFBIG: File too large`.
     static func errnoText(_ number: Int32) -> String {
