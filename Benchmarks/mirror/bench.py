@@ -1,22 +1,33 @@
 #!/usr/bin/env python3
 """Mirror queries against --api v2 (issue 26): whole process, median of paired runs.
 
-Over a mirror of the large dataset's busiest user (justin, about 54,000 plays) and a local
-`trakt-emulator --scale large` with the same seed and clock, each query runs RUNS times as
-`traktql --mirror` and as `traktql --api v2`, alternating, and the outputs are compared.
+Starts `trakt-emulator --scale large` (pinned clock, a token for justin, no rate limits; with
+FAULTS set, `--faults FAULTS` too, e.g. FAULTS=latency:150ms as a stand-in for api.trakt.tv),
+grows justin's history to about 54,000 plays (the issue's size) with `POST /sync/history` of
+whole shows at seeded random times, builds the mirror with the real `traktql sync`, then runs
+each query RUNS times as `traktql --mirror` and as `traktql --api v2` against that server,
+alternating which goes first, and compares the outputs.
 
-  Benchmarks/mirror/bench.sh            # RUNS=5; SKIP_BUILD=1 reuses the release build
+  Benchmarks/mirror/bench.sh                          # RUNS=5; SKIP_BUILD=1 reuses the builds
+  FAULTS=latency:150ms RUNS=3 Benchmarks/mirror/bench.sh
 
-The mirror is written by the test-only filler (Tests/TraktQLMirrorTests/Query/TestMirrorFiller.swift,
-through MirrorFixtureFile) until `traktql sync` exists; then `traktql sync` should write it.
+Environment: RUNS (5), NOW (the emulator's clock), GROW_WRITES (130 writes of 3 whole shows:
+56,595 plays for justin with the generator of 7 December 2026), SEED (5, of the writes' shows
+and times), FAULTS, TRAKTQL and TRAKT_EMULATOR (the binaries; default .build/release/…),
+MIRROR (the mirror file, rebuilt each run).
 """
-import os, re, shutil, statistics, subprocess, sys, time
+import datetime, json, os, random, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 RUNS = int(os.environ.get("RUNS", "5"))
 NOW = os.environ.get("NOW", "2025-06-01T12:00:00Z")
+GROW_WRITES = int(os.environ.get("GROW_WRITES", "130"))
+SEED = int(os.environ.get("SEED", "5"))
+FAULTS = os.environ.get("FAULTS", "")
 MIRROR = os.environ.get("MIRROR", "/tmp/traktql-bench-mirror/justin.sqlite")
-BIN = os.path.join(ROOT, ".build/release")
+TRAKTQL = os.environ.get("TRAKTQL", os.path.join(ROOT, ".build/release/traktql"))
+EMULATOR = os.environ.get("TRAKT_EMULATOR", os.path.join(ROOT, ".build/release/trakt-emulator"))
+CLIENT, TOKEN = "bench", "bench-token"
 
 
 def statements():
@@ -36,7 +47,9 @@ def statements():
 
 
 QUERIES = [("stats count, hours(runtime) by title (every play)",
-            "activity user:me action:seen,scrobble,checkin | stats count, hours(runtime) by title")]
+            "activity user:me action:seen,scrobble,checkin | stats count, hours(runtime) by title"),
+           ("stats count, hours(runtime) by title (every activity, limit all)",
+            "activity user:me | limit all | stats count, hours(runtime) by title")]
 QUERIES += [("year-in-review #%d" % (i + 1), q) for i, q in enumerate(statements())]
 
 
@@ -49,28 +62,65 @@ def run(arguments, env=None):
     return elapsed, done.stdout
 
 
+def grow(url):
+    """Adds GROW_WRITES × 3 whole shows to justin's history, each write at one seeded random
+    time within the two years before NOW (as a user who binges whole shows)."""
+    headers = {"trakt-api-version": "2", "trakt-api-key": CLIENT, "Authorization": "Bearer " + TOKEN,
+               "Content-Type": "application/json"}
+
+    def call(method, path, body=None):
+        request = urllib.request.Request(url + path, data=None if body is None else json.dumps(body).encode(),
+                                         headers=headers, method=method)
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read() or b"null")
+
+    catalog = call("GET", "/emulator/catalog.json")
+    shows = [s["slug"] if isinstance(s, dict) else s for s in (catalog.get("shows") or [])]
+    end = int(datetime.datetime.strptime(NOW, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc).timestamp())
+    rng = random.Random(SEED)
+    for _ in range(GROW_WRITES):
+        picks = rng.sample(shows, 3)
+        when = datetime.datetime.fromtimestamp(end - rng.randint(3600, 2 * 365 * 86400), datetime.timezone.utc)
+        call("POST", "/sync/history", {"shows": [{"ids": {"slug": s}, "watched_at": when.strftime("%Y-%m-%dT%H:%M:%S.000Z")}
+                                                 for s in picks]})
+
+
 def main():
-    emulator = subprocess.Popen([os.path.join(BIN, "trakt-emulator"), "--scale", "large", "--now", NOW, "--port", "0",
-                                 "--client-id", "bench", "--access-token", "bench-token", "--rate-limit", "0"],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    scratch = tempfile.mkdtemp(prefix="traktql-bench-")
+    token_file = os.path.join(scratch, "token")
+    with open(token_file, "w") as f:
+        f.write(TOKEN + "\n")
+    emulator_arguments = [EMULATOR, "--scale", "large", "--now", NOW, "--port", "0", "--client-id", CLIENT,
+                          "--access-token-file", token_file, "--rate-limit", "0", "--write-rate-limit", "0"]
+    if FAULTS:
+        emulator_arguments += ["--faults", FAULTS]
+    emulator = subprocess.Popen(emulator_arguments, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url = emulator.stdout.readline().strip()
-        if not os.path.exists(MIRROR):
-            # The mirror of the same server's justin, read through its v2 routes (extended=full).
-            os.makedirs(os.path.dirname(MIRROR), exist_ok=True)
-            env = dict(os.environ, TRAKTQL_MIRROR_FIXTURE=MIRROR, TRAKTQL_MIRROR_SCALE="small", TRAKTQL_MIRROR_NOW=NOW,
-                       TRAKTQL_MIRROR_SERVER=url, TRAKTQL_MIRROR_URL=url)
-            subprocess.run(["swift", "test", "--filter", "MirrorFixtureFile"], cwd=ROOT, env=env, check=True,
-                           stdout=subprocess.DEVNULL)
+        started = time.perf_counter()
+        grow(url)
+        grown = time.perf_counter() - started
+        # The mirror of this server's justin, by `traktql sync` (a fresh one: the writes above live
+        # in this emulator's memory only).
+        for suffix in ["", "-wal", "-shm"]:
+            if os.path.exists(MIRROR + suffix):
+                os.remove(MIRROR + suffix)
+        os.makedirs(os.path.dirname(MIRROR), exist_ok=True)
+        env = dict(os.environ, TRAKT_ACCESS_TOKEN=TOKEN, XDG_DATA_HOME=os.path.join(scratch, "data"))
+        sync_seconds, sync_out = run([TRAKTQL, "sync", "--api-url", url, "--client-id", CLIENT, "--mirror-file", MIRROR], env=env)
+        calls = sync_out.strip().splitlines()[-1]
         size = os.path.getsize(MIRROR)
         common = ["--now", NOW, "--tz", "UTC", "-q", "--format", "tsv", "-c", "let me = justin"]
-        mirror = [os.path.join(BIN, "traktql"), "--mirror", "--mirror-file", MIRROR] + common
-        v2 = [os.path.join(BIN, "traktql"), "--api-url", url, "--api", "v2", "--client-id", "bench", "--access-token", "bench-token",
+        mirror = [TRAKTQL, "--mirror", "--mirror-file", MIRROR] + common
+        v2 = [TRAKTQL, "--api-url", url, "--api", "v2", "--client-id", CLIENT, "--access-token", TOKEN,
               "--no-name-check"] + common + ["-c", "set max_pages = 1000"]
-        plays = subprocess.run(mirror + ["-c", "activity user:me action:seen,scrobble,checkin | count"], capture_output=True,
-                               text=True).stdout.split()[-1]
-        print("mirror %s: %.1f MB, %s plays; emulator %s; %d paired runs; %s" % (MIRROR, size / 1e6, plays, url, RUNS,
-                                                                                   time.strftime("%H:%M UTC", time.gmtime())))
+        plays = subprocess.run(mirror + ["-c", "activity user:me action:seen,scrobble,checkin | limit all | count"],
+                               capture_output=True, text=True).stdout.split()[-1]
+        print("emulator %s (--scale large --now %s%s); justin grown by %d writes of 3 shows (%.0f s); "
+              "traktql sync: %s, %.1f s; mirror %s: %.1f MB, %s plays; %d paired runs; %s"
+              % (url, NOW, " --faults " + FAULTS if FAULTS else "", GROW_WRITES, grown, calls, sync_seconds / 1000,
+                 MIRROR, size / 1e6, plays, RUNS, time.strftime("%H:%M UTC", time.gmtime())))
+        sys.stdout.flush()
         print("| query | mirror median (ms) | v2 median (ms) | mirror / v2 | same output |")
         print("|---|---|---|---|---|")
         for name, query in QUERIES:
@@ -90,6 +140,7 @@ def main():
     finally:
         emulator.terminate()
         emulator.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -62,8 +62,20 @@ extension TraktQLShell {
         return status.rawValue
     }
 
-    /// Status, import or sync, as asked (shared by `traktql sync` and `.sync`).
-    static func runSync(_ request: MirrorSyncRequest, connection: MirrorConnection, progressLine: ProgressLine?) async throws -> ExitStatus {
+    /// Status, import or sync, as asked (shared by `traktql sync` and `.sync`, which is
+    /// `again`: how the user runs it again after a full disk).
+    static func runSync(_ request: MirrorSyncRequest, connection: MirrorConnection, progressLine: ProgressLine?,
+                        again: String = "traktql sync") async throws -> ExitStatus {
+        do {
+            return try await runSyncAsAsked(request, connection: connection, progressLine: progressLine)
+        } catch let error as SQLiteError where error.isDiskFull {
+            // Which file, why in words, what to do: not SQLiteError's "disk I/O error (778)".
+            throw MirrorError(error.described(retry: "run `\(again)` again",
+                                              keeps: "what the mirror had saved stays, and no section is half-written"))
+        }
+    }
+
+    private static func runSyncAsAsked(_ request: MirrorSyncRequest, connection: MirrorConnection, progressLine: ProgressLine?) async throws -> ExitStatus {
         let account = try await connection.account(publicUser: request.user)
         let path = request.mirrorFile.map { Session.expandingTilde($0) }
             ?? MirrorStore.defaultPath(server: connection.server, user: account.user)
@@ -99,6 +111,7 @@ extension TraktQLShell {
         let report = try await sync.run()
         progressLine?.clear()
         Console.out(TerminalSafety.sanitizeKeepingLines("\(account.user) on \(connection.shownServer) → \(path)\n" + report.text))
+        for warning in report.warnings { Console.err("traktql: warning: " + TerminalSafety.sanitize(warning) + "\n") }
         return .ok
     }
 }

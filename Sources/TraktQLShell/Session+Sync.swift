@@ -16,7 +16,7 @@ extension Session {
             throw .usage(".sync is not available here (no connection)")
         }
         do {
-            _ = try await TraktQLShell.runSync(request, connection: connection, progressLine: progress)
+            _ = try await TraktQLShell.runSync(request, connection: connection, progressLine: progress, again: ".sync")
         } catch is CancellationError {
             progress?.clear()
             throw .usage("sync interrupted: the sections saved so far are kept, and the next .sync resumes the one under way")

@@ -98,9 +98,15 @@ public final class MirrorSync: Sendable {
             report.calls = client.calls
             report.finished = options.clock()
             try record(report, run: runID, outcome: "ok")
-            try compactIfMostlyFree()
             if account.own {
                 try store.write { db in _ = try db.execute("UPDATE account SET imported_from = NULL WHERE id = 1") }
+            }
+            // The sync is complete and saved: a compaction that fails (a full disk, a reader
+            // holding the file) is said, not a failed sync; the next sync tries it again.
+            do {
+                try compactIfMostlyFree()
+            } catch let error as SQLiteError {
+                report.warnings.append(Self.compactionWarning(error))
             }
             return report
         } catch {
@@ -169,6 +175,16 @@ public final class MirrorSync: Sendable {
         }
         guard total > 0, free * 4 > total else { return }
         try store.connection.executeScript("VACUUM")
+    }
+
+    /// A failed `VACUUM`, in words. It writes a copy of the mirror in SQLite's temporary
+    /// directory and then the mirror again through its WAL, so a full disk may be either.
+    static func compactionWarning(_ error: SQLiteError) -> String {
+        let start = "the mirror is complete, but compacting it (VACUUM) failed: "
+        guard error.isDiskFull else { return start + "\(error); the next sync tries again" }
+        let beside = error.path.map { SQLiteError.directory($0) } ?? "the mirror's directory"
+        return start + error.sqliteText + "; it needs room for a copy of the mirror in \(beside) and in the temporary directory "
+            + "(SQLITE_TMPDIR, TMPDIR or /var/tmp): free some space there, and the next sync compacts it"
     }
 
     private func record(_ report: MirrorSyncReport, run: Int64, outcome: String) throws {

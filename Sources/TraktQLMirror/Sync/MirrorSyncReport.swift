@@ -9,6 +9,8 @@ public struct MirrorSyncReport: Sendable {
     public var finished: Date?
     public var calls = 0
     public var sections: [Section] = []
+    /// Said on stderr after the summary: what went wrong after the sync was saved.
+    public var warnings: [String] = []
 
     /// How a section was brought in step.
     public enum Read: String, Sendable {

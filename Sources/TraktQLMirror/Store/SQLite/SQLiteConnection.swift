@@ -43,9 +43,11 @@ public final class SQLiteConnection: @unchecked Sendable {
         }
         let status = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard status == SQLITE_OK, let db else {
+            let threadErrno = errno
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open \(path)"
+            let systemErrno = db.map { SQLiteError.systemErrno(of: $0, code: status, threadErrno: threadErrno) } ?? 0
             if let db { sqlite3_close_v2(db) }
-            throw SQLiteError(code: status, message: message, sql: nil)
+            throw SQLiteError(code: status, message: message, sql: nil, path: path, systemErrno: systemErrno)
         }
         self.handle = db
         self.path = path
@@ -65,9 +67,12 @@ public final class SQLiteConnection: @unchecked Sendable {
         var errorMessage: UnsafeMutablePointer<CChar>?
         let status = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
         if status != SQLITE_OK {
+            let threadErrno = errno
             let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(errorMessage)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+            let code = sqlite3_extended_errcode(handle)
+            throw SQLiteError(code: code, message: message, sql: sql, path: path,
+                              systemErrno: SQLiteError.systemErrno(of: handle, code: code, threadErrno: threadErrno)).locatingFullDisk()
         }
     }
 
@@ -234,6 +239,9 @@ public final class SQLiteConnection: @unchecked Sendable {
     }
 
     func error(_ sql: String?) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        let threadErrno = errno
+        let code = sqlite3_extended_errcode(handle)
+        return SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql, path: path,
+                           systemErrno: SQLiteError.systemErrno(of: handle, code: code, threadErrno: threadErrno)).locatingFullDisk()
     }
 }
