@@ -25,13 +25,14 @@ struct ItemSink {
     var runner: StageRunner { stages.runner }
 
     /// Takes one item (that passed the filters); answers whether more items are wanted (no
-    /// more once an early `limit` has its rows).
-    mutating func accept(_ item: Value) -> Bool {
+    /// more once an early `limit` has its rows). `position`: the item's in merged order, when
+    /// items do not come in that order (``CallSequence``).
+    mutating func accept(_ item: Value, at position: MergePosition? = nil) -> Bool {
         if runtimeFallback != .none {
             accepted += 1
             if runtimeFallback.applies(to: item, schema: schema) { assumedRuntimes += 1 }
         }
-        return stages.accept(item)
+        return stages.accept(item, at: position)
     }
 
     /// The result: the rest of the stages over what was kept, with `warnings` (the calls' own,
