@@ -40,7 +40,7 @@ struct Executor: Sendable {
         let calls = pagers.map { CallPages(pager: $0, context: context) }
         let outcome: CallMerge.Outcome
         if calls.count > 1, plan.takesCallsInAnyOrder {
-            outcome = try await CallSequence.run(calls, redact: redact) { kept, position in
+            outcome = try await CallSequence.run(calls, callsAtOnce: session.limiter.limit, redact: redact) { kept, position in
                 guard seen.insert(kept.key).inserted else { return true }
                 return sink.accept(kept.item, at: position)
             }

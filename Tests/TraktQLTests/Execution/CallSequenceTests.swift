@@ -130,9 +130,10 @@ import TraktQLCurl
         #expect(written(outOfOrder.rows()) == want)
     }
 
-    /// A fan-out read call by call holds the page being read, the next one on its way and a
-    /// first page of each call `ahead`, whatever the number of calls; the merge holds a page of
-    /// every call still running. Eight users' whole activity through `limit all | stats`.
+    /// A fan-out read call by call holds the page being read, the next one on its way and what
+    /// the calls after it may fetch ahead (`itemsAhead`, overshot by at most a page), whatever
+    /// the number of calls; the merge holds a page of every call still running. Eight users'
+    /// whole activity through `limit all | stats`.
     @Test func callByCallHoldsAFewPagesWhereTheMergeHoldsOnePerCall() async throws {
         let server = try await V2TestServer.unlimited.value
         let users = V2TestServer.busyUsers(server, count: 8)
@@ -153,10 +154,10 @@ import TraktQLCurl
                                             projection: Projection.forPlan(plan, schema: backend.schema, wholeItems: false, alsoKeeping: backend.schema.identityMembers))
             return calls.map { CallPages(pager: V1CallPager($0, base: server.baseURL, apiKey: "test-key", credentials: nil, convention: .pacific), context: context) }
         }
-        let ahead = 1, bound = (ahead + 2) * V1CallPager.pageSize
+        let ahead = 100, bound = ahead + 3 * V1CallPager.pageSize
         var sequenced = ItemSink(plan: plan, schema: backend.schema, now: TestServer.now)
         var handed = 0
-        let sequence = try await CallSequence.run(pages(), ahead: ahead, redact: { $0 }) { kept, position in
+        let sequence = try await CallSequence.run(pages(), callsAtOnce: 4, itemsAhead: ahead, redact: { $0 }) { kept, position in
             // A slow consumer: the calls must wait for it, not pile their pages up.
             usleep(100)
             handed += 1
