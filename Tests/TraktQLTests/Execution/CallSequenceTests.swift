@@ -137,27 +137,13 @@ import TraktQLCurl
     @Test func callByCallHoldsAFewPagesWhereTheMergeHoldsOnePerCall() async throws {
         let server = try await V2TestServer.unlimited.value
         let users = V2TestServer.busyUsers(server, count: 8)
-        let backend = V1Backend(baseURL: server.baseURL, apiKey: "test-key")
-        let context = SessionContext(timeZone: TimeZone(identifier: "UTC")!, convention: .pacific, now: TestServer.now)
-        let plan = try QueryCompiler.plan("activity user:\(users.joined(separator: ",")) | limit all | stats count by title",
-                                          context: context, backend: backend)
-        #expect(plan.takesCallsInAnyOrder)
-        let calls = try #require(plan.backendPlan as? V1Plan).calls
-        #expect(calls.count == 8)
-        let configuration = EngineConfiguration(apiURL: server.baseURL, requestTimeout: 10)
-        let session = ExecutionSession(transport: CurlTransport.retrying(for: configuration), cache: ResponseCache(), cacheTTL: 0,
-                                       maxPages: 1000, limiter: ConcurrencyLimiter(), now: TestServer.now, wholeItems: false)
-        let executor = Executor(session: session, schema: backend.schema, redact: { $0 })
-        func pages() -> [CallPages] {
-            let sink = ItemSink(plan: plan, schema: backend.schema, now: TestServer.now)
-            let context = CallPages.Context(executor: executor, plan: plan, runner: sink.runner,
-                                            projection: Projection.forPlan(plan, schema: backend.schema, wholeItems: false, alsoKeeping: backend.schema.identityMembers))
-            return calls.map { CallPages(pager: V1CallPager($0, base: server.baseURL, apiKey: "test-key", credentials: nil, convention: .pacific), context: context) }
-        }
+        let fanOut = try V1FanOutFixture("activity user:\(users.joined(separator: ",")) | limit all | stats count by title", server: server)
+        #expect(fanOut.plan.takesCallsInAnyOrder)
+        #expect(fanOut.callCount == 8)
         let ahead = 100, bound = ahead + 3 * V1CallPager.pageSize
-        var sequenced = ItemSink(plan: plan, schema: backend.schema, now: TestServer.now)
+        var sequenced = fanOut.sink()
         var handed = 0
-        let sequence = try await CallSequence.run(pages(), callsAtOnce: 4, itemsAhead: ahead, redact: { $0 }) { kept, position in
+        let sequence = try await CallSequence.run(fanOut.pages(), callsAtOnce: 4, itemsAhead: ahead, redact: { $0 }) { kept, position in
             // A slow consumer: the calls must wait for it, not pile their pages up.
             usleep(100)
             handed += 1
@@ -166,8 +152,8 @@ import TraktQLCurl
         #expect(sequence.tallies.reduce(0) { $0 + $1.calls } > 8 * 2, "\(sequence.tallies.map(\.calls)) calls")
         #expect(handed > 8 * V1CallPager.pageSize, "\(handed) items")
         #expect(sequence.peakHeld <= bound, "held \(sequence.peakHeld) of \(handed)")
-        var merged = ItemSink(plan: plan, schema: backend.schema, now: TestServer.now)
-        let merge = try await CallMerge.run(pages(), redact: { $0 }) { kept in
+        var merged = fanOut.sink()
+        let merge = try await CallMerge.run(fanOut.pages(), redact: { $0 }) { kept in
             usleep(100)
             return merged.accept(kept.item)
         }
