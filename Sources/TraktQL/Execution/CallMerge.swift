@@ -25,14 +25,14 @@ enum CallMerge {
     static func run(_ calls: [CallPages], redact: @Sendable (String) -> String,
                     consume: (KeptItem) -> Bool) async throws(CallFailure) -> Outcome {
         do {
-            return try await withThrowingTaskGroup(of: Arrival.self) { group in
-                var merge = State(calls.map { $0.makeAsyncIterator() })
+            return try await withThrowingTaskGroup(of: CallSlots.Arrival.self) { group in
+                var merge = State(calls)
                 for index in calls.indices { merge.launch(index, in: &group) }
                 var wanted = true
                 while wanted {
                     // Every call still running needs an item at hand to be compared.
                     while let waiting = merge.firstWaiting {
-                        if !merge.inFlight[waiting] { merge.launch(waiting, in: &group) }
+                        merge.launch(waiting, in: &group)
                         guard let arrival = try await group.next() else { break }
                         if let ahead = merge.receive(arrival) { merge.launch(ahead, in: &group) }
                     }
@@ -46,88 +46,46 @@ enum CallMerge {
                 }
                 // Pages already asked for are awaited (not cancelled): their calls count.
                 while let arrival = try await group.next() { _ = merge.receive(arrival) }
-                return Outcome(tallies: merge.tallies, peakHeld: merge.peakHeld)
+                return Outcome(tallies: merge.slots.tallies, peakHeld: merge.slots.peakHeld)
             }
-        } catch let failure as CallFailure {
-            throw failure
-        } catch is CancellationError {
-            throw CallFailure(.network(message: "cancelled", call: ""))
         } catch {
-            throw CallFailure(.network(message: redact("\(error)"), call: ""))
+            throw CallSlots.failure(error, redact: redact)
         }
     }
 
-    /// A page of one call (`page` nil: the call had no more), with the call to go on with.
-    private struct Arrival: Sendable {
-        var index: Int
-        var call: CallPages.Iterator
-        var page: [KeptItem]?
-    }
-
     private struct State {
-        /// Each call between its pages; nil while a page of it is being fetched.
-        var calls: [CallPages.Iterator?]
-        var inFlight: [Bool]
-        var done: [Bool]
-        /// Each call's pages not yet taken, and how far into the first one the merge is.
-        var queued: [[[KeptItem]]]
+        var slots: CallSlots
+        /// How far into its first page at hand the merge is, per call.
         var taken: [Int]
         /// Items without a time, per call: after every other item.
         var timeless: [[KeptItem]]
-        var tallies: [CallPages.Tally]
         /// Merging several calls (one call streams in its own order).
         let merging: Bool
-        /// Items arrived and not yet taken, and the most there were.
-        var held = 0
-        var peakHeld = 0
 
-        init(_ calls: [CallPages.Iterator]) {
-            self.calls = calls
-            inFlight = Array(repeating: false, count: calls.count)
-            done = inFlight
-            queued = Array(repeating: [], count: calls.count)
+        init(_ calls: [CallPages]) {
+            slots = CallSlots(calls)
             taken = Array(repeating: 0, count: calls.count)
-            timeless = queued.map { _ in [] }
-            tallies = calls.map(\.tally)
+            timeless = Array(repeating: [], count: calls.count)
             merging = calls.count > 1
         }
 
         /// A call that is still running but has no item at hand.
         var firstWaiting: Int? {
-            queued.indices.first { queued[$0].isEmpty && !done[$0] }
+            slots.queued.indices.first { slots.queued[$0].isEmpty && !slots.done[$0] }
         }
 
         /// Asks for the next page of call `index`: the next page of a call that comes newest first;
         /// when merging, every page of one that does not, sorted.
-        mutating func launch(_ index: Int, in group: inout ThrowingTaskGroup<Arrival, any Error>) {
-            guard var call = calls[index] else { return }
-            calls[index] = nil
-            inFlight[index] = true
-            let whole = merging && !call.pager.isNewestFirst
-            group.addTask {
-                do throws(TraktQLError) {
-                    guard whole else {
-                        let page = try await call.next()  // before `call` is copied into the arrival
-                        return Arrival(index: index, call: call, page: page)
-                    }
-                    var all: [KeptItem] = []
-                    while let page = try await call.next() { all += page }
-                    return Arrival(index: index, call: call, page: all)
-                } catch {
-                    throw CallFailure(error, subject: call.pager.subject)
-                }
-            }
+        mutating func launch(_ index: Int, in group: inout CallSlots.Group) {
+            let whole = merging && slots.pager(index)?.isNewestFirst == false
+            slots.launch(index, whole: whole, in: &group)
         }
 
         /// Keeps an arrived page; returns the call's index when it is to be asked for its next
         /// page at once (it is still running and has nothing at hand: the page was empty).
-        mutating func receive(_ arrival: Arrival) -> Int? {
+        mutating func receive(_ arrival: CallSlots.Arrival) -> Int? {
             let index = arrival.index
-            inFlight[index] = false
-            tallies[index] = arrival.call.tally
-            // A finished call's state (its identities seen) is let go; its tally stays.
-            calls[index] = arrival.page == nil || arrival.call.isFinished ? nil : arrival.call
-            if var page = arrival.page {
+            if var page = slots.receive(arrival) {
                 if merging {
                     timeless[index] += page.filter { $0.order == nil }
                     page.removeAll { $0.order == nil }
@@ -136,31 +94,28 @@ enum CallMerge {
                         page = page.enumerated().sorted { ($0.element.order!, -$0.offset) > ($1.element.order!, -$1.offset) }.map(\.element)
                     }
                 }
-                if !page.isEmpty { queued[index].append(page) }
-                held += page.count
-                peakHeld = max(peakHeld, held)
+                slots.queue(page, of: index)
             }
-            if arrival.page == nil || arrival.call.isFinished { done[index] = true }
-            return !done[index] && queued[index].isEmpty ? index : nil
+            return !slots.done[index] && slots.queued[index].isEmpty ? index : nil
         }
 
         /// Takes the newest item at hand (ties: the earliest call); nil when no call has any
         /// left. A call's next page is asked for when the merge starts on its last page at
         /// hand, so that it arrives while that page is taken: a call holds one page, two while
         /// the next arrives, and a call the merge is not taking from asks for nothing.
-        mutating func takeNewest(in group: inout ThrowingTaskGroup<Arrival, any Error>) -> KeptItem? {
+        mutating func takeNewest(in group: inout CallSlots.Group) -> KeptItem? {
             var best: Int?
-            for index in queued.indices where !queued[index].isEmpty {
+            for index in slots.queued.indices where !slots.queued[index].isEmpty {
                 guard let current = best else { best = index; continue }
-                if (queued[index][0][taken[index]].order ?? .min) > (queued[current][0][taken[current]].order ?? .min) { best = index }
+                if (slots.queued[index][0][taken[index]].order ?? .min) > (slots.queued[current][0][taken[current]].order ?? .min) { best = index }
             }
             guard let index = best else { return nil }
-            let item = queued[index][0][taken[index]]
+            let item = slots.queued[index][0][taken[index]]
             taken[index] += 1
-            held -= 1
-            if taken[index] == 1, queued[index].count == 1, !done[index], !inFlight[index] { launch(index, in: &group) }
-            if taken[index] == queued[index][0].count {
-                queued[index].removeFirst()
+            slots.held -= 1
+            if taken[index] == 1, slots.queued[index].count == 1 { launch(index, in: &group) }
+            if taken[index] == slots.queued[index][0].count {
+                slots.queued[index].removeFirst()
                 taken[index] = 0
             }
             return item

@@ -24,6 +24,9 @@ struct Executor: Sendable {
     /// can: ``StreamingStages``), merged newest first across calls as they arrive
     /// (``CallMerge``) and de-duplicated: `limit all | stats …` over 100,000 items holds the
     /// groups and one key per item, not the items, whether one call or several fetch them.
+    /// When the stages take items in any order (``Plan/takesCallsInAnyOrder``: a `stats`),
+    /// a fan-out's calls are read one after another instead (``CallSequence``), which holds a
+    /// few pages rather than one of every running call.
     func run(_ plan: Plan, pagers: [any CallPager]) async throws(CallFailure) -> QueryResult {
         var sink = ItemSink(plan: plan, schema: schema, now: session.now)
         // Once a stage reshapes rows (select, count, distinct), only what the stages read is
@@ -31,12 +34,22 @@ struct Executor: Sendable {
         // whole items. Without such a stage whole items may be printed, so they stay whole.
         let projection = Projection.forPlan(plan, schema: schema, wholeItems: true, alsoKeeping: schema.identityMembers)
         let context = CallPages.Context(executor: self, plan: plan, runner: sink.runner, projection: projection)
-        // Each call's items are unique already; across calls the first in merged order is kept.
+        // Each call's items are unique already; across calls the first in merged order is kept
+        // (read call by call: the first call's, which is the same item).
         var seen: Set<ItemKey> = []
-        let acrossCalls = pagers.count > 1
-        let outcome = try await CallMerge.run(pagers.map { CallPages(pager: $0, context: context) }, redact: redact) { kept in
-            if acrossCalls, !seen.insert(kept.key).inserted { return true }
-            return sink.accept(kept.item)
+        let calls = pagers.map { CallPages(pager: $0, context: context) }
+        let outcome: CallMerge.Outcome
+        if calls.count > 1, plan.takesCallsInAnyOrder {
+            outcome = try await CallSequence.run(calls, callsAtOnce: session.limiter.limit, redact: redact) { kept, position in
+                guard seen.insert(kept.key).inserted else { return true }
+                return sink.accept(kept.item, at: position)
+            }
+        } else {
+            let acrossCalls = calls.count > 1
+            outcome = try await CallMerge.run(calls, redact: redact) { kept in
+                if acrossCalls, !seen.insert(kept.key).inserted { return true }
+                return sink.accept(kept.item)
+            }
         }
         let tallies = outcome.tallies
         var result = sink.finish(warnings: tallies.flatMap(\.warnings), conversionFailures: tallies.flatMap(\.conversionFailures),

@@ -25,14 +25,15 @@ struct ItemSink {
     var runner: StageRunner { stages.runner }
 
     /// Takes one item (that passed the filters); answers whether more items are wanted (no
-    /// more once an early `limit` has its rows).
-    /// `weight`: the item stands for that many equal items.
-    mutating func accept(_ item: Value, weight: Int = 1) -> Bool {
+    /// more once an early `limit` has its rows). `position`: the item's in merged order, when
+    /// items do not come in that order (``CallSequence``); `weight`: the item stands for that
+    /// many equal items (the mirror's plays read as one).
+    mutating func accept(_ item: Value, at position: MergePosition? = nil, weight: Int = 1) -> Bool {
         if runtimeFallback != .none {
             accepted += weight
             if runtimeFallback.applies(to: item, schema: schema) { assumedRuntimes += weight }
         }
-        return stages.accept(item, weight: weight)
+        return stages.accept(item, at: position, weight: weight)
     }
 
     /// The result: the rest of the stages over what was kept, with `warnings` (the calls' own,

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Runs a `stats` stage: one output row per group, groups in the order they first appear
-/// (newest first, as `count by` does), group columns then aggregates.
+/// (newest first, as `count by` does), group columns then aggregates. Rows that come in
+/// another order with their ``MergePosition`` (a fan-out read call by call) give the same rows.
 enum Stats {
     static func run(_ spec: StatsSpecification, on rows: [Row], fields: FieldEvaluator) -> [Row] {
         var aggregator = Aggregator(spec, fields: fields)
@@ -28,6 +29,9 @@ enum Stats {
         private var singleSlots: [Value: Int] = [:]
         private var slots: [[Value]: Int] = [:]
         private var values: [Value]
+        /// Each group's first row in merged order, when rows come with their positions: the
+        /// groups come out in that order, not in the order they were seen.
+        private var firstPositions: [MergePosition] = []
 
         init(_ spec: StatsSpecification, fields: FieldEvaluator) {
             names = spec.columns
@@ -49,23 +53,27 @@ enum Stats {
             values = [Value](repeating: .null, count: reads.count)
         }
 
-        /// Adds a row; `weight`: as many equal rows (the mirror reads equal plays as one).
-        mutating func add(_ row: Row, weight: Int = 1) {
+        /// Adds a row. `position`: where the row stands in merged order, when rows do not
+        /// come in that order (all of a stage's rows come with one, or none do). `weight`: as
+        /// many equal rows (the mirror reads equal plays as one).
+        mutating func add(_ row: Row, at position: MergePosition? = nil, weight: Int = 1) {
             let slot: Int
             if groups.count == 1 {
                 let key = groups[0](row)
                 if let existing = singleSlots[key] {
                     slot = existing
+                    if let position, position < firstPositions[slot] { rewrite(slot, key: [key], first: position) }
                 } else {
-                    slot = newGroup([key])
+                    slot = newGroup([key], first: position)
                     singleSlots[key] = slot
                 }
             } else {
                 let key = groups.map { $0(row) }
                 if let existing = slots[key] {
                     slot = existing
+                    if let position, position < firstPositions[slot] { rewrite(slot, key: key, first: position) }
                 } else {
-                    slot = newGroup(key)
+                    slot = newGroup(key, first: position)
                     slots[key] = slot
                 }
             }
@@ -76,14 +84,22 @@ enum Stats {
                 let value = readIndex[a].map { values[$0] }
                 // Repeated rather than multiplied: every aggregate stays exactly what that many
                 // rows give (a count, an integer sum; min, max and distinct see the value once).
-                for _ in 0 ..< weight { accumulators[first + a].add(value, time: time) }
+                for _ in 0 ..< weight { accumulators[first + a].add(value, time: time, at: position) }
             }
         }
 
-        private mutating func newGroup(_ key: [Value]) -> Int {
+        private mutating func newGroup(_ key: [Value], first position: MergePosition?) -> Int {
             keys.append(key)
+            if let position { firstPositions.append(position) }
             accumulators += template
             return keys.count - 1
+        }
+
+        /// A row earlier in merged order than the group's first so far: the group is shown as
+        /// that row writes its key (equal keys may be written differently: `8` and `8.0`).
+        private mutating func rewrite(_ slot: Int, key: [Value], first position: MergePosition) {
+            keys[slot] = key
+            firstPositions[slot] = position
         }
 
         /// One row per group, in the order the groups first appeared; one row of empty
@@ -95,8 +111,9 @@ enum Stats {
             var out: [Row] = []
             out.reserveCapacity(keys.count)
             let width = template.count
-            for (slot, key) in keys.enumerated() {
-                out.append(.columns(names: names, values: key + accumulators[slot * width ..< slot * width + width].map(\.result)))
+            let order = firstPositions.isEmpty ? Array(keys.indices) : keys.indices.sorted { firstPositions[$0] < firstPositions[$1] }
+            for slot in order {
+                out.append(.columns(names: names, values: keys[slot] + accumulators[slot * width ..< slot * width + width].map(\.result)))
             }
             return out
         }
@@ -112,14 +129,18 @@ enum Stats {
         var sawDuration = false
         var best: Value = .null
         var bestTime: Value = .null
+        /// Where `best` stands in merged order, when rows come with positions: a tie goes to
+        /// the row the merged order would have given it to.
+        var bestPosition: MergePosition?
         var seen: Set<Value> = []
 
         init(function: AggregateFunction) {
             self.function = function
         }
 
-        /// `value` is nil for a bare `count`; `time` orders `first`/`last`.
-        mutating func add(_ value: Value?, time: Value) {
+        /// `value` is nil for a bare `count`; `time` orders `first`/`last`; `position` is the
+        /// row's in merged order, when rows do not come in that order.
+        mutating func add(_ value: Value?, time: Value, at position: MergePosition? = nil) {
             guard let value else {
                 count += 1
                 return
@@ -150,9 +171,17 @@ enum Stats {
                 }
                 count += 1
             case .min, .max:
-                guard !best.isNull else { best = value; return }
+                guard !best.isNull else {
+                    best = value
+                    bestPosition = position
+                    return
+                }
                 let order = Value.sortOrder(value, best)
-                if function == .min ? order == .orderedAscending : order == .orderedDescending { best = value }
+                // In merged order the first of equal values stays.
+                if (function == .min ? order == .orderedAscending : order == .orderedDescending) || (order == .orderedSame && comesFirst(position)) {
+                    best = value
+                    bestPosition = position
+                }
             case .distinct:
                 seen.insert(value)
             case .first, .last:
@@ -160,15 +189,29 @@ enum Stats {
                 guard !bestTime.isNull else {
                     best = value
                     bestTime = time
+                    bestPosition = position
                     return
                 }
                 let order = Value.sortOrder(time, bestTime)
                 // Rows arrive newest first: on a tie, `first` takes the later-seen row, `last` keeps the earlier.
-                if function == .first ? order != .orderedDescending : order == .orderedDescending {
+                let takes = if order != .orderedSame {
+                    function == .first ? order == .orderedAscending : order == .orderedDescending
+                } else {
+                    position.map { function == .first ? !comesFirst($0) : comesFirst($0) } ?? (function == .first)
+                }
+                if takes {
                     best = value
                     bestTime = time
+                    bestPosition = position
                 }
             }
+        }
+
+        /// Whether a row at `position` comes before the one `best` came from in merged order
+        /// (without positions rows come in merged order: it does not).
+        private func comesFirst(_ position: MergePosition?) -> Bool {
+            guard let position, let bestPosition else { return false }
+            return position < bestPosition
         }
 
         var result: Value {

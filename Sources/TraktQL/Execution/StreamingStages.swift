@@ -19,14 +19,7 @@ struct StreamingStages {
 
     init(stages: [CheckedStage], runner: StageRunner) {
         self.runner = runner
-        let split = stages.firstIndex { stage in
-            switch stage {
-            // `limit all` passes every row: it does not stop the stream (so `limit all | stats`
-            // aggregates as rows come, instead of keeping them for a stats at the end).
-            case .filter, .select, .flatten, .limit(nil): return false
-            default: return true
-            }
-        } ?? stages.count
+        let split = stages.firstIndex { !$0.isRowByRow } ?? stages.count
         prefix = Array(stages[..<split])
         rest = Array(stages[split...])
         var columns: [String]?
@@ -38,17 +31,24 @@ struct StreamingStages {
     }
 
     /// Takes one item (that passed the filters); answers whether more items are wanted.
+    /// `position`: where the item stands in merged order, when items do not come in that order
+    /// (only for stages that take items in any order: ``Plan/takesCallsInAnyOrder``).
     /// `weight`: the item stands for that many equal items (the mirror reads equal plays as
     /// one when only a `stats` reads them).
-    mutating func accept(_ item: Value, weight: Int = 1) -> Bool {
+    mutating func accept(_ item: Value, at position: MergePosition? = nil, weight: Int = 1) -> Bool {
         if aggregates {
             if prefix.isEmpty {
-                aggregator!.add(.item(item), weight: weight)
+                aggregator!.add(.item(item), at: position, weight: weight)
             } else {
-                for row in runner.run(prefix, on: [.item(item)]).rows { aggregator!.add(row, weight: weight) }
+                var rowPosition = position
+                for row in runner.run(prefix, on: [.item(item)]).rows {
+                    aggregator!.add(row, at: rowPosition, weight: weight)
+                    rowPosition?.row += 1
+                }
             }
             return true
         }
+        assert(position == nil, "only a stats takes items out of merged order")
         let made = prefix.isEmpty ? [.item(item)] : runner.run(prefix, on: [.item(item)]).rows
         for _ in 0 ..< weight {
             rows += made

@@ -67,23 +67,11 @@ import TraktQLCurl
     @Test func aFanOutHoldsAFewPagesPerCallNotItsItems() async throws {
         let server = try await V2TestServer.unlimited.value
         let users = V2TestServer.busyUsers(server, count: 4)
-        let backend = V1Backend(baseURL: server.baseURL, apiKey: "test-key")
-        let context = SessionContext(timeZone: TimeZone(identifier: "UTC")!, convention: .pacific, now: TestServer.now)
-        let plan = try QueryCompiler.plan("activity user:\(users.joined(separator: ",")) | limit all | stats count by title",
-                                          context: context, backend: backend)
-        let calls = try #require(plan.backendPlan as? V1Plan).calls
-        #expect(calls.count == 4)
-        let configuration = EngineConfiguration(apiURL: server.baseURL, requestTimeout: 10)
-        let session = ExecutionSession(transport: CurlTransport.retrying(for: configuration), cache: ResponseCache(), cacheTTL: 0,
-                                       maxPages: 1000, limiter: ConcurrencyLimiter(), now: TestServer.now, wholeItems: false)
-        let executor = Executor(session: session, schema: backend.schema, redact: { $0 })
-        var sink = ItemSink(plan: plan, schema: backend.schema, now: TestServer.now)
-        let pages = CallPages.Context(executor: executor, plan: plan, runner: sink.runner,
-                                      projection: Projection.forPlan(plan, schema: backend.schema, wholeItems: false, alsoKeeping: backend.schema.identityMembers))
+        let fanOut = try V1FanOutFixture("activity user:\(users.joined(separator: ",")) | limit all | stats count by title", server: server)
+        #expect(fanOut.callCount == 4)
+        var sink = fanOut.sink()
         var handed = 0
-        let outcome = try await CallMerge.run(calls.map {
-            CallPages(pager: V1CallPager($0, base: server.baseURL, apiKey: "test-key", credentials: nil, convention: .pacific), context: pages)
-        }, redact: { $0 }) { kept in
+        let outcome = try await CallMerge.run(fanOut.pages(), redact: { $0 }) { kept in
             // A slow consumer: the calls must wait for it, not pile their pages up.
             usleep(300)
             handed += 1

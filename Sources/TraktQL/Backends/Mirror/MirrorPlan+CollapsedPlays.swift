@@ -7,9 +7,9 @@ import Foundation
 /// and the stats count each as that many rows.
 ///
 /// The answer is unchanged: the stats' groups first appear in the same order (a group of plays
-/// is read where its first play stands), and each aggregate is fed the same values as often.
-/// One difference is possible: a sum of non-integer values is added up in another order, so it
-/// can differ in its last binary digit (runtimes and ratings are integers).
+/// is read where its first play stands), and each aggregate is fed the same values as often,
+/// in another order only where the order cannot change the result
+/// (``StatsSpecification/aggregatesInAnyOrder``: no sum or average of non-integer fields).
 extension MirrorPlan {
     static let collapsedPlaysNote = "plays of one episode or movie with one action read as one row with their count "
         + "(nothing the query reads tells them apart: no play's own id or time)"
@@ -23,7 +23,7 @@ extension MirrorPlan {
             switch stage {
             case .filter, .flatten, .limit(nil): continue
             case .stats(let spec):
-                guard spec.time == nil else { return false }
+                guard spec.time == nil, spec.aggregatesInAnyOrder else { return false }
                 break stages
             default: return false
             }

@@ -116,18 +116,20 @@ struct StreamingReaderTests {
         #expect(empty.count <= 3, "empty: \(empty)")
     }
 
-    /// Every Examples/*.tql in the repository (when there are any), statement by statement,
+    /// Every Examples/*.tql in the repository, statement by statement,
     /// through two engines over the same file: streaming and plain.
     @Test func examplesCorpus() async throws {
+        // Tests/TraktQLTests/Backends/Local/this file: five levels below the repository.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let examples = ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Examples").path)) ?? [])
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let examples = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Examples").path)
             .filter { $0.hasSuffix(".tql") }.sorted()
+        #expect(examples.count >= 10, "Examples/*.tql: \(examples)")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("traktql-examples-\(getpid()).json")
         try Data(ActivityFixture.envelope(ActivityFixture.items(400))).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        var sources = examples.compactMap { name in
-            (try? String(contentsOf: root.appendingPathComponent("Examples").appendingPathComponent(name), encoding: .utf8)).map { (name, $0) }
+        var sources = try examples.map { name in
+            (name, try String(contentsOf: root.appendingPathComponent("Examples").appendingPathComponent(name), encoding: .utf8))
         }
         sources.append(("own queries", Self.queries.joined(separator: "\n")))
         for (name, text) in sources {
