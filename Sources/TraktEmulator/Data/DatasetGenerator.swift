@@ -226,11 +226,9 @@ extension Dataset {
 
         // Everyone's viewing, simulated from a little further back than their share needs; the
         // newest activities of each user are kept below.
-        var simulation = ViewerSimulation(catalogue: catalogue, now: nowUnix, floor: nowUnix - span)
         let simulatedFrom = (0..<userCount).map { nowUnix - Int64(plan.simulatedDays[$0] * 86_400) }
-        for u in 0..<userCount {
-            simulation.run(user: u, profile: profiles[u], from: simulatedFrom[u], seed: seed, into: &raw)
-        }
+        simulateViewing(catalogue: catalogue, now: nowUnix, profiles: profiles, simulatedFrom: simulatedFrom, budgets: plan.budgets,
+                        seed: seed, into: &raw)
         let viewers = ViewerRoster(catalogue: catalogue, profiles: profiles, simulatedFrom: simulatedFrom, floor: nowUnix - span)
         var produced = [Int](repeating: 0, count: userCount)
         for a in raw[listActivities...] { produced[Int(a.user)] += 1 }
@@ -290,6 +288,29 @@ extension Dataset {
         return Dataset(
             seed: seed, nowUnix: nowUnix, convention: convention, activities: sorted, shows: shows, seasons: seasons,
             episodes: episodes, movies: movies, users: users, lists: lists, hostileText: hostileText, viewers: viewers)
+    }
+
+    /// Appends every user's simulated viewing to `raw`, user after user. Each user's simulation
+    /// depends only on their own profile and random stream (``ViewerSimulation`` resets its
+    /// scratch state per user), so runs of users are simulated on the cores at once and joined
+    /// in user order: the activities are exactly those of one pass over the users.
+    static func simulateViewing(catalogue: ViewingCatalogue, now: Int64, profiles: [ViewerProfile], simulatedFrom: [Int64],
+                                budgets: [Int], seed: UInt64, into raw: inout [Activity]) {
+        // A user costs about their activities plus a little per simulated day. Several runs per
+        // core, heaviest first, so that the cores finish together.
+        let weights = profiles.indices.map { Double(budgets[$0]) + Double(now - simulatedFrom[$0]) / 86_400 / 8 }
+        let runs = Parallel.parts == 1 ? [profiles.indices] : Parallel.ranges(weights: weights, parts: 6 * Parallel.parts)
+        let parts = Parallel.map(runs.count) { part in
+            var simulation = ViewerSimulation(catalogue: catalogue, now: now, floor: now - span)
+            var out: [Activity] = []
+            out.reserveCapacity(runs[part].reduce(0) { $0 + budgets[$1] } * 3 / 2)
+            for u in runs[part] {
+                simulation.run(user: u, profile: profiles[u], from: simulatedFrom[u], seed: seed, into: &out)
+            }
+            return out
+        }
+        raw.reserveCapacity(raw.count + parts.reduce(0) { $0 + $1.count })
+        for part in parts { raw.append(contentsOf: part) }
     }
 
     /// The most lists one user makes (unless every draw lands on a user who has them).
