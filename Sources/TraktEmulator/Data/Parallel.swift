@@ -8,15 +8,15 @@ enum Parallel {
     static var parts: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, maximumParts)) }
     static let maximumParts = 8
 
-    /// `body(0)`, …, `body(count - 1)`, on up to ``parts`` threads: the calling thread and
+    /// `body(0)`, …, `body(count - 1)`, on up to `threads` threads: the calling thread and
     /// threads of its own (a synchronous caller, a task on the cooperative pool included, must
     /// not wait for a pool that it occupies). Each thread takes the next index not yet taken, so
     /// a thread that starts late or gets slow parts does less; the results come back in index
     /// order whoever computed them.
-    static func map<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+    static func map<T: Sendable>(_ count: Int, threads: Int = parts, _ body: @escaping @Sendable (Int) -> T) -> [T] {
         guard count > 1 else { return count == 1 ? [body(0)] : [] }
         let results = Results<T>(count: count)
-        let helpers = min(parts, count) - 1
+        let helpers = max(1, min(threads, count)) - 1
         let done = DispatchSemaphore(value: 0)
         @Sendable func work() {
             while let index = results.take() { results.set(index, body(index)) }
