@@ -85,8 +85,9 @@ actor EmbeddedServer {
         return server
     }
 
-    /// A task that makes the core. Detached: the generation runs on its own, not on this
-    /// actor, which stays free to answer.
+    /// A task that makes the core on a thread of its own: generating the dataset is tens of
+    /// milliseconds of CPU, which must not hold one of the cooperative pool's few threads (nor
+    /// this actor) while the REPL starts and draws its prompt.
     private func start() -> Task<Emulator, Never> {
         var configuration = EmulatorConfiguration(seed: seed, size: size, faults: faults, now: now)
         var v2 = self.v2
@@ -96,7 +97,14 @@ actor EmbeddedServer {
             v2.tokenUser = Self.tokenUser
         }
         configuration.v2 = v2
-        return Task.detached { Emulator(configuration) }
+        let made = configuration
+        return Task.detached {
+            await withCheckedContinuation { (emulator: CheckedContinuation<Emulator, Never>) in
+                let thread = Thread { emulator.resume(returning: Emulator(made)) }
+                thread.stackSize = 1 << 20
+                thread.start()
+            }
+        }
     }
 
     /// Show slugs, movie slugs and usernames, for completion.

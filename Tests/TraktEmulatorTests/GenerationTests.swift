@@ -56,7 +56,10 @@ struct GenerationTests {
         let sequential = simulate(cores: 1)
         #expect(sequential.count > 10_000)
         for cores in [2, 3, 8] {
-            #expect(simulate(cores: cores) == sequential, "\(cores) cores")
+            let split = simulate(cores: cores)
+            let firstDifference = zip(split, sequential).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            #expect(split.count == sequential.count && firstDifference == nil,
+                    "\(cores) cores: \(split.count) activities against \(sequential.count), first difference at \(firstDifference ?? -1)")
         }
     }
 
