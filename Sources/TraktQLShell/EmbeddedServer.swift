@@ -98,9 +98,15 @@ actor EmbeddedServer {
         }
         configuration.v2 = v2
         let made = configuration
+        // A session that starts on v2 needs the v2 objects the core otherwise builds on first use.
+        let speaksV2 = api == .v2
         return Task.detached {
-            await withCheckedContinuation { (emulator: CheckedContinuation<Emulator, Never>) in
-                let thread = Thread { emulator.resume(returning: Emulator(made)) }
+            await withCheckedContinuation { (ready: CheckedContinuation<Emulator, Never>) in
+                let thread = Thread {
+                    let emulator = Emulator(made)
+                    if speaksV2 { emulator.buildDeferredViews() }
+                    ready.resume(returning: emulator)
+                }
                 thread.stackSize = 1 << 20
                 thread.start()
             }

@@ -50,6 +50,15 @@ import TraktEmulator
         await #expect(throws: StoppedError.self) { _ = try await server.running() }
     }
 
+    /// The v2 objects are built with the dataset for a session that starts on v2, left to first
+    /// use for one on v1 (which may never need them).
+    @Test func aV2SessionGetsItsObjectsWithTheDataset() async throws {
+        let v1 = EmbeddedServer(seed: 7, now: Self.now, size: DatasetScale.small.size) { _ in }
+        #expect(try await v1.running().deferredViewsAreBuilt == false)
+        let v2 = EmbeddedServer(seed: 7, now: Self.now, size: DatasetScale.small.size, api: .v2) { _ in }
+        #expect(try await v2.running().deferredViewsAreBuilt)
+    }
+
     @Test func onlyTheBuiltInEmulatorIsReachable() async throws {
         let transport = try Self.server().transport
         await #expect(throws: TransportError.self) {
