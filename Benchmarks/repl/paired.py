@@ -4,13 +4,15 @@
     Benchmarks/repl/paired.py [RUNS] NAME=BINARY [NAME=BINARY ...]
 
 Each round starts every binary once, in a shuffled order, on a pseudo-terminal (as
-first-prompt.py does: `--now 2024-06-01T12:00:00Z`, no configuration, the built-in emulator),
+first-prompt.py does: `--now 2024-06-01T12:00:00Z`, no configuration, the built-in emulator;
+and, as a new user, no history: HOME and the XDG directories are a fresh empty directory each run,
+because the history file grows by a line each run and loading it is part of the first prompt),
 waits for the first prompt, types `activity | limit 1` and waits for its "(1 row)". Prints,
 per binary, the median and quartiles of: start → first prompt, start → first result (wall,
 what the issue's targets are), and the process's CPU (user + system, from wait4) for the
 whole session; and the median of the per-round differences against the first binary.
 """
-import os, pty, random, select, statistics, sys, time
+import os, pty, random, select, shutil, statistics, sys, tempfile, time
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 20
 binaries = [a.split("=", 1) for a in sys.argv[1:] if "=" in a]
@@ -29,7 +31,9 @@ def read_until(fd, marker, start, deadline=20.0):
     return (time.monotonic() - start) * 1000
 
 def once(binary):
-    env = dict(os.environ, TERM="xterm", XDG_CONFIG_HOME="/tmp/traktql-bench-noconfig", HOME="/tmp/traktql-bench-noconfig")
+    home = tempfile.mkdtemp(prefix="traktql-repl-bench-")
+    env = dict(os.environ, TERM="xterm", HOME=home, XDG_CONFIG_HOME=home + "/config", XDG_STATE_HOME=home + "/state",
+               XDG_DATA_HOME=home + "/data")
     for key in ("TRAKT_API_URL", "TRAKT_API_KEY", "TRAKT_CLIENT_ID"):
         env.pop(key, None)
     start = time.monotonic()
@@ -42,6 +46,7 @@ def once(binary):
     os.write(fd, b".quit\r")
     _, _, usage = os.wait4(pid, 0)
     os.close(fd)
+    shutil.rmtree(home, ignore_errors=True)
     return prompt, result, (usage.ru_utime + usage.ru_stime) * 1000
 
 for _, binary in binaries:  # warm-up: page cache

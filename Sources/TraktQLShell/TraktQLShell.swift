@@ -49,9 +49,6 @@ public enum TraktQLShell {
     static func runStatements(_ configuration: ShellConfiguration, on runtime: ShellRuntime, terminal: Terminal) async -> ExitStatus {
         let scripted = !configuration.commands.isEmpty || !configuration.files.isEmpty || !terminal.stdinIsTTY
         guard scripted else {
-            // The built-in emulator's dataset is made while the REPL starts and the user types:
-            // the first query then finds it ready (or nearly).
-            await runtime.embedded?.prepare()
             let session = Session(engine: runtime.engine, baseURL: runtime.shownURL, printer: runtime.printer, interactive: true,
                                   progress: runtime.progressLine, auth: runtime.auth)
             return await REPL(session: session, embedded: runtime.embedded).run()
