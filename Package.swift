@@ -71,7 +71,11 @@ let package = Package(
 
         .executableTarget(
             name: "traktql",
-            dependencies: ["TraktQLShell", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TraktQLShell", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // The release binary keeps its debug information (crash backtraces, debuggers) but
+            // compressed: 16 MB of DWARF become 4.7 MB (issue 23's size target; BENCHMARKS.md,
+            // "Binary size"). Nothing at run time reads these sections.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--compress-debug-sections=zlib"], .when(platforms: [.linux], configuration: .release))]
         ),
         .executableTarget(
             name: "trakt-emulator",

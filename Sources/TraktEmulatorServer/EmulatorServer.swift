@@ -57,6 +57,8 @@ public final class EmulatorServer: Sendable {
     /// Starts serving `emulator` on its configuration's host, port and TLS files.
     public static func start(serving emulator: Emulator) async throws -> EmulatorServer {
         let configuration = emulator.configuration
+        // A server starts once and serves many: nothing is left for a first request to build.
+        emulator.buildDeferredViews()
         let responder = CallbackResponder<EmulatorContext> { request, context in
             try await Self.respond(to: request, context: context, emulator: emulator)
         }

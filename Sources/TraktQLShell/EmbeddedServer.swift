@@ -57,22 +57,22 @@ actor EmbeddedServer {
     /// emulator, without retries.
     nonisolated var transport: EmbeddedServerTransport { EmbeddedServerTransport(server: self) }
 
-    /// The core, made (its dataset generated) on the first call.
+    /// Starts making the core (generating its dataset) in the background, if nothing has yet:
+    /// the REPL calls this before its first prompt, so that the dataset is made while the user
+    /// types. The banner still comes with the first statement that uses the emulator.
+    func prepare() {
+        guard server == nil, starting == nil, !stopped else { return }
+        starting = start()
+    }
+
+    /// The core, made (its dataset generated) on the first call, or taken over from
+    /// ``prepare()``.
     func running() async throws -> Emulator {
         if let server { return server }
         if stopped { throw StoppedError() }
-        if starting == nil {
-            var configuration = EmulatorConfiguration(seed: seed, size: size, faults: faults, now: now)
-            var v2 = self.v2
-            if let v2Token {
-                // Any client id; the token stands for a logged-in default user (user:me).
-                v2.accessToken = v2Token
-                v2.tokenUser = Self.tokenUser
-            }
-            configuration.v2 = v2
-            starting = Task { Emulator(configuration) }
-        }
-        let server = await starting!.value
+        let starting = self.starting ?? start()
+        self.starting = starting
+        let server = await starting.value
         if self.server == nil {
             self.server = server
             // The API names itself; the emulator adds only who its pre-issued token is for.
@@ -83,6 +83,34 @@ actor EmbeddedServer {
                      + ", \(api.nextStepFromTheEmulator).")
         }
         return server
+    }
+
+    /// A task that makes the core on a thread of its own: generating the dataset is tens of
+    /// milliseconds of CPU, which must not hold one of the cooperative pool's few threads (nor
+    /// this actor) while the REPL starts and draws its prompt.
+    private func start() -> Task<Emulator, Never> {
+        var configuration = EmulatorConfiguration(seed: seed, size: size, faults: faults, now: now)
+        var v2 = self.v2
+        if let v2Token {
+            // Any client id; the token stands for a logged-in default user (user:me).
+            v2.accessToken = v2Token
+            v2.tokenUser = Self.tokenUser
+        }
+        configuration.v2 = v2
+        let made = configuration
+        // A session that starts on v2 needs the v2 objects the core otherwise builds on first use.
+        let speaksV2 = api == .v2
+        return Task.detached {
+            await withCheckedContinuation { (ready: CheckedContinuation<Emulator, Never>) in
+                let thread = Thread {
+                    let emulator = Emulator(made)
+                    if speaksV2 { emulator.buildDeferredViews() }
+                    ready.resume(returning: emulator)
+                }
+                thread.stackSize = 1 << 20
+                thread.start()
+            }
+        }
     }
 
     /// Show slugs, movie slugs and usernames, for completion.

@@ -36,6 +36,10 @@ struct REPL {
         let primary = Self.prompt("traktql> ", colors: colors)
         let continuation = Self.prompt("    ...> ", colors: colors)
         var buffer = StatementBuffer()
+        // The built-in emulator's dataset is made while the user types the first statement, which
+        // then finds it ready (or nearly). Started only now, with everything before the first
+        // prompt done: on a loaded machine it would otherwise take CPU from the prompt.
+        await embedded?.prepare()
         while true {
             let input = await editor.read(prompt: buffer.isEmpty ? primary : continuation, context: buffer.text)
             switch input {

@@ -116,10 +116,7 @@ struct TraktQLCommand: AsyncParsableCommand {
         if let now, Self.parseInstant(now) == nil { throw ValidationError("--now '\(now)' is not an ISO-8601 instant or Unix seconds") }
     }
 
-    static func parseInstant(_ text: String) -> Date? {
-        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
-        return ISO8601DateFormatter().date(from: text)
-    }
+    static func parseInstant(_ text: String) -> Date? { CommandLineInstant.parse(text) }
 
     /// Like ArgumentParser's `main`, but usage errors exit 1 (its default is 64), as documented.
     static func main() async {

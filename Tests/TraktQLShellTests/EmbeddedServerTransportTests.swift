@@ -30,6 +30,35 @@ import TraktEmulator
         await server.stop()
     }
 
+    /// The REPL makes the dataset while it starts (`prepare`); the banner still comes with the
+    /// first statement that uses the emulator, once.
+    @Test func preparingMakesTheDatasetAndTheFirstUseAnnouncesIt() async throws {
+        let banners = BannerLog()
+        let server = EmbeddedServer(seed: 7, now: Self.now, size: DatasetScale.small.size) { banners.add($0) }
+        await server.prepare()
+        await server.prepare()
+        #expect(banners.lines.isEmpty)
+        #expect(await server.server == nil)
+        let first = try await server.running()
+        let again = try await server.running()
+        #expect(first === again)
+        #expect(banners.lines.count == 1 && banners.lines[0].contains("built-in emulator"), "\(banners.lines)")
+        await server.prepare()  // made already: nothing to do
+        #expect(banners.lines.count == 1)
+        await server.stop()
+        await server.prepare()
+        await #expect(throws: StoppedError.self) { _ = try await server.running() }
+    }
+
+    /// The v2 objects are built with the dataset for a session that starts on v2, left to first
+    /// use for one on v1 (which may never need them).
+    @Test func aV2SessionGetsItsObjectsWithTheDataset() async throws {
+        let v1 = EmbeddedServer(seed: 7, now: Self.now, size: DatasetScale.small.size) { _ in }
+        #expect(try await v1.running().deferredViewsAreBuilt == false)
+        let v2 = EmbeddedServer(seed: 7, now: Self.now, size: DatasetScale.small.size, api: .v2) { _ in }
+        #expect(try await v2.running().deferredViewsAreBuilt)
+    }
+
     @Test func onlyTheBuiltInEmulatorIsReachable() async throws {
         let transport = try Self.server().transport
         await #expect(throws: TransportError.self) {
@@ -94,4 +123,12 @@ import TraktEmulator
             _ = try await transport.send(HTTPRequest(url: Self.url("/users/justin"), headers: ["trakt-api-key": "x\r\nX-Evil: 1"]))
         }
     }
+}
+
+/// The banners an ``EmbeddedServer`` announced.
+final class BannerLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    var lines: [String] { lock.withLock { stored } }
+    func add(_ line: String) { lock.withLock { stored.append(line) } }
 }

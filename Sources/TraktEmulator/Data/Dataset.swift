@@ -175,10 +175,18 @@ public final class Dataset: Sendable {
         self.movies = movies
         self.users = users
         self.lists = lists
-        index = ActivityIndex.build(
-            activities: activities, shows: shows.count, seasons: seasons.count, episodes: episodes,
-            movies: movies.count, users: users.count)
-        clock = APIClock(convention: convention)
+        let clock = APIClock(convention: convention)
+        self.clock = clock
+        // The indexes and the pre-rendered fragments read different parts of the data: both are
+        // built at once, on two cores.
+        (index, fragments) = Parallel.pair({
+            ActivityIndex.build(
+                activities: activities, shows: shows.count, seasons: seasons.count, episodes: episodes,
+                movies: movies.count, users: users.count)
+        }, {
+            Fragments(shows: shows, seasons: seasons, episodes: episodes, movies: movies, users: users, lists: lists, clock: clock,
+                      hostileText: hostileText)
+        })
         var sb: [String: Int] = [:]
         var st: [Int: Int] = [:]
         for (i, s) in shows.enumerated() {
@@ -205,8 +213,6 @@ public final class Dataset: Sendable {
             ($0.isProtected ? Self.flagProtected : 0) | ($0.ratingAsString ? Self.flagRatingString : 0)
                 | ($0.useRatingAdvanced ? Self.flagUseAdvanced : 0)
         }
-        fragments = Fragments(shows: shows, seasons: seasons, episodes: episodes, movies: movies, users: users, lists: lists, clock: clock,
-                              hostileText: hostileText)
     }
 
     /// Index of the global position of the first activity strictly older than `unix`

@@ -32,7 +32,6 @@ struct Fragments: Sendable {
         shows: [ShowRecord], seasons: [SeasonRecord], episodes: [EpisodeRecord], movies: [MovieRecord],
         users: [UserRecord], lists: [ListRecord], clock: APIClock, hostileText: Bool = false
     ) {
-        func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
         /// The text as JSON, with a terminal-attacking payload in hostile mode.
         func text(_ s: String, _ index: Int) -> String { (hostileText ? HostileText.decorate(s, index: index) : s).jsonQuoted }
         func ratings(_ r: (percentage: Int, votes: Int, loved: Int, hated: Int)) -> String {
@@ -40,26 +39,43 @@ struct Fragments: Sendable {
         }
         func genres(_ g: [String]) -> String { "[" + g.map(\.jsonQuoted).joined(separator: ",") + "]" }
 
-        let showFull: [[UInt8]] = shows.enumerated().map { i, s in
+        // Every fragment is written straight into the arena, in family order, into one
+        // allocation of about the final size: building each family apart and copying them in
+        // touched the arena's memory two or three times (page faults were a large part of
+        // generating the dataset).
+        var arena = JSONBytes(capacity: 16_384 + shows.count * 1_400 + episodes.count * 600 + movies.count * 1_400 + users.count * 600
+                                  + lists.count * 400)
+        var starts: [UInt32] = [0]
+        starts.reserveCapacity(1 + 2 * (shows.count + episodes.count + movies.count + users.count + lists.count) + Kind.count)
+        func family(_ n: Int, _ make: (Int) -> String) -> Int {
+            let base = starts.count - 1
+            for i in 0..<n {
+                var fragment = make(i)
+                fragment.withUTF8 { arena.bytes.append(contentsOf: $0) }
+                starts.append(UInt32(arena.bytes.count))
+            }
+            return base
+        }
+
+        self.showFull = family(shows.count) { i in
+            let s = shows[i]
             let d = s.seed
             let tvrage = d.tvrage == 0 ? "null" : String(d.tvrage)
-            return bytes(
-                "{\"title\":\(text(d.title, i)),\"year\":\(d.year),\"url\":\"\(Self.site)/show/\(d.slug)\",\"imdb_id\":\"\(d.imdb)\","
+            return "{\"title\":\(text(d.title, i)),\"year\":\(d.year),\"url\":\"\(Self.site)/show/\(d.slug)\",\"imdb_id\":\"\(d.imdb)\","
                     + "\"tvdb_id\":\(d.tvdb),\"tvrage_id\":\(tvrage),\"first_aired\":\(clock.apiTimestamp(s.premiere)),"
                     + "\"first_aired_utc\":\(s.premiere),\"country\":\(d.country.jsonQuoted),\"overview\":\(d.overview.jsonQuoted),"
                     + "\"runtime\":\(d.runtime),\"network\":\(d.network.jsonQuoted),\"air_day\":\"\(d.airDay)\",\"air_time\":\"\(d.airTime)\","
                     + "\"certification\":\"\(d.certification)\",\"status\":\"\(d.status)\","
                     + "\"images\":{\"poster\":\"\(Self.images)/posters/\(d.tvdb).jpg\",\"fanart\":\"\(Self.images)/fanart/\(d.tvdb).jpg\","
-                    + "\"banner\":\"\(Self.images)/banners/\(d.tvdb).jpg\"},\"ratings\":\(ratings(s.ratings)),\"genres\":\(genres(d.genres))}")
+                    + "\"banner\":\"\(Self.images)/banners/\(d.tvdb).jpg\"},\"ratings\":\(ratings(s.ratings)),\"genres\":\(genres(d.genres))}"
         }
-        let showMin: [[UInt8]] = shows.map { bytes("{\"tvdb_id\":\($0.seed.tvdb),\"imdb_id\":\"\($0.seed.imdb)\"}") }
+        self.showMin = family(shows.count) { "{\"tvdb_id\":\(shows[$0].seed.tvdb),\"imdb_id\":\"\(shows[$0].seed.imdb)\"}" }
 
-        // Episodes are the bulk (thousands): written straight into flat buffers.
-        var epFull = JSONBytes(capacity: episodes.count * 420)
-        var epMin = JSONBytes(capacity: episodes.count * 48)
-        var epFullEnds: [Int] = []
+        // Episodes are the bulk (thousands): written byte by byte, the full ones into the arena,
+        // the minimal ones (the next family) into a buffer of their own.
+        self.episodeFull = starts.count - 1
+        var epMin = JSONBytes(capacity: episodes.count * 64)
         var epMinEnds: [Int] = []
-        epFullEnds.reserveCapacity(episodes.count)
         epMinEnds.reserveCapacity(episodes.count)
         let showSlugs = shows.map { Array($0.seed.slug.utf8) }
         let showTitles = shows.map { Array($0.seed.title.utf8) }
@@ -81,61 +97,61 @@ struct Fragments: Sendable {
             let votes = 5 + Int(h % 400)
             let pct = 60 + Int((h >> 16) % 40)
             let loved = votes * pct / 100
-            epFull.raw("{\"season\":")
-            epFull.int(season)
-            epFull.raw(",\"episode\":")
-            epFull.int(number)
-            epFull.raw(",\"tvdb_id\":")
-            epFull.int(e.tvdb)
-            epFull.raw(",\"title\":")
+            arena.raw("{\"season\":")
+            arena.int(season)
+            arena.raw(",\"episode\":")
+            arena.int(number)
+            arena.raw(",\"tvdb_id\":")
+            arena.int(e.tvdb)
+            arena.raw(",\"title\":")
             if let titles = known[season], number <= titles.count {
-                epFull.string(titles[number - 1])
+                arena.string(titles[number - 1])
             } else {
-                epFull.raw("\"Episode ")
-                epFull.int(number)
-                epFull.byte(UInt8(ascii: "\""))
+                arena.raw("\"Episode ")
+                arena.int(number)
+                arena.byte(UInt8(ascii: "\""))
             }
             // Overviews are generated; show titles are known to need no JSON escaping.
             if season == 0 {
-                epFull.raw(",\"overview\":\"A special of ")
+                arena.raw(",\"overview\":\"A special of ")
             } else {
-                epFull.raw(",\"overview\":\"Season ")
-                epFull.int(season)
-                epFull.raw(", episode ")
-                epFull.int(number)
-                epFull.raw(" of ")
+                arena.raw(",\"overview\":\"Season ")
+                arena.int(season)
+                arena.raw(", episode ")
+                arena.int(number)
+                arena.raw(" of ")
             }
-            epFull.raw(showTitles[si])
-            epFull.raw(".\",\"first_aired\":")
-            epFull.int(clock.apiTimestamp(e.firstAired))
-            epFull.raw(",\"first_aired_utc\":")
-            epFull.int(e.firstAired)
-            epFull.raw(",\"url\":\"")
-            epFull.raw(siteBytes)
-            epFull.raw("/show/")
-            epFull.raw(showSlugs[si])
-            epFull.raw("/season/")
-            epFull.int(season)
-            epFull.raw("/episode/")
-            epFull.int(number)
-            epFull.raw("\",\"images\":{\"screen\":\"")
-            epFull.raw(imageBytes)
-            epFull.raw("/episodes/")
-            epFull.int(tvdb)
-            epFull.byte(UInt8(ascii: "-"))
-            epFull.int(season)
-            epFull.byte(UInt8(ascii: "-"))
-            epFull.int(number)
-            epFull.raw(".jpg\"},\"ratings\":{\"percentage\":")
-            epFull.int(pct)
-            epFull.raw(",\"votes\":")
-            epFull.int(votes)
-            epFull.raw(",\"loved\":")
-            epFull.int(loved)
-            epFull.raw(",\"hated\":")
-            epFull.int(votes - loved)
-            epFull.raw("}}")
-            epFullEnds.append(epFull.bytes.count)
+            arena.raw(showTitles[si])
+            arena.raw(".\",\"first_aired\":")
+            arena.int(clock.apiTimestamp(e.firstAired))
+            arena.raw(",\"first_aired_utc\":")
+            arena.int(e.firstAired)
+            arena.raw(",\"url\":\"")
+            arena.raw(siteBytes)
+            arena.raw("/show/")
+            arena.raw(showSlugs[si])
+            arena.raw("/season/")
+            arena.int(season)
+            arena.raw("/episode/")
+            arena.int(number)
+            arena.raw("\",\"images\":{\"screen\":\"")
+            arena.raw(imageBytes)
+            arena.raw("/episodes/")
+            arena.int(tvdb)
+            arena.byte(UInt8(ascii: "-"))
+            arena.int(season)
+            arena.byte(UInt8(ascii: "-"))
+            arena.int(number)
+            arena.raw(".jpg\"},\"ratings\":{\"percentage\":")
+            arena.int(pct)
+            arena.raw(",\"votes\":")
+            arena.int(votes)
+            arena.raw(",\"loved\":")
+            arena.int(loved)
+            arena.raw(",\"hated\":")
+            arena.int(votes - loved)
+            arena.raw("}}")
+            starts.append(UInt32(arena.bytes.count))
             epMin.raw("{\"season\":")
             epMin.int(season)
             epMin.raw(",\"episode\":")
@@ -146,66 +162,45 @@ struct Fragments: Sendable {
             epMinEnds.append(epMin.bytes.count)
         }
 
-        let movieFull: [[UInt8]] = movies.enumerated().map { i, m in
+        self.episodeMin = starts.count - 1
+        arena.bytes.append(contentsOf: epMin.bytes)
+        let episodeMinStart = arena.bytes.count - epMin.bytes.count
+        for end in epMinEnds { starts.append(UInt32(episodeMinStart + end)) }
+
+        self.movieFull = family(movies.count) { i in
+            let m = movies[i]
             let d = m.seed
-            return bytes(
-                "{\"title\":\(text(d.title, i + 3)),\"year\":\(d.year),\"released\":\(clock.apiTimestamp(m.released)),"
+            return "{\"title\":\(text(d.title, i + 3)),\"year\":\(d.year),\"released\":\(clock.apiTimestamp(m.released)),"
                     + "\"url\":\"\(Self.site)/movie/\(d.slug)\",\"trailer\":null,\"runtime\":\(d.runtime),\"tagline\":\(d.tagline.jsonQuoted),"
                     + "\"overview\":\(d.overview.jsonQuoted),\"certification\":\"\(d.certification)\",\"imdb_id\":\"\(d.imdb)\","
                     + "\"tmdb_id\":\(d.tmdb),\"images\":{\"poster\":\"\(Self.images)/posters_movies/\(d.tmdb).jpg\","
-                    + "\"fanart\":\"\(Self.images)/fanart_movies/\(d.tmdb).jpg\"},\"ratings\":\(ratings(m.ratings)),\"genres\":\(genres(d.genres))}")
+                    + "\"fanart\":\"\(Self.images)/fanart_movies/\(d.tmdb).jpg\"},\"ratings\":\(ratings(m.ratings)),\"genres\":\(genres(d.genres))}"
         }
-        let movieMin: [[UInt8]] = movies.map { bytes("{\"imdb_id\":\"\($0.seed.imdb)\",\"tmdb_id\":\($0.seed.tmdb)}") }
+        self.movieMin = family(movies.count) { "{\"imdb_id\":\"\(movies[$0].seed.imdb)\",\"tmdb_id\":\(movies[$0].seed.tmdb)}" }
 
-        let userFull: [[UInt8]] = users.enumerated().map { i, u in
-            bytes(
-                "{\"username\":\(u.username.jsonQuoted),\"protected\":\(u.isProtected),\"full_name\":\(text(u.fullName, i)),"
+        self.userFull = family(users.count) { i in
+            let u = users[i]
+            return "{\"username\":\(u.username.jsonQuoted),\"protected\":\(u.isProtected),\"full_name\":\(text(u.fullName, i)),"
                     + "\"gender\":\"\(u.gender)\",\"age\":\(u.age),\"location\":\(text(u.location, i + 1)),\"about\":\(text(u.about, i + 2)),"
                     + "\"avatar\":\"\(Self.images)/avatars/\(u.avatarNumber).jpg\",\"url\":\"\(Self.site)/user/\(u.username)\","
-                    + "\"joined\":\(clock.apiTimestamp(u.joined)),\"vip\":\(u.vip)}")
+                    + "\"joined\":\(clock.apiTimestamp(u.joined)),\"vip\":\(u.vip)}"
         }
-        let userMin: [[UInt8]] = users.map { bytes("{\"username\":\($0.username.jsonQuoted)}") }
+        self.userMin = family(users.count) { "{\"username\":\(users[$0].username.jsonQuoted)}" }
 
-        let listFull: [[UInt8]] = lists.enumerated().map { i, l in
+        self.listFull = family(lists.count) { i in
+            let l = lists[i]
             let owner = users[Int(l.owner)].username
-            return bytes(
-                "{\"name\":\(text(l.name, i)),\"slug\":\"\(l.slug)\",\"url\":\"\(Self.site)/user/\(owner)/lists/\(l.slug)\","
+            return "{\"name\":\(text(l.name, i)),\"slug\":\"\(l.slug)\",\"url\":\"\(Self.site)/user/\(owner)/lists/\(l.slug)\","
                     + "\"description\":\(l.description.jsonQuoted),\"privacy\":\"public\",\"show_numbers\":\(l.showNumbers),"
-                    + "\"allow_shouts\":\(l.allowShouts)}")
+                    + "\"allow_shouts\":\(l.allowShouts)}"
         }
-        let listMin: [[UInt8]] = lists.map { bytes("{\"slug\":\"\($0.slug)\"}") }
+        self.listMin = family(lists.count) { "{\"slug\":\"\(lists[$0].slug)\"}" }
 
-        let kindHeader: [[UInt8]] = Kind.all.map { bytes(",\"type\":\"\($0.type.name)\",\"action\":\"\($0.action.name)\",\"user\":") }
-
-        var arena: [UInt8] = []
-        var starts: [UInt32] = [0]
-        func add(_ family: [[UInt8]]) -> Int {
-            let base = starts.count - 1
-            for f in family {
-                arena.append(contentsOf: f)
-                starts.append(UInt32(arena.count))
-            }
-            return base
+        self.kindHeader = family(Kind.count) { k in
+            let kind = Kind.all[k]
+            return ",\"type\":\"\(kind.type.name)\",\"action\":\"\(kind.action.name)\",\"user\":"
         }
-        func addFlat(_ flat: [UInt8], ends: [Int]) -> Int {
-            let base = starts.count - 1
-            let offset = arena.count
-            arena.append(contentsOf: flat)
-            for e in ends { starts.append(UInt32(offset + e)) }
-            return base
-        }
-        self.showFull = add(showFull)
-        self.showMin = add(showMin)
-        self.episodeFull = addFlat(epFull.bytes, ends: epFullEnds)
-        self.episodeMin = addFlat(epMin.bytes, ends: epMinEnds)
-        self.movieFull = add(movieFull)
-        self.movieMin = add(movieMin)
-        self.userFull = add(userFull)
-        self.userMin = add(userMin)
-        self.listFull = add(listFull)
-        self.listMin = add(listMin)
-        self.kindHeader = add(kindHeader)
-        self.bytes = arena
+        self.bytes = arena.bytes
         self.starts = starts
     }
 }

@@ -55,10 +55,17 @@ struct V2Fragments: Sendable {
         bytes.withUnsafeBytes { out.write(UnsafeRawBufferPointer(rebasing: $0[r])) }
     }
 
-    /// Raw pointers into the arena, valid inside ``withPointers(_:)``.
+    /// Raw pointers into the arena, valid inside ``withPointers(_:)``, with the families' first
+    /// indices (the hot paths read them here rather than through the service's lazily built value).
     struct Pointers {
         let arena: UnsafePointer<UInt8>
         let starts: UnsafePointer<UInt32>
+        let showMin: Int
+        let showFull: Int
+        let episodeMin: Int
+        let episodeFull: Int
+        let movieMin: Int
+        let movieFull: Int
 
         @inline(__always)
         func write(_ i: Int, _ out: inout JSONBytes) {
@@ -69,7 +76,10 @@ struct V2Fragments: Sendable {
 
     func withPointers<R>(_ body: (Pointers) -> R) -> R {
         bytes.withUnsafeBufferPointer { arena in
-            starts.withUnsafeBufferPointer { starts in body(Pointers(arena: arena.baseAddress!, starts: starts.baseAddress!)) }
+            starts.withUnsafeBufferPointer { starts in
+                body(Pointers(arena: arena.baseAddress!, starts: starts.baseAddress!, showMin: showMin, showFull: showFull,
+                              episodeMin: episodeMin, episodeFull: episodeFull, movieMin: movieMin, movieFull: movieFull))
+            }
         }
     }
 

@@ -62,6 +62,16 @@ public final class Emulator: Sendable {
                        runningClock: configuration.clock == .real)
     }
 
+    /// Builds now what is otherwise built on the first call that needs it (the v2 pre-rendered
+    /// objects), so that no request pays for it: for a server, which starts once and serves
+    /// many. traktql's in-process default leaves it to first use (a v1 session never needs it).
+    public func buildDeferredViews() {
+        _ = v2.fragments
+    }
+
+    /// Whether ``buildDeferredViews()`` has run, or a call has needed what it builds.
+    public var deferredViewsAreBuilt: Bool { v2.fragmentsAreBuilt }
+
     /// Server clock in real Unix seconds (moved by `POST /emulator/advance`, running with `--clock real`).
     var nowUnix: Int64 { v2.clockNow() }
 

@@ -188,7 +188,7 @@ extension V2Service {
     /// reference counting per item).
     @inline(__always)
     func writeHistoryEntry(_ a: Activity, _ k: Int, _ full: Bool, _ frags: V2Fragments.Pointers, _ out: inout JSONBytes) {
-        let f = fragments
+        let f = frags
         out.raw("{\"id\":")
         out.int(V2IDs.history(a, k))
         out.raw(",\"watched_at\":")

@@ -69,7 +69,11 @@ final class V2Service: Sendable {
     let settings: V2Settings
     /// The server clock (with the offset `POST /emulator/advance` keeps in the overlay).
     let clock: ServerClock
-    let fragments: V2Fragments
+    /// The pre-rendered v2 objects, built on the first v2 call that needs them: a v1 session
+    /// (traktql's default) never pays for them (~22 ms of CPU at the default scale).
+    var fragments: V2Fragments { lazyFragments.value }
+    private let lazyFragments: BuiltOnFirstUse<V2Fragments>
+    var fragmentsAreBuilt: Bool { lazyFragments.isBuilt }
     let oauth: OAuthStore
     let limiter: RateLimiter
     /// Writes' own bucket, per user (``V2Settings/writeRateLimit``).
@@ -120,7 +124,7 @@ final class V2Service: Sendable {
         self.dataset = dataset
         self.settings = settings
         clock = ServerClock(start: dataset.nowUnix, pinned: pinnedClock, runs: runningClock)
-        fragments = V2Fragments(dataset: dataset)
+        lazyFragments = BuiltOnFirstUse { V2Fragments(dataset: dataset) }
         overlay = WriteOverlay(users: dataset.users.count, generatedLists: dataset.lists.count)
         lookup = WriteLookup(dataset: dataset)
         let store = OAuthStore()
