@@ -20,8 +20,28 @@ public struct EmulatorConfiguration: Sendable {
     /// Random faults (see ``FaultSpec``).
     public var faults: FaultSpec
     /// Pins the server clock (dataset end, `current`, `when`/`elapsed`); nil = real time, with
-    /// the dataset ending at the moment it was generated.
+    /// the dataset ending at the moment it was generated. Outside ``supportedNow`` it is moved
+    /// to the nearest end of that range (the command lines refuse such a `--now` in words).
     public var now: Date?
+
+    /// The clocks the dataset can end at: its people watch for years before `now`, and their
+    /// days are counted from 1970, so a clock before 1980 (or not a number) has no dataset.
+    public static let supportedNow: ClosedRange<Date> = Date(timeIntervalSince1970: 315_532_800)...Date(timeIntervalSince1970: 253_370_764_800)
+
+    /// `now`, or the nearest end of ``supportedNow`` (its start when `now` is not a number).
+    public static func nearestSupported(_ now: Date) -> Date {
+        let seconds = now.timeIntervalSince1970
+        if seconds.isNaN || now < supportedNow.lowerBound { return supportedNow.lowerBound }
+        return min(now, supportedNow.upperBound)
+    }
+
+    /// `--now`'s problem, if it has one: not a finite time, or outside ``supportedNow``.
+    public static func problem(withNow now: Date) -> String? {
+        guard now.timeIntervalSince1970.isFinite, supportedNow.contains(now) else {
+            return "the emulator's clock must be between 1980-01-01 and 9999-01-01 (its people watch for years before it)"
+        }
+        return nil
+    }
     /// How `start_ts`/`end_ts` are read and `timestamp`/`timestamps` written.
     public var convention: TimestampConvention
     /// Whether the clock runs (`--clock real`: new community activity appears as time passes)

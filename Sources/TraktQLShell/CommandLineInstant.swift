@@ -1,4 +1,5 @@
 import Foundation
+import TraktEmulator
 
 /// An instant given on the command line (`--now`): Unix seconds, or an ISO-8601 instant such
 /// as `2024-06-01T12:00:00Z` or `2024-06-01T14:00:00+02:00`.
@@ -14,6 +15,14 @@ public enum CommandLineInstant {
         if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
         if Self.isPlain(text), let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
         return ISO8601DateFormatter().date(from: text)
+    }
+
+    /// What is wrong with `--now TEXT`, or nil: it must be a time, and one the built-in
+    /// emulator's dataset can end at (queries count `since:7d` from it too; no real clock is
+    /// before 1980).
+    public static func problem(with text: String) -> String? {
+        guard let date = parse(text) else { return "--now '\(text)' is not an ISO-8601 instant or Unix seconds" }
+        return EmulatorConfiguration.problem(withNow: date).map { "--now '\(text)': " + $0 }
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` or `…±HH:MM`, hours, minutes and seconds in range: the forms the

@@ -155,8 +155,11 @@ struct TraktEmulatorCommand: AsyncParsableCommand {
         guard EmulatorClock(rawValue: clock) != nil else { throw ValidationError("--clock must be fixed or real") }
         guard TimestampConvention(rawValue: convention) != nil else { throw ValidationError("--convention must be pacific or utc") }
         do { _ = try FaultSpec(parsing: faults) } catch { throw ValidationError("--faults: \(error.description)") }
-        if let now, Self.parseNow(now) == nil {
-            throw ValidationError("--now must be ISO-8601 (e.g. 2024-06-01T12:00:00Z) or Unix seconds, got '\(now)'")
+        if let now {
+            guard let date = Self.parseNow(now) else {
+                throw ValidationError("--now must be ISO-8601 (e.g. 2024-06-01T12:00:00Z) or Unix seconds, got '\(now)'")
+            }
+            if let problem = EmulatorConfiguration.problem(withNow: date) { throw ValidationError("--now '\(now)': \(problem)") }
         }
     }
 

@@ -45,7 +45,7 @@ struct SyncCommand: AsyncParsableCommand {
     func validate() throws {
         if status && (full || from != nil) { throw ValidationError("--status shows the mirror; it takes neither --full nor --from") }
         if full && from != nil { throw ValidationError("--full and --from contradict each other") }
-        if let now, TraktQLCommand.parseInstant(now) == nil { throw ValidationError("--now '\(now)' is not an ISO-8601 instant or Unix seconds") }
+        if let now, let problem = CommandLineInstant.problem(with: now) { throw ValidationError(problem) }
     }
 
     func run() async throws {

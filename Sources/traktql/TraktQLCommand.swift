@@ -113,7 +113,7 @@ struct TraktQLCommand: AsyncParsableCommand {
         if inputReader != "streaming" && inputReader != "plain" {
             throw ValidationError("--input-reader must be streaming or plain")
         }
-        if let now, Self.parseInstant(now) == nil { throw ValidationError("--now '\(now)' is not an ISO-8601 instant or Unix seconds") }
+        if let now, let problem = CommandLineInstant.problem(with: now) { throw ValidationError(problem) }
     }
 
     static func parseInstant(_ text: String) -> Date? { CommandLineInstant.parse(text) }

@@ -43,6 +43,20 @@ struct GenerationTests {
         #expect(Self.digest(Dataset.generate(seed: seed, size: scale.size, now: Self.clock)) == expected)
     }
 
+    @Test("a clock the dataset cannot end at is the nearest one it can, never a trap")
+    func absurdClocks() {
+        let earliest = Self.digest(Dataset.generate(seed: 42, size: DatasetScale.small.size, now: EmulatorConfiguration.supportedNow.lowerBound))
+        for seconds: Double in [.nan, -.infinity, -1e300, 0, 100_000_000] {
+            #expect(Self.digest(Dataset.generate(seed: 42, size: DatasetScale.small.size, now: Date(timeIntervalSince1970: seconds))) == earliest, "\(seconds)")
+        }
+        let latest = Self.digest(Dataset.generate(seed: 42, size: DatasetScale.small.size, now: EmulatorConfiguration.supportedNow.upperBound))
+        for seconds in [Double.infinity, 1e300, 300_000_000_000] {
+            #expect(Self.digest(Dataset.generate(seed: 42, size: DatasetScale.small.size, now: Date(timeIntervalSince1970: seconds))) == latest, "\(seconds)")
+        }
+        #expect(EmulatorConfiguration.problem(withNow: Date(timeIntervalSince1970: .nan)) != nil)
+        #expect(EmulatorConfiguration.problem(withNow: Date(timeIntervalSince1970: 1_700_000_000)) == nil)
+    }
+
     @Test("the viewing simulation gives the same activities however its users are split over threads")
     func simulationSplit() throws {
         let ds = Dataset.generate(seed: 11, size: DatasetSize(activities: 20_000), now: Self.clock)

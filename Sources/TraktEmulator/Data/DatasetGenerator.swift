@@ -34,6 +34,9 @@ extension Dataset {
         hostileText: Bool = false
     ) -> Dataset {
         precondition(size.activities < (1 << 24), "at most 16,777,215 activities")
+        // Never a trap on an absurd clock from a library caller: the nearest one the dataset has
+        // (the command lines refuse it in words first).
+        let now = EmulatorConfiguration.nearestSupported(now)
         let nowUnix = Int64(now.timeIntervalSince1970.rounded(.down))
 
         // Shows, seasons, episodes.
