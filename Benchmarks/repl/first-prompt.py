@@ -5,22 +5,12 @@ query's result (which starts the embedded emulator: dataset generation + bind + 
     Benchmarks/repl/first-prompt.py [RUNS] [BINARY]
 """
 import os, pty, select, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptyread import read_until  # noqa: E402
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 binary = sys.argv[2] if len(sys.argv) > 2 else ".build/release/traktql"
 
-def read_until(fd, marker, start, deadline=20.0):
-    buf = b""
-    while marker not in buf:
-        if time.monotonic() - start > deadline:
-            raise TimeoutError(buf[-300:])
-        r, _, _ = select.select([fd], [], [], 0.05)
-        if r:
-            try:
-                buf += os.read(fd, 65536)
-            except OSError:
-                break
-    return time.monotonic() - start
 
 prompts, results = [], []
 for _ in range(runs):

@@ -13,22 +13,12 @@ what the issue's targets are), and the process's CPU (user + system, from wait4)
 whole session; and the median of the per-round differences against the first binary.
 """
 import os, pty, random, select, shutil, statistics, sys, tempfile, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptyread import read_until  # noqa: E402
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 20
 binaries = [a.split("=", 1) for a in sys.argv[1:] if "=" in a]
 
-def read_until(fd, marker, start, deadline=20.0):
-    buf = b""
-    while marker not in buf:
-        if time.monotonic() - start > deadline:
-            raise TimeoutError(buf[-300:])
-        r, _, _ = select.select([fd], [], [], 0.05)
-        if r:
-            try:
-                buf += os.read(fd, 65536)
-            except OSError:
-                break
-    return (time.monotonic() - start) * 1000
 
 def once(binary):
     home = tempfile.mkdtemp(prefix="traktql-repl-bench-")
@@ -40,9 +30,9 @@ def once(binary):
     pid, fd = pty.fork()
     if pid == 0:
         os.execve(binary, [binary, "--now", "2024-06-01T12:00:00Z"], env)
-    prompt = read_until(fd, b"traktql>", start)
+    prompt = read_until(fd, b"traktql>", start) * 1000
     os.write(fd, b"activity | limit 1\r")
-    result = read_until(fd, b"(1 row)", start)
+    result = read_until(fd, b"(1 row)", start) * 1000
     os.write(fd, b".quit\r")
     _, _, usage = os.wait4(pid, 0)
     os.close(fd)
