@@ -241,13 +241,19 @@ import TestSupport
         #expect(try Self.sections(mirror) == next)
     }
 
+    /// A mirror synced from an emulator without faults: what a sync through faults must end as.
+    static func referenceMirror(_ directory: String) async throws -> String {
+        let (clean, cleanURL) = try start(directory, name: "clean")
+        defer { stop(clean) }
+        let reference = directory + "/reference.sqlite"
+        #expect(try await sync(cleanURL, reference, directory).status == 0)
+        return reference
+    }
+
     @Test func serverErrorsMidSectionLeaveAConsistentMirrorAndALaterSyncCompletes() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (clean, cleanURL) = try Self.start(directory, name: "clean")
-        let reference = directory + "/reference.sqlite"
-        #expect(try await Self.sync(cleanURL, reference, directory).status == 0)
-        Self.stop(clean)
+        let reference = try await Self.referenceMirror(directory)
         let expected = try Self.sections(reference)
 
         // 70% of calls answer 503; traktql's transport tries each call 4 times, so about one
@@ -273,10 +279,7 @@ import TestSupport
     @Test func a429StormIsWaitedOut() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (clean, cleanURL) = try Self.start(directory, name: "clean")
-        let reference = directory + "/reference.sqlite"
-        #expect(try await Self.sync(cleanURL, reference, directory).status == 0)
-        Self.stop(clean)
+        let reference = try await Self.referenceMirror(directory)
 
         // A third of the calls answer 429 with Retry-After: 1.
         let (emulator, url) = try Self.start(directory, ["--faults", "429:0.35"])

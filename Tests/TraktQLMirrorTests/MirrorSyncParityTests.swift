@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TraktEmulator
+@testable import TraktEmulator
 @testable import TraktQL
 @testable import TraktQLMirror
 
@@ -9,16 +9,11 @@ import TraktEmulator
 /// each followed by an incremental `MirrorSync`; after every sync, each query of a fixed set
 /// answers over the mirror exactly what it answers over `--api v2` against the same emulator.
 @Suite(.serialized) struct MirrorSyncParityTests {
-    /// A small deterministic generator, so a failing sequence can be replayed from its seed.
+    /// The emulator's deterministic generator, so a failing sequence can be replayed from its seed.
     struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var source: SplitMix64
+        init(state: UInt64) { source = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { source.next() }
     }
 
     static let queries = [

@@ -57,9 +57,8 @@ struct MirrorElements {
     mutating func historyItem(_ row: [MirrorValue], user: Value?) throws(TraktQLError) -> (item: Value, failures: [ItemNormalizer.Failure])? {
         if let extra = row[7].text, !extra.isEmpty, extra != "{}" { return nil }
         let type = row[3].text ?? "episode"
-        let action = row[2].text
         var members: Members = [("id", row[0].integer.map(Value.int) ?? .null), ("watched_at", Self.time(row[1])),
-                                ("action", .string(action == "watch" ? "seen" : action ?? "seen")), ("type", .string(type))]
+                                ("action", .string(V2Item.historyAction(row[2].text))), ("type", .string(type))]
         members.reserveCapacity(7)
         var failures: [ItemNormalizer.Failure] = []
         for (kind, trakt) in type == "movie" ? [("movie", row[4].integer)] : [("episode", row[6].integer), ("show", row[5].integer)] {

@@ -86,26 +86,24 @@ struct MirrorItemStream {
             pending = []
             taken = 0
             pendingWeight = 1
-            if collapsesPlays {
-                guard let (row, plays) = try nextCollapsed() else { return nil }
+            if collapsesPlays || (statement.route == .history && since == nil && until == nil) {
+                // Plays, most of a mirror: read straight into items when the row allows it.
+                let play: (row: [MirrorValue], plays: Int)?
+                if collapsesPlays {
+                    play = try nextCollapsed()
+                } else if !isFinished, let row = try cursor.next() {
+                    count += 1
+                    play = (row, 1)
+                } else {
+                    isFinished = true
+                    play = nil
+                }
+                guard let (row, plays) = play else { return nil }
                 if let direct = try elements.historyItem(row, user: user) {
                     return Item(value: direct.item, order: row[1].integer, failures: direct.failures, weight: plays)
                 }
                 pending = V2Item.items(of: try elements.history(row), route: .history, context: context)
                 pendingWeight = plays
-                continue
-            }
-            if statement.route == .history, since == nil, until == nil {
-                // Plays, most of a mirror: read straight into items when the row allows it.
-                guard !isFinished, let row = try cursor.next() else {
-                    isFinished = true
-                    return nil
-                }
-                count += 1
-                if let direct = try elements.historyItem(row, user: user) {
-                    return Item(value: direct.item, order: row[1].integer, failures: direct.failures)
-                }
-                pending = V2Item.items(of: try elements.history(row), route: .history, context: context)
                 continue
             }
             guard let element = try nextElement(&elements) else { return nil }

@@ -72,9 +72,7 @@ enum V2Item {
         func has(_ key: String) -> Bool { members.contains { $0.key == key && !$0.value.isNull } }
         switch route {
         case .history:
-            // v1's `seen` is v2's `watch`.
-            let action = element["action"]?.stringValue
-            set("action", .string(action == "watch" ? "seen" : action ?? "seen"))
+            set("action", .string(historyAction(element["action"]?.stringValue)))
         case .ratings:
             set("action", .string("rating"))
         case .watchlist:
@@ -131,6 +129,11 @@ enum V2Item {
             set("type", .string(type))
         }
         return [convertV1Kinds(.object(members))]
+    }
+
+    /// A history entry's action in the language's words: v1's `seen` is v2's `watch`.
+    static func historyAction(_ v2: String?) -> String {
+        v2 == "watch" ? "seen" : v2 ?? "seen"
     }
 
     /// An entry's type from the object it carries, for entries recorded without one: the most
