@@ -1,8 +1,8 @@
 import Foundation
 
 /// Plays read as one: when a query reads no play's own id or time, and only a `stats` after
-/// filters and `flatten` consumes its items, every play of one episode (or movie) with one
-/// action is the same item to it. The mirror then reads each such group once, in the order of
+/// row-by-row stages consumes its items (``Plan/takesCallsInAnyOrder``), every play of one
+/// episode (or movie) with one action is the same item to it. The mirror then reads each such group once, in the order of
 /// its newest play, with the number of plays it stands for (``MirrorItemStream/Item/weight``),
 /// and the stats count each as that many rows.
 ///
@@ -18,17 +18,9 @@ extension MirrorPlan {
     static func collapsesPlays(_ plan: Plan, statements: [MirrorStatement]) -> Bool {
         guard statements.count == 1, let statement = statements.first, statement.route == .history,
               statement.elementLimit == nil, statement.localSince == nil, statement.localUntil == nil else { return false }
-        // Filters and flatten, then a stats without first/last: nothing counts, orders or keeps items.
-        stages: for stage in plan.stages {
-            switch stage {
-            case .filter, .flatten, .limit(nil): continue
-            case .stats(let spec):
-                guard spec.time == nil, spec.aggregatesInAnyOrder else { return false }
-                break stages
-            default: return false
-            }
-        }
-        guard plan.stages.contains(where: { if case .stats = $0 { return true } else { return false } }) else { return false }
+        // Row-by-row stages, then a stats whose aggregates do not depend on the rows' order:
+        // the rule a fan-out read call by call follows (first/last read the time, excluded below).
+        guard plan.takesCallsInAnyOrder else { return false }
         let read = Projection.forPlan(plan, schema: V2ItemSchema(), wholeItems: false)
         guard !read.whole else { return false }
         let ownMembers: Set<String> = ["id", "watched_at"]
