@@ -123,6 +123,12 @@ struct TraktQLCommand: AsyncParsableCommand {
         // `traktql [options] auth …` is dispatched here: ArgumentParser would take `auth` for a
         // script FILE (the root command's positional argument). A script named auth runs as ./auth.
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // `traktql --help` alone: the same text, without a parse that first tries every
+        // argument as a completion-script request (BENCHMARKS.md, "A lighter start").
+        if arguments == ["--help"] || arguments == ["-h"] {
+            print(helpMessage())
+            Foundation.exit(0)
+        }
         let authArguments = AuthCommand.arguments(dispatching: arguments)
         // `traktql [options] sync …` likewise (a script named sync runs as ./sync).
         let syncArguments = authArguments == nil && !FileManager.default.fileExists(atPath: "sync") ? SyncCommand.arguments(dispatching: arguments) : nil

@@ -125,7 +125,26 @@ public final class MirrorStoreDatabase: MirrorDatabase, @unchecked Sendable {
                 }
             }
 
+            func next<Row>(_ read: (any MirrorCurrentRow) -> Row) throws(TraktQLError) -> Row? {
+                do {
+                    return try cursor.next { row in read(InPlace(row: row)) }
+                } catch {
+                    throw .usage("the mirror's SQL failed: \(error)")
+                }
+            }
+
             func close() { cursor.close() }
+
+            /// The row being stepped, read in place.
+            struct InPlace: MirrorCurrentRow {
+                let row: SQLiteRow
+                var count: Int { row.count }
+                func value(_ index: Int) -> MirrorValue { Connection.value(row[index]) }
+                func integer(_ index: Int) -> Int64? { value(index).integer }
+                func withText<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
+                    row.isText(index) ? row.withBytes(index, body) : nil
+                }
+            }
         }
 
         static func argument(_ value: MirrorValue) -> SQLiteValue {

@@ -29,8 +29,48 @@ public protocol MirrorConnection {
 public protocol MirrorCursor: AnyObject {
     /// The next row; nil after the last.
     func next() throws(TraktQLError) -> [MirrorValue]?
+    /// The next row as `read` reads it in place (``MirrorCurrentRow``, valid only during the call),
+    /// without an array of values in between; nil after the last. The mirror steps tens of
+    /// thousands of plays this way.
+    func next<Row>(_ read: (any MirrorCurrentRow) -> Row) throws(TraktQLError) -> Row?
     /// Stops before the last row: the statement is finalized, later ``next()``s answer nil.
     func close()
+}
+
+extension MirrorCursor {
+    /// From ``next()``: for a cursor with no row of its own to read in place.
+    public func next<Row>(_ read: (any MirrorCurrentRow) -> Row) throws(TraktQLError) -> Row? {
+        try next().map { read(MirrorValues(values: $0)) }
+    }
+}
+
+/// The row a ``MirrorCursor`` is on, its columns read where they are.
+public protocol MirrorCurrentRow {
+    /// How many columns the row has.
+    var count: Int { get }
+    /// Column `index` (from 0) as a value.
+    func value(_ index: Int) -> MirrorValue
+    /// Column `index` as an integer (as ``MirrorValue/integer``); nil when NULL or not one.
+    func integer(_ index: Int) -> Int64?
+    /// `body` over the UTF-8 bytes of column `index` when it is text; nil otherwise.
+    func withText<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T?
+}
+
+extension MirrorCurrentRow {
+    /// Every column, in order.
+    public var values: [MirrorValue] { (0..<count).map(value) }
+}
+
+/// A row already copied out (``MirrorCursor/next()``), read as a ``MirrorCurrentRow``.
+struct MirrorValues: MirrorCurrentRow {
+    let values: [MirrorValue]
+    var count: Int { values.count }
+    func value(_ index: Int) -> MirrorValue { values[index] }
+    func integer(_ index: Int) -> Int64? { values[index].integer }
+    func withText<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
+        guard var text = values[index].text else { return nil }
+        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
 }
 
 /// A SQLite value: a parameter or a column of a row.

@@ -20,22 +20,46 @@ struct MirrorItemStream {
         var weight = 1
     }
 
-    /// What tells plays apart once their own id and time are not read.
+    /// What tells plays apart once their own id and time are not read: the row's action,
+    /// type, movie, show, episode and `extra`, read in place. A short action or type (all of
+    /// Trakt's) is its bytes in one word, so no String is made or hashed per play.
     private struct PlayKey: Hashable {
-        var action: String?
-        var type: String?
+        var action: UInt64
+        var type: UInt64
         var movie: Int64?
         var show: Int64?
         var episode: Int64?
-        var extra: String?
+        /// What does not fit a word: a longer action or type, and an `extra` other than `{}`
+        /// (nil for almost every play).
+        var rest: String?
 
-        init(_ row: [MirrorValue]) {
-            action = row[2].text
-            type = row[3].text
-            movie = row[4].integer
-            show = row[5].integer
-            episode = row[6].integer
-            extra = row[7].text
+        init(_ row: any MirrorCurrentRow) {
+            var rest: String?
+            func word(_ index: Int, _ name: String) -> UInt64 {
+                let packed = row.withText(index) { bytes -> UInt64? in
+                    guard bytes.count <= 7 else { return nil }
+                    var word = UInt64(bytes.count + 1) << 56  // "" is not NULL (0)
+                    for (n, byte) in bytes.enumerated() { word |= UInt64(byte) << UInt64(8 * n) }
+                    return word
+                }
+                switch packed {
+                case .some(.some(let word)): return word
+                case .some(.none):
+                    rest = (rest ?? "") + name + ":" + (row.value(index).text ?? "") + "\u{0}"
+                    return UInt64.max
+                case .none: return 0
+                }
+            }
+            action = word(2, "action")
+            type = word(3, "type")
+            movie = row.integer(4)
+            show = row.integer(5)
+            episode = row.integer(6)
+            let plainExtra = row.withText(7) { $0.count == 2 && $0[0] == UInt8(ascii: "{") && $0[1] == UInt8(ascii: "}") }
+            if plainExtra != true {
+                rest = (rest ?? "") + "extra:" + (row.value(7).text.map { "=" + $0 } ?? "null")
+            }
+            self.rest = rest
         }
     }
 
@@ -150,15 +174,17 @@ struct MirrorItemStream {
         if collapsed == nil {
             var groups: [(row: [MirrorValue], plays: Int)] = []
             var index: [PlayKey: Int] = [:]
-            while let row = try cursor.next() {
-                count += 1
+            // Each row is read in place; only a group's first row is copied out.
+            while try cursor.next({ (row: any MirrorCurrentRow) -> Void in
                 let key = PlayKey(row)
                 if let at = index[key] {
                     groups[at].plays += 1
                 } else {
                     index[key] = groups.count
-                    groups.append((row, 1))
+                    groups.append((row.values, 1))
                 }
+            }) != nil {
+                count += 1
             }
             isFinished = true
             collapsed = groups

@@ -14,6 +14,13 @@ struct MirrorObjects {
     private var cache: [Key: Value] = [:]
     /// Item objects as ``normalized(_:_:)`` gives them, with what their normalisation could not read.
     private var normalizedCache: [Key: (object: Value, failures: [ItemNormalizer.Failure])] = [:]
+    /// ``parsing(_:_:)``'s projections, made once per kind and wanted projection.
+    private var parsings: [ParsingKey: Projection] = [:]
+
+    private struct ParsingKey: Hashable {
+        var kind: String
+        var keeping: ObjectIdentifier
+    }
 
     /// Looked up twice per row of a play query: a kind's first letters and the conversion
     /// flag in one integer beside the id, so that no String is hashed.
@@ -59,25 +66,49 @@ struct MirrorObjects {
         let key = Key(kind: kind, trakt: trakt, converted: convert)
         if let known = cache[key] { return known }
         var object: Value
-        if convert {
+        if convert && projection.whole {
             object = try self.object(kind, trakt, converted: false)
-            if !projection.whole {
-                object = projection.children.first { $0.key == kind }.map { $0.node.apply(object) } ?? .object([])
+            object = V2Item.convertV1Kinds(.object([(kind, object)]))[kind] ?? .null
+        } else if convert {
+            // Only what the query reads of it is built (an item's objects are read once per
+            // query, but a year of plays refers to thousands of episodes).
+            if let keep = projection.children.first(where: { $0.key == kind })?.node {
+                object = try self.object(kind, trakt, keeping: keep)
+            } else {
+                _ = try self.object(kind, trakt, keeping: .nothing)  // still checked
+                object = .object([])
             }
             object = V2Item.convertV1Kinds(.object([(kind, object)]))[kind] ?? .null
         } else {
-            var text: String?
-            try connection.rows(MirrorPlan.objectSQL, [.text(kind), .integer(trakt)]) { row throws(TraktQLError) in
-                text = row.first?.text
-                return false
-            }
-            object = try text.map { text throws(TraktQLError) in try Self.parse(text, what: "\(kind) \(trakt)") } ?? .null
-            if minimal, let keep = Self.minimalMembers[kind], case .object(let members) = object {
-                object = .object(members.filter { keep.contains($0.key) })
-            }
+            object = try self.object(kind, trakt, keeping: .everything)
         }
         cache[key] = object
         return object
+    }
+
+    /// The object as stored, with the members `keeping` names (and, for ``minimal`` objects,
+    /// only those v2 sends without `extended=full`); `.null` when the mirror lacks it.
+    private mutating func object(_ kind: String, _ trakt: Int64, keeping: Projection) throws(TraktQLError) -> Value {
+        var text: String?
+        try connection.rows(MirrorPlan.objectSQL, [.text(kind), .integer(trakt)]) { row throws(TraktQLError) in
+            text = row.first?.text
+            return false
+        }
+        guard let text else { return .null }
+        return try Self.parse(text, keeping: parsing(kind, keeping), what: "\(kind) \(trakt)")
+    }
+
+    /// What is built of a `kind` object when `keeping` is wanted: for ``minimal`` objects, only
+    /// the members v2 sends without `extended=full` are, as a projection (the rest is checked,
+    /// not built).
+    private mutating func parsing(_ kind: String, _ keeping: Projection) -> Projection {
+        guard minimal, let keep = Self.minimalMembers[kind] else { return keeping }
+        let key = ParsingKey(kind: kind, keeping: ObjectIdentifier(keeping))
+        if let known = parsings[key] { return known }
+        let children = keeping.whole ? keep.sorted().map { (key: $0, node: Projection.everything) } : keeping.children.filter { keep.contains($0.key) }
+        let projection = Projection(whole: false, children: children)
+        parsings[key] = projection
+        return projection
     }
 
     /// An item's own show, episode or movie (``object(_:_:converted:)``) normalised as the
@@ -96,9 +127,9 @@ struct MirrorObjects {
     }
 
     /// A JSON text of the mirror (an object, `extra`, a comment).
-    static func parse(_ text: String, what: String) throws(TraktQLError) -> Value {
+    static func parse(_ text: String, keeping projection: Projection = .everything, what: String) throws(TraktQLError) -> Value {
         do {
-            return try JSONReader.parse(text)
+            return try projection.parse(text)
         } catch {
             throw .usage("the mirror's \(what) is not valid JSON (\(error.description)): run `traktql sync --full` to read it again")
         }

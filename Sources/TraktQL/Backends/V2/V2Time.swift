@@ -7,7 +7,12 @@ public enum V2Time {
     /// Seconds since the epoch of `2026-03-14T20:15:00.000Z`, `…T20:15:00Z`, `…T20:15:00+01:00`
     /// or a date alone (`2026-03-14`, midnight UTC); nil for anything else.
     public static func seconds(_ text: String) -> Double? {
-        let b = Array(text.utf8)
+        // In place: a history's every item has its time read, often more than once.
+        if let read = text.utf8.withContiguousStorageIfAvailable({ seconds(bytes: $0) }) { return read }
+        return Array(text.utf8).withUnsafeBufferPointer { seconds(bytes: $0) }
+    }
+
+    private static func seconds(bytes b: UnsafeBufferPointer<UInt8>) -> Double? {
         func number(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= b.count else { return nil }
             var n = 0

@@ -43,6 +43,9 @@ public struct SQLiteRow {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
+    /// Whether column `index` is text.
+    public func isText(_ index: Int) -> Bool { sqlite3_column_type(statement, Int32(index)) == SQLITE_TEXT }
+
     /// Column `index`'s bytes, read in place (text or blob): valid only during the call.
     public func withBytes<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         let column = Int32(index)
