@@ -198,8 +198,9 @@ struct LocalPipeline {
     /// Takes one item; answers whether more items are wanted. `normalized`: the item is
     /// normalised already, and these are the values that could not be read (the mirror
     /// normalises the objects its plays share once). `weight`: it stands for that many equal
-    /// items (the mirror's plays read as one, ``MirrorPlan/collapsesPlays``).
-    mutating func accept(_ item: Value, normalized: [ItemNormalizer.Failure]? = nil, weight: Int = 1) -> Bool {
+    /// items (the mirror's plays read as one, ``MirrorPlan/collapsesPlays``); `position`: its place in
+    /// the order the items would have come in, when they come out of it (``MergePosition``).
+    mutating func accept(_ item: Value, normalized: [ItemNormalizer.Failure]? = nil, at position: MergePosition? = nil, weight: Int = 1) -> Bool {
         var item = item
         let failures = normalized ?? ItemNormalizer.normalize(&item)
         if !failures.isEmpty { for _ in 0 ..< weight { conversionFailures += failures } }
@@ -207,7 +208,7 @@ struct LocalPipeline {
             guard let time = sink.schema.time(of: item), local.contains(time) else { return true }
         }
         if !residual.isEmpty, !sink.runner.passes(item, residual) { return true }
-        return sink.accept(item, weight: weight)
+        return sink.accept(item, at: position, weight: weight)
     }
 
     func finish() -> QueryResult {

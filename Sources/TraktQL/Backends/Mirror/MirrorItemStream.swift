@@ -18,6 +18,9 @@ struct MirrorItemStream {
         var failures: [ItemNormalizer.Failure]?
         /// How many plays it stands for (``MirrorPlan/collapsesPlays``); 1 otherwise.
         var weight = 1
+        /// Its play's place in the statement's order, when plays are read as their newest and
+        /// oldest (``MirrorPlan/collapsedPlaysKeepTimes``): they come out of that order.
+        var position: MergePosition?
     }
 
     /// What tells plays apart once their own id and time are not read: the row's action,
@@ -63,12 +66,28 @@ struct MirrorItemStream {
         }
     }
 
-    /// Collapsed plays: each group's first row (in the statement's order) and its number of
-    /// plays, in the order of those first rows; nil until read.
-    private var collapsed: [(row: [MirrorValue], plays: Int)]?
+    /// A group of collapsed plays: its first row (in the statement's order), its number of
+    /// plays, and where its first and last rows stand (with the last one's id and time, the
+    /// only columns where it differs from the first).
+    private struct PlayGroup {
+        var row: [MirrorValue]
+        var plays = 1
+        var firstIndex: Int
+        var lastIndex: Int
+        var lastID: MirrorValue
+        var lastTime: MirrorValue
+    }
+
+    /// Collapsed plays, in the order of their groups' first rows; nil until read.
+    private var collapsed: [PlayGroup]?
     private var collapsedTaken = 0
+    /// The oldest play of the group read last, still to be handed over (``keepsTimes``).
+    private var collapsedOldest: (row: [MirrorValue], position: MergePosition)?
     private var pendingWeight = 1
+    private var pendingPosition: MergePosition?
     private let collapsesPlays: Bool
+    /// Collapsed plays are read as their newest and oldest play (``MirrorPlan/collapsedPlaysKeepTimes``).
+    private let keepsTimes: Bool
 
     let statement: MirrorStatement
     private let cursor: any MirrorCursor
@@ -86,9 +105,11 @@ struct MirrorItemStream {
     /// Every row was stepped.
     private(set) var isFinished = false
 
-    init(_ statement: MirrorStatement, user: String?, connection: any MirrorConnection, collapsesPlays: Bool = false) throws(TraktQLError) {
+    init(_ statement: MirrorStatement, user: String?, connection: any MirrorConnection, collapsesPlays: Bool = false,
+         keepingTimes: Bool = false) throws(TraktQLError) {
         self.statement = statement
         self.collapsesPlays = collapsesPlays && statement.route == .history
+        self.keepsTimes = self.collapsesPlays && keepingTimes
         self.cursor = try connection.cursor(statement.sql, statement.values)
         self.context = V2Item.Context(username: user)
         self.user = user.map { .object([("username", .string($0))]) }
@@ -105,29 +126,31 @@ struct MirrorItemStream {
                     // As v2's pager checks a route without start_at/end_at.
                     guard let time = schema.time(of: item), !(since.map { time < $0 } ?? false), !(until.map { time >= $0 } ?? false) else { continue }
                 }
-                return Item(value: item, weight: pendingWeight)
+                return Item(value: item, weight: pendingWeight, position: pendingPosition)
             }
             pending = []
             taken = 0
             pendingWeight = 1
+            pendingPosition = nil
             if collapsesPlays || (statement.route == .history && since == nil && until == nil) {
                 // Plays, most of a mirror: read straight into items when the row allows it.
-                let play: (row: [MirrorValue], plays: Int)?
+                let play: (row: [MirrorValue], plays: Int, position: MergePosition?)?
                 if collapsesPlays {
                     play = try nextCollapsed()
                 } else if !isFinished, let row = try cursor.next() {
                     count += 1
-                    play = (row, 1)
+                    play = (row, 1, nil)
                 } else {
                     isFinished = true
                     play = nil
                 }
-                guard let (row, plays) = play else { return nil }
+                guard let (row, plays, position) = play else { return nil }
                 if let direct = try elements.historyItem(row, user: user) {
-                    return Item(value: direct.item, order: row[1].integer, failures: direct.failures, weight: plays)
+                    return Item(value: direct.item, order: row[1].integer, failures: direct.failures, weight: plays, position: position)
                 }
                 pending = V2Item.items(of: try elements.history(row), route: .history, context: context)
                 pendingWeight = plays
+                pendingPosition = position
                 continue
             }
             guard let element = try nextElement(&elements) else { return nil }
@@ -170,19 +193,34 @@ struct MirrorItemStream {
     }
 
     /// The next group of collapsed plays: every row is read (and counted) at the first call.
-    private mutating func nextCollapsed() throws(TraktQLError) -> (row: [MirrorValue], plays: Int)? {
+    /// Keeping times, a group of several plays is read as two: its newest play standing for
+    /// all but the oldest, then its oldest, each with its place in the statement's order.
+    private mutating func nextCollapsed() throws(TraktQLError) -> (row: [MirrorValue], plays: Int, position: MergePosition?)? {
+        if let oldest = collapsedOldest {
+            collapsedOldest = nil
+            return (oldest.row, 1, oldest.position)
+        }
         if collapsed == nil {
-            var groups: [(row: [MirrorValue], plays: Int)] = []
+            var groups: [PlayGroup] = []
             var index: [PlayKey: Int] = [:]
+            var rowIndex = 0
+            let keepsTimes = keepsTimes
             // Each row is read in place; only a group's first row is copied out.
             while try cursor.next({ (row: any MirrorCurrentRow) -> Void in
                 let key = PlayKey(row)
                 if let at = index[key] {
                     groups[at].plays += 1
+                    if keepsTimes {
+                        groups[at].lastIndex = rowIndex
+                        groups[at].lastID = row.value(0)
+                        groups[at].lastTime = row.value(1)
+                    }
                 } else {
                     index[key] = groups.count
-                    groups.append((row.values, 1))
+                    let values = row.values
+                    groups.append(PlayGroup(row: values, firstIndex: rowIndex, lastIndex: rowIndex, lastID: values[0], lastTime: values[1]))
                 }
+                rowIndex += 1
             }) != nil {
                 count += 1
             }
@@ -190,8 +228,16 @@ struct MirrorItemStream {
             collapsed = groups
         }
         guard let groups = collapsed, collapsedTaken < groups.count else { return nil }
+        let group = groups[collapsedTaken]
         collapsedTaken += 1
-        return groups[collapsedTaken - 1]
+        guard keepsTimes else { return (group.row, group.plays, nil) }
+        let newest = MergePosition(order: group.row[1].integer, call: 0, index: group.firstIndex)
+        guard group.plays > 1 else { return (group.row, 1, newest) }
+        var oldest = group.row
+        oldest[0] = group.lastID
+        oldest[1] = group.lastTime
+        collapsedOldest = (oldest, MergePosition(order: group.lastTime.integer, call: 0, index: group.lastIndex))
+        return (group.row, group.plays - 1, newest)
     }
 
     /// Stops reading: the statement is finalized.

@@ -16,6 +16,8 @@ struct MirrorObjects {
     private var normalizedCache: [Key: (object: Value, failures: [ItemNormalizer.Failure])] = [:]
     /// ``parsing(_:_:)``'s projections, made once per kind and wanted projection.
     private var parsings: [ParsingKey: Projection] = [:]
+    /// The parser of the last object read, kept for its caches (``Projection/parse(_:reusing:)``).
+    private var parser: ProjectingParser?
 
     private struct ParsingKey: Hashable {
         var kind: String
@@ -95,7 +97,12 @@ struct MirrorObjects {
             return false
         }
         guard let text else { return .null }
-        return try Self.parse(text, keeping: parsing(kind, keeping), what: "\(kind) \(trakt)")
+        let projection = parsing(kind, keeping)
+        do {
+            return try projection.parse(text, reusing: &parser)
+        } catch {
+            throw Self.invalid(error, what: "\(kind) \(trakt)")
+        }
     }
 
     /// What is built of a `kind` object when `keeping` is wanted: for ``minimal`` objects, only
@@ -127,11 +134,15 @@ struct MirrorObjects {
     }
 
     /// A JSON text of the mirror (an object, `extra`, a comment).
-    static func parse(_ text: String, keeping projection: Projection = .everything, what: String) throws(TraktQLError) -> Value {
+    static func parse(_ text: String, what: String) throws(TraktQLError) -> Value {
         do {
-            return try projection.parse(text)
+            return try JSONReader.parse(text)
         } catch {
-            throw .usage("the mirror's \(what) is not valid JSON (\(error.description)): run `traktql sync --full` to read it again")
+            throw invalid(error, what: what)
         }
+    }
+
+    static func invalid(_ error: JSONParseError, what: String) -> TraktQLError {
+        .usage("the mirror's \(what) is not valid JSON (\(error.description)): run `traktql sync --full` to read it again")
     }
 }

@@ -14,16 +14,44 @@ extension MirrorPlan {
     static let collapsedPlaysNote = "plays of one episode or movie with one action read as one row with their count "
         + "(nothing the query reads tells them apart: no play's own id or time)"
 
-    /// Whether `plan` (this mirror plan's) may read plays as one, as above.
-    static func collapsesPlays(_ plan: Plan, statements: [MirrorStatement]) -> Bool {
+    static let collapsedPlaysKeepingTimesNote = "plays of one episode or movie with one action read as their newest and oldest play, "
+        + "the newest standing for all but the oldest (the query reads a play's time or id only through first, last, min(time) or max(time))"
+
+    /// Whether `plan` (this mirror plan's) may read plays as one, as above; and whether only
+    /// with each group's oldest play read too (`keepingTimes`), when the query reads a play's
+    /// time (or id) but only where a group's newest and oldest play give the same answer as
+    /// all its plays: `first` and `last` of anything (the oldest play is exactly the one
+    /// `first` takes, the newest the one `last` takes, ties included), and `min`, `max` or
+    /// `count` of `time` itself. The rows then carry their places in the statement's order
+    /// (``MergePosition``), so that the stats settle ties as they would over every play.
+    static func collapse(_ plan: Plan, statements: [MirrorStatement]) -> (collapses: Bool, keepingTimes: Bool) {
         guard statements.count == 1, let statement = statements.first, statement.route == .history,
-              statement.elementLimit == nil, statement.localSince == nil, statement.localUntil == nil else { return false }
+              statement.elementLimit == nil, statement.localSince == nil, statement.localUntil == nil else { return (false, false) }
         // Row-by-row stages, then a stats whose aggregates do not depend on the rows' order:
-        // the rule a fan-out read call by call follows (first/last read the time, excluded below).
-        guard plan.takesCallsInAnyOrder else { return false }
+        // the rule a fan-out read call by call follows.
+        guard plan.takesCallsInAnyOrder else { return (false, false) }
+        if !readsOwnMembers(plan) { return (true, false) }
+        guard let at = plan.stages.firstIndex(where: { !$0.isRowByRow }), case .stats(var spec) = plan.stages[at] else { return (false, false) }
+        spec.aggregates.removeAll { aggregate in
+            switch aggregate.function {
+            case .first, .last: return true
+            case .min, .max, .count:
+                guard let field = aggregate.field else { return false }
+                return field.target == .virtual("time") && field.bucket == nil
+            case .sum, .avg, .hours, .distinct: return false
+            }
+        }
+        spec.time = nil
+        var rest = plan
+        rest.stages[at] = .stats(spec)
+        return readsOwnMembers(rest) ? (false, false) : (true, true)
+    }
+
+    /// Whether what `plan` reads of an item includes a play's own id or time.
+    private static func readsOwnMembers(_ plan: Plan) -> Bool {
         let read = Projection.forPlan(plan, schema: V2ItemSchema(), wholeItems: false)
-        guard !read.whole else { return false }
+        guard !read.whole else { return true }
         let ownMembers: Set<String> = ["id", "watched_at"]
-        return !read.children.contains { ownMembers.contains($0.key) }
+        return read.children.contains { ownMembers.contains($0.key) }
     }
 }

@@ -22,6 +22,10 @@ public struct MirrorPlan: BackendPlan, Hashable {
     /// Plays that differ only in their own id and time are read as one item with their count
     /// (``MirrorPlan+CollapsedPlays``): set when nothing the query reads tells them apart.
     public var collapsesPlays = false
+    /// With ``collapsesPlays``: each group is read as its newest and its oldest play
+    /// (``collapse(_:statements:)``), because the query reads a play's time through `first`,
+    /// `last`, `min` or `max`.
+    public var collapsedPlaysKeepTimes = false
 
     init(statements: [MirrorStatement], location: String, account: MirrorAccount, plannedAt: Date, user: String,
          minimalObjects: Bool, notes: [String]) {
@@ -74,7 +78,7 @@ extension MirrorPlan {
                 lines.append("  time      checked on each item (one page, as over the API: this route has no time filter there)")
             }
             if collapsesPlays, statement.route == .history {
-                lines.append("  plays     " + Self.collapsedPlaysNote)
+                lines.append("  plays     " + (collapsedPlaysKeepTimes ? Self.collapsedPlaysKeepingTimesNote : Self.collapsedPlaysNote))
             }
         }
         lines.append("")
@@ -96,7 +100,9 @@ extension MirrorPlan {
                 })),
             ]
             if let limit = statement.elementLimit { members.append(("element_limit", .int(Int64(limit)))) }
-            if collapsesPlays, statement.route == .history { members.append(("plays", .string(Self.collapsedPlaysNote))) }
+            if collapsesPlays, statement.route == .history {
+                members.append(("plays", .string(collapsedPlaysKeepTimes ? Self.collapsedPlaysKeepingTimesNote : Self.collapsedPlaysNote)))
+            }
             return .object(members)
         }
         var members: [(key: String, value: Value)] = [

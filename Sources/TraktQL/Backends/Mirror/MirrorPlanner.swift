@@ -91,7 +91,7 @@ enum MirrorPlanner {
             Plan(mirror, by: backend, source: source, residual: residual, stages: query.stages, fetch: query.fetchPolicy,
                  since: query.since?.instant, timeZone: query.timeZone, negationNotes: query.negationNotes, episodeFilters: [])
         }
-        mirror.collapsesPlays = MirrorPlan.collapsesPlays(made(mirror), statements: statements)
+        (mirror.collapsesPlays, mirror.collapsedPlaysKeepTimes) = MirrorPlan.collapse(made(mirror), statements: statements)
         return made(mirror)
     }
 }

@@ -27,12 +27,13 @@ struct MirrorReader {
             // Every statement is finalized before the read transaction ends, however it ends.
             defer { for stream in streams { stream.close() } }
             for statement in statements {
-                streams.append(try MirrorItemStream(statement, user: mirror.user, connection: connection, collapsesPlays: mirror.collapsesPlays))
+                streams.append(try MirrorItemStream(statement, user: mirror.user, connection: connection, collapsesPlays: mirror.collapsesPlays,
+                                                    keepingTimes: mirror.collapsedPlaysKeepTimes))
             }
             var stopped = false
             if !mirror.merges, !streams.isEmpty {
                 while let item = try streams[0].next(&elements) {
-                    guard pipeline.accept(item.value, normalized: item.failures, weight: item.weight) else {
+                    guard pipeline.accept(item.value, normalized: item.failures, at: item.position, weight: item.weight) else {
                         stopped = true
                         break
                     }

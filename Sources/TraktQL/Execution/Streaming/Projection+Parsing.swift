@@ -5,16 +5,23 @@ extension Projection {
     ///
     /// The mirror reads each show, episode and movie of a query this way: most of an
     /// episode's 370 bytes (overview, translations, ratings) are read by no query.
-    func parse(_ text: String) throws(JSONParseError) -> Value {
+    ///
+    /// `parser` is the one the last call left, reused for its caches (a parser's string cache
+    /// is 10 KB to set up, more than an episode's text costs to read).
+    func parse(_ text: String, reusing parser: inout ProjectingParser?) throws(JSONParseError) -> Value {
         if whole { return try JSONReader.parse(text) }
         var text = text
         let projected: Value? = text.withUTF8 { buffer -> Value? in
             guard let base = buffer.baseAddress, buffer.count > 0 else { return nil }
-            var parser = ProjectingParser(base: base, count: buffer.count, offset: 0, final: true, maxDepth: JSONReader.defaultMaxDepth)
+            // Taken out while in use, so that its buffers stay uniquely referenced (no copy on
+            // write); it points into `text` only until the next call rebases it.
+            var reader = parser.take() ?? ProjectingParser(base: base, count: buffer.count, offset: 0, final: true, maxDepth: JSONReader.defaultMaxDepth)
+            reader.rebase(base, count: buffer.count, offset: 0, final: true)
+            defer { parser = reader }
             do throws(StreamFault) {
-                let value = try parser.projectValue(self, depth: 0)
-                parser.skipWhitespace()
-                return parser.i == buffer.count ? value : nil
+                let value = try reader.projectValue(self, depth: 0)
+                reader.skipWhitespace()
+                return reader.i == buffer.count ? value : nil
             } catch {
                 return nil
             }
