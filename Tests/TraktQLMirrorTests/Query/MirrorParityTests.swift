@@ -127,19 +127,34 @@ import TraktEmulator
         ]
         let everyPlay = [
             "activity user:me action:seen,scrobble,checkin since:1y | stats count as plays by month(time)",
-            "activity user:me action:seen,scrobble,checkin since:1y | stats count as plays, first(time) as first by title",
+            "activity user:me action:seen since:1y | stats min(id) as lowest by title",
+            "activity user:me action:seen since:1y | stats distinct(time) as moments by title",
             "activity user:me action:seen since:1y | where time >= 2024-06-01 | stats count by title",
             "activity user:me action:seen since:1y | select title, id | stats count by title",
             "activity user:me action:seen since:1y | limit 50 | stats count by title",
             "activity user:me since:1y | stats count by title",
         ]
-        for query in collapsing + everyPlay {
+        // Time read only where a group's newest and oldest play answer for all of it.
+        let keepingTimes = [
+            "activity user:me action:seen,scrobble,checkin since:1y | stats count as plays, first(time) as first by title",
+            "activity user:me action:seen,scrobble,checkin since:1y | flatten episodes | where type == \"episode\" | stats count as plays, first(time) as first, last(time) as last by title, sxe | sort plays desc, title, sxe | limit 5",
+            "activity user:me action:seen,scrobble,checkin | limit all | stats min(time) as earliest, max(time) as latest, count(time) as timed, count by title, action",
+            "activity user:me action:seen,scrobble,checkin | limit all | stats first(id) as oldest, last(id) as newest, last(action) as how by title, sxe",
+        ]
+        for query in collapsing + keepingTimes + everyPlay {
             let plan = try await Self.engine(fixture, mirror: true).plan(query)
             let mirror = try #require(plan.backendPlan as? MirrorPlan)
-            #expect(mirror.collapsesPlays == collapsing.contains(query), "\(query)")
-            #expect(plan.explanation().contains("plays     plays of one episode") == collapsing.contains(query), "\(query)")
+            let collapses = !everyPlay.contains(query)
+            #expect(mirror.collapsesPlays == collapses, "\(query)")
+            #expect(mirror.collapsedPlaysKeepTimes == keepingTimes.contains(query), "\(query)")
+            #expect(plan.explanation().contains("plays     plays of one episode") == collapses, "\(query)")
+            #expect(plan.explanation().contains("newest and oldest play") == keepingTimes.contains(query), "\(query)")
             try await Self.expectSameAnswer(query, fixture)
         }
+        // Groups of three plays or more exist, whose middle plays are not read.
+        let spread = try await Self.engine(fixture, mirror: true).run(keepingTimes[2])
+        let timed = try #require(spread.columns.firstIndex(of: "timed"))
+        #expect(spread.rows.contains { ($0[timed].intValue ?? 0) >= 3 })
         // It did collapse something: the first query's groups hold many plays each.
         let result = try await Self.engine(fixture, mirror: true).run(collapsing[0])
         let column = try #require(result.columns.firstIndex(of: "count"))
