@@ -35,7 +35,10 @@ import Testing
         for note in mirror.notes { lines.append("note " + note) }
         lines.append("objects " + (mirror.minimalObjects ? "minimal" : "extended=full"))
         if mirror.merges { lines.append("merged newest first") }
-        if mirror.collapsesPlays { lines.append("plays read as one per episode or movie and action, with their count") }
+        if mirror.collapsesPlays {
+            lines.append(mirror.collapsedPlaysKeepTimes ? "plays read as the newest and the oldest per episode or movie and action, with their count"
+                : "plays read as one per episode or movie and action, with their count")
+        }
         return lines
     }
 
