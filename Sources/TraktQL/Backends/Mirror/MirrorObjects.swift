@@ -44,10 +44,14 @@ struct MirrorObjects {
         self.projection = projection
     }
 
-    /// The projection of a plan's items, keeping the ids of the objects they carry.
-    static func projection(for plan: Plan, wholeItems: Bool) -> Projection {
+    /// The projection of a plan's items, keeping the ids of the objects they carry when
+    /// `keepingIDs`: where items may be told apart by their content (a merge of routes; ratings
+    /// and collected items have no id of their own). Plays alone are not: each has its id and
+    /// one statement's rows are distinct, so a play query reads only what it uses of its
+    /// objects, and none at all when it uses nothing of them (`stats count by hour(time)`).
+    static func projection(for plan: Plan, wholeItems: Bool, keepingIDs: Bool = true) -> Projection {
         let schema = V2ItemSchema()
-        let ids = ["show", "movie", "episode", "season"].map { [$0, "ids"] }
+        let ids = keepingIDs ? ["show", "movie", "episode", "season"].map { [$0, "ids"] } : []
         return Projection.forPlan(plan, schema: schema, wholeItems: wholeItems, alsoKeeping: schema.identityMembers + ids)
     }
 
@@ -74,10 +78,10 @@ struct MirrorObjects {
         } else if convert {
             // Only what the query reads of it is built (an item's objects are read once per
             // query, but a year of plays refers to thousands of episodes).
-            if let keep = projection.children.first(where: { $0.key == kind })?.node {
+            if let keep = projection.children.first(where: { $0.key == kind })?.node, !keep.isNothing {
                 object = try self.object(kind, trakt, keeping: keep)
             } else {
-                _ = try self.object(kind, trakt, keeping: .nothing)  // still checked
+                // Nothing of it is read: not even looked up (an item would carry `{}`).
                 object = .object([])
             }
             object = V2Item.convertV1Kinds(.object([(kind, object)]))[kind] ?? .null

@@ -17,7 +17,8 @@ struct MirrorReader {
 
     func run(on database: any MirrorDatabase) throws(TraktQLError) -> QueryResult {
         try database.read { connection throws(TraktQLError) -> QueryResult in
-            let projection = MirrorObjects.projection(for: plan, wholeItems: wholeItems)
+            let playsAlone = !mirror.merges && mirror.statements.allSatisfy { $0.route == .history }
+            let projection = MirrorObjects.projection(for: plan, wholeItems: wholeItems, keepingIDs: !playsAlone)
             var elements = MirrorElements(objects: MirrorObjects(connection: connection, minimal: mirror.minimalObjects, projection: projection))
             // The pipeline a local input uses, without its time window: SQL applied since:/until:.
             let source = LocalSource(path: mirror.location, convention: .utc, since: nil, until: nil, ignoredMinimal: false)

@@ -169,7 +169,10 @@ public struct V2ItemSchema: ItemSchema {
 
     public var identityMembers: [[String]] { Self.timeKeys.map { [$0] } + [["id"], ["type"], ["action"]] }
 
-    public var flattenMembers: [[String]] { [["episode"]] }
+    /// None: a v2 item is one episode, and `flatten episodes` leaves it as it is
+    /// (``flattened(_:keeping:)``), so it reads nothing of it (what later stages read of the
+    /// episode is kept for them).
+    public var flattenMembers: [[String]] { [] }
 
     private static let episodeMembers: [[String]] = [["episode", "season"], ["episode", "number"]]
 
