@@ -132,7 +132,15 @@ import TraktEmulator
             "activity user:me action:seen since:1y | where time >= 2024-06-01 | stats count by title",
             "activity user:me action:seen since:1y | select title, id | stats count by title",
             "activity user:me action:seen since:1y | limit 50 | stats count by title",
+            "activity user:me since:1y | limit 100 | stats count by action, type",
+        ]
+        // Every route, read one after another (the stats do not depend on their order), the
+        // plays among them as one where nothing tells them apart.
+        let inSequence = [
             "activity user:me since:1y | stats count by title",
+            "activity user:me | limit all | stats count, hours(runtime) by title",
+            "activity user:me | limit all | stats count as n, first(time) as first, last(time) as last by action, type",
+            "activity user:me | limit all | stats count by month(time), action",
         ]
         // Time read only where a group's newest and oldest play answer for all of it.
         let keepingTimes = [
@@ -141,14 +149,15 @@ import TraktEmulator
             "activity user:me action:seen,scrobble,checkin | limit all | stats min(time) as earliest, max(time) as latest, count(time) as timed, count by title, action",
             "activity user:me action:seen,scrobble,checkin | limit all | stats first(id) as oldest, last(id) as newest, last(action) as how by title, sxe",
         ]
-        for query in collapsing + keepingTimes + everyPlay {
+        for query in collapsing + keepingTimes + everyPlay + inSequence {
             let plan = try await Self.engine(fixture, mirror: true).plan(query)
             let mirror = try #require(plan.backendPlan as? MirrorPlan)
-            let collapses = !everyPlay.contains(query)
+            let collapses = !everyPlay.contains(query) && query != inSequence[3]
             #expect(mirror.collapsesPlays == collapses, "\(query)")
-            #expect(mirror.collapsedPlaysKeepTimes == keepingTimes.contains(query), "\(query)")
+            #expect(mirror.collapsedPlaysKeepTimes == (keepingTimes.contains(query) || query == inSequence[2]), "\(query)")
+            #expect(mirror.readsInSequence == inSequence.contains(query), "\(query)")
             #expect(plan.explanation().contains("plays     plays of one episode") == collapses, "\(query)")
-            #expect(plan.explanation().contains("newest and oldest play") == keepingTimes.contains(query), "\(query)")
+            #expect(plan.explanation().contains("newest and oldest play") == mirror.collapsedPlaysKeepTimes, "\(query)")
             try await Self.expectSameAnswer(query, fixture)
         }
         // Groups of three plays or more exist, whose middle plays are not read.

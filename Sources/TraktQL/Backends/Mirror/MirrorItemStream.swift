@@ -88,6 +88,8 @@ struct MirrorItemStream {
     private let collapsesPlays: Bool
     /// Collapsed plays are read as their newest and oldest play (``MirrorPlan/collapsedPlaysKeepTimes``).
     private let keepsTimes: Bool
+    /// The statement's index in its plan, for its rows' places in merged order (``MergePosition/call``).
+    private let call: Int
 
     let statement: MirrorStatement
     private let cursor: any MirrorCursor
@@ -106,8 +108,9 @@ struct MirrorItemStream {
     private(set) var isFinished = false
 
     init(_ statement: MirrorStatement, user: String?, connection: any MirrorConnection, collapsesPlays: Bool = false,
-         keepingTimes: Bool = false) throws(TraktQLError) {
+         keepingTimes: Bool = false, call: Int = 0) throws(TraktQLError) {
         self.statement = statement
+        self.call = call
         self.collapsesPlays = collapsesPlays && statement.route == .history
         self.keepsTimes = self.collapsesPlays && keepingTimes
         self.cursor = try connection.cursor(statement.sql, statement.values)
@@ -230,13 +233,14 @@ struct MirrorItemStream {
         guard let groups = collapsed, collapsedTaken < groups.count else { return nil }
         let group = groups[collapsedTaken]
         collapsedTaken += 1
-        guard keepsTimes else { return (group.row, group.plays, nil) }
-        let newest = MergePosition(order: group.row[1].integer, call: 0, index: group.firstIndex)
+        // The group stands where its newest play does (its rows come newest first).
+        let newest = MergePosition(order: group.row[1].integer, call: call, index: group.firstIndex)
+        guard keepsTimes else { return (group.row, group.plays, newest) }
         guard group.plays > 1 else { return (group.row, 1, newest) }
         var oldest = group.row
         oldest[0] = group.lastID
         oldest[1] = group.lastTime
-        collapsedOldest = (oldest, MergePosition(order: group.lastTime.integer, call: 0, index: group.lastIndex))
+        collapsedOldest = (oldest, MergePosition(order: group.lastTime.integer, call: call, index: group.lastIndex))
         return (group.row, group.plays - 1, newest)
     }
 

@@ -24,8 +24,11 @@ extension MirrorPlan {
     /// `first` takes, the newest the one `last` takes, ties included), and `min`, `max` or
     /// `count` of `time` itself. The rows then carry their places in the statement's order
     /// (``MergePosition``), so that the stats settle ties as they would over every play.
-    static func collapse(_ plan: Plan, statements: [MirrorStatement]) -> (collapses: Bool, keepingTimes: Bool) {
-        guard statements.count == 1, let statement = statements.first, statement.route == .history,
+    static func collapse(_ plan: Plan, statements: [MirrorStatement], inSequence: Bool) -> (collapses: Bool, keepingTimes: Bool) {
+        // One statement of plays, or several read one after another (then each item's place
+        // in merged order goes with it, a group's its newest play's).
+        let plays = statements.filter { $0.route == .history }
+        guard statements.count == 1 || inSequence, plays.count == 1, let statement = plays.first,
               statement.elementLimit == nil, statement.localSince == nil, statement.localUntil == nil else { return (false, false) }
         // Row-by-row stages, then a stats whose aggregates do not depend on the rows' order:
         // the rule a fan-out read call by call follows.
@@ -45,6 +48,15 @@ extension MirrorPlan {
         var rest = plan
         rest.stages[at] = .stats(spec)
         return readsOwnMembers(rest) ? (false, false) : (true, true)
+    }
+
+    /// Whether `statements` (of `plan`) may be read one after another (``readsInSequence``):
+    /// several, of different routes (so that no item is in two), none cut to one page, under a
+    /// stats whose answer does not depend on the order of its rows.
+    static func readsInSequence(_ plan: Plan, statements: [MirrorStatement]) -> Bool {
+        let routes = statements.map(\.route)
+        return statements.count > 1 && Set(routes).count == routes.count && statements.allSatisfy { $0.elementLimit == nil }
+            && plan.takesCallsInAnyOrder
     }
 
     /// Whether what `plan` reads of an item includes a play's own id or time.

@@ -26,6 +26,12 @@ public struct MirrorPlan: BackendPlan, Hashable {
     /// (``collapse(_:statements:)``), because the query reads a play's time through `first`,
     /// `last`, `min` or `max`.
     public var collapsedPlaysKeepTimes = false
+    /// Several statements read one after another rather than merged, each item with its place
+    /// in merged order (``MergePosition``), because only a `stats` whose answer does not depend
+    /// on the order consumes them (``Plan/takesCallsInAnyOrder``), as a fan-out's calls are
+    /// (``CallSequence``); set by ``readsInSequence(_:statements:)``. The plays among them may
+    /// then be read as one (``collapsesPlays``).
+    public var readsInSequence = false
 
     init(statements: [MirrorStatement], location: String, account: MirrorAccount, plannedAt: Date, user: String,
          minimalObjects: Bool, notes: [String]) {
@@ -61,7 +67,8 @@ extension MirrorPlan {
     public func explanation(of plan: Plan, base: String) -> String {
         var lines: [String] = []
         let routes = statements.count == 1 ? "1 SQL statement" : "\(statements.count) SQL statements"
-        lines.append("plan: \(routes) over the local mirror (no HTTP calls)\(merges ? ", merged newest first" : "")")
+        let merged = readsInSequence ? ", read one after another (the stats do not depend on their order)" : merges ? ", merged newest first" : ""
+        lines.append("plan: \(routes) over the local mirror (no HTTP calls)\(merged)")
         lines.append(mirrorLine(timeZone: plan.timeZone))
         lines.append("objects: \(minimalObjects ? "as v2 sends them without extended=full (title, year, ids)" : "extended=full, because \(extendedReason ?? "a stage reads them")"); each read once: \(Self.objectSQL)")
         for (n, statement) in statements.enumerated() {

@@ -91,7 +91,8 @@ enum MirrorPlanner {
             Plan(mirror, by: backend, source: source, residual: residual, stages: query.stages, fetch: query.fetchPolicy,
                  since: query.since?.instant, timeZone: query.timeZone, negationNotes: query.negationNotes, episodeFilters: [])
         }
-        (mirror.collapsesPlays, mirror.collapsedPlaysKeepTimes) = MirrorPlan.collapse(made(mirror), statements: statements)
+        mirror.readsInSequence = MirrorPlan.readsInSequence(made(mirror), statements: statements)
+        (mirror.collapsesPlays, mirror.collapsedPlaysKeepTimes) = MirrorPlan.collapse(made(mirror), statements: statements, inSequence: mirror.readsInSequence)
         return made(mirror)
     }
 }

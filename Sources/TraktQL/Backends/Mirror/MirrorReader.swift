@@ -27,12 +27,25 @@ struct MirrorReader {
             var streams: [MirrorItemStream] = []
             // Every statement is finalized before the read transaction ends, however it ends.
             defer { for stream in streams { stream.close() } }
-            for statement in statements {
+            for (call, statement) in statements.enumerated() {
                 streams.append(try MirrorItemStream(statement, user: mirror.user, connection: connection, collapsesPlays: mirror.collapsesPlays,
-                                                    keepingTimes: mirror.collapsedPlaysKeepTimes))
+                                                    keepingTimes: mirror.collapsedPlaysKeepTimes, call: call))
             }
             var stopped = false
-            if !mirror.merges, !streams.isEmpty {
+            if mirror.readsInSequence {
+                // One statement after another, each item with its place in merged order.
+                reading: for call in streams.indices {
+                    var index = 0
+                    while let item = try streams[call].next(&elements) {
+                        let position = item.position ?? MergePosition(order: item.order ?? schema.order(of: item.value), call: call, index: index)
+                        index += 1
+                        guard pipeline.accept(item.value, normalized: item.failures, at: position, weight: item.weight) else {
+                            stopped = true
+                            break reading
+                        }
+                    }
+                }
+            } else if !mirror.merges, !streams.isEmpty {
                 while let item = try streams[0].next(&elements) {
                     guard pipeline.accept(item.value, normalized: item.failures, at: item.position, weight: item.weight) else {
                         stopped = true

@@ -34,7 +34,11 @@ import Testing
         for filter in plan.residual { lines.append("residual \(filter.origin.text) ⇒ \(filter.meaning(ratingField: "rating"))") }
         for note in mirror.notes { lines.append("note " + note) }
         lines.append("objects " + (mirror.minimalObjects ? "minimal" : "extended=full"))
-        if mirror.merges { lines.append("merged newest first") }
+        if mirror.readsInSequence {
+            lines.append("read one after another")
+        } else if mirror.merges {
+            lines.append("merged newest first")
+        }
         if mirror.collapsesPlays {
             lines.append(mirror.collapsedPlaysKeepTimes ? "plays read as the newest and the oldest per episode or movie and action, with their count"
                 : "plays read as one per episode or movie and action, with their count")
