@@ -18,8 +18,9 @@ struct MirrorItemStream {
         var failures: [ItemNormalizer.Failure]?
         /// How many plays it stands for (``MirrorPlan/collapsesPlays``); 1 otherwise.
         var weight = 1
-        /// Its play's place in the statement's order, when plays are read as their newest and
-        /// oldest (``MirrorPlan/collapsedPlaysKeepTimes``): they come out of that order.
+        /// For plays read as one, the place in merged order of the play it was read from (a
+        /// group's newest, or its oldest: ``MirrorPlan/collapsedPlaysKeepTimes``): groups come
+        /// out of the plays' order, and the stats settle order and ties by these places.
         var position: MergePosition?
     }
 
