@@ -16,7 +16,7 @@ Environment: RUNS (5), NOW (the emulator's clock), GROW_WRITES (130 writes of 3 
 and times), FAULTS, TRAKTQL and TRAKT_EMULATOR (the binaries; default .build/release/…),
 MIRROR (the mirror file, rebuilt each run).
 """
-import datetime, json, os, random, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
+import datetime, json, os, random, resource, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 RUNS = int(os.environ.get("RUNS", "5"))
@@ -53,10 +53,14 @@ QUERIES = [("stats count, hours(runtime) by title (every play)",
 QUERIES += [("year-in-review #%d" % (i + 1), q) for i, q in enumerate(statements())]
 
 
-def run(arguments, env=None):
+def run(arguments, env=None, cpu=None):
     started = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(arguments, capture_output=True, text=True, env=env)
     elapsed = (time.perf_counter() - started) * 1000
+    spent = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append((spent.ru_utime - usage.ru_utime + spent.ru_stime - usage.ru_stime) * 1000)
     if done.returncode != 0:
         sys.exit("failed (%d): %s\n%s" % (done.returncode, " ".join(arguments), done.stderr))
     return elapsed, done.stdout
@@ -121,21 +125,22 @@ def main():
               % (url, NOW, " --faults " + FAULTS if FAULTS else "", GROW_WRITES, grown, calls, sync_seconds / 1000,
                  MIRROR, size / 1e6, plays, RUNS, time.strftime("%H:%M UTC", time.gmtime())))
         sys.stdout.flush()
-        print("| query | mirror median (ms) | v2 median (ms) | mirror / v2 | same output |")
-        print("|---|---|---|---|---|")
+        print("| query | mirror median (ms) | mirror CPU median (ms) | v2 median (ms) | mirror / v2 | same output |")
+        print("|---|---|---|---|---|---|")
         for name, query in QUERIES:
             m, v, same = [], [], True
+            mirror_cpu = []
             for i in range(RUNS):
                 pair = [(m, mirror), (v, v2)] if i % 2 == 0 else [(v, v2), (m, mirror)]
                 outputs = {}
                 for times, command in pair:
-                    elapsed, out = run(command + ["-c", query])
+                    elapsed, out = run(command + ["-c", query], cpu=mirror_cpu if times is m else None)
                     times.append(elapsed)
                     outputs[id(times)] = out
                 same = same and outputs[id(m)] == outputs[id(v)]
             mm, vm = statistics.median(m), statistics.median(v)
-            print("| %s | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.3f | %s |" % (name, mm, min(m), max(m), vm, min(v), max(v), mm / vm,
-                                                                               "yes" if same else "NO"))
+            print("| %s | %.0f (%.0f–%.0f) | %.0f | %.0f (%.0f–%.0f) | %.3f | %s |" % (
+                name, mm, min(m), max(m), statistics.median(mirror_cpu), vm, min(v), max(v), mm / vm, "yes" if same else "NO"))
             sys.stdout.flush()
     finally:
         emulator.terminate()
