@@ -135,20 +135,24 @@ extension MirrorSyncCLITests {
         #expect(moved.contains("history") && moved.contains("ratings"), "\(moved)")
 
         var laterPoints: Set<[String]> = []
-        var laterCompletedAt: Int?
-        for blocks in Self.limitSteps where laterCompletedAt == nil {
+        /// The later sync from `before`'s copy under `blocks`: whether it completed (and equals
+        /// a fresh one); a cut is checked, and which moved sections it had saved anew is noted.
+        func laterSync(under blocks: Int) async throws -> Bool {
             remove(mirror)
             try FileManager.default.copyItem(atPath: before, toPath: mirror)
             let run = try await Self.limitedSync(url, mirror, directory, blocks: blocks)
             if run.status == 0 {
-                laterCompletedAt = blocks
                 #expect(try Self.sections(mirror) == next)
-            } else {
-                let saved = try await Self.expectCleanFailure(run, blocks: blocks, url: url, mirror: mirror, directory: directory,
-                                                              references: [previous, next], expected: next, "later sync under \(blocks * 512) bytes")
-                // Which of the moved sections this cut had saved anew.
-                laterPoints.insert(moved.filter { saved[$0] == next[$0] })
+                return true
             }
+            let saved = try await Self.expectCleanFailure(run, blocks: blocks, url: url, mirror: mirror, directory: directory,
+                                                          references: [previous, next], expected: next, "later sync under \(blocks * 512) bytes")
+            laterPoints.insert(moved.filter { saved[$0] == next[$0] })
+            return false
+        }
+        var laterCompletedAt: Int?
+        for blocks in Self.limitSteps where laterCompletedAt == nil {
+            if try await laterSync(under: blocks) { laterCompletedAt = blocks }
         }
         // The ladder's 15 % steps can step over the later sync's last save, which writes only a
         // few pages (a rating, or the plays when ratings went first: the order can change from
@@ -157,13 +161,7 @@ extension MirrorSyncCLITests {
         if let done = laterCompletedAt, let cut = Self.limitSteps.last(where: { $0 < done }),
            !laterPoints.contains(where: { !$0.isEmpty && $0.count < moved.count }) {
             for blocks in stride(from: cut + 8, to: done, by: 8) {
-                remove(mirror)
-                try FileManager.default.copyItem(atPath: before, toPath: mirror)
-                let run = try await Self.limitedSync(url, mirror, directory, blocks: blocks)
-                if run.status == 0 { break }
-                let saved = try await Self.expectCleanFailure(run, blocks: blocks, url: url, mirror: mirror, directory: directory,
-                                                              references: [previous, next], expected: next, "later sync under \(blocks * 512) bytes")
-                laterPoints.insert(moved.filter { saved[$0] == next[$0] })
+                if try await laterSync(under: blocks) { break }
             }
         }
         #expect(laterCompletedAt != nil, "no limit let the later sync finish")

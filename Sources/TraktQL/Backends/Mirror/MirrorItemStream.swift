@@ -22,6 +22,9 @@ struct MirrorItemStream {
         /// group's newest, or its oldest: ``MirrorPlan/collapsedPlaysKeepTimes``): groups come
         /// out of the plays' order, and the stats settle order and ties by these places.
         var position: MergePosition?
+
+        /// Its time in milliseconds, for ordering: the row's when it gave it, else read.
+        func order(_ schema: V2ItemSchema) -> Int64? { order ?? schema.order(of: value) }
     }
 
     /// What tells plays apart once their own id and time are not read: the row's action,

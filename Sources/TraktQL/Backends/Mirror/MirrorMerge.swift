@@ -88,7 +88,5 @@ struct MirrorMerge {
         heads[index] = nil
     }
 
-    private func order(of item: MirrorItemStream.Item) -> Int64? {
-        item.order ?? schema.order(of: item.value)
-    }
+    private func order(of item: MirrorItemStream.Item) -> Int64? { item.order(schema) }
 }

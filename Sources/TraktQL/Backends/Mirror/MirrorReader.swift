@@ -37,7 +37,7 @@ struct MirrorReader {
                 reading: for call in streams.indices {
                     var index = 0
                     while let item = try streams[call].next(&elements) {
-                        let position = item.position ?? MergePosition(order: item.order ?? schema.order(of: item.value), call: call, index: index)
+                        let position = item.position ?? MergePosition(order: item.order(schema), call: call, index: index)
                         index += 1
                         guard pipeline.accept(item.value, normalized: item.failures, at: position, weight: item.weight) else {
                             stopped = true
