@@ -88,7 +88,20 @@ extension ItemSchema {
     }
 
     static func sxe(_ episode: (season: Int64, number: Int64)) -> String {
-        "S" + twoDigits(episode.season) + "E" + twoDigits(episode.number)
+        guard (0 ..< 100).contains(episode.season), (0 ..< 100).contains(episode.number) else {
+            return "S" + twoDigits(episode.season) + "E" + twoDigits(episode.number)
+        }
+        // Almost every episode: its six bytes written at once (a small string, no allocation);
+        // `stats … by title, sxe` makes one per play.
+        return String(unsafeUninitializedCapacity: 6) { bytes in
+            bytes[0] = UInt8(ascii: "S")
+            bytes[1] = UInt8(ascii: "0") + UInt8(episode.season / 10)
+            bytes[2] = UInt8(ascii: "0") + UInt8(episode.season % 10)
+            bytes[3] = UInt8(ascii: "E")
+            bytes[4] = UInt8(ascii: "0") + UInt8(episode.number / 10)
+            bytes[5] = UInt8(ascii: "0") + UInt8(episode.number % 10)
+            return 6
+        }
     }
 
     static func twoDigits(_ n: Int64) -> String {

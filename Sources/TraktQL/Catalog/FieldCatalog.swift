@@ -27,8 +27,6 @@ public struct FieldCatalog: Sendable {
 
     /// The item fields (not the virtual ones).
     public let itemFields: [Field]
-    /// Path → item types, including every object prefix of a declared leaf.
-    let typesByPath: [String: Set<ItemType>]
     /// Path → kind, for declared leaves and virtual fields.
     let kindByPath: [String: Kind]
     /// What the checker needs of a path, found with one hash lookup.
@@ -39,36 +37,70 @@ public struct FieldCatalog: Sendable {
     /// A catalog of `itemFields` and the virtual fields.
     public init(itemFields: [Field]) {
         self.itemFields = itemFields
-        var types: [String: Set<ItemType>] = [:]
+        // Built at every start (three catalogs: v1, v2 and both): types as bits and prefixes
+        // as slices of the path, not sets and strings made per part.
+        var types: [String: ItemTypeSet] = [:]
         var kinds: [String: Kind] = [:]
         for field in itemFields + Self.virtualFields {
-            var prefix = ""
-            for (i, part) in field.path.split(separator: ".").enumerated() {
-                prefix += i == 0 ? String(part) : ".\(part)"
-                types[prefix, default: []].formUnion(field.itemTypes)
-                if prefix.hasSuffix("[]") {
-                    types[String(prefix.dropLast(2)), default: []].formUnion(field.itemTypes)
+            let path = field.path
+            let set = ItemTypeSet(field.itemTypes)
+            for part in Self.parts(of: path) {
+                // Every object prefix of the path (and the path itself), as the path writes it.
+                types[String(path[..<part.end]), default: []].formUnion(set)
+                if part.isElement {
+                    types[String(path[..<part.name.endIndex]), default: []].formUnion(set)
                 }
             }
-            kinds[field.path] = field.kind
+            kinds[path] = field.kind
         }
-        typesByPath = types
         kindByPath = kinds
         var entries: [String: PathEntry] = [:]
+        entries.reserveCapacity(types.count)
         for (path, set) in types {
-            entries[path] = PathEntry(types: ItemTypeSet(set), isVirtual: Self.virtualNames.contains(path))
+            entries[path] = PathEntry(types: set, isVirtual: Self.virtualNames.contains(path))
         }
         entriesByPath = entries
         allPaths = types.keys.sorted()
     }
 
+    /// A field path's dot-separated parts (`episodes[].season`: `episodes[]`, `season`), each as
+    /// its name without `[]` (`episodes`), where it ends in the path, and whether it named an
+    /// array's elements. Read as bytes: catalogs are built at every start, and splitting by
+    /// Characters cost more than the rest of it.
+    static func parts(of path: String) -> [(name: Substring, end: String.Index, isElement: Bool)] {
+        let bytes = path.utf8
+        var parts: [(name: Substring, end: String.Index, isElement: Bool)] = []
+        var start = bytes.startIndex
+        var index = start
+        while true {
+            if index == bytes.endIndex || bytes[index] == UInt8(ascii: ".") {
+                if index != start {
+                    let part = bytes[start ..< index]
+                    let isElement = part.count >= 2 && part[part.index(index, offsetBy: -2)] == UInt8(ascii: "[")
+                        && part[part.index(index, offsetBy: -1)] == UInt8(ascii: "]")
+                    let nameEnd = isElement ? bytes.index(index, offsetBy: -2) : index
+                    parts.append((name: path[start ..< nameEnd], end: index, isElement: isElement))
+                }
+                if index == bytes.endIndex { break }
+                start = bytes.index(after: index)
+            }
+            index = bytes.index(after: index)
+        }
+        return parts
+    }
+
     /// Several backends' fields as one catalog (a saved file may hold either shape). A path
     /// whose kinds differ becomes ``Kind/any``: no comparison is refused that one shape allows.
     public init(merging catalogs: [FieldCatalog]) {
+        self.init(itemFields: Self.merged(catalogs.map(\.itemFields)))
+    }
+
+    /// Several backends' item fields as one list (``init(merging:)``), in the order first seen.
+    static func merged(_ lists: [[Field]]) -> [Field] {
         var order: [String] = []
         var merged: [String: Field] = [:]
-        for catalog in catalogs {
-            for field in catalog.itemFields {
+        for list in lists {
+            for field in list {
                 if var known = merged[field.path] {
                     if known.kind != field.kind { known.kind = .any }
                     known.itemTypes.formUnion(field.itemTypes)
@@ -80,14 +112,14 @@ public struct FieldCatalog: Sendable {
                 }
             }
         }
-        self.init(itemFields: order.map { merged[$0]! })
+        return order.map { merged[$0]! }
     }
 
     /// The kind of a path: a declared leaf's, ``Kind/object`` for a prefix of one, nil for a
     /// path the catalog does not know.
     func kind(of path: String) -> Kind? {
         if let kind = kindByPath[path] { return kind }
-        return typesByPath[path] == nil ? nil : .object
+        return entriesByPath[path] == nil ? nil : .object
     }
 
     /// The paths of a kind, for hints (`numeric fields include …`).

@@ -88,13 +88,33 @@ struct StageRunner: Sendable {
         }
     }
 
+    /// The first `n` of `0..<count` in the total order `precedes`, in that order: what
+    /// `sorted(by:).prefix(n)` gives, kept in a sorted array of at most n while the rest pass.
+    static func first(_ n: Int, of count: Int, by precedes: (Int, Int) -> Bool) -> [Int] {
+        guard n > 0 else { return [] }
+        var best: [Int] = []
+        best.reserveCapacity(n + 1)
+        for i in 0 ..< count {
+            if best.count == n, let last = best.last, !precedes(i, last) { continue }
+            // Binary search for its place among the kept.
+            var low = 0, high = best.count
+            while low < high {
+                let mid = (low + high) / 2
+                if precedes(best[mid], i) { low = mid + 1 } else { high = mid }
+            }
+            best.insert(i, at: low)
+            if best.count > n { best.removeLast() }
+        }
+        return best
+    }
+
     // MARK: - Stages
 
     /// Runs `stages` over `rows` (items, newest first).
     func run(_ stages: [CheckedStage], on rows: [Row]) -> (columns: [String]?, rows: [Row]) {
         var rows = rows
         var columns: [String]?
-        for stage in stages {
+        for (at, stage) in stages.enumerated() {
             switch stage {
             case .filter(let expression):
                 rows = rows.filter { truth(expression, $0) }
@@ -103,20 +123,29 @@ struct StageRunner: Sendable {
                 rows = rows.map { row in .columns(names: names, values: selected.map { fields.value(of: $0.field, in: row) }) }
                 columns = names
             case .sort(let keys):
-                let keyed = rows.map { row in (row, keys.map { fields.value(of: $0.field, in: row) }) }
-                // Swift's sort is not stable; sort indices to keep equal rows in arrival order.
-                let order = keyed.indices.sorted { i, j in
+                let keyed = rows.map { row in keys.map { fields.value(of: $0.field, in: row) } }
+                // Swift's sort is not stable; sort indices to keep equal rows in arrival order
+                // (the index breaks every tie, so the order is total).
+                let precedes = { (i: Int, j: Int) -> Bool in
                     for (k, key) in keys.enumerated() {
-                        let result = Value.sortOrder(keyed[i].1[k], keyed[j].1[k])
+                        let result = Value.sortOrder(keyed[i][k], keyed[j][k])
                         if result != .orderedSame {
                             // Nulls stay last in both directions.
-                            if keyed[i].1[k].isNull || keyed[j].1[k].isNull { return !keyed[i].1[k].isNull }
+                            if keyed[i][k].isNull || keyed[j][k].isNull { return !keyed[i][k].isNull }
                             return key.descending ? result == .orderedDescending : result == .orderedAscending
                         }
                     }
                     return i < j
                 }
-                rows = order.map { keyed[$0].0 }
+                let order: [Int]
+                if at + 1 < stages.count, case .limit(let n?) = stages[at + 1], n < rows.count / 8 {
+                    // `sort … | limit n` (a top 10 of thousands of groups): only the first n
+                    // are kept, in one pass; the same rows, in the same order, as sorting all.
+                    order = Self.first(n, of: rows.count, by: precedes)
+                } else {
+                    order = rows.indices.sorted(by: precedes)
+                }
+                rows = order.map { rows[$0] }
             case .limit(let n):
                 if let n, rows.count > n { rows = Array(rows.prefix(n)) }
             case .count(let by):

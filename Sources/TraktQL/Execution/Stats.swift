@@ -27,6 +27,8 @@ enum Stats {
         private var accumulators: [Accumulator] = []
         /// One group: keyed by the value itself, without an array per row.
         private var singleSlots: [Value: Int] = [:]
+        /// Two groups (`by title, sxe`): keyed by the pair, without an array per row either.
+        private var pairSlots: [Pair: Int] = [:]
         private var slots: [[Value]: Int] = [:]
         private var values: [Value]
         /// Each group's first row in merged order, when rows come with their positions: the
@@ -67,6 +69,15 @@ enum Stats {
                     slot = newGroup([key], first: position)
                     singleSlots[key] = slot
                 }
+            } else if groups.count == 2 {
+                let key = Pair(first: groups[0](row), second: groups[1](row))
+                if let existing = pairSlots[key] {
+                    slot = existing
+                    if let position, position < firstPositions[slot] { rewrite(slot, key: [key.first, key.second], first: position) }
+                } else {
+                    slot = newGroup([key.first, key.second], first: position)
+                    pairSlots[key] = slot
+                }
             } else {
                 let key = groups.map { $0(row) }
                 if let existing = slots[key] {
@@ -86,6 +97,11 @@ enum Stats {
                 // rows give (a count, an integer sum; min, max and distinct see the value once).
                 for _ in 0 ..< weight { accumulators[first + a].add(value, time: time, at: position) }
             }
+        }
+
+        private struct Pair: Hashable {
+            var first: Value
+            var second: Value
         }
 
         private mutating func newGroup(_ key: [Value], first position: MergePosition?) -> Int {

@@ -140,7 +140,7 @@ public final class MirrorStoreDatabase: MirrorDatabase, @unchecked Sendable {
                 let row: SQLiteRow
                 var count: Int { row.count }
                 func value(_ index: Int) -> MirrorValue { Connection.value(row[index]) }
-                func integer(_ index: Int) -> Int64? { value(index).integer }
+                func integer(_ index: Int) -> Int64? { row.storedInteger(index) ?? value(index).integer }
                 func withText<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
                     row.isText(index) ? row.withBytes(index, body) : nil
                 }

@@ -61,13 +61,22 @@ struct MirrorElements {
                                 ("action", .string(V2Item.historyAction(row[2].text))), ("type", .string(type))]
         members.reserveCapacity(7)
         var failures: [ItemNormalizer.Failure] = []
-        for (kind, trakt) in type == "movie" ? [("movie", row[4].integer)] : [("episode", row[6].integer), ("show", row[5].integer)] {
-            let carried = try objects.normalized(kind, trakt)
-            members.append((kind, carried.object))
-            failures += carried.failures
+        if type == "movie" {
+            try carry("movie", row[4].integer, into: &members, failures: &failures)
+        } else {
+            try carry("episode", row[6].integer, into: &members, failures: &failures)
+            try carry("show", row[5].integer, into: &members, failures: &failures)
         }
         if let user { members.append(("user", user)) }
         return (.object(members), failures)
+    }
+
+    /// An item's own object, normalised once per query, added to `members`.
+    private mutating func carry(_ kind: String, _ trakt: Int64?, into members: inout Members,
+                                failures: inout [ItemNormalizer.Failure]) throws(TraktQLError) {
+        let carried = try objects.normalized(kind, trakt)
+        members.append((kind, carried.object))
+        if !carried.failures.isEmpty { failures += carried.failures }
     }
 
     /// ratings: `type, item, rated_at, rating, show, extra`.

@@ -32,7 +32,12 @@ struct MirrorObjects {
 
         init(kind: String, trakt: Int64, converted: Bool) {
             var code: UInt64 = converted ? 1 : 0
-            for byte in kind.utf8.prefix(7) { code = code << 8 | UInt64(byte) }
+            var taken = 0
+            // The view itself, not a prefix of it: a generic slice costs more than the lookup.
+            for byte in kind.utf8 where taken < 7 {
+                code = code << 8 | UInt64(byte)
+                taken += 1
+            }
             self.kind = code
             self.trakt = trakt
         }

@@ -44,7 +44,7 @@ extension V1ItemSchema {
         ("show_numbers", .bool), ("allow_shouts", .bool), ("items", .integer),
     ]
 
-    private static let itemFields: [FieldCatalog.Field] = {
+    static let itemFields: [FieldCatalog.Field] = {
         typealias Field = FieldCatalog.Field
         var fields: [Field] = [
             Field(path: "id", kind: .integer, itemTypes: all, summary: "unique per type"),

@@ -73,7 +73,7 @@ extension V2ItemSchema {
         ("likes", .integer), ("ids.trakt", .integer), ("ids.slug", .string), ("slug", .string),
     ]
 
-    private static let itemFields: [FieldCatalog.Field] = {
+    static let itemFields: [FieldCatalog.Field] = {
         typealias Field = FieldCatalog.Field
         var fields: [Field] = [
             Field(path: "id", kind: .integer, itemTypes: all, summary: "the history, watchlist, comment or list entry's id"),

@@ -51,7 +51,7 @@ struct ItemNormalizer: Sendable {
         var value: String
     }
 
-    static let root: Node = build(FieldCatalog.everyBackend.itemFields.map { ($0.path, $0.kind) })
+    static let root: Node = build(FieldCatalog.everyBackendItemFields.map { ($0.path, $0.kind) })
 
     /// Normalises `item` in place; returns the values that could not be converted.
     static func normalize(_ item: inout Value) -> [Failure] {
@@ -170,9 +170,9 @@ struct ItemNormalizer: Sendable {
         let root = Builder()
         for (path, kind) in fields {
             var node = root
-            for part in path.split(separator: ".") {
-                let isElement = part.hasSuffix("[]")
-                let name = String(isElement ? part.dropLast(2) : part)
+            for part in FieldCatalog.parts(of: path) {
+                let isElement = part.isElement
+                let name = String(part.name)
                 let next = node.members[name] ?? Builder()
                 node.members[name] = next
                 node = next

@@ -100,7 +100,7 @@ struct ActivityStream {
         while true {
             let final = window.exhausted
             let base = window.buffer
-            var p = parser ?? ProjectingParser(base: base, count: window.end, offset: window.offset, final: final, maxDepth: maxDepth)
+            var p = parser.take() ?? ProjectingParser(base: base, count: window.end, offset: window.offset, final: final, maxDepth: maxDepth)
             p.rebase(base, count: window.end, offset: window.offset, final: final)
             p.i = window.start
             defer { parser = p }

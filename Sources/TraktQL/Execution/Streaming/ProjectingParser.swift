@@ -18,10 +18,10 @@ enum StreamFault: Error {
 /// instead of an "unexpected end" error; the caller refills and retries from a point it saved.
 /// Every read of `p[k]` is preceded by a check `k < count`, so it never reads out of bounds.
 struct ProjectingParser {
-    let p: UnsafePointer<UInt8>
-    let count: Int
-    let base: Int
-    let final: Bool
+    private(set) var p: UnsafePointer<UInt8>
+    private(set) var count: Int
+    private(set) var base: Int
+    private(set) var final: Bool
     let maxDepth: Int
     var i = 0
     /// Containers are built on these stacks, each from its own part. Each starts with one
@@ -42,20 +42,15 @@ struct ProjectingParser {
 
     /// Moves to a new window, keeping the caches and the stacks' buffers.
     mutating func rebase(_ p: UnsafePointer<UInt8>, count: Int, offset: Int, final: Bool) {
-        self = ProjectingParser(moving: self, p: p, count: count, offset: offset, final: final)
-    }
-
-    private init(moving old: ProjectingParser, p: UnsafePointer<UInt8>, count: Int, offset: Int, final: Bool) {
+        // In place: a new parser would first build its own caches and stacks (the string
+        // cache alone is 10 KB) only to drop them for the old ones, once per window or object.
+        // The stacks are empty between units (each container drops its part, even when it
+        // throws), and keeping their buffers spares a regrowth per window.
         self.p = p
         self.count = count
         self.base = offset
         self.final = final
-        self.maxDepth = old.maxDepth
-        self.strings = old.strings
-        // Empty between units (each container drops its part, even when it throws), but
-        // keeping their buffers spares a regrowth per window.
-        self.memberStack = old.memberStack
-        self.elementStack = old.elementStack
+        self.i = 0
     }
 
     // MARK: errors

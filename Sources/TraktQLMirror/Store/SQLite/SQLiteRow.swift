@@ -28,6 +28,18 @@ public struct SQLiteRow {
         }
     }
 
+    /// Column `index` when it holds an integer; `.some(nil)` when NULL; nil when it holds
+    /// anything else (text, a real, a blob), which the caller reads as a value instead. One
+    /// type check per column: the mirror reads tens of thousands of rows' ids this way.
+    public func storedInteger(_ index: Int) -> Int64?? {
+        let column = Int32(index)
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER: return .some(sqlite3_column_int64(statement, column))
+        case SQLITE_NULL: return .some(nil)
+        default: return nil
+        }
+    }
+
     /// Column `index` as an integer; nil when NULL.
     public func integer(_ index: Int) -> Int64? {
         let column = Int32(index)
