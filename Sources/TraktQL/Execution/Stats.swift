@@ -16,6 +16,10 @@ enum Stats {
         private let names: [String]
         /// How each group expression is read (``FieldEvaluator/reader(for:)``).
         private let groups: [(Row) -> Value]
+        /// When two or more group keys are buckets of one field (`by weekday(time), hour(time)`):
+        /// that field, read once per row, and each group's bucket (nil for the other groups).
+        private let sharedBase: ((Row) -> Value)?
+        private let buckets: [BucketSpecification?]
         private let template: [Accumulator]
         /// Each distinct field is read once per row (sum, avg and max of runtime share one read).
         private let reads: [(Row) -> Value]
@@ -38,6 +42,19 @@ enum Stats {
         init(_ spec: StatsSpecification, fields: FieldEvaluator) {
             names = spec.columns
             groups = spec.groups.map { fields.reader(for: $0.field) }
+            let bases = spec.groups.map { group -> FieldReference? in
+                guard group.field.bucket != nil else { return nil }
+                var base = group.field
+                base.bucket = nil
+                return base
+            }
+            if let base = bases.first(where: { $0 != nil }) ?? nil, bases.filter({ $0 == base }).count >= 2 {
+                sharedBase = fields.reader(for: base)
+                buckets = zip(spec.groups, bases).map { group, each in each == base ? group.field.bucket : nil }
+            } else {
+                sharedBase = nil
+                buckets = []
+            }
             template = spec.aggregates.map { Accumulator(function: $0.function) }
             var reads: [FieldReference] = []
             readIndex = spec.aggregates.map { aggregate in
@@ -70,7 +87,13 @@ enum Stats {
                     singleSlots[key] = slot
                 }
             } else if groups.count == 2 {
-                let key = Pair(first: groups[0](row), second: groups[1](row))
+                let key: Pair
+                if let sharedBase {
+                    let base = sharedBase(row)
+                    key = Pair(first: buckets[0]?.apply(to: base) ?? groups[0](row), second: buckets[1]?.apply(to: base) ?? groups[1](row))
+                } else {
+                    key = Pair(first: groups[0](row), second: groups[1](row))
+                }
                 if let existing = pairSlots[key] {
                     slot = existing
                     if let position, position < firstPositions[slot] { rewrite(slot, key: [key.first, key.second], first: position) }
@@ -79,7 +102,8 @@ enum Stats {
                     pairSlots[key] = slot
                 }
             } else {
-                let key = groups.map { $0(row) }
+                let base = sharedBase?(row)
+                let key = groups.indices.map { i in base.flatMap { buckets[i]?.apply(to: $0) } ?? groups[i](row) }
                 if let existing = slots[key] {
                     slot = existing
                     if let position, position < firstPositions[slot] { rewrite(slot, key: key, first: position) }

@@ -31,22 +31,45 @@ struct MirrorObjects {
         var trakt: Int64
 
         init(kind: String, trakt: Int64, converted: Bool) {
-            var code: UInt64 = converted ? 1 : 0
+            self.kind = Self.code(kind) | (converted ? 1 << 63 : 0)
+            self.trakt = trakt
+        }
+
+        /// A kind's first seven bytes in one word; the kinds items carry without reading their bytes.
+        static func code(_ kind: String) -> UInt64 {
+            switch kind {
+            case "episode": return episode
+            case "show": return show
+            case "movie": return movie
+            default: return bytes(kind)
+            }
+        }
+
+        private static let episode = bytes("episode"), show = bytes("show"), movie = bytes("movie")
+
+        private static func bytes(_ kind: String) -> UInt64 {
+            var code: UInt64 = 0
             var taken = 0
-            // The view itself, not a prefix of it: a generic slice costs more than the lookup.
             for byte in kind.utf8 where taken < 7 {
                 code = code << 8 | UInt64(byte)
                 taken += 1
             }
-            self.kind = code
-            self.trakt = trakt
+            return code
         }
     }
+
+    /// The kinds of an item's own objects of which the query reads nothing: each item carries
+    /// `{}` for them, with no lookup (`stats count by month(time)` reads no show or episode).
+    private let unread: (show: Bool, episode: Bool, movie: Bool)
 
     init(connection: any MirrorConnection, minimal: Bool, projection: Projection = .everything) {
         self.connection = connection
         self.minimal = minimal
         self.projection = projection
+        func unread(_ kind: String) -> Bool {
+            !projection.whole && (projection.children.first(where: { $0.key == kind })?.node.isNothing ?? true)
+        }
+        self.unread = (unread("show"), unread("episode"), unread("movie"))
     }
 
     /// The projection of a plan's items, keeping the ids of the objects they carry when
@@ -133,6 +156,12 @@ struct MirrorObjects {
     /// normaliser would have found them in each).
     mutating func normalized(_ kind: String, _ trakt: Int64?) throws(TraktQLError) -> (object: Value, failures: [ItemNormalizer.Failure]) {
         guard let trakt else { return (.null, []) }
+        switch kind {
+        case "show" where unread.show, "episode" where unread.episode, "movie" where unread.movie:
+            // As ``object(_:_:converted:)`` gives it (`{}`, nothing to normalise), without the lookups.
+            return (Self.unreadObject, [])
+        default: break
+        }
         let key = Key(kind: kind, trakt: trakt, converted: true)
         if let known = normalizedCache[key] { return known }
         var wrapped = Value.object([(kind, try object(kind, trakt))])
@@ -141,6 +170,8 @@ struct MirrorObjects {
         normalizedCache[key] = entry
         return entry
     }
+
+    private static let unreadObject = Value.object([])
 
     /// A JSON text of the mirror (an object, `extra`, a comment).
     static func parse(_ text: String, what: String) throws(TraktQLError) -> Value {
