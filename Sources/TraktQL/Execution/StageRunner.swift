@@ -191,6 +191,32 @@ struct StageRunner: Sendable {
         return (columns, rows)
     }
 
+    /// What ``single(_:_:)`` made of one row.
+    enum SingleOutcome {
+        case kept(Row)
+        case dropped
+        /// A stage may make several rows of it, or none of one: ``run(_:on:)`` decides.
+        case needsRun
+    }
+
+    /// One row through stages that only keep or drop it (`where`, and `flatten` of an item
+    /// that is not several episodes), without the arrays of ``run(_:on:)``: a stats after them
+    /// is fed tens of thousands of items one at a time (``StreamingStages``).
+    func single(_ stages: [CheckedStage], _ row: Row) -> SingleOutcome {
+        for stage in stages {
+            switch stage {
+            case .filter(let expression):
+                if !truth(expression, row) { return .dropped }
+            case .flatten:
+                guard case .item(let item) = row else { continue }
+                if fields.schema.flattened(item, keeping: { _ in true }) != nil { return .needsRun }
+            default:
+                return .needsRun
+            }
+        }
+        return .kept(row)
+    }
+
     /// How many rows the stages before the first `limit` let through (for paging).
     func countBeforeLimit(_ stages: [CheckedStage], rows: [Row]) -> Int {
         let prefix = stages.prefix { if case .limit = $0 { return false } else { return true } }

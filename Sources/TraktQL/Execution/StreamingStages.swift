@@ -40,10 +40,17 @@ struct StreamingStages {
             if prefix.isEmpty {
                 aggregator!.add(.item(item), at: position, weight: weight)
             } else {
-                var rowPosition = position
-                for row in runner.run(prefix, on: [.item(item)]).rows {
-                    aggregator!.add(row, at: rowPosition, weight: weight)
-                    rowPosition?.row += 1
+                switch runner.single(prefix, .item(item)) {
+                case .kept(let row):
+                    aggregator!.add(row, at: position, weight: weight)
+                case .dropped:
+                    break
+                case .needsRun:
+                    var rowPosition = position
+                    for row in runner.run(prefix, on: [.item(item)]).rows {
+                        aggregator!.add(row, at: rowPosition, weight: weight)
+                        rowPosition?.row += 1
+                    }
                 }
             }
             return true

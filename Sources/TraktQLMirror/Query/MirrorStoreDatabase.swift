@@ -144,6 +144,9 @@ public final class MirrorStoreDatabase: MirrorDatabase, @unchecked Sendable {
                 func withText<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
                     row.isText(index) ? row.withBytes(index, body) : nil
                 }
+                func textWord(_ index: Int) -> MirrorTextWord {
+                    row.textBytes(index).map(MirrorTextWord.init) ?? .notText
+                }
             }
         }
 

@@ -43,18 +43,12 @@ struct MirrorItemStream {
         init(_ row: any MirrorCurrentRow) {
             var rest: String?
             func word(_ index: Int, _ name: String) -> UInt64 {
-                let packed = row.withText(index) { bytes -> UInt64? in
-                    guard bytes.count <= 7 else { return nil }
-                    var word = UInt64(bytes.count + 1) << 56  // "" is not NULL (0)
-                    for (n, byte) in bytes.enumerated() { word |= UInt64(byte) << UInt64(8 * n) }
-                    return word
-                }
-                switch packed {
-                case .some(.some(let word)): return word
-                case .some(.none):
+                switch row.textWord(index) {
+                case .word(let word): return word
+                case .long:
                     rest = (rest ?? "") + name + ":" + (row.value(index).text ?? "") + "\u{0}"
                     return UInt64.max
-                case .none: return 0
+                case .notText: return 0
                 }
             }
             action = word(2, "action")
@@ -62,12 +56,13 @@ struct MirrorItemStream {
             movie = row.integer(4)
             show = row.integer(5)
             episode = row.integer(6)
-            let plainExtra = row.withText(7) { $0.count == 2 && $0[0] == UInt8(ascii: "{") && $0[1] == UInt8(ascii: "}") }
-            if plainExtra != true {
+            if row.textWord(7) != Self.emptyExtra {
                 rest = (rest ?? "") + "extra:" + (row.value(7).text.map { "=" + $0 } ?? "null")
             }
             self.rest = rest
         }
+
+        private static let emptyExtra = MirrorTextWord("{}")
 
         /// Fewer words than the synthesized hash (which hashes each optional's tag too): a
         /// year of plays is 30,000 lookups. Equality stays member by member.
@@ -152,7 +147,7 @@ struct MirrorItemStream {
                 // Plays, most of a mirror: read straight into items when the row allows it.
                 let play: (row: [MirrorValue], plays: Int, position: MergePosition?)?
                 if collapsesPlays {
-                    play = try nextCollapsed()
+                    play = try nextCollapsed(&elements)
                 } else if !isFinished, let row = try cursor.next() {
                     count += 1
                     play = (row, 1, nil)
@@ -211,7 +206,7 @@ struct MirrorItemStream {
     /// The next group of collapsed plays: every row is read (and counted) at the first call.
     /// Keeping times, a group of several plays is read as two: its newest play standing for
     /// all but the oldest, then its oldest, each with its place in the statement's order.
-    private mutating func nextCollapsed() throws(TraktQLError) -> (row: [MirrorValue], plays: Int, position: MergePosition?)? {
+    private mutating func nextCollapsed(_ elements: inout MirrorElements) throws(TraktQLError) -> (row: [MirrorValue], plays: Int, position: MergePosition?)? {
         if let oldest = collapsedOldest {
             collapsedOldest = nil
             return (oldest.row, 1, oldest.position)
@@ -227,9 +222,10 @@ struct MirrorItemStream {
                 if let at = index[key] {
                     groups[at].plays += 1
                     if keepsTimes {
+                        // Integers (a history id, a time in ms), read without a value when stored so.
                         groups[at].lastIndex = rowIndex
-                        groups[at].lastID = row.value(0)
-                        groups[at].lastTime = row.value(1)
+                        groups[at].lastID = row.integer(0).map(MirrorValue.integer) ?? row.value(0)
+                        groups[at].lastTime = row.integer(1).map(MirrorValue.integer) ?? row.value(1)
                     }
                 } else {
                     index[key] = groups.count
@@ -242,6 +238,11 @@ struct MirrorItemStream {
             }
             isFinished = true
             collapsed = groups
+            // Every group is known before the first is handed over: their objects are read
+            // ahead (history: `id, watched_at, action, type, movie, show, episode, extra`).
+            for (kind, column) in [("episode", 6), ("show", 5), ("movie", 4)] {
+                try elements.objects.prefetch(kind, Set(groups.lazy.compactMap { $0.row[column].integer }))
+            }
         }
         guard let groups = collapsed, collapsedTaken < groups.count else { return nil }
         let group = groups[collapsedTaken]

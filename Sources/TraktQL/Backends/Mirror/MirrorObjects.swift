@@ -18,6 +18,8 @@ struct MirrorObjects {
     private var parsings: [ParsingKey: Projection] = [:]
     /// The parser of the last object read, kept for its caches (``Projection/parse(_:reusing:)``).
     private var parser: ProjectingParser?
+    /// Texts read ahead (``prefetch(_:_:)``), each taken when its object is first looked up.
+    private var prefetched: [Key: String] = [:]
 
     private struct ParsingKey: Hashable {
         var kind: String
@@ -55,6 +57,11 @@ struct MirrorObjects {
                 taken += 1
             }
             return code
+        }
+
+        init(code: UInt64, trakt: Int64) {
+            self.kind = code
+            self.trakt = trakt
         }
     }
 
@@ -123,10 +130,12 @@ struct MirrorObjects {
     /// The object as stored, with the members `keeping` names (and, for ``minimal`` objects,
     /// only those v2 sends without `extended=full`); `.null` when the mirror lacks it.
     private mutating func object(_ kind: String, _ trakt: Int64, keeping: Projection) throws(TraktQLError) -> Value {
-        var text: String?
-        try connection.rows(MirrorPlan.objectSQL, [.text(kind), .integer(trakt)]) { row throws(TraktQLError) in
-            text = row.first?.text
-            return false
+        var text = prefetched.isEmpty ? nil : prefetched.removeValue(forKey: Key(kind: kind, trakt: trakt, converted: false))
+        if text == nil {
+            try connection.rows(MirrorPlan.objectSQL, [.text(kind), .integer(trakt)]) { row throws(TraktQLError) in
+                text = row.first?.text
+                return false
+            }
         }
         guard let text else { return .null }
         let projection = parsing(kind, keeping)
@@ -136,6 +145,35 @@ struct MirrorObjects {
             throw Self.invalid(error, what: "\(kind) \(trakt)")
         }
     }
+
+    /// Reads ahead, in one pass over the range of their ids, the `kind` objects among `ids`
+    /// that ``normalized(_:_:)`` will look up for items' own objects, when a reader knows them
+    /// all before the first item (plays read as one know every group first) and they are
+    /// many: a year of plays refers to thousands of episodes, and one statement stepping
+    /// through them costs a third of looking each up. Rows of the range that are not wanted
+    /// are stepped over without being read. An id the mirror lacks is looked up again (and
+    /// answers `.null`), as before.
+    mutating func prefetch(_ kind: String, _ ids: Set<Int64>) throws(TraktQLError) {
+        // Only objects that would be looked up: something of the kind is read, and not yet.
+        guard ids.count >= Self.prefetchAtLeast, let low = ids.min(), let high = ids.max() else { return }
+        if !projection.whole, projection.children.first(where: { $0.key == kind })?.node.isNothing ?? true { return }
+        let cursor = try connection.cursor(Self.prefetchSQL, [.text(kind), .integer(low), .integer(high)])
+        defer { cursor.close() }
+        let code = Key.code(kind)
+        while let entry = try cursor.next({ (row: any MirrorCurrentRow) -> (trakt: Int64, text: String?)? in
+            guard let trakt = row.integer(0), ids.contains(trakt) else { return nil }
+            return (trakt, row.value(1).text)
+        }) {
+            guard let (trakt, text) = entry, let text else { continue }
+            let key = Key(code: code, trakt: trakt)
+            if cache[Key(kind: kind, trakt: trakt, converted: true)] == nil { prefetched[key] = text }
+        }
+    }
+
+    /// Fewer objects than this are looked up one by one.
+    static let prefetchAtLeast = 64
+
+    static let prefetchSQL = "SELECT trakt, json FROM objects WHERE kind = ? AND trakt BETWEEN ? AND ? ORDER BY trakt"
 
     /// What is built of a `kind` object when `keeping` is wanted: for ``minimal`` objects, only
     /// the members v2 sends without `extended=full` are, as a projection (the rest is checked,

@@ -55,6 +55,17 @@ public struct SQLiteRow {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
+    /// Column `index`'s bytes when it is text, read in place (valid only during the call the
+    /// row is passed to); nil otherwise.
+    public func textBytes(_ index: Int) -> UnsafeRawBufferPointer? {
+        let column = Int32(index)
+        guard sqlite3_column_type(statement, column) == SQLITE_TEXT else { return nil }
+        // Text first, then its length (SQLite's documented order).
+        let base = sqlite3_column_text(statement, column)
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return UnsafeRawBufferPointer(start: count > 0 ? UnsafeRawPointer(base) : nil, count: count)
+    }
+
     /// Whether column `index` is text.
     public func isText(_ index: Int) -> Bool { sqlite3_column_type(statement, Int32(index)) == SQLITE_TEXT }
 
