@@ -80,6 +80,23 @@ import Testing
     }
 
     /// The fast table agrees with `TimeZone` itself around every transition of 2020–2030.
+    @Test func pacificAgreesWithTheZoneInsideAndOutsideItsTable() {
+        // The table covers 1970–2040; before and after, each offset is asked of the zone.
+        let zone = TimestampConvention.pacificZone
+        var checked = 0
+        for unix in stride(from: utc(1900, 1, 1, 0, 0), to: utc(2100, 1, 1, 0, 0), by: 3_196_811) {
+            let expected = unix + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(unix))))
+            #expect(TimestampConvention.pacific.apiTimestamp(forUnixTime: unix) == expected, "\(unix)")
+            checked += 1
+        }
+        for edge in [utc(1969, 12, 31, 23, 59), utc(1970, 1, 1, 0, 0), utc(2039, 12, 31, 23, 59), utc(2040, 1, 1, 0, 0), utc(2040, 7, 1, 0, 0)] {
+            let expected = edge + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(edge))))
+            #expect(TimestampConvention.pacific.apiTimestamp(forUnixTime: edge) == expected, "\(edge)")
+            #expect(TimestampConvention.pacific.unixTime(forAPITimestamp: expected) == edge, "\(edge)")
+        }
+        #expect(checked > 1_900)
+    }
+
     @Test func offsetTableAgreesWithTimeZone() {
         let zone = TimestampConvention.pacificZone
         var cursor = Date(timeIntervalSince1970: TimeInterval(utc(2020, 1, 1, 0, 0)))
