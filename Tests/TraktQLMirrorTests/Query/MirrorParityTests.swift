@@ -158,6 +158,7 @@ import TraktEmulator
             #expect(mirror.readsInSequence == inSequence.contains(query), "\(query)")
             #expect(plan.explanation().contains("plays     plays of one episode") == collapses, "\(query)")
             #expect(plan.explanation().contains("newest and oldest play") == mirror.collapsedPlaysKeepTimes, "\(query)")
+            #expect(plan.explanation().contains("movies read ahead, when 64 or more") == collapses, "\(query)")
             try await Self.expectSameAnswer(query, fixture)
         }
         // Groups of three plays or more exist, whose middle plays are not read.

@@ -173,6 +173,9 @@ struct MirrorObjects {
     /// Fewer objects than this are looked up one by one.
     static let prefetchAtLeast = 64
 
+    /// How `explain` says it.
+    static let prefetchNote = "when \(prefetchAtLeast) or more of a kind: \(prefetchSQL) (rows no group refers to stepped over)"
+
     static let prefetchSQL = "SELECT trakt, json FROM objects WHERE kind = ? AND trakt BETWEEN ? AND ? ORDER BY trakt"
 
     /// What is built of a `kind` object when `keeping` is wanted: for ``minimal`` objects, only

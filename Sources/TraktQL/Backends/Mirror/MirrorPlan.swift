@@ -86,6 +86,7 @@ extension MirrorPlan {
             }
             if collapsesPlays, statement.route == .history {
                 lines.append("  plays     " + (collapsedPlaysKeepTimes ? Self.collapsedPlaysKeepingTimesNote : Self.collapsedPlaysNote))
+                lines.append("  objects   the groups' episodes, shows and movies read ahead, " + MirrorObjects.prefetchNote)
             }
         }
         lines.append("")
