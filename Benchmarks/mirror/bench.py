@@ -128,7 +128,7 @@ def main():
         print("| query | mirror median (ms) | mirror CPU median (ms) | v2 median (ms) | mirror / v2 | same output |")
         print("|---|---|---|---|---|---|")
         for name, query in QUERIES:
-            m, v, same = [], [], True
+            m, v, same, same_rows, moved = [], [], True, True, 0
             mirror_cpu = []
             for i in range(RUNS):
                 pair = [(m, mirror), (v, v2)] if i % 2 == 0 else [(v, v2), (m, mirror)]
@@ -138,9 +138,15 @@ def main():
                     times.append(elapsed)
                     outputs[id(times)] = out
                 same = same and outputs[id(m)] == outputs[id(v)]
+                # Plays in the same second may come in another order (docs/MIRROR.md): then the
+                # rows are the same set, some in other places.
+                mine, theirs = outputs[id(m)].splitlines(), outputs[id(v)].splitlines()
+                same_rows = same_rows and sorted(mine) == sorted(theirs)
+                moved = max(moved, sum(1 for a, b in zip(mine, theirs) if a != b))
             mm, vm = statistics.median(m), statistics.median(v)
+            verdict = "yes" if same else "same rows, %d lines elsewhere" % moved if same_rows else "NO"
             print("| %s | %.0f (%.0f–%.0f) | %.0f | %.0f (%.0f–%.0f) | %.3f | %s |" % (
-                name, mm, min(m), max(m), statistics.median(mirror_cpu), vm, min(v), max(v), mm / vm, "yes" if same else "NO"))
+                name, mm, min(m), max(m), statistics.median(mirror_cpu), vm, min(v), max(v), mm / vm, verdict))
             sys.stdout.flush()
     finally:
         emulator.terminate()

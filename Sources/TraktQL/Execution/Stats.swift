@@ -27,8 +27,10 @@ enum Stats {
         private let readIndex: [Int?]
         private let timeIndex: Int?
         private var keys: [[Value]] = []
-        /// The groups' accumulators, `template.count` per group, group after group.
-        private var accumulators: [Accumulator] = []
+        /// Each group's accumulators (`template.count` of them). One small array per group, not
+        /// one flat array: thousands of groups made a flat array of megabytes that was copied at
+        /// each doubling, into fresh pages (a page fault per 4 KB touched).
+        private var accumulators: [[Accumulator]] = []
         /// One group: keyed by the value itself, without an array per row.
         private var singleSlots: [Value: Int] = [:]
         /// Two groups (`by title, sxe`): keyed by the pair, without an array per row either.
@@ -114,12 +116,11 @@ enum Stats {
             }
             for r in reads.indices { values[r] = reads[r](row) }
             let time = timeIndex.map { values[$0] } ?? .null
-            let first = slot * template.count
             for a in readIndex.indices {
                 let value = readIndex[a].map { values[$0] }
                 // Repeated rather than multiplied: every aggregate stays exactly what that many
                 // rows give (a count, an integer sum; min, max and distinct see the value once).
-                for _ in 0 ..< weight { accumulators[first + a].add(value, time: time, at: position) }
+                for _ in 0 ..< weight { accumulators[slot][a].add(value, time: time, at: position) }
             }
         }
 
@@ -131,7 +132,7 @@ enum Stats {
         private mutating func newGroup(_ key: [Value], first position: MergePosition?) -> Int {
             keys.append(key)
             if let position { firstPositions.append(position) }
-            accumulators += template
+            accumulators.append(template)
             return keys.count - 1
         }
 
@@ -150,10 +151,9 @@ enum Stats {
             }
             var out: [Row] = []
             out.reserveCapacity(keys.count)
-            let width = template.count
             let order = firstPositions.isEmpty ? Array(keys.indices) : keys.indices.sorted { firstPositions[$0] < firstPositions[$1] }
             for slot in order {
-                out.append(.columns(names: names, values: keys[slot] + accumulators[slot * width ..< slot * width + width].map(\.result)))
+                out.append(.columns(names: names, values: keys[slot] + accumulators[slot].map(\.result)))
             }
             return out
         }
