@@ -44,15 +44,13 @@ enum Stats {
         init(_ spec: StatsSpecification, fields: FieldEvaluator) {
             names = spec.columns
             groups = spec.groups.map { fields.reader(for: $0.field) }
-            let bases = spec.groups.map { group -> FieldReference? in
-                guard group.field.bucket != nil else { return nil }
-                var base = group.field
+            // Buckets of one target (their references differ by name: `weekday`, `hour`).
+            let bucketed = spec.groups.map(\.field).filter { $0.bucket != nil }
+            if let first = bucketed.first, bucketed.filter({ $0.target == first.target }).count >= 2 {
+                var base = first
                 base.bucket = nil
-                return base
-            }
-            if let base = bases.first(where: { $0 != nil }) ?? nil, bases.filter({ $0 == base }).count >= 2 {
                 sharedBase = fields.reader(for: base)
-                buckets = zip(spec.groups, bases).map { group, each in each == base ? group.field.bucket : nil }
+                buckets = spec.groups.map { $0.field.target == first.target ? $0.field.bucket : nil }
             } else {
                 sharedBase = nil
                 buckets = []
@@ -89,13 +87,8 @@ enum Stats {
                     singleSlots[key] = slot
                 }
             } else if groups.count == 2 {
-                let key: Pair
-                if let sharedBase {
-                    let base = sharedBase(row)
-                    key = Pair(first: buckets[0]?.apply(to: base) ?? groups[0](row), second: buckets[1]?.apply(to: base) ?? groups[1](row))
-                } else {
-                    key = Pair(first: groups[0](row), second: groups[1](row))
-                }
+                let base = sharedBase?(row)
+                let key = Pair(first: group(0, of: row, base: base), second: group(1, of: row, base: base))
                 if let existing = pairSlots[key] {
                     slot = existing
                     if let position, position < firstPositions[slot] { rewrite(slot, key: [key.first, key.second], first: position) }
@@ -105,7 +98,7 @@ enum Stats {
                 }
             } else {
                 let base = sharedBase?(row)
-                let key = groups.indices.map { i in base.flatMap { buckets[i]?.apply(to: $0) } ?? groups[i](row) }
+                let key = groups.indices.map { group($0, of: row, base: base) }
                 if let existing = slots[key] {
                     slot = existing
                     if let position, position < firstPositions[slot] { rewrite(slot, key: key, first: position) }
@@ -122,6 +115,12 @@ enum Stats {
                 // rows give (a count, an integer sum; min, max and distinct see the value once).
                 for _ in 0 ..< weight { accumulators[slot][a].add(value, time: time, at: position) }
             }
+        }
+
+        /// Group key `index` of `row`; `base`: the shared field's value (``sharedBase``), read once for the row.
+        private func group(_ index: Int, of row: Row, base: Value?) -> Value {
+            if let base, let bucket = buckets[index] { return bucket.apply(to: base) }
+            return groups[index](row)
         }
 
         private struct Pair: Hashable {

@@ -139,6 +139,24 @@ import Testing
         #expect(actual == expected)
     }
 
+    /// Several buckets of one field read it once per row (``Stats/Aggregator``'s shared base):
+    /// the counts are still each bucket's, with another group key among them.
+    @Test(arguments: [["weekday", "hour"], ["date", "hour", "year"], ["month", "-type", "week"]])
+    func countPerSeveralBucketsOfTimeMatchesFoundationsCalendar(_ groups: [String]) async throws {
+        let by = groups.map { $0.hasPrefix("-") ? String($0.dropFirst()) : "\($0)(time)" }
+        let result = try await Self.run("activity | stats count by \(by.joined(separator: ", "))")
+        #expect(result.columns == groups.map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 } + ["count"])
+        var expected: [[Value]: Int64] = [:]
+        for item in Self.items {
+            let key = groups.map { $0.hasPrefix("-") ? Value.string(item.type) : Self.expectedBucket($0, item.instant) }
+            expected[key, default: 0] += 1
+        }
+        var actual: [[Value]: Int64] = [:]
+        for row in result.rows { actual[Array(row.dropLast())] = row.last?.intValue }
+        #expect(actual == expected)
+        #expect(actual.count > 1)
+    }
+
     @Test func bucketsAtTheYearEndAndTheDSTChange() async throws {
         let result = try await Self.run(#"activity | where who ~ "pin" | select who, date(time), week(time), weekday(time), hour(time), year(time) | sort who"#)
         #expect(result.columns == ["who", "date", "week", "weekday", "hour", "year"])

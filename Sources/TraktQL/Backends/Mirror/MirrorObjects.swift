@@ -73,10 +73,14 @@ struct MirrorObjects {
         self.connection = connection
         self.minimal = minimal
         self.projection = projection
-        func unread(_ kind: String) -> Bool {
-            !projection.whole && (projection.children.first(where: { $0.key == kind })?.node.isNothing ?? true)
-        }
-        self.unread = (unread("show"), unread("episode"), unread("movie"))
+        self.unread = (Self.readsNothing(of: "show", in: projection), Self.readsNothing(of: "episode", in: projection),
+                       Self.readsNothing(of: "movie", in: projection))
+    }
+
+    /// Whether `projection` keeps nothing of an item's own `kind` object: ``object(_:_:converted:)``
+    /// then gives `{}` without looking it up.
+    private static func readsNothing(of kind: String, in projection: Projection) -> Bool {
+        !projection.whole && (projection.children.first(where: { $0.key == kind })?.node.isNothing ?? true)
     }
 
     /// The projection of a plan's items, keeping the ids of the objects they carry when
@@ -156,7 +160,7 @@ struct MirrorObjects {
     mutating func prefetch(_ kind: String, _ ids: Set<Int64>) throws(TraktQLError) {
         // Only objects that would be looked up: something of the kind is read, and not yet.
         guard ids.count >= Self.prefetchAtLeast, let low = ids.min(), let high = ids.max() else { return }
-        if !projection.whole, projection.children.first(where: { $0.key == kind })?.node.isNothing ?? true { return }
+        if Self.readsNothing(of: kind, in: projection) { return }
         let cursor = try connection.cursor(Self.prefetchSQL, [.text(kind), .integer(low), .integer(high)])
         defer { cursor.close() }
         let code = Key.code(kind)
