@@ -176,16 +176,7 @@ struct StageRunner: Sendable {
             case .chart:
                 break  // drawn by the output, rows unchanged
             case .flatten:
-                // A multi-episode item matched because one of its episodes did; the others
-                // must not come through as rows of their own.
-                rows = rows.flatMap { row -> [Row] in
-                    guard case .item(let item) = row,
-                          let flattened = fields.schema.flattened(item, keeping: { episode in
-                              episodeFilters.isEmpty || passes(.object([(key: "episode", value: episode)]), episodeFilters)
-                          })
-                    else { return [row] }
-                    return flattened.map { .item($0) }
-                }
+                rows = rows.flatMap { flattened($0) ?? [$0] }
             }
         }
         return (columns, rows)
@@ -195,26 +186,36 @@ struct StageRunner: Sendable {
     enum SingleOutcome {
         case kept(Row)
         case dropped
-        /// A stage may make several rows of it, or none of one: ``run(_:on:)`` decides.
-        case needsRun
+        /// A stage made other rows of it (a flatten of several episodes, a select): from
+        /// there on, ``run(_:on:)`` ran the rest.
+        case rows([Row])
     }
 
-    /// One row through stages that only keep or drop it (`where`, and `flatten` of an item
-    /// that is not several episodes), without the arrays of ``run(_:on:)``: a stats after them
-    /// is fed tens of thousands of items one at a time (``StreamingStages``).
+    /// One row through the stages: while they only keep or drop it (`where`, and `flatten` of
+    /// an item that is not several episodes), without the arrays of ``run(_:on:)``: a stats
+    /// after them is fed tens of thousands of items one at a time (``StreamingStages``).
     func single(_ stages: [CheckedStage], _ row: Row) -> SingleOutcome {
-        for stage in stages {
+        for (at, stage) in stages.enumerated() {
             switch stage {
             case .filter(let expression):
                 if !truth(expression, row) { return .dropped }
             case .flatten:
-                guard case .item(let item) = row else { continue }
-                if fields.schema.flattened(item, keeping: { _ in true }) != nil { return .needsRun }
+                if let rows = flattened(row) { return .rows(run(Array(stages[(at + 1)...]), on: rows).rows) }
             default:
-                return .needsRun
+                return .rows(run(Array(stages[at...]), on: [row]).rows)
             }
         }
         return .kept(row)
+    }
+
+    /// `flatten episodes` of one row: its episodes' rows, nil when it is not several episodes
+    /// (it passes as it is). A multi-episode item matched because one of its episodes did; the
+    /// others must not come through as rows of their own.
+    private func flattened(_ row: Row) -> [Row]? {
+        guard case .item(let item) = row else { return nil }
+        return fields.schema.flattened(item, keeping: { episode in
+            episodeFilters.isEmpty || passes(.object([(key: "episode", value: episode)]), episodeFilters)
+        })?.map { .item($0) }
     }
 
     /// How many rows the stages before the first `limit` let through (for paging).

@@ -45,9 +45,9 @@ struct StreamingStages {
                     aggregator!.add(row, at: position, weight: weight)
                 case .dropped:
                     break
-                case .needsRun:
+                case .rows(let rows):
                     var rowPosition = position
-                    for row in runner.run(prefix, on: [.item(item)]).rows {
+                    for row in rows {
                         aggregator!.add(row, at: rowPosition, weight: weight)
                         rowPosition?.row += 1
                     }

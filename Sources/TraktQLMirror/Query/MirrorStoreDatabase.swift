@@ -141,9 +141,6 @@ public final class MirrorStoreDatabase: MirrorDatabase, @unchecked Sendable {
                 var count: Int { row.count }
                 func value(_ index: Int) -> MirrorValue { Connection.value(row[index]) }
                 func integer(_ index: Int) -> Int64? { row.storedInteger(index) ?? value(index).integer }
-                func withText<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
-                    row.isText(index) ? row.withBytes(index, body) : nil
-                }
                 func textWord(_ index: Int) -> MirrorTextWord {
                     row.textBytes(index).map(MirrorTextWord.init) ?? .notText
                 }

@@ -52,8 +52,6 @@ public protocol MirrorCurrentRow {
     func value(_ index: Int) -> MirrorValue
     /// Column `index` as an integer (as ``MirrorValue/integer``); nil when NULL or not one.
     func integer(_ index: Int) -> Int64?
-    /// `body` over the UTF-8 bytes of column `index` when it is text; nil otherwise.
-    func withText<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T?
     /// Column `index` as a short text in one word (``MirrorTextWord``), without a String or a
     /// closure: the mirror tells tens of thousands of plays apart by their action and type.
     func textWord(_ index: Int) -> MirrorTextWord
@@ -63,9 +61,9 @@ extension MirrorCurrentRow {
     /// Every column, in order.
     public var values: [MirrorValue] { (0..<count).map(value) }
 
-    /// From ``withText(_:_:)``: for a row with no faster way to its bytes.
+    /// From ``value(_:)``: for a row with no faster way to its bytes.
     public func textWord(_ index: Int) -> MirrorTextWord {
-        withText(index) { MirrorTextWord($0) } ?? .notText
+        value(index).text.map(MirrorTextWord.init) ?? .notText
     }
 }
 
@@ -90,7 +88,7 @@ public enum MirrorTextWord: Sendable, Hashable {
         self = .word(word)
     }
 
-    /// The word of a short string (at most 7 bytes).
+    /// The word of a string.
     init(_ text: String) {
         var text = text
         self = text.withUTF8 { MirrorTextWord(UnsafeRawBufferPointer($0)) }
@@ -103,10 +101,6 @@ struct MirrorValues: MirrorCurrentRow {
     var count: Int { values.count }
     func value(_ index: Int) -> MirrorValue { values[index] }
     func integer(_ index: Int) -> Int64? { values[index].integer }
-    func withText<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T? {
-        guard var text = values[index].text else { return nil }
-        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
-    }
 }
 
 /// A SQLite value: a parameter or a column of a row.

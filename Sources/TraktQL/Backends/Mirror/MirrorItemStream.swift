@@ -222,10 +222,9 @@ struct MirrorItemStream {
                 if let at = index[key] {
                     groups[at].plays += 1
                     if keepsTimes {
-                        // Integers (a history id, a time in ms), read without a value when stored so.
                         groups[at].lastIndex = rowIndex
-                        groups[at].lastID = row.integer(0).map(MirrorValue.integer) ?? row.value(0)
-                        groups[at].lastTime = row.integer(1).map(MirrorValue.integer) ?? row.value(1)
+                        groups[at].lastID = row.value(0)
+                        groups[at].lastTime = row.value(1)
                     }
                 } else {
                     index[key] = groups.count
@@ -241,7 +240,7 @@ struct MirrorItemStream {
             // Every group is known before the first is handed over: their objects are read
             // ahead (history: `id, watched_at, action, type, movie, show, episode, extra`).
             for (kind, column) in [("episode", 6), ("show", 5), ("movie", 4)] {
-                try elements.objects.prefetch(kind, Set(groups.lazy.compactMap { $0.row[column].integer }))
+                try elements.objects.prefetch(kind, groups.lazy.compactMap { $0.row[column].integer })
             }
         }
         guard let groups = collapsed, collapsedTaken < groups.count else { return nil }

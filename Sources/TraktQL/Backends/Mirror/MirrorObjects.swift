@@ -157,10 +157,11 @@ struct MirrorObjects {
     /// through them costs a third of looking each up. Rows of the range that are not wanted
     /// are stepped over without being read. An id the mirror lacks is looked up again (and
     /// answers `.null`), as before.
-    mutating func prefetch(_ kind: String, _ ids: Set<Int64>) throws(TraktQLError) {
+    mutating func prefetch(_ kind: String, _ ids: some Sequence<Int64>) throws(TraktQLError) {
         // Only objects that would be looked up: something of the kind is read, and not yet.
-        guard ids.count >= Self.prefetchAtLeast, let low = ids.min(), let high = ids.max() else { return }
         if Self.readsNothing(of: kind, in: projection) { return }
+        let ids = Set(ids)
+        guard ids.count >= Self.prefetchAtLeast, let low = ids.min(), let high = ids.max() else { return }
         let cursor = try connection.cursor(Self.prefetchSQL, [.text(kind), .integer(low), .integer(high)])
         defer { cursor.close() }
         let code = Key.code(kind)

@@ -65,15 +65,4 @@ public struct SQLiteRow {
         let count = Int(sqlite3_column_bytes(statement, column))
         return UnsafeRawBufferPointer(start: count > 0 ? UnsafeRawPointer(base) : nil, count: count)
     }
-
-    /// Whether column `index` is text.
-    public func isText(_ index: Int) -> Bool { sqlite3_column_type(statement, Int32(index)) == SQLITE_TEXT }
-
-    /// Column `index`'s bytes, read in place (text or blob): valid only during the call.
-    public func withBytes<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        let column = Int32(index)
-        let base = UnsafeRawPointer(sqlite3_column_blob(statement, column))
-        let count = Int(sqlite3_column_bytes(statement, column))
-        return try body(UnsafeRawBufferPointer(start: count > 0 ? base : nil, count: count))
-    }
 }
